@@ -1,0 +1,108 @@
+# salesfocus - build, test, install.  `make V=1` shows the commands.
+#
+#   make            build ./salesfocus
+#   make demo       install dependencies, build, run on the bundled samples
+#   make check      every test (unit + end to end)
+#   make check-asan the suite under AddressSanitizer + UBSan
+#   make bench      performance on generated data (see README)
+#   make fuzz       run the libFuzzer harnesses for FUZZ_SECONDS each
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+SHAREDIR?= $(PREFIX)/share/salesfocus
+VERSION := 0.1.0
+
+CC      ?= cc
+PKGS    := inih cairo pangocairo xlsxwriter
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
+           -Wvla -Wwrite-strings -Wmissing-prototypes -Wno-format-nonliteral
+OPT     ?= -O2 -g
+BUILD   ?= build
+SAN     ?=
+DEFS    := -DSF_VERSION='"$(VERSION)"' -DSF_SHAREDIR='"$(SHAREDIR)"'
+FINAL_CFLAGS  = $(STD) $(WARN) $(OPT) $(SAN) $(DEFS) -Iinclude $(PKG_CFLAGS) $(CFLAGS)
+FINAL_LDFLAGS = $(SAN) $(LDFLAGS)
+LIBS    := $(PKG_LIBS) -lcsv -lpthread -lm $(LDLIBS)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check check-unit check-e2e check-asan deps demo install clean bench fuzz valgrind tools
+
+all: salesfocus tools
+
+salesfocus: $(BUILD)/salesfocus
+	$(Q)cp $< $@
+
+$(BUILD)/salesfocus: $(BUILD)/main.o $(LIB_OBJ)
+	@echo "  LD   $@"
+	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+	@echo "  CC   $<"
+	$(Q)$(CC) $(FINAL_CFLAGS) -c -o $@ $<
+
+$(BUILD):
+	$(Q)mkdir -p $(BUILD)/tests
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(BUILD)
+	@echo "  CC   $<"
+	$(Q)$(CC) $(FINAL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB_OBJ) \
+	    $(FINAL_LDFLAGS) $(LIBS) $(shell pkg-config --libs cmocka)
+
+# The sample generator (tools/gen.c); plain C, no dependencies.
+tools: $(BUILD)/sfgen
+$(BUILD)/sfgen: tools/gen.c | $(BUILD)
+	@echo "  CC   $<"
+	$(Q)$(CC) $(STD) $(WARN) $(OPT) $(SAN) -o $@ $< -lm
+
+# Every test: cmocka unit tests, then the end-to-end scripts. The runner
+# prints one "N passed, N failed" line and fails if any test failed.
+check: all $(TEST_BIN)
+	$(Q)BUILD=$(BUILD) tests/run.sh
+
+check-asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    ASAN_OPTIONS=detect_leaks=1 check
+
+# Debian build and test packages. Idempotent: dpkg is asked first, apt only
+# when something is missing.
+DEB_PKGS := build-essential pkg-config libcsv-dev libinih-dev libcairo2-dev \
+            libpango1.0-dev libxlsxwriter-dev libcmocka-dev fonts-dejavu-core \
+            poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd
+deps:
+	$(Q)tools/deps.sh $(DEB_PKGS) $(EXTRA_DEB_PKGS)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)
+	install -m 755 $(BUILD)/salesfocus $(DESTDIR)$(BINDIR)/salesfocus
+	cp -R config templates $(DESTDIR)$(SHAREDIR)/
+
+bench: all
+	$(Q)tools/bench.sh
+
+fuzz:
+	$(Q)tools/fuzz.sh $(FUZZ_SECONDS)
+
+valgrind: all
+	$(Q)tools/valgrind.sh
+
+clean:
+	rm -rf build build-asan build-fuzz salesfocus out tests/tmp

@@ -1,0 +1,97 @@
+/*
+ * sf_common.h - shared types of salesfocus: error codes, the per-run error
+ * context, dates as day numbers, money as int64 cents, string lists.
+ *
+ * Every module includes this. Modules never print or exit: they record the
+ * first error in an sf_ctx and return its code; only the CLI prints it.
+ */
+#ifndef SF_COMMON_H
+#define SF_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes of SPEC §5; every fallible function returns one (0 = OK). */
+typedef enum {
+    SF_OK = 0,
+    SF_ERR_USAGE = 2,  /* usage or configuration error */
+    SF_ERR_INPUT = 3,  /* input error: missing file/column, reject limit */
+    SF_ERR_OUTPUT = 4, /* output error: cannot write a report file */
+    SF_ERR_LOCK = 5,   /* another run holds the lock */
+    SF_ERR_NOMEM = 1   /* out of memory or internal failure */
+} sf_err;
+
+/* Error context of one run, filled SQLite-style by the first failure.
+ * msg is "FILE:LINE: what is wrong" where a file and line are known. */
+typedef struct {
+    sf_err code;
+    char msg[2048];
+} sf_ctx;
+
+/* Record an error (printf-style) if none is recorded yet; returns code. */
+sf_err sf_ctx_error(sf_ctx *ctx, sf_err code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Shorthand for out of memory. */
+sf_err sf_ctx_nomem(sf_ctx *ctx);
+
+/* "Empty / not applicable" marker for int64 numbers in result structs. */
+#define SF_NONE INT64_MIN
+
+/* A date is a day number: days since 1970-01-01 (proleptic Gregorian). */
+typedef int32_t sf_date;
+#define SF_NODATE INT32_MIN
+
+sf_date sf_date_from_ymd(int y, int m, int d); /* no validation */
+void sf_date_to_ymd(sf_date day, int *y, int *m, int *d);
+bool sf_date_valid_ymd(int y, int m, int d);
+int sf_date_weekday(sf_date day); /* 0 = Monday .. 6 = Sunday */
+/* Writes "YYYY-MM-DD" (11 bytes with NUL); SF_NODATE writes "". */
+void sf_date_iso(sf_date day, char out[16]);
+/* Today in local time. */
+sf_date sf_date_today(void);
+
+/* Money: int64 cents. Shares and ratios in results: int64 ten-thousandths
+ * (value * 10000, rounded half away from zero), SF_NONE when empty. */
+#define SF_E4 10000
+
+/* Round num/den (den != 0) half away from zero to an integer. */
+int64_t sf_div_round(__int128 num, __int128 den);
+/* num/den as ten-thousandths, half away from zero; SF_NONE if den == 0. */
+int64_t sf_share_e4(__int128 num, __int128 den);
+/* ceil(num/den) for den > 0. */
+int64_t sf_div_ceil(__int128 num, __int128 den);
+
+/* Formatting for CSV and text: cents -> "-1234.56"; e4 -> "0.1234";
+ * SF_NONE -> "". Buffers of 32 bytes. */
+void sf_fmt_money(int64_t cents, char out[32]);
+void sf_fmt_e4(int64_t e4, char out[32]);
+
+/* A growable list of owned NUL-terminated strings. */
+typedef struct {
+    char **v;
+    size_t n;
+    size_t cap;
+} sf_strlist;
+
+sf_err sf_strlist_push(sf_strlist *l, const char *s); /* copies s */
+void sf_strlist_clear(sf_strlist *l);                  /* frees items */
+bool sf_strlist_has(const sf_strlist *l, const char *s); /* exact match */
+
+/* Checked allocation helpers: return NULL on failure (callers check). */
+void *sf_xcalloc(size_t n, size_t size);
+char *sf_strdup(const char *s);
+char *sf_strndup(const char *s, size_t n);
+
+/* Unicode-aware lower-casing of UTF-8 text (ASCII, Latin-1/Latin Ext-A
+ * incl. Polish, Cyrillic); returns a malloc'd string or NULL. */
+char *sf_utf8_lower(const char *s);
+/* Case-insensitive (Unicode lower) equality / substring test. */
+bool sf_utf8_ieq(const char *a, const char *b);
+bool sf_utf8_icontains(const char *haystack, const char *needle);
+/* True if s[0..n) is valid UTF-8 without NUL bytes. */
+bool sf_utf8_valid(const char *s, size_t n);
+
+#define SF_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

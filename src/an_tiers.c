@@ -1,0 +1,320 @@
+/*
+ * an_tiers.c - SPEC §3.1: A-level revenue, lookalike benchmark, potential,
+ * tier, realization and temperature of every account (plus the cadence
+ * next_due of §3.2, which every account carries in accounts.csv).
+ *
+ * Every threshold is compared exactly: config fractions are ppm and the
+ * products are taken in __int128. The benchmark groups accounts by their
+ * segment key tuple with one sort per level, so the whole analysis is
+ * O(n log n) in the number of accounts.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_report.h"
+
+#define MAX_SEG 8
+
+typedef struct {
+    int64_t rev;
+    const char *id;
+    uint32_t idx;
+} rev_item;
+
+/* rev12 descending, then account_id (strcmp) ascending. */
+static int cmp_rev_desc(const void *pa, const void *pb)
+{
+    const rev_item *a = pa, *b = pb;
+    if (a->rev != b->rev)
+        return a->rev > b->rev ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+typedef struct {
+    const char *s;
+    uint32_t idx;
+} str_item;
+
+static int cmp_str(const void *pa, const void *pb)
+{
+    const str_item *a = pa, *b = pb;
+    return strcmp(a->s, b->s);
+}
+
+typedef struct {
+    uint32_t key[MAX_SEG]; /* keys past the level are 0 */
+    int64_t rev;
+    uint32_t idx;
+} seg_item;
+
+/* Key tuple, then rev12 ascending: inside a group the buying members
+ * (rev12 > 0) form a sorted suffix, so the median is one index away. */
+static int cmp_seg(const void *pa, const void *pb)
+{
+    const seg_item *a = pa, *b = pb;
+    for (int i = 0; i < MAX_SEG; i++)
+        if (a->key[i] != b->key[i])
+            return a->key[i] < b->key[i] ? -1 : 1;
+    if (a->rev != b->rev)
+        return a->rev < b->rev ? -1 : 1;
+    return 0;
+}
+
+typedef struct {
+    int tier;
+    int64_t potential;
+    const char *id;
+    uint32_t idx;
+} order_item;
+
+/* accounts.csv order: tier A..D, potential descending, account_id. */
+static int cmp_order(const void *pa, const void *pb)
+{
+    const order_item *a = pa, *b = pb;
+    if (a->tier != b->tier)
+        return a->tier < b->tier ? -1 : 1;
+    if (a->potential != b->potential)
+        return a->potential > b->potential ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+/* Size band index + 1 of an employee count (0 = unknown). Bands are
+ * `1-9`, `10-49`, `50-249`, `250+` for 10, 50, 250; a count of 0 falls in
+ * the first band (a company with no staff on record is the smallest). */
+static uint32_t size_band_id(const sf_config *cfg, int64_t employees)
+{
+    if (employees == SF_NONE)
+        return 0;
+    uint32_t band = 0;
+    while ((int)band < cfg->n_size_bands && employees >= cfg->size_bands[band])
+        band++;
+    return band + 1;
+}
+
+/* Text value of a text segment key for account a, NULL when empty. */
+static const char *seg_text(const sf_dataset *ds, const sf_account *a, sf_segment_key k)
+{
+    const char *s = NULL;
+    switch (k) {
+    case SF_SEG_INDUSTRY: s = a->industry; break;
+    case SF_SEG_REGION: s = a->region; break;
+    case SF_SEG_FIT: s = a->fit; break;
+    case SF_SEG_OWNER:
+        s = a->owner == SF_OWNER_UNASSIGNED ? NULL : ds->owners[a->owner];
+        break;
+    case SF_SEG_SIZE_BAND: break;
+    }
+    return s && *s ? s : NULL;
+}
+
+/* Interns key k of every account into keys[a * nseg + j] (0 = empty,
+ * equal text = equal id, compared exactly). Returns false on OOM. */
+static bool intern_key(const sf_dataset *ds, const sf_config *cfg, sf_segment_key k,
+                       int j, int nseg, uint32_t *keys)
+{
+    uint32_t n = ds->n_accounts;
+    if (k == SF_SEG_SIZE_BAND) {
+        for (uint32_t a = 0; a < n; a++)
+            keys[(size_t)a * nseg + j] = size_band_id(cfg, ds->accounts[a].employees);
+        return true;
+    }
+    str_item *it = malloc((size_t)(n ? n : 1) * sizeof *it);
+    if (!it)
+        return false;
+    uint32_t m = 0;
+    for (uint32_t a = 0; a < n; a++) {
+        const char *s = seg_text(ds, &ds->accounts[a], k);
+        keys[(size_t)a * nseg + j] = 0;
+        if (s) {
+            it[m].s = s;
+            it[m].idx = a;
+            m++;
+        }
+    }
+    qsort(it, m, sizeof *it, cmp_str);
+    uint32_t id = 0;
+    for (uint32_t i = 0; i < m; i++) {
+        if (i == 0 || strcmp(it[i].s, it[i - 1].s) != 0)
+            id++;
+        keys[(size_t)it[i].idx * nseg + j] = id;
+    }
+    free(it);
+    return true;
+}
+
+/* Fills acc[a].benchmark for every account (SF_NONE where no level of
+ * segment_by has min_peers buying members). Returns false on OOM. */
+static bool benchmarks(const sf_dataset *ds, const sf_config *cfg, sf_account_result *acc)
+{
+    uint32_t n = ds->n_accounts;
+    int nseg = cfg->n_segment_by;
+    if (nseg > MAX_SEG)
+        nseg = MAX_SEG;
+    for (uint32_t a = 0; a < n; a++)
+        acc[a].benchmark = SF_NONE;
+    if (nseg <= 0 || n == 0)
+        return true;
+
+    bool ok = false;
+    uint32_t *keys = malloc((size_t)n * nseg * sizeof *keys);
+    seg_item *it = malloc((size_t)n * sizeof *it);
+    if (!keys || !it)
+        goto done;
+    for (int j = 0; j < nseg; j++)
+        if (!intern_key(ds, cfg, cfg->segment_by[j], j, nseg, keys))
+            goto done;
+
+    int64_t min_peers = cfg->min_peers;
+    for (int level = nseg; level >= 1; level--) {
+        uint32_t m = 0;
+        for (uint32_t a = 0; a < n; a++) {
+            const uint32_t *k = &keys[(size_t)a * nseg];
+            bool full = true;
+            for (int j = 0; j < level; j++)
+                if (k[j] == 0)
+                    full = false;
+            if (!full)
+                continue;
+            memset(it[m].key, 0, sizeof it[m].key);
+            memcpy(it[m].key, k, (size_t)level * sizeof *k);
+            it[m].rev = ds->accounts[a].rev12;
+            it[m].idx = a;
+            m++;
+        }
+        qsort(it, m, sizeof *it, cmp_seg);
+        for (uint32_t s = 0; s < m;) {
+            uint32_t e = s + 1;
+            while (e < m && memcmp(it[e].key, it[s].key, sizeof it[s].key) == 0)
+                e++;
+            uint32_t p = s;
+            while (p < e && it[p].rev <= 0)
+                p++;
+            int64_t cnt = (int64_t)(e - p);
+            if (cnt >= min_peers && cnt > 0) {
+                int64_t med = it[p + (uint32_t)((cnt - 1) / 2)].rev;
+                for (uint32_t i = s; i < e; i++)
+                    if (acc[it[i].idx].benchmark == SF_NONE)
+                        acc[it[i].idx].benchmark = med;
+            }
+            s = e;
+        }
+    }
+    ok = true;
+done:
+    free(keys);
+    free(it);
+    return ok;
+}
+
+/* Fills out (zeroed first; owns acc, order, by_rev). Returns SF_OK or
+ * SF_ERR_NOMEM (out released then). */
+sf_err sf_analyze_tiers(const sf_dataset *ds, const sf_config *cfg, sf_tiers_result *out)
+{
+    uint32_t n = ds->n_accounts;
+    size_t alloc_n = n ? n : 1;
+    rev_item *ri = NULL;
+    order_item *oi = NULL;
+
+    memset(out, 0, sizeof *out);
+    out->acc = calloc(alloc_n, sizeof *out->acc);
+    out->order = calloc(alloc_n, sizeof *out->order);
+    out->by_rev = calloc(alloc_n, sizeof *out->by_rev);
+    ri = malloc(alloc_n * sizeof *ri);
+    oi = malloc(alloc_n * sizeof *oi);
+    if (!out->acc || !out->order || !out->by_rev || !ri || !oi)
+        goto nomem;
+
+    /* Buying clients P and the A-level revenue L. */
+    uint32_t nb = 0;
+    for (uint32_t a = 0; a < n; a++) {
+        if (ds->accounts[a].rev12 > 0) {
+            ri[nb].rev = ds->accounts[a].rev12;
+            ri[nb].id = ds->accounts[a].id;
+            ri[nb].idx = a;
+            nb++;
+        }
+    }
+    qsort(ri, nb, sizeof *ri, cmp_rev_desc);
+    for (uint32_t i = 0; i < nb; i++)
+        out->by_rev[i] = ri[i].idx;
+    out->n_buying = nb;
+    int64_t k = sf_div_ceil((__int128)cfg->reference_top_share * nb, SF_PPM);
+    if (k < 1)
+        k = 1;
+    if (nb > 0 && k > (int64_t)nb)
+        k = nb;
+    out->k = (uint32_t)k;
+    out->L = nb > 0 ? ri[k - 1].rev : SF_NONE;
+
+    if (!benchmarks(ds, cfg, out->acc))
+        goto nomem;
+
+    const int64_t L = out->L;
+    for (uint32_t a = 0; a < n; a++) {
+        const sf_account *ac = &ds->accounts[a];
+        sf_account_result *r = &out->acc[a];
+        int64_t pos_rev = ac->rev12 > 0 ? ac->rev12 : 0;
+
+        r->potential = pos_rev;
+        if (r->benchmark != SF_NONE && r->benchmark > r->potential)
+            r->potential = r->benchmark;
+
+        if (ac->first_purchase == SF_NODATE && ac->open_opps == 0)
+            r->tier = SF_TIER_D;
+        else if (nb == 0)
+            r->tier = SF_TIER_C;
+        else if ((__int128)r->potential * SF_PPM >= (__int128)cfg->a_min * L)
+            r->tier = SF_TIER_A;
+        else if ((__int128)r->potential * SF_PPM >= (__int128)cfg->b_min * L)
+            r->tier = SF_TIER_B;
+        else
+            r->tier = SF_TIER_C;
+        r->ratio = nb > 0 ? sf_share_e4(r->potential, L) : SF_NONE;
+
+        /* realization = pos_rev / potential, exactly 0 when potential is 0 */
+        if (r->potential == 0) {
+            r->realization = 0;
+            r->temp = 0 >= cfg->hot_min ? SF_TEMP_HOT
+                    : 0 >= cfg->cold_below ? SF_TEMP_WARM : SF_TEMP_COLD;
+        } else {
+            __int128 num = (__int128)pos_rev * SF_PPM;
+            r->realization = sf_share_e4(pos_rev, r->potential);
+            if (num >= (__int128)cfg->hot_min * r->potential)
+                r->temp = SF_TEMP_HOT;
+            else if (num >= (__int128)cfg->cold_below * r->potential)
+                r->temp = SF_TEMP_WARM;
+            else
+                r->temp = SF_TEMP_COLD;
+        }
+
+        /* §3.2 next contact; unknown without an activities file (the
+         * column stays empty rather than claiming every account is due) */
+        if (!ds->have_activities)
+            r->next_due = SF_NODATE;
+        else if (ac->last_contact == SF_NODATE)
+            r->next_due = ds->as_of;
+        else
+            r->next_due = (sf_date)(ac->last_contact + cfg->cadence_days[r->tier]);
+
+        oi[a].tier = (int)r->tier;
+        oi[a].potential = r->potential;
+        oi[a].id = ac->id;
+        oi[a].idx = a;
+    }
+    qsort(oi, n, sizeof *oi, cmp_order);
+    for (uint32_t i = 0; i < n; i++)
+        out->order[i] = oi[i].idx;
+
+    free(ri);
+    free(oi);
+    return SF_OK;
+
+nomem:
+    free(ri);
+    free(oi);
+    free(out->acc);
+    free(out->order);
+    free(out->by_rev);
+    memset(out, 0, sizeof *out);
+    return SF_ERR_NOMEM;
+}

@@ -1,0 +1,460 @@
+/*
+ * dataset.c - accounts, owners and opportunities, and the per-account
+ * accumulators that transactions and activities are folded into.
+ *
+ * Folding at ingest keeps memory proportional to accounts and owners: a
+ * 10-million-row transactions file costs no more memory than a small one.
+ * The windows below are exactly those of SPEC §2, §3.3, §3.5, §3.7, §3.8.
+ */
+#include "sf_dataset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define UNASSIGNED_NAME "(unassigned)"
+
+/* Open-addressing hash of string keys to uint32 indexes. */
+typedef struct {
+    uint32_t *slots; /* index + 1; 0 = empty */
+    uint64_t *hashes;
+    size_t cap;      /* power of two */
+    size_t n;
+} strmap;
+
+typedef struct {
+    strmap accounts;
+    strmap owners;
+} ds_index;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+/* Find key; keys(i) gives the string of index i. Returns the slot. */
+static size_t strmap_slot(const strmap *m, const char *key, uint64_t h,
+                          const char *(*keyof)(const sf_dataset *, uint32_t), const sf_dataset *ds)
+{
+    size_t mask = m->cap - 1, i = (size_t)h & mask;
+    while (m->slots[i]) {
+        if (m->hashes[i] == h && strcmp(keyof(ds, m->slots[i] - 1), key) == 0)
+            return i;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+static bool strmap_grow(strmap *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 1024;
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    uint64_t *hashes = calloc(cap, sizeof *hashes);
+    if (!slots || !hashes) {
+        free(slots);
+        free(hashes);
+        return false;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i])
+            continue;
+        size_t j = (size_t)m->hashes[i] & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = m->slots[i];
+        hashes[j] = m->hashes[i];
+    }
+    free(m->slots);
+    free(m->hashes);
+    m->slots = slots;
+    m->hashes = hashes;
+    m->cap = cap;
+    return true;
+}
+
+static void strmap_free(strmap *m)
+{
+    free(m->slots);
+    free(m->hashes);
+}
+
+static const char *account_key(const sf_dataset *ds, uint32_t i) { return ds->accounts[i].id; }
+static const char *owner_key(const sf_dataset *ds, uint32_t i) { return ds->owners[i]; }
+
+sf_dataset *sf_dataset_new(const sf_config *cfg, sf_date as_of)
+{
+    sf_dataset *ds = calloc(1, sizeof *ds);
+    ds_index *ix = calloc(1, sizeof *ix);
+    if (!ds || !ix)
+        goto fail;
+    ds->cfg = cfg;
+    ds->as_of = as_of;
+    ds->index = ix;
+    if (!strmap_grow(&ix->accounts) || !strmap_grow(&ix->owners))
+        goto fail;
+    for (int f = 0; f < SF_FILE_N; f++) {
+        ds->files[f].min_date = SF_NODATE;
+        ds->files[f].max_date = SF_NODATE;
+    }
+    /* Owner 0 is "(unassigned)"; it is only "seen" when a record has no owner. */
+    if (sf_dataset_owner(ds, UNASSIGNED_NAME) == UINT32_MAX)
+        goto fail;
+    ds->owner_seen[0] = false;
+    return ds;
+fail:
+    if (ds && !ds->index)
+        free(ix);
+    sf_dataset_free(ds);
+    return NULL;
+}
+
+void sf_dataset_free(sf_dataset *ds)
+{
+    if (!ds)
+        return;
+    for (uint32_t i = 0; i < ds->n_accounts; i++) {
+        sf_account *a = &ds->accounts[i];
+        free(a->id);
+        free(a->name);
+        free(a->industry);
+        free(a->region);
+        free(a->contact_title);
+        free(a->fit);
+        free(a->split_minutes);
+    }
+    free(ds->accounts);
+    for (uint32_t i = 0; i < ds->n_owners; i++)
+        free(ds->owners[i]);
+    free(ds->owners);
+    free(ds->owner_order);
+    free(ds->owner_acts);
+    free(ds->owner_seen);
+    for (uint32_t i = 0; i < ds->n_opps; i++) {
+        sf_opportunity *o = &ds->opps[i];
+        free(o->id);
+        free(o->account_id);
+        free(o->stage);
+        free(o->probability_text);
+        free(o->next_step);
+        free(o->contact_title);
+    }
+    free(ds->opps);
+    for (int f = 0; f < SF_FILE_N; f++) {
+        sf_file_stats *fs = &ds->files[f];
+        free(fs->path);
+        for (int k = 0; k < SF_FIELD_MAX; k++)
+            free(fs->mapped_header[k]);
+        sf_strlist_clear(&fs->headers_found);
+        sf_strlist_clear(&fs->warnings);
+    }
+    ds_index *ix = ds->index;
+    if (ix) {
+        strmap_free(&ix->accounts);
+        strmap_free(&ix->owners);
+        free(ix);
+    }
+    free(ds);
+}
+
+/* Copy of s without surrounding spaces/tabs; NULL for NULL or empty. */
+static char *dup_trimmed(const char *s, bool *oom)
+{
+    if (!s)
+        return NULL;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n == 0)
+        return NULL;
+    char *c = sf_strndup(s, n);
+    if (!c)
+        *oom = true;
+    return c;
+}
+
+uint32_t sf_dataset_owner(sf_dataset *ds, const char *name)
+{
+    bool oom = false;
+    char *key = dup_trimmed(name, &oom);
+    if (oom)
+        return UINT32_MAX;
+    if (!key) {
+        ds->owner_seen[SF_OWNER_UNASSIGNED] = true;
+        return SF_OWNER_UNASSIGNED;
+    }
+    ds_index *ix = ds->index;
+    uint64_t h = hash_str(key);
+    size_t slot = strmap_slot(&ix->owners, key, h, owner_key, ds);
+    if (ix->owners.slots[slot]) {
+        uint32_t id = ix->owners.slots[slot] - 1;
+        free(key);
+        ds->owner_seen[id] = true;
+        return id;
+    }
+    if (ds->n_owners == ds->cap_owners) {
+        uint32_t cap = ds->cap_owners ? ds->cap_owners * 2 : 16;
+        char **o = realloc(ds->owners, cap * sizeof *o);
+        if (o)
+            ds->owners = o;
+        sf_owner_acts *a = realloc(ds->owner_acts, cap * sizeof *a);
+        if (a)
+            ds->owner_acts = a;
+        bool *s = realloc(ds->owner_seen, cap * sizeof *s);
+        if (s)
+            ds->owner_seen = s;
+        if (!o || !a || !s) {
+            free(key);
+            return UINT32_MAX;
+        }
+        ds->cap_owners = cap;
+    }
+    if (2 * (ix->owners.n + 1) > ix->owners.cap) {
+        if (!strmap_grow(&ix->owners)) {
+            free(key);
+            return UINT32_MAX;
+        }
+        slot = strmap_slot(&ix->owners, key, h, owner_key, ds);
+    }
+    uint32_t id = ds->n_owners++;
+    ds->owners[id] = key;
+    memset(&ds->owner_acts[id], 0, sizeof ds->owner_acts[id]);
+    ds->owner_seen[id] = true;
+    ix->owners.slots[slot] = id + 1;
+    ix->owners.hashes[slot] = h;
+    ix->owners.n++;
+    return id;
+}
+
+uint32_t sf_dataset_find(const sf_dataset *ds, const char *id)
+{
+    const ds_index *ix = ds->index;
+    size_t slot = strmap_slot(&ix->accounts, id, hash_str(id), account_key, ds);
+    return ix->accounts.slots[slot] ? ix->accounts.slots[slot] - 1 : SF_NO_ACCOUNT;
+}
+
+uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name,
+                                const char *owner, const char *industry,
+                                const char *region, int64_t employees,
+                                int64_t company_revenue, const char *contact_title,
+                                const char *fit, uint32_t line, bool *dup)
+{
+    *dup = false;
+    ds_index *ix = ds->index;
+    uint64_t h = hash_str(id);
+    size_t slot = strmap_slot(&ix->accounts, id, h, account_key, ds);
+    if (ix->accounts.slots[slot]) {
+        *dup = true;
+        return SF_NO_ACCOUNT;
+    }
+    if (ds->n_accounts == UINT32_MAX - 1)
+        return SF_NO_ACCOUNT;
+    if (ds->n_accounts == ds->cap_accounts) {
+        uint32_t cap = ds->cap_accounts ? ds->cap_accounts * 2 : 256;
+        sf_account *a = realloc(ds->accounts, (size_t)cap * sizeof *a);
+        if (!a)
+            return SF_NO_ACCOUNT;
+        ds->accounts = a;
+        ds->cap_accounts = cap;
+    }
+    if (2 * (ix->accounts.n + 1) > ix->accounts.cap) {
+        if (!strmap_grow(&ix->accounts))
+            return SF_NO_ACCOUNT;
+        slot = strmap_slot(&ix->accounts, id, h, account_key, ds);
+    }
+    uint32_t own = sf_dataset_owner(ds, owner);
+    if (own == UINT32_MAX)
+        return SF_NO_ACCOUNT;
+    sf_account a;
+    memset(&a, 0, sizeof a);
+    bool oom = false;
+    a.id = sf_strdup(id);
+    a.name = (name && *name) ? sf_strdup(name) : sf_strdup(id);
+    a.industry = dup_trimmed(industry, &oom);
+    a.region = dup_trimmed(region, &oom);
+    a.contact_title = dup_trimmed(contact_title, &oom);
+    a.fit = dup_trimmed(fit, &oom);
+    if (!a.id || !a.name || oom) {
+        free(a.id);
+        free(a.name);
+        free(a.industry);
+        free(a.region);
+        free(a.contact_title);
+        free(a.fit);
+        return SF_NO_ACCOUNT;
+    }
+    a.owner = own;
+    a.employees = employees;
+    a.company_revenue = company_revenue;
+    a.line = line;
+    a.first_purchase = a.last_purchase = a.last_contact = SF_NODATE;
+    uint32_t idx = ds->n_accounts++;
+    ds->accounts[idx] = a;
+    ix->accounts.slots[slot] = idx + 1;
+    ix->accounts.hashes[slot] = h;
+    ix->accounts.n++;
+    return idx;
+}
+
+static bool add64(int64_t *acc, int64_t v, int64_t *out)
+{
+    return !__builtin_add_overflow(*acc, v, out);
+}
+
+bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
+                                int64_t amount, int64_t margin)
+{
+    const sf_config *cfg = ds->cfg;
+    sf_account *a = &ds->accounts[account];
+    const sf_date T = ds->as_of;
+    const int64_t w = cfg->decline_window_days;
+    sf_account n = *a; /* stage every sum, commit only if none overflows */
+
+    if (sf_in_window(date, T, 365)) {
+        if (margin == SF_NONE)
+            margin = sf_div_round((__int128)amount * cfg->gross_margin, SF_PPM);
+        if (!add64(&a->rev12, amount, &n.rev12) || !add64(&a->margin12, margin, &n.margin12))
+            return false;
+    }
+    if (sf_in_window(date, T - 365, 365) && !add64(&a->rev_prev12, amount, &n.rev_prev12))
+        return false;
+    if (sf_in_window(date, T, w) && !add64(&a->dec_current, amount, &n.dec_current))
+        return false;
+    sf_date prior_end = cfg->decline_compare == SF_CMP_YOY ? T - 365 : (sf_date)(T - w);
+    if (sf_in_window(date, prior_end, w) && !add64(&a->dec_prior, amount, &n.dec_prior))
+        return false;
+    if (amount > 0 && date <= T) {
+        if (n.first_purchase == SF_NODATE || date < n.first_purchase)
+            n.first_purchase = date;
+        if (n.last_purchase == SF_NODATE || date > n.last_purchase)
+            n.last_purchase = date;
+    }
+    n.n_transactions++;
+    *a = n;
+    return true;
+}
+
+/* Add minutes for an owner to an account's small per-owner list. */
+static bool add_split_minutes(sf_account *a, uint32_t owner, int64_t minutes)
+{
+    for (uint32_t i = 0; i < a->n_split_minutes; i++) {
+        if (a->split_minutes[i].owner == owner) {
+            a->split_minutes[i].minutes += minutes;
+            return true;
+        }
+    }
+    if (a->n_split_minutes == a->cap_split_minutes) {
+        uint32_t cap = a->cap_split_minutes ? a->cap_split_minutes * 2 : 2;
+        sf_owner_minutes *v = realloc(a->split_minutes, cap * sizeof *v);
+        if (!v)
+            return false;
+        a->split_minutes = v;
+        a->cap_split_minutes = cap;
+    }
+    a->split_minutes[a->n_split_minutes].owner = owner;
+    a->split_minutes[a->n_split_minutes].minutes = minutes;
+    a->n_split_minutes++;
+    return true;
+}
+
+bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner,
+                             sf_date date, sf_act_type type, sf_outcome outcome,
+                             int64_t minutes)
+{
+    const sf_config *cfg = ds->cfg;
+    const sf_date T = ds->as_of;
+    sf_account *a = account == SF_NO_ACCOUNT ? NULL : &ds->accounts[account];
+    if (owner == UINT32_MAX)
+        owner = a ? a->owner : SF_OWNER_UNASSIGNED;
+    ds->owner_seen[owner] = true;
+    if (a) {
+        if (cfg->contact_types[type] && date <= T &&
+            (a->last_contact == SF_NODATE || date > a->last_contact))
+            a->last_contact = date;
+        if (sf_in_window(date, T, 365))
+            a->cost12 += cfg->costs[type];
+        if (sf_in_window(date, T, cfg->actual_window_days)) {
+            int64_t m = minutes > 0 ? minutes : cfg->durations[type];
+            if (!add_split_minutes(a, owner, m))
+                return false;
+        }
+    }
+    if (sf_in_window(date, T, cfg->kpi_window_days)) {
+        sf_owner_acts *k = &ds->owner_acts[owner];
+        if (type == SF_ACT_CALL)
+            k->calls++;
+        if (outcome == SF_OUT_CONVERSATION || outcome == SF_OUT_APPOINTMENT)
+            k->conversations++;
+        if (outcome == SF_OUT_APPOINTMENT)
+            k->appointments++;
+    }
+    return true;
+}
+
+bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o)
+{
+    if (ds->n_opps == ds->cap_opps) {
+        uint32_t cap = ds->cap_opps ? ds->cap_opps * 2 : 256;
+        sf_opportunity *v = realloc(ds->opps, (size_t)cap * sizeof *v);
+        if (!v)
+            return false;
+        ds->opps = v;
+        ds->cap_opps = cap;
+    }
+    sf_opportunity c = *o;
+    bool oom = false;
+    c.id = sf_strdup(o->id);
+    c.account_id = sf_strdup(o->account_id);
+    c.stage = dup_trimmed(o->stage, &oom);
+    c.probability_text = dup_trimmed(o->probability_text, &oom);
+    c.next_step = dup_trimmed(o->next_step, &oom);
+    c.contact_title = dup_trimmed(o->contact_title, &oom);
+    if (!c.id || !c.account_id || oom) {
+        free(c.id);
+        free(c.account_id);
+        free(c.stage);
+        free(c.probability_text);
+        free(c.next_step);
+        free(c.contact_title);
+        return false;
+    }
+    sf_account *a = c.account == SF_NO_ACCOUNT ? NULL : &ds->accounts[c.account];
+    if (c.owner == UINT32_MAX)
+        c.owner = a ? a->owner : SF_OWNER_UNASSIGNED;
+    ds->owner_seen[c.owner] = true;
+    /* SPEC §1.1: opportunities created after T are ignored for open_opps. */
+    if (a && c.status == SF_ST_OPEN && c.created != SF_NODATE && c.created <= ds->as_of)
+        a->open_opps++;
+    ds->opps[ds->n_opps++] = c;
+    return true;
+}
+
+static const sf_dataset *sort_ds; /* qsort has no context argument in C11 */
+
+static int cmp_owner(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return strcmp(sort_ds->owners[a], sort_ds->owners[b]);
+}
+
+sf_err sf_dataset_finish(sf_dataset *ds, sf_ctx *ctx)
+{
+    free(ds->owner_order);
+    ds->owner_order = malloc((ds->n_owners ? ds->n_owners : 1) * sizeof *ds->owner_order);
+    if (!ds->owner_order)
+        return sf_ctx_nomem(ctx);
+    for (uint32_t i = 0; i < ds->n_owners; i++)
+        ds->owner_order[i] = i;
+    sort_ds = ds;
+    qsort(ds->owner_order, ds->n_owners, sizeof *ds->owner_order, cmp_owner);
+    sort_ds = NULL;
+    return SF_OK;
+}
