@@ -175,4 +175,22 @@ const char *sf_pdf_owner_name(const sf_output_ctx *o, uint32_t owner);
 /* "pdf.KEY" label. */
 const char *sf_pdf_label(const sf_output_ctx *o, const char *key);
 
+/* ---- report pieces shared with the review pack (out_pdf.c) ----
+ * owner = SF_OWNER_ALL: every owner; else only that owner's rows. Each
+ * draws a caption "top N of M" and at most max_rows rows into box, or a
+ * "nothing to show" line; returns the height used. */
+double sf_pdf_table_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
+                        size_t max_rows, const char *caption);
+double sf_pdf_table_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
+                             size_t max_rows, const char *caption);
+double sf_pdf_table_fire(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
+                         size_t max_rows, const char *caption);
+/* Open deals with verdict <= max_verdict (PURSUE: deals to pursue). */
+double sf_pdf_table_deals(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
+                          sf_verdict max_verdict, size_t max_rows, const char *caption);
+/* The four rep-KPI panels against their benchmarks; highlight (or
+ * SF_OWNER_ALL) is always shown and drawn bold. Returns false on out of
+ * memory. */
+bool sf_pdf_kpi_panels(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t highlight);
+
 #endif

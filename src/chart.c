@@ -305,6 +305,10 @@ void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
         a.p1 = p.y;
     }
     double band = (b->horizontal ? p.h : p.w) / (double)b->n_cats;
+    if (b->horizontal && band > 34) { /* few bars: keep them slim, at the top */
+        band = 34;
+        p.h = band * (double)b->n_cats;
+    }
 
     /* shaded band and grid */
     if (!isnan(b->band_lo)) {
@@ -363,7 +367,19 @@ void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
         double sub = b->stacked ? thick : thick / (double)ns;
         for (size_t s = 0; s < ns; s++) {
             double v = b->values[i * ns + s];
-            if (!isfinite(v) || v == 0)
+            if (!isfinite(v))
+                continue;
+            if (v == 0 && !b->stacked && b->value_labels && band >= 9) {
+                b->fmt(c->lang, 0, buf, sizeof buf);
+                double off0 = -thick / 2 + sub * s;
+                if (b->horizontal)
+                    sf_chart_text(c, zero + 2, mid + off0 + sub / 2 - 4, 0, buf, 6.5, false,
+                                  SF_AL_LEFT, sf_rgb_text);
+                else
+                    sf_chart_text(c, mid + off0 + sub / 2, zero - 10, 0, buf, 7, false,
+                                  SF_AL_CENTER, sf_rgb_text);
+            }
+            if (v == 0)
                 continue;
             double from, to;
             if (b->stacked) {
@@ -530,6 +546,7 @@ double sf_chart_table(sf_chart *c, sf_box box, const sf_table *t)
         }
         if (t->row_mark) {
             set_rgb(cr, t->row_mark[r]);
+            cairo_new_path(cr); /* no line from the last text's point */
             cairo_arc(cr, box.x + 5, y + rh / 2, 3, 0, 2 * G_PI);
             cairo_fill(cr);
         }

@@ -316,29 +316,36 @@ bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
     sf_account *a = &ds->accounts[account];
     const sf_date T = ds->as_of;
     const int64_t w = cfg->decline_window_days;
-    sf_account n = *a; /* stage every sum, commit only if none overflows */
+    /* Stage every sum, commit only if none overflows. Only the transaction
+     * fields are written, so activities may be folded concurrently. */
+    int64_t rev12 = a->rev12, margin12 = a->margin12, prev = a->rev_prev12;
+    int64_t cur = a->dec_current, prior = a->dec_prior;
 
     if (sf_in_window(date, T, 365)) {
         if (margin == SF_NONE)
             margin = sf_div_round((__int128)amount * cfg->gross_margin, SF_PPM);
-        if (!add64(&a->rev12, amount, &n.rev12) || !add64(&a->margin12, margin, &n.margin12))
+        if (!add64(&a->rev12, amount, &rev12) || !add64(&a->margin12, margin, &margin12))
             return false;
     }
-    if (sf_in_window(date, T - 365, 365) && !add64(&a->rev_prev12, amount, &n.rev_prev12))
+    if (sf_in_window(date, T - 365, 365) && !add64(&a->rev_prev12, amount, &prev))
         return false;
-    if (sf_in_window(date, T, w) && !add64(&a->dec_current, amount, &n.dec_current))
+    if (sf_in_window(date, T, w) && !add64(&a->dec_current, amount, &cur))
         return false;
     sf_date prior_end = cfg->decline_compare == SF_CMP_YOY ? T - 365 : (sf_date)(T - w);
-    if (sf_in_window(date, prior_end, w) && !add64(&a->dec_prior, amount, &n.dec_prior))
+    if (sf_in_window(date, prior_end, w) && !add64(&a->dec_prior, amount, &prior))
         return false;
+    a->rev12 = rev12;
+    a->margin12 = margin12;
+    a->rev_prev12 = prev;
+    a->dec_current = cur;
+    a->dec_prior = prior;
     if (amount > 0 && date <= T) {
-        if (n.first_purchase == SF_NODATE || date < n.first_purchase)
-            n.first_purchase = date;
-        if (n.last_purchase == SF_NODATE || date > n.last_purchase)
-            n.last_purchase = date;
+        if (a->first_purchase == SF_NODATE || date < a->first_purchase)
+            a->first_purchase = date;
+        if (a->last_purchase == SF_NODATE || date > a->last_purchase)
+            a->last_purchase = date;
     }
-    n.n_transactions++;
-    *a = n;
+    a->n_transactions++;
     return true;
 }
 

@@ -1,0 +1,206 @@
+/*
+ * fuzz_csv.c - libFuzzer harness for the CSV ingest (sf_ingest).
+ *
+ * The fuzz input is written to a scratch file that stands in for one of the
+ * four CRM exports; the first bytes pick the file kind and the parsing
+ * options (delimiter, encoding, decimal mark, thousands separator, date
+ * format, end marker), so one corpus covers every combination. After each
+ * run the harness checks the counting invariant of SPEC §1 (read = accepted
+ * + rejected + blank + footer for every present file) and that every
+ * rejected record has exactly one `rejected` line in the rejects list.
+ *
+ * Built by tools/fuzz.sh with clang -fsanitize=fuzzer,address,undefined.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sf_config.h"
+#include "sf_dataset.h"
+#include "sf_ingest.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* Scratch files of this process: the fuzzed export and a fixed,
+ * well-formed transactions file used when the fuzzed bytes play another
+ * export. Created once; rewritten for every input. */
+static char g_dir[256];
+static char g_fuzz_path[300];
+static char g_tx_path[300];
+
+static const char k_fixed_tx[] =
+    "account_id,date,amount\n"
+    "C001,2025-01-10,100.00\n"
+    "C002,2025-02-11,250.50\n";
+
+/* Write n bytes to path (truncating). Aborts on failure: a harness that
+ * cannot write its scratch file would silently test nothing. */
+static void write_file(const char *path, const void *buf, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || (n && fwrite(buf, 1, n, f) != n) || fclose(f) != 0)
+        abort();
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    const char *base = getenv("TMPDIR");
+    if (!base || !*base)
+        base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    snprintf(g_dir, sizeof g_dir, "%s/sf-fuzz-csv-XXXXXX", base);
+    if (!mkdtemp(g_dir))
+        abort();
+    snprintf(g_fuzz_path, sizeof g_fuzz_path, "%s/input.csv", g_dir);
+    snprintf(g_tx_path, sizeof g_tx_path, "%s/tx.csv", g_dir);
+    write_file(g_tx_path, k_fixed_tx, sizeof k_fixed_tx - 1);
+    return 0;
+}
+
+/* Replace an owned config string; aborts on out of memory (the harness is
+ * not what is under test). */
+static void set_str(char **slot, const char *v)
+{
+    free(*slot);
+    *slot = v ? sf_strdup(v) : NULL;
+    if (v && !*slot)
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 2)
+        return 0;
+    uint8_t o1 = data[0], o2 = data[1];
+    data += 2;
+    size -= 2;
+    write_file(g_fuzz_path, data, size);
+
+    sf_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    if (sf_config_init(&cfg) != SF_OK)
+        abort();
+
+    static const char delims[4] = {0, ',', ';', '\t'};
+    static const char *const encodings[4] = {"UTF-8", "CP1251", "ISO-8859-2", "UTF-8"};
+    static const char *const formats[4] = {"%Y-%m-%d", "%d.%m.%Y", "%m/%d/%Y", "%d/%m/%y"};
+    static const sf_thousands ths[5] = {SF_THOUSANDS_NONE, SF_THOUSANDS_SPACE, SF_THOUSANDS_COMMA,
+                                        SF_THOUSANDS_DOT, SF_THOUSANDS_APOS};
+    cfg.delimiter = delims[o1 & 3];
+    set_str(&cfg.encoding, encodings[(o1 >> 2) & 3]);
+    cfg.decimal = (o1 & 0x10) ? ',' : '.';
+    cfg.thousands = ths[((o1 >> 5) & 7) % 5];
+    set_str(&cfg.date_format, formats[o2 & 3]);
+    if (o2 & 4)
+        set_str(&cfg.end_marker, "Grand Totals");
+    /* Mostly a limit that never trips, so every file is read to the end;
+     * sometimes the default, to reach the over-the-limit path too. */
+    cfg.max_reject_share = (o2 & 8) ? 50000 : SF_PPM;
+
+    /* Which export the fuzzed bytes play (transactions is required). */
+    int kind = (o2 >> 4) & 3;
+    switch (kind) {
+    case SF_FILE_ACCOUNTS:
+        set_str(&cfg.file[SF_FILE_ACCOUNTS], g_fuzz_path);
+        set_str(&cfg.file[SF_FILE_TRANSACTIONS], g_tx_path);
+        break;
+    case SF_FILE_TRANSACTIONS:
+        set_str(&cfg.file[SF_FILE_TRANSACTIONS], g_fuzz_path);
+        break;
+    case SF_FILE_ACTIVITIES:
+        set_str(&cfg.file[SF_FILE_ACTIVITIES], g_fuzz_path);
+        set_str(&cfg.file[SF_FILE_TRANSACTIONS], g_tx_path);
+        break;
+    default:
+        set_str(&cfg.file[SF_FILE_OPPORTUNITIES], g_fuzz_path);
+        if (o2 & 0x40) {
+            cfg.transactions_from_won = true; /* transactions = @won */
+        } else {
+            set_str(&cfg.file[SF_FILE_TRANSACTIONS], g_tx_path);
+        }
+        break;
+    }
+    if (o2 & 0x80) { /* a rate, so currency conversion is reached */
+        cfg.rates = calloc(1, sizeof *cfg.rates);
+        if (!cfg.rates)
+            abort();
+        cfg.rates[0].code = sf_strdup("USD");
+        if (!cfg.rates[0].code)
+            abort();
+        cfg.rates[0].rate = 920000;
+        cfg.n_rates = 1;
+    }
+
+    sf_dataset *ds = sf_dataset_new(&cfg, sf_date_from_ymd(2025, 6, 30));
+    if (!ds)
+        abort();
+    sf_rejects rej;
+    memset(&rej, 0, sizeof rej);
+    sf_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    sf_err e = sf_ingest(ds, &cfg, &rej, NULL, NULL, &ctx);
+
+    /* An error must come with a message (the CLI prints nothing else). */
+    if (e != SF_OK && ctx.msg[0] == '\0') {
+        fprintf(stderr, "sf_ingest returned %d without a message\n", (int)e);
+        abort();
+    }
+    /* Counts are final when every file was read: on success, or when the
+     * reject limit tripped (every file is still read first). */
+    if (e == SF_OK || e == SF_ERR_INPUT) {
+        for (int f = 0; f < SF_FILE_N; f++) {
+            const sf_file_stats *fs = &ds->files[f];
+            if (!fs->present)
+                continue;
+            if (fs->read < 0 || fs->accepted < 0 || fs->rejected < 0 || fs->blank < 0 || fs->footer < 0 ||
+                fs->read != fs->accepted + fs->rejected + fs->blank + fs->footer) {
+                fprintf(stderr, "%s: read %lld != accepted %lld + rejected %lld + blank %lld + footer %lld (rc %d: %s)\n",
+                        sf_file_kind_name((sf_file_kind)f), (long long)fs->read, (long long)fs->accepted,
+                        (long long)fs->rejected, (long long)fs->blank, (long long)fs->footer, (int)e, ctx.msg);
+                abort();
+            }
+        }
+        if (e == SF_OK) {
+            sf_rejects_sort(&rej);
+            int64_t lines[SF_FILE_N] = {0};
+            for (size_t i = 0; i < rej.n; i++) {
+                const sf_reject *r = &rej.v[i];
+                if ((int)r->file < 0 || r->file >= SF_FILE_N || (int)r->reason < 0 || r->reason >= SF_REJ_N ||
+                    !r->raw || !sf_utf8_valid(r->raw, strlen(r->raw)))
+                    abort(); /* rejects.csv promises UTF-8 raw text */
+                if (!r->kept)
+                    lines[r->file]++;
+            }
+            int64_t want[SF_FILE_N];
+            for (int f = 0; f < SF_FILE_N; f++)
+                want[f] = ds->files[f].present ? ds->files[f].rejected : 0;
+            if (cfg.transactions_from_won) {
+                /* SPEC §1.1: a won deal that cannot become a transaction is
+                 * a line of the opportunities file, counted in the derived
+                 * transactions. */
+                want[SF_FILE_OPPORTUNITIES] += want[SF_FILE_TRANSACTIONS];
+                lines[SF_FILE_OPPORTUNITIES] += lines[SF_FILE_TRANSACTIONS];
+                want[SF_FILE_TRANSACTIONS] = lines[SF_FILE_TRANSACTIONS] = 0;
+            }
+            for (int f = 0; f < SF_FILE_N; f++) {
+                if (lines[f] != want[f]) {
+                    fprintf(stderr, "%s: %lld rejected records but %lld rejected lines\n",
+                            sf_file_kind_name((sf_file_kind)f), (long long)want[f],
+                            (long long)lines[f]);
+                    abort();
+                }
+            }
+        }
+    }
+    if (e == SF_OK && sf_dataset_finish(ds, &ctx) != SF_OK && ctx.msg[0] == '\0')
+        abort();
+
+    sf_rejects_release(&rej);
+    sf_dataset_free(ds);
+    sf_config_release(&cfg);
+    return 0;
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The body template: placeholders filled with the mini example's figures
+# (hand-checked against expected/csv/cadence_due.csv: 11 due, top 10
+# listed), literal braces, and an unknown placeholder refused with exit 2
+# naming the template file and line.
+set -euo pipefail
+. "$ROOT/tests/py/email_lib.bash"
+
+printf 'Due: {due_count}\n{top_due}\n{{literal}} {owner} {pursue}/{qualify}/{drop}\n' >"$TMP/body.txt"
+write_config "$TMP/cfg.ini" "
+[outputs]
+email = yes
+pdf = no
+xlsx = no
+
+[email]
+to = Boss <boss@example.com>
+body_template = $TMP/body.txt
+"
+"$SF" run -q -c "$TMP/cfg.ini" --out "$TMP/out"
+cat >"$TMP/want.txt" <<'TXT'
+Due: 11
+- Client 13 Ltd (Ben Ortiz, tier A): days overdue: 98, call/visit
+- Client 9 Sp. z o.o. (Anna Kowalska, tier A): days overdue: 25, call/visit
+- Client 5 Ltd ((unassigned), tier A): days overdue: 12, call/visit
+- Client 14 Ltd ((unassigned), tier C): days overdue: 61, call
+- Client 16 Ltd (Ben Ortiz, tier C): days overdue: 55, call
+- Client 1 Ltd (Ben Ortiz, tier C): days overdue: 35, call
+- Client 4 Ltd (Ben Ortiz, tier C): days overdue: 34, call
+- Client 24 Sp. z o.o. (Anna Kowalska, tier C): due 2025-06-30, call
+- Client 19 Ltd (Ben Ortiz, tier C): due 2025-07-05, call
+- Client 20 Ltd ((unassigned), tier C): due 2025-07-06, call
+… and 1 more (see the attachments)
+{literal} (all) 1/2/5
+TXT
+"$PY" "$ROOT/tests/py/email_check.py" "$TMP/out/email.eml" --no-attach --to boss@example.com \
+    --subject "Sales focus: weekly report as of 2025-06-30 — 11 contacts due, 10 alerts"
+"$PY" - "$TMP/out/email.eml" "$TMP/want.txt" <<'PYEOF'
+import sys, email, email.policy
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+got = m.get_body().get_content().replace("\r\n", "\n")
+want = open(sys.argv[2], encoding="utf-8").read()
+if got != want:
+    print("body differs:\n--- got\n" + got + "\n--- want\n" + want)
+    sys.exit(1)
+PYEOF
+
+# an unknown placeholder on line 3
+printf 'Hello\n\nDue: {due_cnt}\n' >"$TMP/body.txt"
+rm -rf "$TMP/out"
+expect_exit 2 "$SF" run -q -c "$TMP/cfg.ini" --out "$TMP/out"
+grep -qF "$TMP/body.txt:3: unknown placeholder '{due_cnt}'" "$TMP/err"
+[ ! -e "$TMP/out/email.eml" ]
+
+# the same in the configured subject
+printf 'Due: {due_count}\n' >"$TMP/body.txt"
+write_config "$TMP/cfg.ini" "
+[outputs]
+email = yes
+
+[email]
+to = boss@example.com
+subject = Report {as_off}
+"
+expect_exit 2 "$SF" run -q -c "$TMP/cfg.ini" --out "$TMP/out"
+grep -qF "[email] subject: unknown placeholder '{as_off}'" "$TMP/err"
+echo ok

@@ -1,0 +1,3 @@
+# Builds the large or binary inputs of this case at test time.
+set -euo pipefail
+"$PY" -c 'import random,sys; r=random.Random(3); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(4096)))' > config.ini

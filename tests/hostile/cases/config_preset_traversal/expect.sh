@@ -1,0 +1,3 @@
+# A preset name with a path in it must not read files outside config/crm.
+EXIT=2
+MSG="preset"

@@ -1,0 +1,5 @@
+# Builds the large or binary inputs of this case at test time.
+set -euo pipefail
+"$PY" -c '
+with open("transactions.csv", "w") as f:
+    f.write("account_id,date,amount\n" + "z" * (20 * 1024 * 1024))'

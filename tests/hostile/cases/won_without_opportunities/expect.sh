@@ -1,0 +1,3 @@
+# transactions = @won needs opportunities: a config error (exit 2).
+EXIT=2
+MSG="@won"

@@ -1,0 +1,377 @@
+#!/usr/bin/python3
+"""xlsx_check.py - read workbook.xlsx back with openpyxl and check it against
+the CSV lists of the same run (SPEC §4) and the [xlsx] labels.
+
+usage: xlsx_check.py --out OUTDIR --root ROOT [--config CONFIG.ini]
+                     [--lang en] [--as-of 2025-06-30] [--currency EUR]
+                     [--text NAME ...] [--quota 20] [--band-low 0.04]
+                     [--band-high 0.18] [--min-pareto N]
+--config takes language, currency, as_of and the [kpi] bands from the run's
+config; the other options override it.
+
+Exits 0 when every check passes; otherwise prints each failure and exits 1.
+"""
+import argparse
+import configparser
+import csv
+import datetime
+import os
+import re
+import sys
+import zipfile
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+# list sheet label key -> CSV file, in workbook order after the Summary
+LISTS = [
+    ("sheet_accounts", "accounts.csv"),
+    ("sheet_cadence", "cadence_due.csv"),
+    ("sheet_declines", "decline_alerts.csv"),
+    ("sheet_fire", "fire_candidates.csv"),
+    ("sheet_time_split", "time_split.csv"),
+    ("sheet_pipeline", "pipeline.csv"),
+    ("sheet_kpis", "rep_kpis.csv"),
+    ("sheet_rejects", "rejects.csv"),
+]
+MONEY = {"rev12", "potential", "prior", "current", "drop", "margin12", "cost12",
+         "net_value", "amount", "avg_sale"}
+PCT = {"ratio", "realization", "drop_share", "key_share", "recommended_key",
+       "recommended_rest", "actual_key", "actual_other", "actual_prospecting",
+       "conv_to_appt", "appt_to_proposal", "close_ratio"}
+DATES = {"last_contact", "next_due", "next_step_date"}
+INTS = {"days_overdue", "calls", "conversations", "appointments", "proposals",
+        "won", "lost", "median_cycle_days", "line"}
+DECIMALS = {"calls_per_day", "probability"}
+
+TEMP_FILL = {"hot": "F8696B", "warm": "FFC000", "cold": "5B9BD5"}
+TIER_FILL = {"A": "00B050", "B": "92D050", "C": "FFE699", "D": "D9D9D9"}
+BAD_FILL = "FFC7CE"
+
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+
+
+def is_num(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def labels(root, lang):
+    cp = configparser.RawConfigParser(strict=False, interpolation=None,
+                                      comment_prefixes=(";", "#"),
+                                      inline_comment_prefixes=None)
+    cp.optionxform = str
+    with open(os.path.join(root, "templates", "lang", lang + ".ini"), encoding="utf-8-sig") as f:
+        cp.read_file(f)
+    return dict(cp["xlsx"]), dict(cp["common"])
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def fill_rgb(cell):
+    f = cell.fill
+    if f is None or f.fill_type in (None, "none"):
+        return None
+    rgb = f.fgColor.rgb if f.fgColor is not None else None
+    return rgb[-6:].upper() if isinstance(rgb, str) else None
+
+
+def check_cell(where, col, text, cell, currency, date_fmt):
+    v = cell.value
+    if text == "":
+        if v is not None:
+            fail(f"{where}: expected an empty cell, got {v!r}")
+        return
+    if col in MONEY:
+        if not is_num(v) or abs(v - float(text)) > 1e-9 or f"{v:.2f}" != text:
+            fail(f"{where}: money {text} read back as {v!r}")
+        elif "#,##0.00" not in cell.number_format or currency not in cell.number_format:
+            fail(f"{where}: money format {cell.number_format!r}")
+    elif col in PCT:
+        if not is_num(v) or abs(v - float(text)) > 1e-9:
+            fail(f"{where}: share {text} read back as {v!r}")
+        elif cell.number_format != "0.00%":
+            fail(f"{where}: share format {cell.number_format!r}")
+    elif col in DATES:
+        if not isinstance(v, datetime.datetime) or v.date().isoformat() != text:
+            fail(f"{where}: date {text} read back as {v!r}")
+        elif cell.number_format != date_fmt:
+            fail(f"{where}: date format {cell.number_format!r}, expected {date_fmt!r}")
+    elif col in INTS:
+        if not is_num(v) or v != int(text):
+            fail(f"{where}: integer {text} read back as {v!r}")
+    elif col in DECIMALS:
+        if not is_num(v) or abs(v - float(text.replace(",", "."))) > 1e-9:
+            fail(f"{where}: number {text} read back as {v!r}")
+    else:
+        if cell.data_type != "s" or v != text:
+            fail(f"{where}: text {text!r} read back as {v!r} (type {cell.data_type})")
+
+
+def check_list(ws, csv_path, xl, args):
+    header, rows = read_csv(csv_path)
+    name = os.path.basename(csv_path)
+    got_header = [c.value for c in ws[1]]
+    want_header = [xl.get("col_" + h) for h in header]
+    if got_header != want_header:
+        fail(f"{name}: header {got_header} != {want_header}")
+    for c in ws[1]:
+        if not c.font.b:
+            fail(f"{name}: header cell {c.coordinate} is not bold")
+    if ws.freeze_panes != "A2":
+        fail(f"{name}: freeze_panes {ws.freeze_panes!r}")
+    last = get_column_letter(len(header))
+    want_ref = f"A1:{last}{len(rows) + 1}"
+    if ws.auto_filter.ref != want_ref:
+        fail(f"{name}: autofilter {ws.auto_filter.ref!r}, expected {want_ref!r}")
+    if ws.max_column != len(header):
+        fail(f"{name}: {ws.max_column} columns, CSV has {len(header)}")
+    if not rows:
+        if ws.max_row != 2 or ws["A2"].value != xl["empty_list"]:
+            fail(f"{name}: empty list shows {ws['A2'].value!r} ({ws.max_row} rows)")
+        return
+    if ws.max_row != len(rows) + 1:
+        fail(f"{name}: {ws.max_row - 1} data rows, CSV has {len(rows)}")
+    for i, row in enumerate(rows):
+        cells = ws[i + 2]
+        for j, col in enumerate(header):
+            check_cell(f"{name} row {i + 2} {col}", col, row[j], cells[j],
+                       args.currency, xl["date_format"])
+            if col == "temperature" and fill_rgb(cells[j]) != TEMP_FILL[row[j]]:
+                fail(f"{name} row {i + 2}: temperature {row[j]} fill {fill_rgb(cells[j])}")
+            if col == "tier" and fill_rgb(cells[j]) != TIER_FILL[row[j]]:
+                fail(f"{name} row {i + 2}: tier {row[j]} fill {fill_rgb(cells[j])}")
+            if col == "conv_to_appt" and row[j]:
+                off = not (args.band_low <= float(row[j]) <= args.band_high)
+                if (fill_rgb(cells[j]) == BAD_FILL) != off:
+                    fail(f"{name} row {i + 2}: conv_to_appt {row[j]} highlight wrong")
+            if col == "calls_per_day" and row[j]:
+                low = float(row[j]) < args.quota
+                if (fill_rgb(cells[j]) == BAD_FILL) != low:
+                    fail(f"{name} row {i + 2}: calls_per_day {row[j]} highlight wrong")
+    # widths fit the content (capped)
+    for j, col in enumerate(header):
+        letter = get_column_letter(j + 1)
+        longest = max([len(r[j]) for r in rows] + [len(want_header[j] or "")])
+        w = ws.column_dimensions[letter].width
+        if w is None or w < min(longest, 55) or w > 62:
+            fail(f"{name}: column {letter} ({col}) width {w} for text of {longest}")
+
+
+def summary_values(ws):
+    """Column A label -> row cells, for the Summary sheet."""
+    out = {}
+    for row in ws.iter_rows():
+        if row[0].value is not None and row[0].value not in out:
+            out[row[0].value] = row
+    return out
+
+
+def cents(text):
+    return round(float(text) * 100) if text else 0
+
+
+def check_summary(ws, xl, common, args, out):
+    sv = summary_values(ws)
+    if ws["A1"].value != xl["title"]:
+        fail(f"summary: title {ws['A1'].value!r}")
+
+    def val(key):
+        row = sv.get(xl[key])
+        if row is None:
+            fail(f"summary: no row labelled {xl[key]!r}")
+            return None
+        return row[1].value
+
+    asof = val("as_of")
+    if not isinstance(asof, datetime.datetime) or asof.date().isoformat() != args.as_of:
+        fail(f"summary: as-of {asof!r}")
+    if val("currency") != args.currency:
+        fail("summary: currency")
+    csvd = os.path.join(out, "csv")
+    _, acc = read_csv(os.path.join(csvd, "accounts.csv"))
+    total = sum(cents(r[4]) for r in acc)
+    got = val("rev12_total")
+    if not is_num(got) or round(got * 100) != total:
+        fail(f"summary: revenue {got!r}, accounts.csv sums to {total / 100:.2f}")
+    counts = [("due_count", "cadence_due.csv", None), ("alert_count", "decline_alerts.csv", None),
+              ("lost_count", "decline_alerts.csv", (8, "lost")),
+              ("fire_count", "fire_candidates.csv", None),
+              ("verdict_pursue_count", "pipeline.csv", (11, "pursue")),
+              ("verdict_qualify_count", "pipeline.csv", (11, "qualify")),
+              ("verdict_drop_count", "pipeline.csv", (11, "drop")),
+              ("rejected_total", "rejects.csv", (4, "rejected"))]
+    for key, f, cond in counts:
+        _, rows = read_csv(os.path.join(csvd, f))
+        n = sum(1 for r in rows if cond is None or r[cond[0]] == cond[1])
+        if val(key) != n:
+            fail(f"summary: {key} {val(key)!r}, {f} has {n}")
+    # tier table: accounts and revenue per tier from accounts.csv
+    tier_hdr = sv.get(xl["tiers"])
+    if tier_hdr is None:
+        fail("summary: no tier table")
+    else:
+        r0 = tier_hdr[0].row
+        for k, t in enumerate("ABCD"):
+            row = ws[r0 + 1 + k]
+            n = sum(1 for r in acc if r[3] == t)
+            rev = sum(cents(r[4]) for r in acc if r[3] == t)
+            if row[0].value != t or row[1].value != n or round((row[2].value or 0) * 100) != rev:
+                fail(f"summary: tier {t} row {[c.value for c in row[:3]]}, expected {n} / {rev / 100:.2f}")
+    # per input file: rejected lines of rejects.csv
+    _, rej = read_csv(os.path.join(csvd, "rejects.csv"))
+    files_hdr = sv.get(xl["input_files"])
+    if files_hdr is None:
+        fail("summary: no input file table")
+    else:
+        r = files_hdr[0].row + 1
+        seen = 0
+        while ws.cell(r, 1).value:
+            fname, read, accepted, rejected = (ws.cell(r, c).value for c in range(1, 5))
+            n = sum(1 for x in rej if x[0] == fname and x[4] == "rejected")
+            if rejected != n or accepted + rejected > read:
+                fail(f"summary: file {fname}: read {read} accepted {accepted} rejected {rejected} (csv {n})")
+            seen += 1
+            r += 1
+        if seen == 0:
+            fail("summary: no input file rows")
+    # Pareto data: at most 200 points from (0,0) rising to (1,1)
+    p_hdr = sv.get(xl["pareto"])
+    if p_hdr is None:
+        fail("summary: no Pareto table")
+    else:
+        pts = []
+        r = p_hdr[0].row + 1
+        while is_num(ws.cell(r, 2).value):
+            pts.append((ws.cell(r, 2).value, ws.cell(r, 3).value))
+            r += 1
+        if not 1 <= len(pts) <= 200 or pts[0] != (0, 0):
+            fail(f"summary: {len(pts)} Pareto points starting {pts[:1]}")
+        elif total > 0 and (abs(pts[-1][0] - 1) > 1e-12 or abs(pts[-1][1] - 1) > 1e-12):
+            fail(f"summary: Pareto ends at {pts[-1]}")
+        if any(b[0] < a[0] or b[1] < a[1] - 1e-12 for a, b in zip(pts, pts[1:])):
+            fail("summary: Pareto curve not monotonic")
+        if total > 0 and args.min_pareto and len(pts) < min(args.min_pareto, 200):
+            fail(f"summary: only {len(pts)} Pareto points")
+
+
+def check_zip(path, summary_name, n_charts=5):
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        charts = sorted(n for n in names if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        if len(charts) != n_charts:
+            fail(f"zip: {len(charts)} charts: {charts}")
+        if "xl/drawings/drawing1.xml" not in names:
+            fail("zip: no xl/drawings/drawing1.xml")
+            return
+        drawing = z.read("xl/drawings/drawing1.xml").decode()
+        rels = z.read("xl/drawings/_rels/drawing1.xml.rels").decode()
+        if drawing.count("<c:chart ") != n_charts:
+            fail("zip: drawing1.xml does not reference every chart")
+        for c in charts:
+            if "../charts/" + os.path.basename(c) not in rels:
+                fail(f"zip: drawing1 rels lack {c}")
+        srels = z.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+        if "../drawings/drawing1.xml" not in srels:
+            fail("zip: the drawing is not on the first (Summary) sheet")
+        for c in charts:
+            x = z.read(c).decode()
+            if summary_name not in x:
+                fail(f"zip: {c} does not draw on the {summary_name} sheet")
+        for n in names:
+            if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"):
+                if "<f>" in z.read(n).decode():
+                    fail(f"zip: {n} holds a formula")
+
+
+def from_config(args):
+    """Fill unset options from the run's config, then the SPEC defaults."""
+    found = {}
+    if args.config:
+        cp = configparser.RawConfigParser(strict=False, interpolation=None,
+                                          inline_comment_prefixes=None)
+        cp.optionxform = str
+        with open(args.config, encoding="utf-8-sig") as f:
+            cp.read_file(f)
+        for sec, key, name in [("run", "language", "lang"), ("run", "currency", "currency"),
+                               ("run", "as_of", "as_of"), ("kpi", "daily_call_quota", "quota"),
+                               ("kpi", "conv_to_appt_low", "band_low"),
+                               ("kpi", "conv_to_appt_high", "band_high")]:
+            if cp.has_option(sec, key):
+                found[name] = cp.get(sec, key).strip()
+    defaults = {"lang": "en", "currency": "EUR", "as_of": None, "quota": 20,
+                "band_low": 0.04, "band_high": 0.18}
+    for name, d in defaults.items():
+        if getattr(args, name) is None:
+            v = found.get(name, d)
+            if name in ("quota", "band_low", "band_high"):
+                v = float(v)
+            setattr(args, name, v)
+    if args.as_of is None:
+        sys.exit("xlsx_check: --as-of or a config with as_of is needed")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--config")
+    ap.add_argument("--lang")
+    ap.add_argument("--as-of")
+    ap.add_argument("--currency")
+    ap.add_argument("--text", action="append", default=[],
+                    help="an account name that must read back as text")
+    ap.add_argument("--quota", type=float)
+    ap.add_argument("--band-low", type=float)
+    ap.add_argument("--band-high", type=float)
+    ap.add_argument("--min-pareto", type=int, default=0,
+                    help="at least this many Pareto points (capped at 200)")
+    args = ap.parse_args()
+    from_config(args)
+
+    xl, common = labels(args.root, args.lang)
+    path = os.path.join(args.out, "workbook.xlsx")
+    wb = openpyxl.load_workbook(path)
+    want = [xl["sheet_summary"]] + [xl[k] for k, _ in LISTS]
+    if wb.sheetnames != want:
+        fail(f"sheets {wb.sheetnames} != {want}")
+    else:
+        for (key, f) in LISTS:
+            check_list(wb[xl[key]], os.path.join(args.out, "csv", f), xl, args)
+        check_summary(wb[xl["sheet_summary"]], xl, common, args, args.out)
+    p = wb.properties
+    if p.creator != "salesfocus" or p.title != xl["title"]:
+        fail(f"properties: creator {p.creator!r} title {p.title!r}")
+    if not (p.subject or "").startswith(xl["doc_subject"]) or args.as_of not in (p.subject or ""):
+        fail(f"properties: subject {p.subject!r}")
+    if p.created is None or p.created.date().isoformat() != args.as_of:
+        fail(f"properties: created {p.created!r}")
+    if args.text:
+        ws = wb[xl["sheet_accounts"]]
+        found = {}
+        for row in ws.iter_rows(min_row=2):
+            found[row[1].value] = row[1]
+        for t in args.text:
+            c = found.get(t)
+            if c is None or c.data_type != "s":
+                fail(f"injection: {t!r} not read back as text ({c.data_type if c else 'missing'})")
+    check_zip(path, xl["sheet_summary"])
+
+    for f in failures[:60]:
+        print("FAIL", f)
+    if failures:
+        print(f"{len(failures)} failures")
+        return 1
+    print(f"xlsx_check: {path} ({args.lang}) ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

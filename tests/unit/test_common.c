@@ -1,0 +1,212 @@
+/*
+ * test_common.c - calendar, exact rounding, formatting, UTF-8 lower-casing,
+ * language number conventions, and the dataset accumulators' windows.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_common.h"
+#include "sf_config.h"
+#include "sf_dataset.h"
+#include "sf_lang.h"
+
+static void test_dates(void **state)
+{
+    (void)state;
+    assert_int_equal(sf_date_from_ymd(1970, 1, 1), 0);
+    assert_int_equal(sf_date_from_ymd(2000, 3, 1), 11017);
+    int y, m, d;
+    sf_date_to_ymd(sf_date_from_ymd(2024, 2, 29), &y, &m, &d);
+    assert_int_equal(y, 2024);
+    assert_int_equal(m, 2);
+    assert_int_equal(d, 29);
+    sf_date_to_ymd(sf_date_from_ymd(1, 1, 1), &y, &m, &d);
+    assert_int_equal(y * 10000 + m * 100 + d, 10101);
+    assert_true(sf_date_valid_ymd(2024, 2, 29));
+    assert_false(sf_date_valid_ymd(2023, 2, 29));
+    assert_false(sf_date_valid_ymd(2025, 2, 30));
+    assert_false(sf_date_valid_ymd(0, 1, 1));
+    assert_false(sf_date_valid_ymd(2000, 13, 1));
+    assert_true(sf_date_valid_ymd(1900, 2, 28));
+    assert_false(sf_date_valid_ymd(1900, 2, 29));
+    assert_true(sf_date_valid_ymd(2000, 2, 29));
+    /* 2025-06-30 is a Monday, 2025-06-29 a Sunday. */
+    assert_int_equal(sf_date_weekday(sf_date_from_ymd(2025, 6, 30)), 0);
+    assert_int_equal(sf_date_weekday(sf_date_from_ymd(2025, 6, 29)), 6);
+    assert_int_equal(sf_date_weekday(sf_date_from_ymd(1969, 12, 31)), 2);
+    char iso[16];
+    sf_date_iso(sf_date_from_ymd(2025, 6, 3), iso);
+    assert_string_equal(iso, "2025-06-03");
+    sf_date_iso(SF_NODATE, iso);
+    assert_string_equal(iso, "");
+}
+
+static void test_rounding(void **state)
+{
+    (void)state;
+    assert_int_equal(sf_div_round(5, 2), 3);   /* 2.5 -> 3 */
+    assert_int_equal(sf_div_round(-5, 2), -3); /* -2.5 -> -3 */
+    assert_int_equal(sf_div_round(7, 3), 2);
+    assert_int_equal(sf_div_round(-7, 3), -2);
+    assert_int_equal(sf_div_round(5, -2), -3);
+    /* 2 calls over 64 weekdays = 0.03125 -> 0.0313 (half away from zero) */
+    assert_int_equal(sf_share_e4(2, 64), 313);
+    assert_int_equal(sf_share_e4(1, 0), SF_NONE);
+    assert_int_equal(sf_share_e4(-1, 3), -3333);
+    /* ceil(0.07 x 100) is 7 when done in ppm: 70000 * 100 / 1e6 */
+    assert_int_equal(sf_div_ceil((__int128)70000 * 100, 1000000), 7);
+    assert_int_equal(sf_div_ceil(1, 10), 1);
+    assert_int_equal(sf_div_ceil(10, 10), 1);
+    assert_int_equal(sf_div_ceil(0, 10), 0);
+    assert_int_equal(sf_div_ceil(-5, 10), 0);
+}
+
+static void test_format(void **state)
+{
+    (void)state;
+    char b[32];
+    sf_fmt_money(123456, b);
+    assert_string_equal(b, "1234.56");
+    sf_fmt_money(-50, b);
+    assert_string_equal(b, "-0.50");
+    sf_fmt_money(0, b);
+    assert_string_equal(b, "0.00");
+    sf_fmt_money(INT64_MAX, b);
+    assert_string_equal(b, "92233720368547758.07");
+    sf_fmt_money(SF_NONE, b);
+    assert_string_equal(b, "");
+    sf_fmt_e4(6759, b);
+    assert_string_equal(b, "0.6759");
+    sf_fmt_e4(10000, b);
+    assert_string_equal(b, "1.0000");
+    sf_fmt_e4(-5, b);
+    assert_string_equal(b, "-0.0005");
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    char *s = sf_utf8_lower("Директор ПРОДАЖ Ёж ŁÓDŹ Żółć ABC");
+    assert_non_null(s);
+    assert_string_equal(s, "директор продаж ёж łódź żółć abc");
+    free(s);
+    assert_true(sf_utf8_ieq("Генеральный ДИРЕКТОР", "генеральный директор"));
+    assert_true(sf_utf8_icontains("Chief Financial Officer (CFO)", "cfo"));
+    assert_true(sf_utf8_icontains("Генеральный Директор", "директор"));
+    assert_false(sf_utf8_icontains("Buyer", "owner"));
+    assert_true(sf_utf8_valid("abc Ж", 6));
+    assert_false(sf_utf8_valid("\xC0\xAF", 2));     /* overlong */
+    assert_false(sf_utf8_valid("\xED\xA0\x80", 3)); /* surrogate */
+    assert_false(sf_utf8_valid("a\0b", 3));         /* NUL */
+    assert_false(sf_utf8_valid("\xD0", 1));         /* truncated */
+}
+
+static void test_lang_formats(void **state)
+{
+    (void)state;
+    const char *share = getenv("SALESFOCUS_SHARE");
+    sf_ctx ctx = {0};
+    char b[64];
+    sf_lang *en = NULL, *ru = NULL, *id = NULL;
+    assert_int_equal(sf_lang_load(share ? share : ".", "en", &en, &ctx), SF_OK);
+    assert_int_equal(sf_lang_load(share ? share : ".", "ru", &ru, &ctx), SF_OK);
+    assert_int_equal(sf_lang_load(share ? share : ".", "id", &id, &ctx), SF_OK);
+    sf_lang_fmt_money(en, 123456789, 2, b, sizeof b);
+    assert_string_equal(b, "1,234,567.89");
+    sf_lang_fmt_money(ru, 123456789, 2, b, sizeof b);
+    assert_string_equal(b, "1\xC2\xA0" "234\xC2\xA0" "567,89");
+    sf_lang_fmt_money(id, -123456789, 0, b, sizeof b);
+    assert_string_equal(b, "-1.234.568");
+    sf_lang_fmt_date(ru, sf_date_from_ymd(2025, 6, 3), b, sizeof b);
+    assert_string_equal(b, "03.06.2025");
+    sf_lang_fmt_date(en, sf_date_from_ymd(2025, 6, 3), b, sizeof b);
+    assert_string_equal(b, "2025-06-03");
+    sf_lang_fmt_pct(en, 1234, 1, b, sizeof b);
+    assert_string_equal(b, "12.3%");
+    sf_lang_fmt_money_short(en, 1234500, b, sizeof b); /* 12,345.00 */
+    assert_string_equal(b, "12.3k");
+    sf_lang_fmt_money_short(en, 450000000, b, sizeof b); /* 4.5M */
+    assert_string_equal(b, "4.5M");
+    sf_lang_fmt_money_short(ru, 450000000, b, sizeof b);
+    assert_string_equal(b, "4,5\xC2\xA0млн");
+    sf_lang_fmt_money_short(en, 99900, b, sizeof b);
+    assert_string_equal(b, "999");
+    assert_string_equal(sf_lang_get(ru, "common.temp_cold"), "холодный");
+    assert_string_equal(sf_lang_get(en, "common.no_such_key"), "common.no_such_key");
+    assert_int_equal(sf_lang_load(".", "xx", &en, &ctx) == SF_OK, 0);
+    sf_lang_free(en);
+    sf_lang_free(ru);
+    sf_lang_free(id);
+}
+
+/* The accumulators hold exactly the windows of SPEC §2: (T-365, T]. */
+static void test_dataset_windows(void **state)
+{
+    (void)state;
+    sf_config cfg;
+    assert_int_equal(sf_config_init(&cfg), SF_OK);
+    sf_date T = sf_date_from_ymd(2025, 6, 30);
+    sf_dataset *ds = sf_dataset_new(&cfg, T);
+    assert_non_null(ds);
+    bool dup;
+    uint32_t a = sf_dataset_add_account(ds, "A1", "Acme", "Ann", NULL, NULL, SF_NONE, SF_NONE, NULL, NULL, 2, &dup);
+    assert_int_equal(a, 0);
+    assert_int_equal(sf_dataset_add_account(ds, "A1", "x", NULL, NULL, NULL, SF_NONE, SF_NONE, NULL, NULL, 3, &dup),
+                     SF_NO_ACCOUNT);
+    assert_true(dup);
+    /* exactly T-365: outside rev12, inside the previous year (T-730, T-365] */
+    assert_true(sf_dataset_add_transaction(ds, a, T - 365, 10000, SF_NONE));
+    /* exactly T: inside */
+    assert_true(sf_dataset_add_transaction(ds, a, T, 2500, SF_NONE));
+    /* after T: outside every window, not a purchase */
+    assert_true(sf_dataset_add_transaction(ds, a, T + 1, 99900, SF_NONE));
+    /* a credit note inside the window */
+    assert_true(sf_dataset_add_transaction(ds, a, T - 10, -500, 0));
+    const sf_account *acc = &ds->accounts[a];
+    assert_int_equal(acc->rev12, 2000);
+    assert_int_equal(acc->rev_prev12, 10000);
+    /* margin: 2500 x 0.30 = 750, the credit note's own margin 0 */
+    assert_int_equal(acc->margin12, 750);
+    assert_int_equal(acc->first_purchase, T - 365);
+    assert_int_equal(acc->last_purchase, T);
+    /* decline yoy over 90 days: current (T-90, T] = 2000; prior (T-455, T-365] = 10000 */
+    assert_int_equal(acc->dec_current, 2000);
+    assert_int_equal(acc->dec_prior, 10000);
+    /* overflow is refused and changes nothing */
+    assert_false(sf_dataset_add_transaction(ds, a, T, INT64_MAX, 0));
+    assert_int_equal(acc->rev12, 2000);
+    /* activities: last contact, cost, minutes, KPI counters */
+    assert_true(sf_dataset_add_activity(ds, a, UINT32_MAX, T - 5, SF_ACT_CALL, SF_OUT_CONVERSATION, 0));
+    assert_true(sf_dataset_add_activity(ds, a, UINT32_MAX, T - 400, SF_ACT_VISIT, SF_OUT_NONE, 30));
+    assert_int_equal(acc->last_contact, T - 5);
+    assert_int_equal(acc->cost12, 1500); /* only the call is in (T-365, T] */
+    assert_int_equal(acc->n_split_minutes, 1);
+    assert_int_equal(acc->split_minutes[0].minutes, 10); /* call default */
+    uint32_t ann = sf_dataset_owner(ds, "Ann");
+    assert_int_equal(ds->owner_acts[ann].calls, 1);
+    assert_int_equal(ds->owner_acts[ann].conversations, 1);
+    assert_false(ds->owner_seen[SF_OWNER_UNASSIGNED]);
+    assert_int_equal(sf_dataset_owner(ds, "  "), SF_OWNER_UNASSIGNED);
+    assert_true(ds->owner_seen[SF_OWNER_UNASSIGNED]);
+    sf_ctx ctx = {0};
+    assert_int_equal(sf_dataset_finish(ds, &ctx), SF_OK);
+    assert_string_equal(ds->owners[ds->owner_order[0]], "(unassigned)");
+    assert_string_equal(ds->owners[ds->owner_order[1]], "Ann");
+    sf_dataset_free(ds);
+    sf_config_release(&cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dates),         cmocka_unit_test(test_rounding),
+        cmocka_unit_test(test_format),        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_lang_formats),  cmocka_unit_test(test_dataset_windows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
