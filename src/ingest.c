@@ -761,7 +761,8 @@ static sf_err do_transaction(reader *g)
         return reject(g, SF_REJ_UNKNOWN_CURRENCY, cur_field);
     if (!sf_convert_cents(amount, rate, &amount))
         return reject(g, SF_REJ_BAD_NUMBER, amount_field);
-    if (!g->ds->accounts_derived && sf_dataset_find(g->ds, aid) == SF_NO_ACCOUNT)
+    uint32_t acc = sf_dataset_find(g->ds, aid);
+    if (acc == SF_NO_ACCOUNT && !g->ds->accounts_derived)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
     uint64_t h = 0;
     if (has(g, SF_TF_TRANSACTION_ID)) {
@@ -779,8 +780,7 @@ static sf_err do_transaction(reader *g)
                 return e;
         }
     }
-    uint32_t acc;
-    if ((e = tx_account(g, aid, &acc)) != SF_OK)
+    if (acc == SF_NO_ACCOUNT && (e = tx_account(g, aid, &acc)) != SF_OK)
         return e;
     if (!sf_dataset_add_transaction(g->ds, acc, date, amount, margin))
         return reject(g, SF_REJ_BAD_NUMBER, amount_field);

@@ -710,8 +710,8 @@ static void page_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
         acc[t] = s->tier_accounts[t];
         rev[t] = (double)s->tier_revenue[t];
     }
-    double gw = (box.w - 30) / 2;
-    sf_box b1 = {box.x, box.y, gw, box.h - 30}, b2 = {box.x + gw + 30, box.y, gw, box.h - 30};
+    double gw = (box.w - 30) / 2, th = 15.0 * (SF_TIER_N + 1) + 8;
+    sf_box b1 = {box.x, box.y, gw, box.h - 30 - th}, b2 = {box.x + gw + 30, box.y, gw, box.h - 30 - th};
     sf_chart_text(c, b1.x, b1.y, gw, sf_pdf_label(o, "chart_accounts"), 11, true, SF_AL_LEFT, sf_rgb_text);
     char rl[160];
     snprintf(rl, sizeof rl, "%s (%s)", sf_pdf_label(o, "chart_revenue"),
@@ -735,6 +735,22 @@ static void page_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
     br.values = vr;
     br.fmt = sf_chart_fmt_money;
     sf_chart_bars(c, b2, &br);
+    /* the exact figures under the bars */
+    char cells[SF_TIER_N][3][64];
+    char *ptrs[SF_TIER_N * 3];
+    for (int t = 0; t < SF_TIER_N; t++) {
+        snprintf(cells[t][0], 64, "%s", cats[t]);
+        sf_lang_fmt_int(o->lang, s->tier_accounts[t], cells[t][1], 64);
+        sf_lang_fmt_money(o->lang, s->tier_revenue[t], 0, cells[t][2], 64);
+        for (int k = 0; k < 3; k++)
+            ptrs[t * 3 + k] = cells[t][k];
+    }
+    const char *hdr[3] = {sf_pdf_label(o, "col_tier"), sf_pdf_label(o, "col_accounts"), rl};
+    static const double wd[3] = {0.2, 0.3, 0.5};
+    static const sf_align al[3] = {SF_AL_CENTER, SF_AL_RIGHT, SF_AL_RIGHT};
+    sf_table tb = {.headers = hdr, .widths = wd, .align = al, .n_cols = 3, .cells = ptrs,
+                   .n_rows = SF_TIER_N, .row_mark = sf_rgb_tier};
+    sf_chart_table(c, (sf_box){box.x, box.y + box.h - 26 - th, gw, th}, &tb);
     sf_chart_text_wrap(c, box.x, box.y + box.h - 22, box.w, sf_pdf_label(o, "tiers_note"), 8,
                        sf_rgb_muted, 2);
 }

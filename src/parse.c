@@ -175,6 +175,9 @@ static size_t currency_len(const char *p, const char *end, char code[4])
         }
         return 3;
     }
+    unsigned char c0 = p < end ? (unsigned char)*p : 0;
+    if (c0 < 0x80 && c0 != '$' && c0 != 'z' && c0 != 'R')
+        return 0; /* the common case: a digit, a sign or the end */
     for (size_t i = 0; i < SF_ARRAY_LEN(currency_signs); i++) {
         size_t n = strlen(currency_signs[i]);
         if ((size_t)(end - p) >= n && memcmp(p, currency_signs[i], n) == 0)
