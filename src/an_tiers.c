@@ -31,33 +31,28 @@ static int cmp_rev_desc(const void *pa, const void *pb)
 }
 
 typedef struct {
-    const char *s;
-    uint32_t idx;
-} str_item;
-
-static int cmp_str(const void *pa, const void *pb)
-{
-    const str_item *a = pa, *b = pb;
-    return strcmp(a->s, b->s);
-}
-
-typedef struct {
-    uint32_t key[MAX_SEG]; /* keys past the level are 0 */
+    uint32_t key[MAX_SEG]; /* interned segment values, 0 = empty */
     int64_t rev;
     uint32_t idx;
 } seg_item;
 
-/* Key tuple, then rev12 ascending: inside a group the buying members
- * (rev12 > 0) form a sorted suffix, so the median is one index away. */
+static int g_nseg; /* keys compared by cmp_seg (qsort has no context) */
+
+/* Lexicographic on the key tuple: every prefix level's groups are then
+ * contiguous runs, so one sort serves all levels. */
 static int cmp_seg(const void *pa, const void *pb)
 {
     const seg_item *a = pa, *b = pb;
-    for (int i = 0; i < MAX_SEG; i++)
+    for (int i = 0; i < g_nseg; i++)
         if (a->key[i] != b->key[i])
             return a->key[i] < b->key[i] ? -1 : 1;
-    if (a->rev != b->rev)
-        return a->rev < b->rev ? -1 : 1;
     return 0;
+}
+
+static int cmp_i64(const void *pa, const void *pb)
+{
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return a < b ? -1 : a > b;
 }
 
 typedef struct {
@@ -107,8 +102,19 @@ static const char *seg_text(const sf_dataset *ds, const sf_account *a, sf_segmen
     return s && *s ? s : NULL;
 }
 
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 31);
+}
+
 /* Interns key k of every account into keys[a * nseg + j] (0 = empty,
- * equal text = equal id, compared exactly). Returns false on OOM. */
+ * equal text = equal id, compared exactly) with a hash table: O(n).
+ * Returns false on OOM. */
 static bool intern_key(const sf_dataset *ds, const sf_config *cfg, sf_segment_key k,
                        int j, int nseg, uint32_t *keys)
 {
@@ -118,32 +124,43 @@ static bool intern_key(const sf_dataset *ds, const sf_config *cfg, sf_segment_ke
             keys[(size_t)a * nseg + j] = size_band_id(cfg, ds->accounts[a].employees);
         return true;
     }
-    str_item *it = malloc((size_t)(n ? n : 1) * sizeof *it);
-    if (!it)
+    size_t cap = 64;
+    while (cap < 2 * (size_t)n)
+        cap *= 2;
+    uint32_t *slot_acc = calloc(cap, sizeof *slot_acc); /* account + 1 */
+    uint32_t *slot_id = calloc(cap, sizeof *slot_id);
+    if (!slot_acc || !slot_id) {
+        free(slot_acc);
+        free(slot_id);
         return false;
-    uint32_t m = 0;
+    }
+    uint32_t next = 0;
     for (uint32_t a = 0; a < n; a++) {
         const char *s = seg_text(ds, &ds->accounts[a], k);
-        keys[(size_t)a * nseg + j] = 0;
+        uint32_t id = 0;
         if (s) {
-            it[m].s = s;
-            it[m].idx = a;
-            m++;
+            size_t i = (size_t)hash_text(s) & (cap - 1);
+            while (slot_acc[i] &&
+                   strcmp(seg_text(ds, &ds->accounts[slot_acc[i] - 1], k), s) != 0)
+                i = (i + 1) & (cap - 1);
+            if (!slot_acc[i]) {
+                slot_acc[i] = a + 1;
+                slot_id[i] = ++next;
+            }
+            id = slot_id[i];
         }
+        keys[(size_t)a * nseg + j] = id;
     }
-    qsort(it, m, sizeof *it, cmp_str);
-    uint32_t id = 0;
-    for (uint32_t i = 0; i < m; i++) {
-        if (i == 0 || strcmp(it[i].s, it[i - 1].s) != 0)
-            id++;
-        keys[(size_t)it[i].idx * nseg + j] = id;
-    }
-    free(it);
+    free(slot_acc);
+    free(slot_id);
     return true;
 }
 
 /* Fills acc[a].benchmark for every account (SF_NONE where no level of
- * segment_by has min_peers buying members). Returns false on OOM. */
+ * segment_by has min_peers buying members). One sort by the full key
+ * tuple; level L's groups are the runs sharing the first L keys; each
+ * group's buying revenues are sorted for the lower median. O(n log n).
+ * Returns false on OOM. */
 static bool benchmarks(const sf_dataset *ds, const sf_config *cfg, sf_account_result *acc)
 {
     uint32_t n = ds->n_accounts;
@@ -158,43 +175,54 @@ static bool benchmarks(const sf_dataset *ds, const sf_config *cfg, sf_account_re
     bool ok = false;
     uint32_t *keys = malloc((size_t)n * nseg * sizeof *keys);
     seg_item *it = malloc((size_t)n * sizeof *it);
-    if (!keys || !it)
+    int64_t *revs = malloc((size_t)n * sizeof *revs);
+    if (!keys || !it || !revs)
         goto done;
     for (int j = 0; j < nseg; j++)
         if (!intern_key(ds, cfg, cfg->segment_by[j], j, nseg, keys))
             goto done;
 
-    int64_t min_peers = cfg->min_peers;
+    /* accounts without the first key belong to no level at all */
+    uint32_t m = 0;
+    for (uint32_t a = 0; a < n; a++) {
+        const uint32_t *k = &keys[(size_t)a * nseg];
+        if (k[0] == 0)
+            continue;
+        memset(it[m].key, 0, sizeof it[m].key);
+        memcpy(it[m].key, k, (size_t)nseg * sizeof *k);
+        it[m].rev = ds->accounts[a].rev12;
+        it[m].idx = a;
+        m++;
+    }
+    g_nseg = nseg;
+    qsort(it, m, sizeof *it, cmp_seg);
+
+    const int64_t min_peers = cfg->min_peers;
     for (int level = nseg; level >= 1; level--) {
-        uint32_t m = 0;
-        for (uint32_t a = 0; a < n; a++) {
-            const uint32_t *k = &keys[(size_t)a * nseg];
-            bool full = true;
-            for (int j = 0; j < level; j++)
-                if (k[j] == 0)
-                    full = false;
-            if (!full)
-                continue;
-            memset(it[m].key, 0, sizeof it[m].key);
-            memcpy(it[m].key, k, (size_t)level * sizeof *k);
-            it[m].rev = ds->accounts[a].rev12;
-            it[m].idx = a;
-            m++;
-        }
-        qsort(it, m, sizeof *it, cmp_seg);
+        size_t prefix = (size_t)level * sizeof it[0].key[0];
         for (uint32_t s = 0; s < m;) {
             uint32_t e = s + 1;
-            while (e < m && memcmp(it[e].key, it[s].key, sizeof it[s].key) == 0)
+            while (e < m && memcmp(it[e].key, it[s].key, prefix) == 0)
                 e++;
-            uint32_t p = s;
-            while (p < e && it[p].rev <= 0)
-                p++;
-            int64_t cnt = (int64_t)(e - p);
-            if (cnt >= min_peers && cnt > 0) {
-                int64_t med = it[p + (uint32_t)((cnt - 1) / 2)].rev;
+            bool full = true;
+            for (int j = 0; j < level; j++)
+                if (it[s].key[j] == 0)
+                    full = false;
+            bool pending = false;
+            for (uint32_t i = s; i < e && full && !pending; i++)
+                pending = acc[it[i].idx].benchmark == SF_NONE;
+            if (pending) {
+                uint32_t cnt = 0;
                 for (uint32_t i = s; i < e; i++)
-                    if (acc[it[i].idx].benchmark == SF_NONE)
-                        acc[it[i].idx].benchmark = med;
+                    if (it[i].rev > 0)
+                        revs[cnt++] = it[i].rev;
+                if (cnt > 0 && (int64_t)cnt >= min_peers) {
+                    qsort(revs, cnt, sizeof *revs, cmp_i64);
+                    int64_t med = revs[(cnt - 1) / 2];
+                    for (uint32_t i = s; i < e; i++)
+                        if (acc[it[i].idx].benchmark == SF_NONE)
+                            acc[it[i].idx].benchmark = med;
+                }
             }
             s = e;
         }
@@ -203,6 +231,7 @@ static bool benchmarks(const sf_dataset *ds, const sf_config *cfg, sf_account_re
 done:
     free(keys);
     free(it);
+    free(revs);
     return ok;
 }
 

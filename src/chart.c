@@ -259,6 +259,10 @@ static void bars_range(const sf_bars *b, double *vmin, double *vmax)
         lo = fmin(lo, b->ref);
         hi = fmax(hi, b->ref);
     }
+    if (b->value_labels) { /* headroom for the labels at the bar ends */
+        hi += (hi - lo) * 0.06;
+        lo -= lo < 0 ? (hi - lo) * 0.06 : 0;
+    }
     *vmin = lo;
     *vmax = hi;
 }
@@ -451,7 +455,10 @@ void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         if (b->ref_label) {
-            if (b->horizontal)
+            double lw = sf_chart_text_width(c, b->ref_label, 7, false);
+            if (b->horizontal && q + 2 + lw > box.x + box.w) /* keep it on the page */
+                sf_chart_text(c, q - 2, p.y - 10, 0, b->ref_label, 7, false, SF_AL_RIGHT, sf_rgb_bad);
+            else if (b->horizontal)
                 sf_chart_text(c, q + 2, p.y - 10, 0, b->ref_label, 7, false, SF_AL_LEFT, sf_rgb_bad);
             else
                 sf_chart_text(c, p.x + p.w, q - 10, 0, b->ref_label, 7, false, SF_AL_RIGHT,
@@ -460,8 +467,11 @@ void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
     }
     if (!isnan(b->band_lo) && b->band_label) {
         double q = axis_pos(&a, b->band_hi);
-        sf_chart_text(c, b->horizontal ? q + 2 : p.x + 2, b->horizontal ? p.y - 10 : q - 10, 0,
-                      b->band_label, 7, false, SF_AL_LEFT, sf_rgb_good);
+        double lw = sf_chart_text_width(c, b->band_label, 7, false);
+        bool flip = b->horizontal && q + 2 + lw > box.x + box.w;
+        sf_chart_text(c, b->horizontal ? (flip ? q - 2 : q + 2) : p.x + 2,
+                      b->horizontal ? p.y - 10 : q - 10, 0, b->band_label, 7, false,
+                      flip ? SF_AL_RIGHT : SF_AL_LEFT, sf_rgb_good);
     }
 }
 

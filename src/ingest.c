@@ -61,18 +61,10 @@ static uint64_t id_hash(const char *s)
     return h ? h : 1;
 }
 
-static bool idset_has(const idset *s, uint64_t h)
-{
-    if (!s->cap)
-        return false;
-    for (size_t i = (size_t)h & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
-        if (s->v[i] == h)
-            return true;
-    return false;
-}
-
-/* Add h; false on out of memory. */
-static bool idset_add(idset *s, uint64_t h)
+/* Look h up, growing the table first so that idset_put at the returned
+ * slot needs no rehash (one cache miss per id instead of two). Sets *slot
+ * and *found; false on out of memory. */
+static bool idset_probe(idset *s, uint64_t h, size_t *slot, bool *found)
 {
     if (2 * (s->n + 1) > s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 4096;
@@ -94,17 +86,70 @@ static bool idset_add(idset *s, uint64_t h)
     size_t i = (size_t)h & (s->cap - 1);
     while (s->v[i] && s->v[i] != h)
         i = (i + 1) & (s->cap - 1);
-    if (!s->v[i]) {
-        s->v[i] = h;
-        s->n++;
-    }
+    *slot = i;
+    *found = s->v[i] == h;
     return true;
+}
+
+/* Insert at a slot returned by idset_probe (no other change since). */
+static void idset_put(idset *s, size_t slot, uint64_t h)
+{
+    s->v[slot] = h;
+    s->n++;
 }
 
 static void idset_clear(idset *s)
 {
     free(s->v);
     memset(s, 0, sizeof *s);
+}
+
+/* ---- a cache of account lookups ------------------------------------------------ */
+
+/* sf_dataset_find chases three pointers per lookup (slot, account, id
+ * string); at a million transactions that is most of the ingest time. This
+ * cache keeps short ids inline in one 32-byte entry: one cache line per
+ * hit. Only found accounts are cached (accounts are never removed). */
+#define ACACHE_KEY 19
+typedef struct {
+    uint64_t h; /* 0 = empty */
+    uint32_t idx;
+    uint8_t len;
+    char key[ACACHE_KEY];
+} acache_ent;
+
+typedef struct {
+    acache_ent *v;
+    size_t cap, n;
+} acache;
+
+static void acache_add(acache *c, uint64_t h, const char *id, size_t len, uint32_t idx)
+{
+    if (2 * (c->n + 1) > c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 1024;
+        acache_ent *v = calloc(cap, sizeof *v);
+        if (!v)
+            return; /* the cache is optional */
+        for (size_t i = 0; i < c->cap; i++) {
+            if (!c->v[i].h)
+                continue;
+            size_t j = (size_t)c->v[i].h & (cap - 1);
+            while (v[j].h)
+                j = (j + 1) & (cap - 1);
+            v[j] = c->v[i];
+        }
+        free(c->v);
+        c->v = v;
+        c->cap = cap;
+    }
+    size_t i = (size_t)h & (c->cap - 1);
+    while (c->v[i].h)
+        i = (i + 1) & (c->cap - 1);
+    c->v[i].h = h;
+    c->v[i].idx = idx;
+    c->v[i].len = (uint8_t)len;
+    memcpy(c->v[i].key, id, len);
+    c->n++;
 }
 
 /* ---- the reader state ------------------------------------------------------ */
@@ -156,6 +201,7 @@ typedef struct {
     bool by_product;  /* transactions: amount = quantity x unit_price */
 
     idset ids;
+    acache accounts;
     sf_opportunity *opps; /* accepted opportunities, added at end of file */
     size_t n_opps, cap_opps;
 } reader;
@@ -167,6 +213,25 @@ static const char *fld(const reader *g, int field)
 }
 
 static bool has(const reader *g, int field) { return *fld(g, field) != '\0'; }
+
+/* sf_dataset_find through the cache. */
+static uint32_t find_account(reader *g, const char *id)
+{
+    size_t len = strlen(id);
+    if (len > ACACHE_KEY)
+        return sf_dataset_find(g->ds, id);
+    uint64_t h = id_hash(id);
+    acache *c = &g->accounts;
+    if (c->cap) {
+        for (size_t i = (size_t)h & (c->cap - 1); c->v[i].h; i = (i + 1) & (c->cap - 1))
+            if (c->v[i].h == h && c->v[i].len == len && memcmp(c->v[i].key, id, len) == 0)
+                return c->v[i].idx;
+    }
+    uint32_t idx = sf_dataset_find(g->ds, id);
+    if (idx != SF_NO_ACCOUNT)
+        acache_add(c, h, id, len, idx);
+    return idx;
+}
 
 /* ---- rejects ---------------------------------------------------------------- */
 
@@ -543,9 +608,13 @@ static int scan_record(const reader *g, size_t *rec_n, size_t *used, uint32_t *l
                 state = START;
             else if (c == ' ' || c == '\t')
                 spaces = true;
-            else if (c == '"')
-                state = spaces ? QUOTE_END : QUOTED, spaces = false;
-            else
+            else if (c == '"') {
+                /* after blanks a quote is text (libcsv keeps the field
+                 * open for its end); right after the closing quote, ""
+                 * was an escaped quote */
+                state = spaces ? QUOTE_END : QUOTED;
+                spaces = false;
+            } else
                 state = QUOTED;
             break;
         }
@@ -647,7 +716,7 @@ static sf_err do_account(reader *g)
         return reject(g, SF_REJ_MISSING_REQUIRED, "account_id");
     if (!*name)
         return reject(g, SF_REJ_MISSING_REQUIRED, "name");
-    if (sf_dataset_find(g->ds, id) != SF_NO_ACCOUNT)
+    if (find_account(g, id) != SF_NO_ACCOUNT)
         return reject(g, SF_REJ_DUPLICATE_ID, "account_id");
     sf_err e;
     int64_t employees = SF_NONE, revenue = SF_NONE;
@@ -709,7 +778,7 @@ static bool product_cents(__int128 q, __int128 p, int64_t *cents)
  * Returns SF_OK with *acc set, or SF_ERR_NOMEM. */
 static sf_err tx_account(reader *g, const char *aid, uint32_t *acc)
 {
-    *acc = sf_dataset_find(g->ds, aid);
+    *acc = find_account(g, aid);
     if (*acc != SF_NO_ACCOUNT)
         return SF_OK;
     bool dup;
@@ -761,13 +830,17 @@ static sf_err do_transaction(reader *g)
         return reject(g, SF_REJ_UNKNOWN_CURRENCY, cur_field);
     if (!sf_convert_cents(amount, rate, &amount))
         return reject(g, SF_REJ_BAD_NUMBER, amount_field);
-    uint32_t acc = sf_dataset_find(g->ds, aid);
+    uint32_t acc = find_account(g, aid);
     if (acc == SF_NO_ACCOUNT && !g->ds->accounts_derived)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
     uint64_t h = 0;
+    size_t slot = 0;
     if (has(g, SF_TF_TRANSACTION_ID)) {
+        bool found;
         h = id_hash(fld(g, SF_TF_TRANSACTION_ID));
-        if (idset_has(&g->ids, h))
+        if (!idset_probe(&g->ids, h, &slot, &found))
+            return sf_ctx_nomem(g->ctx);
+        if (found)
             return reject(g, SF_REJ_DUPLICATE_ID, "transaction_id");
     }
     sf_err e;
@@ -784,8 +857,8 @@ static sf_err do_transaction(reader *g)
         return e;
     if (!sf_dataset_add_transaction(g->ds, acc, date, amount, margin))
         return reject(g, SF_REJ_BAD_NUMBER, amount_field);
-    if (h && !idset_add(&g->ids, h))
-        return sf_ctx_nomem(g->ctx);
+    if (h)
+        idset_put(&g->ids, slot, h);
     accept(g, date);
     return SF_OK;
 }
@@ -813,7 +886,7 @@ static sf_err do_activity(reader *g)
     sf_date date;
     if (!sf_parse_date(fld(g, SF_VF_DATE), cfg->date_format, &date))
         return reject(g, SF_REJ_BAD_DATE, "date");
-    uint32_t acc = sf_dataset_find(g->ds, aid);
+    uint32_t acc = find_account(g, aid);
     if (acc == SF_NO_ACCOUNT && !g->ds->accounts_derived)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
     sf_err e;
@@ -893,10 +966,14 @@ static sf_err do_opportunity(reader *g)
     sf_date created;
     if (!sf_parse_date(fld(g, SF_OF_CREATED), cfg->date_format, &created))
         return reject(g, SF_REJ_BAD_DATE, "created");
-    if (!g->ds->accounts_derived && sf_dataset_find(g->ds, aid) == SF_NO_ACCOUNT)
+    if (!g->ds->accounts_derived && find_account(g, aid) == SF_NO_ACCOUNT)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
     uint64_t h = id_hash(id);
-    if (idset_has(&g->ids, h))
+    size_t slot;
+    bool found;
+    if (!idset_probe(&g->ids, h, &slot, &found))
+        return sf_ctx_nomem(g->ctx);
+    if (found)
         return reject(g, SF_REJ_DUPLICATE_ID, "opportunity_id");
 
     sf_err e = SF_OK;
@@ -979,10 +1056,11 @@ static sf_err do_opportunity(reader *g)
             oom = true;
         }
     }
-    if (oom || !idset_add(&g->ids, h)) {
+    if (oom) {
         opp_free(&o);
         return sf_ctx_nomem(g->ctx);
     }
+    idset_put(&g->ids, slot, h);
     g->opps[g->n_opps++] = o;
     accept(g, created);
     if (cfg->transactions_from_won && o.status == SF_ST_WON)
@@ -998,7 +1076,7 @@ static sf_err flush_opps(reader *g)
     sf_err e = SF_OK;
     for (size_t i = 0; i < g->n_opps; i++) {
         sf_opportunity *o = &g->opps[i];
-        o->account = sf_dataset_find(g->ds, o->account_id);
+        o->account = find_account(g, o->account_id);
         if (e == SF_OK && !sf_dataset_add_opportunity(g->ds, o))
             e = sf_ctx_nomem(g->ctx);
         opp_free(o);
@@ -1401,6 +1479,7 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects, sf_p
         opp_free(&g.opps[i]);
     free(g.opps);
     idset_clear(&g.ids);
+    free(g.accounts.v);
     free(g.buf);
     free(g.dec);
     free(g.fb);

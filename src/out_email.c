@@ -380,7 +380,14 @@ static void encoded_words(buf *out, const char *s, size_t chunk)
 static void header_text(buf *out, const char *field, const char *value)
 {
     buf_printf(out, "%s: ", field);
-    if (is_plain_ascii(value) && !strstr(value, "=?")) {
+    /* a word too long to fold is encoded, which can be split anywhere */
+    size_t longest = 0, run = 0;
+    for (const char *p = value; *p; p++) {
+        run = *p == ' ' ? 0 : run + 1;
+        if (run > longest)
+            longest = run;
+    }
+    if (is_plain_ascii(value) && !strstr(value, "=?") && longest <= 70) {
         size_t col = strlen(field) + 2;
         const char *p = value;
         while (*p) {
@@ -1441,7 +1448,9 @@ sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx)
         e = parse_list(&m.cfg->email_to, "[email] to", &m.to, &m.n_to, ctx);
     if (!e)
         e = parse_list(&m.cfg->email_cc, "[email] cc", &m.cc, &m.n_cc, ctx);
-    if (!e && m.n_to == 0 && have_sendmail(m.cfg))
+    /* per_owner alone (no manager) is a valid setup: email.eml is then
+     * only written */
+    if (!e && m.n_to == 0 && have_sendmail(m.cfg) && !m.cfg->per_owner)
         e = sf_ctx_error(ctx, SF_ERR_USAGE, "[email] to: no recipient for the manager's mail");
     if (!e)
         e = load_attachment(&m, m.cfg->out_pdf, "report.pdf", "application/pdf", ctx);
@@ -1503,7 +1512,7 @@ sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx)
             free(to.display);
             to.display = sf_strdup(name);
             char *safe = sf_safe_filename(name);
-            char *fname = safe ? malloc(strlen(safe) + 16) : NULL;
+            char *fname = safe ? malloc(strlen(safe) + 24) : NULL;
             if (!to.display || !fname) {
                 mailbox_free(&to);
                 free(safe);
@@ -1512,6 +1521,20 @@ sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx)
                 break;
             }
             sprintf(fname, "email-%s.eml", safe);
+            /* two names may reduce to one file name ("A/B", "A B"): number
+             * the later ones rather than overwrite a mail */
+            for (int dupn = 2; dupn < 1000; dupn++) {
+                bool taken = false;
+                size_t flen = strlen(fname);
+                for (size_t i = 0; i < n_mails && !taken; i++) {
+                    size_t pl = strlen(mails[i].path);
+                    taken = pl > flen && strcmp(mails[i].path + pl - flen, fname) == 0 &&
+                            mails[i].path[pl - flen - 1] == '/';
+                }
+                if (!taken)
+                    break;
+                sprintf(fname, "email-%s-%d.eml", safe, dupn);
+            }
             free(safe);
             scope s = {.owner = id};
             compute_scope(&m, &s);

@@ -834,7 +834,10 @@ static void page_pareto(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
         cairo_stroke(cr);
         char lbl[160];
         label_nm(o, "pareto_leading", t->k, n, lbl, sizeof lbl);
-        sf_chart_text(c, kx + 4, p.y + 4, 0, lbl, 8, false, SF_AL_LEFT, sf_rgb_bad);
+        if (kx + 4 + sf_chart_text_width(c, lbl, 8, false) > p.x + p.w)
+            sf_chart_text(c, kx - 4, p.y + 4, 0, lbl, 8, false, SF_AL_RIGHT, sf_rgb_bad);
+        else
+            sf_chart_text(c, kx + 4, p.y + 4, 0, lbl, 8, false, SF_AL_LEFT, sf_rgb_bad);
     }
     cairo_set_dash(cr, NULL, 0, 0);
     const char *names[SF_TIER_N];

@@ -74,7 +74,9 @@ for set in $SETS; do
         printf '  %-4s %-8s %s s, %s KB\n' "$set" "$label" $(tail -1 "$tf")
         if [ "$i" -gt 0 ]; then
             tail -1 "$tf" >>"$times"
-            grep -E '^timing: ' "$ef" | awk '{ print $2, $3 }' >>"$stages" || true
+            # "timing: output xlsx 0.200" -> "output_xlsx 0.200"
+            grep -E '^timing: ' "$ef" |
+                awk '{ v = $NF; s = $2; for (k = 3; k < NF; k++) s = s "_" $k; print s, v }' >>"$stages" || true
         fi
         rm -f "$tf" "$ef"
     done
@@ -92,6 +94,6 @@ for set in $SETS; do
 done
 
 echo
-echo "salesfocus $("$SF" --version 2>/dev/null | head -1) - $RUNS runs per set after one warm-up (median (min..max))"
+echo "$("$SF" --version 2>/dev/null | head -1): $RUNS runs per set after one warm-up (median (min..max))"
 printf '%-4s %9s %9s %9s %8s | %-23s | %-23s | %s\n' set accounts txns activities opps wall "peak RSS" "stages (median)"
 for row in "${TABLE[@]}"; do echo "$row"; done

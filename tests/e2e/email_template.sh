@@ -45,6 +45,34 @@ if got != want:
     sys.exit(1)
 PYEOF
 
+# quoted-printable round trip: long lines, '=' and UTF-8 at every column,
+# trailing blanks, a leading '.' or "From " - the decoded body is the text
+"$PY" - "$TMP/body.txt" <<'PYEOF'
+import random, sys
+random.seed(7)
+alphabet = list("abc =.\tЖжąę€ż") + ["From ", ".", "==", "  "]
+lines = ["From the start", ".", ". dot", "trailing space ", "trailing tab\t", "", "x" * 300]
+for n in range(60):
+    lines.append("".join(random.choice(alphabet) for _ in range(random.randint(0, 120))))
+open(sys.argv[1], "w", encoding="utf-8").write("\n".join(lines) + "\n")
+PYEOF
+rm -rf "$TMP/out"
+"$SF" run -q -c "$TMP/cfg.ini" --out "$TMP/out"
+"$PY" "$ROOT/tests/py/email_check.py" "$TMP/out/email.eml" --no-attach
+"$PY" - "$TMP/out/email.eml" "$TMP/body.txt" <<'PYEOF'
+import sys, email, email.policy
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+got = m.get_body().get_content().replace("\r\n", "\n")
+want = open(sys.argv[2], encoding="utf-8").read()
+assert got == want, "QP round trip differs"
+raw = open(sys.argv[1], "rb").read().decode("ascii")
+body = raw.split("quoted-printable\r\n\r\n", 1)[1].split("\r\n--=_salesfocus", 1)[0]
+for line in body.split("\r\n"):
+    assert len(line) <= 76, line
+    assert not line.startswith(".") and not line.startswith("From "), line
+    assert not line.endswith(" ") and not line.endswith("\t"), repr(line)
+PYEOF
+
 # an unknown placeholder on line 3
 printf 'Hello\n\nDue: {due_cnt}\n' >"$TMP/body.txt"
 rm -rf "$TMP/out"

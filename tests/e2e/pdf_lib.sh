@@ -34,3 +34,15 @@ mini_config() {
     sed -E -e "s#^(accounts|transactions|activities|opportunities) *= *(.*)#\1 = $mini/\2#" \
         -e "s#^\[run\]#[run]\nlanguage = $lang#" "$mini/config.ini" >"$out"
 }
+
+# pdf_in_margins FILE: every word pdftotext finds lies inside the page
+# margins (36 pt): long names are ellipsised, never drawn off the page.
+pdf_in_margins() {
+    pdftotext -bbox "$1" - | $PY -c '
+import re, sys
+bad = [m for m in re.finditer(r"<word xMin=\"([-0-9.]+)\" yMin=\"([-0-9.]+)\" xMax=\"([-0-9.]+)\" yMax=\"([-0-9.]+)\">([^<]*)", sys.stdin.read())
+       if float(m.group(1)) < 35 or float(m.group(3)) > 807 or float(m.group(4)) > 595]
+for m in bad[:5]:
+    print("outside the margins:", m.group(0)[:160])
+sys.exit(1 if bad else 0)'
+}

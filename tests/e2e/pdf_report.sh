@@ -12,6 +12,7 @@ for lang in en ru; do
     "$SF" run -q -c "$TMP/$lang.ini" --as-of 2025-06-30 --out "$TMP/$lang/out"
     pdf="$TMP/$lang/out/report.pdf"
     pdf_ok "$pdf" 13
+    pdf_in_margins "$pdf"
     pdftotext -layout "$pdf" "$TMP/$lang.txt"
     # no temporary file left beside it
     if ls "$TMP/$lang/out" | grep -v -e '^report.pdf$' -e '^workbook.xlsx$' -e '^csv$' -e '^email.eml$' | grep .; then

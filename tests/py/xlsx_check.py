@@ -5,7 +5,7 @@ the CSV lists of the same run (SPEC §4) and the [xlsx] labels.
 usage: xlsx_check.py --out OUTDIR --root ROOT [--config CONFIG.ini]
                      [--lang en] [--as-of 2025-06-30] [--currency EUR]
                      [--text NAME ...] [--quota 20] [--band-low 0.04]
-                     [--band-high 0.18] [--min-pareto N]
+                     [--band-high 0.18]
 --config takes language, currency, as_of and the [kpi] bands from the run's
 config; the other options override it.
 
@@ -258,8 +258,21 @@ def check_summary(ws, xl, common, args, out):
             fail(f"summary: Pareto ends at {pts[-1]}")
         if any(b[0] < a[0] or b[1] < a[1] - 1e-12 for a, b in zip(pts, pts[1:])):
             fail("summary: Pareto curve not monotonic")
-        if total > 0 and args.min_pareto and len(pts) < min(args.min_pareto, 200):
-            fail(f"summary: only {len(pts)} Pareto points")
+        # one point per buying client plus (0, 0), downsampled to 200
+        buying = sum(1 for r in acc if cents(r[4]) > 0)
+        if len(pts) != min(buying + 1, 200):
+            fail(f"summary: {len(pts)} Pareto points for {buying} buying clients")
+        elif buying and buying + 1 <= 200:
+            # exact curve: k-th point = top k clients' share of revenue
+            revs = sorted((cents(r[4]) for r in acc if cents(r[4]) > 0), reverse=True)
+            pos_total = sum(revs)
+            cum = 0
+            for k, (px, py) in enumerate(pts):
+                if abs(px - k / buying) > 1e-9 or abs(py - cum / pos_total) > 1e-9:
+                    fail(f"summary: Pareto point {k} is {(px, py)}")
+                    break
+                if k < buying:
+                    cum += revs[k]
 
 
 def check_zip(path, summary_name, n_charts=5):
@@ -331,8 +344,6 @@ def main():
     ap.add_argument("--quota", type=float)
     ap.add_argument("--band-low", type=float)
     ap.add_argument("--band-high", type=float)
-    ap.add_argument("--min-pareto", type=int, default=0,
-                    help="at least this many Pareto points (capped at 200)")
     args = ap.parse_args()
     from_config(args)
 

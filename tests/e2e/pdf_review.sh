@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Review packs: `review --owner` and `--all-owners` write review-<owner>.pdf
+# (4 A4 landscape pages, fonts embedded, qpdf-clean, every page renders)
+# with the rep's figures beside the team's. Hostile owner names
+# (tests/data/pdf: "../../etc/x", "a/b" and "a_b", a newline, "..",
+# Polish and Cyrillic letters) give safe, distinct names inside the folder.
+set -euo pipefail
+. "$ROOT/tests/e2e/pdf_lib.sh"
+
+# --- hostile names, all owners ---
+cp -R "$ROOT/tests/data/pdf" "$TMP/data"
+mkdir -p "$TMP/deep/er"
+"$SF" review -q -c "$TMP/data/config.ini" --all-owners --out "$TMP/deep/er/out"
+out="$TMP/deep/er/out"
+expected="review-a_b-2.pdf
+review-a_b.pdf
+review-etc_x.pdf
+review-line_break.pdf
+review-owner.pdf
+review-Żaneta_Wójcik.pdf
+review-Иван_Петров.pdf"
+got=$(cd "$out" && LC_ALL=C ls | LC_ALL=C sort)
+want=$(LC_ALL=C sort <<<"$expected")
+[ "$got" = "$want" ] || { echo "files differ:"; diff <(echo "$got") <(echo "$want") || true; exit 1; }
+# nothing escaped the output folder
+[ -z "$(find "$TMP" -path "$out" -prune -o -name '*.pdf' -print)" ] || { echo "pdf outside the folder"; find "$TMP" -name '*.pdf'; exit 1; }
+[ ! -e "$TMP/deep/etc" ] && [ ! -e "$TMP/etc" ] && [ ! -e "$out/a" ]
+for f in "$out"/*.pdf; do
+    pdf_ok "$f" 4
+done
+# the display keeps the owner's real name; "a/b" and "a_b" each get their own pack
+pdftotext "$out/review-a_b.pdf" - | grep -qF "Review pack: a/b"
+pdftotext "$out/review-a_b-2.pdf" - | grep -qF "Review pack: a_b"
+pdftotext "$out/review-Иван_Петров.pdf" - | grep -qF "Иван Петров"
+pdftotext "$out/review-Żaneta_Wójcik.pdf" - | grep -qF "Żaneta Wójcik"
+# the 1200-character account name is ellipsised, not spilled over the page
+pdftotext "$out/review-etc_x.pdf" - | grep -qF "Very long name" # it is there...
+for f in "$out"/*.pdf; do pdf_in_margins "$f"; done          # ...but inside the page
+
+# the same names are stable from run to run (deterministic)
+"$SF" review -q -c "$TMP/data/config.ini" --owner "../../etc/x" --out "$TMP/one"
+[ "$(ls "$TMP/one")" = "review-etc_x.pdf" ]
+
+# --- the worked example, one owner, English and Russian ---
+for lang in en ru; do
+    mini_config $lang "$TMP/mini-$lang.ini"
+    "$SF" review -q -c "$TMP/mini-$lang.ini" --owner "Anna Kowalska" --out "$TMP/mini-$lang"
+    f="$TMP/mini-$lang/review-Anna_Kowalska.pdf"
+    pdf_ok "$f" 4
+    pdftotext -layout "$f" "$TMP/mini-$lang.txt"
+done
+grep -qF "Review pack: Anna Kowalska" "$TMP/mini-en.txt"
+grep -qF "Team" "$TMP/mini-en.txt"
+grep -qF "Page 4 of 4" "$TMP/mini-en.txt"
+grep -qF "Материалы для разбора: Anna Kowalska" "$TMP/mini-ru.txt"
+grep -qF "Команда" "$TMP/mini-ru.txt"
+grep -qF "Страница 4 из 4" "$TMP/mini-ru.txt"
+# her due contacts (csv/cadence_due.csv of a run) are on her due page
+"$SF" run -q -c "$TMP/mini-en.ini" --as-of 2025-06-30 --out "$TMP/run"
+names=$($PY - "$TMP/run/csv/cadence_due.csv" <<'PYEOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
+print("\n".join(r["name"] for r in rows if r["owner"] == "Anna Kowalska"))
+PYEOF
+)
+[ -n "$names" ] || { echo "no due contacts for Anna in the example"; exit 1; }
+pdftotext -f 2 -l 2 "$TMP/mini-en/review-Anna_Kowalska.pdf" "$TMP/p2.txt"
+while IFS= read -r n; do
+    grep -qF "$n" "$TMP/p2.txt" || { echo "due account '$n' missing from the review"; exit 1; }
+done <<<"$names"
+# and nobody else's
+if grep -qF "Ben Ortiz" "$TMP/p2.txt"; then echo "another owner's row in Anna's due page"; exit 1; fi
+echo ok
