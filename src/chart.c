@@ -295,7 +295,7 @@ void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
     sf_box p = box;
     double label_w = 0;
     if (b->horizontal) {
-        label_w = fmin(box.w * 0.30, 170);
+        label_w = fmin(box.w * 0.36, 170);
         p.x += label_w + 6;
         p.w -= label_w + 6 + 30;
         p.h -= 16;

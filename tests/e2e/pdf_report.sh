@@ -54,4 +54,12 @@ if grep -qF "Revenue concentration" "$TMP/ru.txt"; then echo "ru: English title"
 # the English cover: revenue 330365.43 abbreviated, growth -17.4 %
 need en "330k EUR"
 need en "-17.4%"
+# every bundled sample (each CRM dialect and language) renders cleanly
+for cfg in "$ROOT"/samples/*/config.ini; do
+    [ -f "$cfg" ] || continue
+    name=$(basename "$(dirname "$cfg")")
+    "$SF" run -q -c "$cfg" --out "$TMP/samples/$name/out"
+    pdf_ok "$TMP/samples/$name/out/report.pdf" 13
+    pdf_in_margins "$TMP/samples/$name/out/report.pdf"
+done
 echo ok
