@@ -71,12 +71,12 @@ $(BUILD)/sfgen: tools/gen.c | $(BUILD)
 # Every test: cmocka unit tests, then the end-to-end scripts. The runner
 # prints one "N passed, N failed" line and fails if any test failed.
 check: all $(TEST_BIN)
-	$(Q)BUILD=$(BUILD) tests/run.sh
+	$(Q)BUILD=$(BUILD) ASAN_OPTIONS=$(ASAN_OPTIONS) LSAN_OPTIONS=$(LSAN_OPTIONS) tests/run.sh
 
 check-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' \
-	    ASAN_OPTIONS=detect_leaks=1 check
+	    check ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp
 
 # Debian build and test packages. Idempotent: dpkg is asked first, apt only
 # when something is missing.

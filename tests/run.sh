@@ -31,6 +31,7 @@ done
 for s in "$ROOT"/tests/e2e/*.sh; do
     [ -f "$s" ] || continue
     n=$(basename "$s" .sh)
+    case $n in *_lib) continue ;; esac   # sourced helpers, not tests
     [ -n "${TESTS:-}" ] && [[ $n != *$TESTS* ]] && continue
     export TMP="$ROOT/tests/tmp/$n"
     rm -rf "$TMP"; mkdir -p "$TMP"
