@@ -14,6 +14,7 @@
 #define SF_CHART_H
 
 #include <cairo.h>
+#include <stdio.h>
 #include <pango/pangocairo.h>
 #include "sf_output.h"
 
@@ -152,6 +153,8 @@ typedef struct {
     char *sub;                 /* owned: "as of DATE · period" (header, right) */
     int page, n_pages;
     const sf_lang *lang;
+    FILE *fp;                  /* staged temporary the surface streams into */
+    int write_errno;           /* first failed write (cairo hides errors of its final flush) */
 } sf_pdf_doc;
 
 /* Stage final_path (o->stage) and open a PDF surface on its temporary path.

@@ -4,6 +4,7 @@
  * the titled-page PDF document (see sf_chart.h). Nothing is computed here
  * beyond positions: the figures come from sf_report.
  */
+#include <errno.h>
 #include "sf_chart.h"
 
 #include <cairo-pdf.h>
@@ -635,11 +636,29 @@ void sf_pdf_discard(sf_pdf_doc *d)
         cairo_destroy(d->cr);
     if (d->surface)
         cairo_surface_destroy(d->surface);
+    if (d->fp)
+        fclose(d->fp);
+    d->fp = NULL;
     free(d->title);
     free(d->sub);
     d->cr = NULL;
     d->surface = NULL;
     d->title = d->sub = NULL;
+}
+
+/* cairo's own file output drops the errors of its last flush, so a full
+ * disk could leave a truncated PDF that looks complete: stream into our
+ * staged FILE and remember the first failed write. */
+static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    sf_pdf_doc *d = closure;
+    if (d->write_errno)
+        return CAIRO_STATUS_WRITE_ERROR;
+    if (length && fwrite(data, 1, length, d->fp) != length) {
+        d->write_errno = errno ? errno : EIO;
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    return CAIRO_STATUS_SUCCESS;
 }
 
 sf_err sf_pdf_open(sf_pdf_doc *d, const sf_output_ctx *o, const char *final_path,
@@ -649,11 +668,10 @@ sf_err sf_pdf_open(sf_pdf_doc *d, const sf_output_ctx *o, const char *final_path
     d->final_path = final_path;
     d->n_pages = n_pages;
     d->lang = o->lang;
-    const char *tmp = NULL;
-    sf_err rc = sf_stage_path(o->stage, final_path, &tmp, ctx);
+    sf_err rc = sf_stage_fopen(o->stage, final_path, &d->fp, ctx);
     if (rc)
         return rc;
-    d->surface = cairo_pdf_surface_create(tmp, SF_PAGE_W, SF_PAGE_H);
+    d->surface = cairo_pdf_surface_create_for_stream(pdf_write, d, SF_PAGE_W, SF_PAGE_H);
     if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS) {
         rc = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot create PDF: %s", final_path,
                           cairo_status_to_string(cairo_surface_status(d->surface)));
@@ -742,8 +760,17 @@ sf_err sf_pdf_close(sf_pdf_doc *d, sf_ctx *ctx)
     free(d->title);
     free(d->sub);
     d->title = d->sub = NULL;
-    if (st != CAIRO_STATUS_SUCCESS)
+    FILE *fp = d->fp;
+    d->fp = NULL;
+    if (d->write_errno) {
+        fclose(fp);
+        return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot write PDF: %s", d->final_path,
+                            strerror(d->write_errno));
+    }
+    if (st != CAIRO_STATUS_SUCCESS) {
+        fclose(fp);
         return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot write PDF: %s", d->final_path,
                             cairo_status_to_string(st));
-    return SF_OK;
+    }
+    return sf_stage_close(fp, d->final_path, ctx);
 }

@@ -30,6 +30,7 @@
 #define XL_WIDTH_MAX 60.0    /* widest column we set, in characters */
 #define XL_PARETO_POINTS 200 /* points of the concentration curve, at most */
 #define XL_EXCEL_1970 25569  /* Excel serial day of 1970-01-01 */
+#define XL_EXCEL_1900_03_01 61 /* first serial day Excel counts correctly */
 
 /* Cell formats shared by every sheet; created once per workbook. */
 typedef struct {
@@ -241,6 +242,14 @@ static void cell_date(xl *x, xl_sheet *sh, lxw_row_t r, int c, sf_date d)
 {
     if (d == SF_NODATE)
         return;
+    if ((int64_t)d + XL_EXCEL_1970 < XL_EXCEL_1900_03_01) {
+        /* Excel's serials before March 1900 carry its 1900 leap-year bug:
+         * show such a date as ISO text rather than a day off */
+        char iso[16];
+        sf_date_iso(d, iso);
+        cell_str(x, sh, r, c, iso, NULL);
+        return;
+    }
     cell_num(x, sh, r, c, (double)d + XL_EXCEL_1970, x->f.date, 10.0);
 }
 

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# 100,000 accounts: the workbook is written in constant-memory mode, every
+# list sheet holds all its rows, and the Pareto data is downsampled to 200
+# points. The xlsx stage's time is printed (SF_TIMINGS); it fails only past
+# XLSX_MAX_SECONDS (default 10) because test machines are shared.
+set -euo pipefail
+[ -x "${SFGEN:-}" ] || { echo "SKIP: no sample generator (\$SFGEN)"; exit 0; }
+"$SFGEN" --out "$TMP/in" --accounts 100000 --transactions 300000 --activities 100000 \
+    --opportunities 10000 --seed 11 --as-of 2025-06-30 >/dev/null
+printf '\n[outputs]\npdf = no\nemail = no\n' >>"$TMP/in/config.ini"
+SF_TIMINGS=1 "$SF" run -q -c "$TMP/in/config.ini" --out "$TMP/out" 2>"$TMP/timings"
+cat "$TMP/timings"
+secs=$(awk '/timing: output xlsx/ {print $NF}' "$TMP/timings")
+echo "xlsx stage: ${secs:-?} s for 100000 accounts"
+if [ -n "$secs" ]; then
+    awk -v s="$secs" -v max="${XLSX_MAX_SECONDS:-10}" 'BEGIN { exit !(s <= max) }' || {
+        echo "xlsx stage took $secs s (limit ${XLSX_MAX_SECONDS:-10})"; exit 1; }
+fi
+$PY - "$TMP/out" <<'PYEOF'
+import csv, os, sys, zipfile, openpyxl
+out = sys.argv[1]
+wb = openpyxl.load_workbook(os.path.join(out, "workbook.xlsx"), read_only=True)
+def csv_rows(name):
+    with open(os.path.join(out, "csv", name), encoding="utf-8-sig", newline="") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
+for sheet, name in [("Accounts", "accounts.csv"), ("Cadence", "cadence_due.csv"),
+                    ("Declines", "decline_alerts.csv"), ("Fire", "fire_candidates.csv"),
+                    ("Pipeline", "pipeline.csv")]:
+    n = csv_rows(name)
+    ws = wb[sheet]
+    assert ws.max_row == max(n, 1) + 1, (sheet, ws.max_row, n)
+assert csv_rows("accounts.csv") == 100000
+s = wb["Summary"]
+rows = list(s.iter_rows(values_only=True))
+start = [i for i, r in enumerate(rows) if r[0] == "Revenue concentration"][0]
+pts = [r[1:3] for r in rows[start + 1:] if r[1] is not None]
+assert len(pts) == 200, len(pts)
+assert pts[0] == (0, 0) and abs(pts[-1][0] - 1) < 1e-12 and abs(pts[-1][1] - 1) < 1e-12, pts[-1]
+assert all(b[0] > a[0] and b[1] >= a[1] for a, b in zip(pts, pts[1:]))
+with zipfile.ZipFile(os.path.join(out, "workbook.xlsx")) as z:
+    assert sum(1 for n in z.namelist() if n.startswith("xl/charts/chart")) == 5
+    # constant-memory mode writes strings inline, not to a shared table
+    assert "xl/sharedStrings.xml" not in z.namelist()
+print("scale ok")
+PYEOF
