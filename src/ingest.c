@@ -27,6 +27,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <iconv.h>
 #include <stdio.h>
@@ -1415,48 +1416,133 @@ static const char *input_path(const sf_config *cfg, sf_file_kind k)
     return (p && *p) ? p : NULL;
 }
 
+/* Set up a reader over ds; SF_OK or an error in ctx. */
+static sf_err reader_init(reader *g, sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects,
+                          sf_progress_fn progress, void *progress_user, sf_ctx *ctx)
+{
+    memset(g, 0, sizeof *g);
+    g->ds = ds;
+    g->cfg = cfg;
+    g->rj = rejects;
+    g->ctx = ctx;
+    g->progress = progress;
+    g->puser = progress_user;
+    g->fd = -1;
+    g->cd = (iconv_t)-1;
+    g->utf8 = is_utf8_name(cfg->encoding);
+    if (!g->utf8) {
+        g->cd = iconv_open("UTF-8", cfg->encoding);
+        if (g->cd == (iconv_t)-1)
+            return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: [input] encoding '%s' is not known to iconv",
+                                cfg->path ? cfg->path : "config", cfg->encoding);
+    }
+    g->cap = BLOCK_SIZE;
+    if (!(g->buf = malloc(g->cap))) {
+        if (!g->utf8)
+            iconv_close(g->cd);
+        g->cd = (iconv_t)-1;
+        return sf_ctx_nomem(ctx);
+    }
+    return SF_OK;
+}
+
+static void reader_release(reader *g)
+{
+    for (size_t i = 0; i < g->n_opps; i++)
+        opp_free(&g->opps[i]);
+    free(g->opps);
+    idset_clear(&g->ids);
+    free(g->accounts.v);
+    free(g->buf);
+    free(g->dec);
+    free(g->fb);
+    free(g->fo);
+    if (g->cd != (iconv_t)-1)
+        iconv_close(g->cd);
+    memset(g, 0, sizeof *g);
+}
+
+/* The activities file read on a second thread, into its own rejects. */
+typedef struct {
+    reader g;
+    sf_rejects rj;
+    sf_ctx ctx;
+    const char *path;
+    sf_err err;
+} side_read;
+
+static void *side_thread(void *arg)
+{
+    side_read *sr = arg;
+    sr->err = read_file(&sr->g, SF_FILE_ACTIVITIES, sr->path);
+    return NULL;
+}
+
+/* Move every line and count of src into dst (ownership of raw moves). */
+static sf_err rejects_merge(sf_rejects *dst, sf_rejects *src, sf_ctx *ctx)
+{
+    if (src->n) {
+        if (dst->n + src->n > dst->cap) {
+            size_t cap = dst->n + src->n;
+            sf_reject *v = realloc(dst->v, cap * sizeof *v);
+            if (!v)
+                return sf_ctx_nomem(ctx);
+            dst->v = v;
+            dst->cap = cap;
+        }
+        memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
+        dst->n += src->n;
+        src->n = 0;
+    }
+    for (int f = 0; f < SF_FILE_N; f++) {
+        for (int r = 0; r < SF_REJ_N; r++) {
+            dst->count[f][r] += src->count[f][r];
+            dst->kept_count[f][r] += src->kept_count[f][r];
+        }
+    }
+    return SF_OK;
+}
+
 sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects, sf_progress_fn progress,
                  void *progress_user, sf_ctx *ctx)
 {
-    reader g;
-    memset(&g, 0, sizeof g);
-    g.ds = ds;
-    g.cfg = cfg;
-    g.rj = rejects;
-    g.ctx = ctx;
-    g.progress = progress;
-    g.puser = progress_user;
-    g.fd = -1;
-    g.cd = (iconv_t)-1;
-    g.utf8 = is_utf8_name(cfg->encoding);
-
     const char *tx = cfg->transactions_from_won ? NULL : input_path(cfg, SF_FILE_TRANSACTIONS);
     const char *opp = input_path(cfg, SF_FILE_OPPORTUNITIES);
+    const char *act = input_path(cfg, SF_FILE_ACTIVITIES);
     if (cfg->transactions_from_won && !opp)
         return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: [input] transactions = @won needs an opportunities file",
                             cfg->path ? cfg->path : "config");
     if (!cfg->transactions_from_won && !tx)
         return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: [input] transactions is required",
                             cfg->path ? cfg->path : "config");
-    if (!g.utf8) {
-        g.cd = iconv_open("UTF-8", cfg->encoding);
-        if (g.cd == (iconv_t)-1)
-            return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: [input] encoding '%s' is not known to iconv",
-                                cfg->path ? cfg->path : "config", cfg->encoding);
-    }
-    g.cap = BLOCK_SIZE;
-    if (!(g.buf = malloc(g.cap))) {
-        if (!g.utf8)
-            iconv_close(g.cd);
-        return sf_ctx_nomem(ctx);
-    }
+    reader g;
+    sf_err e = reader_init(&g, ds, cfg, rejects, progress, progress_user, ctx);
+    if (e != SF_OK)
+        return e;
 
-    sf_err e = SF_OK;
     ds->accounts_derived = !input_path(cfg, SF_FILE_ACCOUNTS);
-    ds->have_activities = input_path(cfg, SF_FILE_ACTIVITIES) != NULL;
+    ds->have_activities = act != NULL;
     ds->have_opportunities = opp != NULL;
     if (!ds->accounts_derived)
         e = read_file(&g, SF_FILE_ACCOUNTS, input_path(cfg, SF_FILE_ACCOUNTS));
+
+    /* Transactions and activities fold into disjoint fields of the
+     * accounts (sf_dataset.h), and only the activities touch owners, so
+     * with a fixed account table they can be read at the same time. The
+     * result is identical to reading them one after the other: each file
+     * keeps its own counters and rejects, merged afterwards. */
+    const char *threads = getenv("SF_THREADS");
+    bool parallel = e == SF_OK && tx && act && !ds->accounts_derived &&
+                    !(threads && strcmp(threads, "1") == 0);
+    side_read *sr = NULL;
+    pthread_t tid;
+    bool started = false;
+    if (parallel && (sr = calloc(1, sizeof *sr)) != NULL &&
+        reader_init(&sr->g, ds, cfg, &sr->rj, NULL, NULL, &sr->ctx) == SF_OK) {
+        sr->path = act;
+        started = pthread_create(&tid, NULL, side_thread, sr) == 0;
+    }
+
     if (e == SF_OK && cfg->transactions_from_won) {
         sf_file_stats *t = &ds->files[SF_FILE_TRANSACTIONS];
         t->present = true;
@@ -1468,23 +1554,25 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects, sf_p
     } else if (e == SF_OK) {
         e = read_file(&g, SF_FILE_TRANSACTIONS, tx);
     }
-    if (e == SF_OK && ds->have_activities)
-        e = read_file(&g, SF_FILE_ACTIVITIES, input_path(cfg, SF_FILE_ACTIVITIES));
+    if (started) {
+        pthread_join(tid, NULL);
+        sf_err me = rejects_merge(rejects, &sr->rj, ctx);
+        if (e == SF_OK && sr->err != SF_OK)
+            e = sf_ctx_error(ctx, sr->err, "%s", sr->ctx.msg);
+        if (e == SF_OK)
+            e = me;
+    } else if (e == SF_OK && act) {
+        e = read_file(&g, SF_FILE_ACTIVITIES, act);
+    }
+    if (sr) {
+        sf_rejects_release(&sr->rj);
+        reader_release(&sr->g);
+        free(sr);
+    }
     if (e == SF_OK && opp && !cfg->transactions_from_won)
         e = read_file(&g, SF_FILE_OPPORTUNITIES, opp);
     if (e == SF_OK)
         e = check_shares(&g);
-
-    for (size_t i = 0; i < g.n_opps; i++)
-        opp_free(&g.opps[i]);
-    free(g.opps);
-    idset_clear(&g.ids);
-    free(g.accounts.v);
-    free(g.buf);
-    free(g.dec);
-    free(g.fb);
-    free(g.fo);
-    if (!g.utf8)
-        iconv_close(g.cd);
+    reader_release(&g);
     return e;
 }

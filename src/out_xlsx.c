@@ -12,7 +12,6 @@
  * written strictly row by row, top to bottom. Data texts always go through
  * worksheet_write_string: a name such as =HYPERLINK(...) stays text.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +40,8 @@ typedef struct {
     lxw_format *bad_pct, *bad_dec;
 } xl_formats;
 
-/* One worksheet being written: its row cursor and the widest text seen per
- * column (in characters) for the column widths set at the end. */
+/* One worksheet being written, and the widest text seen per column (in
+ * characters) for the column widths set once its rows are written. */
 typedef struct {
     lxw_worksheet *ws;
     char *name;          /* owned; charts refer to the sheet by it */
@@ -159,8 +158,25 @@ static const char *file_base(const sf_output_ctx *o, sf_file_kind k)
  * empty cell) and records the first library error.
  * --------------------------------------------------------------------- */
 
+/* Characters in s, and whether it holds U+FFFE or U+FFFF: valid UTF-8
+ * but not allowed in XML, so libxlsxwriter would write a file that no
+ * reader opens. */
+static size_t text_scan(const char *s, bool *non_xml)
+{
+    size_t n = 0;
+    *non_xml = false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p & 0xC0) != 0x80)
+            n++;
+        if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+            *non_xml = true;
+    }
+    return n;
+}
+
 /* Text from data or labels, always as a string (never a formula); longer
- * than Excel's cell limit is cut at a character boundary. */
+ * than Excel's cell limit is cut at a character boundary; U+FFFE/U+FFFF
+ * become U+FFFD (as undecodable input bytes do). */
 static void cell_str(xl *x, xl_sheet *sh, lxw_row_t r, int c, const char *s, lxw_format *fmt)
 {
     if (xl_failed(x))
@@ -170,21 +186,25 @@ static void cell_str(xl *x, xl_sheet *sh, lxw_row_t r, int c, const char *s, lxw
             xl_check(x, worksheet_write_blank(sh->ws, r, (lxw_col_t)c, fmt), "blank cell");
         return;
     }
-    size_t chars = utf8_len(s);
-    if (chars > XL_STR_MAX) {
-        size_t n = utf8_prefix(s, XL_STR_MAX);
-        char *cut = sf_strndup(s, n);
-        if (!cut) {
-            x->nomem = true;
-            return;
-        }
-        xl_check(x, worksheet_write_string(sh->ws, r, (lxw_col_t)c, cut, fmt), "text cell");
-        free(cut);
-        chars = XL_STR_MAX;
-    } else {
+    bool non_xml;
+    size_t chars = text_scan(s, &non_xml);
+    if (chars <= XL_STR_MAX && !non_xml) {
         xl_check(x, worksheet_write_string(sh->ws, r, (lxw_col_t)c, s, fmt), "text cell");
+        xl_track(sh, c, (double)chars);
+        return;
     }
-    xl_track(sh, c, (double)chars);
+    size_t n = chars > XL_STR_MAX ? utf8_prefix(s, XL_STR_MAX) : strlen(s);
+    char *copy = sf_strndup(s, n);
+    if (!copy) {
+        x->nomem = true;
+        return;
+    }
+    for (unsigned char *p = (unsigned char *)copy; p[0] && p[1] && p[2]; p++)
+        if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+            p[2] = 0xBD;
+    xl_check(x, worksheet_write_string(sh->ws, r, (lxw_col_t)c, copy, fmt), "text cell");
+    free(copy);
+    xl_track(sh, c, (double)(chars > XL_STR_MAX ? XL_STR_MAX : chars));
 }
 
 static void cell_num(xl *x, xl_sheet *sh, lxw_row_t r, int c, double v, lxw_format *fmt, double shown_chars)
@@ -536,8 +556,9 @@ static void sheet_pipeline(xl *x)
         cell_str(x, sh, r, 2, owner_name(x->o->ds, op->owner), NULL);
         cell_str(x, sh, r, 3, op->stage, NULL);
         cell_money(x, sh, r, 4, op->amount, NULL);
-        if (op->probability != SF_NONE) {
-            /* ppm of a percentage point: 60 % is 60000000 */
+        if (op->probability_text && op->probability != SF_NONE) {
+            /* as a number where the CSV shows the text as given; ppm of a
+             * percentage point: 60 % is 60000000 */
             char buf[32];
             int w = snprintf(buf, sizeof buf, "%g", (double)op->probability / SF_PPM);
             cell_num(x, sh, r, 5, (double)op->probability / SF_PPM, NULL, (double)w);

@@ -3,7 +3,8 @@
 # rejected record whose raw text starts with = must come back as text cells
 # (data_type 's'), and no sheet may hold a formula. The set has no
 # activities or opportunities, so the pipeline, KPI and cadence sheets show
-# the header and the "nothing due" note; sheet names stay valid.
+# the header and the "nothing due" note. A name holding U+FFFE (valid UTF-8,
+# not allowed in XML) must not break the file: it shows U+FFFD.
 set -euo pipefail
 $PY "$ROOT/tests/py/xlsx_prep.py" "$ROOT/tests/data/xlsx" "$TMP/in"
 "$SF" run -q -c "$TMP/in/config.ini" --out "$TMP/out"
