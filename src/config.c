@@ -1704,6 +1704,18 @@ const char *sf_share_dir(void)
             if (*dir && has_presets(dir))
                 return dir;
         }
+        /* Installed as PREFIX/bin/salesfocus: PREFIX/share/salesfocus, even
+         * when installed under another PREFIX than it was built for. */
+        n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+        if (n > 0) {
+            dir[n] = '\0';
+            char *s = strrchr(dir, '/');
+            if (s && (size_t)(s - dir) + 32 < sizeof dir) {
+                strcpy(s, "/../share/salesfocus");
+                if (has_presets(dir))
+                    return dir;
+            }
+        }
     }
     return SF_SHAREDIR;
 }

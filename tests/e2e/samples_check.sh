@@ -88,9 +88,9 @@ head -1 "$sf/accounts.csv" | grep -q '^"Account ID","Account Name","Account Owne
 grep -q '^"Grand Totals (' "$sf/transactions.csv" || fail "salesforce footer"
 bx="$ROOT/samples/bitrix24-ru"
 if iconv -f UTF-8 -t UTF-8 "$bx/accounts.csv" >/dev/null 2>&1; then fail "bitrix24 sample is not CP1251"; fi
-iconv -f CP1251 -t UTF-8 "$bx/accounts.csv" | head -1 | grep -q '^ID;Название компании;Ответственный' || fail "bitrix24 headers"
-iconv -f CP1251 -t UTF-8 "$bx/opportunities.csv" | grep -q ';Сделка успешна;' || fail "bitrix24 won stage"
-"$SF" check -c "$bx/config.ini" 2>&1 | grep -q 'account_id *<- "Название компании"' || fail "bitrix24 mapping"
+head -1 "$bx/accounts.csv" | iconv -f CP1251 -t UTF-8 | grep -q '^ID;Название компании;Ответственный' || fail "bitrix24 headers"
+iconv -f CP1251 -t UTF-8 "$bx/opportunities.csv" | grep ';Сделка успешна;' >/dev/null || fail "bitrix24 won stage"
+"$SF" check -c "$bx/config.ini" 2>&1 | grep 'account_id *<- "Название компании"' >/dev/null || fail "bitrix24 mapping"
 hs="$ROOT/samples/hubspot-pl"
 head -c3 "$hs/accounts.csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "hubspot BOM"
 echo "all samples ok"
