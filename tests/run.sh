@@ -11,10 +11,11 @@ export SFGEN="$ROOT/$BUILD/sfgen"
 export PY=/usr/bin/python3
 export SALESFOCUS_SHARE="$ROOT"
 pass=0; fail=0; failed=()
-mkdir -p "$ROOT/tests/tmp"
+TMPBASE="$ROOT/tests/tmp/$(basename "$BUILD")"
+mkdir -p "$TMPBASE"
 run_one() { # name, command...
     local name=$1; shift
-    local log="$ROOT/tests/tmp/$name.log"
+    local log="$TMPBASE/$name.log"
     if "$@" >"$log" 2>&1; then
         pass=$((pass+1)); echo "ok   $name"
     else
@@ -33,7 +34,7 @@ for s in "$ROOT"/tests/e2e/*.sh; do
     n=$(basename "$s" .sh)
     case $n in *_lib) continue ;; esac   # sourced helpers, not tests
     [ -n "${TESTS:-}" ] && [[ $n != *$TESTS* ]] && continue
-    export TMP="$ROOT/tests/tmp/$n"
+    export TMP="$TMPBASE/$n"
     rm -rf "$TMP"; mkdir -p "$TMP"
     run_one "$n" bash "$s"
 done
