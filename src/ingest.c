@@ -544,6 +544,9 @@ static sf_err split(reader *g)
             s = d + 1;
         }
     } else {
+        /* libcsv grows its field buffer by a fixed block: give it the whole
+         * record's size at once, or a 20 MB field costs 160,000 reallocs. */
+        csv_set_blk_size(&g->csv, n < 128 ? 128 : n + 1);
         if (csv_parse(&g->csv, t, n, cb_field, cb_row, g) != n ||
             csv_fini(&g->csv, cb_field, cb_row, g) != 0)
             return sf_ctx_nomem(g->ctx);

@@ -138,7 +138,9 @@ static void test_lang_formats(void **state)
     assert_string_equal(b, "999");
     assert_string_equal(sf_lang_get(ru, "common.temp_cold"), "холодный");
     assert_string_equal(sf_lang_get(en, "common.no_such_key"), "common.no_such_key");
-    assert_int_equal(sf_lang_load(".", "xx", &en, &ctx) == SF_OK, 0);
+    sf_lang *xx = NULL;
+    assert_int_equal(sf_lang_load(".", "xx", &xx, &ctx), SF_ERR_USAGE);
+    assert_null(xx);
     sf_lang_free(en);
     sf_lang_free(ru);
     sf_lang_free(id);
