@@ -8,7 +8,7 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed (make deps E
 for cfg in samples/*/config.ini; do
     name=$(basename "$(dirname "$cfg")")
     echo "== valgrind: $name"
-    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    valgrind -q --error-exitcode=1 --leak-check=full --suppressions=tests/valgrind.supp --errors-for-leak-kinds=definite,indirect \
         ./build/salesfocus run -q -c "$cfg" --out "tests/tmp/valgrind/$name"
 done
 echo "valgrind: clean"
