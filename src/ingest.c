@@ -203,6 +203,8 @@ typedef struct {
 
     idset ids;
     acache accounts;
+    struct { char key[32]; int val; } memo[3][8]; /* recent mapped values */
+    unsigned memo_next[3];
     sf_opportunity *opps; /* accepted opportunities, added at end of file */
     size_t n_opps, cap_opps;
 } reader;
@@ -214,6 +216,30 @@ static const char *fld(const reader *g, int field)
 }
 
 static bool has(const reader *g, int field) { return *fld(g, field) != '\0'; }
+
+/* Map a CRM value (activity type, outcome, status) to its canonical enum.
+ * The mapping lower-cases (and allocates) per call and a file repeats a
+ * handful of values a million times, so recent answers are remembered. */
+enum { MEMO_TYPE, MEMO_OUTCOME, MEMO_STATUS };
+static int map_value(reader *g, int kind, const char *v)
+{
+    size_t n = strlen(v);
+    if (n < sizeof g->memo[0][0].key) {
+        for (int i = 0; i < 8; i++)
+            if (g->memo[kind][i].key[0] && strcmp(g->memo[kind][i].key, v) == 0)
+                return g->memo[kind][i].val;
+    }
+    int val = kind == MEMO_TYPE      ? (int)sf_config_act_type(g->cfg, v)
+              : kind == MEMO_OUTCOME ? (int)sf_config_outcome(g->cfg, v)
+                                     : (int)sf_config_status(g->cfg, v);
+    if (n && n < sizeof g->memo[0][0].key) {
+        unsigned slot = g->memo_next[kind]++ % 8;
+        memcpy(g->memo[kind][slot].key, v, n + 1);
+        g->memo[kind][slot].val = val;
+    }
+    return val;
+}
+
 
 /* sf_dataset_find through the cache. */
 static uint32_t find_account(reader *g, const char *id)
@@ -904,8 +930,8 @@ static sf_err do_activity(reader *g)
     uint32_t owner;
     if ((e = owner_of(g, fld(g, SF_VF_OWNER), &owner)) != SF_OK)
         return e;
-    sf_act_type type = sf_config_act_type(cfg, fld(g, SF_VF_TYPE));
-    sf_outcome outcome = has(g, SF_VF_OUTCOME) ? sf_config_outcome(cfg, fld(g, SF_VF_OUTCOME)) : SF_OUT_NONE;
+    sf_act_type type = (sf_act_type)map_value(g, MEMO_TYPE, fld(g, SF_VF_TYPE));
+    sf_outcome outcome = has(g, SF_VF_OUTCOME) ? (sf_outcome)map_value(g, MEMO_OUTCOME, fld(g, SF_VF_OUTCOME)) : SF_OUT_NONE;
     if (!sf_dataset_add_activity(g->ds, acc, owner, date, type, outcome, minutes))
         return sf_ctx_nomem(g->ctx);
     accept(g, date);
@@ -986,7 +1012,7 @@ static sf_err do_opportunity(reader *g)
     o.account = SF_NO_ACCOUNT;
     o.created = created;
     o.line = g->rec_line;
-    o.status = has(g, SF_OF_STATUS) ? sf_config_status(cfg, fld(g, SF_OF_STATUS)) : SF_ST_OPEN;
+    o.status = has(g, SF_OF_STATUS) ? (sf_status)map_value(g, MEMO_STATUS, fld(g, SF_OF_STATUS)) : SF_ST_OPEN;
     o.amount = SF_NONE;
     o.probability = SF_NONE;
     o.close_date = o.next_step_date = SF_NODATE;
