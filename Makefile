@@ -70,7 +70,7 @@ $(BUILD)/sfgen: tools/gen.c | $(BUILD)
 
 # Every test: cmocka unit tests, then the end-to-end scripts. The runner
 # prints one "N passed, N failed" line and fails if any test failed.
-check: all $(TEST_BIN)
+check: deps all $(TEST_BIN)
 	$(Q)BUILD=$(BUILD) ASAN_OPTIONS=$(ASAN_OPTIONS) LSAN_OPTIONS=$(LSAN_OPTIONS) tests/run.sh
 
 check-asan:

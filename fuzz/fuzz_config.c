@@ -48,6 +48,18 @@ static void write_file(const char *path, const void *buf, size_t n)
         abort();
 }
 
+/* Remove the scratch files at exit, so runs leave nothing in /dev/shm. */
+static void cleanup(void)
+{
+    static const char *const names[] = {"config.ini", "transactions.csv", "accounts.csv"};
+    char p[320];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", g_dir, names[i]);
+        unlink(p);
+    }
+    rmdir(g_dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -66,6 +78,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(p, sizeof p, "%s/accounts.csv", g_dir);
     static const char acc[] = "account_id,name\nC1,One\n";
     write_file(p, acc, sizeof acc - 1);
+    atexit(cleanup);
     g_share = getenv("SALESFOCUS_SHARE");
     if (!g_share || !*g_share)
         g_share = SF_FUZZ_ROOT;

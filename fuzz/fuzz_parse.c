@@ -4,12 +4,14 @@
  * The fuzz input (made NUL-terminated) goes through every parser with every
  * option: sf_parse_date with several formats, sf_parse_money and
  * sf_parse_decimal_ppm with each decimal mark and thousands separator,
- * sf_parse_int, sf_sniff_delimiter and sf_convert_cents. Beyond "no crash,
+ * sf_parse_int, sf_sniff_delimiter and sf_convert_cents, plus the internal
+ * 9-decimal money parser used for quantity x unit_price. Beyond "no crash,
  * no UB" it checks invariants a caller relies on:
  *   - a parsed date is a valid calendar date and round-trips through
  *     sf_date_to_ymd / sf_date_from_ymd and through its ISO text;
  *   - a currency code handed back is "" or three uppercase letters;
  *   - money printed with sf_fmt_money parses back to the same cents;
+ *   - money at 9 decimals, rounded to cents, equals money at 2 decimals;
  *   - sf_parse_int never yields a negative number;
  *   - the sniffed delimiter is one of , ; TAB;
  *   - conversion at rate 1 (1000000 ppm) is the identity.
@@ -22,6 +24,9 @@
 #include "sf_ingest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Internal to parse.c/ingest.c (quantity and unit price at 9 decimals);
+ * declared here because no header exports it. */
+bool sf_parse_money_e9(const char *s, char decimal, sf_thousands th, __int128 *v, char code[4]);
 
 #define CHECK(c)                                                             \
     do {                                                                     \
@@ -106,6 +111,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             int64_t v = 0;
             (void)sf_parse_money(s, decimals[i], ths[t], &v, NULL);
+            __int128 e9 = 0;
+            char code9[4] = {0};
+            if (sf_parse_money_e9(s, decimals[i], ths[t], &e9, code9)) {
+                check_code(code9);
+                /* The same text at 2 decimals must agree with the 9-decimal
+                 * value rounded half away from zero - unless rounding to 9
+                 * decimals landed exactly on a half cent (0.0049999999999
+                 * -> 0.005000000), where rounding twice legitimately
+                 * differs from rounding once. */
+                int64_t c2 = 0;
+                __int128 rem = e9 % 10000000;
+                if (rem != 5000000 && rem != -5000000 &&
+                    sf_parse_money(s, decimals[i], ths[t], &c2, NULL))
+                    CHECK(sf_div_round(e9, 10000000) == c2);
+            }
             (void)sf_parse_decimal_ppm(s, decimals[i], ths[t], &v);
             if (sf_parse_int(s, decimals[i], ths[t], &v))
                 CHECK(v >= 0);

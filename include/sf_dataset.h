@@ -114,6 +114,10 @@ typedef struct sf_dataset {
 
     bool have_activities, have_opportunities;
     bool margin_mapped;     /* transactions map a margin column */
+    /* Sums of |amount| and |margin| over every accepted transaction: kept
+     * within int64 so that any total of any subset (tiers, owners, the
+     * whole book) fits int64 cents too. */
+    int64_t abs_amount_total, abs_margin_total;
     sf_file_stats files[SF_FILE_N];
 
     void *index;            /* private: account id hash, owner hash */
@@ -141,8 +145,9 @@ uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name
 
 /* Fold one transaction (amount and margin in report-currency cents; margin
  * SF_NONE = use amount x gross_margin, rounded per transaction) into the
- * account's accumulators. Returns false when a sum would overflow int64
- * (nothing is changed; the caller rejects the record as bad_number). */
+ * account's accumulators. Returns false when a sum would overflow int64 -
+ * the account's, or the book's total of absolute amounts - (nothing is
+ * changed; the caller rejects the record as bad_number). */
 bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
                                 int64_t amount, int64_t margin);
 

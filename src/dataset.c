@@ -321,9 +321,14 @@ bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
     int64_t rev12 = a->rev12, margin12 = a->margin12, prev = a->rev_prev12;
     int64_t cur = a->dec_current, prior = a->dec_prior;
 
+    if (margin == SF_NONE)
+        margin = sf_div_round((__int128)amount * cfg->gross_margin, SF_PPM);
+    int64_t abs_total, abs_margin;
+    if (amount == INT64_MIN || margin == INT64_MIN ||
+        __builtin_add_overflow(ds->abs_amount_total, amount < 0 ? -amount : amount, &abs_total) ||
+        __builtin_add_overflow(ds->abs_margin_total, margin < 0 ? -margin : margin, &abs_margin))
+        return false;
     if (sf_in_window(date, T, 365)) {
-        if (margin == SF_NONE)
-            margin = sf_div_round((__int128)amount * cfg->gross_margin, SF_PPM);
         if (!add64(&a->rev12, amount, &rev12) || !add64(&a->margin12, margin, &margin12))
             return false;
     }
@@ -334,6 +339,8 @@ bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
     sf_date prior_end = cfg->decline_compare == SF_CMP_YOY ? T - 365 : (sf_date)(T - w);
     if (sf_in_window(date, prior_end, w) && !add64(&a->dec_prior, amount, &prior))
         return false;
+    ds->abs_amount_total = abs_total;
+    ds->abs_margin_total = abs_margin;
     a->rev12 = rev12;
     a->margin12 = margin12;
     a->rev_prev12 = prev;

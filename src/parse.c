@@ -17,7 +17,10 @@
 
 /* Values beyond this many units (at the requested scale) are overflow; it
  * keeps every intermediate product of two parsed numbers inside __int128. */
-#define NUM_LIMIT ((__int128)1000000000000000000LL * 1000000000000LL) /* 1e30 */
+/* 1e28: the integer part times 10^9 (quantity, unit_price keep nine
+ * decimals) must still fit __int128; anything this large is far beyond
+ * int64 cents and stays bad_number anyway. */
+#define NUM_LIMIT ((__int128)1000000000000000000LL * 10000000000LL) /* 1e28 */
 
 /* Length of a blank at p (space, tab, U+00A0, U+202F), 0 if none. */
 static size_t blank_len(const char *p, const char *end)

@@ -33,13 +33,20 @@ if ! "$CLANG" -fsanitize=fuzzer,address,undefined -o "$probe/p" "$probe/p.c" >/d
     exit 0
 fi
 
-SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
-CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
- -Wall -Wextra -Wno-unused-parameter -DSF_VERSION=\"0.1.0-fuzz\" -DSF_SHAREDIR=\"$ROOT\" \
- -DSF_FUZZ_ROOT=\"$ROOT\" -I$ROOT/include $(pkg-config --cflags $PKGS)"
-LIBS="$(pkg-config --libs $PKGS) -lcsv -lm -lpthread"
+SAN=("-fsanitize=fuzzer-no-link,address,undefined")
+# shellcheck disable=SC2207,SC2086
+CFLAGS=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer
+        -Wall -Wextra -Wno-unused-parameter "-DSF_VERSION=\"0.1.0-fuzz\"" "-DSF_SHAREDIR=\"$ROOT\""
+        "-DSF_FUZZ_ROOT=\"$ROOT\"" "-I$ROOT/include" $(pkg-config --cflags $PKGS))
+# shellcheck disable=SC2207,SC2086
+LIBS=($(pkg-config --libs $PKGS) -lcsv -lm -lpthread)
 
 mkdir -p "$OUT/obj"
+# Objects built with other flags are stale.
+if [ "$(cat "$OUT/obj/.flags" 2>/dev/null)" != "${CFLAGS[*]} ${SAN[*]}" ]; then
+    rm -f "$OUT"/obj/*.o
+    printf '%s' "${CFLAGS[*]} ${SAN[*]}" >"$OUT/obj/.flags"
+fi
 # Compile every library source (all of src/ but main.c); only what changed.
 objs=()
 for src in "$ROOT"/src/*.c; do
@@ -48,8 +55,7 @@ for src in "$ROOT"/src/*.c; do
     obj="$OUT/obj/$name.o"
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find "$ROOT/include" -newer "$obj" -name '*.h' -print -quit)" ]; then
         echo "  CC   $src"
-        # shellcheck disable=SC2086
-        "$CLANG" $CFLAGS $SAN -c -o "$obj" "$src"
+        "$CLANG" "${CFLAGS[@]}" "${SAN[@]}" -c -o "$obj" "$src"
     fi
     objs+=("$obj")
 done
@@ -63,17 +69,25 @@ for h in "$ROOT"/fuzz/fuzz_*.c; do
     name=$(basename "$h" .c)
     [ -n "${HARNESS:-}" ] && [ "$name" != "$HARNESS" ] && continue
     echo "  LD   $OUT/$name"
-    # shellcheck disable=SC2086
-    "$CLANG" $CFLAGS -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-        -o "$OUT/$name" "$h" "${objs[@]}" $LIBS
+    "$CLANG" "${CFLAGS[@]}" -fsanitize=fuzzer,address,undefined \
+        -o "$OUT/$name" "$h" "${objs[@]}" "${LIBS[@]}"
     harnesses+=("$name")
 done
 [ -n "${FUZZ_BUILD_ONLY:-}" ] && exit 0
 
 export SALESFOCUS_SHARE="$ROOT"
-# Leaks are findings too; UBSan aborts so libFuzzer keeps the input.
+# Leaks are findings too. UBSan halts on the first report so libFuzzer
+# keeps the input; it is built recoverable so that a local run can pass
+# UBSAN_OPTIONS=...:suppressions=FILE to look past a known open bug.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# The harnesses keep their scratch files under $TMPDIR; libFuzzer ends with
+# _Exit, so they cannot clean up themselves: this folder goes at the end.
+base=/tmp
+[ -w /dev/shm ] && base=/dev/shm
+scratch=$(mktemp -d "$base/sf-fuzz.XXXXXX")
+trap 'rm -rf "$probe" "$scratch"' EXIT
+export TMPDIR="$scratch"
 failed=()
 for name in "${harnesses[@]}"; do
     # The committed seeds are never touched: libFuzzer grows a scratch copy.

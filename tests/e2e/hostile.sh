@@ -16,7 +16,11 @@
 #   CFG=path          config to use (relative to the case copy)
 #   SHARE=path        $SALESFOCUS_SHARE for this case (relative to the copy)
 #   ARGS=(...)        extra arguments for check and run
-#   post() { ...; }   extra checks after run; $OUT is the output folder
+#   post() { ...; }   extra checks after run; $OUT is the output folder,
+#                     $LOG the run's stdout+stderr
+#   KNOWN_BUG="..."   an open bug (tests/hostile/regressions/): a failure is
+#                     reported as KNOWN and does not fail the suite unless
+#                     STRICT=1
 #
 # Whatever the case, every invocation must: exit 0, 2 or 3 (never a crash,
 # exit >= 128, or a sanitizer's 1), finish within 60 s under a 4 GB address
@@ -24,6 +28,8 @@
 # footer for every file, and - after run - rejects.csv must hold exactly
 # (rejected + kept) rows.
 #
+# Cases come from tests/hostile/cases/ and tests/hostile/regressions/ (the
+# reproducers of bugs found by fuzzing or by this suite, dated and named).
 # HOSTILE=pattern runs only the matching cases.
 set -euo pipefail
 
@@ -42,15 +48,22 @@ TMP=$(readlink -f "$TMP")
 # ASan needs terabytes of address space for its shadow memory; the address
 # space limit is applied only when the binary starts under it.
 VLIMIT=4194304
-if ! (ulimit -v "$VLIMIT" && "$SF" --version) >/dev/null 2>&1; then
+probe=$( (ulimit -v "$VLIMIT" && "$SF" --version >/dev/null 2>&1; echo $?) 2>/dev/null)
+if [ "$probe" != 0 ]; then
     VLIMIT=unlimited
 fi
 
 fails=0
+known=0
 ncases=0
 fail() { # case, message
-    echo "FAIL $1: $2"
-    fails=$((fails + 1))
+    if [ -n "$KNOWN_BUG" ] && [ "${STRICT:-0}" != 1 ]; then
+        echo "KNOWN $1: $2 [open bug: $KNOWN_BUG]"
+        known=$((known + 1))
+    else
+        echo "FAIL $1: $2"
+        fails=$((fails + 1))
+    fi
 }
 
 # Run the binary with the limits; stdout+stderr to $2, exit code echoed.
@@ -112,14 +125,15 @@ for k, v in rows.items():
 EOF
 }
 
-for dir in "$CASES"/*/; do
+for dir in "$CASES"/*/ "$ROOT"/tests/hostile/regressions/*/; do
+    [ -f "$dir/expect.sh" ] || continue
     name=$(basename "$dir")
     [ -n "${HOSTILE:-}" ] && [[ $name != *$HOSTILE* ]] && continue
     ncases=$((ncases + 1))
     work="$TMP/$name"
     rm -rf "$work"
     cp -R "$dir" "$work"
-    EXIT="" MSG="" RUN="" RUN_EXIT="" CFG="config.ini" SHARE=""
+    EXIT="" MSG="" RUN="" RUN_EXIT="" CFG="config.ini" SHARE="" KNOWN_BUG=""
     COUNTS=() REJECTS=() ARGS=()
     unset -f post 2>/dev/null || true
     # shellcheck disable=SC1091
@@ -151,7 +165,7 @@ for dir in "$CASES"/*/; do
     fi
     counts=$(parse_counts "$log")
     bad=0
-    while read -r kind r a j b f k; do
+    while read -r kind r a j b f _; do
         [ -n "$kind" ] || continue
         if [ "$r" -ne $((a + j + b + f)) ]; then
             fail "$name" "$kind: read $r != accepted $a + rejected $j + blank $b + footer $f"
@@ -212,7 +226,7 @@ EOF
             continue
         fi
         if declare -F post >/dev/null; then
-            if ! perr=$(OUT="$OUT" post 2>&1); then
+            if ! perr=$(OUT="$OUT" LOG="$log" post 2>&1); then
                 fail "$name" "post-run check failed: $perr"
                 continue
             fi
@@ -223,7 +237,8 @@ EOF
     else
         echo "ok   $name (check $rc)"
     fi
+    [ -z "$KNOWN_BUG" ] || echo "     $name passes now: remove KNOWN_BUG from its expect.sh"
 done
 
-echo "hostile: $ncases cases, $fails failed"
+echo "hostile: $ncases cases, $fails failed, $known known open bugs (STRICT=1 fails on them)"
 [ "$ncases" -ge 1 ] && [ "$fails" -eq 0 ]

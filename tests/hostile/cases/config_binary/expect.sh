@@ -1,3 +1,3 @@
 # A config file of binary garbage: a config error (exit 2) with a line.
 EXIT=2
-MSG="config.ini:"
+MSG="config.ini:1:"

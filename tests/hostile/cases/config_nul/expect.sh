@@ -1,3 +1,3 @@
 # A NUL byte inside a value: an error, not a silently shortened value.
 EXIT=2
-MSG="config.ini"
+MSG="config.ini:5:"

@@ -1,4 +1,4 @@
 # A preset naming another preset (x -> y -> x): refused, exit 2.
 EXIT=2
-MSG="preset"
+MSG="a preset cannot name another preset"
 SHARE=share

@@ -1,3 +1,3 @@
 # A preset name with a path in it must not read files outside config/crm.
 EXIT=2
-MSG="preset"
+MSG="is not a preset name"

@@ -1,3 +1,3 @@
 # transactions names a directory: an input error, not a crash or a hang.
 EXIT=3
-MSG="transactions"
+MSG="Is a directory"
