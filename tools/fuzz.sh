@@ -42,10 +42,12 @@ CFLAGS=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-omit-fr
 LIBS=($(pkg-config --libs $PKGS) -lcsv -lm -lpthread)
 
 mkdir -p "$OUT/obj"
-# Objects built with other flags are stale.
-if [ "$(cat "$OUT/obj/.flags" 2>/dev/null)" != "${CFLAGS[*]} ${SAN[*]}" ]; then
+# Objects built with other flags or other headers are stale. Headers are
+# compared by content, not mtime: a header saved while a compile was
+# running once left an object with the old struct layout and a newer mtime.
+stamp="${CFLAGS[*]} ${SAN[*]} $(cat "$ROOT"/include/*.h | cksum)"
+if [ "$(cat "$OUT/obj/.stamp" 2>/dev/null)" != "$stamp" ]; then
     rm -f "$OUT"/obj/*.o
-    printf '%s' "${CFLAGS[*]} ${SAN[*]}" >"$OUT/obj/.flags"
 fi
 # Compile every library source (all of src/ but main.c); only what changed.
 objs=()
@@ -53,12 +55,13 @@ for src in "$ROOT"/src/*.c; do
     name=$(basename "$src" .c)
     [ "$name" = main ] && continue
     obj="$OUT/obj/$name.o"
-    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find "$ROOT/include" -newer "$obj" -name '*.h' -print -quit)" ]; then
+    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then
         echo "  CC   $src"
         "$CLANG" "${CFLAGS[@]}" "${SAN[@]}" -c -o "$obj" "$src"
     fi
     objs+=("$obj")
 done
+printf '%s' "$stamp" >"$OUT/obj/.stamp"
 # Objects of sources since removed must not be linked in.
 for obj in "$OUT"/obj/*.o; do
     [ -f "$ROOT/src/$(basename "$obj" .o).c" ] || rm -f "$obj"

@@ -1,7 +1,6 @@
-# Found 2026-11-22 by fuzz_csv and fuzz_parse (reproducers: fuzz_csv-crash.bin
-# and fuzz_parse-crash.bin here; replay
-# with build-fuzz/fuzz_csv fuzz_csv-crash.bin, or any UBSan build of this
-# case):
+# Found 2026-11-22 by fuzz_csv and fuzz_parse; their reproducers are
+# tests/hostile/regressions/fuzz_{csv,parse}/2026-11-22_unit_price_int128_wrap.bin
+# (replayed by tests/e2e/fuzz_regressions.sh):
 #   src/parse.c:148: signed integer overflow: 0x45c2...8300 * 10 cannot be
 #   represented in type '__int128'
 # parse_core() caps the integer part at NUM_LIMIT = 1e30 and then scales by
@@ -9,7 +8,7 @@
 # 1e30 * 1e9 exceeds __int128. In a release build the product wraps: the
 # unit price 340282366920938463463374608666 (2^128/1e9 + a bit) is read as
 # 1234.23 and ACCEPTED - a silently wrong amount.
-# Fix (one line): #define NUM_LIMIT 1e28 (1000000000000000000LL *
+# Fixed in 6c43765: #define NUM_LIMIT 1e28 (1000000000000000000LL *
 # 10000000000LL), so that the integer part x 10^9 always fits; every
 # such value is far beyond int64 cents anyway and stays bad_number.
 
