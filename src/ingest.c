@@ -1347,7 +1347,13 @@ static sf_err read_records(reader *g)
             continue;
         }
         g->rec_line = g->line;
-        if ((e = handle_record(g, g->buf + g->pos, n, r == SCAN_OPEN_QUOTE)) != SF_OK)
+        /* A quote left open runs to the end of the file; the file's last
+         * line break is still a terminator, not part of the raw text. */
+        size_t rn = n;
+        if (r == SCAN_OPEN_QUOTE)
+            while (rn && (g->buf[g->pos + rn - 1] == '\n' || g->buf[g->pos + rn - 1] == '\r'))
+                rn--;
+        if ((e = handle_record(g, g->buf + g->pos, rn, r == SCAN_OPEN_QUOTE)) != SF_OK)
             return e;
         g->line += lines;
         g->pos += used;

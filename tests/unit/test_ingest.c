@@ -280,7 +280,7 @@ static void test_reasons(void **state)
     assert_string_equal(f->rj.v[i - 1].raw, "T16,C1,2025-01-1\xEF\xBF\xBD,5,,");
     rej_is(f, i++, T, 18, SF_REJ_BAD_ENCODING, NULL, false);
     rej_is(f, i++, T, 21, SF_REJ_BAD_QUOTE, NULL, false);
-    assert_string_equal(f->rj.v[i - 1].raw, "T15,C1,\"2025-01-17,5,,\nmore\n");
+    assert_string_equal(f->rj.v[i - 1].raw, "T15,C1,\"2025-01-17,5,,\nmore");
     rej_is(f, i++, V, 3, SF_REJ_BAD_NUMBER, "duration_min", true);
     rej_is(f, i++, V, 4, SF_REJ_UNKNOWN_ACCOUNT, "account_id", false);
     rej_is(f, i++, V, 5, SF_REJ_BAD_DATE, "date", false);
