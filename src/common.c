@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 sf_err sf_ctx_error(sf_ctx *ctx, sf_err code, const char *fmt, ...)
@@ -179,6 +180,22 @@ bool sf_strlist_has(const sf_strlist *l, const char *s)
 void *sf_xcalloc(size_t n, size_t size)
 {
     return calloc(n ? n : 1, size ? size : 1);
+}
+
+void *sf_table_alloc(size_t bytes)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (bytes < huge)
+        return calloc(1, bytes ? bytes : 1);
+    size_t n = (bytes + huge - 1) / huge * huge;
+    void *p = NULL;
+    if (posix_memalign(&p, huge, n) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, n, MADV_HUGEPAGE); /* a hint; without it, plain pages */
+#endif
+    memset(p, 0, n);
+    return p;
 }
 
 char *sf_strdup(const char *s)

@@ -55,8 +55,8 @@ static size_t strmap_slot(const strmap *m, const char *key, uint64_t h,
 static bool strmap_grow(strmap *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 1024;
-    uint32_t *slots = calloc(cap, sizeof *slots);
-    uint64_t *hashes = calloc(cap, sizeof *hashes);
+    uint32_t *slots = sf_table_alloc(cap * sizeof *slots);
+    uint64_t *hashes = sf_table_alloc(cap * sizeof *hashes);
     if (!slots || !hashes) {
         free(slots);
         free(hashes);
@@ -259,9 +259,12 @@ uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name
         return SF_NO_ACCOUNT;
     if (ds->n_accounts == ds->cap_accounts) {
         uint32_t cap = ds->cap_accounts ? ds->cap_accounts * 2 : 256;
-        sf_account *a = realloc(ds->accounts, (size_t)cap * sizeof *a);
+        sf_account *a = sf_table_alloc((size_t)cap * sizeof *a);
         if (!a)
             return SF_NO_ACCOUNT;
+        if (ds->n_accounts)
+            memcpy(a, ds->accounts, (size_t)ds->n_accounts * sizeof *a);
+        free(ds->accounts);
         ds->accounts = a;
         ds->cap_accounts = cap;
     }

@@ -47,6 +47,7 @@ bool sf_parse_money_e9(const char *s, char decimal, sf_thousands th, __int128 *v
 typedef struct {
     uint64_t *v; /* 0 = empty slot */
     size_t cap, n;
+    size_t hint; /* expected number of ids (from the file size), 0 = unknown */
 } idset;
 
 static uint64_t id_hash(const char *s)
@@ -67,9 +68,13 @@ static uint64_t id_hash(const char *s)
  * and *found; false on out of memory. */
 static bool idset_probe(idset *s, uint64_t h, size_t *slot, bool *found)
 {
-    if (2 * (s->n + 1) > s->cap) {
+    /* Load up to 0.7; the first table is sized from the file so that a
+     * large file is not rehashed (and twice held) on its way up. */
+    if (10 * (s->n + 1) > 7 * s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 4096;
-        uint64_t *v = calloc(cap, sizeof *v);
+        while (!s->cap && 7 * cap < 10 * s->hint && cap < ((size_t)1 << 34))
+            cap *= 2;
+        uint64_t *v = sf_table_alloc(cap * sizeof *v);
         if (!v)
             return false;
         for (size_t i = 0; i < s->cap; i++) {
@@ -128,7 +133,7 @@ static void acache_add(acache *c, uint64_t h, const char *id, size_t len, uint32
 {
     if (2 * (c->n + 1) > c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 1024;
-        acache_ent *v = calloc(cap, sizeof *v);
+        acache_ent *v = sf_table_alloc(cap * sizeof *v);
         if (!v)
             return; /* the cache is optional */
         for (size_t i = 0; i < c->cap; i++) {
@@ -1395,6 +1400,13 @@ static sf_err read_file(reader *g, sf_file_kind kind, const char *path)
     idset_clear(&g->ids);
     if ((e = fill(g)) != SF_OK)
         goto done;
+    /* Rows expected in the whole file, from the line length of its start. */
+    if (g->len && g->size > (int64_t)g->len) {
+        size_t nl = 0;
+        for (const char *p = g->buf, *end = g->buf + g->len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+            nl++;
+        g->ids.hint = (size_t)((double)g->size * (double)(nl ? nl : 1) / (double)g->len);
+    }
     if (g->utf8 && g->len >= 3 && memcmp(g->buf, "\xEF\xBB\xBF", 3) == 0)
         g->pos = 3;
     if ((e = read_header(g)) != SF_OK)
