@@ -78,6 +78,10 @@ sf_err sf_strlist_push(sf_strlist *l, const char *s); /* copies s */
 void sf_strlist_clear(sf_strlist *l);                  /* frees items */
 bool sf_strlist_has(const sf_strlist *l, const char *s); /* exact match */
 
+/* 64-bit hash of a string (FNV-1a with a final mix): the account and
+ * owner indexes and the duplicate-id set all use it. */
+uint64_t sf_hash_str(const char *s);
+
 /* Checked allocation helpers: return NULL on failure (callers check). */
 void *sf_xcalloc(size_t n, size_t size);
 /* Zeroed memory for a large table that is hit at random (account array,

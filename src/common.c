@@ -182,6 +182,19 @@ void *sf_xcalloc(size_t n, size_t size)
     return calloc(n ? n : 1, size ? size : 1);
 }
 
+uint64_t sf_hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
 void *sf_table_alloc(size_t bytes)
 {
     const size_t huge = (size_t)2 << 20;

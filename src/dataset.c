@@ -26,19 +26,6 @@ typedef struct {
     strmap owners;
 } ds_index;
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ULL;
-    }
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 32;
-    return h;
-}
-
 /* Find key; keys(i) gives the string of index i. Returns the slot. */
 static size_t strmap_slot(const strmap *m, const char *key, uint64_t h,
                           const char *(*keyof)(const sf_dataset *, uint32_t), const sf_dataset *ds)
@@ -192,7 +179,7 @@ uint32_t sf_dataset_owner(sf_dataset *ds, const char *name)
         return SF_OWNER_UNASSIGNED;
     }
     ds_index *ix = ds->index;
-    uint64_t h = hash_str(key);
+    uint64_t h = sf_hash_str(key);
     size_t slot = strmap_slot(&ix->owners, key, h, owner_key, ds);
     if (ix->owners.slots[slot]) {
         uint32_t id = ix->owners.slots[slot] - 1;
@@ -237,7 +224,7 @@ uint32_t sf_dataset_owner(sf_dataset *ds, const char *name)
 uint32_t sf_dataset_find(const sf_dataset *ds, const char *id)
 {
     const ds_index *ix = ds->index;
-    size_t slot = strmap_slot(&ix->accounts, id, hash_str(id), account_key, ds);
+    size_t slot = strmap_slot(&ix->accounts, id, sf_hash_str(id), account_key, ds);
     return ix->accounts.slots[slot] ? ix->accounts.slots[slot] - 1 : SF_NO_ACCOUNT;
 }
 
@@ -249,7 +236,7 @@ uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name
 {
     *dup = false;
     ds_index *ix = ds->index;
-    uint64_t h = hash_str(id);
+    uint64_t h = sf_hash_str(id);
     size_t slot = strmap_slot(&ix->accounts, id, h, account_key, ds);
     if (ix->accounts.slots[slot]) {
         *dup = true;

@@ -52,15 +52,8 @@ typedef struct {
 
 static uint64_t id_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ULL;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return h ? h : 1;
+    uint64_t h = sf_hash_str(s);
+    return h ? h : 1; /* 0 marks an empty slot */
 }
 
 /* Look h up, growing the table first so that idset_put at the returned
