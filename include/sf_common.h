@@ -84,9 +84,9 @@ uint64_t sf_hash_str(const char *s);
 
 /* Checked allocation helpers: return NULL on failure (callers check). */
 void *sf_xcalloc(size_t n, size_t size);
-/* Zeroed memory for a large table that is hit at random (account array,
- * hash tables): from 2 MiB on it is 2 MiB-aligned and asks for huge pages,
- * which spares a TLB miss per lookup. Free with free(). */
+/* Zeroed, 64-byte-aligned memory for a table that is hit at random
+ * (account array, hash tables); from 2 MiB on it is 2 MiB-aligned and asks
+ * for huge pages, which spares a TLB miss per lookup. Free with free(). */
 void *sf_table_alloc(size_t bytes);
 char *sf_strdup(const char *s);
 char *sf_strndup(const char *s, size_t n);

@@ -26,20 +26,11 @@ typedef struct {
 } sf_owner_minutes;
 
 typedef struct {
-    /* from accounts.csv (or derived: name = id, the rest empty/NULL) */
-    char *id;
-    char *name;
-    uint32_t owner;         /* owner id; SF_OWNER_UNASSIGNED when empty */
-    char *industry;         /* NULL when empty */
-    char *region;
-    int64_t employees;      /* SF_NONE when empty */
-    int64_t company_revenue;/* cents, SF_NONE when empty */
-    char *contact_title;
-    char *fit;
-    uint32_t line;          /* line of the record in its file (0: derived) */
-
-    /* transaction accumulators (SPEC §2, §3.3, §3.8) */
-    int64_t rev12;          /* (T-365, T] */
+    /* transaction accumulators (SPEC §2, §3.3, §3.8). First, and the
+     * struct aligned to a cache line, so that folding a transaction
+     * touches exactly one line of the account (ingest is bound by these
+     * random accesses). */
+    _Alignas(64) int64_t rev12; /* (T-365, T] */
     int64_t rev_prev12;     /* (T-730, T-365] */
     int64_t margin12;       /* (T-365, T] */
     int64_t dec_current;    /* decline current window */
@@ -48,14 +39,26 @@ typedef struct {
     sf_date last_purchase;
     uint32_t n_transactions;
 
-    /* activity accumulators */
+    /* activity accumulators (the second line) */
     sf_date last_contact;   /* SF_NODATE = never; types in contact_types, <= T */
     int64_t cost12;         /* cents, (T-365, T] */
     sf_owner_minutes *split_minutes; /* time-split window, per activity owner */
     uint32_t n_split_minutes, cap_split_minutes;
+    uint32_t owner;         /* owner id; SF_OWNER_UNASSIGNED when empty */
 
     /* opportunities */
     uint32_t open_opps;     /* status open and created <= T (SPEC §1.1) */
+
+    /* from accounts.csv (or derived: name = id, the rest empty/NULL) */
+    char *id;
+    char *name;
+    char *industry;         /* NULL when empty */
+    char *region;
+    int64_t employees;      /* SF_NONE when empty */
+    int64_t company_revenue;/* cents, SF_NONE when empty */
+    char *contact_title;
+    char *fit;
+    uint32_t line;          /* line of the record in its file (0: derived) */
 } sf_account;
 
 typedef struct {

@@ -198,10 +198,15 @@ uint64_t sf_hash_str(const char *s)
 void *sf_table_alloc(size_t bytes)
 {
     const size_t huge = (size_t)2 << 20;
-    if (bytes < huge)
-        return calloc(1, bytes ? bytes : 1);
-    size_t n = (bytes + huge - 1) / huge * huge;
     void *p = NULL;
+    if (bytes < huge) { /* cache-line aligned: sf_account is _Alignas(64) */
+        size_t n = bytes ? (bytes + 63) / 64 * 64 : 64;
+        if (posix_memalign(&p, 64, n) != 0)
+            return NULL;
+        memset(p, 0, n);
+        return p;
+    }
+    size_t n = (bytes + huge - 1) / huge * huge;
     if (posix_memalign(&p, huge, n) != 0)
         return NULL;
 #ifdef MADV_HUGEPAGE
