@@ -41,6 +41,7 @@ typedef struct {
     size_t n, cap;
     int64_t count[SF_FILE_N][SF_REJ_N]; /* rejected records by reason */
     int64_t kept_count[SF_FILE_N][SF_REJ_N];
+    bool over_limit;           /* a file's rejected share exceeds max_reject_share */
 } sf_rejects;
 
 /* Sort by file (accounts, transactions, activities, opportunities), then

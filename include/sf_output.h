@@ -34,6 +34,9 @@ sf_err sf_stage_path(sf_stage *st, const char *final_path, const char **tmp_path
  * a failed fclose is SF_ERR_OUTPUT via sf_stage_close). */
 sf_err sf_stage_fopen(sf_stage *st, const char *final_path, FILE **fp, sf_ctx *ctx);
 sf_err sf_stage_close(FILE *fp, const char *final_path, sf_ctx *ctx);
+/* Move every staged file of src into dst (src is left empty). Lets each
+ * output stage on its own thread and the run commit them together. */
+sf_err sf_stage_adopt(sf_stage *dst, sf_stage *src, sf_ctx *ctx);
 /* fsync every temporary, rename each into place, fsync the folders. */
 sf_err sf_stage_commit(sf_stage *st, sf_ctx *ctx);
 /* Remove every temporary not yet committed. Safe to call twice. */

@@ -1440,8 +1440,10 @@ static sf_err check_shares(reader *g)
             break;
         o += (size_t)w;
     }
-    if (o)
+    if (o) {
+        g->rj->over_limit = true;
         return sf_ctx_error(g->ctx, SF_ERR_INPUT, "%s (see rejects.csv)", msg);
+    }
     return SF_OK;
 }
 

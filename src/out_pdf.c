@@ -212,6 +212,20 @@ static size_t rows_fit(sf_box box, size_t max_rows)
     return fit < max_rows ? fit : max_rows;
 }
 
+/* The start of every top-N list: fit the rows to the box, draw the
+ * caption, allocate the cells. On out of memory cb->n_cols is 0 and the
+ * caller draws nothing more. Returns the height used by the caption. */
+static double table_begin(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, size_t max_rows,
+                          const char *title, size_t total, size_t cols, cellbuf *cb, size_t *show)
+{
+    max_rows = rows_fit(box, max_rows);
+    *show = total < max_rows ? total : max_rows;
+    double used = caption(d, o, box, title, *show, total);
+    if (!cells_new(cb, *show, cols))
+        cb->n_cols = 0;
+    return used;
+}
+
 double sf_pdf_table_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
                         size_t max_rows, const char *title)
 {
@@ -220,11 +234,10 @@ double sf_pdf_table_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint3
     size_t total = 0;
     for (uint32_t i = 0; i < cr->n; i++)
         total += owner_match(owner, ds->accounts[cr->rows[i].account].owner);
-    max_rows = rows_fit(box, max_rows);
-    size_t show = total < max_rows ? total : max_rows;
-    double used = caption(d, o, box, title, show, total);
     cellbuf cb;
-    if (!cells_new(&cb, show, 7))
+    size_t show;
+    double used = table_begin(d, o, box, max_rows, title, total, 7, &cb, &show);
+    if (!cb.n_cols)
         return used;
     sf_rgb marks[TABLE_ROWS + 1];
     for (uint32_t i = 0; i < cr->n && cb.n_rows < show; i++) {
@@ -266,11 +279,10 @@ double sf_pdf_table_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, 
     size_t total = 0;
     for (uint32_t i = 0; i < dr->n; i++)
         total += owner_match(owner, ds->accounts[dr->rows[i].account].owner);
-    max_rows = rows_fit(box, max_rows);
-    size_t show = total < max_rows ? total : max_rows;
-    double used = caption(d, o, box, title, show, total);
     cellbuf cb;
-    if (!cells_new(&cb, show, 8))
+    size_t show;
+    double used = table_begin(d, o, box, max_rows, title, total, 8, &cb, &show);
+    if (!cb.n_cols)
         return used;
     for (uint32_t i = 0; i < dr->n && cb.n_rows < show; i++) {
         const sf_decline_row *r = &dr->rows[i];
@@ -325,11 +337,10 @@ double sf_pdf_table_fire(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint
     size_t total = 0;
     for (uint32_t i = 0; i < fr->n; i++)
         total += owner_match(owner, ds->accounts[fr->rows[i].account].owner);
-    max_rows = rows_fit(box, max_rows);
-    size_t show = total < max_rows ? total : max_rows;
-    double used = caption(d, o, box, title, show, total);
     cellbuf cb;
-    if (!cells_new(&cb, show, 8))
+    size_t show;
+    double used = table_begin(d, o, box, max_rows, title, total, 8, &cb, &show);
+    if (!cb.n_cols)
         return used;
     for (uint32_t i = 0; i < fr->n && cb.n_rows < show; i++) {
         const sf_fire_row *r = &fr->rows[i];
@@ -367,11 +378,10 @@ double sf_pdf_table_deals(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uin
     size_t total = 0;
     for (uint32_t i = 0; i < pr->n; i++)
         total += pr->rows[i].verdict <= max_verdict && owner_match(owner, ds->opps[pr->rows[i].opp].owner);
-    max_rows = rows_fit(box, max_rows);
-    size_t show = total < max_rows ? total : max_rows;
-    double used = caption(d, o, box, title, show, total);
     cellbuf cb;
-    if (!cells_new(&cb, show, 8))
+    size_t show;
+    double used = table_begin(d, o, box, max_rows, title, total, 8, &cb, &show);
+    if (!cb.n_cols)
         return used;
     sf_rgb marks[TABLE_ROWS + 1];
     for (uint32_t i = 0; i < pr->n && cb.n_rows < show; i++) {

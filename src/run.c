@@ -115,18 +115,6 @@ static int job_setup(job *j, bool need_out)
     return 0;
 }
 
-static bool reject_limit_exceeded(const job *j)
-{
-    for (int f = 0; f < SF_FILE_N; f++) {
-        const sf_file_stats *fs = &j->ds->files[f];
-        int64_t total = fs->accepted + fs->rejected;
-        if (fs->present && total > 0 &&
-            (__int128)fs->rejected * SF_PPM > (__int128)j->cfg.max_reject_share * total)
-            return true;
-    }
-    return false;
-}
-
 /* Read every input. Returns 0 or an exit code (already reported). */
 static int job_ingest(job *j, bool write_rejects_on_limit)
 {
@@ -138,7 +126,7 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
     }
     sf_err e = sf_ingest(j->ds, &j->cfg, &j->rejects, sf_log_progress, NULL, &j->ctx);
     timing(j, "ingest", t0);
-    if (e == SF_ERR_INPUT && write_rejects_on_limit && reject_limit_exceeded(j)) {
+    if (e == SF_ERR_INPUT && write_rejects_on_limit && j->rejects.over_limit) {
         /* SPEC §1: over the limit, rejects.csv (every file's lines) and
          * nothing else is written, then exit 3. */
         sf_output_ctx o = {.cfg = &j->cfg, .ds = j->ds, .rejects = &j->rejects, .lang = j->lang,
@@ -208,26 +196,6 @@ static void *output_thread(void *arg)
     return NULL;
 }
 
-/* Merge a per-output stage into the job's stage (ownership moves). */
-static sf_err stage_adopt(sf_stage *dst, sf_stage *src, sf_ctx *ctx)
-{
-    for (size_t i = 0; i < src->n; i++) {
-        if (dst->n == dst->cap) {
-            size_t cap = dst->cap ? dst->cap * 2 : 16;
-            sf_staged *v = realloc(dst->v, cap * sizeof *v);
-            if (!v)
-                return sf_ctx_nomem(ctx);
-            dst->v = v;
-            dst->cap = cap;
-        }
-        dst->v[dst->n++] = src->v[i];
-    }
-    free(src->v);
-    src->v = NULL;
-    src->n = src->cap = 0;
-    return SF_OK;
-}
-
 static int run_outputs(job *j)
 {
     size_t n = SF_ARRAY_LEN(k_outputs);
@@ -267,7 +235,7 @@ static int run_outputs(job *j)
             sf_ctx_error(&j->ctx, oj->ctx.code, "%s", oj->ctx.msg);
             rc = (int)oj->ctx.code;
         }
-        if (stage_adopt(&j->stage, &oj->stage, &j->ctx) != SF_OK && rc == 0)
+        if (sf_stage_adopt(&j->stage, &oj->stage, &j->ctx) != SF_OK && rc == 0)
             rc = (int)j->ctx.code;
         sf_stage_release(&oj->stage);
     }
@@ -463,7 +431,7 @@ int sf_cmd_check(const sf_run_opts *opts)
     int rc = job_setup(&j, false);
     if (rc == 0) {
         rc = job_ingest(&j, false);
-        if (j.ds && (rc == 0 || reject_limit_exceeded(&j))) {
+        if (j.ds && (rc == 0 || j.rejects.over_limit)) {
             char d[16];
             sf_date_iso(j.as_of, d);
             printf("config: %s%s%s%s\nas of: %s\n", opts->config, j.cfg.preset ? " (preset " : "",

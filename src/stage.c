@@ -58,6 +58,35 @@ static char *dir_of(const char *path)
     return sf_strndup(path, (size_t)(slash - path));
 }
 
+/* Room for `more` entries; false on out of memory. */
+static bool stage_reserve(sf_stage *st, size_t more)
+{
+    if (st->n + more <= st->cap)
+        return true;
+    size_t cap = st->cap ? st->cap * 2 : 16;
+    while (cap < st->n + more)
+        cap *= 2;
+    sf_staged *v = realloc(st->v, cap * sizeof *v);
+    if (!v)
+        return false;
+    st->v = v;
+    st->cap = cap;
+    return true;
+}
+
+sf_err sf_stage_adopt(sf_stage *dst, sf_stage *src, sf_ctx *ctx)
+{
+    if (!stage_reserve(dst, src->n))
+        return sf_ctx_nomem(ctx);
+    if (src->n)
+        memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
+    dst->n += src->n;
+    free(src->v);
+    src->v = NULL;
+    src->n = src->cap = 0;
+    return SF_OK;
+}
+
 sf_err sf_stage_path(sf_stage *st, const char *final_path, const char **tmp_path, sf_ctx *ctx)
 {
     char *dir = dir_of(final_path);
@@ -69,14 +98,8 @@ sf_err sf_stage_path(sf_stage *st, const char *final_path, const char **tmp_path
         return e;
     }
     free(dir);
-    if (st->n == st->cap) {
-        size_t cap = st->cap ? st->cap * 2 : 16;
-        sf_staged *v = realloc(st->v, cap * sizeof *v);
-        if (!v)
-            return sf_ctx_nomem(ctx);
-        st->v = v;
-        st->cap = cap;
-    }
+    if (!stage_reserve(st, 1))
+        return sf_ctx_nomem(ctx);
     size_t n = strlen(final_path) + 64;
     char *tmp = malloc(n);
     char *fin = sf_strdup(final_path);
