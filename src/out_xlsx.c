@@ -47,7 +47,20 @@ typedef struct {
     char *name;          /* owned; charts refer to the sheet by it */
     int ncols;
     double width[XL_MAX_COLS];
+    bool fast;           /* data rows go through the row writer below */
 } xl_sheet;
+
+/* The list rows' writer (see "Fast rows"): one list sheet at a time. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    lxw_row_t row;       /* the open <row>, when open */
+    bool open;
+    char rtxt[12];       /* its number as text, for the cells' r="" */
+    size_t rtxt_n;
+    lxw_row_t max_row;   /* extent written, for the sheet's dimension */
+    int max_col;
+} xl_rows;
 
 typedef struct {
     const sf_output_ctx *o;
@@ -59,6 +72,7 @@ typedef struct {
     double cur_chars;    /* width of " EUR" in the money format */
     xl_sheet sheets[XL_MAX_SHEETS];
     int n_sheets;
+    xl_rows rows;
     lxw_error err;       /* first libxlsxwriter error, LXW_NO_ERROR if none */
     char err_what[128];  /* what was being written when it happened */
     bool nomem;
@@ -154,6 +168,237 @@ static const char *file_base(const sf_output_ctx *o, sf_file_kind k)
 }
 
 /* ---------------------------------------------------------------------
+ * Fast rows. libxlsxwriter spends microseconds per cell (a calloc'd cell,
+ * fprintf of its reference and a %.16G number): most of the time of a
+ * 100,000-account workbook. In constant-memory mode the library streams
+ * each finished row as XML into the sheet's row file (ws->file) and copies
+ * that file into the sheet when the workbook closes. A list's data rows are
+ * therefore formatted here, into the same stream and in exactly the XML the
+ * library writes for them (the same elements, escapes and style ids); the
+ * header row, the autofilter, the widths and everything else still go
+ * through the library. Numbers are written from the exact integers (cents,
+ * e4 shares), the decimal that the library's %.16G prints for them.
+ * --------------------------------------------------------------------- */
+
+#define XL_ROWS_FLUSH ((size_t)1 << 18)
+
+static bool rows_flush(xl *x, xl_sheet *sh)
+{
+    xl_rows *w = &x->rows;
+    if (w->len && fwrite(w->buf, 1, w->len, sh->ws->file) != w->len) {
+        xl_check(x, LXW_ERROR_CREATING_TMPFILE, "writing rows to the temporary file");
+        w->len = 0;
+        return false;
+    }
+    w->len = 0;
+    return true;
+}
+
+/* Room for need more bytes, flushing first when the buffer is full. */
+static bool rows_reserve(xl *x, xl_sheet *sh, size_t need)
+{
+    xl_rows *w = &x->rows;
+    if (w->len + need <= w->cap)
+        return true;
+    if (!rows_flush(x, sh))
+        return false;
+    if (need <= w->cap)
+        return true;
+    size_t cap = need > XL_ROWS_FLUSH ? need : XL_ROWS_FLUSH;
+    char *b = realloc(w->buf, cap);
+    if (!b) {
+        x->nomem = true;
+        return false;
+    }
+    w->buf = b;
+    w->cap = cap;
+    return true;
+}
+
+static void rows_put(xl_rows *w, const char *s, size_t n)
+{
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+}
+
+#define ROWS_LIT(w, lit) rows_put((w), (lit), sizeof(lit) - 1)
+
+/* Decimal digits of u into out (no terminator); returns the length. */
+static size_t u64_text(uint64_t u, char *out)
+{
+    char tmp[24];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* v / 10^dec exactly, without trailing zeros: 45095449,2 -> "450954.49". */
+static size_t scaled_text(int64_t v, int dec, char *out)
+{
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, p = 1;
+    for (int i = 0; i < dec; i++)
+        p *= 10;
+    size_t n = 0;
+    if (v < 0)
+        out[n++] = '-';
+    n += u64_text(u / p, out + n);
+    uint64_t f = u % p;
+    if (f) {
+        out[n++] = '.';
+        for (uint64_t q = p / 10; q && f; q /= 10) {
+            out[n++] = (char)('0' + f / q);
+            f %= q;
+        }
+    }
+    return n;
+}
+
+/* Start the row stream of a list sheet after its header: the library
+ * writes out the header row now, the rest is appended behind it. Leaves
+ * the sheet on the library's own path when it is not in constant-memory
+ * mode (then there is no row stream to append to). */
+static void rows_begin(xl *x, xl_sheet *sh)
+{
+    if (xl_failed(x) || !sh->ws->optimize || !sh->ws->file)
+        return;
+    lxw_worksheet_write_single_row(sh->ws);
+    sh->fast = true;
+    x->rows.open = false;
+    x->rows.max_row = 0;
+    x->rows.max_col = -1;
+}
+
+/* Close the last row, hand the stream back and widen the sheet's
+ * dimension (the <dimension> element) over the rows written here. */
+static void rows_end(xl *x, xl_sheet *sh)
+{
+    if (!sh->fast)
+        return;
+    xl_rows *w = &x->rows;
+    if (w->open && rows_reserve(x, sh, 8))
+        ROWS_LIT(w, "</row>");
+    w->open = false;
+    rows_flush(x, sh);
+    sh->fast = false;
+    lxw_worksheet *ws = sh->ws;
+    if (w->max_col >= 0) {
+        if (ws->dim_rowmin > 1)
+            ws->dim_rowmin = 1;
+        if (ws->dim_rowmax == LXW_ROW_MAX || ws->dim_rowmax < w->max_row)
+            ws->dim_rowmax = w->max_row;
+        if (ws->dim_colmin > 0)
+            ws->dim_colmin = 0;
+        if (ws->dim_colmax == LXW_COL_MAX || ws->dim_colmax < (lxw_col_t)w->max_col)
+            ws->dim_colmax = (lxw_col_t)w->max_col;
+    }
+}
+
+/* Open cell (r, c): `<c r="E7"` plus ` s="n"` for a format. need is the
+ * room the caller appends after it. False after recording a failure. */
+static bool rows_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, lxw_format *fmt, size_t need)
+{
+    xl_rows *w = &x->rows;
+    if (r >= LXW_ROW_MAX || c < 0 || c >= LXW_COL_MAX || (w->open && r < w->row)) {
+        xl_check(x, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE, "list row");
+        return false;
+    }
+    if (!rows_reserve(x, sh, need + 64))
+        return false;
+    if (!w->open || r != w->row) {
+        if (w->open)
+            ROWS_LIT(w, "</row>");
+        w->row = r;
+        w->open = true;
+        w->rtxt_n = u64_text((uint64_t)r + 1, w->rtxt);
+        ROWS_LIT(w, "<row r=\"");
+        rows_put(w, w->rtxt, w->rtxt_n);
+        ROWS_LIT(w, "\">");
+    }
+    if (r > w->max_row)
+        w->max_row = r;
+    if (c > w->max_col)
+        w->max_col = c;
+    char col[8];
+    lxw_col_to_name(col, (lxw_col_t)c, 0);
+    ROWS_LIT(w, "<c r=\"");
+    rows_put(w, col, strlen(col));
+    rows_put(w, w->rtxt, w->rtxt_n);
+    w->buf[w->len++] = '"';
+    int32_t style = fmt ? lxw_format_get_xf_index(fmt) : 0;
+    if (style > 0) {
+        ROWS_LIT(w, " s=\"");
+        w->len += u64_text((uint64_t)style, w->buf + w->len);
+        w->buf[w->len++] = '"';
+    }
+    return true;
+}
+
+static void rows_number(xl *x, xl_sheet *sh, lxw_row_t r, int c, const char *v, size_t n, lxw_format *fmt)
+{
+    if (!rows_cell(x, sh, r, c, fmt, n + 16))
+        return;
+    xl_rows *w = &x->rows;
+    ROWS_LIT(w, "><v>");
+    rows_put(w, v, n);
+    ROWS_LIT(w, "</v></c>");
+}
+
+static void rows_blank(xl *x, xl_sheet *sh, lxw_row_t r, int c, lxw_format *fmt)
+{
+    if (rows_cell(x, sh, r, c, fmt, 4))
+        ROWS_LIT(&x->rows, "/>");
+}
+
+/* An inline string as the library writes it: control characters other
+ * than tab and line feed as _xHHHH_, then & < > escaped, and
+ * xml:space="preserve" when it starts or ends with white space. */
+static void rows_string(xl *x, xl_sheet *sh, lxw_row_t r, int c, const char *s, size_t n, lxw_format *fmt)
+{
+    if (!rows_cell(x, sh, r, c, fmt, 7 * n + 64))
+        return;
+    xl_rows *w = &x->rows;
+    unsigned char first = (unsigned char)s[0], last = (unsigned char)s[n - 1];
+    bool keep_space = first == ' ' || first == '\t' || first == '\n' || last == ' ' || last == '\t' ||
+                      last == '\n';
+    if (keep_space)
+        ROWS_LIT(w, " t=\"inlineStr\"><is><t xml:space=\"preserve\">");
+    else
+        ROWS_LIT(w, " t=\"inlineStr\"><is><t>");
+    static const char hex[] = "0123456789ABCDEF";
+    char *o = w->buf + w->len;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch != '&' && ch != '<' && ch != '>') {
+            *o++ = (char)ch;
+        } else if (ch == '&') {
+            memcpy(o, "&amp;", 5);
+            o += 5;
+        } else if (ch == '<') {
+            memcpy(o, "&lt;", 4);
+            o += 4;
+        } else if (ch == '>') {
+            memcpy(o, "&gt;", 4);
+            o += 4;
+        } else if (ch == '\t' || ch == '\n') {
+            *o++ = (char)ch;
+        } else {
+            memcpy(o, "_x00", 4);
+            o[4] = hex[ch >> 4];
+            o[5] = hex[ch & 15];
+            o[6] = '_';
+            o += 7;
+        }
+    }
+    w->len = (size_t)(o - w->buf);
+    ROWS_LIT(w, "</t></is></c>");
+}
+
+/* ---------------------------------------------------------------------
  * Cell writers: each skips empty values (the CSV's empty field becomes an
  * empty cell) and records the first library error.
  * --------------------------------------------------------------------- */
@@ -182,14 +427,19 @@ static void cell_str(xl *x, xl_sheet *sh, lxw_row_t r, int c, const char *s, lxw
     if (xl_failed(x))
         return;
     if (!s || !*s) {
-        if (fmt)
+        if (fmt && sh->fast)
+            rows_blank(x, sh, r, c, fmt);
+        else if (fmt)
             xl_check(x, worksheet_write_blank(sh->ws, r, (lxw_col_t)c, fmt), "blank cell");
         return;
     }
     bool non_xml;
     size_t chars = text_scan(s, &non_xml);
     if (chars <= XL_STR_MAX && !non_xml) {
-        xl_check(x, worksheet_write_string(sh->ws, r, (lxw_col_t)c, s, fmt), "text cell");
+        if (sh->fast)
+            rows_string(x, sh, r, c, s, strlen(s), fmt);
+        else
+            xl_check(x, worksheet_write_string(sh->ws, r, (lxw_col_t)c, s, fmt), "text cell");
         xl_track(sh, c, (double)chars);
         return;
     }
@@ -202,7 +452,10 @@ static void cell_str(xl *x, xl_sheet *sh, lxw_row_t r, int c, const char *s, lxw
     for (unsigned char *p = (unsigned char *)copy; p[0] && p[1] && p[2]; p++)
         if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
             p[2] = 0xBD;
-    xl_check(x, worksheet_write_string(sh->ws, r, (lxw_col_t)c, copy, fmt), "text cell");
+    if (sh->fast)
+        rows_string(x, sh, r, c, copy, strlen(copy), fmt);
+    else
+        xl_check(x, worksheet_write_string(sh->ws, r, (lxw_col_t)c, copy, fmt), "text cell");
     free(copy);
     xl_track(sh, c, (double)(chars > XL_STR_MAX ? XL_STR_MAX : chars));
 }
@@ -211,7 +464,31 @@ static void cell_num(xl *x, xl_sheet *sh, lxw_row_t r, int c, double v, lxw_form
 {
     if (xl_failed(x))
         return;
-    xl_check(x, worksheet_write_number(sh->ws, r, (lxw_col_t)c, v, fmt), "number cell");
+    if (sh->fast) {
+        char t[40];
+        int n = snprintf(t, sizeof t, "%.16G", v);
+        rows_number(x, sh, r, c, t, n > 0 ? (size_t)n : 0, fmt);
+    } else {
+        xl_check(x, worksheet_write_number(sh->ws, r, (lxw_col_t)c, v, fmt), "number cell");
+    }
+    xl_track(sh, c, shown_chars);
+}
+
+/* v / 10^dec as a number cell; exact text on the fast path. */
+static void cell_scaled(xl *x, xl_sheet *sh, lxw_row_t r, int c, int64_t v, int dec, lxw_format *fmt,
+                        double shown_chars)
+{
+    if (xl_failed(x))
+        return;
+    if (!sh->fast) {
+        double p = 1;
+        for (int i = 0; i < dec; i++)
+            p *= 10;
+        cell_num(x, sh, r, c, (double)v / p, fmt, shown_chars);
+        return;
+    }
+    char t[40];
+    rows_number(x, sh, r, c, t, scaled_text(v, dec, t), fmt);
     xl_track(sh, c, shown_chars);
 }
 
@@ -232,7 +509,7 @@ static void cell_int(xl *x, xl_sheet *sh, lxw_row_t r, int c, int64_t v, lxw_for
 {
     if (v == SF_NONE)
         return;
-    cell_num(x, sh, r, c, (double)v, fmt, (double)digits(v));
+    cell_scaled(x, sh, r, c, v, 0, fmt, (double)digits(v));
 }
 
 /* Money cents as a currency-formatted number: cents / 100, exactly the
@@ -244,7 +521,7 @@ static void cell_money(xl *x, xl_sheet *sh, lxw_row_t r, int c, int64_t cents, l
     /* "1,234.56 EUR": integer digits with separators, 3 decimals, currency */
     int n = digits(cents / 100) + (cents < 0 && cents > -100);
     double shown = n + (n - 1) / 3 + 3 + x->cur_chars;
-    cell_num(x, sh, r, c, (double)cents / 100.0, fmt ? fmt : x->f.money, shown);
+    cell_scaled(x, sh, r, c, cents, 2, fmt ? fmt : x->f.money, shown);
 }
 
 /* A share (e4) as a fraction in percent format: e4 / 10000. */
@@ -254,7 +531,7 @@ static void cell_pct(xl *x, xl_sheet *sh, lxw_row_t r, int c, int64_t e4, lxw_fo
         return;
     /* "12.34%" */
     int n = digits(e4 / 100) + (e4 < 0 && e4 > -100) + 4;
-    cell_num(x, sh, r, c, (double)e4 / SF_E4, fmt ? fmt : x->f.pct, (double)n);
+    cell_scaled(x, sh, r, c, e4, 4, fmt ? fmt : x->f.pct, (double)n);
 }
 
 /* A date as an Excel serial day with a date format (a real date cell). */
@@ -270,7 +547,7 @@ static void cell_date(xl *x, xl_sheet *sh, lxw_row_t r, int c, sf_date d)
         cell_str(x, sh, r, c, iso, NULL);
         return;
     }
-    cell_num(x, sh, r, c, (double)d + XL_EXCEL_1970, x->f.date, 10.0);
+    cell_scaled(x, sh, r, c, (int64_t)d + XL_EXCEL_1970, 0, x->f.date, 10.0);
 }
 
 /* ---------------------------------------------------------------------
@@ -365,6 +642,7 @@ static xl_sheet *list_begin(xl *x, const char *sheet_key, const char *const *col
         sh->width[c] += 2; /* room for the autofilter's drop-down button */
     }
     worksheet_freeze_panes(sh->ws, 1, 0);
+    rows_begin(x, sh);
     return sh;
 }
 
@@ -382,6 +660,7 @@ static void list_end(xl *x, xl_sheet *sh, uint32_t nrows)
         cell_str(x, sh, 1, 0, xl_label(x, "empty_list"), x->f.note);
         sh->width[0] = note_w; /* the note may spill over; keep column A narrow */
     }
+    rows_end(x, sh);
     for (int c = 0; c < sh->ncols && c < XL_MAX_COLS; c++) {
         double w = sh->width[c] + 2.0;
         if (w > XL_WIDTH_MAX)
@@ -1075,6 +1354,8 @@ static void formats_init(xl *x)
 
 static void xl_release(xl *x)
 {
+    free(x->rows.buf);
+    x->rows.buf = NULL;
     for (int i = 0; i < x->n_sheets; i++)
         free(x->sheets[i].name);
     x->n_sheets = 0;
