@@ -14,7 +14,7 @@ SHAREDIR?= $(PREFIX)/share/salesfocus
 VERSION := 0.1.0
 
 CC      ?= cc
-PKGS    := inih cairo pangocairo xlsxwriter
+PKGS    := inih cairo pangocairo xlsxwriter zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -81,7 +81,7 @@ check-asan:
 # Debian build and test packages. Idempotent: dpkg is asked first, apt only
 # when something is missing.
 DEB_PKGS := build-essential pkg-config libcsv-dev libinih-dev libcairo2-dev \
-            libpango1.0-dev libxlsxwriter-dev libcmocka-dev fonts-dejavu-core \
+            libpango1.0-dev libxlsxwriter-dev zlib1g-dev libcmocka-dev fonts-dejavu-core \
             poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd
 deps:
 	$(Q)tools/deps.sh $(DEB_PKGS) $(EXTRA_DEB_PKGS)

@@ -47,7 +47,12 @@ static double now_s(void)
 static void timing(const job *j, const char *stage, double t0)
 {
     if (j->timings)
+    {
         fprintf(stderr, "timing: %s %.3f\n", stage, now_s() - t0);
+        FILE *f = fopen("/proc/self/status", "r"); char l[256];
+        while (f && fgets(l, sizeof l, f)) if (!strncmp(l, "VmHWM", 5) || !strncmp(l, "VmRSS", 5)) fprintf(stderr, "   %s", l);
+        if (f) fclose(f);
+    }
 }
 
 static void job_release(job *j)
