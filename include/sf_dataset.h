@@ -96,6 +96,11 @@ typedef struct {
     char *mapped_header[SF_FIELD_MAX];
     sf_strlist headers_found;
     sf_strlist warnings;
+    /* how it was read (SF_TIMINGS): seconds, and for a transactions file
+     * split across two threads the tail's first byte and its fate */
+    double seconds;
+    int64_t split_at;       /* 0: not split */
+    const char *split_note; /* static text */
 } sf_file_stats;
 
 typedef struct sf_dataset {
@@ -130,6 +135,9 @@ typedef struct sf_dataset {
 sf_dataset *sf_dataset_new(const sf_config *cfg, sf_date as_of);
 void sf_dataset_free(sf_dataset *ds); /* NULL-safe */
 
+/* Free what a file's stats own and zero them (NULL-safe members). */
+void sf_file_stats_release(sf_file_stats *fs);
+
 /* Intern an owner name (trimmed); "" or NULL gives SF_OWNER_UNASSIGNED.
  * Marks the owner as seen. Returns UINT32_MAX on out of memory. */
 uint32_t sf_dataset_owner(sf_dataset *ds, const char *name);
@@ -153,6 +161,20 @@ uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name
  * changed; the caller rejects the record as bad_number). */
 bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
                                 int64_t amount, int64_t margin);
+
+/* A private set of transaction accumulators for every account (the
+ * accounts are fixed): a second reader folds the tail of a transactions
+ * file into it while the first folds the head into the dataset, then the
+ * part is merged. Sums, first/last purchase and counts combine exactly as
+ * if the tail had been folded after the head. */
+typedef struct sf_tx_part sf_tx_part;
+sf_tx_part *sf_tx_part_new(const sf_dataset *ds); /* NULL on out of memory */
+void sf_tx_part_free(sf_tx_part *p);                /* NULL-safe */
+/* As sf_dataset_add_transaction, into the part (its own book totals). */
+bool sf_tx_part_add(sf_tx_part *p, uint32_t account, sf_date date, int64_t amount, int64_t margin);
+/* Add the part into ds. False (ds unchanged) when the book's totals of
+ * absolute amounts would overflow: the caller folds the tail itself. */
+bool sf_dataset_merge_tx_part(sf_dataset *ds, const sf_tx_part *p);
 
 /* Fold one activity. account may be SF_NO_ACCOUNT (accounts derived and
  * id unknown): then only the owner's KPI counters change. owner is the

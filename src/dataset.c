@@ -75,6 +75,16 @@ static void strmap_free(strmap *m)
 static const char *account_key(const sf_dataset *ds, uint32_t i) { return ds->accounts[i].id; }
 static const char *owner_key(const sf_dataset *ds, uint32_t i) { return ds->owners[i]; }
 
+void sf_file_stats_release(sf_file_stats *fs)
+{
+    free(fs->path);
+    for (int k = 0; k < SF_FIELD_MAX; k++)
+        free(fs->mapped_header[k]);
+    sf_strlist_clear(&fs->headers_found);
+    sf_strlist_clear(&fs->warnings);
+    memset(fs, 0, sizeof *fs);
+}
+
 sf_dataset *sf_dataset_new(const sf_config *cfg, sf_date as_of)
 {
     sf_dataset *ds = calloc(1, sizeof *ds);
@@ -133,14 +143,8 @@ void sf_dataset_free(sf_dataset *ds)
         free(o->contact_title);
     }
     free(ds->opps);
-    for (int f = 0; f < SF_FILE_N; f++) {
-        sf_file_stats *fs = &ds->files[f];
-        free(fs->path);
-        for (int k = 0; k < SF_FIELD_MAX; k++)
-            free(fs->mapped_header[k]);
-        sf_strlist_clear(&fs->headers_found);
-        sf_strlist_clear(&fs->warnings);
-    }
+    for (int f = 0; f < SF_FILE_N; f++)
+        sf_file_stats_release(&ds->files[f]);
     ds_index *ix = ds->index;
     if (ix) {
         strmap_free(&ix->accounts);
@@ -299,50 +303,151 @@ static bool add64(int64_t *acc, int64_t v, int64_t *out)
     return !__builtin_add_overflow(*acc, v, out);
 }
 
-bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
-                                int64_t amount, int64_t margin)
+/* The transaction accumulators of one account, as fields of an sf_account
+ * or of an sf_tx_part entry. */
+typedef struct {
+    int64_t *rev12, *rev_prev12, *margin12, *dec_current, *dec_prior;
+    sf_date *first_purchase, *last_purchase;
+    uint32_t *n_transactions;
+} tx_fields;
+
+/* Fold one transaction into the fields and the book's absolute totals.
+ * Every sum is staged and committed only if none overflows. Only the
+ * transaction fields are written, so activities may be folded
+ * concurrently. */
+static inline bool tx_fold(const sf_config *cfg, sf_date T, tx_fields a, int64_t *abs_amount_total,
+                           int64_t *abs_margin_total, sf_date date, int64_t amount, int64_t margin)
 {
-    const sf_config *cfg = ds->cfg;
-    sf_account *a = &ds->accounts[account];
-    const sf_date T = ds->as_of;
     const int64_t w = cfg->decline_window_days;
-    /* Stage every sum, commit only if none overflows. Only the transaction
-     * fields are written, so activities may be folded concurrently. */
-    int64_t rev12 = a->rev12, margin12 = a->margin12, prev = a->rev_prev12;
-    int64_t cur = a->dec_current, prior = a->dec_prior;
+    int64_t rev12 = *a.rev12, margin12 = *a.margin12, prev = *a.rev_prev12;
+    int64_t cur = *a.dec_current, prior = *a.dec_prior;
 
     if (margin == SF_NONE)
         margin = sf_div_round((__int128)amount * cfg->gross_margin, SF_PPM);
     int64_t abs_total, abs_margin;
     if (amount == INT64_MIN || margin == INT64_MIN ||
-        __builtin_add_overflow(ds->abs_amount_total, amount < 0 ? -amount : amount, &abs_total) ||
-        __builtin_add_overflow(ds->abs_margin_total, margin < 0 ? -margin : margin, &abs_margin))
+        __builtin_add_overflow(*abs_amount_total, amount < 0 ? -amount : amount, &abs_total) ||
+        __builtin_add_overflow(*abs_margin_total, margin < 0 ? -margin : margin, &abs_margin))
         return false;
     if (sf_in_window(date, T, 365)) {
-        if (!add64(&a->rev12, amount, &rev12) || !add64(&a->margin12, margin, &margin12))
+        if (!add64(a.rev12, amount, &rev12) || !add64(a.margin12, margin, &margin12))
             return false;
     }
-    if (sf_in_window(date, T - 365, 365) && !add64(&a->rev_prev12, amount, &prev))
+    if (sf_in_window(date, T - 365, 365) && !add64(a.rev_prev12, amount, &prev))
         return false;
-    if (sf_in_window(date, T, w) && !add64(&a->dec_current, amount, &cur))
+    if (sf_in_window(date, T, w) && !add64(a.dec_current, amount, &cur))
         return false;
     sf_date prior_end = cfg->decline_compare == SF_CMP_YOY ? T - 365 : (sf_date)(T - w);
-    if (sf_in_window(date, prior_end, w) && !add64(&a->dec_prior, amount, &prior))
+    if (sf_in_window(date, prior_end, w) && !add64(a.dec_prior, amount, &prior))
         return false;
+    *abs_amount_total = abs_total;
+    *abs_margin_total = abs_margin;
+    *a.rev12 = rev12;
+    *a.margin12 = margin12;
+    *a.rev_prev12 = prev;
+    *a.dec_current = cur;
+    *a.dec_prior = prior;
+    if (amount > 0 && date <= T) {
+        if (*a.first_purchase == SF_NODATE || date < *a.first_purchase)
+            *a.first_purchase = date;
+        if (*a.last_purchase == SF_NODATE || date > *a.last_purchase)
+            *a.last_purchase = date;
+    }
+    (*a.n_transactions)++;
+    return true;
+}
+
+bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
+                                int64_t amount, int64_t margin)
+{
+    sf_account *a = &ds->accounts[account];
+    tx_fields f = {&a->rev12, &a->rev_prev12, &a->margin12, &a->dec_current, &a->dec_prior,
+                   &a->first_purchase, &a->last_purchase, &a->n_transactions};
+    return tx_fold(ds->cfg, ds->as_of, f, &ds->abs_amount_total, &ds->abs_margin_total, date, amount,
+                   margin);
+}
+
+/* ---- a private part of the transaction accumulators ---------------------- */
+
+typedef struct {
+    int64_t rev12, rev_prev12, margin12, dec_current, dec_prior;
+    sf_date first_purchase, last_purchase;
+    uint32_t n_transactions;
+} tx_acc;
+
+struct sf_tx_part {
+    const sf_config *cfg;
+    sf_date as_of;
+    tx_acc *acc;
+    uint32_t n;
+    int64_t abs_amount_total, abs_margin_total;
+};
+
+sf_tx_part *sf_tx_part_new(const sf_dataset *ds)
+{
+    sf_tx_part *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->cfg = ds->cfg;
+    p->as_of = ds->as_of;
+    p->n = ds->n_accounts;
+    p->acc = sf_table_alloc((size_t)(p->n ? p->n : 1) * sizeof *p->acc);
+    if (!p->acc) {
+        free(p);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < p->n; i++)
+        p->acc[i].first_purchase = p->acc[i].last_purchase = SF_NODATE;
+    return p;
+}
+
+void sf_tx_part_free(sf_tx_part *p)
+{
+    if (!p)
+        return;
+    free(p->acc);
+    free(p);
+}
+
+bool sf_tx_part_add(sf_tx_part *p, uint32_t account, sf_date date, int64_t amount, int64_t margin)
+{
+    tx_acc *a = &p->acc[account];
+    tx_fields f = {&a->rev12, &a->rev_prev12, &a->margin12, &a->dec_current, &a->dec_prior,
+                   &a->first_purchase, &a->last_purchase, &a->n_transactions};
+    return tx_fold(p->cfg, p->as_of, f, &p->abs_amount_total, &p->abs_margin_total, date, amount,
+                   margin);
+}
+
+bool sf_dataset_merge_tx_part(sf_dataset *ds, const sf_tx_part *p)
+{
+    int64_t abs_total, abs_margin;
+    if (p->n != ds->n_accounts ||
+        __builtin_add_overflow(ds->abs_amount_total, p->abs_amount_total, &abs_total) ||
+        __builtin_add_overflow(ds->abs_margin_total, p->abs_margin_total, &abs_margin))
+        return false;
+    /* Every partial sum is bounded by its part's total of absolute
+     * amounts, so with the two totals' sum within int64 no sum below can
+     * overflow. */
     ds->abs_amount_total = abs_total;
     ds->abs_margin_total = abs_margin;
-    a->rev12 = rev12;
-    a->margin12 = margin12;
-    a->rev_prev12 = prev;
-    a->dec_current = cur;
-    a->dec_prior = prior;
-    if (amount > 0 && date <= T) {
-        if (a->first_purchase == SF_NODATE || date < a->first_purchase)
-            a->first_purchase = date;
-        if (a->last_purchase == SF_NODATE || date > a->last_purchase)
-            a->last_purchase = date;
+    for (uint32_t i = 0; i < p->n; i++) {
+        const tx_acc *s = &p->acc[i];
+        if (!s->n_transactions)
+            continue;
+        sf_account *a = &ds->accounts[i];
+        a->rev12 += s->rev12;
+        a->rev_prev12 += s->rev_prev12;
+        a->margin12 += s->margin12;
+        a->dec_current += s->dec_current;
+        a->dec_prior += s->dec_prior;
+        if (s->first_purchase != SF_NODATE &&
+            (a->first_purchase == SF_NODATE || s->first_purchase < a->first_purchase))
+            a->first_purchase = s->first_purchase;
+        if (s->last_purchase != SF_NODATE &&
+            (a->last_purchase == SF_NODATE || s->last_purchase > a->last_purchase))
+            a->last_purchase = s->last_purchase;
+        a->n_transactions += s->n_transactions;
     }
-    a->n_transactions++;
     return true;
 }
 

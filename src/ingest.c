@@ -35,6 +35,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* From parse.c: money scaled by 1e9, for the exact quantity x price. */
@@ -56,38 +57,58 @@ static uint64_t id_hash(const char *s)
     return h ? h : 1; /* 0 marks an empty slot */
 }
 
+/* Home slot of h: h scaled to [0, cap) by its high bits, so that the
+ * table can have any size (sized to the ids expected, not to a power of
+ * two: at ten million ids that is a third of its memory). */
+static size_t idset_home(const idset *s, uint64_t h)
+{
+    return (size_t)(((unsigned __int128)h * s->cap) >> 64);
+}
+
 /* Look h up, growing the table first so that idset_put at the returned
  * slot needs no rehash (one cache miss per id instead of two). Sets *slot
  * and *found; false on out of memory. */
 static bool idset_probe(idset *s, uint64_t h, size_t *slot, bool *found)
 {
-    /* Load up to 0.7; the first table is sized from the file so that a
-     * large file is not rehashed (and twice held) on its way up. */
-    if (10 * (s->n + 1) > 7 * s->cap) {
+    /* Linear probing up to a load of 0.9 (a new id then scans about five
+     * slots on average, within a cache line or two); the first table is
+     * sized from the file at a load of 0.8, so that a large file is
+     * neither rehashed nor held twice on its way up. */
+    if (10 * (s->n + 1) > 9 * s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 4096;
-        while (!s->cap && 7 * cap < 10 * s->hint && cap < ((size_t)1 << 34))
-            cap *= 2;
-        uint64_t *v = sf_table_alloc(cap * sizeof *v);
-        if (!v)
+        if (!s->cap && s->hint / 4 * 5 > cap)
+            cap = s->hint / 4 * 5;
+        idset bigger = {.cap = cap, .n = s->n, .hint = s->hint};
+        if (cap > ((size_t)1 << 34) || !(bigger.v = sf_table_alloc(cap * sizeof *bigger.v)))
             return false;
         for (size_t i = 0; i < s->cap; i++) {
             if (!s->v[i])
                 continue;
-            size_t j = (size_t)s->v[i] & (cap - 1);
-            while (v[j])
-                j = (j + 1) & (cap - 1);
-            v[j] = s->v[i];
+            size_t j = idset_home(&bigger, s->v[i]);
+            while (bigger.v[j])
+                j = j + 1 == cap ? 0 : j + 1;
+            bigger.v[j] = s->v[i];
         }
         free(s->v);
-        s->v = v;
-        s->cap = cap;
+        *s = bigger;
     }
-    size_t i = (size_t)h & (s->cap - 1);
+    size_t i = idset_home(s, h);
     while (s->v[i] && s->v[i] != h)
-        i = (i + 1) & (s->cap - 1);
+        i = i + 1 == s->cap ? 0 : i + 1;
     *slot = i;
     *found = s->v[i] == h;
     return true;
+}
+
+/* Is h in the set (no change)? */
+static bool idset_has(const idset *s, uint64_t h)
+{
+    if (!s->n)
+        return false;
+    size_t i = idset_home(s, h);
+    while (s->v[i] && s->v[i] != h)
+        i = i + 1 == s->cap ? 0 : i + 1;
+    return s->v[i] == h;
 }
 
 /* Insert at a slot returned by idset_probe (no other change since). */
@@ -153,7 +174,8 @@ static void acache_add(acache *c, uint64_t h, const char *id, size_t len, uint32
 
 /* ---- the reader state ------------------------------------------------------ */
 
-typedef struct {
+typedef struct reader reader;
+struct reader {
     sf_dataset *ds;
     const sf_config *cfg;
     sf_rejects *rj;
@@ -205,7 +227,15 @@ typedef struct {
     unsigned memo_next[3];
     sf_opportunity *opps; /* accepted opportunities, added at end of file */
     size_t n_opps, cap_opps;
-} reader;
+
+    /* a transactions file split across two readers (see sf_ingest) */
+    sf_tx_part *part;      /* fold transactions here, not into the dataset */
+    sf_file_stats *st_own; /* count into these, not ds->files[kind] */
+    int64_t start;         /* first record at this offset (a line start) */
+    int64_t limit;         /* stop before the record starting here; -1: none */
+    sf_err (*on_limit)(reader *g, bool *done);
+    void *limit_arg;
+};
 
 static const char *fld(const reader *g, int field)
 {
@@ -883,7 +913,8 @@ static sf_err do_transaction(reader *g)
     }
     if (acc == SF_NO_ACCOUNT && (e = tx_account(g, aid, &acc)) != SF_OK)
         return e;
-    if (!sf_dataset_add_transaction(g->ds, acc, date, amount, margin))
+    if (g->part ? !sf_tx_part_add(g->part, acc, date, amount, margin)
+                : !sf_dataset_add_transaction(g->ds, acc, date, amount, margin))
         return reject(g, SF_REJ_BAD_NUMBER, amount_field);
     if (h)
         idset_put(&g->ids, slot, h);
@@ -1328,6 +1359,22 @@ static sf_err read_records(reader *g)
             return e;
         if (again)
             continue;
+        if (g->limit >= 0) {
+            /* the offset of the next record: at the limit, the other
+             * reader's part starts here; past it, that part began inside
+             * a record of ours and cannot be used */
+            int64_t off = g->done - (int64_t)(g->len - g->pos);
+            if (off >= g->limit) {
+                bool done = false;
+                if (off > g->limit)
+                    g->st->split_note = "tail read again: the split point is inside a quoted field";
+                else if ((e = g->on_limit(g, &done)) != SF_OK)
+                    return e;
+                g->limit = -1;
+                if (done)
+                    return SF_OK;
+            }
+        }
         if (g->pos == g->len) {
             if (g->eof)
                 return SF_OK;
@@ -1359,9 +1406,17 @@ static sf_err read_records(reader *g)
     }
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static sf_err read_file(reader *g, sf_file_kind kind, const char *path)
 {
-    sf_file_stats *st = &g->ds->files[kind];
+    double t0 = now_s();
+    sf_file_stats *st = g->st_own ? g->st_own : &g->ds->files[kind];
     g->kind = kind;
     g->path = path;
     g->st = st;
@@ -1393,17 +1448,33 @@ static sf_err read_file(reader *g, sf_file_kind kind, const char *path)
     idset_clear(&g->ids);
     if ((e = fill(g)) != SF_OK)
         goto done;
-    /* Rows expected in the whole file, from the line length of its start. */
-    if (g->len && g->size > (int64_t)g->len) {
+    /* Rows expected in the part read, from the line length of its start. */
+    int64_t span = (g->limit >= 0 ? g->limit : g->size) - g->start;
+    if (g->len && span > (int64_t)g->len) {
         size_t nl = 0;
         for (const char *p = g->buf, *end = g->buf + g->len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
             nl++;
-        g->ids.hint = (size_t)((double)g->size * (double)(nl ? nl : 1) / (double)g->len);
+        g->ids.hint = (size_t)((double)span * (double)(nl ? nl : 1) / (double)g->len);
     }
     if (g->utf8 && g->len >= 3 && memcmp(g->buf, "\xEF\xBB\xBF", 3) == 0)
         g->pos = 3;
     if ((e = read_header(g)) != SF_OK)
         goto done;
+    if (g->start > 0) {
+        /* the tail of a split file: records from `start`, lines counted
+         * from 1 there (the caller shifts them) */
+        if (g->done - (int64_t)(g->len - g->pos) > g->start ||
+            lseek(g->fd, (off_t)g->start, SEEK_SET) != (off_t)g->start) {
+            e = sf_ctx_error(g->ctx, SF_ERR_INPUT, "%s: cannot seek to byte %lld", path,
+                             (long long)g->start);
+            goto done;
+        }
+        g->pos = g->len = 0;
+        g->eof = false;
+        g->done = g->start;
+        g->line = 1;
+        g->skip_lf = false;
+    }
     if ((e = read_records(g)) != SF_OK)
         goto done;
     if (kind == SF_FILE_OPPORTUNITIES)
@@ -1414,6 +1485,7 @@ done:
     close(g->fd);
     csv_free(&g->csv);
     g->csv_live = false;
+    st->seconds += now_s() - t0;
     return e;
 }
 
@@ -1470,6 +1542,7 @@ static sf_err reader_init(reader *g, sf_dataset *ds, const sf_config *cfg, sf_re
     g->progress = progress;
     g->puser = progress_user;
     g->fd = -1;
+    g->limit = -1;
     g->cd = (iconv_t)-1;
     g->utf8 = is_utf8_name(cfg->encoding);
     if (!g->utf8) {
@@ -1504,24 +1577,84 @@ static void reader_release(reader *g)
     memset(g, 0, sizeof *g);
 }
 
-/* The activities file read on a second thread, into its own rejects. */
+/* ---- two readers ------------------------------------------------------------ */
+
+/*
+ * With the account table fixed (an accounts file), the second core reads
+ * the activities file and the tail of the transactions file while the
+ * first reads the head of the transactions file:
+ *
+ * - the tail starts at a line break near the point that balances the two
+ *   threads' bytes; it is folded into a private sf_tx_part, with its own
+ *   counters, rejects (lines counted from the tail's start) and id set;
+ * - the head's reader stops when its next record starts exactly at the
+ *   tail's first byte, waits for the other thread and merges the tail:
+ *   counters added, reject lines shifted by the head's line count,
+ *   accumulators merged;
+ * - the tail is used only if it is exactly what a single reader would have
+ *   read there: the head ends on its first byte (not inside a quoted line
+ *   break), the head did not end in the footer (end_marker), no
+ *   transaction id of the tail was already in the head, and the merged
+ *   book totals fit. Otherwise it is dropped and the head's reader reads on
+ *   to the end of the file itself, as one reader would.
+ *
+ * Transactions and activities fold into disjoint fields of the accounts
+ * (sf_dataset.h), and only activities touch owners, so none of this needs
+ * a lock. A test compares every output with a single-threaded run.
+ */
 typedef struct {
     reader g;
-    sf_rejects rj;
+    sf_rejects rj;      /* activities */
     sf_ctx ctx;
-    const char *path;
+    const char *act;    /* activities file, or NULL */
+    const char *tx;     /* transactions file whose tail is read here, or NULL */
     sf_err err;
+    /* the transactions tail */
+    int64_t tx_start;
+    sf_tx_part *part;
+    sf_file_stats tail_st;
+    sf_rejects tail_rj;
+    idset tail_ids;
+    bool tail_read;     /* read to its end without error */
+    /* the thread */
+    pthread_t tid;
+    bool started, joined;
 } side_read;
 
 static void *side_thread(void *arg)
 {
     side_read *sr = arg;
-    sr->err = read_file(&sr->g, SF_FILE_ACTIVITIES, sr->path);
+    reader *g = &sr->g;
+    sr->err = SF_OK;
+    if (sr->act)
+        sr->err = read_file(g, SF_FILE_ACTIVITIES, sr->act);
+    if (sr->err == SF_OK && sr->tx) {
+        g->rj = &sr->tail_rj;
+        g->part = sr->part;
+        g->st_own = &sr->tail_st;
+        g->start = sr->tx_start;
+        sf_err e = read_file(g, SF_FILE_TRANSACTIONS, sr->tx);
+        /* keep the tail's ids for the check against the head's */
+        sr->tail_ids = g->ids;
+        memset(&g->ids, 0, sizeof g->ids);
+        /* an error in the tail is the head reader's to find (or not):
+         * the tail is then read again by it */
+        sr->tail_read = e == SF_OK;
+    }
     return NULL;
 }
 
-/* Move every line and count of src into dst (ownership of raw moves). */
-static sf_err rejects_merge(sf_rejects *dst, sf_rejects *src, sf_ctx *ctx)
+static void side_join(side_read *sr)
+{
+    if (sr->started && !sr->joined) {
+        pthread_join(sr->tid, NULL);
+        sr->joined = true;
+    }
+}
+
+/* Move every line and count of src into dst (ownership of raw moves);
+ * line numbers of src are shifted by line_shift. */
+static sf_err rejects_merge(sf_rejects *dst, sf_rejects *src, uint32_t line_shift, sf_ctx *ctx)
 {
     if (src->n) {
         if (dst->n + src->n > dst->cap) {
@@ -1532,7 +1665,10 @@ static sf_err rejects_merge(sf_rejects *dst, sf_rejects *src, sf_ctx *ctx)
             dst->v = v;
             dst->cap = cap;
         }
-        memcpy(dst->v + dst->n, src->v, src->n * sizeof *src->v);
+        for (size_t i = 0; i < src->n; i++) {
+            dst->v[dst->n + i] = src->v[i];
+            dst->v[dst->n + i].line += line_shift;
+        }
         dst->n += src->n;
         src->n = 0;
     }
@@ -1540,9 +1676,114 @@ static sf_err rejects_merge(sf_rejects *dst, sf_rejects *src, sf_ctx *ctx)
         for (int r = 0; r < SF_REJ_N; r++) {
             dst->count[f][r] += src->count[f][r];
             dst->kept_count[f][r] += src->kept_count[f][r];
+            src->count[f][r] = src->kept_count[f][r] = 0;
         }
     }
     return SF_OK;
+}
+
+/* Is any id of the tail also an id of the head? */
+static bool ids_meet(const idset *head, const idset *tail)
+{
+    if (!head->n || !tail->n)
+        return false;
+    for (size_t i = 0; i < tail->cap; i++)
+        if (tail->v[i] && idset_has(head, tail->v[i]))
+            return true;
+    return false;
+}
+
+/* The head reader is at the tail's first byte: take the tail, or not. */
+static sf_err take_tail(reader *g, bool *done)
+{
+    side_read *sr = g->limit_arg;
+    side_join(sr);
+    *done = false;
+    if (sr->err != SF_OK)
+        return sf_ctx_error(g->ctx, sr->err, "%s", sr->ctx.msg);
+    sf_file_stats *st = g->st, *t = &sr->tail_st;
+    /* otherwise read on: the head's reader reads the tail itself */
+    if (!sr->tail_read)
+        st->split_note = "tail read again: it could not be read on its own";
+    else if (g->footer)
+        st->split_note = "tail read again: the footer starts before it";
+    else if (ids_meet(&g->ids, &sr->tail_ids))
+        st->split_note = "tail read again: it repeats a transaction id of the head";
+    else if (!sf_dataset_merge_tx_part(g->ds, sr->part))
+        st->split_note = "tail read again: the book's totals would overflow";
+    else
+        st->split_note = "tail read in parallel";
+    if (strcmp(st->split_note, "tail read in parallel") != 0)
+        return SF_OK;
+    st->read += t->read;
+    st->accepted += t->accepted;
+    st->rejected += t->rejected;
+    st->kept_with_fault += t->kept_with_fault;
+    st->blank += t->blank;
+    st->footer += t->footer;
+    widen_dates(st, t->min_date);
+    widen_dates(st, t->max_date);
+    *done = true;
+    return rejects_merge(g->rj, &sr->tail_rj, g->line - 1, g->ctx);
+}
+
+/* Offset just after the first line feed at or after `from`, or -1. */
+static int64_t line_start_after(const char *path, int64_t from)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char buf[65536];
+    int64_t found = -1;
+    for (int64_t off = from; found < 0 && off < from + ((int64_t)1 << 20);) {
+        ssize_t r = pread(fd, buf, sizeof buf, (off_t)off);
+        if (r <= 0)
+            break;
+        const char *nl = memchr(buf, '\n', (size_t)r);
+        if (nl)
+            found = off + (nl - buf) + 1;
+        off += r;
+    }
+    close(fd);
+    return found;
+}
+
+static int64_t file_size(const char *path)
+{
+    struct stat sb;
+    return path && stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+/* Where the transactions tail starts, or 0 for no split. The head is
+ * sized so that both threads read about as many bytes (activities + tail
+ * on the second); a tail below SF_SPLIT_MIN bytes (default 1 MiB) is not
+ * worth a second pass of the header. */
+static int64_t split_point(const char *tx, const char *act)
+{
+    const char *env = getenv("SF_SPLIT_MIN");
+    int64_t min = env && *env ? strtoll(env, NULL, 10) : (int64_t)1 << 20;
+    if (min < 1)
+        min = 1;
+    int64_t t = file_size(tx), a = file_size(act);
+    int64_t head = (t + a) / 2;
+    if (head >= t || t - head < min)
+        return 0;
+    int64_t at = line_start_after(tx, head);
+    return at > 0 && at < t ? at : 0;
+}
+
+static void side_release(side_read *sr)
+{
+    if (!sr)
+        return;
+    side_join(sr);
+    sf_rejects_release(&sr->rj);
+    sf_rejects_release(&sr->tail_rj);
+    sf_file_stats_release(&sr->tail_st);
+    idset_clear(&sr->tail_ids);
+    sf_tx_part_free(sr->part);
+    reader_release(&sr->g);
+    free(sr);
 }
 
 sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects, sf_progress_fn progress,
@@ -1568,22 +1809,29 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects, sf_p
     if (!ds->accounts_derived)
         e = read_file(&g, SF_FILE_ACCOUNTS, input_path(cfg, SF_FILE_ACCOUNTS));
 
-    /* Transactions and activities fold into disjoint fields of the
-     * accounts (sf_dataset.h), and only the activities touch owners, so
-     * with a fixed account table they can be read at the same time. The
-     * result is identical to reading them one after the other: each file
-     * keeps its own counters and rejects, merged afterwards. */
+    /* The second thread (see "two readers"): the activities file and the
+     * tail of the transactions file. */
     const char *threads = getenv("SF_THREADS");
-    bool parallel = e == SF_OK && tx && act && !ds->accounts_derived &&
+    bool parallel = e == SF_OK && tx && !ds->accounts_derived && !cfg->transactions_from_won &&
                     !(threads && strcmp(threads, "1") == 0);
+    int64_t tail = parallel ? split_point(tx, act) : 0;
     side_read *sr = NULL;
-    pthread_t tid;
-    bool started = false;
-    if (parallel && (sr = calloc(1, sizeof *sr)) != NULL &&
+    if (parallel && (act || tail) && (sr = calloc(1, sizeof *sr)) != NULL &&
         reader_init(&sr->g, ds, cfg, &sr->rj, NULL, NULL, &sr->ctx) == SF_OK) {
-        sr->path = act;
-        started = pthread_create(&tid, NULL, side_thread, sr) == 0;
+        sr->act = act;
+        if (tail && (sr->part = sf_tx_part_new(ds)) != NULL) {
+            sr->tx = tx;
+            sr->tx_start = tail;
+        }
+        sr->started = pthread_create(&sr->tid, NULL, side_thread, sr) == 0;
+        if (sr->started && sr->tx) {
+            ds->files[SF_FILE_TRANSACTIONS].split_at = tail;
+            g.limit = tail;
+            g.on_limit = take_tail;
+            g.limit_arg = sr;
+        }
     }
+    bool act_done = sr && sr->started && act;
 
     if (e == SF_OK && cfg->transactions_from_won) {
         sf_file_stats *t = &ds->files[SF_FILE_TRANSACTIONS];
@@ -1596,21 +1844,17 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects, sf_p
     } else if (e == SF_OK) {
         e = read_file(&g, SF_FILE_TRANSACTIONS, tx);
     }
-    if (started) {
-        pthread_join(tid, NULL);
-        sf_err me = rejects_merge(rejects, &sr->rj, ctx);
+    g.limit = -1;
+    if (act_done) {
+        side_join(sr);
         if (e == SF_OK && sr->err != SF_OK)
             e = sf_ctx_error(ctx, sr->err, "%s", sr->ctx.msg);
         if (e == SF_OK)
-            e = me;
+            e = rejects_merge(rejects, &sr->rj, 0, ctx);
     } else if (e == SF_OK && act) {
         e = read_file(&g, SF_FILE_ACTIVITIES, act);
     }
-    if (sr) {
-        sf_rejects_release(&sr->rj);
-        reader_release(&sr->g);
-        free(sr);
-    }
+    side_release(sr);
     if (e == SF_OK && opp && !cfg->transactions_from_won)
         e = read_file(&g, SF_FILE_OPPORTUNITIES, opp);
     if (e == SF_OK)

@@ -47,12 +47,7 @@ static double now_s(void)
 static void timing(const job *j, const char *stage, double t0)
 {
     if (j->timings)
-    {
         fprintf(stderr, "timing: %s %.3f\n", stage, now_s() - t0);
-        FILE *f = fopen("/proc/self/status", "r"); char l[256];
-        while (f && fgets(l, sizeof l, f)) if (!strncmp(l, "VmHWM", 5) || !strncmp(l, "VmRSS", 5)) fprintf(stderr, "   %s", l);
-        if (f) fclose(f);
-    }
 }
 
 static void job_release(job *j)
@@ -131,6 +126,18 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
     }
     sf_err e = sf_ingest(j->ds, &j->cfg, &j->rejects, sf_log_progress, NULL, &j->ctx);
     timing(j, "ingest", t0);
+    for (int f = 0; j->timings && f < SF_FILE_N; f++) {
+        const sf_file_stats *st = &j->ds->files[f];
+        if (!st->present)
+            continue;
+        fprintf(stderr, "timing: ingest %s %.3f\n", sf_file_kind_name((sf_file_kind)f), st->seconds);
+        if (st->split_at) {
+            const char *base = st->path ? strrchr(st->path, '/') : NULL;
+            fprintf(stderr, "ingest: %s split at byte %lld, %s\n",
+                    base ? base + 1 : (st->path ? st->path : ""), (long long)st->split_at,
+                    st->split_note ? st->split_note : "tail not reached");
+        }
+    }
     if (e == SF_ERR_INPUT && write_rejects_on_limit && j->rejects.over_limit) {
         /* SPEC §1: over the limit, rejects.csv (every file's lines) and
          * nothing else is written, then exit 3. */

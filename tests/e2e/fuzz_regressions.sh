@@ -18,6 +18,7 @@ OBJDIR=$(dirname "$(readlink -f "$SF")")
 objs=()
 for o in "$OBJDIR"/*.o; do
     [ "$(basename "$o")" = main.o ] && continue
+    [ -f "$ROOT/src/$(basename "$o" .o).c" ] || continue   # left from a removed source
     objs+=("$o")
 done
 [ ${#objs[@]} -gt 0 ] || { echo "fuzz_regressions: no objects in $OBJDIR" >&2; exit 1; }
