@@ -31,6 +31,9 @@ typedef struct {
     sf_account_result *acc;   /* n = ds->n_accounts */
     uint32_t *order;          /* accounts.csv order: tier, potential desc, id */
     uint32_t *by_rev;         /* buying accounts (rev12 > 0), rev12 desc, id */
+    uint32_t *id_rank;        /* per account: rank of its id in byte order, the
+                               * tie-break of every account list (an integer
+                               * compare instead of a strcmp per comparison) */
     uint32_t n_buying;        /* n = |P| */
     uint32_t k;               /* leading group size */
     int64_t L;                /* A-level revenue, SF_NONE when n = 0 */

@@ -12,7 +12,7 @@
 typedef struct {
     sf_cadence_row row;
     int tier;
-    const char *id;
+    uint32_t rank; /* of account_id */
 } cad_item;
 
 /* tier, days_overdue descending, account_id. */
@@ -23,7 +23,7 @@ static int cmp_cad(const void *pa, const void *pb)
         return a->tier < b->tier ? -1 : 1;
     if (a->row.days_overdue != b->row.days_overdue)
         return a->row.days_overdue > b->row.days_overdue ? -1 : 1;
-    return strcmp(a->id, b->id);
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
 /* Fills out (zeroed first; owns rows). Without an activities file the
@@ -52,7 +52,7 @@ sf_err sf_analyze_cadence(const sf_dataset *ds, const sf_config *cfg,
         it[m].row.days_overdue = (int64_t)ds->as_of - r->next_due;
         it[m].row.channel = cfg->cadence_channel[r->tier];
         it[m].tier = (int)r->tier;
-        it[m].id = ds->accounts[a].id;
+        it[m].rank = t->id_rank[a];
         m++;
     }
     qsort(it, m, sizeof *it, cmp_cad);

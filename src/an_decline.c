@@ -11,7 +11,7 @@
 
 typedef struct {
     sf_decline_row row;
-    const char *id;
+    uint32_t rank; /* of account_id */
 } dec_item;
 
 /* drop descending, then account_id. */
@@ -20,7 +20,7 @@ static int cmp_dec(const void *pa, const void *pb)
     const dec_item *a = pa, *b = pb;
     if (a->row.drop != b->row.drop)
         return a->row.drop > b->row.drop ? -1 : 1;
-    return strcmp(a->id, b->id);
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
 /* Fills out (zeroed first; owns rows and alerted, alerted sized
@@ -28,7 +28,6 @@ static int cmp_dec(const void *pa, const void *pb)
 sf_err sf_analyze_decline(const sf_dataset *ds, const sf_config *cfg,
                           const sf_tiers_result *t, sf_decline_result *out)
 {
-    (void)t;
     size_t n = ds->n_accounts ? ds->n_accounts : 1;
     memset(out, 0, sizeof *out);
     out->alerted = calloc(n, sizeof *out->alerted);
@@ -53,7 +52,7 @@ sf_err sf_analyze_decline(const sf_dataset *ds, const sf_config *cfg,
         it[m].row.drop = (int64_t)drop;
         it[m].row.drop_share = sf_share_e4(drop, prior);
         it[m].row.lost = cur <= 0;
-        it[m].id = ac->id;
+        it[m].rank = t->id_rank[a];
         out->alerted[a] = true;
         m++;
     }

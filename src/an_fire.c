@@ -10,7 +10,7 @@
 
 typedef struct {
     int64_t net, rev;
-    const char *id;
+    uint32_t rank; /* of account_id */
     uint32_t idx;
 } fire_item;
 
@@ -22,7 +22,7 @@ static int cmp_fire(const void *pa, const void *pb)
         return a->net < b->net ? -1 : 1;
     if (a->rev != b->rev)
         return a->rev < b->rev ? -1 : 1;
-    return strcmp(a->id, b->id);
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
 /* net_value saturates instead of overflowing (margin and cost are each
@@ -58,7 +58,7 @@ sf_err sf_analyze_fire(const sf_dataset *ds, const sf_config *cfg, const sf_tier
             continue;
         it[m].net = net_value(ac->margin12, ac->cost12);
         it[m].rev = ac->rev12;
-        it[m].id = ac->id;
+        it[m].rank = t->id_rank[a];
         it[m].idx = a;
         m++;
     }

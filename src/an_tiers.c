@@ -17,17 +17,52 @@
 
 typedef struct {
     int64_t rev;
-    const char *id;
+    uint32_t rank;
     uint32_t idx;
 } rev_item;
 
-/* rev12 descending, then account_id (strcmp) ascending. */
+/* rev12 descending, then account_id ascending. */
 static int cmp_rev_desc(const void *pa, const void *pb)
 {
     const rev_item *a = pa, *b = pb;
     if (a->rev != b->rev)
         return a->rev > b->rev ? -1 : 1;
-    return strcmp(a->id, b->id);
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+typedef struct {
+    const char *id;
+    uint32_t idx;
+} id_item;
+
+static int cmp_id(const void *pa, const void *pb)
+{
+    return strcmp(((const id_item *)pa)->id, ((const id_item *)pb)->id);
+}
+
+/* rank[a] = position of account a's id in byte order. Exports are often
+ * sorted by id already: then the ranks are the indexes, found in O(n). */
+static bool id_ranks(const sf_dataset *ds, uint32_t *rank)
+{
+    uint32_t n = ds->n_accounts;
+    bool sorted = true;
+    for (uint32_t a = 1; a < n && sorted; a++)
+        sorted = strcmp(ds->accounts[a - 1].id, ds->accounts[a].id) < 0;
+    if (sorted) {
+        for (uint32_t a = 0; a < n; a++)
+            rank[a] = a;
+        return true;
+    }
+    id_item *it = malloc((size_t)n * sizeof *it);
+    if (!it)
+        return false;
+    for (uint32_t a = 0; a < n; a++)
+        it[a] = (id_item){ds->accounts[a].id, a};
+    qsort(it, n, sizeof *it, cmp_id);
+    for (uint32_t i = 0; i < n; i++)
+        rank[it[i].idx] = i;
+    free(it);
+    return true;
 }
 
 typedef struct {
@@ -57,8 +92,8 @@ static int cmp_i64(const void *pa, const void *pb)
 
 typedef struct {
     int tier;
+    uint32_t rank;
     int64_t potential;
-    const char *id;
     uint32_t idx;
 } order_item;
 
@@ -70,7 +105,7 @@ static int cmp_order(const void *pa, const void *pb)
         return a->tier < b->tier ? -1 : 1;
     if (a->potential != b->potential)
         return a->potential > b->potential ? -1 : 1;
-    return strcmp(a->id, b->id);
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
 /* Size band index + 1 of an employee count (0 = unknown). Bands are
@@ -248,9 +283,11 @@ sf_err sf_analyze_tiers(const sf_dataset *ds, const sf_config *cfg, sf_tiers_res
     out->acc = calloc(alloc_n, sizeof *out->acc);
     out->order = calloc(alloc_n, sizeof *out->order);
     out->by_rev = calloc(alloc_n, sizeof *out->by_rev);
+    out->id_rank = calloc(alloc_n, sizeof *out->id_rank);
     ri = malloc(alloc_n * sizeof *ri);
     oi = malloc(alloc_n * sizeof *oi);
-    if (!out->acc || !out->order || !out->by_rev || !ri || !oi)
+    if (!out->acc || !out->order || !out->by_rev || !out->id_rank || !ri || !oi ||
+        !id_ranks(ds, out->id_rank))
         goto nomem;
 
     /* Buying clients P and the A-level revenue L. */
@@ -258,7 +295,7 @@ sf_err sf_analyze_tiers(const sf_dataset *ds, const sf_config *cfg, sf_tiers_res
     for (uint32_t a = 0; a < n; a++) {
         if (ds->accounts[a].rev12 > 0) {
             ri[nb].rev = ds->accounts[a].rev12;
-            ri[nb].id = ds->accounts[a].id;
+            ri[nb].rank = out->id_rank[a];
             ri[nb].idx = a;
             nb++;
         }
@@ -327,7 +364,7 @@ sf_err sf_analyze_tiers(const sf_dataset *ds, const sf_config *cfg, sf_tiers_res
 
         oi[a].tier = (int)r->tier;
         oi[a].potential = r->potential;
-        oi[a].id = ac->id;
+        oi[a].rank = out->id_rank[a];
         oi[a].idx = a;
     }
     qsort(oi, n, sizeof *oi, cmp_order);
@@ -344,6 +381,7 @@ nomem:
     free(out->acc);
     free(out->order);
     free(out->by_rev);
+    free(out->id_rank);
     memset(out, 0, sizeof *out);
     return SF_ERR_NOMEM;
 }

