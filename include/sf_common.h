@@ -66,6 +66,8 @@ int64_t sf_div_ceil(__int128 num, __int128 den);
  * SF_NONE -> "". Buffers of 32 bytes. */
 void sf_fmt_money(int64_t cents, char out[32]);
 void sf_fmt_e4(int64_t e4, char out[32]);
+/* v as a decimal integer ("" for SF_NONE). */
+void sf_fmt_int(int64_t v, char out[32]);
 
 /* A growable list of owned NUL-terminated strings. */
 typedef struct {

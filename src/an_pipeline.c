@@ -27,12 +27,44 @@ static bool list_set(const sf_valmap *m)
     return m->set && m->values.n > 0;
 }
 
+/* in_list answers remembered by value: a book repeats a few industries,
+ * regions and fit labels a hundred thousand times, and each answer
+ * compares lower-cased copies. */
+#define MEMO_N 16
+#define MEMO_KEY 48
+typedef struct {
+    char key[MEMO_N][MEMO_KEY];
+    bool val[MEMO_N];
+    unsigned n, next;
+} list_memo;
+
+static bool in_list_memo(list_memo *mm, const sf_valmap *m, const char *value)
+{
+    if (!value || !*value)
+        return false;
+    size_t len = strlen(value);
+    if (len >= MEMO_KEY)
+        return in_list(m, value);
+    for (unsigned i = 0; i < mm->n; i++)
+        if (memcmp(mm->key[i], value, len + 1) == 0)
+            return mm->val[i];
+    bool v = in_list(m, value);
+    unsigned slot = mm->n < MEMO_N ? mm->n++ : mm->next++ % MEMO_N;
+    memcpy(mm->key[slot], value, len + 1);
+    mm->val[slot] = v;
+    return v;
+}
+
+typedef struct {
+    list_memo industry, region, fit;
+} f1_memo;
+
 /* Filter 1 misses of an account (NULL = the opportunity names no known
  * account: every criterion that is set fails). */
-static unsigned f1_misses(const sf_config *cfg, const sf_account *a)
+static unsigned f1_misses(const sf_config *cfg, const sf_account *a, f1_memo *mm)
 {
     unsigned m = 0;
-    if (list_set(&cfg->ic_industries) && (!a || !in_list(&cfg->ic_industries, a->industry)))
+    if (list_set(&cfg->ic_industries) && (!a || !in_list_memo(&mm->industry, &cfg->ic_industries, a->industry)))
         m |= SF_F1_INDUSTRY;
     if (cfg->has_min_employees || cfg->has_max_employees) {
         if (!a || a->employees == SF_NONE ||
@@ -40,12 +72,12 @@ static unsigned f1_misses(const sf_config *cfg, const sf_account *a)
             (cfg->has_max_employees && a->employees > cfg->max_employees))
             m |= SF_F1_EMPLOYEES;
     }
-    if (list_set(&cfg->ic_regions) && (!a || !in_list(&cfg->ic_regions, a->region)))
+    if (list_set(&cfg->ic_regions) && (!a || !in_list_memo(&mm->region, &cfg->ic_regions, a->region)))
         m |= SF_F1_REGION;
     if (cfg->has_min_company_revenue &&
         (!a || a->company_revenue == SF_NONE || a->company_revenue < cfg->min_company_revenue))
         m |= SF_F1_COMPANY_REVENUE;
-    if (list_set(&cfg->ic_fit_values) && (!a || !in_list(&cfg->ic_fit_values, a->fit)))
+    if (list_set(&cfg->ic_fit_values) && (!a || !in_list_memo(&mm->fit, &cfg->ic_fit_values, a->fit)))
         m |= SF_F1_FIT;
     return m;
 }
@@ -100,6 +132,8 @@ sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeli
     const sf_date T = ds->as_of;
     int64_t *cycles = NULL;
     pipe_item *it = NULL;
+    unsigned *acc_f1 = NULL;
+    f1_memo *memo = NULL;
 
     memset(out, 0, sizeof *out);
     out->f1_configured = list_set(&cfg->ic_industries) || cfg->has_min_employees ||
@@ -107,10 +141,14 @@ sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeli
                          cfg->has_min_company_revenue || list_set(&cfg->ic_fit_values);
     out->account_f1_fail = calloc(ds->n_accounts ? ds->n_accounts : 1,
                                   sizeof *out->account_f1_fail);
-    if (!out->account_f1_fail)
+    acc_f1 = malloc((ds->n_accounts ? ds->n_accounts : 1) * sizeof *acc_f1);
+    memo = calloc(1, sizeof *memo);
+    if (!out->account_f1_fail || !acc_f1 || !memo)
         goto nomem;
-    for (uint32_t a = 0; a < ds->n_accounts; a++)
-        out->account_f1_fail[a] = f1_misses(cfg, &ds->accounts[a]) != 0;
+    for (uint32_t a = 0; a < ds->n_accounts; a++) {
+        acc_f1[a] = f1_misses(cfg, &ds->accounts[a], memo);
+        out->account_f1_fail[a] = acc_f1[a] != 0;
+    }
 
     /* Average sales cycle: lower median over won deals closed by T. */
     size_t no = ds->n_opps ? ds->n_opps : 1;
@@ -142,7 +180,7 @@ sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeli
         if (o->status != SF_ST_OPEN || o->created == SF_NODATE || o->created > T)
             continue;
         const sf_account *a = o->account != SF_NO_ACCOUNT ? &ds->accounts[o->account] : NULL;
-        unsigned f1 = f1_misses(cfg, a), f2 = 0;
+        unsigned f1 = a ? acc_f1[o->account] : f1_misses(cfg, NULL, memo), f2 = 0;
         if (o->next_step_date == SF_NODATE)
             f2 |= SF_F2_NO_NEXT_STEP;
         else if (o->next_step_date < T)
@@ -173,11 +211,15 @@ sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeli
     out->n = m;
     free(cycles);
     free(it);
+    free(acc_f1);
+    free(memo);
     return SF_OK;
 
 nomem:
     free(cycles);
     free(it);
+    free(acc_f1);
+    free(memo);
     free(out->account_f1_fail);
     free(out->rows);
     memset(out, 0, sizeof *out);

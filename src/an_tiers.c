@@ -162,32 +162,32 @@ static bool intern_key(const sf_dataset *ds, const sf_config *cfg, sf_segment_ke
     size_t cap = 64;
     while (cap < 2 * (size_t)n)
         cap *= 2;
-    uint32_t *slot_acc = calloc(cap, sizeof *slot_acc); /* account + 1 */
-    uint32_t *slot_id = calloc(cap, sizeof *slot_id);
-    if (!slot_acc || !slot_id) {
-        free(slot_acc);
-        free(slot_id);
+    /* each slot keeps its text and hash: a probe compares in place
+     * instead of reaching into another account */
+    typedef struct {
+        uint64_t h;
+        const char *text; /* NULL = empty slot */
+        uint32_t id;
+    } slot;
+    slot *tab = calloc(cap, sizeof *tab);
+    if (!tab)
         return false;
-    }
     uint32_t next = 0;
     for (uint32_t a = 0; a < n; a++) {
         const char *s = seg_text(ds, &ds->accounts[a], k);
         uint32_t id = 0;
         if (s) {
-            size_t i = (size_t)hash_text(s) & (cap - 1);
-            while (slot_acc[i] &&
-                   strcmp(seg_text(ds, &ds->accounts[slot_acc[i] - 1], k), s) != 0)
+            uint64_t h = hash_text(s);
+            size_t i = (size_t)h & (cap - 1);
+            while (tab[i].text && (tab[i].h != h || strcmp(tab[i].text, s) != 0))
                 i = (i + 1) & (cap - 1);
-            if (!slot_acc[i]) {
-                slot_acc[i] = a + 1;
-                slot_id[i] = ++next;
-            }
-            id = slot_id[i];
+            if (!tab[i].text)
+                tab[i] = (slot){h, s, ++next};
+            id = tab[i].id;
         }
         keys[(size_t)a * nseg + j] = id;
     }
-    free(slot_acc);
-    free(slot_id);
+    free(tab);
     return true;
 }
 

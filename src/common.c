@@ -82,7 +82,22 @@ void sf_date_iso(sf_date day, char out[16])
     }
     int y, m, d;
     sf_date_to_ymd(day, &y, &m, &d);
-    snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+    if (y < 0 || y > 9999) {
+        snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+        return;
+    }
+    /* by hand: the lists write a date per row, snprintf was a tenth of them */
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + d / 10);
+    out[9] = (char)('0' + d % 10);
+    out[10] = '\0';
 }
 
 sf_date sf_date_today(void)
@@ -123,7 +138,8 @@ int64_t sf_div_ceil(__int128 num, __int128 den)
     return (int64_t)q;
 }
 
-/* Fixed-point v / 10^scale with exactly `scale` decimals. */
+/* Fixed-point v / 10^scale with exactly `scale` decimals (none and no
+ * point for scale 0). By hand: a list row formats several of these. */
 static void fmt_fixed(int64_t v, int scale, char out[32])
 {
     if (v == SF_NONE) {
@@ -131,15 +147,28 @@ static void fmt_fixed(int64_t v, int scale, char out[32])
         return;
     }
     uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    uint64_t p = 1;
-    for (int i = 0; i < scale; i++)
-        p *= 10;
-    snprintf(out, 32, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(a / p), scale,
-             (unsigned long long)(a % p));
+    char tmp[32];
+    int n = 0;
+    for (int i = 0; i < scale; i++) {
+        tmp[n++] = (char)('0' + a % 10);
+        a /= 10;
+    }
+    if (scale > 0)
+        tmp[n++] = '.';
+    do {
+        tmp[n++] = (char)('0' + a % 10);
+        a /= 10;
+    } while (a);
+    if (v < 0)
+        tmp[n++] = '-';
+    for (int i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    out[n] = '\0';
 }
 
 void sf_fmt_money(int64_t cents, char out[32]) { fmt_fixed(cents, 2, out); }
 void sf_fmt_e4(int64_t e4, char out[32]) { fmt_fixed(e4, 4, out); }
+void sf_fmt_int(int64_t v, char out[32]) { fmt_fixed(v, 0, out); }
 
 sf_err sf_strlist_push(sf_strlist *l, const char *s)
 {

@@ -1598,9 +1598,14 @@ static void reader_release(reader *g)
  *   book totals fit. Otherwise it is dropped and the head's reader reads on
  *   to the end of the file itself, as one reader would.
  *
+ * While the second thread reads the tail, the first reads the
+ * opportunities file (once the activities are done: both intern owner
+ * names, which keeps the owners in the order one reader gives them).
+ *
  * Transactions and activities fold into disjoint fields of the accounts
- * (sf_dataset.h), and only activities touch owners, so none of this needs
- * a lock. A test compares every output with a single-threaded run.
+ * (sf_dataset.h), and only activities and opportunities touch owners, so
+ * nothing else needs a lock. A test compares every output with a
+ * single-threaded run.
  */
 typedef struct {
     reader g;
@@ -1608,7 +1613,12 @@ typedef struct {
     sf_ctx ctx;
     const char *act;    /* activities file, or NULL */
     const char *tx;     /* transactions file whose tail is read here, or NULL */
-    sf_err err;
+    const char *opp;    /* opportunities file the head's reader reads meanwhile */
+    bool opp_done;
+    sf_err err;         /* of the activities */
+    pthread_mutex_t mu; /* guards act_done */
+    pthread_cond_t cv;
+    bool act_done;
     /* the transactions tail */
     int64_t tx_start;
     sf_tx_part *part;
@@ -1628,6 +1638,10 @@ static void *side_thread(void *arg)
     sr->err = SF_OK;
     if (sr->act)
         sr->err = read_file(g, SF_FILE_ACTIVITIES, sr->act);
+    pthread_mutex_lock(&sr->mu);
+    sr->act_done = true;
+    pthread_cond_broadcast(&sr->cv);
+    pthread_mutex_unlock(&sr->mu);
     if (sr->err == SF_OK && sr->tx) {
         g->rj = &sr->tail_rj;
         g->part = sr->part;
@@ -1693,12 +1707,34 @@ static bool ids_meet(const idset *head, const idset *tail)
     return false;
 }
 
+/* The opportunities file, read by the head's thread while the other one
+ * reads the tail: after the activities (see "two readers"). */
+static sf_err read_opps_meanwhile(reader *g, side_read *sr)
+{
+    pthread_mutex_lock(&sr->mu);
+    while (!sr->act_done)
+        pthread_cond_wait(&sr->cv, &sr->mu);
+    pthread_mutex_unlock(&sr->mu);
+    if (sr->err != SF_OK)
+        return SF_OK; /* reported by take_tail */
+    reader o;
+    sf_err e = reader_init(&o, g->ds, g->cfg, g->rj, g->progress, g->puser, g->ctx);
+    if (e == SF_OK)
+        e = read_file(&o, SF_FILE_OPPORTUNITIES, sr->opp);
+    reader_release(&o);
+    sr->opp_done = e == SF_OK;
+    return e;
+}
+
 /* The head reader is at the tail's first byte: take the tail, or not. */
 static sf_err take_tail(reader *g, bool *done)
 {
     side_read *sr = g->limit_arg;
-    side_join(sr);
     *done = false;
+    sf_err e = sr->opp ? read_opps_meanwhile(g, sr) : SF_OK;
+    side_join(sr);
+    if (e != SF_OK)
+        return e;
     if (sr->err != SF_OK)
         return sf_ctx_error(g->ctx, sr->err, "%s", sr->ctx.msg);
     sf_file_stats *st = g->st, *t = &sr->tail_st;
@@ -1755,17 +1791,20 @@ static int64_t file_size(const char *path)
 }
 
 /* Where the transactions tail starts, or 0 for no split. The head is
- * sized so that both threads read about as many bytes (activities + tail
- * on the second); a tail below SF_SPLIT_MIN bytes (default 1 MiB) is not
- * worth a second pass of the header. */
-static int64_t split_point(const char *tx, const char *act)
+ * sized so that both threads read about as many bytes (head and
+ * opportunities on the first, activities and tail on the second); a tail
+ * below SF_SPLIT_MIN bytes (default 1 MiB) is not worth a second pass of
+ * the header. */
+static int64_t split_point(const char *tx, const char *act, const char *opp)
 {
     const char *env = getenv("SF_SPLIT_MIN");
     int64_t min = env && *env ? strtoll(env, NULL, 10) : (int64_t)1 << 20;
     if (min < 1)
         min = 1;
-    int64_t t = file_size(tx), a = file_size(act);
-    int64_t head = (t + a) / 2;
+    int64_t t = file_size(tx), a = file_size(act), o = file_size(opp);
+    int64_t head = (t + a - o) / 2;
+    if (head < 0)
+        head = 0;
     if (head >= t || t - head < min)
         return 0;
     int64_t at = line_start_after(tx, head);
@@ -1777,6 +1816,8 @@ static void side_release(side_read *sr)
     if (!sr)
         return;
     side_join(sr);
+    pthread_mutex_destroy(&sr->mu);
+    pthread_cond_destroy(&sr->cv);
     sf_rejects_release(&sr->rj);
     sf_rejects_release(&sr->tail_rj);
     sf_file_stats_release(&sr->tail_st);
@@ -1814,14 +1855,19 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects, sf_p
     const char *threads = getenv("SF_THREADS");
     bool parallel = e == SF_OK && tx && !ds->accounts_derived && !cfg->transactions_from_won &&
                     !(threads && strcmp(threads, "1") == 0);
-    int64_t tail = parallel ? split_point(tx, act) : 0;
+    int64_t tail = parallel ? split_point(tx, act, opp) : 0;
     side_read *sr = NULL;
     if (parallel && (act || tail) && (sr = calloc(1, sizeof *sr)) != NULL &&
-        reader_init(&sr->g, ds, cfg, &sr->rj, NULL, NULL, &sr->ctx) == SF_OK) {
+        (pthread_mutex_init(&sr->mu, NULL) != 0 || pthread_cond_init(&sr->cv, NULL) != 0)) {
+        free(sr); /* (cannot happen with default attributes on Linux) */
+        sr = NULL;
+    }
+    if (sr && reader_init(&sr->g, ds, cfg, &sr->rj, NULL, NULL, &sr->ctx) == SF_OK) {
         sr->act = act;
         if (tail && (sr->part = sf_tx_part_new(ds)) != NULL) {
             sr->tx = tx;
             sr->tx_start = tail;
+            sr->opp = opp;
         }
         sr->started = pthread_create(&sr->tid, NULL, side_thread, sr) == 0;
         if (sr->started && sr->tx) {
@@ -1854,8 +1900,9 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects, sf_p
     } else if (e == SF_OK && act) {
         e = read_file(&g, SF_FILE_ACTIVITIES, act);
     }
+    bool opp_done = sr && sr->opp_done;
     side_release(sr);
-    if (e == SF_OK && opp && !cfg->transactions_from_won)
+    if (e == SF_OK && opp && !cfg->transactions_from_won && !opp_done)
         e = read_file(&g, SF_FILE_OPPORTUNITIES, opp);
     if (e == SF_OK)
         e = check_shares(&g);

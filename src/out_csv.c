@@ -144,7 +144,7 @@ static void put_int(csv_out *w, int64_t v)
     if (v == SF_NONE)
         b[0] = '\0';
     else
-        snprintf(b, sizeof b, "%lld", (long long)v);
+        sf_fmt_int(v, b);
     put(w, b);
 }
 
