@@ -12,8 +12,9 @@
  * blank or footer: read = accepted + rejected + blank + footer.
  *
  * Choices where SPEC leaves room (also in docs/ingest.md):
- * - duplicate transaction and opportunity ids are found through a set of
- *   64-bit hashes of the ids (8 bytes per id; a false "duplicate" needs a
+ * - duplicate transaction and opportunity ids are found through an
+ *   sf_idset: a bitmap per id family (prefix + zero-padded counter, the
+ *   usual invoice number), else 64-bit hashes (a false "duplicate" needs a
  *   64-bit collision, ~3e-8 for a million ids);
  * - with `transactions = @won` a won deal that yields no transaction is a
  *   rejected line of the opportunities file (file = opportunities, reason
@@ -24,6 +25,7 @@
  *   currency when the currency field is unmapped or empty.
  */
 #include "sf_ingest.h"
+#include "sf_idset.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -42,87 +44,6 @@
 bool sf_parse_money_e9(const char *s, char decimal, sf_thousands th, __int128 *v, char code[4]);
 
 #define BLOCK_SIZE ((size_t)1 << 20)
-
-/* ---- a set of 64-bit id hashes ------------------------------------------ */
-
-typedef struct {
-    uint64_t *v; /* 0 = empty slot */
-    size_t cap, n;
-    size_t hint; /* expected number of ids (from the file size), 0 = unknown */
-} idset;
-
-static uint64_t id_hash(const char *s)
-{
-    uint64_t h = sf_hash_str(s);
-    return h ? h : 1; /* 0 marks an empty slot */
-}
-
-/* Home slot of h: h scaled to [0, cap) by its high bits, so that the
- * table can have any size (sized to the ids expected, not to a power of
- * two: at ten million ids that is a third of its memory). */
-static size_t idset_home(const idset *s, uint64_t h)
-{
-    return (size_t)(((unsigned __int128)h * s->cap) >> 64);
-}
-
-/* Look h up, growing the table first so that idset_put at the returned
- * slot needs no rehash (one cache miss per id instead of two). Sets *slot
- * and *found; false on out of memory. */
-static bool idset_probe(idset *s, uint64_t h, size_t *slot, bool *found)
-{
-    /* Linear probing up to a load of 0.9 (a new id then scans about five
-     * slots on average, within a cache line or two); the first table is
-     * sized from the file at a load of 0.8, so that a large file is
-     * neither rehashed nor held twice on its way up. */
-    if (10 * (s->n + 1) > 9 * s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4096;
-        if (!s->cap && s->hint / 4 * 5 > cap)
-            cap = s->hint / 4 * 5;
-        idset bigger = {.cap = cap, .n = s->n, .hint = s->hint};
-        if (cap > ((size_t)1 << 34) || !(bigger.v = sf_table_alloc(cap * sizeof *bigger.v)))
-            return false;
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->v[i])
-                continue;
-            size_t j = idset_home(&bigger, s->v[i]);
-            while (bigger.v[j])
-                j = j + 1 == cap ? 0 : j + 1;
-            bigger.v[j] = s->v[i];
-        }
-        free(s->v);
-        *s = bigger;
-    }
-    size_t i = idset_home(s, h);
-    while (s->v[i] && s->v[i] != h)
-        i = i + 1 == s->cap ? 0 : i + 1;
-    *slot = i;
-    *found = s->v[i] == h;
-    return true;
-}
-
-/* Is h in the set (no change)? */
-static bool idset_has(const idset *s, uint64_t h)
-{
-    if (!s->n)
-        return false;
-    size_t i = idset_home(s, h);
-    while (s->v[i] && s->v[i] != h)
-        i = i + 1 == s->cap ? 0 : i + 1;
-    return s->v[i] == h;
-}
-
-/* Insert at a slot returned by idset_probe (no other change since). */
-static void idset_put(idset *s, size_t slot, uint64_t h)
-{
-    s->v[slot] = h;
-    s->n++;
-}
-
-static void idset_clear(idset *s)
-{
-    free(s->v);
-    memset(s, 0, sizeof *s);
-}
 
 /* ---- a cache of account lookups ------------------------------------------------ */
 
@@ -221,7 +142,8 @@ struct reader {
     int col[SF_FIELD_MAX];
     bool by_product;  /* transactions: amount = quantity x unit_price */
 
-    idset ids;
+    sf_idset *ids;        /* of the file being read, made at its first id */
+    size_t ids_hint;      /* records expected in the part read */
     acache accounts;
     struct { char key[32]; int val; } memo[3][8]; /* recent mapped values */
     unsigned memo_next[3];
@@ -268,6 +190,12 @@ static int map_value(reader *g, int kind, const char *v)
     return val;
 }
 
+
+static uint64_t id_hash(const char *s)
+{
+    uint64_t h = sf_hash_str(s);
+    return h ? h : 1; /* 0 marks an empty cache slot */
+}
 
 /* sf_dataset_find through the cache. */
 static uint32_t find_account(reader *g, const char *id)
@@ -891,12 +819,12 @@ static sf_err do_transaction(reader *g)
     uint32_t acc = find_account(g, aid);
     if (acc == SF_NO_ACCOUNT && !g->ds->accounts_derived)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
-    uint64_t h = 0;
-    size_t slot = 0;
-    if (has(g, SF_TF_TRANSACTION_ID)) {
+    sf_idset_key idk;
+    bool has_id = has(g, SF_TF_TRANSACTION_ID);
+    if (has_id) {
         bool found;
-        h = id_hash(fld(g, SF_TF_TRANSACTION_ID));
-        if (!idset_probe(&g->ids, h, &slot, &found))
+        if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint))) ||
+            !sf_idset_probe(g->ids, fld(g, SF_TF_TRANSACTION_ID), &idk, &found))
             return sf_ctx_nomem(g->ctx);
         if (found)
             return reject(g, SF_REJ_DUPLICATE_ID, "transaction_id");
@@ -916,8 +844,8 @@ static sf_err do_transaction(reader *g)
     if (g->part ? !sf_tx_part_add(g->part, acc, date, amount, margin)
                 : !sf_dataset_add_transaction(g->ds, acc, date, amount, margin))
         return reject(g, SF_REJ_BAD_NUMBER, amount_field);
-    if (h)
-        idset_put(&g->ids, slot, h);
+    if (has_id && !sf_idset_put(g->ids, &idk))
+        return sf_ctx_nomem(g->ctx);
     accept(g, date);
     return SF_OK;
 }
@@ -1027,10 +955,10 @@ static sf_err do_opportunity(reader *g)
         return reject(g, SF_REJ_BAD_DATE, "created");
     if (!g->ds->accounts_derived && find_account(g, aid) == SF_NO_ACCOUNT)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
-    uint64_t h = id_hash(id);
-    size_t slot;
+    sf_idset_key idk;
     bool found;
-    if (!idset_probe(&g->ids, h, &slot, &found))
+    if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint))) ||
+        !sf_idset_probe(g->ids, id, &idk, &found))
         return sf_ctx_nomem(g->ctx);
     if (found)
         return reject(g, SF_REJ_DUPLICATE_ID, "opportunity_id");
@@ -1119,7 +1047,10 @@ static sf_err do_opportunity(reader *g)
         opp_free(&o);
         return sf_ctx_nomem(g->ctx);
     }
-    idset_put(&g->ids, slot, h);
+    if (!sf_idset_put(g->ids, &idk)) {
+        opp_free(&o);
+        return sf_ctx_nomem(g->ctx);
+    }
     g->opps[g->n_opps++] = o;
     accept(g, created);
     if (cfg->transactions_from_won && o.status == SF_ST_WON)
@@ -1445,7 +1376,9 @@ static sf_err read_file(reader *g, sf_file_kind kind, const char *path)
         return sf_ctx_nomem(g->ctx);
     }
     g->csv_live = true;
-    idset_clear(&g->ids);
+    sf_idset_free(g->ids);
+    g->ids = NULL;
+    g->ids_hint = 0;
     if ((e = fill(g)) != SF_OK)
         goto done;
     /* Rows expected in the part read, from the line length of its start. */
@@ -1454,7 +1387,7 @@ static sf_err read_file(reader *g, sf_file_kind kind, const char *path)
         size_t nl = 0;
         for (const char *p = g->buf, *end = g->buf + g->len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
             nl++;
-        g->ids.hint = (size_t)((double)span * (double)(nl ? nl : 1) / (double)g->len);
+        g->ids_hint = (size_t)((double)span * (double)(nl ? nl : 1) / (double)g->len);
     }
     if (g->utf8 && g->len >= 3 && memcmp(g->buf, "\xEF\xBB\xBF", 3) == 0)
         g->pos = 3;
@@ -1566,7 +1499,7 @@ static void reader_release(reader *g)
     for (size_t i = 0; i < g->n_opps; i++)
         opp_free(&g->opps[i]);
     free(g->opps);
-    idset_clear(&g->ids);
+    sf_idset_free(g->ids);
     free(g->accounts.v);
     free(g->buf);
     free(g->dec);
@@ -1624,7 +1557,7 @@ typedef struct {
     sf_tx_part *part;
     sf_file_stats tail_st;
     sf_rejects tail_rj;
-    idset tail_ids;
+    sf_idset *tail_ids;
     bool tail_read;     /* read to its end without error */
     /* the thread */
     pthread_t tid;
@@ -1650,7 +1583,7 @@ static void *side_thread(void *arg)
         sf_err e = read_file(g, SF_FILE_TRANSACTIONS, sr->tx);
         /* keep the tail's ids for the check against the head's */
         sr->tail_ids = g->ids;
-        memset(&g->ids, 0, sizeof g->ids);
+        g->ids = NULL;
         /* an error in the tail is the head reader's to find (or not):
          * the tail is then read again by it */
         sr->tail_read = e == SF_OK;
@@ -1696,17 +1629,6 @@ static sf_err rejects_merge(sf_rejects *dst, sf_rejects *src, uint32_t line_shif
     return SF_OK;
 }
 
-/* Is any id of the tail also an id of the head? */
-static bool ids_meet(const idset *head, const idset *tail)
-{
-    if (!head->n || !tail->n)
-        return false;
-    for (size_t i = 0; i < tail->cap; i++)
-        if (tail->v[i] && idset_has(head, tail->v[i]))
-            return true;
-    return false;
-}
-
 /* The opportunities file, read by the head's thread while the other one
  * reads the tail: after the activities (see "two readers"). */
 static sf_err read_opps_meanwhile(reader *g, side_read *sr)
@@ -1732,6 +1654,7 @@ static sf_err take_tail(reader *g, bool *done)
     side_read *sr = g->limit_arg;
     *done = false;
     sf_err e = sr->opp ? read_opps_meanwhile(g, sr) : SF_OK;
+    bool oom = false;
     side_join(sr);
     if (e != SF_OK)
         return e;
@@ -1743,8 +1666,10 @@ static sf_err take_tail(reader *g, bool *done)
         st->split_note = "tail read again: it could not be read on its own";
     else if (g->footer)
         st->split_note = "tail read again: the footer starts before it";
-    else if (ids_meet(&g->ids, &sr->tail_ids))
+    else if (g->ids && sr->tail_ids && sf_idset_meet(g->ids, sr->tail_ids, &oom))
         st->split_note = "tail read again: it repeats a transaction id of the head";
+    else if (oom)
+        return sf_ctx_nomem(g->ctx);
     else if (!sf_dataset_merge_tx_part(g->ds, sr->part))
         st->split_note = "tail read again: the book's totals would overflow";
     else
@@ -1821,7 +1746,7 @@ static void side_release(side_read *sr)
     sf_rejects_release(&sr->rj);
     sf_rejects_release(&sr->tail_rj);
     sf_file_stats_release(&sr->tail_st);
-    idset_clear(&sr->tail_ids);
+    sf_idset_free(sr->tail_ids);
     sf_tx_part_free(sr->part);
     reader_release(&sr->g);
     free(sr);

@@ -1,0 +1,246 @@
+/*
+ * test_idset.c - the id set behind duplicate_id: every form an id can take
+ * (family bitmap, small family, hashed) answers membership exactly, the
+ * memory follows the ids' density, and two sets (a file's head and tail)
+ * meet exactly when they share an id, checked against a plain reference.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_idset.h"
+
+/* Add id; returns whether it was already there. */
+static bool add(sf_idset *s, const char *id)
+{
+    sf_idset_key k;
+    bool found;
+    assert_true(sf_idset_probe(s, id, &k, &found));
+    if (!found)
+        assert_true(sf_idset_put(s, &k));
+    return found;
+}
+
+static bool has(sf_idset *s, const char *id)
+{
+    sf_idset_key k;
+    bool found;
+    assert_true(sf_idset_probe(s, id, &k, &found));
+    return found;
+}
+
+static uint64_t rng_state = 88172645463325252ULL;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static void test_sequential_invoices(void **state)
+{
+    (void)state;
+    sf_idset *s = sf_idset_new(200000);
+    char id[32];
+    for (int i = 1; i <= 200000; i++) {
+        snprintf(id, sizeof id, "INV-%07d", i);
+        assert_false(add(s, id));
+    }
+    assert_int_equal(sf_idset_count(s), 200000);
+    /* a bitmap: well under a byte per id, where a hash table takes ~10 */
+    assert_true(sf_idset_bytes(s) < 200000);
+    assert_true(has(s, "INV-0000001"));
+    assert_true(has(s, "INV-0200000"));
+    assert_false(has(s, "INV-0200001"));
+    assert_false(has(s, "INV-200000"));   /* another width: another id */
+    assert_false(has(s, "INV-00000001"));
+    assert_false(has(s, "INV-0000000"));
+    assert_false(has(s, "inv-0000001"));
+    assert_true(add(s, "INV-0123456"));   /* a duplicate */
+    sf_idset_free(s);
+}
+
+static void test_leading_zeros_and_plain(void **state)
+{
+    (void)state;
+    sf_idset *s = sf_idset_new(0);
+    assert_false(add(s, "A01"));
+    assert_false(add(s, "A1"));
+    assert_false(add(s, "A001"));
+    assert_true(add(s, "A01"));
+    assert_false(add(s, "0"));
+    assert_false(add(s, "00"));
+    assert_true(add(s, "00"));
+    assert_false(add(s, "abc"));          /* no digits: hashed */
+    assert_true(add(s, "abc"));
+    assert_false(add(s, "abc1def"));
+    assert_true(add(s, "abc1def"));
+    assert_false(add(s, "9999999999999999999")); /* 19 digits: hashed */
+    assert_true(add(s, "9999999999999999999"));
+    assert_false(add(s, "999999999999999999"));  /* 18: a family */
+    assert_true(add(s, "999999999999999999"));
+    assert_int_equal(sf_idset_count(s), 9);
+    sf_idset_free(s);
+}
+
+/* Random 18-digit numbers: far too sparse for a bitmap, so the family
+ * turns to hashing, and still answers exactly. */
+static void test_sparse_family(void **state)
+{
+    (void)state;
+    sf_idset *s = sf_idset_new(20000);
+    enum { N = 20000 };
+    static char ids[N][24];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "X%018llu", (unsigned long long)(rnd() % 1000000000000000000ULL));
+        add(s, ids[i]);
+    }
+    for (int i = 0; i < N; i++)
+        assert_true(has(s, ids[i]));
+    assert_true(sf_idset_bytes(s) < (size_t)N * 24);
+    sf_idset_free(s);
+}
+
+/* Dense at first (a bitmap), then numbers far apart: the family turns to
+ * hashing on the way and keeps every id it held. */
+static void test_bitmap_turns_sparse(void **state)
+{
+    (void)state;
+    sf_idset *s = sf_idset_new(0);
+    char id[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(id, sizeof id, "D%010d", i);
+        assert_false(add(s, id));
+    }
+    for (int i = 0; i < 3000; i++) {
+        snprintf(id, sizeof id, "D%010d", 1000000 + i * 99991);
+        assert_false(add(s, id));
+    }
+    for (int i = 0; i < 5000; i++) {
+        snprintf(id, sizeof id, "D%010d", i);
+        assert_true(has(s, id));
+    }
+    for (int i = 0; i < 3000; i++) {
+        snprintf(id, sizeof id, "D%010d", 1000000 + i * 99991);
+        assert_true(has(s, id));
+    }
+    assert_false(has(s, "D0000005001"));
+    assert_int_equal(sf_idset_count(s), 8000);
+    sf_idset_free(s);
+}
+
+/* More prefixes than families: the rest are hashed, all still exact. */
+static void test_many_families(void **state)
+{
+    (void)state;
+    sf_idset *s = sf_idset_new(0);
+    char id[48];
+    for (int p = 0; p < 600; p++)
+        for (int i = 0; i < 20; i++) {
+            snprintf(id, sizeof id, "P%d-%04d", p, i);
+            assert_false(add(s, id));
+        }
+    for (int p = 0; p < 600; p++)
+        for (int i = 0; i < 20; i++) {
+            snprintf(id, sizeof id, "P%d-%04d", p, i);
+            assert_true(has(s, id));
+        }
+    assert_false(has(s, "P599-0020"));
+    sf_idset_free(s);
+}
+
+/* ---- two sets ----------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* One id from one of several generators (dense, sparse, plain, many
+ * prefixes, two widths). */
+static void gen_id(int kind, uint64_t i, char *out)
+{
+    switch (kind) {
+    case 0: snprintf(out, 40, "INV-%07llu", (unsigned long long)i); break;
+    case 1: snprintf(out, 40, "S%015llu", (unsigned long long)(i * 7919993ULL % 1000000000000000ULL)); break;
+    case 2: snprintf(out, 40, "id-%llx-x", (unsigned long long)(i * 0x9E3779B97F4A7C15ULL)); break;
+    case 3: snprintf(out, 40, "F%llu-%03llu", (unsigned long long)(i % 400), (unsigned long long)(i / 400)); break;
+    default: snprintf(out, 40, "%llu", (unsigned long long)i); break;
+    }
+}
+
+/* Head and tail from the same generators with a chosen overlap; meet
+ * must equal the reference intersection. */
+static void meet_case(int kind_a, int kind_b, uint64_t na, uint64_t nb, bool overlap, uint64_t offset)
+{
+    sf_idset *a = sf_idset_new(na), *b = sf_idset_new(nb);
+    char **ra = malloc(na * sizeof *ra), **rb = malloc(nb * sizeof *rb);
+    assert_non_null(ra);
+    assert_non_null(rb);
+    char id[40];
+    for (uint64_t i = 0; i < na; i++) {
+        gen_id(kind_a, i, id);
+        add(a, id);
+        ra[i] = strdup(id);
+    }
+    for (uint64_t i = 0; i < nb; i++) {
+        gen_id(kind_b, offset + i, id);
+        if (overlap && i == nb / 2)
+            gen_id(kind_a, na / 3, id); /* one id of the head */
+        add(b, id);
+        rb[i] = strdup(id);
+    }
+    qsort(ra, na, sizeof *ra, cmp_str);
+    bool want = false;
+    for (uint64_t i = 0; i < nb && !want; i++)
+        want = bsearch(&rb[i], ra, na, sizeof *ra, cmp_str) != NULL;
+    bool oom;
+    assert_int_equal(sf_idset_meet(a, b, &oom), want);
+    assert_false(oom);
+    if (overlap)
+        assert_true(want);
+    for (uint64_t i = 0; i < na; i++)
+        free(ra[i]);
+    for (uint64_t i = 0; i < nb; i++)
+        free(rb[i]);
+    free(ra);
+    free(rb);
+    sf_idset_free(a);
+    sf_idset_free(b);
+}
+
+static void test_meet(void **state)
+{
+    (void)state;
+    for (int ka = 0; ka < 5; ka++)
+        for (int kb = 0; kb < 5; kb++) {
+            meet_case(ka, kb, 3000, 3000, false, 1000000);
+            meet_case(ka, kb, 3000, 3000, true, 1000000);
+        }
+    /* a bitmap head against a small tail and the other way round */
+    meet_case(0, 0, 50000, 500, true, 60000);
+    meet_case(0, 0, 500, 50000, true, 60000);
+    meet_case(0, 0, 50000, 50000, false, 50000);
+    meet_case(0, 0, 50000, 50000, true, 50000);
+    /* adjacent, not overlapping, ranges of one dense family */
+    meet_case(0, 0, 40000, 40000, false, 40000);
+    /* families full on one side only */
+    meet_case(3, 3, 200000, 2000, true, 200000);
+    meet_case(3, 3, 2000, 200000, true, 2000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sequential_invoices),
+        cmocka_unit_test(test_leading_zeros_and_plain),
+        cmocka_unit_test(test_sparse_family),
+        cmocka_unit_test(test_bitmap_turns_sparse),
+        cmocka_unit_test(test_many_families),
+        cmocka_unit_test(test_meet),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
