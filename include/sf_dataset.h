@@ -172,6 +172,10 @@ sf_tx_part *sf_tx_part_new(const sf_dataset *ds); /* NULL on out of memory */
 void sf_tx_part_free(sf_tx_part *p);                /* NULL-safe */
 /* As sf_dataset_add_transaction, into the part (its own book totals). */
 bool sf_tx_part_add(sf_tx_part *p, uint32_t account, sf_date date, int64_t amount, int64_t margin);
+/* Ask for the accumulators of account (in p, or in ds when p is NULL)
+ * ahead of the fold: ingest is bound by these random accesses. */
+void sf_tx_prefetch(const sf_dataset *ds, const sf_tx_part *p, uint32_t account);
+void sf_activity_prefetch(const sf_dataset *ds, uint32_t account); /* the same for an activity */
 /* Add the part into ds. False (ds unchanged) when the book's totals of
  * absolute amounts would overflow: the caller folds the tail itself. */
 bool sf_dataset_merge_tx_part(sf_dataset *ds, const sf_tx_part *p);

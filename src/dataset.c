@@ -418,6 +418,19 @@ bool sf_tx_part_add(sf_tx_part *p, uint32_t account, sf_date date, int64_t amoun
                    margin);
 }
 
+void sf_tx_prefetch(const sf_dataset *ds, const sf_tx_part *p, uint32_t account)
+{
+    if (p)
+        __builtin_prefetch(&p->acc[account], 1);
+    else
+        __builtin_prefetch(&ds->accounts[account], 1);
+}
+
+void sf_activity_prefetch(const sf_dataset *ds, uint32_t account)
+{
+    __builtin_prefetch(&ds->accounts[account].last_contact, 1);
+}
+
 bool sf_dataset_merge_tx_part(sf_dataset *ds, const sf_tx_part *p)
 {
     int64_t abs_total, abs_margin;

@@ -198,12 +198,22 @@ static uint64_t id_hash(const char *s)
 }
 
 /* sf_dataset_find through the cache. */
-static uint32_t find_account(reader *g, const char *id)
+/* Ask for the cache slot of id early (the lookup follows a parse of the
+ * rest of the record, which hides the memory's latency); returns the hash
+ * for find_account_h, 0 when id is not cached. */
+static uint64_t acache_prefetch(const reader *g, const char *id, size_t len)
 {
-    size_t len = strlen(id);
+    if (len > ACACHE_KEY || !g->accounts.cap)
+        return 0;
+    uint64_t h = id_hash(id);
+    __builtin_prefetch(&g->accounts.v[(size_t)h & (g->accounts.cap - 1)]);
+    return h;
+}
+
+static uint32_t find_account_h(reader *g, const char *id, size_t len, uint64_t h)
+{
     if (len > ACACHE_KEY)
         return sf_dataset_find(g->ds, id);
-    uint64_t h = id_hash(id);
     acache *c = &g->accounts;
     if (c->cap) {
         for (size_t i = (size_t)h & (c->cap - 1); c->v[i].h; i = (i + 1) & (c->cap - 1))
@@ -214,6 +224,12 @@ static uint32_t find_account(reader *g, const char *id)
     if (idx != SF_NO_ACCOUNT)
         acache_add(c, h, id, len, idx);
     return idx;
+}
+
+static uint32_t find_account(reader *g, const char *id)
+{
+    size_t len = strlen(id);
+    return find_account_h(g, id, len, len > ACACHE_KEY ? 0 : id_hash(id));
 }
 
 /* ---- rejects ---------------------------------------------------------------- */
@@ -786,6 +802,11 @@ static sf_err do_transaction(reader *g)
         return reject(g, SF_REJ_MISSING_REQUIRED, "quantity");
     if (g->by_product && !has(g, SF_TF_UNIT_PRICE))
         return reject(g, SF_REJ_MISSING_REQUIRED, "unit_price");
+    /* the account's cache line is fetched while the values are parsed */
+    size_t aid_len = strlen(aid);
+    uint64_t aid_h = acache_prefetch(g, aid, aid_len);
+    if (!aid_h && aid_len <= ACACHE_KEY)
+        aid_h = id_hash(aid);
     sf_date date;
     if (!sf_parse_date(fld(g, SF_TF_DATE), cfg->date_format, &date))
         return reject(g, SF_REJ_BAD_DATE, "date");
@@ -816,9 +837,11 @@ static sf_err do_transaction(reader *g)
         return reject(g, SF_REJ_UNKNOWN_CURRENCY, cur_field);
     if (!sf_convert_cents(amount, rate, &amount))
         return reject(g, SF_REJ_BAD_NUMBER, amount_field);
-    uint32_t acc = find_account(g, aid);
+    uint32_t acc = find_account_h(g, aid, aid_len, aid_h);
     if (acc == SF_NO_ACCOUNT && !g->ds->accounts_derived)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
+    if (acc != SF_NO_ACCOUNT)
+        sf_tx_prefetch(g->ds, g->part, acc); /* while the id and margin are checked */
     sf_idset_key idk;
     bool has_id = has(g, SF_TF_TRANSACTION_ID);
     if (has_id) {
@@ -870,12 +893,18 @@ static sf_err do_activity(reader *g)
         return reject(g, SF_REJ_MISSING_REQUIRED, "date");
     if (!has(g, SF_VF_TYPE))
         return reject(g, SF_REJ_MISSING_REQUIRED, "type");
+    size_t aid_len = strlen(aid);
+    uint64_t aid_h = acache_prefetch(g, aid, aid_len);
+    if (!aid_h && aid_len <= ACACHE_KEY)
+        aid_h = id_hash(aid);
     sf_date date;
     if (!sf_parse_date(fld(g, SF_VF_DATE), cfg->date_format, &date))
         return reject(g, SF_REJ_BAD_DATE, "date");
-    uint32_t acc = find_account(g, aid);
+    uint32_t acc = find_account_h(g, aid, aid_len, aid_h);
     if (acc == SF_NO_ACCOUNT && !g->ds->accounts_derived)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
+    if (acc != SF_NO_ACCOUNT)
+        sf_activity_prefetch(g->ds, acc);
     sf_err e;
     int64_t minutes = 0;
     if (has(g, SF_VF_DURATION_MIN) &&
