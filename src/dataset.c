@@ -21,10 +21,47 @@ typedef struct {
     size_t n;
 } strmap;
 
+/* The accounts' texts come from blocks freed with the dataset: 100,000
+ * accounts are 600,000 short strings, a malloc each before. */
+typedef struct text_block {
+    struct text_block *next;
+    size_t used, cap;
+    char data[];
+} text_block;
+
 typedef struct {
     strmap accounts;
     strmap owners;
+    text_block *texts;
 } ds_index;
+
+/* Copy of s[0..n) with a terminator from the text blocks; NULL on OOM. */
+static char *text_dup(ds_index *ix, const char *s, size_t n)
+{
+    text_block *b = ix->texts;
+    if (!b || b->cap - b->used < n + 1) {
+        size_t cap = n + 1 > ((size_t)64 << 10) ? n + 1 : ((size_t)64 << 10);
+        text_block *nb = malloc(sizeof *nb + cap);
+        if (!nb)
+            return NULL;
+        nb->used = 0;
+        nb->cap = cap;
+        /* a large text gets a block of its own behind the current one */
+        if (b && cap > ((size_t)64 << 10)) {
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            ix->texts = nb;
+        }
+        b = nb;
+    }
+    char *c = b->data + b->used;
+    memcpy(c, s, n);
+    c[n] = '\0';
+    b->used += n + 1;
+    return c;
+}
 
 /* Find key; keys(i) gives the string of index i. Returns the slot. */
 static size_t strmap_slot(const strmap *m, const char *key, uint64_t h,
@@ -117,14 +154,7 @@ void sf_dataset_free(sf_dataset *ds)
     if (!ds)
         return;
     for (uint32_t i = 0; i < ds->n_accounts; i++) {
-        sf_account *a = &ds->accounts[i];
-        free(a->id);
-        free(a->name);
-        free(a->industry);
-        free(a->region);
-        free(a->contact_title);
-        free(a->fit);
-        free(a->split_minutes);
+        free(ds->accounts[i].split_minutes);
     }
     free(ds->accounts);
     for (uint32_t i = 0; i < ds->n_owners; i++)
@@ -149,24 +179,53 @@ void sf_dataset_free(sf_dataset *ds)
     if (ix) {
         strmap_free(&ix->accounts);
         strmap_free(&ix->owners);
+        while (ix->texts) {
+            text_block *next = ix->texts->next;
+            free(ix->texts);
+            ix->texts = next;
+        }
         free(ix);
     }
     free(ds);
 }
 
-/* Copy of s without surrounding spaces/tabs; NULL for NULL or empty. */
-static char *dup_trimmed(const char *s, bool *oom)
+/* s without surrounding spaces and tabs: its start, and *n its length
+ * (0 for NULL or blank). */
+static const char *trimmed(const char *s, size_t *n)
 {
+    *n = 0;
     if (!s)
         return NULL;
     while (*s == ' ' || *s == '\t')
         s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        n--;
+    size_t len = strlen(s);
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    *n = len;
+    return s;
+}
+
+/* Copy of s without surrounding spaces/tabs; NULL for NULL or empty. */
+static char *dup_trimmed(const char *s, bool *oom)
+{
+    size_t n;
+    s = trimmed(s, &n);
     if (n == 0)
         return NULL;
     char *c = sf_strndup(s, n);
+    if (!c)
+        *oom = true;
+    return c;
+}
+
+/* dup_trimmed into the text blocks. */
+static char *text_trimmed(ds_index *ix, const char *s, bool *oom)
+{
+    size_t n;
+    s = trimmed(s, &n);
+    if (n == 0)
+        return NULL;
+    char *c = text_dup(ix, s, n);
     if (!c)
         *oom = true;
     return c;
@@ -270,21 +329,16 @@ uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name
     sf_account a;
     memset(&a, 0, sizeof a);
     bool oom = false;
-    a.id = sf_strdup(id);
-    a.name = (name && *name) ? sf_strdup(name) : sf_strdup(id);
-    a.industry = dup_trimmed(industry, &oom);
-    a.region = dup_trimmed(region, &oom);
-    a.contact_title = dup_trimmed(contact_title, &oom);
-    a.fit = dup_trimmed(fit, &oom);
-    if (!a.id || !a.name || oom) {
-        free(a.id);
-        free(a.name);
-        free(a.industry);
-        free(a.region);
-        free(a.contact_title);
-        free(a.fit);
+    /* (texts of a failed add stay in the blocks until the dataset goes) */
+    const char *nm = (name && *name) ? name : id;
+    a.id = text_dup(ix, id, strlen(id));
+    a.name = text_dup(ix, nm, strlen(nm));
+    a.industry = text_trimmed(ix, industry, &oom);
+    a.region = text_trimmed(ix, region, &oom);
+    a.contact_title = text_trimmed(ix, contact_title, &oom);
+    a.fit = text_trimmed(ix, fit, &oom);
+    if (!a.id || !a.name || oom)
         return SF_NO_ACCOUNT;
-    }
     a.owner = own;
     a.employees = employees;
     a.company_revenue = company_revenue;
