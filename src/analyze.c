@@ -3,6 +3,7 @@
  * sf_report, frees it again, and holds the names every output writes
  * (tiers, temperatures, fire reasons, filter misses, verdicts).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,29 @@ static void add_skipped(sf_report *rep, const char *why)
         rep->skipped[rep->n_skipped++] = why;
 }
 
+typedef struct {
+    const sf_dataset *ds;
+    const sf_config *cfg;
+    sf_report *rep;
+    sf_err rc;
+} side_job;
+
+static void *side_analyses(void *arg)
+{
+    side_job *j = arg;
+    j->rc = sf_analyze_pipeline(j->ds, j->cfg, &j->rep->pipeline);
+    if (j->rc == SF_OK)
+        j->rc = sf_analyze_kpi(j->ds, j->cfg, &j->rep->kpi);
+    return NULL;
+}
+
+/* SF_THREADS=1: everything on one thread (a test compares the outputs). */
+static bool single_thread(void)
+{
+    const char *t = getenv("SF_THREADS");
+    return t && strcmp(t, "1") == 0;
+}
+
 /* Zeroes rep, then fills it. Returns SF_OK, or SF_ERR_NOMEM with ctx set
  * and rep released (the caller owns nothing then). The report borrows ds
  * and cfg: both must outlive it. */
@@ -114,14 +138,27 @@ sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, sf_report *rep, sf
     else if (!ds->have_opportunities)
         add_skipped(rep, "rep KPIs: no opportunities file, proposal and close counts left empty");
 
-    if ((rc = sf_analyze_tiers(ds, cfg, &rep->tiers)) != SF_OK ||
-        (rc = sf_analyze_cadence(ds, cfg, &rep->tiers, &rep->cadence)) != SF_OK ||
-        (rc = sf_analyze_decline(ds, cfg, &rep->tiers, &rep->decline)) != SF_OK ||
-        (rc = sf_analyze_pipeline(ds, cfg, &rep->pipeline)) != SF_OK ||
+    /* The pipeline and the KPIs need no other result: they run on a
+     * second thread while the tiers and what follows from them run here
+     * (each analysis writes only its own result). */
+    side_job side = {ds, cfg, rep, SF_OK};
+    pthread_t tid;
+    bool threaded = !single_thread() && pthread_create(&tid, NULL, side_analyses, &side) == 0;
+    if (!threaded)
+        side_analyses(&side);
+    rc = sf_analyze_tiers(ds, cfg, &rep->tiers);
+    if (rc == SF_OK)
+        rc = sf_analyze_cadence(ds, cfg, &rep->tiers, &rep->cadence);
+    if (rc == SF_OK)
+        rc = sf_analyze_decline(ds, cfg, &rep->tiers, &rep->decline);
+    if (threaded)
+        pthread_join(tid, NULL);
+    if (rc == SF_OK)
+        rc = side.rc;
+    if (rc != SF_OK ||
         (rc = sf_analyze_fire(ds, cfg, &rep->tiers, &rep->decline, &rep->pipeline,
                               &rep->fire)) != SF_OK ||
         (rc = sf_analyze_split(ds, cfg, &rep->tiers, &rep->split)) != SF_OK ||
-        (rc = sf_analyze_kpi(ds, cfg, &rep->kpi)) != SF_OK ||
         (rc = sf_analyze_summary(rep, &rep->summary)) != SF_OK) {
         sf_report_release(rep);
         if (rc == SF_ERR_NOMEM)
