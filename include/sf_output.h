@@ -76,4 +76,18 @@ sf_err sf_out_email_failure(const sf_config *cfg, const sf_lang *lang, int exit_
  * control characters); malloc'd. */
 char *sf_safe_filename(const char *name);
 
+/* Rows compressed ahead for the workbook's zip (zip_deflate.c): bytes
+ * written here are deflated on a worker thread, and stand in the zip
+ * entry wherever the marker (SF_ZIP_MARK_LEN bytes, NUL at both ends) is
+ * met in the entry's stream. sf_zip_rows_used tells whether that happened
+ * (after the workbook is closed). NULL / false on out of memory. */
+#define SF_ZIP_MARK_LEN 24
+typedef struct sf_zip_rows sf_zip_rows;
+sf_zip_rows *sf_zip_rows_new(void);
+const char *sf_zip_rows_marker(const sf_zip_rows *r);
+bool sf_zip_rows_write(sf_zip_rows *r, const void *buf, size_t len);
+bool sf_zip_rows_finish(sf_zip_rows *r); /* no more rows */
+bool sf_zip_rows_used(const sf_zip_rows *r);
+void sf_zip_rows_free(sf_zip_rows *r); /* NULL-safe */
+
 #endif

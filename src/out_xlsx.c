@@ -48,6 +48,7 @@ typedef struct {
     int ncols;
     double width[XL_MAX_COLS];
     bool fast;           /* data rows go through the row writer below */
+    sf_zip_rows *zr;     /* where they go (owned) */
 } xl_sheet;
 
 /* The list rows' writer (see "Fast rows"): one list sheet at a time. */
@@ -174,8 +175,10 @@ static const char *file_base(const sf_output_ctx *o, sf_file_kind k)
  * 100,000-account workbook. In constant-memory mode the library streams
  * each finished row as XML into the sheet's row file (ws->file) and copies
  * that file into the sheet when the workbook closes. A list's data rows are
- * therefore formatted here, into the same stream and in exactly the XML the
- * library writes for them (the same elements, escapes and style ids); the
+ * therefore formatted here, in exactly the XML the library writes for them
+ * (the same elements, escapes and style ids), and handed to the zip layer
+ * (sf_zip_rows, zip_deflate.c), which compresses them on the other core;
+ * the row file gets only a marker where they belong. The
  * header row, the autofilter, the widths and everything else still go
  * through the library. One difference: a cell that directly follows the
  * previous one in its row has no r="" reference (it is optional), which
@@ -188,8 +191,8 @@ static const char *file_base(const sf_output_ctx *o, sf_file_kind k)
 static bool rows_flush(xl *x, xl_sheet *sh)
 {
     xl_rows *w = &x->rows;
-    if (w->len && fwrite(w->buf, 1, w->len, sh->ws->file) != w->len) {
-        xl_check(x, LXW_ERROR_CREATING_TMPFILE, "writing rows to the temporary file");
+    if (w->len && !sf_zip_rows_write(sh->zr, w->buf, w->len)) {
+        x->nomem = true;
         w->len = 0;
         return false;
     }
@@ -270,6 +273,14 @@ static void rows_begin(xl *x, xl_sheet *sh)
     if (xl_failed(x) || !sh->ws->optimize || !sh->ws->file)
         return;
     lxw_worksheet_write_single_row(sh->ws);
+    if (!(sh->zr = sf_zip_rows_new())) {
+        x->nomem = true;
+        return;
+    }
+    if (fwrite(sf_zip_rows_marker(sh->zr), 1, SF_ZIP_MARK_LEN, sh->ws->file) != SF_ZIP_MARK_LEN) {
+        xl_check(x, LXW_ERROR_CREATING_TMPFILE, "writing the row file");
+        return;
+    }
     sh->fast = true;
     x->rows.open = false;
     x->rows.max_row = 0;
@@ -286,7 +297,8 @@ static void rows_end(xl *x, xl_sheet *sh)
     if (w->open && rows_reserve(x, sh, 8))
         ROWS_LIT(w, "</row>");
     w->open = false;
-    rows_flush(x, sh);
+    if (rows_flush(x, sh) && !sf_zip_rows_finish(sh->zr))
+        x->nomem = true;
     sh->fast = false;
     lxw_worksheet *ws = sh->ws;
     if (w->max_col >= 0) {
@@ -1365,6 +1377,10 @@ static void formats_init(xl *x)
 
 static void xl_release(xl *x)
 {
+    for (int i = 0; i < x->n_sheets; i++) {
+        sf_zip_rows_free(x->sheets[i].zr);
+        x->sheets[i].zr = NULL;
+    }
     free(x->rows.buf);
     x->rows.buf = NULL;
     for (int i = 0; i < x->n_sheets; i++)
@@ -1447,6 +1463,12 @@ sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
         if (e != LXW_NO_ERROR)
             rc = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot write the workbook: %s", final_path,
                               lxw_strerror(e));
+        for (int i = 0; rc == SF_OK && i < x.n_sheets; i++)
+            if (x.sheets[i].zr && !sf_zip_rows_used(x.sheets[i].zr))
+                rc = sf_ctx_error(ctx, SF_ERR_OUTPUT,
+                                  "%s: the rows of sheet '%s' did not reach the zip (is the "
+                                  "libxlsxwriter/minizip in use the one salesfocus was built for?)",
+                                  final_path, x.sheets[i].name);
     }
     xl_release(&x);
     free(final_path);
