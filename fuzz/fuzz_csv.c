@@ -10,6 +10,11 @@
  * rejected record has exactly one `rejected` line in the rejects list.
  * What was accepted then goes through sf_analyze (no outputs).
  *
+ * Fuzzed transactions with a fixed accounts file are also read twice more:
+ * by one thread (SF_THREADS=1) and split between two (SF_SPLIT_MIN=1, so
+ * even a few lines are split: ingest.c, "two readers"). Both readings must
+ * agree on every count, accumulator and reject line.
+ *
  * Built by tools/fuzz.sh with clang -fsanitize=fuzzer,address,undefined.
  */
 #include <stdint.h>
@@ -32,6 +37,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 static char g_dir[256];
 static char g_fuzz_path[300];
 static char g_tx_path[300];
+static char g_acc_path[300];
+
+static const char k_fixed_acc[] =
+    "account_id,name,owner\n"
+    "C001,One,Ann\n"
+    "C002,Two,Bob\n"
+    "C003,Three,\n"
+    "A1,Four,Ann\n";
 
 static const char k_fixed_tx[] =
     "account_id,date,amount\n"
@@ -52,6 +65,7 @@ static void cleanup(void)
 {
     unlink(g_fuzz_path);
     unlink(g_tx_path);
+    unlink(g_acc_path);
     rmdir(g_dir);
 }
 
@@ -68,6 +82,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(g_fuzz_path, sizeof g_fuzz_path, "%s/input.csv", g_dir);
     snprintf(g_tx_path, sizeof g_tx_path, "%s/tx.csv", g_dir);
     write_file(g_tx_path, k_fixed_tx, sizeof k_fixed_tx - 1);
+    snprintf(g_acc_path, sizeof g_acc_path, "%s/accounts.csv", g_dir);
+    write_file(g_acc_path, k_fixed_acc, sizeof k_fixed_acc - 1);
     atexit(cleanup);
     return 0;
 }
@@ -80,6 +96,75 @@ static void set_str(char **slot, const char *v)
     *slot = v ? sf_strdup(v) : NULL;
     if (v && !*slot)
         abort();
+}
+
+/* One sf_ingest of cfg into a new dataset; the rejects sorted. */
+static sf_err ingest_once(const sf_config *cfg, sf_dataset **ds, sf_rejects *rej, sf_ctx *ctx)
+{
+    *ds = sf_dataset_new(cfg, sf_date_from_ymd(2025, 6, 30));
+    if (!*ds)
+        abort();
+    memset(rej, 0, sizeof *rej);
+    memset(ctx, 0, sizeof *ctx);
+    sf_err e = sf_ingest(*ds, cfg, rej, NULL, NULL, ctx);
+    sf_rejects_sort(rej);
+    return e;
+}
+
+static void differ(const char *what)
+{
+    fprintf(stderr, "split and single-threaded reads differ: %s\n", what);
+    abort();
+}
+
+/* The same transactions read by one thread and split between two. */
+static void split_differential(const sf_config *cfg)
+{
+    sf_dataset *a, *b;
+    sf_rejects ra, rb;
+    sf_ctx ca, cb;
+    setenv("SF_THREADS", "1", 1);
+    sf_err ea = ingest_once(cfg, &a, &ra, &ca);
+    unsetenv("SF_THREADS");
+    setenv("SF_SPLIT_MIN", "1", 1);
+    sf_err eb = ingest_once(cfg, &b, &rb, &cb);
+    unsetenv("SF_SPLIT_MIN");
+    if (ea != eb)
+        differ("return code");
+    if (ea == SF_OK || ea == SF_ERR_INPUT) {
+        for (int f = 0; f < SF_FILE_N; f++) {
+            const sf_file_stats *x = &a->files[f], *y = &b->files[f];
+            if (x->present != y->present || x->read != y->read || x->accepted != y->accepted ||
+                x->rejected != y->rejected || x->kept_with_fault != y->kept_with_fault ||
+                x->blank != y->blank || x->footer != y->footer || x->min_date != y->min_date ||
+                x->max_date != y->max_date)
+                differ(sf_file_kind_name((sf_file_kind)f));
+        }
+        if (a->n_accounts != b->n_accounts || a->abs_amount_total != b->abs_amount_total ||
+            a->abs_margin_total != b->abs_margin_total)
+            differ("accounts or book totals");
+        for (uint32_t i = 0; i < a->n_accounts; i++) {
+            const sf_account *x = &a->accounts[i], *y = &b->accounts[i];
+            if (x->rev12 != y->rev12 || x->rev_prev12 != y->rev_prev12 || x->margin12 != y->margin12 ||
+                x->dec_current != y->dec_current || x->dec_prior != y->dec_prior ||
+                x->first_purchase != y->first_purchase || x->last_purchase != y->last_purchase ||
+                x->n_transactions != y->n_transactions)
+                differ("an account's accumulators");
+        }
+        if (ra.n != rb.n)
+            differ("number of reject lines");
+        for (size_t i = 0; i < ra.n; i++) {
+            const sf_reject *x = &ra.v[i], *y = &rb.v[i];
+            if (x->file != y->file || x->line != y->line || x->reason != y->reason || x->kept != y->kept ||
+                (x->field == NULL) != (y->field == NULL) || (x->field && strcmp(x->field, y->field) != 0) ||
+                strcmp(x->raw, y->raw) != 0)
+                differ("a reject line");
+        }
+    }
+    sf_rejects_release(&ra);
+    sf_rejects_release(&rb);
+    sf_dataset_free(a);
+    sf_dataset_free(b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -121,6 +206,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case SF_FILE_TRANSACTIONS:
         set_str(&cfg.file[SF_FILE_TRANSACTIONS], g_fuzz_path);
+        if (o2 & 0x40) /* with accounts: the two-reader split is compared too */
+            set_str(&cfg.file[SF_FILE_ACCOUNTS], g_acc_path);
         break;
     case SF_FILE_ACTIVITIES:
         set_str(&cfg.file[SF_FILE_ACTIVITIES], g_fuzz_path);
@@ -222,6 +309,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             sf_report_release(&rep);
         }
     }
+
+    if (kind == SF_FILE_TRANSACTIONS && (o2 & 0x40))
+        split_differential(&cfg);
 
     sf_rejects_release(&rej);
     sf_dataset_free(ds);
