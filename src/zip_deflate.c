@@ -144,6 +144,22 @@ static void *chunk_deflate(void *arg)
     return NULL;
 }
 
+/* Write a deflated piece of the entry (raw) and count what it stands
+ * for: n bytes with CRC crc. */
+static int emit(void *file, const unsigned char *out, size_t out_n, unsigned long crc, size_t n)
+{
+    zs.crc = crc32_combine(zs.crc, crc, (z_off_t)n);
+    zs.total += n;
+    for (size_t o = 0; o < out_n;) {
+        unsigned part = out_n - o > (1u << 30) ? (1u << 30) : (unsigned)(out_n - o);
+        int r = real.write(file, out + o, part);
+        if (r != ZIP_OK)
+            return r;
+        o += part;
+    }
+    return ZIP_OK;
+}
+
 /* Deflate chunks 0..k-1 (two at once when k = 2) and write them in order. */
 static int flush_chunks(void *file, int k)
 {
@@ -157,15 +173,9 @@ static int flush_chunks(void *file, int k)
         zchunk *c = &zs.c[i];
         if (!c->ok)
             return ZIP_INTERNALERROR;
-        zs.crc = zs.total ? crc32_combine(zs.crc, c->crc, (z_off_t)c->n) : c->crc;
-        zs.total += c->n;
-        for (size_t o = 0; o < c->out_n;) {
-            unsigned part = c->out_n - o > (1u << 30) ? (1u << 30) : (unsigned)(c->out_n - o);
-            int r = real.write(file, c->out + o, part);
-            if (r != ZIP_OK)
-                return r;
-            o += part;
-        }
+        int r = emit(file, c->out, c->out_n, c->crc, c->n);
+        if (r != ZIP_OK)
+            return r;
         c->n = 0;
     }
     zs.cur = 0;
@@ -516,16 +526,9 @@ static int entry_splice(void *file, const unsigned char *marker)
             return e;
     }
     for (size_t i = 0; i < r->n_c; i++) {
-        const rchunk *c = &r->c[i];
-        zs.crc = crc32_combine(zs.crc, c->crc, (z_off_t)c->n);
-        zs.total += c->n;
-        for (size_t o = 0; o < c->out_n;) {
-            unsigned part = c->out_n - o > (1u << 30) ? (1u << 30) : (unsigned)(c->out_n - o);
-            int e = real.write(file, c->out + o, part);
-            if (e != ZIP_OK)
-                return e;
-            o += part;
-        }
+        int e = emit(file, r->c[i].out, r->c[i].out_n, r->c[i].crc, r->c[i].n);
+        if (e != ZIP_OK)
+            return e;
     }
     r->used = true;
     return ZIP_OK;
