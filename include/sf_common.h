@@ -90,6 +90,8 @@ void *sf_xcalloc(size_t n, size_t size);
  * (account array, hash tables); from 2 MiB on it is 2 MiB-aligned and asks
  * for huge pages, which spares a TLB miss per lookup. Free with free(). */
 void *sf_table_alloc(size_t bytes);
+/* The same, not zeroed: pages are only touched (and resident) once used. */
+void *sf_table_alloc_uninit(size_t bytes);
 char *sf_strdup(const char *s);
 char *sf_strndup(const char *s, size_t n);
 

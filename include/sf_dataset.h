@@ -145,6 +145,10 @@ uint32_t sf_dataset_owner(sf_dataset *ds, const char *name);
 /* Find an account by id; SF_NO_ACCOUNT if unknown. */
 uint32_t sf_dataset_find(const sf_dataset *ds, const char *id);
 
+/* Room for n accounts in all (a file's estimate, to grow once); false on
+ * out of memory. */
+bool sf_dataset_reserve_accounts(sf_dataset *ds, size_t n);
+
 /* Add an account (fields copied; NULL or "" optional text = empty). The
  * accumulators start empty. Returns its index, SF_NO_ACCOUNT if the id is
  * already present (*dup = true) or on out of memory (*dup = false). */

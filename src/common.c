@@ -224,6 +224,22 @@ uint64_t sf_hash_str(const char *s)
     return h;
 }
 
+void *sf_table_alloc_uninit(size_t bytes)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    size_t align = bytes < huge ? 64 : huge;
+    size_t n = (bytes ? bytes : 1) + align - 1;
+    n -= n % align;
+    if (posix_memalign(&p, align, n) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    if (align == huge)
+        (void)madvise(p, n, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
 void *sf_table_alloc(size_t bytes)
 {
     const size_t huge = (size_t)2 << 20;

@@ -291,6 +291,25 @@ uint32_t sf_dataset_find(const sf_dataset *ds, const char *id)
     return ix->accounts.slots[slot] ? ix->accounts.slots[slot] - 1 : SF_NO_ACCOUNT;
 }
 
+bool sf_dataset_reserve_accounts(sf_dataset *ds, size_t n)
+{
+    if (n <= ds->cap_accounts)
+        return true;
+    if (n > UINT32_MAX - 1)
+        n = UINT32_MAX - 1;
+    /* not zeroed: every account is written whole when added, and an
+     * estimate too large costs address space, not memory */
+    sf_account *a = sf_table_alloc_uninit(n * sizeof *a);
+    if (!a)
+        return false;
+    if (ds->n_accounts)
+        memcpy(a, ds->accounts, (size_t)ds->n_accounts * sizeof *a);
+    free(ds->accounts);
+    ds->accounts = a;
+    ds->cap_accounts = (uint32_t)n;
+    return true;
+}
+
 uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name,
                                 const char *owner, const char *industry,
                                 const char *region, int64_t employees,
@@ -307,17 +326,9 @@ uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name
     }
     if (ds->n_accounts == UINT32_MAX - 1)
         return SF_NO_ACCOUNT;
-    if (ds->n_accounts == ds->cap_accounts) {
-        uint32_t cap = ds->cap_accounts ? ds->cap_accounts * 2 : 256;
-        sf_account *a = sf_table_alloc((size_t)cap * sizeof *a);
-        if (!a)
-            return SF_NO_ACCOUNT;
-        if (ds->n_accounts)
-            memcpy(a, ds->accounts, (size_t)ds->n_accounts * sizeof *a);
-        free(ds->accounts);
-        ds->accounts = a;
-        ds->cap_accounts = cap;
-    }
+    if (ds->n_accounts == ds->cap_accounts &&
+        !sf_dataset_reserve_accounts(ds, ds->cap_accounts ? (size_t)ds->cap_accounts * 2 : 256))
+        return SF_NO_ACCOUNT;
     if (2 * (ix->accounts.n + 1) > ix->accounts.cap) {
         if (!strmap_grow(&ix->accounts))
             return SF_NO_ACCOUNT;

@@ -718,8 +718,8 @@ static sf_err do_account(reader *g)
         return reject(g, SF_REJ_MISSING_REQUIRED, "account_id");
     if (!*name)
         return reject(g, SF_REJ_MISSING_REQUIRED, "name");
-    if (find_account(g, id) != SF_NO_ACCOUNT)
-        return reject(g, SF_REJ_DUPLICATE_ID, "account_id");
+    /* a duplicate id is found by sf_dataset_add_account below; its
+     * rejection drops any kept line of the record (SPEC §1.1) */
     sf_err e;
     int64_t employees = SF_NONE, revenue = SF_NONE;
     if (has(g, SF_AF_EMPLOYEES) &&
@@ -1418,6 +1418,12 @@ static sf_err read_file(reader *g, sf_file_kind kind, const char *path)
             nl++;
         g->ids_hint = (size_t)((double)span * (double)(nl ? nl : 1) / (double)g->len);
     }
+    /* the account table sized once from the estimate (best effort: it
+     * grows as needed anyway) */
+    if (kind == SF_FILE_ACCOUNTS && g->ids_hint)
+        (void)sf_dataset_reserve_accounts(g->ds, g->ids_hint < ((size_t)1 << 24)
+                                                     ? g->ids_hint + g->ids_hint / 8
+                                                     : ((size_t)1 << 24));
     if (g->utf8 && g->len >= 3 && memcmp(g->buf, "\xEF\xBB\xBF", 3) == 0)
         g->pos = 3;
     if ((e = read_header(g)) != SF_OK)
