@@ -9,8 +9,10 @@
  *
  * The workbook is written in libxlsxwriter's constant_memory mode (rows
  * stream to temporary files in the output folder), so every sheet is
- * written strictly row by row, top to bottom. Data texts always go through
- * worksheet_write_string: a name such as =HYPERLINK(...) stays text.
+ * written strictly row by row, top to bottom; the list rows themselves are
+ * formatted here and go to the zip compressed (see "Fast rows"). Data texts
+ * are always strings (worksheet_write_string, or the row writer's inline
+ * strings): a name such as =HYPERLINK(...) stays text.
  */
 #include <stdio.h>
 #include <stdlib.h>
