@@ -3,7 +3,8 @@
 # with sfgen (cached under $BENCH_DIR by size and seed, so only the first run
 # pays for generation), then times `salesfocus run` with every output on:
 # one warm-up run, then $BENCH_RUNS timed runs per set. Prints the median and
-# the spread (min..max) of wall time and peak RSS, and the median per-stage
+# the spread (min..max) of wall time and peak RSS, the median CPU time
+# (user + sys: on two cores it may exceed the wall time), and the median per-stage
 # times when the binary reports them (SF_TIMINGS=1: "timing: <stage> <s>"
 # lines on stderr).
 #
@@ -65,13 +66,15 @@ for set in $SETS; do
     for i in $(seq 0 "$RUNS"); do
         rm -rf "$out"
         tf="$DIR/time.$$"; ef="$DIR/stderr.$$"
-        if ! SF_TIMINGS=1 /usr/bin/time -f '%e %M' -o "$tf" "$SF" run -c "$cfg" -q --out "$out" 2>"$ef"; then
+        if ! SF_TIMINGS=1 /usr/bin/time -f '%e %M %U %S' -o "$tf" "$SF" run -c "$cfg" -q --out "$out" 2>"$ef"; then
             echo "run failed on $set (see $ef):" >&2
             tail -5 "$ef" >&2
             exit 1
         fi
         label=$([ "$i" -eq 0 ] && echo warm-up || echo "run $i")
-        printf '  %-4s %-8s %s s, %s KB\n' "$set" "$label" $(tail -1 "$tf")
+        read -r t_wall t_rss t_user t_sys <"$tf"
+        printf '  %-4s %-8s %s s, %s KB, %s s user + %s s sys\n' "$set" "$label" "$t_wall" "$t_rss" \
+            "$t_user" "$t_sys"
         if [ "$i" -gt 0 ]; then
             tail -1 "$tf" >>"$times"
             # "timing: output xlsx 0.200" -> "output_xlsx 0.200"
@@ -84,16 +87,17 @@ for set in $SETS; do
     wall_mm=$(awk '{ print $1 }' "$times" | minmax)
     rss_med=$(awk '{ printf "%.0f\n", $2 / 1024 }' "$times" | median)
     rss_mm=$(awk '{ printf "%.0f\n", $2 / 1024 }' "$times" | minmax)
+    cpu_med=$(awk '{ printf "%.2f\n", $3 + $4 }' "$times" | median)
     stage_txt=""
     for st in $(awk '{ print $1 }' "$stages" | awk '!seen[$0]++'); do
         stage_txt+="$st=$(awk -v s="$st" '$1 == s { print $2 }' "$stages" | median)s "
     done
-    TABLE+=("$(printf '%-4s %9s %9s %9s %8s | %7s s %-13s | %6s MB %-11s | %s' \
-        "$set" "$na" "$nt" "$nv" "$no" "$wall_med" "($wall_mm)" "$rss_med" "($rss_mm)" \
+    TABLE+=("$(printf '%-4s %9s %9s %9s %8s | %7s s %-13s | %5s s | %6s MB %-11s | %s' \
+        "$set" "$na" "$nt" "$nv" "$no" "$wall_med" "($wall_mm)" "$cpu_med" "$rss_med" "($rss_mm)" \
         "${stage_txt:-(no SF_TIMINGS output)}")")
 done
 
 echo
 echo "$("$SF" --version 2>/dev/null | head -1): $RUNS runs per set after one warm-up (median (min..max))"
-printf '%-4s %9s %9s %9s %8s | %-23s | %-23s | %s\n' set accounts txns activities opps wall "peak RSS" "stages (median)"
+printf '%-4s %9s %9s %9s %8s | %-23s | %-7s | %-23s | %s\n' set accounts txns activities opps wall cpu "peak RSS" "stages (median)"
 for row in "${TABLE[@]}"; do echo "$row"; done
