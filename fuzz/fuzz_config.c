@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_common.h"
 #include "sf_config.h"
 
 #ifndef SF_FUZZ_ROOT
@@ -31,22 +32,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 static char g_dir[256];
 static char g_ini[300];
 static const char *g_share;
-
-#define CHECK(c)                                                             \
-    do {                                                                     \
-        if (!(c)) {                                                          \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__,       \
-                    __LINE__, #c);                                           \
-            abort();                                                         \
-        }                                                                    \
-    } while (0)
-
-static void write_file(const char *path, const void *buf, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || (n && fwrite(buf, 1, n, f) != n) || fclose(f) != 0)
-        abort();
-}
 
 /* Remove the scratch files at exit, so runs leave nothing in /dev/shm. */
 static void cleanup(void)
@@ -64,12 +49,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *base = getenv("TMPDIR");
-    if (!base || !*base)
-        base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(g_dir, sizeof g_dir, "%s/sf-fuzz-config-XXXXXX", base);
-    if (!mkdtemp(g_dir))
-        abort();
+    scratch_dir(g_dir, sizeof g_dir, "config");
     snprintf(g_ini, sizeof g_ini, "%s/config.ini", g_dir);
     static const char tx[] = "account_id,date,amount\nC1,2025-01-01,1.00\n";
     char p[320];

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_common.h"
 #include "sf_config.h"
 #include "sf_dataset.h"
 #include "sf_ingest.h"
@@ -51,15 +52,6 @@ static const char k_fixed_tx[] =
     "C001,2025-01-10,100.00\n"
     "C002,2025-02-11,250.50\n";
 
-/* Write n bytes to path (truncating). Aborts on failure: a harness that
- * cannot write its scratch file would silently test nothing. */
-static void write_file(const char *path, const void *buf, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || (n && fwrite(buf, 1, n, f) != n) || fclose(f) != 0)
-        abort();
-}
-
 /* Remove the scratch files at exit, so runs leave nothing in /dev/shm. */
 static void cleanup(void)
 {
@@ -73,12 +65,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *base = getenv("TMPDIR");
-    if (!base || !*base)
-        base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(g_dir, sizeof g_dir, "%s/sf-fuzz-csv-XXXXXX", base);
-    if (!mkdtemp(g_dir))
-        abort();
+    scratch_dir(g_dir, sizeof g_dir, "csv");
     snprintf(g_fuzz_path, sizeof g_fuzz_path, "%s/input.csv", g_dir);
     snprintf(g_tx_path, sizeof g_tx_path, "%s/tx.csv", g_dir);
     write_file(g_tx_path, k_fixed_tx, sizeof k_fixed_tx - 1);

@@ -21,21 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "sf_ingest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Internal to parse.c/ingest.c (quantity and unit price at 9 decimals);
  * declared here because no header exports it. */
 bool sf_parse_money_e9(const char *s, char decimal, sf_thousands th, __int128 *v, char code[4]);
-
-#define CHECK(c)                                                             \
-    do {                                                                     \
-        if (!(c)) {                                                          \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__,       \
-                    __LINE__, #c);                                           \
-            abort();                                                         \
-        }                                                                    \
-    } while (0)
 
 static void check_date(sf_date d)
 {

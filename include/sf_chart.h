@@ -172,6 +172,9 @@ void sf_pdf_page_end(sf_pdf_doc *d);
 sf_err sf_pdf_close(sf_pdf_doc *d, sf_ctx *ctx);
 /* Release without checking (error paths). */
 void sf_pdf_discard(sf_pdf_doc *d);
+/* sf_pdf_close when the pages were drawn (ok), else sf_pdf_discard and
+ * SF_ERR_NOMEM (what made a page fail). */
+sf_err sf_pdf_finish(sf_pdf_doc *d, bool ok, sf_ctx *ctx);
 
 /* Display name of an owner id: the language's "(unassigned)" for id 0. */
 const char *sf_pdf_owner_name(const sf_output_ctx *o, uint32_t owner);

@@ -135,6 +135,9 @@ typedef struct sf_dataset {
 sf_dataset *sf_dataset_new(const sf_config *cfg, sf_date as_of);
 void sf_dataset_free(sf_dataset *ds); /* NULL-safe */
 
+/* Free the strings an opportunity owns (the struct itself is the caller's). */
+void sf_opportunity_release(sf_opportunity *o);
+
 /* Free what a file's stats own and zero them (NULL-safe members). */
 void sf_file_stats_release(sf_file_stats *fs);
 

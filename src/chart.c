@@ -744,6 +744,14 @@ void sf_pdf_page_end(sf_pdf_doc *d)
     cairo_show_page(d->cr);
 }
 
+sf_err sf_pdf_finish(sf_pdf_doc *d, bool ok, sf_ctx *ctx)
+{
+    if (ok)
+        return sf_pdf_close(d, ctx);
+    sf_pdf_discard(d);
+    return sf_ctx_nomem(ctx);
+}
+
 sf_err sf_pdf_close(sf_pdf_doc *d, sf_ctx *ctx)
 {
     if (!d->surface)

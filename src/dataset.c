@@ -112,6 +112,16 @@ static void strmap_free(strmap *m)
 static const char *account_key(const sf_dataset *ds, uint32_t i) { return ds->accounts[i].id; }
 static const char *owner_key(const sf_dataset *ds, uint32_t i) { return ds->owners[i]; }
 
+void sf_opportunity_release(sf_opportunity *o)
+{
+    free(o->id);
+    free(o->account_id);
+    free(o->stage);
+    free(o->probability_text);
+    free(o->next_step);
+    free(o->contact_title);
+}
+
 void sf_file_stats_release(sf_file_stats *fs)
 {
     free(fs->path);
@@ -163,15 +173,8 @@ void sf_dataset_free(sf_dataset *ds)
     free(ds->owner_order);
     free(ds->owner_acts);
     free(ds->owner_seen);
-    for (uint32_t i = 0; i < ds->n_opps; i++) {
-        sf_opportunity *o = &ds->opps[i];
-        free(o->id);
-        free(o->account_id);
-        free(o->stage);
-        free(o->probability_text);
-        free(o->next_step);
-        free(o->contact_title);
-    }
+    for (uint32_t i = 0; i < ds->n_opps; i++)
+        sf_opportunity_release(&ds->opps[i]);
     free(ds->opps);
     for (int f = 0; f < SF_FILE_N; f++)
         sf_file_stats_release(&ds->files[f]);
@@ -605,12 +608,7 @@ bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o)
     c.next_step = dup_trimmed(o->next_step, &oom);
     c.contact_title = dup_trimmed(o->contact_title, &oom);
     if (!c.id || !c.account_id || oom) {
-        free(c.id);
-        free(c.account_id);
-        free(c.stage);
-        free(c.probability_text);
-        free(c.next_step);
-        free(c.contact_title);
+        sf_opportunity_release(&c);
         return false;
     }
     sf_account *a = c.account == SF_NO_ACCOUNT ? NULL : &ds->accounts[c.account];

@@ -279,23 +279,27 @@ static uint64_t *page_find(const family *f, uint64_t key)
     return NULL;
 }
 
+static bool bit_test(const uint64_t *bits, uint64_t number)
+{
+    uint64_t b = number & ((1u << PAGE_BITS) - 1);
+    return bits && ((bits[b / 64] >> (b % 64)) & 1);
+}
+
+/* Is number's bit set? (remembers the page: ids often come in order) */
 static bool bit_has(family *f, uint64_t number)
 {
     uint64_t key = (number >> PAGE_BITS) + 1;
     uint64_t *bits = key == f->last_key ? f->last_bits : page_find(f, key);
-    if (!bits)
-        return false;
-    f->last_key = key;
-    f->last_bits = bits;
-    uint64_t b = number & ((1u << PAGE_BITS) - 1);
-    return (bits[b / 64] >> (b % 64)) & 1;
+    if (bits) {
+        f->last_key = key;
+        f->last_bits = bits;
+    }
+    return bit_test(bits, number);
 }
 
 static bool bit_has_const(const family *f, uint64_t number)
 {
-    const uint64_t *bits = page_find(f, (number >> PAGE_BITS) + 1);
-    uint64_t b = number & ((1u << PAGE_BITS) - 1);
-    return bits && ((bits[b / 64] >> (b % 64)) & 1);
+    return bit_test(page_find(f, (number >> PAGE_BITS) + 1), number);
 }
 
 /* Set the bit of number, adding its page when needed. *too_sparse is set

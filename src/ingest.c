@@ -198,15 +198,16 @@ static uint64_t id_hash(const char *s)
 }
 
 /* sf_dataset_find through the cache. */
-/* Ask for the cache slot of id early (the lookup follows a parse of the
- * rest of the record, which hides the memory's latency); returns the hash
- * for find_account_h, 0 when id is not cached. */
+/* The hash of id for find_account_h (0 when too long to be cached), its
+ * cache slot asked for early: the lookup follows a parse of the rest of
+ * the record, which hides the memory's latency. */
 static uint64_t acache_prefetch(const reader *g, const char *id, size_t len)
 {
-    if (len > ACACHE_KEY || !g->accounts.cap)
+    if (len > ACACHE_KEY)
         return 0;
     uint64_t h = id_hash(id);
-    __builtin_prefetch(&g->accounts.v[(size_t)h & (g->accounts.cap - 1)]);
+    if (g->accounts.cap)
+        __builtin_prefetch(&g->accounts.v[(size_t)h & (g->accounts.cap - 1)]);
     return h;
 }
 
@@ -229,7 +230,7 @@ static uint32_t find_account_h(reader *g, const char *id, size_t len, uint64_t h
 static uint32_t find_account(reader *g, const char *id)
 {
     size_t len = strlen(id);
-    return find_account_h(g, id, len, len > ACACHE_KEY ? 0 : id_hash(id));
+    return find_account_h(g, id, len, acache_prefetch(g, id, len));
 }
 
 /* ---- rejects ---------------------------------------------------------------- */
@@ -805,8 +806,6 @@ static sf_err do_transaction(reader *g)
     /* the account's cache line is fetched while the values are parsed */
     size_t aid_len = strlen(aid);
     uint64_t aid_h = acache_prefetch(g, aid, aid_len);
-    if (!aid_h && aid_len <= ACACHE_KEY)
-        aid_h = id_hash(aid);
     sf_date date;
     if (!sf_parse_date(fld(g, SF_TF_DATE), cfg->date_format, &date))
         return reject(g, SF_REJ_BAD_DATE, "date");
@@ -895,8 +894,6 @@ static sf_err do_activity(reader *g)
         return reject(g, SF_REJ_MISSING_REQUIRED, "type");
     size_t aid_len = strlen(aid);
     uint64_t aid_h = acache_prefetch(g, aid, aid_len);
-    if (!aid_h && aid_len <= ACACHE_KEY)
-        aid_h = id_hash(aid);
     sf_date date;
     if (!sf_parse_date(fld(g, SF_VF_DATE), cfg->date_format, &date))
         return reject(g, SF_REJ_BAD_DATE, "date");
@@ -922,16 +919,6 @@ static sf_err do_activity(reader *g)
         return sf_ctx_nomem(g->ctx);
     accept(g, date);
     return SF_OK;
-}
-
-static void opp_free(sf_opportunity *o)
-{
-    free(o->id);
-    free(o->account_id);
-    free(o->stage);
-    free(o->probability_text);
-    free(o->next_step);
-    free(o->contact_title);
 }
 
 static char *dup_or_null(const char *s, bool *oom)
@@ -1073,11 +1060,11 @@ static sf_err do_opportunity(reader *g)
         }
     }
     if (oom) {
-        opp_free(&o);
+        sf_opportunity_release(&o);
         return sf_ctx_nomem(g->ctx);
     }
     if (!sf_idset_put(g->ids, &idk)) {
-        opp_free(&o);
+        sf_opportunity_release(&o);
         return sf_ctx_nomem(g->ctx);
     }
     g->opps[g->n_opps++] = o;
@@ -1098,7 +1085,7 @@ static sf_err flush_opps(reader *g)
         o->account = find_account(g, o->account_id);
         if (e == SF_OK && !sf_dataset_add_opportunity(g->ds, o))
             e = sf_ctx_nomem(g->ctx);
-        opp_free(o);
+        sf_opportunity_release(o);
     }
     g->n_opps = 0;
     return e;
@@ -1532,7 +1519,7 @@ static sf_err reader_init(reader *g, sf_dataset *ds, const sf_config *cfg, sf_re
 static void reader_release(reader *g)
 {
     for (size_t i = 0; i < g->n_opps; i++)
-        opp_free(&g->opps[i]);
+        sf_opportunity_release(&g->opps[i]);
     free(g->opps);
     sf_idset_free(g->ids);
     free(g->accounts.v);

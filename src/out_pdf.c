@@ -1123,12 +1123,7 @@ sf_err sf_out_pdf(const sf_output_ctx *o, sf_ctx *ctx)
     b = sf_pdf_page(&d, sf_pdf_label(o, "page_tab_pursue"));
     sf_pdf_table_deals(&d, o, b, SF_OWNER_ALL, SF_VERDICT_PURSUE, TABLE_ROWS, sf_pdf_label(o, "tab_pursue"));
     sf_pdf_page_end(&d);
-    if (!ok) {
-        sf_pdf_discard(&d);
-        free(path);
-        return sf_ctx_nomem(ctx);
-    }
-    rc = sf_pdf_close(&d, ctx);
+    rc = sf_pdf_finish(&d, ok, ctx);
     free(path);
     return rc;
 }

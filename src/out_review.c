@@ -307,12 +307,7 @@ sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx)
     bool ok = sf_pdf_kpi_panels(&d, o, b, owner);
     sf_pdf_page_end(&d);
     free(title);
-    if (!ok) {
-        sf_pdf_discard(&d);
-        free(path);
-        return sf_ctx_nomem(ctx);
-    }
-    rc = sf_pdf_close(&d, ctx);
+    rc = sf_pdf_finish(&d, ok, ctx);
     free(path);
     return rc;
 }

@@ -110,37 +110,47 @@ static _Thread_local struct {
     size_t carry_n;
 } zs;
 
-/* Deflate one chunk into its out buffer (runs on either thread). */
+/* Deflate in[0..n) at level 1 as one raw piece of an entry: ended by a
+ * sync flush (so pieces concatenate), or by the final block when last.
+ * The stream is set up on first use and reset after; *out grows to fit.
+ * Sets *crc and *out_n; false on failure. */
+static bool deflate_piece(z_stream *z, bool *z_live, const unsigned char *in, size_t n, bool last,
+                          unsigned char **out, size_t *out_cap, size_t *out_n, unsigned long *crc)
+{
+    *crc = crc32(0L, in, (uInt)n);
+    if (!*z_live) {
+        memset(z, 0, sizeof *z);
+        if (deflateInit2(z, 1, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+            return false;
+        *z_live = true;
+    } else if (deflateReset(z) != Z_OK) {
+        return false;
+    }
+    size_t need = deflateBound(z, (uLong)n) + 16; /* + the sync flush marker */
+    if (need > *out_cap) {
+        unsigned char *o = realloc(*out, need);
+        if (!o)
+            return false;
+        *out = o;
+        *out_cap = need;
+    }
+    z->next_in = (unsigned char *)in;
+    z->avail_in = (uInt)n;
+    z->next_out = *out;
+    z->avail_out = (uInt)*out_cap;
+    int r = deflate(z, last ? Z_FINISH : Z_SYNC_FLUSH);
+    if (last ? r != Z_STREAM_END : (r != Z_OK || z->avail_in != 0))
+        return false;
+    *out_n = *out_cap - z->avail_out;
+    return true;
+}
+
+/* Deflate one chunk of an entry (runs on either thread). */
 static void *chunk_deflate(void *arg)
 {
     zchunk *c = arg;
-    c->ok = false;
-    c->crc = crc32(0L, c->in, (uInt)c->n);
-    if (!c->z_live) {
-        memset(&c->z, 0, sizeof c->z);
-        if (deflateInit2(&c->z, 1, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-            return NULL;
-        c->z_live = true;
-    } else if (deflateReset(&c->z) != Z_OK) {
-        return NULL;
-    }
-    size_t need = deflateBound(&c->z, (uLong)c->n) + 16; /* + the sync flush marker */
-    if (need > c->out_cap) {
-        unsigned char *o = realloc(c->out, need);
-        if (!o)
-            return NULL;
-        c->out = o;
-        c->out_cap = need;
-    }
-    c->z.next_in = c->in;
-    c->z.avail_in = (uInt)c->n;
-    c->z.next_out = c->out;
-    c->z.avail_out = (uInt)c->out_cap;
-    int r = deflate(&c->z, c->last ? Z_FINISH : Z_SYNC_FLUSH);
-    if (c->last ? r != Z_STREAM_END : (r != Z_OK || c->z.avail_in != 0))
-        return NULL;
-    c->out_n = c->out_cap - c->z.avail_out;
-    c->ok = true;
+    c->ok = deflate_piece(&c->z, &c->z_live, c->in, c->n, c->last, &c->out, &c->out_cap, &c->out_n,
+                          &c->crc);
     return NULL;
 }
 
@@ -209,28 +219,13 @@ static sf_zip_rows *reg_head;
 static unsigned long long reg_serial;
 static int reg_count;
 
-/* Deflate one chunk (sync flush: never the last block of an entry). */
+/* Deflate one chunk of rows (never the last block of an entry); its
+ * input is freed once deflated. */
 static bool rchunk_deflate(rchunk *c, z_stream *z, bool *z_live)
 {
-    c->crc = crc32(0L, c->in, (uInt)c->n);
-    if (!*z_live) {
-        memset(z, 0, sizeof *z);
-        if (deflateInit2(z, 1, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-            return false;
-        *z_live = true;
-    } else if (deflateReset(z) != Z_OK) {
+    size_t cap = 0;
+    if (!deflate_piece(z, z_live, c->in, c->n, false, &c->out, &cap, &c->out_n, &c->crc))
         return false;
-    }
-    size_t cap = deflateBound(z, (uLong)c->n) + 16;
-    if (!(c->out = malloc(cap)))
-        return false;
-    z->next_in = c->in;
-    z->avail_in = (uInt)c->n;
-    z->next_out = c->out;
-    z->avail_out = (uInt)cap;
-    if (deflate(z, Z_SYNC_FLUSH) != Z_OK || z->avail_in != 0)
-        return false;
-    c->out_n = cap - z->avail_out;
     free(c->in);
     c->in = NULL;
     return true;
