@@ -50,6 +50,8 @@ int sf_date_weekday(sf_date day); /* 0 = Monday .. 6 = Sunday */
 void sf_date_iso(sf_date day, char out[16]);
 /* Today in local time. */
 sf_date sf_date_today(void);
+/* Seconds on the monotonic clock (stage timings). */
+double sf_now_s(void);
 
 /* Money: int64 cents. Shares and ratios in results: int64 ten-thousandths
  * (value * 10000, rounded half away from zero), SF_NONE when empty. */

@@ -25,7 +25,7 @@ typedef struct sf_idset sf_idset;
 
 /* What sf_idset_probe found out about an id, for sf_idset_put. */
 typedef struct {
-    uint64_t hash;    /* of the whole id */
+    uint64_t hash;    /* of the whole id, when it is kept as a hash */
     uint64_t number;  /* its trailing counter, when it has a family */
     int32_t family;   /* family index, -1: the id is hashed */
 } sf_idset_key;

@@ -100,6 +100,13 @@ void sf_date_iso(sf_date day, char out[16])
     out[10] = '\0';
 }
 
+double sf_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 sf_date sf_date_today(void)
 {
     time_t now = time(NULL);

@@ -489,7 +489,7 @@ bool sf_idset_probe(sf_idset *s, const char *id, sf_idset_key *key, bool *found)
     size_t plen;
     int width;
     uint64_t number;
-    key->hash = id_hash(id);
+    key->hash = 0; /* hashed only when the id is kept as a hash */
     key->family = -1;
     key->number = 0;
     if (split_id(id, &plen, &width, &number)) {
@@ -511,12 +511,14 @@ bool sf_idset_probe(sf_idset *s, const char *id, sf_idset_key *key, bool *found)
             }
         }
     }
+    key->hash = id_hash(id);
     *found = u64_has(&s->hashed, key->hash);
     return true;
 }
 
 bool sf_idset_put(sf_idset *s, const sf_idset_key *key)
 {
+    uint64_t h = key->hash;
     s->seen++;
     if (key->family >= 0) {
         family *f = &s->fam[key->family];
@@ -544,9 +546,14 @@ bool sf_idset_put(sf_idset *s, const sf_idset_key *key)
             if (!make_sparse(s, f))
                 return false;
         }
-        f->count++; /* SPARSE now: hashed below */
+        /* SPARSE now: this id is hashed too, from its text (a family id
+         * was not hashed at the probe) */
+        char buf[ID_MAX + 1];
+        family_id(f, num, buf);
+        h = id_hash(buf);
+        f->count++;
     }
-    if (!hashed_add(s, key->hash))
+    if (!hashed_add(s, h))
         return false;
     s->count++;
     return true;

@@ -37,7 +37,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 /* From parse.c: money scaled by 1e9, for the exact quantity x price. */
@@ -1353,16 +1352,9 @@ static sf_err read_records(reader *g)
     }
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static sf_err read_file(reader *g, sf_file_kind kind, const char *path)
 {
-    double t0 = now_s();
+    double t0 = sf_now_s();
     sf_file_stats *st = g->st_own ? g->st_own : &g->ds->files[kind];
     g->kind = kind;
     g->path = path;
@@ -1440,7 +1432,7 @@ done:
     close(g->fd);
     csv_free(&g->csv);
     g->csv_live = false;
-    st->seconds += now_s() - t0;
+    st->seconds += sf_now_s() - t0;
     return e;
 }
 

@@ -37,17 +37,10 @@ typedef struct {
     bool timings;
 } job;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void timing(const job *j, const char *stage, double t0)
 {
     if (j->timings)
-        fprintf(stderr, "timing: %s %.3f\n", stage, now_s() - t0);
+        fprintf(stderr, "timing: %s %.3f\n", stage, sf_now_s() - t0);
 }
 
 static void job_release(job *j)
@@ -118,7 +111,7 @@ static int job_setup(job *j, bool need_out)
 /* Read every input. Returns 0 or an exit code (already reported). */
 static int job_ingest(job *j, bool write_rejects_on_limit)
 {
-    double t0 = now_s();
+    double t0 = sf_now_s();
     j->ds = sf_dataset_new(&j->cfg, j->as_of);
     if (!j->ds) {
         sf_ctx_nomem(&j->ctx);
@@ -164,7 +157,7 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
 
 static int job_analyze(job *j)
 {
-    double t0 = now_s();
+    double t0 = sf_now_s();
     if (sf_analyze(j->ds, &j->cfg, &j->rep, &j->ctx) != SF_OK)
         return fail(j);
     j->rep_done = true;
@@ -202,9 +195,9 @@ typedef struct {
 static void *output_thread(void *arg)
 {
     output_job *oj = arg;
-    double t0 = now_s();
+    double t0 = sf_now_s();
     oj->err = oj->def->render(&oj->o, &oj->ctx);
-    oj->seconds = now_s() - t0;
+    oj->seconds = sf_now_s() - t0;
     return NULL;
 }
 
@@ -255,7 +248,7 @@ static int run_outputs(job *j)
         sf_stage_abort(&j->stage);
         return fail(j);
     }
-    double t0 = now_s();
+    double t0 = sf_now_s();
     if (sf_stage_commit(&j->stage, &j->ctx) != SF_OK)
         return fail(j);
     timing(j, "commit", t0);
@@ -361,7 +354,7 @@ int sf_cmd_run(const sf_run_opts *opts)
     job j;
     memset(&j, 0, sizeof j);
     j.opts = opts;
-    double t0 = now_s();
+    double t0 = sf_now_s();
     int rc = job_setup(&j, true);
     if (rc == 0)
         rc = take_lock(&j);
@@ -372,7 +365,7 @@ int sf_cmd_run(const sf_run_opts *opts)
     if (rc == 0)
         rc = run_outputs(&j);
     if (rc == 0 && j.cfg.out_email) {
-        double te = now_s();
+        double te = sf_now_s();
         sf_output_ctx o = {.cfg = &j.cfg, .ds = j.ds, .rep = &j.rep, .rejects = &j.rejects, .lang = j.lang,
                            .out_dir = j.out_dir, .stage = &j.stage};
         if (sf_out_email(&o, &j.ctx) != SF_OK)
