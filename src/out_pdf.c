@@ -226,6 +226,17 @@ static double table_begin(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, siz
     return used;
 }
 
+/* Columns 0-2 of an account row: name, owner, tier; returns the tier. */
+static sf_tier account_cells(const sf_output_ctx *o, cellbuf *cb, size_t k, uint32_t account)
+{
+    const sf_account *a = &o->ds->accounts[account];
+    sf_tier t = o->rep->tiers.acc ? o->rep->tiers.acc[account].tier : SF_TIER_D;
+    cell_set(cell(cb, k, 0), a->name);
+    cell_set(cell(cb, k, 1), sf_pdf_owner_name(o, a->owner));
+    cell_set(cell(cb, k, 2), tier_label(o, t));
+    return t;
+}
+
 double sf_pdf_table_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
                         size_t max_rows, const char *title)
 {
@@ -246,11 +257,8 @@ double sf_pdf_table_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint3
         if (!owner_match(owner, a->owner))
             continue;
         size_t k = cb.n_rows++;
-        sf_tier t = o->rep->tiers.acc ? o->rep->tiers.acc[r->account].tier : SF_TIER_D;
+        sf_tier t = account_cells(o, &cb, k, r->account);
         marks[k < TABLE_ROWS ? k : TABLE_ROWS] = sf_rgb_tier[t];
-        cell_set(cell(&cb, k, 0), a->name);
-        cell_set(cell(&cb, k, 1), sf_pdf_owner_name(o, a->owner));
-        cell_set(cell(&cb, k, 2), tier_label(o, t));
         if (r->last_contact == SF_NODATE)
             cell_set(cell(&cb, k, 3), sf_pdf_label(o, "never"));
         else
@@ -290,10 +298,7 @@ double sf_pdf_table_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, 
         if (!owner_match(owner, a->owner))
             continue;
         size_t k = cb.n_rows++;
-        cell_set(cell(&cb, k, 0), a->name);
-        cell_set(cell(&cb, k, 1), sf_pdf_owner_name(o, a->owner));
-        cell_set(cell(&cb, k, 2),
-                 tier_label(o, o->rep->tiers.acc ? o->rep->tiers.acc[r->account].tier : SF_TIER_D));
+        account_cells(o, &cb, k, r->account);
         sf_lang_fmt_money(o->lang, r->prior, 0, cell(&cb, k, 3), CELL);
         sf_lang_fmt_money(o->lang, r->current, 0, cell(&cb, k, 4), CELL);
         sf_lang_fmt_money(o->lang, r->drop, 0, cell(&cb, k, 5), CELL);
@@ -348,10 +353,7 @@ double sf_pdf_table_fire(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint
         if (!owner_match(owner, a->owner))
             continue;
         size_t k = cb.n_rows++;
-        cell_set(cell(&cb, k, 0), a->name);
-        cell_set(cell(&cb, k, 1), sf_pdf_owner_name(o, a->owner));
-        cell_set(cell(&cb, k, 2),
-                 tier_label(o, o->rep->tiers.acc ? o->rep->tiers.acc[r->account].tier : SF_TIER_D));
+        account_cells(o, &cb, k, r->account);
         sf_lang_fmt_money(o->lang, r->rev12, 0, cell(&cb, k, 3), CELL);
         sf_lang_fmt_money(o->lang, r->margin12, 0, cell(&cb, k, 4), CELL);
         sf_lang_fmt_money(o->lang, r->cost12, 0, cell(&cb, k, 5), CELL);
