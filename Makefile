@@ -34,8 +34,11 @@ else
 Q := @
 endif
 
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+# One folder per layer (docs/architecture.md); objects mirror the folders.
+LAYERS  := base config data input analysis draw output cli
+LIB_SRC := $(filter-out src/cli/main.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+HEADERS := $(wildcard include/*/*.h)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -46,12 +49,13 @@ all: salesfocus tools
 salesfocus: $(BUILD)/salesfocus
 	$(Q)cp $< $@
 
-$(BUILD)/salesfocus: $(BUILD)/main.o $(LIB_OBJ)
+$(BUILD)/salesfocus: $(BUILD)/cli/main.o $(LIB_OBJ)
 	@echo "  LD   $@"
 	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
 	@echo "  CC   $<"
+	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(FINAL_CFLAGS) -c -o $@ $<
 
 $(BUILD):

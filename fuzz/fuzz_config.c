@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "sf_config.h"
+#include "config/sf_config.h"
 
 #ifndef SF_FUZZ_ROOT
 #define SF_FUZZ_ROOT "."

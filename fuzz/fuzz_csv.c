@@ -24,10 +24,10 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "sf_config.h"
-#include "sf_dataset.h"
-#include "sf_ingest.h"
-#include "sf_report.h"
+#include "config/sf_config.h"
+#include "data/sf_dataset.h"
+#include "input/sf_ingest.h"
+#include "analysis/sf_report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

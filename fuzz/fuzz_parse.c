@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "sf_ingest.h"
+#include "input/sf_ingest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Internal to parse.c/ingest.c (quantity and unit price at 9 decimals);

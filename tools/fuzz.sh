@@ -45,13 +45,13 @@ mkdir -p "$OUT/obj"
 # Objects built with other flags or other headers are stale. Headers are
 # compared by content, not mtime: a header saved while a compile was
 # running once left an object with the old struct layout and a newer mtime.
-stamp="${CFLAGS[*]} ${SAN[*]} $(cat "$ROOT"/include/*.h | cksum)"
+stamp="${CFLAGS[*]} ${SAN[*]} $(cat "$ROOT"/include/*/*.h | cksum)"
 if [ "$(cat "$OUT/obj/.stamp" 2>/dev/null)" != "$stamp" ]; then
     rm -f "$OUT"/obj/*.o
 fi
 # Compile every library source (all of src/ but main.c); only what changed.
 objs=()
-for src in "$ROOT"/src/*.c; do
+for src in "$ROOT"/src/*/*.c; do
     name=$(basename "$src" .c)
     [ "$name" = main ] && continue
     obj="$OUT/obj/$name.o"
@@ -64,7 +64,7 @@ done
 printf '%s' "$stamp" >"$OUT/obj/.stamp"
 # Objects of sources since removed must not be linked in.
 for obj in "$OUT"/obj/*.o; do
-    [ -f "$ROOT/src/$(basename "$obj" .o).c" ] || rm -f "$obj"
+    compgen -G "$ROOT/src/*/$(basename "$obj" .o).c" >/dev/null || rm -f "$obj"
 done
 
 harnesses=()

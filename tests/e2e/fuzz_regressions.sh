@@ -16,15 +16,16 @@ mkdir -p "$TMP"
 OBJDIR=$(dirname "$(readlink -f "$SF")")
 
 objs=()
-for o in "$OBJDIR"/*.o; do
-    [ "$(basename "$o")" = main.o ] && continue
-    [ -f "$ROOT/src/$(basename "$o" .o).c" ] || continue   # left from a removed source
+for o in "$OBJDIR"/*/*.o; do
+    rel=${o#"$OBJDIR"/}
+    [ "$rel" = cli/main.o ] && continue
+    [ -f "$ROOT/src/${rel%.o}.c" ] || continue   # left from a removed source
     objs+=("$o")
 done
 [ ${#objs[@]} -gt 0 ] || { echo "fuzz_regressions: no objects in $OBJDIR" >&2; exit 1; }
 # The harnesses see today's headers; objects built before a header changed
 # would disagree on struct layouts and report nonsense counts.
-newer=$(find "$ROOT/include" -name '*.h' -newer "$OBJDIR/dataset.o" -print -quit)
+newer=$(find "$ROOT/include" -name '*.h' -newer "$OBJDIR/data/dataset.o" -print -quit)
 if [ -n "$newer" ]; then
     echo "fuzz_regressions: $newer is newer than the objects in $OBJDIR; rebuild first" >&2
     exit 1
@@ -32,10 +33,10 @@ fi
 
 # Link with the sanitizers the objects were built with, else it cannot link.
 san=()
-if nm "$OBJDIR/common.o" 2>/dev/null | grep -q '__asan_'; then
+if nm "$OBJDIR/base/common.o" 2>/dev/null | grep -q '__asan_'; then
     san+=(-fsanitize=address)
 fi
-if nm "$OBJDIR/common.o" 2>/dev/null | grep -q '__ubsan_'; then
+if nm "$OBJDIR/base/common.o" 2>/dev/null | grep -q '__ubsan_'; then
     san+=(-fsanitize=undefined)
 fi
 

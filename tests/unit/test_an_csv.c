@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <unistd.h>
 
-#include "sf_output.h"
+#include "output/sf_output.h"
 #include "test_an_fixture.h"
 
 static char *slurp(const char *path)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sf_report.h"
+#include "analysis/sf_report.h"
 
 #define FX_FN static __attribute__((unused))
 

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sf_common.h"
-#include "sf_config.h"
-#include "sf_dataset.h"
-#include "sf_lang.h"
+#include "base/sf_common.h"
+#include "config/sf_config.h"
+#include "data/sf_dataset.h"
+#include "base/sf_lang.h"
 
 static void test_dates(void **state)
 {

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sf_config.h"
+#include "config/sf_config.h"
 
 sf_err sf_config_write_reference(FILE *out);
 sf_err sf_config_write_markdown(FILE *out);

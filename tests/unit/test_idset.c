@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sf_idset.h"
+#include "input/sf_idset.h"
 
 /* Add id; returns whether it was already there. */
 static bool add(sf_idset *s, const char *id)

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sf_ingest.h"
+#include "input/sf_ingest.h"
 
 typedef struct {
     char dir[64];

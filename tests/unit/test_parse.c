@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sf_ingest.h"
+#include "input/sf_ingest.h"
 
 /* ---- dates ---- */
 

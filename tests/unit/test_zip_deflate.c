@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sf_output.h"
+#include "output/sf_output.h"
 
 /* the interposed entry points (zip_deflate.c) */
 int zipOpenNewFileInZip4_64(void *file, const char *filename, const void *zipfi,

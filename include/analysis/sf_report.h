@@ -1,0 +1,227 @@
+/*
+ * sf_report.h - results of the analyses of SPEC §2-§3.
+ *
+ * Each analysis is a pure function of (dataset, config) that fills its
+ * result struct; later analyses may read earlier results (fire reads tiers,
+ * decline and qualification). Outputs (CSV, XLSX, PDF, email) only render
+ * these structs. Shares are int64 ten-thousandths (sf_share_e4), money int64
+ * cents, SF_NONE = empty. Rows hold indexes into the dataset.
+ *
+ * Ownership: sf_report owns every array; sf_report_release frees them.
+ */
+#ifndef SF_REPORT_H
+#define SF_REPORT_H
+
+#include "data/sf_dataset.h"
+
+typedef enum { SF_TEMP_HOT = 0, SF_TEMP_WARM, SF_TEMP_COLD } sf_temp;
+
+/* §3.1, one per account (indexed like ds->accounts). */
+typedef struct {
+    int64_t benchmark;   /* cents, SF_NONE = no benchmark */
+    int64_t potential;   /* cents */
+    sf_tier tier;
+    int64_t ratio;       /* e4, SF_NONE when L does not exist */
+    int64_t realization; /* e4 */
+    sf_temp temp;
+    sf_date next_due;    /* §3.2, for every account */
+} sf_account_result;
+
+typedef struct {
+    sf_account_result *acc;   /* n = ds->n_accounts */
+    uint32_t *order;          /* accounts.csv order: tier, potential desc, id */
+    uint32_t *by_rev;         /* buying accounts (rev12 > 0), rev12 desc, id */
+    uint32_t *id_rank;        /* per account: rank of its id in byte order, the
+                               * tie-break of every account list (an integer
+                               * compare instead of a strcmp per comparison) */
+    uint32_t n_buying;        /* n = |P| */
+    uint32_t k;               /* leading group size */
+    int64_t L;                /* A-level revenue, SF_NONE when n = 0 */
+} sf_tiers_result;
+
+/* §3.2 */
+typedef struct {
+    uint32_t account;
+    sf_date last_contact;     /* SF_NODATE = never */
+    sf_date next_due;
+    int64_t days_overdue;
+    const char *channel;      /* borrowed from cfg */
+} sf_cadence_row;
+
+typedef struct {
+    sf_cadence_row *rows;
+    uint32_t n;
+} sf_cadence_result;
+
+/* §3.3 */
+typedef struct {
+    uint32_t account;
+    int64_t prior, current, drop; /* cents */
+    int64_t drop_share;           /* e4 */
+    bool lost;                    /* severity lost (else declining) */
+} sf_decline_row;
+
+typedef struct {
+    sf_decline_row *rows;
+    uint32_t n;
+    bool *alerted;            /* per account: has an alert (fire reason) */
+} sf_decline_result;
+
+/* §3.4 reasons, as bits in their fixed order. */
+enum {
+    SF_FIRE_NEGATIVE_NET = 1 << 0,
+    SF_FIRE_HIGH_COST = 1 << 1,
+    SF_FIRE_COLD = 1 << 2,
+    SF_FIRE_DECLINING = 1 << 3,
+    SF_FIRE_ICP_MISS = 1 << 4
+};
+#define SF_FIRE_REASON_N 5
+const char *sf_fire_reason_name(int bit_index); /* "negative_net" ... */
+
+typedef struct {
+    uint32_t account;
+    int64_t rev12, margin12, cost12, net_value; /* cents */
+    unsigned reasons;
+} sf_fire_row;
+
+typedef struct {
+    sf_fire_row *rows;
+    uint32_t n;
+    uint32_t eligible;
+} sf_fire_result;
+
+/* §3.5: one row per owner (ordered by name) then (all). */
+#define SF_OWNER_ALL UINT32_MAX
+typedef struct {
+    uint32_t owner;            /* owner id or SF_OWNER_ALL */
+    int64_t key_share;         /* e4 */
+    bool mode_new;             /* mode new (else existing) */
+    int64_t recommended_key, recommended_rest; /* e4 */
+    int64_t actual_key, actual_other, actual_prospecting; /* e4, SF_NONE */
+    int64_t minutes;           /* total minutes logged in the window */
+} sf_split_row;
+
+typedef struct {
+    sf_split_row *rows;
+    uint32_t n;                /* owners + 1 */
+} sf_split_result;
+
+/* §3.6 misses, as bits in their fixed order. */
+enum {
+    SF_F1_INDUSTRY = 1 << 0,
+    SF_F1_EMPLOYEES = 1 << 1,
+    SF_F1_REGION = 1 << 2,
+    SF_F1_COMPANY_REVENUE = 1 << 3,
+    SF_F1_FIT = 1 << 4
+};
+#define SF_F1_MISS_N 5
+enum {
+    SF_F2_NO_NEXT_STEP = 1 << 0,
+    SF_F2_NEXT_STEP_OVERDUE = 1 << 1,
+    SF_F2_NEXT_STEP_TOO_FAR = 1 << 2,
+    SF_F2_STALE = 1 << 3,
+    SF_F2_LOW_PROBABILITY = 1 << 4,
+    SF_F2_NO_DECISION_MAKER = 1 << 5
+};
+#define SF_F2_MISS_N 6
+const char *sf_f1_miss_name(int bit_index); /* "industry" ... */
+const char *sf_f2_miss_name(int bit_index); /* "no_next_step" ... */
+
+typedef enum { SF_VERDICT_PURSUE = 0, SF_VERDICT_QUALIFY, SF_VERDICT_DROP } sf_verdict;
+const char *sf_verdict_name(sf_verdict v);
+
+typedef struct {
+    uint32_t opp;              /* index into ds->opps */
+    unsigned f1_misses, f2_misses;
+    sf_verdict verdict;
+} sf_pipeline_row;
+
+typedef struct {
+    sf_pipeline_row *rows;     /* open opportunities created <= T, in order */
+    uint32_t n;
+    int64_t avg_cycle_days;
+    bool avg_cycle_default;    /* fewer than min_won: default used */
+    bool *account_f1_fail;     /* per account: fails filter 1 (icp_miss) */
+    bool f1_configured;        /* any ideal-client criterion set */
+} sf_pipeline_result;
+
+/* §3.7: one row per owner (ordered by name). */
+typedef struct {
+    uint32_t owner;
+    int64_t calls;
+    int64_t calls_per_day;     /* e4 */
+    int64_t conversations, appointments;
+    int64_t conv_to_appt;      /* e4, SF_NONE */
+    int64_t proposals;
+    int64_t appt_to_proposal;  /* e4, SF_NONE */
+    int64_t won, lost;
+    int64_t close_ratio;       /* e4, SF_NONE */
+    int64_t median_cycle_days; /* SF_NONE */
+    int64_t avg_sale;          /* cents, SF_NONE */
+} sf_kpi_row;
+
+typedef struct {
+    sf_kpi_row *rows;
+    uint32_t n;
+    int64_t weekdays;          /* Mon-Fri in the window */
+} sf_kpi_result;
+
+/* §3.8 plus the aggregates the charts need (rendering never re-scans). */
+typedef struct {
+    uint32_t count;
+    int64_t realization_sum;   /* sum of e4 realizations, for the mean */
+} sf_temp_cell;
+
+typedef struct {
+    int64_t rev12_total, rev_prev12_total; /* cents */
+    int64_t growth;                        /* e4, SF_NONE when prev <= 0 */
+    uint32_t tier_accounts[SF_TIER_N];
+    int64_t tier_revenue[SF_TIER_N];       /* sum of rev12 per tier */
+    uint32_t due_count, alert_count, lost_count, fire_count;
+    uint32_t verdict_count[3];
+    uint32_t f1_miss_count[SF_F1_MISS_N], f2_miss_count[SF_F2_MISS_N];
+    /* per owner (indexed by owner id) x tier */
+    sf_temp_cell (*temp_grid)[SF_TIER_N];
+    uint32_t (*due_grid)[SF_TIER_N];
+    uint32_t (*verdict_grid)[3];
+    int64_t rejected_total;
+} sf_summary_result;
+
+typedef struct sf_report {
+    const sf_dataset *ds;      /* borrowed */
+    const sf_config *cfg;      /* borrowed */
+    sf_date as_of;
+    sf_tiers_result tiers;
+    sf_cadence_result cadence;
+    sf_decline_result decline;
+    sf_pipeline_result pipeline;
+    sf_fire_result fire;
+    sf_split_result split;
+    sf_kpi_result kpi;
+    sf_summary_result summary;
+    /* analyses skipped for missing inputs, e.g. "rep KPIs: no activities
+     * or opportunities"; static strings */
+    const char *skipped[8];
+    int n_skipped;
+} sf_report;
+
+/* The analyses, in dependency order. Each returns SF_OK or SF_ERR_NOMEM. */
+sf_err sf_analyze_tiers(const sf_dataset *ds, const sf_config *cfg, sf_tiers_result *out);
+sf_err sf_analyze_cadence(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t, sf_cadence_result *out);
+sf_err sf_analyze_decline(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t, sf_decline_result *out);
+sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeline_result *out);
+sf_err sf_analyze_fire(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t,
+                       const sf_decline_result *d, const sf_pipeline_result *p, sf_fire_result *out);
+sf_err sf_analyze_split(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t, sf_split_result *out);
+sf_err sf_analyze_kpi(const sf_dataset *ds, const sf_config *cfg, sf_kpi_result *out);
+sf_err sf_analyze_summary(const sf_report *rep, sf_summary_result *out);
+
+/* Run every analysis into rep (zeroed first). On failure rep is released. */
+sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, sf_report *rep, sf_ctx *ctx);
+void sf_report_release(sf_report *rep);
+
+/* Names used in every output. Static strings. */
+const char *sf_tier_name(sf_tier t);  /* "A" .. "D" */
+const char *sf_temp_name(sf_temp t);  /* "hot" "warm" "cold" */
+
+#endif

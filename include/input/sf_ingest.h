@@ -1,0 +1,98 @@
+/*
+ * sf_ingest.h - read the CRM's CSV exports into a dataset (SPEC §1).
+ *
+ * Streaming: each file is read in blocks; a record's raw bytes are located
+ * (quote-aware, so embedded newlines stay in their record), decoded to
+ * UTF-8 (iconv for legacy encodings), split into fields by libcsv, typed
+ * and validated, then folded into the dataset. Every record is accepted or
+ * lands in the rejects list with its file, the line on which it starts,
+ * a reason code, the field and its raw text.
+ */
+#ifndef SF_INGEST_H
+#define SF_INGEST_H
+
+#include "data/sf_dataset.h"
+
+typedef enum {
+    SF_REJ_FIELD_COUNT = 0,
+    SF_REJ_BAD_QUOTE,
+    SF_REJ_BAD_ENCODING,
+    SF_REJ_MISSING_REQUIRED,
+    SF_REJ_BAD_DATE,
+    SF_REJ_BAD_NUMBER,
+    SF_REJ_UNKNOWN_ACCOUNT,
+    SF_REJ_UNKNOWN_CURRENCY,
+    SF_REJ_DUPLICATE_ID,
+    SF_REJ_N
+} sf_reject_reason;
+const char *sf_reject_reason_name(sf_reject_reason r); /* "field_count" ... */
+
+typedef struct {
+    sf_file_kind file;
+    uint32_t line;             /* line on which the record starts (1-based) */
+    sf_reject_reason reason;
+    const char *field;         /* canonical field name (static) or NULL */
+    bool kept;                 /* action kept (else rejected) */
+    char *raw;                 /* owned, UTF-8 (undecodable bytes as U+FFFD) */
+} sf_reject;
+
+typedef struct {
+    sf_reject *v;
+    size_t n, cap;
+    int64_t count[SF_FILE_N][SF_REJ_N]; /* rejected records by reason */
+    int64_t kept_count[SF_FILE_N][SF_REJ_N];
+    bool over_limit;           /* a file's rejected share exceeds max_reject_share */
+} sf_rejects;
+
+/* Sort by file (accounts, transactions, activities, opportunities), then
+ * line; a rejection after kept lines of the same record replaces them. */
+void sf_rejects_sort(sf_rejects *r);
+void sf_rejects_release(sf_rejects *r);
+
+/* Progress callback: stage name, file kind, fraction done 0..1. */
+typedef void (*sf_progress_fn)(void *user, const char *stage, double done);
+
+/* Read every configured input into ds (created by the caller with the
+ * as-of date), collecting rejects. Returns:
+ *   SF_OK           all files read, reject shares within the limit;
+ *   SF_ERR_INPUT    a file is missing/unreadable/empty, a required column
+ *                   is missing (message names file, canonical field, the
+ *                   header looked for and the headers found), or a file's
+ *                   reject share exceeds max_reject_share (every file is
+ *                   read first; rejects holds all their lines);
+ *   SF_ERR_USAGE    e.g. transactions = @won without opportunities;
+ *   SF_ERR_NOMEM.
+ * Counts per file are in ds->files[]. */
+sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects,
+                 sf_progress_fn progress, void *progress_user, sf_ctx *ctx);
+
+/* --- value parsers (exposed for tests and fuzzers) --- */
+
+/* Parse a date in `fmt` (%Y %y %m %d + literal separators); day and month
+ * may lack the leading zero; trailing text starting with ' ' or 'T' is a
+ * time of day and ignored. Returns false for bad/impossible dates. */
+bool sf_parse_date(const char *s, const char *fmt, sf_date *out);
+
+/* Parse money to cents: decimal mark, thousands separator, optional
+ * currency symbol/code before or after, minus before or after a leading
+ * sign, >2 decimals rounded half away from zero. If `code` is non-NULL it
+ * receives an uppercase 3-letter code found next to the number (or "").
+ * Returns false on a malformed number or int64 overflow. */
+bool sf_parse_money(const char *s, char decimal, sf_thousands th, int64_t *cents, char code[4]);
+
+/* Parse a plain decimal number to millionths (probability, quantity);
+ * same separators; no currency. False on malformed/overflow. */
+bool sf_parse_decimal_ppm(const char *s, char decimal, sf_thousands th, int64_t *ppm);
+
+/* Parse a non-negative integer (employees, duration). */
+bool sf_parse_int(const char *s, char decimal, sf_thousands th, int64_t *out);
+
+/* Choose the delimiter of a header line: the most frequent of , ; TAB
+ * outside quotes; ties prefer ',', then ';', then TAB. */
+char sf_sniff_delimiter(const char *line, size_t len);
+
+/* Convert amount cents at rate (ppm): round half away from zero. False on
+ * overflow. */
+bool sf_convert_cents(int64_t cents, int64_t rate_ppm, int64_t *out);
+
+#endif

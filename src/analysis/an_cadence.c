@@ -1,0 +1,69 @@
+/*
+ * an_cadence.c - SPEC §3.2: the contact due list. next_due per account was
+ * computed with the tiers (accounts.csv shows it for every account); this
+ * keeps the accounts of the configured tiers that fall due within the
+ * horizon, most overdue first.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/sf_report.h"
+
+typedef struct {
+    sf_cadence_row row;
+    int tier;
+    uint32_t rank; /* of account_id */
+} cad_item;
+
+/* tier, days_overdue descending, account_id. */
+static int cmp_cad(const void *pa, const void *pb)
+{
+    const cad_item *a = pa, *b = pb;
+    if (a->tier != b->tier)
+        return a->tier < b->tier ? -1 : 1;
+    if (a->row.days_overdue != b->row.days_overdue)
+        return a->row.days_overdue > b->row.days_overdue ? -1 : 1;
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+/* Fills out (zeroed first; owns rows). Without an activities file the
+ * list is empty: no last contact is known, and listing every account as
+ * due today would bury the real calls. Returns SF_OK or SF_ERR_NOMEM. */
+sf_err sf_analyze_cadence(const sf_dataset *ds, const sf_config *cfg,
+                          const sf_tiers_result *t, sf_cadence_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!ds->have_activities || ds->n_accounts == 0)
+        return SF_OK;
+
+    cad_item *it = malloc((size_t)ds->n_accounts * sizeof *it);
+    if (!it)
+        return SF_ERR_NOMEM;
+    int64_t limit = (int64_t)ds->as_of + cfg->horizon_days;
+    uint32_t m = 0;
+    for (uint32_t a = 0; a < ds->n_accounts; a++) {
+        const sf_account_result *r = &t->acc[a];
+        if (!cfg->cadence_tiers[r->tier] || r->next_due == SF_NODATE ||
+            (int64_t)r->next_due > limit)
+            continue;
+        it[m].row.account = a;
+        it[m].row.last_contact = ds->accounts[a].last_contact;
+        it[m].row.next_due = r->next_due;
+        it[m].row.days_overdue = (int64_t)ds->as_of - r->next_due;
+        it[m].row.channel = cfg->cadence_channel[r->tier];
+        it[m].tier = (int)r->tier;
+        it[m].rank = t->id_rank[a];
+        m++;
+    }
+    qsort(it, m, sizeof *it, cmp_cad);
+    out->rows = malloc((size_t)(m ? m : 1) * sizeof *out->rows);
+    if (!out->rows) {
+        free(it);
+        return SF_ERR_NOMEM;
+    }
+    for (uint32_t i = 0; i < m; i++)
+        out->rows[i] = it[i].row;
+    out->n = m;
+    free(it);
+    return SF_OK;
+}

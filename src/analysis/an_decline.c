@@ -1,0 +1,75 @@
+/*
+ * an_decline.c - SPEC §3.3: accounts whose revenue in the current decline
+ * window fell against the prior window (year over year or the previous
+ * window, as the dataset folded them) by at least min_drop_share and
+ * min_drop_amount. Each is a feedback call for the owner.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/sf_report.h"
+
+typedef struct {
+    sf_decline_row row;
+    uint32_t rank; /* of account_id */
+} dec_item;
+
+/* drop descending, then account_id. */
+static int cmp_dec(const void *pa, const void *pb)
+{
+    const dec_item *a = pa, *b = pb;
+    if (a->row.drop != b->row.drop)
+        return a->row.drop > b->row.drop ? -1 : 1;
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+/* Fills out (zeroed first; owns rows and alerted, alerted sized
+ * ds->n_accounts). Returns SF_OK or SF_ERR_NOMEM. */
+sf_err sf_analyze_decline(const sf_dataset *ds, const sf_config *cfg,
+                          const sf_tiers_result *t, sf_decline_result *out)
+{
+    size_t n = ds->n_accounts ? ds->n_accounts : 1;
+    memset(out, 0, sizeof *out);
+    out->alerted = calloc(n, sizeof *out->alerted);
+    dec_item *it = malloc(n * sizeof *it);
+    if (!out->alerted || !it)
+        goto nomem;
+
+    uint32_t m = 0;
+    for (uint32_t a = 0; a < ds->n_accounts; a++) {
+        const sf_account *ac = &ds->accounts[a];
+        int64_t prior = ac->dec_prior, cur = ac->dec_current;
+        if (prior <= 0)
+            continue;
+        /* both are sums of int64 cents that fit; the difference may not */
+        __int128 drop = (__int128)prior - cur;
+        if (drop * SF_PPM < (__int128)cfg->min_drop_share * prior ||
+            drop < cfg->min_drop_amount || drop > INT64_MAX)
+            continue;
+        it[m].row.account = a;
+        it[m].row.prior = prior;
+        it[m].row.current = cur;
+        it[m].row.drop = (int64_t)drop;
+        it[m].row.drop_share = sf_share_e4(drop, prior);
+        it[m].row.lost = cur <= 0;
+        it[m].rank = t->id_rank[a];
+        out->alerted[a] = true;
+        m++;
+    }
+    qsort(it, m, sizeof *it, cmp_dec);
+    out->rows = malloc((size_t)(m ? m : 1) * sizeof *out->rows);
+    if (!out->rows)
+        goto nomem;
+    for (uint32_t i = 0; i < m; i++)
+        out->rows[i] = it[i].row;
+    out->n = m;
+    free(it);
+    return SF_OK;
+
+nomem:
+    free(it);
+    free(out->alerted);
+    free(out->rows);
+    memset(out, 0, sizeof *out);
+    return SF_ERR_NOMEM;
+}

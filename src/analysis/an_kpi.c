@@ -1,0 +1,160 @@
+/*
+ * an_kpi.c - SPEC §3.7: per-rep activity and funnel KPIs over the KPI
+ * window: calls per weekday against the quota, conversation to
+ * appointment, appointment to proposal, close ratio, sales cycle and the
+ * average sale. A ratio with a zero denominator is empty (SF_NONE); the
+ * counts of a missing input file are empty too.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/sf_report.h"
+
+static int cmp_i64(const void *pa, const void *pb)
+{
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static bool is_proposal_stage(const sf_config *cfg, const char *stage)
+{
+    if (!stage || !*stage)
+        return false;
+    for (size_t i = 0; i < cfg->proposal_stages.values.n; i++)
+        if (sf_utf8_ieq(stage, cfg->proposal_stages.values.v[i]))
+            return true;
+    return false;
+}
+
+/* Mon-Fri in the window (T - n, T]. */
+static int64_t weekdays_in(sf_date T, int64_t n)
+{
+    int64_t w = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (sf_date_weekday((sf_date)(T - i)) < 5)
+            w++;
+    return w;
+}
+
+typedef struct {
+    int64_t proposals, won, lost, sale_n;
+    __int128 sale_sum;
+} opp_acc;
+
+/* Fills out (zeroed first; owns rows): one row per owner seen, in owner
+ * name order. Rows are kept even without both input files (their values
+ * are then empty), so the owner list matches time_split; out->n is 0 only
+ * when neither activities nor opportunities were given. Returns SF_OK or
+ * SF_ERR_NOMEM. */
+sf_err sf_analyze_kpi(const sf_dataset *ds, const sf_config *cfg, sf_kpi_result *out)
+{
+    const sf_date T = ds->as_of;
+    const int64_t w = cfg->kpi_window_days;
+    opp_acc *oa = NULL;
+    uint32_t *won_start = NULL, *won_fill = NULL;
+    int64_t *cycles = NULL;
+
+    memset(out, 0, sizeof *out);
+    out->weekdays = weekdays_in(T, w);
+    if (!ds->have_activities && !ds->have_opportunities)
+        return SF_OK;
+
+    size_t no = (size_t)ds->n_owners + 1;
+    oa = calloc(no, sizeof *oa);
+    won_start = calloc(no + 1, sizeof *won_start);
+    won_fill = calloc(no, sizeof *won_fill);
+    cycles = malloc((size_t)(ds->n_opps ? ds->n_opps : 1) * sizeof *cycles);
+    out->rows = calloc(no, sizeof *out->rows);
+    if (!oa || !won_start || !won_fill || !cycles || !out->rows)
+        goto nomem;
+
+    /* One pass counts; the won cycles are bucketed by owner (counting
+     * sort) so each owner's median is a sort of its own slice. */
+    for (uint32_t i = 0; i < ds->n_opps; i++) {
+        const sf_opportunity *o = &ds->opps[i];
+        if (o->owner >= ds->n_owners)
+            continue;
+        opp_acc *x = &oa[o->owner];
+        if (sf_in_window(o->created, T, w) &&
+            (o->status == SF_ST_WON || is_proposal_stage(cfg, o->stage)))
+            x->proposals++;
+        if (o->status != SF_ST_OPEN && sf_in_window(o->close_date, T, w)) {
+            if (o->status == SF_ST_WON) {
+                x->won++;
+                won_start[o->owner + 1]++;
+                if (o->amount != SF_NONE) {
+                    x->sale_sum += o->amount;
+                    x->sale_n++;
+                }
+            } else {
+                x->lost++;
+            }
+        }
+    }
+    for (size_t i = 1; i <= no; i++)
+        won_start[i] += won_start[i - 1];
+    for (uint32_t i = 0; i < ds->n_opps; i++) {
+        const sf_opportunity *o = &ds->opps[i];
+        if (o->owner >= ds->n_owners || o->status != SF_ST_WON ||
+            !sf_in_window(o->close_date, T, w))
+            continue;
+        cycles[won_start[o->owner] + won_fill[o->owner]++] =
+            (int64_t)o->close_date - o->created;
+    }
+
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < ds->n_owners; i++) {
+        uint32_t id = ds->owner_order ? ds->owner_order[i] : i;
+        if (ds->owner_seen && !ds->owner_seen[id])
+            continue;
+        sf_kpi_row *r = &out->rows[m++];
+        r->owner = id;
+        if (ds->have_activities) {
+            const sf_owner_acts *a = &ds->owner_acts[id];
+            r->calls = a->calls;
+            r->calls_per_day = sf_share_e4(a->calls, out->weekdays);
+            r->conversations = a->conversations;
+            r->appointments = a->appointments;
+            r->conv_to_appt = sf_share_e4(a->appointments, a->conversations);
+        } else {
+            r->calls = r->calls_per_day = r->conversations = r->appointments = SF_NONE;
+            r->conv_to_appt = SF_NONE;
+        }
+        if (ds->have_opportunities) {
+            const opp_acc *x = &oa[id];
+            r->proposals = x->proposals;
+            r->appt_to_proposal = ds->have_activities
+                                      ? sf_share_e4(x->proposals, r->appointments)
+                                      : SF_NONE;
+            r->won = x->won;
+            r->lost = x->lost;
+            r->close_ratio = sf_share_e4(x->won, x->won + x->lost);
+            uint32_t s = won_start[id], n = won_start[id + 1] - s;
+            if (n > 0) {
+                qsort(cycles + s, n, sizeof *cycles, cmp_i64);
+                r->median_cycle_days = cycles[s + (n - 1) / 2];
+            } else {
+                r->median_cycle_days = SF_NONE;
+            }
+            r->avg_sale = x->sale_n > 0 ? sf_div_round(x->sale_sum, x->sale_n) : SF_NONE;
+        } else {
+            r->proposals = r->appt_to_proposal = r->won = r->lost = SF_NONE;
+            r->close_ratio = r->median_cycle_days = r->avg_sale = SF_NONE;
+        }
+    }
+    out->n = m;
+    free(oa);
+    free(won_start);
+    free(won_fill);
+    free(cycles);
+    return SF_OK;
+
+nomem:
+    free(oa);
+    free(won_start);
+    free(won_fill);
+    free(cycles);
+    free(out->rows);
+    memset(out, 0, sizeof *out);
+    return SF_ERR_NOMEM;
+}

@@ -1,0 +1,227 @@
+/*
+ * an_pipeline.c - SPEC §3.6: the two-filter qualification of open
+ * opportunities. Filter 1 is about the client (ideal-client criteria,
+ * judged for every account: fire reads it as icp_miss), filter 2 about the
+ * deal (a next step inside the average sales cycle, not stale, probable,
+ * a decision-maker on it).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/sf_report.h"
+
+/* Case-insensitive membership of a data value in a configured list (the
+ * list was lower-cased at load time). NULL/empty value: no match. */
+static bool in_list(const sf_valmap *m, const char *value)
+{
+    if (!value || !*value)
+        return false;
+    for (size_t i = 0; i < m->values.n; i++)
+        if (sf_utf8_ieq(value, m->values.v[i]))
+            return true;
+    return false;
+}
+
+static bool list_set(const sf_valmap *m)
+{
+    return m->set && m->values.n > 0;
+}
+
+/* in_list answers remembered by value: a book repeats a few industries,
+ * regions and fit labels a hundred thousand times, and each answer
+ * compares lower-cased copies. */
+#define MEMO_N 16
+#define MEMO_KEY 48
+typedef struct {
+    char key[MEMO_N][MEMO_KEY];
+    bool val[MEMO_N];
+    unsigned n, next;
+} list_memo;
+
+static bool in_list_memo(list_memo *mm, const sf_valmap *m, const char *value)
+{
+    if (!value || !*value)
+        return false;
+    size_t len = strlen(value);
+    if (len >= MEMO_KEY)
+        return in_list(m, value);
+    for (unsigned i = 0; i < mm->n; i++)
+        if (memcmp(mm->key[i], value, len + 1) == 0)
+            return mm->val[i];
+    bool v = in_list(m, value);
+    unsigned slot = mm->n < MEMO_N ? mm->n++ : mm->next++ % MEMO_N;
+    memcpy(mm->key[slot], value, len + 1);
+    mm->val[slot] = v;
+    return v;
+}
+
+typedef struct {
+    list_memo industry, region, fit;
+} f1_memo;
+
+/* Filter 1 misses of an account (NULL = the opportunity names no known
+ * account: every criterion that is set fails). */
+static unsigned f1_misses(const sf_config *cfg, const sf_account *a, f1_memo *mm)
+{
+    unsigned m = 0;
+    if (list_set(&cfg->ic_industries) && (!a || !in_list_memo(&mm->industry, &cfg->ic_industries, a->industry)))
+        m |= SF_F1_INDUSTRY;
+    if (cfg->has_min_employees || cfg->has_max_employees) {
+        if (!a || a->employees == SF_NONE ||
+            (cfg->has_min_employees && a->employees < cfg->min_employees) ||
+            (cfg->has_max_employees && a->employees > cfg->max_employees))
+            m |= SF_F1_EMPLOYEES;
+    }
+    if (list_set(&cfg->ic_regions) && (!a || !in_list_memo(&mm->region, &cfg->ic_regions, a->region)))
+        m |= SF_F1_REGION;
+    if (cfg->has_min_company_revenue &&
+        (!a || a->company_revenue == SF_NONE || a->company_revenue < cfg->min_company_revenue))
+        m |= SF_F1_COMPANY_REVENUE;
+    if (list_set(&cfg->ic_fit_values) && (!a || !in_list_memo(&mm->fit, &cfg->ic_fit_values, a->fit)))
+        m |= SF_F1_FIT;
+    return m;
+}
+
+static int cmp_i64(const void *pa, const void *pb)
+{
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+typedef struct {
+    sf_pipeline_row row;
+    int64_t amount;
+    const char *id;
+} pipe_item;
+
+/* verdict, amount descending (empty last), opportunity_id. */
+static int cmp_pipe(const void *pa, const void *pb)
+{
+    const pipe_item *a = pa, *b = pb;
+    if (a->row.verdict != b->row.verdict)
+        return a->row.verdict < b->row.verdict ? -1 : 1;
+    if (a->amount != b->amount) {
+        if (a->amount == SF_NONE)
+            return 1;
+        if (b->amount == SF_NONE)
+            return -1;
+        return a->amount > b->amount ? -1 : 1;
+    }
+    return strcmp(a->id, b->id);
+}
+
+/* Does the title on the deal (else the account's main contact) name a
+ * decision-maker? */
+static bool has_decision_maker(const sf_config *cfg, const sf_opportunity *o,
+                               const sf_account *a)
+{
+    const char *title = o->contact_title && *o->contact_title ? o->contact_title
+                        : a ? a->contact_title : NULL;
+    if (!title || !*title)
+        return false;
+    for (size_t i = 0; i < cfg->decision_titles.values.n; i++)
+        if (sf_utf8_icontains(title, cfg->decision_titles.values.v[i]))
+            return true;
+    return false;
+}
+
+/* Fills out (zeroed first; owns rows and account_f1_fail). Returns SF_OK
+ * or SF_ERR_NOMEM (out released then). */
+sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeline_result *out)
+{
+    const sf_date T = ds->as_of;
+    int64_t *cycles = NULL;
+    pipe_item *it = NULL;
+    unsigned *acc_f1 = NULL;
+    f1_memo *memo = NULL;
+
+    memset(out, 0, sizeof *out);
+    out->f1_configured = list_set(&cfg->ic_industries) || cfg->has_min_employees ||
+                         cfg->has_max_employees || list_set(&cfg->ic_regions) ||
+                         cfg->has_min_company_revenue || list_set(&cfg->ic_fit_values);
+    out->account_f1_fail = calloc(ds->n_accounts ? ds->n_accounts : 1,
+                                  sizeof *out->account_f1_fail);
+    acc_f1 = malloc((ds->n_accounts ? ds->n_accounts : 1) * sizeof *acc_f1);
+    memo = calloc(1, sizeof *memo);
+    if (!out->account_f1_fail || !acc_f1 || !memo)
+        goto nomem;
+    for (uint32_t a = 0; a < ds->n_accounts; a++) {
+        acc_f1[a] = f1_misses(cfg, &ds->accounts[a], memo);
+        out->account_f1_fail[a] = acc_f1[a] != 0;
+    }
+
+    /* Average sales cycle: lower median over won deals closed by T. */
+    size_t no = ds->n_opps ? ds->n_opps : 1;
+    cycles = malloc(no * sizeof *cycles);
+    it = malloc(no * sizeof *it);
+    if (!cycles || !it)
+        goto nomem;
+    uint32_t nc = 0;
+    for (uint32_t i = 0; i < ds->n_opps; i++) {
+        const sf_opportunity *o = &ds->opps[i];
+        if (o->status == SF_ST_WON && o->created != SF_NODATE &&
+            o->close_date != SF_NODATE && o->close_date <= T)
+            cycles[nc++] = (int64_t)o->close_date - o->created;
+    }
+    if ((int64_t)nc < cfg->min_won || nc == 0) {
+        out->avg_cycle_days = cfg->default_cycle_days;
+        out->avg_cycle_default = true;
+    } else {
+        qsort(cycles, nc, sizeof *cycles, cmp_i64);
+        out->avg_cycle_days = cycles[(nc - 1) / 2];
+    }
+    const int64_t cyc = out->avg_cycle_days;
+    const bool prob_mapped =
+        ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_PROBABILITY] != NULL;
+
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < ds->n_opps; i++) {
+        const sf_opportunity *o = &ds->opps[i];
+        if (o->status != SF_ST_OPEN || o->created == SF_NODATE || o->created > T)
+            continue;
+        const sf_account *a = o->account != SF_NO_ACCOUNT ? &ds->accounts[o->account] : NULL;
+        unsigned f1 = a ? acc_f1[o->account] : f1_misses(cfg, NULL, memo), f2 = 0;
+        if (o->next_step_date == SF_NODATE)
+            f2 |= SF_F2_NO_NEXT_STEP;
+        else if (o->next_step_date < T)
+            f2 |= SF_F2_NEXT_STEP_OVERDUE;
+        else if ((int64_t)o->next_step_date > (int64_t)T + cyc)
+            f2 |= SF_F2_NEXT_STEP_TOO_FAR;
+        /* T - created > stale_factor x avg_cycle, stale_factor in ppm */
+        if ((__int128)((int64_t)T - o->created) * SF_PPM > (__int128)cfg->stale_factor * cyc)
+            f2 |= SF_F2_STALE;
+        if (prob_mapped && (o->probability == SF_NONE || o->probability < cfg->min_probability))
+            f2 |= SF_F2_LOW_PROBABILITY;
+        if (cfg->require_decision_maker && !has_decision_maker(cfg, o, a))
+            f2 |= SF_F2_NO_DECISION_MAKER;
+        it[m].row.opp = i;
+        it[m].row.f1_misses = f1;
+        it[m].row.f2_misses = f2;
+        it[m].row.verdict = f1 ? SF_VERDICT_DROP : f2 ? SF_VERDICT_QUALIFY : SF_VERDICT_PURSUE;
+        it[m].amount = o->amount;
+        it[m].id = o->id;
+        m++;
+    }
+    qsort(it, m, sizeof *it, cmp_pipe);
+    out->rows = malloc((size_t)(m ? m : 1) * sizeof *out->rows);
+    if (!out->rows)
+        goto nomem;
+    for (uint32_t i = 0; i < m; i++)
+        out->rows[i] = it[i].row;
+    out->n = m;
+    free(cycles);
+    free(it);
+    free(acc_f1);
+    free(memo);
+    return SF_OK;
+
+nomem:
+    free(cycles);
+    free(it);
+    free(acc_f1);
+    free(memo);
+    free(out->account_f1_fail);
+    free(out->rows);
+    memset(out, 0, sizeof *out);
+    return SF_ERR_NOMEM;
+}

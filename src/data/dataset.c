@@ -1,0 +1,645 @@
+/*
+ * dataset.c - accounts, owners and opportunities, and the per-account
+ * accumulators that transactions and activities are folded into.
+ *
+ * Folding at ingest keeps memory proportional to accounts and owners: a
+ * 10-million-row transactions file costs no more memory than a small one.
+ * The windows below are exactly those of SPEC §2, §3.3, §3.5, §3.7, §3.8.
+ */
+#include "data/sf_dataset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define UNASSIGNED_NAME "(unassigned)"
+
+/* Open-addressing hash of string keys to uint32 indexes. */
+typedef struct {
+    uint32_t *slots; /* index + 1; 0 = empty */
+    uint64_t *hashes;
+    size_t cap;      /* power of two */
+    size_t n;
+} strmap;
+
+/* The accounts' texts come from blocks freed with the dataset: 100,000
+ * accounts are 600,000 short strings, a malloc each before. */
+typedef struct text_block {
+    struct text_block *next;
+    size_t used, cap;
+    char data[];
+} text_block;
+
+typedef struct {
+    strmap accounts;
+    strmap owners;
+    text_block *texts;
+} ds_index;
+
+/* Copy of s[0..n) with a terminator from the text blocks; NULL on OOM. */
+static char *text_dup(ds_index *ix, const char *s, size_t n)
+{
+    text_block *b = ix->texts;
+    if (!b || b->cap - b->used < n + 1) {
+        size_t cap = n + 1 > ((size_t)64 << 10) ? n + 1 : ((size_t)64 << 10);
+        text_block *nb = malloc(sizeof *nb + cap);
+        if (!nb)
+            return NULL;
+        nb->used = 0;
+        nb->cap = cap;
+        /* a large text gets a block of its own behind the current one */
+        if (b && cap > ((size_t)64 << 10)) {
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            ix->texts = nb;
+        }
+        b = nb;
+    }
+    char *c = b->data + b->used;
+    memcpy(c, s, n);
+    c[n] = '\0';
+    b->used += n + 1;
+    return c;
+}
+
+/* Find key; keys(i) gives the string of index i. Returns the slot. */
+static size_t strmap_slot(const strmap *m, const char *key, uint64_t h,
+                          const char *(*keyof)(const sf_dataset *, uint32_t), const sf_dataset *ds)
+{
+    size_t mask = m->cap - 1, i = (size_t)h & mask;
+    while (m->slots[i]) {
+        if (m->hashes[i] == h && strcmp(keyof(ds, m->slots[i] - 1), key) == 0)
+            return i;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+static bool strmap_grow(strmap *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 1024;
+    uint32_t *slots = sf_table_alloc(cap * sizeof *slots);
+    uint64_t *hashes = sf_table_alloc(cap * sizeof *hashes);
+    if (!slots || !hashes) {
+        free(slots);
+        free(hashes);
+        return false;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i])
+            continue;
+        size_t j = (size_t)m->hashes[i] & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = m->slots[i];
+        hashes[j] = m->hashes[i];
+    }
+    free(m->slots);
+    free(m->hashes);
+    m->slots = slots;
+    m->hashes = hashes;
+    m->cap = cap;
+    return true;
+}
+
+static void strmap_free(strmap *m)
+{
+    free(m->slots);
+    free(m->hashes);
+}
+
+static const char *account_key(const sf_dataset *ds, uint32_t i) { return ds->accounts[i].id; }
+static const char *owner_key(const sf_dataset *ds, uint32_t i) { return ds->owners[i]; }
+
+void sf_opportunity_release(sf_opportunity *o)
+{
+    free(o->id);
+    free(o->account_id);
+    free(o->stage);
+    free(o->probability_text);
+    free(o->next_step);
+    free(o->contact_title);
+}
+
+void sf_file_stats_release(sf_file_stats *fs)
+{
+    free(fs->path);
+    for (int k = 0; k < SF_FIELD_MAX; k++)
+        free(fs->mapped_header[k]);
+    sf_strlist_clear(&fs->headers_found);
+    sf_strlist_clear(&fs->warnings);
+    memset(fs, 0, sizeof *fs);
+}
+
+sf_dataset *sf_dataset_new(const sf_config *cfg, sf_date as_of)
+{
+    sf_dataset *ds = calloc(1, sizeof *ds);
+    ds_index *ix = calloc(1, sizeof *ix);
+    if (!ds || !ix)
+        goto fail;
+    ds->cfg = cfg;
+    ds->as_of = as_of;
+    ds->index = ix;
+    if (!strmap_grow(&ix->accounts) || !strmap_grow(&ix->owners))
+        goto fail;
+    for (int f = 0; f < SF_FILE_N; f++) {
+        ds->files[f].min_date = SF_NODATE;
+        ds->files[f].max_date = SF_NODATE;
+    }
+    /* Owner 0 is "(unassigned)"; it is only "seen" when a record has no owner. */
+    if (sf_dataset_owner(ds, UNASSIGNED_NAME) == UINT32_MAX)
+        goto fail;
+    ds->owner_seen[0] = false;
+    return ds;
+fail:
+    if (ds && !ds->index)
+        free(ix);
+    sf_dataset_free(ds);
+    return NULL;
+}
+
+void sf_dataset_free(sf_dataset *ds)
+{
+    if (!ds)
+        return;
+    for (uint32_t i = 0; i < ds->n_accounts; i++) {
+        free(ds->accounts[i].split_minutes);
+    }
+    free(ds->accounts);
+    for (uint32_t i = 0; i < ds->n_owners; i++)
+        free(ds->owners[i]);
+    free(ds->owners);
+    free(ds->owner_order);
+    free(ds->owner_acts);
+    free(ds->owner_seen);
+    for (uint32_t i = 0; i < ds->n_opps; i++)
+        sf_opportunity_release(&ds->opps[i]);
+    free(ds->opps);
+    for (int f = 0; f < SF_FILE_N; f++)
+        sf_file_stats_release(&ds->files[f]);
+    ds_index *ix = ds->index;
+    if (ix) {
+        strmap_free(&ix->accounts);
+        strmap_free(&ix->owners);
+        while (ix->texts) {
+            text_block *next = ix->texts->next;
+            free(ix->texts);
+            ix->texts = next;
+        }
+        free(ix);
+    }
+    free(ds);
+}
+
+/* s without surrounding spaces and tabs: its start, and *n its length
+ * (0 for NULL or blank). */
+static const char *trimmed(const char *s, size_t *n)
+{
+    *n = 0;
+    if (!s)
+        return NULL;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t len = strlen(s);
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    *n = len;
+    return s;
+}
+
+/* Copy of s without surrounding spaces/tabs; NULL for NULL or empty. */
+static char *dup_trimmed(const char *s, bool *oom)
+{
+    size_t n;
+    s = trimmed(s, &n);
+    if (n == 0)
+        return NULL;
+    char *c = sf_strndup(s, n);
+    if (!c)
+        *oom = true;
+    return c;
+}
+
+/* dup_trimmed into the text blocks. */
+static char *text_trimmed(ds_index *ix, const char *s, bool *oom)
+{
+    size_t n;
+    s = trimmed(s, &n);
+    if (n == 0)
+        return NULL;
+    char *c = text_dup(ix, s, n);
+    if (!c)
+        *oom = true;
+    return c;
+}
+
+uint32_t sf_dataset_owner(sf_dataset *ds, const char *name)
+{
+    bool oom = false;
+    char *key = dup_trimmed(name, &oom);
+    if (oom)
+        return UINT32_MAX;
+    if (!key) {
+        ds->owner_seen[SF_OWNER_UNASSIGNED] = true;
+        return SF_OWNER_UNASSIGNED;
+    }
+    ds_index *ix = ds->index;
+    uint64_t h = sf_hash_str(key);
+    size_t slot = strmap_slot(&ix->owners, key, h, owner_key, ds);
+    if (ix->owners.slots[slot]) {
+        uint32_t id = ix->owners.slots[slot] - 1;
+        free(key);
+        ds->owner_seen[id] = true;
+        return id;
+    }
+    if (ds->n_owners == ds->cap_owners) {
+        uint32_t cap = ds->cap_owners ? ds->cap_owners * 2 : 16;
+        char **o = realloc(ds->owners, cap * sizeof *o);
+        if (o)
+            ds->owners = o;
+        sf_owner_acts *a = realloc(ds->owner_acts, cap * sizeof *a);
+        if (a)
+            ds->owner_acts = a;
+        bool *s = realloc(ds->owner_seen, cap * sizeof *s);
+        if (s)
+            ds->owner_seen = s;
+        if (!o || !a || !s) {
+            free(key);
+            return UINT32_MAX;
+        }
+        ds->cap_owners = cap;
+    }
+    if (2 * (ix->owners.n + 1) > ix->owners.cap) {
+        if (!strmap_grow(&ix->owners)) {
+            free(key);
+            return UINT32_MAX;
+        }
+        slot = strmap_slot(&ix->owners, key, h, owner_key, ds);
+    }
+    uint32_t id = ds->n_owners++;
+    ds->owners[id] = key;
+    memset(&ds->owner_acts[id], 0, sizeof ds->owner_acts[id]);
+    ds->owner_seen[id] = true;
+    ix->owners.slots[slot] = id + 1;
+    ix->owners.hashes[slot] = h;
+    ix->owners.n++;
+    return id;
+}
+
+uint32_t sf_dataset_find(const sf_dataset *ds, const char *id)
+{
+    const ds_index *ix = ds->index;
+    size_t slot = strmap_slot(&ix->accounts, id, sf_hash_str(id), account_key, ds);
+    return ix->accounts.slots[slot] ? ix->accounts.slots[slot] - 1 : SF_NO_ACCOUNT;
+}
+
+bool sf_dataset_reserve_accounts(sf_dataset *ds, size_t n)
+{
+    if (n <= ds->cap_accounts)
+        return true;
+    if (n > UINT32_MAX - 1)
+        n = UINT32_MAX - 1;
+    /* not zeroed: every account is written whole when added, and an
+     * estimate too large costs address space, not memory */
+    sf_account *a = sf_table_alloc_uninit(n * sizeof *a);
+    if (!a)
+        return false;
+    if (ds->n_accounts)
+        memcpy(a, ds->accounts, (size_t)ds->n_accounts * sizeof *a);
+    free(ds->accounts);
+    ds->accounts = a;
+    ds->cap_accounts = (uint32_t)n;
+    return true;
+}
+
+uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name,
+                                const char *owner, const char *industry,
+                                const char *region, int64_t employees,
+                                int64_t company_revenue, const char *contact_title,
+                                const char *fit, uint32_t line, bool *dup)
+{
+    *dup = false;
+    ds_index *ix = ds->index;
+    uint64_t h = sf_hash_str(id);
+    size_t slot = strmap_slot(&ix->accounts, id, h, account_key, ds);
+    if (ix->accounts.slots[slot]) {
+        *dup = true;
+        return SF_NO_ACCOUNT;
+    }
+    if (ds->n_accounts == UINT32_MAX - 1)
+        return SF_NO_ACCOUNT;
+    if (ds->n_accounts == ds->cap_accounts &&
+        !sf_dataset_reserve_accounts(ds, ds->cap_accounts ? (size_t)ds->cap_accounts * 2 : 256))
+        return SF_NO_ACCOUNT;
+    if (2 * (ix->accounts.n + 1) > ix->accounts.cap) {
+        if (!strmap_grow(&ix->accounts))
+            return SF_NO_ACCOUNT;
+        slot = strmap_slot(&ix->accounts, id, h, account_key, ds);
+    }
+    uint32_t own = sf_dataset_owner(ds, owner);
+    if (own == UINT32_MAX)
+        return SF_NO_ACCOUNT;
+    sf_account a;
+    memset(&a, 0, sizeof a);
+    bool oom = false;
+    /* (texts of a failed add stay in the blocks until the dataset goes) */
+    const char *nm = (name && *name) ? name : id;
+    a.id = text_dup(ix, id, strlen(id));
+    a.name = text_dup(ix, nm, strlen(nm));
+    a.industry = text_trimmed(ix, industry, &oom);
+    a.region = text_trimmed(ix, region, &oom);
+    a.contact_title = text_trimmed(ix, contact_title, &oom);
+    a.fit = text_trimmed(ix, fit, &oom);
+    if (!a.id || !a.name || oom)
+        return SF_NO_ACCOUNT;
+    a.owner = own;
+    a.employees = employees;
+    a.company_revenue = company_revenue;
+    a.line = line;
+    a.first_purchase = a.last_purchase = a.last_contact = SF_NODATE;
+    uint32_t idx = ds->n_accounts++;
+    ds->accounts[idx] = a;
+    ix->accounts.slots[slot] = idx + 1;
+    ix->accounts.hashes[slot] = h;
+    ix->accounts.n++;
+    return idx;
+}
+
+static bool add64(int64_t *acc, int64_t v, int64_t *out)
+{
+    return !__builtin_add_overflow(*acc, v, out);
+}
+
+/* The transaction accumulators of one account, as fields of an sf_account
+ * or of an sf_tx_part entry. */
+typedef struct {
+    int64_t *rev12, *rev_prev12, *margin12, *dec_current, *dec_prior;
+    sf_date *first_purchase, *last_purchase;
+    uint32_t *n_transactions;
+} tx_fields;
+
+/* Fold one transaction into the fields and the book's absolute totals.
+ * Every sum is staged and committed only if none overflows. Only the
+ * transaction fields are written, so activities may be folded
+ * concurrently. */
+static inline bool tx_fold(const sf_config *cfg, sf_date T, tx_fields a, int64_t *abs_amount_total,
+                           int64_t *abs_margin_total, sf_date date, int64_t amount, int64_t margin)
+{
+    const int64_t w = cfg->decline_window_days;
+    int64_t rev12 = *a.rev12, margin12 = *a.margin12, prev = *a.rev_prev12;
+    int64_t cur = *a.dec_current, prior = *a.dec_prior;
+
+    if (margin == SF_NONE)
+        margin = sf_div_round((__int128)amount * cfg->gross_margin, SF_PPM);
+    int64_t abs_total, abs_margin;
+    if (amount == INT64_MIN || margin == INT64_MIN ||
+        __builtin_add_overflow(*abs_amount_total, amount < 0 ? -amount : amount, &abs_total) ||
+        __builtin_add_overflow(*abs_margin_total, margin < 0 ? -margin : margin, &abs_margin))
+        return false;
+    if (sf_in_window(date, T, 365)) {
+        if (!add64(a.rev12, amount, &rev12) || !add64(a.margin12, margin, &margin12))
+            return false;
+    }
+    if (sf_in_window(date, T - 365, 365) && !add64(a.rev_prev12, amount, &prev))
+        return false;
+    if (sf_in_window(date, T, w) && !add64(a.dec_current, amount, &cur))
+        return false;
+    sf_date prior_end = cfg->decline_compare == SF_CMP_YOY ? T - 365 : (sf_date)(T - w);
+    if (sf_in_window(date, prior_end, w) && !add64(a.dec_prior, amount, &prior))
+        return false;
+    *abs_amount_total = abs_total;
+    *abs_margin_total = abs_margin;
+    *a.rev12 = rev12;
+    *a.margin12 = margin12;
+    *a.rev_prev12 = prev;
+    *a.dec_current = cur;
+    *a.dec_prior = prior;
+    if (amount > 0 && date <= T) {
+        if (*a.first_purchase == SF_NODATE || date < *a.first_purchase)
+            *a.first_purchase = date;
+        if (*a.last_purchase == SF_NODATE || date > *a.last_purchase)
+            *a.last_purchase = date;
+    }
+    (*a.n_transactions)++;
+    return true;
+}
+
+bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
+                                int64_t amount, int64_t margin)
+{
+    sf_account *a = &ds->accounts[account];
+    tx_fields f = {&a->rev12, &a->rev_prev12, &a->margin12, &a->dec_current, &a->dec_prior,
+                   &a->first_purchase, &a->last_purchase, &a->n_transactions};
+    return tx_fold(ds->cfg, ds->as_of, f, &ds->abs_amount_total, &ds->abs_margin_total, date, amount,
+                   margin);
+}
+
+/* ---- a private part of the transaction accumulators ---------------------- */
+
+typedef struct {
+    int64_t rev12, rev_prev12, margin12, dec_current, dec_prior;
+    sf_date first_purchase, last_purchase;
+    uint32_t n_transactions;
+} tx_acc;
+
+struct sf_tx_part {
+    const sf_config *cfg;
+    sf_date as_of;
+    tx_acc *acc;
+    uint32_t n;
+    int64_t abs_amount_total, abs_margin_total;
+};
+
+sf_tx_part *sf_tx_part_new(const sf_dataset *ds)
+{
+    sf_tx_part *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->cfg = ds->cfg;
+    p->as_of = ds->as_of;
+    p->n = ds->n_accounts;
+    p->acc = sf_table_alloc((size_t)(p->n ? p->n : 1) * sizeof *p->acc);
+    if (!p->acc) {
+        free(p);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < p->n; i++)
+        p->acc[i].first_purchase = p->acc[i].last_purchase = SF_NODATE;
+    return p;
+}
+
+void sf_tx_part_free(sf_tx_part *p)
+{
+    if (!p)
+        return;
+    free(p->acc);
+    free(p);
+}
+
+bool sf_tx_part_add(sf_tx_part *p, uint32_t account, sf_date date, int64_t amount, int64_t margin)
+{
+    tx_acc *a = &p->acc[account];
+    tx_fields f = {&a->rev12, &a->rev_prev12, &a->margin12, &a->dec_current, &a->dec_prior,
+                   &a->first_purchase, &a->last_purchase, &a->n_transactions};
+    return tx_fold(p->cfg, p->as_of, f, &p->abs_amount_total, &p->abs_margin_total, date, amount,
+                   margin);
+}
+
+void sf_tx_prefetch(const sf_dataset *ds, const sf_tx_part *p, uint32_t account)
+{
+    if (p)
+        __builtin_prefetch(&p->acc[account], 1);
+    else
+        __builtin_prefetch(&ds->accounts[account], 1);
+}
+
+void sf_activity_prefetch(const sf_dataset *ds, uint32_t account)
+{
+    __builtin_prefetch(&ds->accounts[account].last_contact, 1);
+}
+
+bool sf_dataset_merge_tx_part(sf_dataset *ds, const sf_tx_part *p)
+{
+    int64_t abs_total, abs_margin;
+    if (p->n != ds->n_accounts ||
+        __builtin_add_overflow(ds->abs_amount_total, p->abs_amount_total, &abs_total) ||
+        __builtin_add_overflow(ds->abs_margin_total, p->abs_margin_total, &abs_margin))
+        return false;
+    /* Every partial sum is bounded by its part's total of absolute
+     * amounts, so with the two totals' sum within int64 no sum below can
+     * overflow. */
+    ds->abs_amount_total = abs_total;
+    ds->abs_margin_total = abs_margin;
+    for (uint32_t i = 0; i < p->n; i++) {
+        const tx_acc *s = &p->acc[i];
+        if (!s->n_transactions)
+            continue;
+        sf_account *a = &ds->accounts[i];
+        a->rev12 += s->rev12;
+        a->rev_prev12 += s->rev_prev12;
+        a->margin12 += s->margin12;
+        a->dec_current += s->dec_current;
+        a->dec_prior += s->dec_prior;
+        if (s->first_purchase != SF_NODATE &&
+            (a->first_purchase == SF_NODATE || s->first_purchase < a->first_purchase))
+            a->first_purchase = s->first_purchase;
+        if (s->last_purchase != SF_NODATE &&
+            (a->last_purchase == SF_NODATE || s->last_purchase > a->last_purchase))
+            a->last_purchase = s->last_purchase;
+        a->n_transactions += s->n_transactions;
+    }
+    return true;
+}
+
+/* Add minutes for an owner to an account's small per-owner list. */
+static bool add_split_minutes(sf_account *a, uint32_t owner, int64_t minutes)
+{
+    for (uint32_t i = 0; i < a->n_split_minutes; i++) {
+        if (a->split_minutes[i].owner == owner) {
+            a->split_minutes[i].minutes += minutes;
+            return true;
+        }
+    }
+    if (a->n_split_minutes == a->cap_split_minutes) {
+        uint32_t cap = a->cap_split_minutes ? a->cap_split_minutes * 2 : 2;
+        sf_owner_minutes *v = realloc(a->split_minutes, cap * sizeof *v);
+        if (!v)
+            return false;
+        a->split_minutes = v;
+        a->cap_split_minutes = cap;
+    }
+    a->split_minutes[a->n_split_minutes].owner = owner;
+    a->split_minutes[a->n_split_minutes].minutes = minutes;
+    a->n_split_minutes++;
+    return true;
+}
+
+bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner,
+                             sf_date date, sf_act_type type, sf_outcome outcome,
+                             int64_t minutes)
+{
+    const sf_config *cfg = ds->cfg;
+    const sf_date T = ds->as_of;
+    sf_account *a = account == SF_NO_ACCOUNT ? NULL : &ds->accounts[account];
+    if (owner == UINT32_MAX)
+        owner = a ? a->owner : SF_OWNER_UNASSIGNED;
+    ds->owner_seen[owner] = true;
+    if (a) {
+        if (cfg->contact_types[type] && date <= T &&
+            (a->last_contact == SF_NODATE || date > a->last_contact))
+            a->last_contact = date;
+        if (sf_in_window(date, T, 365))
+            a->cost12 += cfg->costs[type];
+        if (sf_in_window(date, T, cfg->actual_window_days)) {
+            int64_t m = minutes > 0 ? minutes : cfg->durations[type];
+            if (!add_split_minutes(a, owner, m))
+                return false;
+        }
+    }
+    if (sf_in_window(date, T, cfg->kpi_window_days)) {
+        sf_owner_acts *k = &ds->owner_acts[owner];
+        if (type == SF_ACT_CALL)
+            k->calls++;
+        if (outcome == SF_OUT_CONVERSATION || outcome == SF_OUT_APPOINTMENT)
+            k->conversations++;
+        if (outcome == SF_OUT_APPOINTMENT)
+            k->appointments++;
+    }
+    return true;
+}
+
+bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o)
+{
+    if (ds->n_opps == ds->cap_opps) {
+        uint32_t cap = ds->cap_opps ? ds->cap_opps * 2 : 256;
+        sf_opportunity *v = realloc(ds->opps, (size_t)cap * sizeof *v);
+        if (!v)
+            return false;
+        ds->opps = v;
+        ds->cap_opps = cap;
+    }
+    sf_opportunity c = *o;
+    bool oom = false;
+    c.id = sf_strdup(o->id);
+    c.account_id = sf_strdup(o->account_id);
+    c.stage = dup_trimmed(o->stage, &oom);
+    c.probability_text = dup_trimmed(o->probability_text, &oom);
+    c.next_step = dup_trimmed(o->next_step, &oom);
+    c.contact_title = dup_trimmed(o->contact_title, &oom);
+    if (!c.id || !c.account_id || oom) {
+        sf_opportunity_release(&c);
+        return false;
+    }
+    sf_account *a = c.account == SF_NO_ACCOUNT ? NULL : &ds->accounts[c.account];
+    if (c.owner == UINT32_MAX)
+        c.owner = a ? a->owner : SF_OWNER_UNASSIGNED;
+    ds->owner_seen[c.owner] = true;
+    /* SPEC §1.1: opportunities created after T are ignored for open_opps. */
+    if (a && c.status == SF_ST_OPEN && c.created != SF_NODATE && c.created <= ds->as_of)
+        a->open_opps++;
+    ds->opps[ds->n_opps++] = c;
+    return true;
+}
+
+static const sf_dataset *sort_ds; /* qsort has no context argument in C11 */
+
+static int cmp_owner(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return strcmp(sort_ds->owners[a], sort_ds->owners[b]);
+}
+
+sf_err sf_dataset_finish(sf_dataset *ds, sf_ctx *ctx)
+{
+    free(ds->owner_order);
+    ds->owner_order = malloc((ds->n_owners ? ds->n_owners : 1) * sizeof *ds->owner_order);
+    if (!ds->owner_order)
+        return sf_ctx_nomem(ctx);
+    for (uint32_t i = 0; i < ds->n_owners; i++)
+        ds->owner_order[i] = i;
+    sort_ds = ds;
+    qsort(ds->owner_order, ds->n_owners, sizeof *ds->owner_order, cmp_owner);
+    sort_ds = NULL;
+    return SF_OK;
+}

@@ -1,0 +1,784 @@
+/*
+ * chart.c - drawing helpers of the PDF report and review pack: pangocairo
+ * text, 1-2-5 axes, bar charts, the temperature grid, tables, tiles, and
+ * the titled-page PDF document (see sf_chart.h). Nothing is computed here
+ * beyond positions: the figures come from sf_report.
+ */
+#include <errno.h>
+#include "draw/sf_chart.h"
+
+#include <cairo-pdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const sf_rgb sf_rgb_tier[SF_TIER_N] = {
+    {0.13, 0.35, 0.62}, {0.30, 0.58, 0.80}, {0.55, 0.74, 0.88}, {0.75, 0.75, 0.75}};
+const sf_rgb sf_rgb_temp[3] = {{0.84, 0.19, 0.15}, {0.96, 0.65, 0.10}, {0.19, 0.45, 0.85}};
+const sf_rgb sf_rgb_verdict[3] = {{0.18, 0.60, 0.30}, {0.96, 0.65, 0.10}, {0.75, 0.22, 0.20}};
+const sf_rgb sf_rgb_text = {0.13, 0.13, 0.15};
+const sf_rgb sf_rgb_muted = {0.45, 0.45, 0.50};
+const sf_rgb sf_rgb_grid = {0.86, 0.86, 0.88};
+const sf_rgb sf_rgb_accent = {0.13, 0.35, 0.62};
+const sf_rgb sf_rgb_accent2 = {0.55, 0.74, 0.88};
+const sf_rgb sf_rgb_bad = {0.80, 0.20, 0.18};
+const sf_rgb sf_rgb_good = {0.18, 0.60, 0.30};
+
+static const sf_rgb rgb_empty = {0.94, 0.94, 0.95};
+
+static void set_rgb(cairo_t *cr, sf_rgb c)
+{
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+bool sf_chart_init(sf_chart *c, cairo_t *cr, const sf_lang *lang)
+{
+    memset(c, 0, sizeof *c);
+    c->cr = cr;
+    c->lang = lang;
+    c->layout = pango_cairo_create_layout(cr);
+    c->font = pango_font_description_from_string("DejaVu Sans");
+    if (!c->layout || !c->font) {
+        sf_chart_release(c);
+        return false;
+    }
+    return true;
+}
+
+void sf_chart_release(sf_chart *c)
+{
+    if (c->layout)
+        g_object_unref(c->layout);
+    if (c->font)
+        pango_font_description_free(c->font);
+    c->layout = NULL;
+    c->font = NULL;
+}
+
+/* Configure the shared layout for text; invalid UTF-8 (which the ingest
+ * never lets through, but a label file might hold) is repaired so pango
+ * draws it instead of dropping the whole string. */
+static void layout_set(sf_chart *c, const char *text, double size, bool bold, double w,
+                       int max_lines, sf_align al)
+{
+    PangoLayout *ly = c->layout;
+    pango_font_description_set_weight(c->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_absolute_size(c->font, size * PANGO_SCALE);
+    pango_layout_set_font_description(ly, c->font);
+    if (!text)
+        text = "";
+    if (g_utf8_validate(text, -1, NULL)) {
+        pango_layout_set_text(ly, text, -1);
+    } else {
+        gchar *ok = g_utf8_make_valid(text, -1);
+        pango_layout_set_text(ly, ok ? ok : "", -1);
+        g_free(ok);
+    }
+    pango_layout_set_single_paragraph_mode(ly, max_lines <= 1);
+    if (w > 0) {
+        pango_layout_set_width(ly, (int)(w * PANGO_SCALE));
+        pango_layout_set_ellipsize(ly, PANGO_ELLIPSIZE_END);
+        pango_layout_set_wrap(ly, PANGO_WRAP_WORD_CHAR);
+        pango_layout_set_height(ly, max_lines <= 1 ? -1 : -max_lines);
+        pango_layout_set_alignment(ly, al == SF_AL_RIGHT    ? PANGO_ALIGN_RIGHT
+                                       : al == SF_AL_CENTER ? PANGO_ALIGN_CENTER
+                                                            : PANGO_ALIGN_LEFT);
+    } else {
+        pango_layout_set_width(ly, -1);
+        pango_layout_set_height(ly, -1);
+        pango_layout_set_ellipsize(ly, PANGO_ELLIPSIZE_NONE);
+        pango_layout_set_alignment(ly, PANGO_ALIGN_LEFT);
+    }
+}
+
+static double draw_layout(sf_chart *c, double x, double y, double w, sf_align al, sf_rgb col)
+{
+    int pw, ph;
+    pango_layout_get_size(c->layout, &pw, &ph);
+    double tw = (double)pw / PANGO_SCALE, th = (double)ph / PANGO_SCALE;
+    if (w <= 0) { /* unbounded: x is the anchor of the alignment */
+        if (al == SF_AL_RIGHT)
+            x -= tw;
+        else if (al == SF_AL_CENTER)
+            x -= tw / 2;
+    }
+    set_rgb(c->cr, col);
+    cairo_move_to(c->cr, x, y);
+    pango_cairo_update_layout(c->cr, c->layout);
+    pango_cairo_show_layout(c->cr, c->layout);
+    return th;
+}
+
+double sf_chart_text(sf_chart *c, double x, double y, double w, const char *text,
+                     double size, bool bold, sf_align al, sf_rgb col)
+{
+    layout_set(c, text, size, bold, w, 1, al);
+    return draw_layout(c, x, y, w, al, col);
+}
+
+double sf_chart_text_wrap(sf_chart *c, double x, double y, double w, const char *text,
+                          double size, sf_rgb col, int max_lines)
+{
+    layout_set(c, text, size, false, w, max_lines < 2 ? 2 : max_lines, SF_AL_LEFT);
+    return draw_layout(c, x, y, w, SF_AL_LEFT, col);
+}
+
+double sf_chart_text_width(sf_chart *c, const char *text, double size, bool bold)
+{
+    int pw, ph;
+    layout_set(c, text, size, bold, 0, 1, SF_AL_LEFT);
+    pango_layout_get_size(c->layout, &pw, &ph);
+    return (double)pw / PANGO_SCALE;
+}
+
+void sf_chart_nothing(sf_chart *c, sf_box box, const char *text)
+{
+    cairo_save(c->cr);
+    set_rgb(c->cr, rgb_empty);
+    cairo_rectangle(c->cr, box.x, box.y, box.w, box.h);
+    cairo_fill(c->cr);
+    cairo_restore(c->cr);
+    sf_chart_text(c, box.x + 8, box.y + box.h / 2 - 6, box.w - 16, text, 10, false,
+                  SF_AL_CENTER, sf_rgb_muted);
+}
+
+double sf_chart_nice_step(double lo, double hi, int max_ticks, double *t0, double *t1)
+{
+    if (!(hi > lo)) {
+        double m = fabs(hi) > 0 ? fabs(hi) : 1.0;
+        lo = lo < 0 ? lo - m : 0;
+        hi = hi > 0 ? hi + m : (lo < 0 ? 0 : 1);
+        if (!(hi > lo))
+            hi = lo + 1;
+    }
+    if (max_ticks < 1)
+        max_ticks = 1;
+    double raw = (hi - lo) / max_ticks;
+    double mag = pow(10.0, floor(log10(raw)));
+    double norm = raw / mag, step;
+    if (norm <= 1.0)
+        step = mag;
+    else if (norm <= 2.0)
+        step = 2 * mag;
+    else if (norm <= 5.0)
+        step = 5 * mag;
+    else
+        step = 10 * mag;
+    *t0 = floor(lo / step + 1e-9) * step;
+    *t1 = ceil(hi / step - 1e-9) * step;
+    if (*t1 <= *t0)
+        *t1 = *t0 + step;
+    return step;
+}
+
+void sf_chart_fmt_money(const sf_lang *l, double cents, char *out, size_t n)
+{
+    sf_lang_fmt_money_short(l, (int64_t)llround(cents), out, n);
+}
+
+void sf_chart_fmt_count(const sf_lang *l, double v, char *out, size_t n)
+{
+    sf_lang_fmt_int(l, (int64_t)llround(v), out, n);
+}
+
+void sf_chart_fmt_pct(const sf_lang *l, double e4, char *out, size_t n)
+{
+    sf_lang_fmt_pct(l, (int64_t)llround(e4), 0, out, n);
+}
+
+/* e4 as a number with one decimal (calls per day): 12345 -> "1.2"; the
+ * money formatter with one decimal gives the language's decimal mark. */
+void sf_chart_fmt_dec1(const sf_lang *l, double e4, char *out, size_t n)
+{
+    sf_lang_fmt_money(l, (int64_t)llround(e4 / 100.0), 1, out, n);
+}
+
+typedef struct {
+    double lo, hi, step;
+    double p0, p1; /* pixel positions of lo and hi */
+} axis;
+
+static double axis_pos(const axis *a, double v)
+{
+    return a->p0 + (v - a->lo) / (a->hi - a->lo) * (a->p1 - a->p0);
+}
+
+double sf_chart_legend(sf_chart *c, double x, double y, double w, const char *const *names,
+                       const sf_rgb *colors, size_t n)
+{
+    double cx = x;
+    for (size_t i = 0; i < n; i++) {
+        double tw = sf_chart_text_width(c, names[i], 8, false);
+        if (tw > 150)
+            tw = 150;
+        if (cx > x && cx + 14 + tw > x + w) {
+            cx = x;
+            y += 12;
+        }
+        set_rgb(c->cr, colors[i]);
+        cairo_rectangle(c->cr, cx, y + 1.5, 8, 8);
+        cairo_fill(c->cr);
+        sf_chart_text(c, cx + 11, y, tw + 1, names[i], 8, false, SF_AL_LEFT, sf_rgb_text);
+        cx += 11 + tw + 12;
+    }
+    return 14;
+}
+
+/* Value range of a bar chart: stacked sums positives and negatives apart. */
+static void bars_range(const sf_bars *b, double *vmin, double *vmax)
+{
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < b->n_cats; i++) {
+        double pos = 0, neg = 0;
+        for (size_t s = 0; s < b->n_series; s++) {
+            double v = b->values[i * b->n_series + s];
+            if (!isfinite(v))
+                continue;
+            if (b->stacked) {
+                if (v > 0)
+                    pos += v;
+                else
+                    neg += v;
+            } else {
+                if (v > hi)
+                    hi = v;
+                if (v < lo)
+                    lo = v;
+            }
+        }
+        if (pos > hi)
+            hi = pos;
+        if (neg < lo)
+            lo = neg;
+    }
+    if (!isnan(b->band_lo)) {
+        lo = fmin(lo, b->band_lo);
+        hi = fmax(hi, b->band_hi);
+    }
+    if (!isnan(b->ref)) {
+        lo = fmin(lo, b->ref);
+        hi = fmax(hi, b->ref);
+    }
+    if (b->value_labels) { /* headroom for the labels at the bar ends */
+        hi += (hi - lo) * 0.06;
+        lo -= lo < 0 ? (hi - lo) * 0.06 : 0;
+    }
+    *vmin = lo;
+    *vmax = hi;
+}
+
+void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
+{
+    cairo_t *cr = c->cr;
+    char buf[64];
+    if (b->series_names) {
+        sf_chart_legend(c, box.x, box.y, box.w, b->series_names, b->colors, b->n_series);
+        box.y += 16;
+        box.h -= 16;
+    }
+    if (b->n_cats == 0)
+        return;
+    double vmin, vmax;
+    bars_range(b, &vmin, &vmax);
+    axis a;
+    int max_ticks = b->horizontal ? (int)(box.w / 70) : (int)(box.h / 40);
+    a.step = sf_chart_nice_step(vmin, vmax, max_ticks < 2 ? 2 : max_ticks, &a.lo, &a.hi);
+    if (b->fmt == sf_chart_fmt_count && a.step < 1) { /* no half accounts */
+        a.step = 1;
+        a.lo = floor(a.lo);
+        a.hi = ceil(a.hi);
+        if (a.hi <= a.lo)
+            a.hi = a.lo + 1;
+    }
+
+    /* plot area and category band geometry */
+    sf_box p = box;
+    double label_w = 0;
+    if (b->horizontal) {
+        label_w = fmin(box.w * 0.36, 170);
+        p.x += label_w + 6;
+        p.w -= label_w + 6 + 30;
+        p.h -= 16;
+        a.p0 = p.x;
+        a.p1 = p.x + p.w;
+    } else {
+        p.x += 52;
+        p.w -= 52;
+        p.h -= 18;
+        a.p0 = p.y + p.h;
+        a.p1 = p.y;
+    }
+    double band = (b->horizontal ? p.h : p.w) / (double)b->n_cats;
+    if (b->horizontal && band > 34) { /* few bars: keep them slim, at the top */
+        band = 34;
+        p.h = band * (double)b->n_cats;
+    }
+
+    /* shaded band and grid */
+    if (!isnan(b->band_lo)) {
+        double q0 = axis_pos(&a, b->band_lo), q1 = axis_pos(&a, b->band_hi);
+        cairo_set_source_rgba(cr, 0.18, 0.60, 0.30, 0.15);
+        if (b->horizontal)
+            cairo_rectangle(cr, q0, p.y, q1 - q0, p.h);
+        else
+            cairo_rectangle(cr, p.x, q1, p.w, q0 - q1);
+        cairo_fill(cr);
+    }
+    cairo_set_line_width(cr, 0.5);
+    for (double t = a.lo; t <= a.hi + a.step * 1e-6; t += a.step) {
+        double q = axis_pos(&a, t);
+        set_rgb(cr, sf_rgb_grid);
+        if (b->horizontal) {
+            cairo_move_to(cr, q, p.y);
+            cairo_line_to(cr, q, p.y + p.h);
+        } else {
+            cairo_move_to(cr, p.x, q);
+            cairo_line_to(cr, p.x + p.w, q);
+        }
+        cairo_stroke(cr);
+        b->fmt(c->lang, fabs(t) < a.step * 1e-6 ? 0 : t, buf, sizeof buf);
+        if (b->horizontal)
+            sf_chart_text(c, q, p.y + p.h + 3, 0, buf, 7, false, SF_AL_CENTER, sf_rgb_muted);
+        else
+            sf_chart_text(c, p.x - 4, q - 5, 0, buf, 7, false, SF_AL_RIGHT, sf_rgb_muted);
+    }
+
+    /* bars */
+    double thick = band * 0.7;
+    if (thick > 40)
+        thick = 40;
+    double fsize = b->horizontal ? fmin(8, fmax(5, band * 0.6)) : 8;
+    double zero = axis_pos(&a, 0);
+    for (size_t i = 0; i < b->n_cats; i++) {
+        double mid = (b->horizontal ? p.y : p.x) + band * (i + 0.5);
+        bool bold = b->highlight && b->highlight[i];
+        if (b->horizontal)
+            sf_chart_text(c, box.x, mid - fsize * 0.65, label_w, b->cats[i], fsize, bold,
+                          SF_AL_RIGHT, sf_rgb_text);
+        else
+            sf_chart_text(c, p.x + band * i + 2, p.y + p.h + 3, band - 4, b->cats[i], 8, bold,
+                          SF_AL_CENTER, sf_rgb_text);
+        if (b->missing && b->missing[i]) {
+            if (b->horizontal)
+                sf_chart_text(c, zero + 3, mid - fsize * 0.65, 0, "—", fsize, false,
+                              SF_AL_LEFT, sf_rgb_muted);
+            else
+                sf_chart_text(c, mid, zero - 12, 0, "—", 8, false, SF_AL_CENTER, sf_rgb_muted);
+            continue;
+        }
+        double pos = 0, neg = 0, end = 0;
+        size_t ns = b->n_series;
+        double sub = b->stacked ? thick : thick / (double)ns;
+        for (size_t s = 0; s < ns; s++) {
+            double v = b->values[i * ns + s];
+            if (!isfinite(v))
+                continue;
+            if (v == 0 && !b->stacked && b->value_labels && band >= 9) {
+                b->fmt(c->lang, 0, buf, sizeof buf);
+                double off0 = -thick / 2 + sub * s;
+                if (b->horizontal)
+                    sf_chart_text(c, zero + 2, mid + off0 + sub / 2 - 4, 0, buf, 6.5, false,
+                                  SF_AL_LEFT, sf_rgb_text);
+                else
+                    sf_chart_text(c, mid + off0 + sub / 2, zero - 10, 0, buf, 7, false,
+                                  SF_AL_CENTER, sf_rgb_text);
+            }
+            if (v == 0)
+                continue;
+            double from, to;
+            if (b->stacked) {
+                from = v > 0 ? pos : neg;
+                to = from + v;
+                if (v > 0)
+                    pos = to;
+                else
+                    neg = to;
+            } else {
+                from = 0;
+                to = v;
+            }
+            double q0 = axis_pos(&a, from), q1 = axis_pos(&a, to);
+            double off = b->stacked ? -thick / 2 : -thick / 2 + sub * s;
+            set_rgb(cr, b->colors[s]);
+            if (b->horizontal)
+                cairo_rectangle(cr, fmin(q0, q1), mid + off, fabs(q1 - q0), sub);
+            else
+                cairo_rectangle(cr, mid + off, fmin(q0, q1), sub, fabs(q1 - q0));
+            cairo_fill(cr);
+            if (b->value_labels && !b->stacked && band >= 9) {
+                b->fmt(c->lang, v, buf, sizeof buf);
+                if (b->horizontal)
+                    sf_chart_text(c, v >= 0 ? q1 + 2 : q1 - 2, mid + off + sub / 2 - 4, 0, buf, 6.5,
+                                  false, v >= 0 ? SF_AL_LEFT : SF_AL_RIGHT, sf_rgb_text);
+                else
+                    sf_chart_text(c, mid + off + sub / 2, v >= 0 ? q1 - 10 : q1 + 1, 0, buf, 7, false,
+                                  SF_AL_CENTER, sf_rgb_text);
+            }
+        }
+        end = pos != 0 ? pos : neg;
+        if (b->value_labels && b->stacked && end != 0 && band >= 9) {
+            double q = axis_pos(&a, end);
+            b->fmt(c->lang, pos + neg, buf, sizeof buf);
+            if (b->horizontal)
+                sf_chart_text(c, end > 0 ? q + 2 : q - 2, mid - 4, 0, buf, 6.5, false,
+                              end > 0 ? SF_AL_LEFT : SF_AL_RIGHT, sf_rgb_text);
+            else
+                sf_chart_text(c, mid, end > 0 ? q - 10 : q + 1, 0, buf, 7, false, SF_AL_CENTER,
+                              sf_rgb_text);
+        }
+    }
+
+    /* zero line and reference line on top */
+    set_rgb(cr, sf_rgb_muted);
+    cairo_set_line_width(cr, 0.8);
+    if (b->horizontal) {
+        cairo_move_to(cr, zero, p.y);
+        cairo_line_to(cr, zero, p.y + p.h);
+    } else {
+        cairo_move_to(cr, p.x, zero);
+        cairo_line_to(cr, p.x + p.w, zero);
+    }
+    cairo_stroke(cr);
+    if (!isnan(b->ref)) {
+        double q = axis_pos(&a, b->ref);
+        set_rgb(cr, sf_rgb_bad);
+        cairo_set_line_width(cr, 1.2);
+        double dash[] = {4, 3};
+        cairo_set_dash(cr, dash, 2, 0);
+        if (b->horizontal) {
+            cairo_move_to(cr, q, p.y);
+            cairo_line_to(cr, q, p.y + p.h);
+        } else {
+            cairo_move_to(cr, p.x, q);
+            cairo_line_to(cr, p.x + p.w, q);
+        }
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        if (b->ref_label) {
+            double lw = sf_chart_text_width(c, b->ref_label, 7, false);
+            if (b->horizontal && q + 2 + lw > box.x + box.w) /* keep it on the page */
+                sf_chart_text(c, q - 2, p.y - 10, 0, b->ref_label, 7, false, SF_AL_RIGHT, sf_rgb_bad);
+            else if (b->horizontal)
+                sf_chart_text(c, q + 2, p.y - 10, 0, b->ref_label, 7, false, SF_AL_LEFT, sf_rgb_bad);
+            else
+                sf_chart_text(c, p.x + p.w, q - 10, 0, b->ref_label, 7, false, SF_AL_RIGHT,
+                              sf_rgb_bad);
+        }
+    }
+    if (!isnan(b->band_lo) && b->band_label) {
+        double q = axis_pos(&a, b->band_hi);
+        double lw = sf_chart_text_width(c, b->band_label, 7, false);
+        bool flip = b->horizontal && q + 2 + lw > box.x + box.w;
+        sf_chart_text(c, b->horizontal ? (flip ? q - 2 : q + 2) : p.x + 2,
+                      b->horizontal ? p.y - 10 : q - 10, 0, b->band_label, 7, false,
+                      flip ? SF_AL_RIGHT : SF_AL_LEFT, sf_rgb_good);
+    }
+}
+
+sf_temp sf_chart_temp_of(int64_t mean_e4, int64_t hot_min, int64_t cold_below)
+{
+    int64_t ppm = mean_e4 * 100;
+    if (ppm >= hot_min)
+        return SF_TEMP_HOT;
+    if (ppm >= cold_below)
+        return SF_TEMP_WARM;
+    return SF_TEMP_COLD;
+}
+
+void sf_chart_tempgrid(sf_chart *c, sf_box box, const sf_tempgrid *g)
+{
+    cairo_t *cr = c->cr;
+    char n1[32], n2[32], buf[96];
+    double label_w = fmin(box.w * 0.28, 180);
+    double cw = (box.w - label_w) / SF_TIER_N;
+    double rh = box.h / (double)(g->n_rows + 1);
+    if (rh > 40)
+        rh = 40;
+    double fs = fmin(9, fmax(5, rh * 0.42));
+    for (int t = 0; t < SF_TIER_N; t++) {
+        char key[32];
+        snprintf(key, sizeof key, "common.tier_%s", sf_tier_name((sf_tier)t));
+        sf_chart_text(c, box.x + label_w + cw * t, box.y + rh / 2 - 6, cw, sf_lang_get(c->lang, key),
+                      10, true, SF_AL_CENTER, sf_rgb_text);
+    }
+    for (size_t r = 0; r < g->n_rows; r++) {
+        double y = box.y + rh * (double)(r + 1);
+        bool bold = g->bold_row && g->bold_row[r];
+        sf_chart_text(c, box.x, y + rh / 2 - fs * 0.65, label_w - 6, g->rows[r], fs, bold,
+                      SF_AL_RIGHT, sf_rgb_text);
+        for (int t = 0; t < SF_TIER_N; t++) {
+            uint32_t n = g->count[r * SF_TIER_N + (size_t)t];
+            double x = box.x + label_w + cw * t;
+            sf_rgb fill = rgb_empty, ink = sf_rgb_muted;
+            buf[0] = 0;
+            if (n > 0) {
+                int64_t mean = sf_div_round(g->rsum[r * SF_TIER_N + (size_t)t], n);
+                fill = sf_rgb_temp[sf_chart_temp_of(mean, g->hot_min, g->cold_below)];
+                ink = (sf_rgb){1, 1, 1};
+                sf_lang_fmt_int(c->lang, n, n1, sizeof n1);
+                sf_lang_fmt_pct(c->lang, mean, 0, n2, sizeof n2);
+                snprintf(buf, sizeof buf, "%s · %s", n1, n2);
+            }
+            set_rgb(cr, fill);
+            cairo_rectangle(cr, x + 1, y + 1, cw - 2, rh - 2);
+            cairo_fill(cr);
+            if (buf[0])
+                sf_chart_text(c, x + 2, y + rh / 2 - fs * 0.65, cw - 4, buf, fs, bold, SF_AL_CENTER,
+                              ink);
+        }
+    }
+}
+
+double sf_chart_table(sf_chart *c, sf_box box, const sf_table *t)
+{
+    cairo_t *cr = c->cr;
+    const double rh = 15, fs = 7.5;
+    double y = box.y;
+    double x = box.x;
+    double mark = t->row_mark ? 10 : 0;
+    for (size_t k = 0; k < t->n_cols; k++) {
+        double w = t->widths[k] * (box.w - mark);
+        sf_chart_text(c, x + mark + 3, y + 3, w - 6, t->headers[k], fs, true, t->align[k],
+                      sf_rgb_text);
+        x += w;
+    }
+    y += rh;
+    set_rgb(cr, sf_rgb_muted);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, box.x, y);
+    cairo_line_to(cr, box.x + box.w, y);
+    cairo_stroke(cr);
+    for (size_t r = 0; r < t->n_rows && y + rh <= box.y + box.h; r++) {
+        if (r % 2 == 1) {
+            set_rgb(cr, (sf_rgb){0.96, 0.97, 0.98});
+            cairo_rectangle(cr, box.x, y, box.w, rh);
+            cairo_fill(cr);
+        }
+        if (t->row_mark) {
+            set_rgb(cr, t->row_mark[r]);
+            cairo_new_path(cr); /* no line from the last text's point */
+            cairo_arc(cr, box.x + 5, y + rh / 2, 3, 0, 2 * G_PI);
+            cairo_fill(cr);
+        }
+        x = box.x + mark;
+        for (size_t k = 0; k < t->n_cols; k++) {
+            double w = t->widths[k] * (box.w - mark);
+            const char *s = t->cells[r * t->n_cols + k];
+            if (s && *s)
+                sf_chart_text(c, x + 3, y + 3.5, w - 6, s, fs, false, t->align[k], sf_rgb_text);
+            x += w;
+        }
+        y += rh;
+    }
+    return y - box.y;
+}
+
+void sf_chart_tile(sf_chart *c, sf_box box, const char *label, const char *value,
+                   const char *note, sf_rgb accent)
+{
+    cairo_t *cr = c->cr;
+    set_rgb(cr, (sf_rgb){0.96, 0.97, 0.98});
+    cairo_rectangle(cr, box.x, box.y, box.w, box.h);
+    cairo_fill(cr);
+    set_rgb(cr, accent);
+    cairo_rectangle(cr, box.x, box.y, 4, box.h);
+    cairo_fill(cr);
+    double w = box.w - 18;
+    sf_chart_text_wrap(c, box.x + 12, box.y + 8, w, label, 8.5, sf_rgb_muted, 2);
+    sf_chart_text(c, box.x + 12, box.y + 32, w, value, 20, true, SF_AL_LEFT, sf_rgb_text);
+    if (note && *note)
+        sf_chart_text_wrap(c, box.x + 12, box.y + 60, w, note, 7.5, sf_rgb_muted,
+                           (int)((box.h - 62) / 9.5));
+}
+
+/* ---- document ---- */
+
+const char *sf_pdf_label(const sf_output_ctx *o, const char *key)
+{
+    char k[96];
+    snprintf(k, sizeof k, "pdf.%s", key);
+    return sf_lang_get(o->lang, k);
+}
+
+const char *sf_pdf_owner_name(const sf_output_ctx *o, uint32_t owner)
+{
+    if (owner == SF_OWNER_ALL)
+        return sf_lang_get(o->lang, "common.all_owners");
+    if (owner == SF_OWNER_UNASSIGNED || owner >= o->ds->n_owners || !o->ds->owners[owner])
+        return sf_lang_get(o->lang, "common.unassigned");
+    return o->ds->owners[owner];
+}
+
+/* Replace {n} and {m} in a label pattern (labels come from a file, so
+ * they are never used as printf formats). */
+static void fill_pattern(const char *pat, int n, int m, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (const char *p = pat; *p && o + 1 < cap;) {
+        if ((p[0] == '{' && (p[1] == 'n' || p[1] == 'm') && p[2] == '}')) {
+            int wr = snprintf(out + o, cap - o, "%d", p[1] == 'n' ? n : m);
+            if (wr < 0 || (size_t)wr >= cap - o)
+                break;
+            o += (size_t)wr;
+            p += 3;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = 0;
+}
+
+void sf_pdf_discard(sf_pdf_doc *d)
+{
+    sf_chart_release(&d->ch);
+    if (d->cr)
+        cairo_destroy(d->cr);
+    if (d->surface)
+        cairo_surface_destroy(d->surface);
+    if (d->fp)
+        fclose(d->fp);
+    d->fp = NULL;
+    free(d->title);
+    free(d->sub);
+    d->cr = NULL;
+    d->surface = NULL;
+    d->title = d->sub = NULL;
+}
+
+/* cairo's own file output drops the errors of its last flush, so a full
+ * disk could leave a truncated PDF that looks complete: stream into our
+ * staged FILE and remember the first failed write. */
+static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    sf_pdf_doc *d = closure;
+    if (d->write_errno)
+        return CAIRO_STATUS_WRITE_ERROR;
+    if (length && fwrite(data, 1, length, d->fp) != length) {
+        d->write_errno = errno ? errno : EIO;
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    return CAIRO_STATUS_SUCCESS;
+}
+
+sf_err sf_pdf_open(sf_pdf_doc *d, const sf_output_ctx *o, const char *final_path,
+                   const char *title, int n_pages, sf_ctx *ctx)
+{
+    memset(d, 0, sizeof *d);
+    d->final_path = final_path;
+    d->n_pages = n_pages;
+    d->lang = o->lang;
+    sf_err rc = sf_stage_fopen(o->stage, final_path, &d->fp, ctx);
+    if (rc)
+        return rc;
+    d->surface = cairo_pdf_surface_create_for_stream(pdf_write, d, SF_PAGE_W, SF_PAGE_H);
+    if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS) {
+        rc = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot create PDF: %s", final_path,
+                          cairo_status_to_string(cairo_surface_status(d->surface)));
+        sf_pdf_discard(d);
+        return rc;
+    }
+    /* Pin the dates to the as-of day: the same data gives the same file. */
+    char date[16], iso[40], asof[64];
+    sf_date_iso(o->rep->as_of, date);
+    snprintf(iso, sizeof iso, "%sT00:00:00", date);
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE, title);
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR, "salesfocus");
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_MOD_DATE, iso);
+    d->cr = cairo_create(d->surface);
+    if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS || !sf_chart_init(&d->ch, d->cr, o->lang)) {
+        rc = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot draw PDF: %s", final_path,
+                          cairo_status_to_string(cairo_status(d->cr)));
+        sf_pdf_discard(d);
+        return rc;
+    }
+    sf_lang_fmt_date(o->lang, o->rep->as_of, asof, sizeof asof);
+    const char *period = o->cfg && o->cfg->period && strcmp(o->cfg->period, "monthly") == 0
+                             ? sf_pdf_label(o, "period_monthly")
+                             : sf_pdf_label(o, "period_weekly");
+    size_t cap = strlen(asof) + strlen(period) + strlen(sf_pdf_label(o, "as_of")) + 16;
+    d->sub = malloc(cap);
+    d->title = sf_strdup(title);
+    if (!d->sub || !d->title) {
+        sf_pdf_discard(d);
+        return sf_ctx_nomem(ctx);
+    }
+    snprintf(d->sub, cap, "%s %s · %s", sf_pdf_label(o, "as_of"), asof, period);
+    return SF_OK;
+}
+
+sf_box sf_pdf_page(sf_pdf_doc *d, const char *page_title)
+{
+    sf_chart *c = &d->ch;
+    d->page++;
+    cairo_t *cr = d->cr;
+    set_rgb(cr, sf_rgb_accent);
+    cairo_rectangle(cr, 0, 0, SF_PAGE_W, 4);
+    cairo_fill(cr);
+    sf_chart_text(c, SF_MARGIN, 11, SF_PAGE_W * 0.6, d->title, 8.5, true, SF_AL_LEFT, sf_rgb_accent);
+    sf_chart_text(c, SF_PAGE_W - SF_MARGIN, 11, 0, d->sub, 8.5, false, SF_AL_RIGHT, sf_rgb_muted);
+    sf_chart_text(c, SF_MARGIN, 28, SF_PAGE_W - 2 * SF_MARGIN, page_title, 17, true, SF_AL_LEFT,
+                  sf_rgb_text);
+    set_rgb(cr, sf_rgb_grid);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, SF_MARGIN, 54);
+    cairo_line_to(cr, SF_PAGE_W - SF_MARGIN, 54);
+    cairo_stroke(cr);
+    return (sf_box){SF_MARGIN, 64, SF_PAGE_W - 2 * SF_MARGIN, SF_PAGE_H - 64 - 34};
+}
+
+void sf_pdf_page_end(sf_pdf_doc *d)
+{
+    char buf[128];
+    fill_pattern(sf_lang_get(d->lang, "pdf.page_of"), d->page, d->n_pages, buf, sizeof buf);
+    set_rgb(d->cr, sf_rgb_grid);
+    cairo_set_line_width(d->cr, 0.8);
+    cairo_move_to(d->cr, SF_MARGIN, SF_PAGE_H - 28);
+    cairo_line_to(d->cr, SF_PAGE_W - SF_MARGIN, SF_PAGE_H - 28);
+    cairo_stroke(d->cr);
+    sf_chart_text(&d->ch, SF_PAGE_W - SF_MARGIN, SF_PAGE_H - 22, 0, buf, 8, false, SF_AL_RIGHT,
+                  sf_rgb_muted);
+    sf_chart_text(&d->ch, SF_MARGIN, SF_PAGE_H - 22, 0, "salesfocus", 8, false, SF_AL_LEFT,
+                  sf_rgb_muted);
+    cairo_show_page(d->cr);
+}
+
+sf_err sf_pdf_finish(sf_pdf_doc *d, bool ok, sf_ctx *ctx)
+{
+    if (ok)
+        return sf_pdf_close(d, ctx);
+    sf_pdf_discard(d);
+    return sf_ctx_nomem(ctx);
+}
+
+sf_err sf_pdf_close(sf_pdf_doc *d, sf_ctx *ctx)
+{
+    if (!d->surface)
+        return ctx->code ? ctx->code : sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: not open", d->final_path);
+    cairo_status_t st = cairo_status(d->cr);
+    sf_chart_release(&d->ch);
+    cairo_destroy(d->cr);
+    d->cr = NULL;
+    cairo_surface_finish(d->surface);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(d->surface);
+    cairo_surface_destroy(d->surface);
+    d->surface = NULL;
+    free(d->title);
+    free(d->sub);
+    d->title = d->sub = NULL;
+    FILE *fp = d->fp;
+    d->fp = NULL;
+    if (d->write_errno) {
+        fclose(fp);
+        return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot write PDF: %s", d->final_path,
+                            strerror(d->write_errno));
+    }
+    if (st != CAIRO_STATUS_SUCCESS) {
+        fclose(fp);
+        return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot write PDF: %s", d->final_path,
+                            cairo_status_to_string(st));
+    }
+    return sf_stage_close(fp, d->final_path, ctx);
+}

@@ -1,0 +1,1131 @@
+/*
+ * out_pdf.c - report.pdf: the charts of SPEC §4 on titled A4 landscape
+ * pages (cairo PDF surface, pangocairo text in DejaVu Sans), plus the
+ * tables and KPI panels the review pack (out_review.c) reuses.
+ *
+ * Only the result structs of sf_report and dataset names are rendered.
+ * Charts stay readable on real data: at most SF_CHART_MAX_OWNERS owners
+ * (the rest folded into one "others" row), tables show the top N rows, the
+ * Pareto curve is sampled, so the work is bounded however large the data.
+ */
+#include "draw/sf_chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REPORT_PAGES 13
+#define TABLE_ROWS 20
+#define DECLINE_BARS 15
+#define CELL 192 /* bytes per table cell; longer text is ellipsised anyway */
+
+/* ---- small helpers ---- */
+
+/* Copy s into a CELL-sized buffer, cutting at a UTF-8 character boundary. */
+static void cell_set(char *cell, const char *s)
+{
+    if (!s) {
+        cell[0] = 0;
+        return;
+    }
+    size_t n = strlen(s);
+    if (n >= CELL) {
+        n = CELL - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(cell, s, n);
+    cell[n] = 0;
+}
+
+static const char *tier_label(const sf_output_ctx *o, sf_tier t)
+{
+    static const char *const keys[SF_TIER_N] = {"common.tier_A", "common.tier_B", "common.tier_C",
+                                                "common.tier_D"};
+    return sf_lang_get(o->lang, keys[t < SF_TIER_N ? t : SF_TIER_D]);
+}
+
+static const char *verdict_label(const sf_output_ctx *o, int v)
+{
+    static const char *const keys[3] = {"common.verdict_pursue", "common.verdict_qualify",
+                                        "common.verdict_drop"};
+    return sf_lang_get(o->lang, keys[v]);
+}
+
+/* Replace {n} and {m} in a label with numbers formatted for the language;
+ * labels are data, never printf formats. */
+static void label_nm(const sf_output_ctx *o, const char *key, int64_t n, int64_t m, char *out,
+                     size_t cap)
+{
+    const char *pat = sf_pdf_label(o, key);
+    char num[40];
+    size_t w = 0;
+    for (const char *p = pat; *p && w + 1 < cap;) {
+        if (p[0] == '{' && (p[1] == 'n' || p[1] == 'm') && p[2] == '}') {
+            sf_lang_fmt_int(o->lang, p[1] == 'n' ? n : m, num, sizeof num);
+            size_t k = strlen(num);
+            if (w + k >= cap)
+                break;
+            memcpy(out + w, num, k);
+            w += k;
+            p += 3;
+        } else {
+            out[w++] = *p++;
+        }
+    }
+    out[w] = 0;
+}
+
+static bool owner_match(uint32_t filter, uint32_t owner)
+{
+    return filter == SF_OWNER_ALL || filter == owner;
+}
+
+/* Picking what a chart shows: items with weight > 0 in their natural
+ * order; when more than `max`, the max-1 heaviest (ties: natural order)
+ * plus one "others" row. `force` (or SIZE_MAX) is always kept. */
+typedef struct {
+    size_t idx;
+    uint64_t w;
+} weighted;
+
+static int cmp_weighted(const void *a, const void *b)
+{
+    const weighted *x = a, *y = b;
+    if (x->w != y->w)
+        return x->w > y->w ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int cmp_idx(const void *a, const void *b)
+{
+    const weighted *x = a, *y = b;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Fills sel (caller array of n) with the chosen indexes in natural order;
+ * returns how many, *others = whether the rest needs an "others" row (and
+ * how many items it holds). NULL... returns SIZE_MAX on out of memory. */
+static size_t pick(const uint64_t *weight, size_t n, size_t max, size_t force, bool keep_zero,
+                   size_t *sel, size_t *n_others)
+{
+    weighted *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return SIZE_MAX;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (weight[i] > 0 || keep_zero || i == force)
+            v[k++] = (weighted){i, i == force ? UINT64_MAX : weight[i]};
+    *n_others = 0;
+    if (k > max) {
+        qsort(v, k, sizeof *v, cmp_weighted);
+        *n_others = k - (max - 1);
+        k = max - 1;
+        qsort(v, k, sizeof *v, cmp_idx);
+    }
+    for (size_t i = 0; i < k; i++)
+        sel[i] = v[i].idx;
+    free(v);
+    return k;
+}
+
+static size_t n_owner_ids(const sf_dataset *ds)
+{
+    return ds->n_owners;
+}
+
+/* Owner id at sorted position k (owner_order when present). */
+static uint32_t owner_at(const sf_dataset *ds, size_t k)
+{
+    return ds->owner_order ? ds->owner_order[k] : (uint32_t)k;
+}
+
+/* ---- tables ---- */
+
+typedef struct {
+    char *cells;  /* n_rows * n_cols * CELL */
+    char **ptrs;
+    size_t n_cols, n_rows;
+} cellbuf;
+
+static bool cells_new(cellbuf *b, size_t rows, size_t cols)
+{
+    b->n_cols = cols;
+    b->n_rows = 0;
+    b->cells = calloc((rows ? rows : 1) * cols, CELL);
+    b->ptrs = calloc((rows ? rows : 1) * cols, sizeof *b->ptrs);
+    if (!b->cells || !b->ptrs) {
+        free(b->cells);
+        free(b->ptrs);
+        return false;
+    }
+    for (size_t i = 0; i < (rows ? rows : 1) * cols; i++)
+        b->ptrs[i] = b->cells + i * CELL;
+    return true;
+}
+
+static void cells_free(cellbuf *b)
+{
+    free(b->cells);
+    free(b->ptrs);
+}
+
+static char *cell(cellbuf *b, size_t r, size_t c)
+{
+    return b->ptrs[r * b->n_cols + c];
+}
+
+/* Caption "title — top N of M" above a table. */
+static double caption(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, const char *title,
+                      size_t shown, size_t total)
+{
+    char buf[160];
+    sf_chart_text(&d->ch, box.x, box.y, box.w * 0.6, title, 11, true, SF_AL_LEFT, sf_rgb_text);
+    if (total > 0) {
+        label_nm(o, "top_of", (int64_t)shown, (int64_t)total, buf, sizeof buf);
+        sf_chart_text(&d->ch, box.x + box.w, box.y + 2, 0, buf, 8, false, SF_AL_RIGHT, sf_rgb_muted);
+    }
+    return 18;
+}
+
+static double finish_table(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, double used,
+                           const char *const *hdr, const double *wd, const sf_align *al,
+                           cellbuf *cb, const sf_rgb *marks)
+{
+    box.y += used;
+    box.h -= used;
+    if (cb->n_rows == 0) {
+        sf_box nb = {box.x, box.y, box.w, fmin(box.h, 40)};
+        sf_chart_nothing(&d->ch, nb, sf_pdf_label(o, "nothing"));
+        return used + nb.h;
+    }
+    sf_table t = {.headers = hdr, .widths = wd, .align = al, .n_cols = cb->n_cols,
+                  .cells = cb->ptrs, .n_rows = cb->n_rows, .row_mark = marks};
+    return used + sf_chart_table(&d->ch, box, &t);
+}
+
+static size_t rows_fit(sf_box box, size_t max_rows)
+{
+    double avail = box.h - 18 - 15; /* caption + header row */
+    size_t fit = avail > 0 ? (size_t)(avail / 15) : 0;
+    return fit < max_rows ? fit : max_rows;
+}
+
+/* The start of every top-N list: fit the rows to the box, draw the
+ * caption, allocate the cells. On out of memory cb->n_cols is 0 and the
+ * caller draws nothing more. Returns the height used by the caption. */
+static double table_begin(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, size_t max_rows,
+                          const char *title, size_t total, size_t cols, cellbuf *cb, size_t *show)
+{
+    max_rows = rows_fit(box, max_rows);
+    *show = total < max_rows ? total : max_rows;
+    double used = caption(d, o, box, title, *show, total);
+    if (!cells_new(cb, *show, cols))
+        cb->n_cols = 0;
+    return used;
+}
+
+/* Columns 0-2 of an account row: name, owner, tier; returns the tier. */
+static sf_tier account_cells(const sf_output_ctx *o, cellbuf *cb, size_t k, uint32_t account)
+{
+    const sf_account *a = &o->ds->accounts[account];
+    sf_tier t = o->rep->tiers.acc ? o->rep->tiers.acc[account].tier : SF_TIER_D;
+    cell_set(cell(cb, k, 0), a->name);
+    cell_set(cell(cb, k, 1), sf_pdf_owner_name(o, a->owner));
+    cell_set(cell(cb, k, 2), tier_label(o, t));
+    return t;
+}
+
+double sf_pdf_table_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
+                        size_t max_rows, const char *title)
+{
+    const sf_cadence_result *cr = &o->rep->cadence;
+    const sf_dataset *ds = o->ds;
+    size_t total = 0;
+    for (uint32_t i = 0; i < cr->n; i++)
+        total += owner_match(owner, ds->accounts[cr->rows[i].account].owner);
+    cellbuf cb;
+    size_t show;
+    double used = table_begin(d, o, box, max_rows, title, total, 7, &cb, &show);
+    if (!cb.n_cols)
+        return used;
+    sf_rgb marks[TABLE_ROWS + 1];
+    for (uint32_t i = 0; i < cr->n && cb.n_rows < show; i++) {
+        const sf_cadence_row *r = &cr->rows[i];
+        const sf_account *a = &ds->accounts[r->account];
+        if (!owner_match(owner, a->owner))
+            continue;
+        size_t k = cb.n_rows++;
+        sf_tier t = account_cells(o, &cb, k, r->account);
+        marks[k < TABLE_ROWS ? k : TABLE_ROWS] = sf_rgb_tier[t];
+        if (r->last_contact == SF_NODATE)
+            cell_set(cell(&cb, k, 3), sf_pdf_label(o, "never"));
+        else
+            sf_lang_fmt_date(o->lang, r->last_contact, cell(&cb, k, 3), CELL);
+        sf_lang_fmt_date(o->lang, r->next_due, cell(&cb, k, 4), CELL);
+        sf_lang_fmt_int(o->lang, r->days_overdue, cell(&cb, k, 5), CELL);
+        cell_set(cell(&cb, k, 6), r->channel);
+    }
+    const char *hdr[7] = {sf_pdf_label(o, "col_account"), sf_pdf_label(o, "col_owner"),
+                          sf_pdf_label(o, "col_tier"), sf_pdf_label(o, "col_last_contact"),
+                          sf_pdf_label(o, "col_next_due"), sf_pdf_label(o, "col_overdue"),
+                          sf_pdf_label(o, "col_channel")};
+    static const double wd[7] = {0.32, 0.18, 0.06, 0.12, 0.12, 0.09, 0.11};
+    static const sf_align al[7] = {SF_AL_LEFT, SF_AL_LEFT, SF_AL_CENTER, SF_AL_RIGHT,
+                                   SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_LEFT};
+    double h = finish_table(d, o, box, used, hdr, wd, al, &cb, cb.n_rows <= TABLE_ROWS ? marks : NULL);
+    cells_free(&cb);
+    return h;
+}
+
+double sf_pdf_table_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
+                             size_t max_rows, const char *title)
+{
+    const sf_decline_result *dr = &o->rep->decline;
+    const sf_dataset *ds = o->ds;
+    size_t total = 0;
+    for (uint32_t i = 0; i < dr->n; i++)
+        total += owner_match(owner, ds->accounts[dr->rows[i].account].owner);
+    cellbuf cb;
+    size_t show;
+    double used = table_begin(d, o, box, max_rows, title, total, 8, &cb, &show);
+    if (!cb.n_cols)
+        return used;
+    for (uint32_t i = 0; i < dr->n && cb.n_rows < show; i++) {
+        const sf_decline_row *r = &dr->rows[i];
+        const sf_account *a = &ds->accounts[r->account];
+        if (!owner_match(owner, a->owner))
+            continue;
+        size_t k = cb.n_rows++;
+        account_cells(o, &cb, k, r->account);
+        sf_lang_fmt_money(o->lang, r->prior, 0, cell(&cb, k, 3), CELL);
+        sf_lang_fmt_money(o->lang, r->current, 0, cell(&cb, k, 4), CELL);
+        sf_lang_fmt_money(o->lang, r->drop, 0, cell(&cb, k, 5), CELL);
+        sf_lang_fmt_pct(o->lang, r->drop_share, 0, cell(&cb, k, 6), CELL);
+        cell_set(cell(&cb, k, 7), sf_pdf_label(o, r->lost ? "lost" : "declining"));
+    }
+    const char *hdr[8] = {sf_pdf_label(o, "col_account"), sf_pdf_label(o, "col_owner"),
+                          sf_pdf_label(o, "col_tier"), sf_pdf_label(o, "col_prior"),
+                          sf_pdf_label(o, "col_current"), sf_pdf_label(o, "col_drop"),
+                          sf_pdf_label(o, "col_drop_share"), sf_pdf_label(o, "col_severity")};
+    static const double wd[8] = {0.30, 0.17, 0.05, 0.11, 0.11, 0.11, 0.07, 0.08};
+    static const sf_align al[8] = {SF_AL_LEFT, SF_AL_LEFT, SF_AL_CENTER, SF_AL_RIGHT,
+                                   SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_LEFT};
+    double h = finish_table(d, o, box, used, hdr, wd, al, &cb, NULL);
+    cells_free(&cb);
+    return h;
+}
+
+static void fire_reasons(const sf_output_ctx *o, unsigned bits, char *out, size_t cap)
+{
+    static const char *const keys[SF_FIRE_REASON_N] = {"reason_negative_net", "reason_high_cost",
+                                                      "reason_cold", "reason_declining",
+                                                      "reason_icp_miss"};
+    size_t w = 0;
+    out[0] = 0;
+    for (int i = 0; i < SF_FIRE_REASON_N; i++) {
+        if (!(bits & (1u << i)))
+            continue;
+        int n = snprintf(out + w, cap - w, "%s%s", w ? ", " : "", sf_pdf_label(o, keys[i]));
+        if (n < 0 || (size_t)n >= cap - w)
+            break;
+        w += (size_t)n;
+    }
+}
+
+double sf_pdf_table_fire(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
+                         size_t max_rows, const char *title)
+{
+    const sf_fire_result *fr = &o->rep->fire;
+    const sf_dataset *ds = o->ds;
+    size_t total = 0;
+    for (uint32_t i = 0; i < fr->n; i++)
+        total += owner_match(owner, ds->accounts[fr->rows[i].account].owner);
+    cellbuf cb;
+    size_t show;
+    double used = table_begin(d, o, box, max_rows, title, total, 8, &cb, &show);
+    if (!cb.n_cols)
+        return used;
+    for (uint32_t i = 0; i < fr->n && cb.n_rows < show; i++) {
+        const sf_fire_row *r = &fr->rows[i];
+        const sf_account *a = &ds->accounts[r->account];
+        if (!owner_match(owner, a->owner))
+            continue;
+        size_t k = cb.n_rows++;
+        account_cells(o, &cb, k, r->account);
+        sf_lang_fmt_money(o->lang, r->rev12, 0, cell(&cb, k, 3), CELL);
+        sf_lang_fmt_money(o->lang, r->margin12, 0, cell(&cb, k, 4), CELL);
+        sf_lang_fmt_money(o->lang, r->cost12, 0, cell(&cb, k, 5), CELL);
+        sf_lang_fmt_money(o->lang, r->net_value, 0, cell(&cb, k, 6), CELL);
+        fire_reasons(o, r->reasons, cell(&cb, k, 7), CELL);
+    }
+    const char *hdr[8] = {sf_pdf_label(o, "col_account"), sf_pdf_label(o, "col_owner"),
+                          sf_pdf_label(o, "col_tier"), sf_pdf_label(o, "col_rev12"),
+                          sf_pdf_label(o, "col_margin12"), sf_pdf_label(o, "col_cost12"),
+                          sf_pdf_label(o, "col_net"), sf_pdf_label(o, "col_reasons")};
+    static const double wd[8] = {0.24, 0.14, 0.05, 0.10, 0.10, 0.09, 0.10, 0.18};
+    static const sf_align al[8] = {SF_AL_LEFT, SF_AL_LEFT, SF_AL_CENTER, SF_AL_RIGHT,
+                                   SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_LEFT};
+    double h = finish_table(d, o, box, used, hdr, wd, al, &cb, NULL);
+    cells_free(&cb);
+    return h;
+}
+
+double sf_pdf_table_deals(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
+                          sf_verdict max_verdict, size_t max_rows, const char *title)
+{
+    const sf_pipeline_result *pr = &o->rep->pipeline;
+    const sf_dataset *ds = o->ds;
+    size_t total = 0;
+    for (uint32_t i = 0; i < pr->n; i++)
+        total += pr->rows[i].verdict <= max_verdict && owner_match(owner, ds->opps[pr->rows[i].opp].owner);
+    cellbuf cb;
+    size_t show;
+    double used = table_begin(d, o, box, max_rows, title, total, 8, &cb, &show);
+    if (!cb.n_cols)
+        return used;
+    sf_rgb marks[TABLE_ROWS + 1];
+    for (uint32_t i = 0; i < pr->n && cb.n_rows < show; i++) {
+        const sf_pipeline_row *r = &pr->rows[i];
+        const sf_opportunity *op = &ds->opps[r->opp];
+        if (r->verdict > max_verdict || !owner_match(owner, op->owner))
+            continue;
+        size_t k = cb.n_rows++;
+        marks[k < TABLE_ROWS ? k : TABLE_ROWS] = sf_rgb_verdict[r->verdict];
+        cell_set(cell(&cb, k, 0), op->id);
+        cell_set(cell(&cb, k, 1),
+                 op->account != SF_NO_ACCOUNT ? ds->accounts[op->account].name : op->account_id);
+        cell_set(cell(&cb, k, 2), sf_pdf_owner_name(o, op->owner));
+        cell_set(cell(&cb, k, 3), op->stage);
+        if (op->amount != SF_NONE)
+            sf_lang_fmt_money(o->lang, op->amount, 0, cell(&cb, k, 4), CELL);
+        if (op->probability != SF_NONE)
+            sf_lang_fmt_pct(o->lang, sf_div_round(op->probability, 10000), 0, cell(&cb, k, 5), CELL);
+        sf_lang_fmt_date(o->lang, op->next_step_date, cell(&cb, k, 6), CELL);
+        cell_set(cell(&cb, k, 7), verdict_label(o, (int)r->verdict));
+    }
+    const char *hdr[8] = {sf_pdf_label(o, "col_opportunity"), sf_pdf_label(o, "col_account"),
+                          sf_pdf_label(o, "col_owner"), sf_pdf_label(o, "col_stage"),
+                          sf_pdf_label(o, "col_amount"), sf_pdf_label(o, "col_probability"),
+                          sf_pdf_label(o, "col_next_step"), sf_pdf_label(o, "col_verdict")};
+    static const double wd[8] = {0.11, 0.25, 0.15, 0.12, 0.10, 0.08, 0.10, 0.09};
+    static const sf_align al[8] = {SF_AL_LEFT, SF_AL_LEFT, SF_AL_LEFT, SF_AL_LEFT,
+                                   SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_LEFT};
+    double h = finish_table(d, o, box, used, hdr, wd, al, &cb, cb.n_rows <= TABLE_ROWS ? marks : NULL);
+    cells_free(&cb);
+    return h;
+}
+
+/* ---- KPI panels ---- */
+
+static double kpi_weight(const sf_kpi_row *r)
+{
+    return (double)r->calls + (double)r->conversations + (double)r->won + (double)r->lost +
+           (double)r->proposals;
+}
+
+bool sf_pdf_kpi_panels(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t highlight)
+{
+    const sf_kpi_result *k = &o->rep->kpi;
+    const sf_config *cfg = o->cfg;
+    sf_chart *c = &d->ch;
+    if (!o->ds->have_activities && !o->ds->have_opportunities) {
+        sf_chart_nothing(c, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "no_kpi_inputs"));
+        return true;
+    }
+    if (k->n == 0) {
+        sf_chart_nothing(c, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing"));
+        return true;
+    }
+    size_t n = k->n, force = SIZE_MAX, n_others;
+    uint64_t *w = malloc(n * sizeof *w);
+    size_t *sel = malloc(n * sizeof *sel);
+    const char **cats = malloc(n * sizeof *cats);
+    bool *hl = calloc(n, sizeof *hl), *miss = calloc(4 * n, sizeof *miss);
+    double *val = malloc(4 * n * sizeof *val);
+    bool ok = w && sel && cats && hl && miss && val;
+    size_t m = 0;
+    if (ok) {
+        for (size_t i = 0; i < n; i++) {
+            w[i] = (uint64_t)kpi_weight(&k->rows[i]);
+            if (k->rows[i].owner == highlight)
+                force = i;
+        }
+        m = pick(w, n, SF_CHART_MAX_OWNERS, force, false, sel, &n_others);
+        ok = m != SIZE_MAX;
+    }
+    if (ok && m == 0) {
+        sf_chart_nothing(c, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing"));
+    } else if (ok) {
+        for (size_t j = 0; j < m; j++) {
+            const sf_kpi_row *r = &k->rows[sel[j]];
+            cats[j] = sf_pdf_owner_name(o, r->owner);
+            hl[j] = r->owner == highlight;
+            int64_t v[4] = {r->conv_to_appt, r->calls_per_day, r->close_ratio, r->median_cycle_days};
+            for (int p = 0; p < 4; p++) {
+                miss[(size_t)p * n + j] = v[p] == SF_NONE;
+                val[(size_t)p * n + j] = v[p] == SF_NONE ? 0 : (double)v[p];
+            }
+        }
+        double gw = (box.w - 20) / 2, gh = (box.h - 16) / 2;
+        char band[96], lo[32], hi[32], quota[64], cyc[64];
+        sf_lang_fmt_pct(o->lang, cfg->conv_to_appt_low / 100, 0, lo, sizeof lo);
+        sf_lang_fmt_pct(o->lang, cfg->conv_to_appt_high / 100, 0, hi, sizeof hi);
+        snprintf(band, sizeof band, "%s %s–%s", sf_pdf_label(o, "kpi_band"), lo, hi);
+        label_nm(o, "kpi_quota", cfg->daily_call_quota, 0, quota, sizeof quota);
+        label_nm(o, "kpi_team_cycle", o->rep->pipeline.avg_cycle_days, 0, cyc, sizeof cyc);
+        static const char *const titles[4] = {"kpi_conv", "kpi_calls", "kpi_close", "kpi_cycle"};
+        static const sf_rgb colors[4] = {{0.13, 0.35, 0.62}, {0.30, 0.58, 0.80},
+                                         {0.18, 0.60, 0.30}, {0.45, 0.45, 0.55}};
+        for (int p = 0; p < 4; p++) {
+            sf_box b = {box.x + (p % 2) * (gw + 20), box.y + (p / 2) * (gh + 16), gw, gh};
+            sf_chart_text(c, b.x, b.y, b.w, sf_pdf_label(o, titles[p]), 10, true, SF_AL_LEFT,
+                          sf_rgb_text);
+            b.y += 26;
+            b.h -= 26;
+            sf_bars bars = {.cats = cats, .n_cats = m, .values = val + (size_t)p * n, .n_series = 1,
+                            .colors = &colors[p], .horizontal = true, .value_labels = true,
+                            .band_lo = NAN, .band_hi = NAN, .ref = NAN,
+                            .highlight = hl, .missing = miss + (size_t)p * n};
+            switch (p) {
+            case 0:
+                bars.fmt = sf_chart_fmt_pct;
+                bars.band_lo = (double)cfg->conv_to_appt_low / 100.0;
+                bars.band_hi = (double)cfg->conv_to_appt_high / 100.0;
+                bars.band_label = band;
+                break;
+            case 1:
+                bars.fmt = sf_chart_fmt_dec1;
+                bars.ref = (double)cfg->daily_call_quota * SF_E4;
+                bars.ref_label = quota;
+                break;
+            case 2:
+                bars.fmt = sf_chart_fmt_pct;
+                break;
+            default:
+                bars.fmt = sf_chart_fmt_count;
+                if (o->ds->have_opportunities) {
+                    bars.ref = (double)o->rep->pipeline.avg_cycle_days;
+                    bars.ref_label = cyc;
+                }
+                break;
+            }
+            sf_chart_bars(c, b, &bars);
+        }
+        if (n_others) {
+            char note[128];
+            label_nm(o, "showing_reps", (int64_t)m, (int64_t)(m + n_others), note, sizeof note);
+            sf_chart_text(c, box.x, box.y + box.h - 2, box.w, note, 7, false, SF_AL_LEFT, sf_rgb_muted);
+        }
+    }
+    free(w);
+    free(sel);
+    free(cats);
+    free(hl);
+    free(miss);
+    free(val);
+    return ok;
+}
+
+/* ---- per-owner rows of the summary grids ---- */
+
+/* Rows of an owners x cols grid as the chart shows them: owners with a
+ * non-zero row in name order, at most SF_CHART_MAX_OWNERS rows, the
+ * lightest folded into a last "others (N)" row. vals[r * cols + c]. */
+typedef struct {
+    const char **names;
+    double *vals;       /* bar values */
+    uint32_t *count;    /* temperature grid counts (cols = SF_TIER_N) */
+    int64_t *rsum;
+    size_t n;
+    char others[96];
+} owner_rows;
+
+static void owner_rows_free(owner_rows *r)
+{
+    free(r->names);
+    free(r->vals);
+    free(r->count);
+    free(r->rsum);
+    memset(r, 0, sizeof *r);
+}
+
+/* cell(id, c) gives the grid value; temp = fill count/rsum from temp_grid.
+ * Returns false on out of memory. */
+typedef double (*grid_cell_fn)(const sf_summary_result *s, uint32_t id, size_t c);
+
+static double cell_due(const sf_summary_result *s, uint32_t id, size_t c)
+{
+    return s->due_grid ? (double)s->due_grid[id][c] : 0;
+}
+static double cell_verdict(const sf_summary_result *s, uint32_t id, size_t c)
+{
+    return s->verdict_grid ? (double)s->verdict_grid[id][c] : 0;
+}
+static double cell_temp(const sf_summary_result *s, uint32_t id, size_t c)
+{
+    return s->temp_grid ? (double)s->temp_grid[id][c].count : 0;
+}
+
+static bool owner_rows_build(const sf_output_ctx *o, grid_cell_fn fn, size_t cols, bool temp,
+                             owner_rows *out)
+{
+    const sf_dataset *ds = o->ds;
+    const sf_summary_result *s = &o->rep->summary;
+    size_t n = n_owner_ids(ds), n_others = 0;
+    memset(out, 0, sizeof *out);
+    uint64_t *w = calloc(n ? n : 1, sizeof *w);
+    size_t *sel = calloc(n ? n : 1, sizeof *sel);
+    bool *shown = calloc(n ? n : 1, sizeof *shown);
+    size_t cap = SF_CHART_MAX_OWNERS + 1;
+    out->names = calloc(cap, sizeof *out->names);
+    out->vals = calloc(cap * cols, sizeof *out->vals);
+    out->count = calloc(cap * SF_TIER_N, sizeof *out->count);
+    out->rsum = calloc(cap * SF_TIER_N, sizeof *out->rsum);
+    bool ok = w && sel && shown && out->names && out->vals && out->count && out->rsum;
+    if (ok) {
+        for (size_t k = 0; k < n; k++) {
+            uint32_t id = owner_at(ds, k);
+            double t = 0;
+            for (size_t c = 0; c < cols; c++)
+                t += fn(s, id, c);
+            w[k] = (uint64_t)t;
+        }
+        size_t m = pick(w, n, SF_CHART_MAX_OWNERS, SIZE_MAX, false, sel, &n_others);
+        ok = m != SIZE_MAX;
+        if (ok) {
+            for (size_t j = 0; j < m; j++)
+                shown[sel[j]] = true;
+            out->n = m + (n_others > 0);
+            for (size_t k = 0; k < n; k++) {
+                if (w[k] == 0)
+                    continue;
+                uint32_t id = owner_at(ds, k);
+                size_t r = m; /* others */
+                if (shown[k]) {
+                    for (r = 0; r < m && sel[r] != k; r++)
+                        ;
+                    out->names[r] = sf_pdf_owner_name(o, id);
+                }
+                for (size_t c = 0; c < cols; c++)
+                    out->vals[r * cols + c] += fn(s, id, c);
+                if (temp && s->temp_grid)
+                    for (size_t c = 0; c < SF_TIER_N; c++) {
+                        out->count[r * SF_TIER_N + c] += s->temp_grid[id][c].count;
+                        out->rsum[r * SF_TIER_N + c] += s->temp_grid[id][c].realization_sum;
+                    }
+            }
+            if (n_others) {
+                label_nm(o, "others", (int64_t)n_others, 0, out->others, sizeof out->others);
+                out->names[m] = out->others;
+            }
+        }
+    }
+    free(w);
+    free(sel);
+    free(shown);
+    if (!ok)
+        owner_rows_free(out);
+    return ok;
+}
+
+/* ---- pages ---- */
+
+static void fmt_growth(const sf_output_ctx *o, int64_t e4, char *out, size_t n)
+{
+    if (e4 == SF_NONE) {
+        snprintf(out, n, "—");
+        return;
+    }
+    char p[48];
+    sf_lang_fmt_pct(o->lang, e4, 1, p, sizeof p);
+    snprintf(out, n, "%s%s", e4 > 0 ? "+" : "", p);
+}
+
+static void page_cover(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+{
+    const sf_summary_result *s = &o->rep->summary;
+    const sf_dataset *ds = o->ds;
+    sf_chart *c = &d->ch;
+    char v[96], v2[200], note[256], a[48], b[48];
+    double tw = (box.w - 3 * 12) / 4, th = (box.h - 30 - 2 * 12) / 3;
+#define TILE(i) ((sf_box){box.x + ((i) % 4) * (tw + 12), box.y + ((i) / 4) * (th + 12), tw, th})
+    /* revenue and growth */
+    sf_lang_fmt_money_short(o->lang, s->rev12_total, v, sizeof v);
+    sf_lang_fmt_money_short(o->lang, s->rev_prev12_total, a, sizeof a);
+    snprintf(note, sizeof note, "%s: %s %s", sf_pdf_label(o, "prev_year"), a,
+             o->cfg && o->cfg->currency ? o->cfg->currency : "");
+    snprintf(v2, sizeof v2, "%s %s", v, o->cfg && o->cfg->currency ? o->cfg->currency : "");
+    sf_chart_tile(c, TILE(0), sf_pdf_label(o, "tile_revenue"), v2, note, sf_rgb_accent);
+    fmt_growth(o, s->growth, v, sizeof v);
+    sf_chart_tile(c, TILE(1), sf_pdf_label(o, "tile_growth"), v, sf_pdf_label(o, "tile_growth_note"),
+                  s->growth != SF_NONE && s->growth < 0 ? sf_rgb_bad : sf_rgb_good);
+    /* tiers */
+    for (int t = 0; t < SF_TIER_N; t++) {
+        char lab[96];
+        snprintf(lab, sizeof lab, "%s %s", sf_pdf_label(o, "tier"), tier_label(o, (sf_tier)t));
+        sf_lang_fmt_int(o->lang, s->tier_accounts[t], a, sizeof a);
+        snprintf(v, sizeof v, "%s", a);
+        sf_lang_fmt_money_short(o->lang, s->tier_revenue[t], b, sizeof b);
+        snprintf(note, sizeof note, "%s · %s: %s", sf_pdf_label(o, "accounts"),
+                 sf_pdf_label(o, "revenue"), b);
+        sf_chart_tile(c, TILE(2 + t), lab, v, note, sf_rgb_tier[t]);
+    }
+    /* actions */
+    sf_lang_fmt_int(o->lang, s->due_count, v, sizeof v);
+    sf_chart_tile(c, TILE(6), sf_pdf_label(o, "tile_due"), v, sf_pdf_label(o, "tile_due_note"),
+                  sf_rgb_accent);
+    sf_lang_fmt_int(o->lang, s->alert_count, v, sizeof v);
+    label_nm(o, "tile_alerts_note", s->lost_count, 0, note, sizeof note);
+    sf_chart_tile(c, TILE(7), sf_pdf_label(o, "tile_alerts"), v, note, sf_rgb_bad);
+    sf_lang_fmt_int(o->lang, s->fire_count, v, sizeof v);
+    label_nm(o, "tile_fire_note", o->rep->fire.eligible, 0, note, sizeof note);
+    sf_chart_tile(c, TILE(8), sf_pdf_label(o, "tile_fire"), v, note, sf_rgb_muted);
+    char p0[24], p1[24], p2[24];
+    sf_lang_fmt_int(o->lang, s->verdict_count[0], p0, sizeof p0);
+    sf_lang_fmt_int(o->lang, s->verdict_count[1], p1, sizeof p1);
+    sf_lang_fmt_int(o->lang, s->verdict_count[2], p2, sizeof p2);
+    snprintf(v, sizeof v, "%s / %s / %s", p0, p1, p2);
+    snprintf(note, sizeof note, "%s / %s / %s", verdict_label(o, 0), verdict_label(o, 1),
+             verdict_label(o, 2));
+    sf_chart_tile(c, TILE(9), sf_pdf_label(o, "tile_pipeline"), v, note, sf_rgb_verdict[0]);
+    int64_t read = 0;
+    for (int f = 0; f < SF_FILE_N; f++)
+        read += ds->files[f].present ? ds->files[f].read : 0;
+    sf_lang_fmt_int(o->lang, s->rejected_total, v, sizeof v);
+    label_nm(o, "tile_rejected_note", read, 0, note, sizeof note);
+    sf_chart_tile(c, TILE(10), sf_pdf_label(o, "tile_rejected"), v, note,
+                  s->rejected_total > 0 ? sf_rgb_bad : sf_rgb_good);
+    sf_lang_fmt_int(o->lang, ds->n_accounts, v, sizeof v);
+    label_nm(o, "tile_accounts_note", o->rep->tiers.n_buying, 0, note, sizeof note);
+    sf_chart_tile(c, TILE(11), sf_pdf_label(o, "tile_accounts"), v, note, sf_rgb_accent2);
+#undef TILE
+    /* missing inputs: say which parts are left out and why */
+    double y = box.y + box.h - 22;
+    if (!ds->have_activities)
+        y -= sf_chart_text(c, box.x, y, box.w, sf_pdf_label(o, "no_activities"), 8, false,
+                           SF_AL_LEFT, sf_rgb_muted);
+    if (!ds->have_opportunities)
+        sf_chart_text(c, box.x, y + 10, box.w, sf_pdf_label(o, "no_opportunities"), 8, false,
+                      SF_AL_LEFT, sf_rgb_muted);
+}
+
+static void page_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+{
+    const sf_summary_result *s = &o->rep->summary;
+    sf_chart *c = &d->ch;
+    const char *cats[SF_TIER_N];
+    double acc[SF_TIER_N], rev[SF_TIER_N];
+    for (int t = 0; t < SF_TIER_N; t++) {
+        cats[t] = tier_label(o, (sf_tier)t);
+        acc[t] = s->tier_accounts[t];
+        rev[t] = (double)s->tier_revenue[t];
+    }
+    double gw = (box.w - 30) / 2, th = 15.0 * (SF_TIER_N + 1) + 8;
+    sf_box b1 = {box.x, box.y, gw, box.h - 30 - th}, b2 = {box.x + gw + 30, box.y, gw, box.h - 30 - th};
+    sf_chart_text(c, b1.x, b1.y, gw, sf_pdf_label(o, "chart_accounts"), 11, true, SF_AL_LEFT, sf_rgb_text);
+    char rl[160];
+    snprintf(rl, sizeof rl, "%s (%s)", sf_pdf_label(o, "chart_revenue"),
+             o->cfg && o->cfg->currency ? o->cfg->currency : "");
+    sf_chart_text(c, b2.x, b2.y, gw, rl, 11, true, SF_AL_LEFT, sf_rgb_text);
+    b1.y += 24;
+    b1.h -= 24;
+    b2.y += 24;
+    b2.h -= 24;
+    /* one series per tier, so each bar gets its tier's colour */
+    double va[SF_TIER_N * SF_TIER_N] = {0}, vr[SF_TIER_N * SF_TIER_N] = {0};
+    for (int t = 0; t < SF_TIER_N; t++) {
+        va[t * SF_TIER_N + t] = acc[t];
+        vr[t * SF_TIER_N + t] = rev[t];
+    }
+    sf_bars ba = {.cats = cats, .n_cats = SF_TIER_N, .values = va, .n_series = SF_TIER_N,
+                  .colors = sf_rgb_tier, .stacked = true, .value_labels = true,
+                  .fmt = sf_chart_fmt_count, .band_lo = NAN, .band_hi = NAN, .ref = NAN};
+    sf_chart_bars(c, b1, &ba);
+    sf_bars br = ba;
+    br.values = vr;
+    br.fmt = sf_chart_fmt_money;
+    sf_chart_bars(c, b2, &br);
+    /* the exact figures under the bars */
+    char cells[SF_TIER_N][3][64];
+    char *ptrs[SF_TIER_N * 3];
+    for (int t = 0; t < SF_TIER_N; t++) {
+        snprintf(cells[t][0], 64, "%s", cats[t]);
+        sf_lang_fmt_int(o->lang, s->tier_accounts[t], cells[t][1], 64);
+        sf_lang_fmt_money(o->lang, s->tier_revenue[t], 0, cells[t][2], 64);
+        for (int k = 0; k < 3; k++)
+            ptrs[t * 3 + k] = cells[t][k];
+    }
+    const char *hdr[3] = {sf_pdf_label(o, "col_tier"), sf_pdf_label(o, "col_accounts"), rl};
+    static const double wd[3] = {0.2, 0.3, 0.5};
+    static const sf_align al[3] = {SF_AL_CENTER, SF_AL_RIGHT, SF_AL_RIGHT};
+    sf_table tb = {.headers = hdr, .widths = wd, .align = al, .n_cols = 3, .cells = ptrs,
+                   .n_rows = SF_TIER_N, .row_mark = sf_rgb_tier};
+    sf_chart_table(c, (sf_box){box.x, box.y + box.h - 26 - th, gw, th}, &tb);
+    sf_chart_text_wrap(c, box.x, box.y + box.h - 22, box.w, sf_pdf_label(o, "tiers_note"), 8,
+                       sf_rgb_muted, 2);
+}
+
+static void page_pareto(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+{
+    const sf_tiers_result *t = &o->rep->tiers;
+    const sf_dataset *ds = o->ds;
+    sf_chart *c = &d->ch;
+    cairo_t *cr = d->cr;
+    if (t->n_buying == 0 || !t->by_rev) {
+        sf_chart_nothing(c, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing"));
+        return;
+    }
+    /* total of the curve's own points: the last cumulative value */
+    double total = 0;
+    for (uint32_t i = 0; i < t->n_buying; i++)
+        total += (double)ds->accounts[t->by_rev[i]].rev12;
+    if (!(total > 0)) {
+        sf_chart_nothing(c, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing"));
+        return;
+    }
+    sf_box p = {box.x + 50, box.y + 20, box.w - 70, box.h - 100};
+    char buf[64];
+    /* grid and axes 0..100 % both ways, 10 % steps */
+    cairo_set_line_width(cr, 0.5);
+    for (int i = 0; i <= 10; i++) {
+        double fx = p.x + p.w * i / 10.0, fy = p.y + p.h - p.h * i / 10.0;
+        cairo_set_source_rgb(cr, sf_rgb_grid.r, sf_rgb_grid.g, sf_rgb_grid.b);
+        cairo_move_to(cr, fx, p.y);
+        cairo_line_to(cr, fx, p.y + p.h);
+        cairo_move_to(cr, p.x, fy);
+        cairo_line_to(cr, p.x + p.w, fy);
+        cairo_stroke(cr);
+        sf_lang_fmt_pct(o->lang, i * 1000, 0, buf, sizeof buf);
+        sf_chart_text(c, fx, p.y + p.h + 16, 0, buf, 7, false, SF_AL_CENTER, sf_rgb_muted);
+        sf_chart_text(c, p.x - 4, fy - 5, 0, buf, 7, false, SF_AL_RIGHT, sf_rgb_muted);
+    }
+    sf_chart_text(c, p.x, p.y + p.h + 28, p.w, sf_pdf_label(o, "pareto_x"), 8.5, false, SF_AL_CENTER,
+                  sf_rgb_text);
+    sf_chart_text(c, box.x, box.y, p.w, sf_pdf_label(o, "pareto_y"), 8.5, false, SF_AL_LEFT,
+                  sf_rgb_text);
+    /* tier strip under the axis: each client's x range in its tier's colour;
+     * one colour per device column so 100 000 clients cost ~700 rectangles */
+    uint32_t n = t->n_buying;
+    uint32_t cols = (uint32_t)p.w, steps = n <= cols ? n : cols;
+    for (uint32_t k = 0; k < steps; k++) {
+        uint32_t i = n <= cols ? k : (uint32_t)((uint64_t)k * n / cols);
+        sf_tier tr = t->acc ? t->acc[t->by_rev[i]].tier : SF_TIER_C;
+        double x0 = p.x + p.w * (double)k / steps, x1 = p.x + p.w * (double)(k + 1) / steps;
+        cairo_set_source_rgb(cr, sf_rgb_tier[tr].r, sf_rgb_tier[tr].g, sf_rgb_tier[tr].b);
+        cairo_rectangle(cr, x0, p.y + p.h + 3, x1 - x0 + 0.3, 9);
+        cairo_fill(cr);
+    }
+    /* the curve, sampled to at most ~2 points per device unit */
+    uint32_t stride = n / 1200 + 1;
+    double cum = 0;
+    cairo_set_source_rgb(cr, sf_rgb_accent.r, sf_rgb_accent.g, sf_rgb_accent.b);
+    cairo_set_line_width(cr, 2);
+    cairo_move_to(cr, p.x, p.y + p.h);
+    for (uint32_t i = 0; i < n; i++) {
+        cum += (double)ds->accounts[t->by_rev[i]].rev12;
+        if ((i + 1) % stride == 0 || i + 1 == n)
+            cairo_line_to(cr, p.x + p.w * (double)(i + 1) / n, p.y + p.h - p.h * cum / total);
+    }
+    cairo_stroke(cr);
+    /* diagonal: every client equal */
+    double dash[] = {3, 3};
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_set_source_rgb(cr, sf_rgb_muted.r, sf_rgb_muted.g, sf_rgb_muted.b);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, p.x, p.y + p.h);
+    cairo_line_to(cr, p.x + p.w, p.y);
+    cairo_stroke(cr);
+    /* the leading group that sets the A level */
+    if (t->k > 0 && t->k <= n) {
+        double kx = p.x + p.w * (double)t->k / n;
+        cairo_set_source_rgb(cr, sf_rgb_bad.r, sf_rgb_bad.g, sf_rgb_bad.b);
+        cairo_move_to(cr, kx, p.y);
+        cairo_line_to(cr, kx, p.y + p.h);
+        cairo_stroke(cr);
+        char lbl[160];
+        label_nm(o, "pareto_leading", t->k, n, lbl, sizeof lbl);
+        if (kx + 4 + sf_chart_text_width(c, lbl, 8, false) > p.x + p.w)
+            sf_chart_text(c, kx - 4, p.y + 4, 0, lbl, 8, false, SF_AL_RIGHT, sf_rgb_bad);
+        else
+            sf_chart_text(c, kx + 4, p.y + 4, 0, lbl, 8, false, SF_AL_LEFT, sf_rgb_bad);
+    }
+    cairo_set_dash(cr, NULL, 0, 0);
+    const char *names[SF_TIER_N];
+    for (int i = 0; i < SF_TIER_N; i++)
+        names[i] = tier_label(o, (sf_tier)i);
+    sf_chart_text(c, box.x, box.y + box.h - 24, 0, sf_pdf_label(o, "pareto_strip"), 8, false,
+                  SF_AL_LEFT, sf_rgb_muted);
+    sf_chart_legend(c, box.x + sf_chart_text_width(c, sf_pdf_label(o, "pareto_strip"), 8, false) + 10,
+                    box.y + box.h - 24, 300, names, sf_rgb_tier, SF_TIER_N);
+}
+
+static void temp_legend(sf_pdf_doc *d, const sf_output_ctx *o, double x, double y, double w)
+{
+    char l0[96], l1[96], l2[96], hp[32], cp[32];
+    sf_lang_fmt_pct(o->lang, o->cfg->hot_min / 100, 0, hp, sizeof hp);
+    sf_lang_fmt_pct(o->lang, o->cfg->cold_below / 100, 0, cp, sizeof cp);
+    snprintf(l0, sizeof l0, "%s ≥ %s", sf_lang_get(o->lang, "common.temp_hot"), hp);
+    snprintf(l1, sizeof l1, "%s %s–%s", sf_lang_get(o->lang, "common.temp_warm"), cp, hp);
+    snprintf(l2, sizeof l2, "%s < %s", sf_lang_get(o->lang, "common.temp_cold"), cp);
+    const char *names[3] = {l0, l1, l2};
+    sf_chart_legend(&d->ch, x, y, w, names, sf_rgb_temp, 3);
+}
+
+static bool page_temperature(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+{
+    owner_rows rows;
+    if (!owner_rows_build(o, cell_temp, SF_TIER_N, true, &rows))
+        return false;
+    temp_legend(d, o, box.x, box.y, box.w);
+    sf_chart_text_wrap(&d->ch, box.x, box.y + box.h - 22, box.w, sf_pdf_label(o, "temp_note"), 8,
+                       sf_rgb_muted, 2);
+    sf_box g = {box.x, box.y + 20, box.w, box.h - 48};
+    if (rows.n == 0) {
+        sf_chart_nothing(&d->ch, (sf_box){g.x, g.y, g.w, 40}, sf_pdf_label(o, "nothing"));
+    } else {
+        sf_tempgrid tg = {.rows = rows.names, .n_rows = rows.n, .count = rows.count, .rsum = rows.rsum,
+                          .hot_min = o->cfg->hot_min, .cold_below = o->cfg->cold_below};
+        sf_chart_tempgrid(&d->ch, g, &tg);
+    }
+    owner_rows_free(&rows);
+    return true;
+}
+
+static bool page_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+{
+    owner_rows rows;
+    if (!owner_rows_build(o, cell_due, SF_TIER_N, false, &rows))
+        return false;
+    if (!o->ds->have_activities)
+        sf_chart_text(&d->ch, box.x, box.y + box.h - 12, box.w, sf_pdf_label(o, "no_activities"), 8,
+                      false, SF_AL_LEFT, sf_rgb_muted);
+    if (rows.n == 0) {
+        sf_chart_nothing(&d->ch, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing_due"));
+    } else {
+        const char *names[SF_TIER_N];
+        for (int i = 0; i < SF_TIER_N; i++)
+            names[i] = tier_label(o, (sf_tier)i);
+        sf_bars b = {.cats = rows.names, .n_cats = rows.n, .values = rows.vals, .n_series = SF_TIER_N,
+                     .colors = sf_rgb_tier, .series_names = names, .stacked = true, .horizontal = true,
+                     .value_labels = true, .fmt = sf_chart_fmt_count, .band_lo = NAN, .band_hi = NAN,
+                     .ref = NAN};
+        sf_chart_bars(&d->ch, (sf_box){box.x, box.y, box.w, box.h - 16}, &b);
+    }
+    owner_rows_free(&rows);
+    return true;
+}
+
+static bool page_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+{
+    const sf_decline_result *dr = &o->rep->decline;
+    size_t n = dr->n < DECLINE_BARS ? dr->n : DECLINE_BARS;
+    if (n == 0) {
+        sf_chart_nothing(&d->ch, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing_declines"));
+        return true;
+    }
+    const char *cats[DECLINE_BARS];
+    double vals[DECLINE_BARS * 2];
+    for (size_t i = 0; i < n; i++) {
+        const sf_decline_row *r = &dr->rows[i];
+        cats[i] = o->ds->accounts[r->account].name;
+        vals[i * 2] = r->lost ? 0 : (double)r->drop;
+        vals[i * 2 + 1] = r->lost ? (double)r->drop : 0;
+    }
+    const char *names[2] = {sf_pdf_label(o, "declining"), sf_pdf_label(o, "lost")};
+    const sf_rgb colors[2] = {sf_rgb_temp[SF_TEMP_WARM], sf_rgb_bad};
+    sf_bars b = {.cats = cats, .n_cats = n, .values = vals, .n_series = 2, .colors = colors,
+                 .series_names = names, .stacked = true, .horizontal = true, .value_labels = true,
+                 .fmt = sf_chart_fmt_money, .band_lo = NAN, .band_hi = NAN, .ref = NAN};
+    char cap[160];
+    label_nm(o, "top_of", (int64_t)n, dr->n, cap, sizeof cap);
+    sf_chart_text(&d->ch, box.x + box.w, box.y, 0, cap, 8, false, SF_AL_RIGHT, sf_rgb_muted);
+    sf_chart_bars(&d->ch, (sf_box){box.x, box.y, box.w, box.h - 24}, &b);
+    sf_chart_text_wrap(&d->ch, box.x, box.y + box.h - 16, box.w, sf_pdf_label(o, "declines_note"), 8,
+                       sf_rgb_muted, 2);
+    return true;
+}
+
+/* Time split: recommended vs actual share of time on A clients, per
+ * owner; the (all) row last and bold. */
+static bool page_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+{
+    const sf_split_result *sr = &o->rep->split;
+    if (sr->n == 0) {
+        sf_chart_nothing(&d->ch, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing"));
+        return true;
+    }
+    size_t n = sr->n, n_others = 0;
+    uint64_t *w = calloc(n, sizeof *w);
+    size_t *sel = calloc(n, sizeof *sel);
+    const char **cats = calloc(n, sizeof *cats);
+    double *vals = calloc(2 * n, sizeof *vals);
+    bool *hl = calloc(n, sizeof *hl);
+    bool ok = w && sel && cats && vals && hl;
+    size_t m = 0, all_idx = SIZE_MAX;
+    if (ok) {
+        for (size_t i = 0; i < n; i++) {
+            /* owners with revenue or logged time; (all) is always kept */
+            w[i] = (uint64_t)(sr->rows[i].minutes > 0 ? sr->rows[i].minutes : 0) +
+                   (sr->rows[i].key_share > 0 || sr->rows[i].recommended_key > 0);
+            if (sr->rows[i].owner == SF_OWNER_ALL)
+                all_idx = i;
+        }
+        m = pick(w, n, SF_CHART_MAX_OWNERS, all_idx, false, sel, &n_others);
+        ok = m != SIZE_MAX;
+    }
+    if (ok) {
+        for (size_t j = 0; j < m; j++) {
+            const sf_split_row *r = &sr->rows[sel[j]];
+            cats[j] = sf_pdf_owner_name(o, r->owner);
+            hl[j] = r->owner == SF_OWNER_ALL;
+            vals[j * 2] = (double)r->recommended_key;
+            vals[j * 2 + 1] = r->actual_key == SF_NONE ? NAN : (double)r->actual_key;
+        }
+        const char *names[2] = {sf_pdf_label(o, "split_recommended"), sf_pdf_label(o, "split_actual")};
+        const sf_rgb colors[2] = {sf_rgb_accent2, sf_rgb_accent};
+        sf_bars b = {.cats = cats, .n_cats = m, .values = vals, .n_series = 2, .colors = colors,
+                     .series_names = names, .horizontal = true, .value_labels = true,
+                     .fmt = sf_chart_fmt_pct, .band_lo = NAN, .band_hi = NAN, .ref = NAN,
+                     .highlight = hl};
+        sf_chart_bars(&d->ch, (sf_box){box.x, box.y, box.w, box.h - 30}, &b);
+        sf_chart_text_wrap(&d->ch, box.x, box.y + box.h - 22, box.w,
+                           sf_pdf_label(o, o->ds->have_activities ? "split_note" : "no_activities"), 8,
+                           sf_rgb_muted, 2);
+    }
+    free(w);
+    free(sel);
+    free(cats);
+    free(vals);
+    free(hl);
+    return ok;
+}
+
+static bool page_pipeline(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+{
+    const sf_summary_result *s = &o->rep->summary;
+    sf_chart *c = &d->ch;
+    if (!o->ds->have_opportunities) {
+        sf_chart_nothing(c, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "no_opportunities"));
+        return true;
+    }
+    double gw = (box.w - 30) * 0.55, gw2 = box.w - 30 - gw;
+    sf_box b1 = {box.x, box.y, gw, box.h}, b2 = {box.x + gw + 30, box.y, gw2, box.h};
+    sf_chart_text(c, b1.x, b1.y, gw, sf_pdf_label(o, "pipeline_owners"), 11, true, SF_AL_LEFT, sf_rgb_text);
+    sf_chart_text(c, b2.x, b2.y, gw2, sf_pdf_label(o, "pipeline_misses"), 11, true, SF_AL_LEFT, sf_rgb_text);
+    b1.y += 22;
+    b1.h -= 22;
+    b2.y += 22;
+    b2.h -= 22;
+    owner_rows rows;
+    if (!owner_rows_build(o, cell_verdict, 3, false, &rows))
+        return false;
+    if (rows.n == 0) {
+        sf_chart_nothing(c, (sf_box){b1.x, b1.y, b1.w, 40}, sf_pdf_label(o, "nothing"));
+    } else {
+        const char *names[3] = {verdict_label(o, 0), verdict_label(o, 1), verdict_label(o, 2)};
+        sf_bars b = {.cats = rows.names, .n_cats = rows.n, .values = rows.vals, .n_series = 3,
+                     .colors = sf_rgb_verdict, .series_names = names, .stacked = true,
+                     .horizontal = true, .value_labels = true, .fmt = sf_chart_fmt_count,
+                     .band_lo = NAN, .band_hi = NAN, .ref = NAN};
+        sf_chart_bars(c, b1, &b);
+    }
+    owner_rows_free(&rows);
+    /* filter misses, most common first */
+    static const char *const keys[SF_F1_MISS_N + SF_F2_MISS_N] = {
+        "miss_industry", "miss_employees", "miss_region", "miss_company_revenue", "miss_fit",
+        "miss_no_next_step", "miss_next_step_overdue", "miss_next_step_too_far", "miss_stale",
+        "miss_low_probability", "miss_no_decision_maker"};
+    size_t nm = SF_F1_MISS_N + SF_F2_MISS_N;
+    uint64_t cnt[SF_F1_MISS_N + SF_F2_MISS_N];
+    weighted order[SF_F1_MISS_N + SF_F2_MISS_N];
+    size_t k = 0;
+    for (size_t i = 0; i < nm; i++) {
+        cnt[i] = i < SF_F1_MISS_N ? s->f1_miss_count[i] : s->f2_miss_count[i - SF_F1_MISS_N];
+        if (cnt[i] > 0)
+            order[k++] = (weighted){i, cnt[i]};
+    }
+    if (k == 0) {
+        sf_chart_nothing(c, (sf_box){b2.x, b2.y, b2.w, 40}, sf_pdf_label(o, "nothing_misses"));
+        return true;
+    }
+    qsort(order, k, sizeof *order, cmp_weighted);
+    const char *cats[SF_F1_MISS_N + SF_F2_MISS_N];
+    double vals[(SF_F1_MISS_N + SF_F2_MISS_N) * 2];
+    for (size_t i = 0; i < k; i++) {
+        bool f1 = order[i].idx < SF_F1_MISS_N;
+        cats[i] = sf_pdf_label(o, keys[order[i].idx]);
+        vals[i * 2] = f1 ? (double)order[i].w : 0;
+        vals[i * 2 + 1] = f1 ? 0 : (double)order[i].w;
+    }
+    const char *names[2] = {sf_pdf_label(o, "filter1"), sf_pdf_label(o, "filter2")};
+    const sf_rgb colors[2] = {sf_rgb_verdict[SF_VERDICT_DROP], sf_rgb_verdict[SF_VERDICT_QUALIFY]};
+    sf_bars b = {.cats = cats, .n_cats = k, .values = vals, .n_series = 2, .colors = colors,
+                 .series_names = names, .stacked = true, .horizontal = true, .value_labels = true,
+                 .fmt = sf_chart_fmt_count, .band_lo = NAN, .band_hi = NAN, .ref = NAN};
+    double bh = fmin(b2.h, 30 + 26.0 * (double)k);
+    sf_chart_bars(c, (sf_box){b2.x, b2.y, b2.w, bh}, &b);
+    return true;
+}
+
+/* ---- the report ---- */
+
+sf_err sf_out_pdf(const sf_output_ctx *o, sf_ctx *ctx)
+{
+    size_t plen = strlen(o->out_dir) + 16;
+    char *path = malloc(plen);
+    if (!path)
+        return sf_ctx_nomem(ctx);
+    snprintf(path, plen, "%s/report.pdf", o->out_dir);
+    sf_pdf_doc d;
+    sf_err rc = sf_pdf_open(&d, o, path, sf_pdf_label(o, "report_title"), REPORT_PAGES, ctx);
+    if (rc) {
+        free(path);
+        return rc;
+    }
+    bool ok = true;
+    sf_box b;
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_cover"));
+    page_cover(&d, o, b);
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_tiers"));
+    page_tiers(&d, o, b);
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_pareto"));
+    page_pareto(&d, o, b);
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_temperature"));
+    ok = ok && page_temperature(&d, o, b);
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_due"));
+    ok = ok && page_due(&d, o, b);
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_declines"));
+    ok = ok && page_declines(&d, o, b);
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_split"));
+    ok = ok && page_split(&d, o, b);
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_pipeline"));
+    ok = ok && page_pipeline(&d, o, b);
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_kpi"));
+    ok = ok && sf_pdf_kpi_panels(&d, o, b, SF_OWNER_ALL);
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_tab_due"));
+    sf_pdf_table_due(&d, o, b, SF_OWNER_ALL, TABLE_ROWS, sf_pdf_label(o, "tab_due"));
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_tab_declines"));
+    sf_pdf_table_declines(&d, o, b, SF_OWNER_ALL, TABLE_ROWS, sf_pdf_label(o, "tab_declines"));
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_tab_fire"));
+    sf_pdf_table_fire(&d, o, b, SF_OWNER_ALL, TABLE_ROWS, sf_pdf_label(o, "tab_fire"));
+    sf_pdf_page_end(&d);
+    b = sf_pdf_page(&d, sf_pdf_label(o, "page_tab_pursue"));
+    sf_pdf_table_deals(&d, o, b, SF_OWNER_ALL, SF_VERDICT_PURSUE, TABLE_ROWS, sf_pdf_label(o, "tab_pursue"));
+    sf_pdf_page_end(&d);
+    rc = sf_pdf_finish(&d, ok, ctx);
+    free(path);
+    return rc;
+}

@@ -1,0 +1,313 @@
+/*
+ * out_review.c - the coach's review pack: review-<owner>.pdf, four A4
+ * landscape pages on one rep's book (tiers and temperature, time split,
+ * due list and declines, fire candidates and open deals, KPIs against the
+ * benchmarks), each with the team's figures beside the rep's. Also
+ * sf_safe_filename, which turns an owner name into a file-name part.
+ */
+#include "draw/sf_chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REVIEW_PAGES 4
+#define SAFE_MAX 80 /* bytes of the owner part of a file name */
+
+/* Length of the valid UTF-8 sequence at s (2-4 bytes, no overlong forms,
+ * no surrogates, no C1 controls), or 0. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned c = s[0];
+    size_t n;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 ||
+        cp == 0x2029 || cp == 0xFEFF)
+        return 0;
+    return n;
+}
+
+/* Letters and digits (any script, as valid UTF-8), '-', '_' and single
+ * dots are kept; everything else (separators, spaces, control characters,
+ * shell and Windows specials, invalid bytes) becomes '_', runs of '_'
+ * collapse, ".." cannot occur, no leading or trailing '.'/'_', at most
+ * SAFE_MAX bytes; "owner" when nothing is left. Deterministic: the same
+ * name always gives the same result. Returns malloc'd text or NULL. */
+char *sf_safe_filename(const char *name)
+{
+    char *out = malloc(SAFE_MAX + 8);
+    if (!out)
+        return NULL;
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)(name ? name : "");
+    while (*p && w < SAFE_MAX) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            char ch = (char)c;
+            bool keep = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        c == '-' || c == '.';
+            if (!keep)
+                ch = '_';
+            if (ch == '.' && w > 0 && out[w - 1] == '.')
+                out[w - 1] = '_'; /* ".." -> "_" */
+            else if (ch == '_' && w > 0 && out[w - 1] == '_')
+                ; /* collapse */
+            else
+                out[w++] = ch;
+            p++;
+            continue;
+        }
+        size_t n = utf8_seq(p);
+        if (n == 0) {
+            if (!(w > 0 && out[w - 1] == '_'))
+                out[w++] = '_';
+            p++;
+            continue;
+        }
+        if (w + n > SAFE_MAX)
+            break;
+        memcpy(out + w, p, n);
+        w += n;
+        p += n;
+    }
+    /* collapse a "_" left before a collapsed "..", then trim the ends */
+    size_t r = 0;
+    for (size_t i = 0; i < w; i++) {
+        if (out[i] == '_' && r > 0 && out[r - 1] == '_')
+            continue;
+        out[r++] = out[i];
+    }
+    w = r;
+    size_t start = 0;
+    while (start < w && (out[start] == '.' || out[start] == '_'))
+        start++;
+    while (w > start && (out[w - 1] == '.' || out[w - 1] == '_'))
+        w--;
+    memmove(out, out + start, w - start);
+    w -= start;
+    if (w == 0) {
+        memcpy(out, "owner", 6);
+        return out;
+    }
+    out[w] = 0;
+    return out;
+}
+
+/* The review file name for owner, made unique among the files already
+ * staged in this run ("-2", "-3", ... after the name) so that two owners
+ * whose names map to the same safe form never overwrite each other.
+ * Returns malloc'd path or NULL. */
+static char *review_path(const sf_output_ctx *o, const char *owner_name)
+{
+    char *safe = sf_safe_filename(owner_name);
+    if (!safe)
+        return NULL;
+    size_t cap = strlen(o->out_dir) + strlen(safe) + 40;
+    char *path = malloc(cap);
+    if (!path) {
+        free(safe);
+        return NULL;
+    }
+    for (unsigned k = 1;; k++) {
+        if (k == 1)
+            snprintf(path, cap, "%s/review-%s.pdf", o->out_dir, safe);
+        else
+            snprintf(path, cap, "%s/review-%s-%u.pdf", o->out_dir, safe, k);
+        bool taken = false;
+        for (size_t i = 0; o->stage && i < o->stage->n && !taken; i++)
+            taken = o->stage->v[i].final_path && strcmp(o->stage->v[i].final_path, path) == 0;
+        if (!taken)
+            break;
+    }
+    free(safe);
+    return path;
+}
+
+static const char *tier_label(const sf_output_ctx *o, int t)
+{
+    static const char *const keys[SF_TIER_N] = {"common.tier_A", "common.tier_B", "common.tier_C",
+                                                "common.tier_D"};
+    return sf_lang_get(o->lang, keys[t]);
+}
+
+/* Page 1: the rep's book beside the team's: temperature grid (two rows),
+ * accounts and revenue per tier, time split. */
+static void page_book(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
+{
+    const sf_summary_result *s = &o->rep->summary;
+    const sf_dataset *ds = o->ds;
+    sf_chart *c = &d->ch;
+    const char *rep_name = sf_pdf_owner_name(o, owner);
+    const char *team = sf_pdf_label(o, "team");
+
+    /* temperature: the rep's row from the grid, the team's as the column
+     * sums of the same grid */
+    uint32_t count[2 * SF_TIER_N] = {0};
+    int64_t rsum[2 * SF_TIER_N] = {0};
+    if (s->temp_grid) {
+        for (uint32_t id = 0; id < ds->n_owners; id++)
+            for (int t = 0; t < SF_TIER_N; t++) {
+                if (id == owner) {
+                    count[t] = s->temp_grid[id][t].count;
+                    rsum[t] = s->temp_grid[id][t].realization_sum;
+                }
+                count[SF_TIER_N + t] += s->temp_grid[id][t].count;
+                rsum[SF_TIER_N + t] += s->temp_grid[id][t].realization_sum;
+            }
+    }
+    double half = (box.w - 30) / 2;
+    sf_chart_text(c, box.x, box.y, half, sf_pdf_label(o, "page_temperature"), 11, true, SF_AL_LEFT,
+                  sf_rgb_text);
+    const char *rows[2] = {rep_name, team};
+    const bool bold[2] = {true, false};
+    sf_tempgrid tg = {.rows = rows, .n_rows = 2, .count = count, .rsum = rsum, .bold_row = bold,
+                      .hot_min = o->cfg->hot_min, .cold_below = o->cfg->cold_below};
+    sf_chart_tempgrid(c, (sf_box){box.x, box.y + 20, half, 96}, &tg);
+
+    /* accounts and revenue per tier: the rep's accounts are summed here
+     * from the dataset (the summary keeps only the team's totals) */
+    int64_t rev[SF_TIER_N] = {0};
+    for (uint32_t i = 0; i < ds->n_accounts; i++)
+        if (ds->accounts[i].owner == owner && o->rep->tiers.acc)
+            rev[o->rep->tiers.acc[i].tier] += ds->accounts[i].rev12;
+    double x2 = box.x + half + 30;
+    sf_chart_text(c, x2, box.y, half, sf_pdf_label(o, "page_tiers"), 11, true, SF_AL_LEFT, sf_rgb_text);
+    char cells[SF_TIER_N][5][64];
+    char *ptrs[SF_TIER_N * 5];
+    for (int t = 0; t < SF_TIER_N; t++) {
+        snprintf(cells[t][0], 64, "%s", tier_label(o, t));
+        sf_lang_fmt_int(o->lang, count[t], cells[t][1], 64);
+        sf_lang_fmt_money_short(o->lang, rev[t], cells[t][2], 64);
+        sf_lang_fmt_int(o->lang, s->tier_accounts[t], cells[t][3], 64);
+        sf_lang_fmt_money_short(o->lang, s->tier_revenue[t], cells[t][4], 64);
+        for (int k = 0; k < 5; k++)
+            ptrs[t * 5 + k] = cells[t][k];
+    }
+    char h1[160], h2[160], h3[160], h4[160];
+    snprintf(h1, sizeof h1, "%s", sf_pdf_label(o, "accounts"));
+    snprintf(h2, sizeof h2, "%s", sf_pdf_label(o, "revenue"));
+    snprintf(h3, sizeof h3, "%s: %s", team, sf_pdf_label(o, "accounts"));
+    snprintf(h4, sizeof h4, "%s: %s", team, sf_pdf_label(o, "revenue"));
+    const char *hdr[5] = {sf_pdf_label(o, "col_tier"), h1, h2, h3, h4};
+    static const double wd[5] = {0.12, 0.2, 0.22, 0.22, 0.24};
+    static const sf_align al[5] = {SF_AL_CENTER, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT};
+    sf_table tb = {.headers = hdr, .widths = wd, .align = al, .n_cols = 5, .cells = ptrs,
+                   .n_rows = SF_TIER_N, .row_mark = sf_rgb_tier};
+    sf_chart_table(c, (sf_box){x2, box.y + 22, half, 100}, &tb);
+
+    /* time split: the rep's row and the (all) row */
+    const sf_split_row *mine = NULL, *all = NULL;
+    for (uint32_t i = 0; i < o->rep->split.n; i++) {
+        if (o->rep->split.rows[i].owner == owner)
+            mine = &o->rep->split.rows[i];
+        if (o->rep->split.rows[i].owner == SF_OWNER_ALL)
+            all = &o->rep->split.rows[i];
+    }
+    double y = box.y + 140;
+    sf_box sb = {box.x, y, box.w, box.y + box.h - y - 24};
+    sf_chart_text(c, sb.x, sb.y, sb.w, sf_pdf_label(o, "page_split"), 11, true, SF_AL_LEFT, sf_rgb_text);
+    sb.y += 22;
+    sb.h -= 22;
+    if (!mine || !all) {
+        sf_chart_nothing(c, (sf_box){sb.x, sb.y, sb.w, 40}, sf_pdf_label(o, "nothing"));
+        return;
+    }
+    const char *cats[4] = {sf_pdf_label(o, "split_recommended"), sf_pdf_label(o, "split_actual"),
+                           sf_pdf_label(o, "split_other"), sf_pdf_label(o, "split_prospecting")};
+    const sf_split_row *r2[2] = {mine, all};
+    double vals[8];
+    for (int k = 0; k < 2; k++) {
+        int64_t v[4] = {r2[k]->recommended_key, r2[k]->actual_key, r2[k]->actual_other,
+                        r2[k]->actual_prospecting};
+        for (int j = 0; j < 4; j++) {
+            vals[j * 2 + k] = v[j] == SF_NONE ? NAN : (double)v[j];
+        }
+    }
+    const char *names[2] = {rep_name, team};
+    const sf_rgb colors[2] = {sf_rgb_accent, sf_rgb_accent2};
+    sf_bars b = {.cats = cats, .n_cats = 4, .values = vals, .n_series = 2, .colors = colors,
+                 .series_names = names, .horizontal = true, .value_labels = true,
+                 .fmt = sf_chart_fmt_pct, .band_lo = NAN, .band_hi = NAN, .ref = NAN};
+    sf_chart_bars(c, sb, &b);
+    sf_chart_text_wrap(c, box.x, box.y + box.h - 20, box.w,
+                       sf_pdf_label(o, o->ds->have_activities ? "split_note" : "no_activities"), 8,
+                       sf_rgb_muted, 2);
+}
+
+sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx)
+{
+    const char *name = sf_pdf_owner_name(o, owner);
+    /* the file name uses the owner's name as in the data, so it does not
+     * change with the report language */
+    const char *raw = owner < o->ds->n_owners && o->ds->owners[owner] ? o->ds->owners[owner] : "unassigned";
+    char *path = review_path(o, raw);
+    if (!path)
+        return sf_ctx_nomem(ctx);
+    size_t tcap = strlen(sf_pdf_label(o, "review_title")) + strlen(name) + 8;
+    char *title = malloc(tcap);
+    if (!title) {
+        free(path);
+        return sf_ctx_nomem(ctx);
+    }
+    snprintf(title, tcap, "%s: %s", sf_pdf_label(o, "review_title"), name);
+    sf_pdf_doc d;
+    sf_err rc = sf_pdf_open(&d, o, path, title, REVIEW_PAGES, ctx);
+    if (rc) {
+        free(title);
+        free(path);
+        return rc;
+    }
+    char pt[512];
+    snprintf(pt, sizeof pt, "%s — %s", sf_pdf_label(o, "review_book"), name);
+    sf_box b = sf_pdf_page(&d, pt);
+    page_book(&d, o, b, owner);
+    sf_pdf_page_end(&d);
+
+    snprintf(pt, sizeof pt, "%s — %s", sf_pdf_label(o, "review_due"), name);
+    b = sf_pdf_page(&d, pt);
+    sf_box top = {b.x, b.y, b.w, b.h * 0.56};
+    sf_box bottom = {b.x, b.y + b.h * 0.56 + 10, b.w, b.h * 0.44 - 10};
+    sf_pdf_table_due(&d, o, top, owner, 20, sf_pdf_label(o, "tab_due"));
+    sf_pdf_table_declines(&d, o, bottom, owner, 20, sf_pdf_label(o, "tab_declines"));
+    sf_pdf_page_end(&d);
+
+    snprintf(pt, sizeof pt, "%s — %s", sf_pdf_label(o, "review_fire"), name);
+    b = sf_pdf_page(&d, pt);
+    top = (sf_box){b.x, b.y, b.w, b.h * 0.44};
+    bottom = (sf_box){b.x, b.y + b.h * 0.44 + 10, b.w, b.h * 0.56 - 10};
+    sf_pdf_table_fire(&d, o, top, owner, 20, sf_pdf_label(o, "tab_fire"));
+    if (o->ds->have_opportunities)
+        sf_pdf_table_deals(&d, o, bottom, owner, SF_VERDICT_DROP, 20, sf_pdf_label(o, "tab_deals"));
+    else
+        sf_chart_nothing(&d.ch, (sf_box){bottom.x, bottom.y, bottom.w, 40},
+                         sf_pdf_label(o, "no_opportunities"));
+    sf_pdf_page_end(&d);
+
+    snprintf(pt, sizeof pt, "%s — %s", sf_pdf_label(o, "page_kpi"), name);
+    b = sf_pdf_page(&d, pt);
+    bool ok = sf_pdf_kpi_panels(&d, o, b, owner);
+    sf_pdf_page_end(&d);
+    free(title);
+    rc = sf_pdf_finish(&d, ok, ctx);
+    free(path);
+    return rc;
+}
