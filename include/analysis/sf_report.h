@@ -13,6 +13,7 @@
 #define SF_REPORT_H
 
 #include "data/sf_dataset.h"
+#include "data/sf_rejects.h"
 
 typedef enum { SF_TEMP_HOT = 0, SF_TEMP_WARM, SF_TEMP_COLD } sf_temp;
 
@@ -190,6 +191,7 @@ typedef struct {
 typedef struct sf_report {
     const sf_dataset *ds;      /* borrowed */
     const sf_config *cfg;      /* borrowed */
+    const sf_rejects *rejects; /* borrowed, sorted (rejects.csv order); may be NULL */
     sf_date as_of;
     sf_tiers_result tiers;
     sf_cadence_result cadence;
@@ -219,6 +221,10 @@ sf_err sf_analyze_summary(const sf_report *rep, sf_summary_result *out);
 /* Run every analysis into rep (zeroed first). On failure rep is released. */
 sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, sf_report *rep, sf_ctx *ctx);
 void sf_report_release(sf_report *rep);
+
+/* The owner's name as the lists write it: "(all)" for SF_OWNER_ALL, ""
+ * for an unknown id. Borrowed from the dataset or static. */
+const char *sf_report_owner_name(const sf_report *rep, uint32_t owner);
 
 /* Names used in every output. Static strings. */
 const char *sf_tier_name(sf_tier t);  /* "A" .. "D" */

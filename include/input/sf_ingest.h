@@ -12,42 +12,7 @@
 #define SF_INGEST_H
 
 #include "data/sf_dataset.h"
-
-typedef enum {
-    SF_REJ_FIELD_COUNT = 0,
-    SF_REJ_BAD_QUOTE,
-    SF_REJ_BAD_ENCODING,
-    SF_REJ_MISSING_REQUIRED,
-    SF_REJ_BAD_DATE,
-    SF_REJ_BAD_NUMBER,
-    SF_REJ_UNKNOWN_ACCOUNT,
-    SF_REJ_UNKNOWN_CURRENCY,
-    SF_REJ_DUPLICATE_ID,
-    SF_REJ_N
-} sf_reject_reason;
-const char *sf_reject_reason_name(sf_reject_reason r); /* "field_count" ... */
-
-typedef struct {
-    sf_file_kind file;
-    uint32_t line;             /* line on which the record starts (1-based) */
-    sf_reject_reason reason;
-    const char *field;         /* canonical field name (static) or NULL */
-    bool kept;                 /* action kept (else rejected) */
-    char *raw;                 /* owned, UTF-8 (undecodable bytes as U+FFFD) */
-} sf_reject;
-
-typedef struct {
-    sf_reject *v;
-    size_t n, cap;
-    int64_t count[SF_FILE_N][SF_REJ_N]; /* rejected records by reason */
-    int64_t kept_count[SF_FILE_N][SF_REJ_N];
-    bool over_limit;           /* a file's rejected share exceeds max_reject_share */
-} sf_rejects;
-
-/* Sort by file (accounts, transactions, activities, opportunities), then
- * line; a rejection after kept lines of the same record replaces them. */
-void sf_rejects_sort(sf_rejects *r);
-void sf_rejects_release(sf_rejects *r);
+#include "data/sf_rejects.h"
 
 /* Progress callback: stage name, file kind, fraction done 0..1. */
 typedef void (*sf_progress_fn)(void *user, const char *stage, double done);

@@ -11,7 +11,7 @@
 #define SF_OUTPUT_H
 
 #include <stdio.h>
-#include "analysis/sf_report.h"
+#include "analysis/sf_list.h"
 #include "input/sf_ingest.h"
 #include "base/sf_lang.h"
 
@@ -57,8 +57,8 @@ typedef struct {
 
 /* csv/ lists (SPEC §4). */
 sf_err sf_out_csv(const sf_output_ctx *o, sf_ctx *ctx);
-/* rejects.csv alone (used when the reject limit stops the run). */
-sf_err sf_out_csv_rejects(const sf_output_ctx *o, sf_ctx *ctx);
+/* One list's CSV (rejects.csv alone when the reject limit stops the run). */
+sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx);
 /* workbook.xlsx */
 sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx);
 /* report.pdf */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/sf_report.h"
+#include "analysis/sf_list.h"
 
 typedef struct {
     sf_cadence_row row;
@@ -67,3 +67,38 @@ sf_err sf_analyze_cadence(const sf_dataset *ds, const sf_config *cfg,
     free(it);
     return SF_OK;
 }
+
+/* ---- cadence_due.csv ----------------------------------------------------------- */
+
+static const sf_column cadence_cols[] = {
+    SF_COLUMN("account_id", SF_COL_TEXT), SF_COLUMN("name", SF_COL_TEXT), SF_COLUMN("owner", SF_COL_TEXT),
+    SF_COLUMN("tier", SF_COL_TIER), SF_COLUMN("last_contact", SF_COL_DATE), SF_COLUMN("next_due", SF_COL_DATE),
+    SF_COLUMN("days_overdue", SF_COL_INT), SF_COLUMN("channel", SF_COL_TEXT),
+};
+
+static size_t cadence_count(const sf_report *rep) { return rep->cadence.n; }
+
+static uint32_t cadence_owner(const sf_report *rep, size_t row)
+{
+    return rep->ds->accounts[rep->cadence.rows[row].account].owner;
+}
+
+static void cadence_row(const sf_report *rep, size_t row, sf_cell *c)
+{
+    const sf_cadence_row *r = &rep->cadence.rows[row];
+    sf_report_account_cells(rep, r->account, c);
+    c[4].v = r->last_contact;
+    c[5].v = r->next_due;
+    c[6].v = r->days_overdue;
+    c[7].text = r->channel;
+}
+
+const sf_list sf_list_cadence = {
+    .name = "cadence_due",
+    .sheet_key = "sheet_cadence",
+    .cols = cadence_cols,
+    .n_cols = (int)SF_ARRAY_LEN(cadence_cols),
+    .count = cadence_count,
+    .owner = cadence_owner,
+    .row = cadence_row,
+};

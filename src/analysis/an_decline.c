@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/sf_report.h"
+#include "analysis/sf_list.h"
 
 typedef struct {
     sf_decline_row row;
@@ -73,3 +73,40 @@ nomem:
     memset(out, 0, sizeof *out);
     return SF_ERR_NOMEM;
 }
+
+/* ---- decline_alerts.csv --------------------------------------------------------- */
+
+static const sf_column decline_cols[] = {
+    SF_COLUMN("account_id", SF_COL_TEXT), SF_COLUMN("name", SF_COL_TEXT), SF_COLUMN("owner", SF_COL_TEXT),
+    SF_COLUMN("tier", SF_COL_TIER), SF_COLUMN("prior", SF_COL_MONEY), SF_COLUMN("current", SF_COL_MONEY),
+    SF_COLUMN("drop", SF_COL_MONEY), SF_COLUMN("drop_share", SF_COL_SHARE),
+    SF_COLUMN_WORDS("severity", "severity_"),
+};
+
+static size_t decline_count(const sf_report *rep) { return rep->decline.n; }
+
+static uint32_t decline_owner(const sf_report *rep, size_t row)
+{
+    return rep->ds->accounts[rep->decline.rows[row].account].owner;
+}
+
+static void decline_row(const sf_report *rep, size_t row, sf_cell *c)
+{
+    const sf_decline_row *r = &rep->decline.rows[row];
+    sf_report_account_cells(rep, r->account, c);
+    c[4].v = r->prior;
+    c[5].v = r->current;
+    c[6].v = r->drop;
+    c[7].v = r->drop_share;
+    c[8].text = r->lost ? "lost" : "declining";
+}
+
+const sf_list sf_list_decline = {
+    .name = "decline_alerts",
+    .sheet_key = "sheet_declines",
+    .cols = decline_cols,
+    .n_cols = (int)SF_ARRAY_LEN(decline_cols),
+    .count = decline_count,
+    .owner = decline_owner,
+    .row = decline_row,
+};

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/sf_report.h"
+#include "analysis/sf_list.h"
 
 typedef struct {
     int64_t net, rev;
@@ -101,3 +101,40 @@ sf_err sf_analyze_fire(const sf_dataset *ds, const sf_config *cfg, const sf_tier
     free(it);
     return SF_OK;
 }
+
+/* ---- fire_candidates.csv -------------------------------------------------------- */
+
+static const sf_column fire_cols[] = {
+    SF_COLUMN("account_id", SF_COL_TEXT), SF_COLUMN("name", SF_COL_TEXT), SF_COLUMN("owner", SF_COL_TEXT),
+    SF_COLUMN("tier", SF_COL_TIER), SF_COLUMN("rev12", SF_COL_MONEY), SF_COLUMN("margin12", SF_COL_MONEY),
+    SF_COLUMN("cost12", SF_COL_MONEY), SF_COLUMN("net_value", SF_COL_MONEY),
+    SF_COLUMN_FLAGS("reasons", sf_fire_reason_name, SF_FIRE_REASON_N, "reason_"),
+};
+
+static size_t fire_count(const sf_report *rep) { return rep->fire.n; }
+
+static uint32_t fire_owner(const sf_report *rep, size_t row)
+{
+    return rep->ds->accounts[rep->fire.rows[row].account].owner;
+}
+
+static void fire_row(const sf_report *rep, size_t row, sf_cell *c)
+{
+    const sf_fire_row *r = &rep->fire.rows[row];
+    sf_report_account_cells(rep, r->account, c);
+    c[4].v = r->rev12;
+    c[5].v = r->margin12;
+    c[6].v = r->cost12;
+    c[7].v = r->net_value;
+    c[8].v = r->reasons;
+}
+
+const sf_list sf_list_fire = {
+    .name = "fire_candidates",
+    .sheet_key = "sheet_fire",
+    .cols = fire_cols,
+    .n_cols = (int)SF_ARRAY_LEN(fire_cols),
+    .count = fire_count,
+    .owner = fire_owner,
+    .row = fire_row,
+};

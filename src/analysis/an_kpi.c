@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/sf_report.h"
+#include "analysis/sf_list.h"
 
 static int cmp_i64(const void *pa, const void *pb)
 {
@@ -158,3 +158,54 @@ nomem:
     memset(out, 0, sizeof *out);
     return SF_ERR_NOMEM;
 }
+
+/* ---- rep_kpis.csv --------------------------------------------------------------- */
+
+static const sf_column kpi_cols[] = {
+    SF_COLUMN("owner", SF_COL_TEXT), SF_COLUMN("calls", SF_COL_INT), SF_COLUMN("calls_per_day", SF_COL_DECIMAL),
+    SF_COLUMN("conversations", SF_COL_INT), SF_COLUMN("appointments", SF_COL_INT),
+    SF_COLUMN("conv_to_appt", SF_COL_SHARE), SF_COLUMN("proposals", SF_COL_INT),
+    SF_COLUMN("appt_to_proposal", SF_COL_SHARE), SF_COLUMN("won", SF_COL_INT), SF_COLUMN("lost", SF_COL_INT),
+    SF_COLUMN("close_ratio", SF_COL_SHARE), SF_COLUMN("median_cycle_days", SF_COL_INT),
+    SF_COLUMN("avg_sale", SF_COL_MONEY),
+};
+
+static size_t kpi_count(const sf_report *rep) { return rep->kpi.n; }
+
+static uint32_t kpi_owner(const sf_report *rep, size_t row) { return rep->kpi.rows[row].owner; }
+
+static void kpi_row(const sf_report *rep, size_t row, sf_cell *c)
+{
+    const sf_kpi_row *r = &rep->kpi.rows[row];
+    const sf_config *cfg = rep->cfg;
+    c[0].text = sf_report_owner_name(rep, r->owner);
+    c[1].v = r->calls;
+    c[2].v = r->calls_per_day;
+    /* below the daily call quota (SPEC §3.7) */
+    c[2].alert = r->calls_per_day != SF_NONE &&
+                 (__int128)r->calls_per_day < (__int128)cfg->daily_call_quota * SF_E4;
+    c[3].v = r->conversations;
+    c[4].v = r->appointments;
+    c[5].v = r->conv_to_appt;
+    /* outside the conversation-to-appointment band */
+    c[5].alert = r->conv_to_appt != SF_NONE &&
+                 ((__int128)r->conv_to_appt * 100 < cfg->conv_to_appt_low ||
+                  (__int128)r->conv_to_appt * 100 > cfg->conv_to_appt_high);
+    c[6].v = r->proposals;
+    c[7].v = r->appt_to_proposal;
+    c[8].v = r->won;
+    c[9].v = r->lost;
+    c[10].v = r->close_ratio;
+    c[11].v = r->median_cycle_days;
+    c[12].v = r->avg_sale;
+}
+
+const sf_list sf_list_kpis = {
+    .name = "rep_kpis",
+    .sheet_key = "sheet_kpis",
+    .cols = kpi_cols,
+    .n_cols = (int)SF_ARRAY_LEN(kpi_cols),
+    .count = kpi_count,
+    .owner = kpi_owner,
+    .row = kpi_row,
+};

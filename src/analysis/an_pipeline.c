@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/sf_report.h"
+#include "analysis/sf_list.h"
 
 /* Case-insensitive membership of a data value in a configured list (the
  * list was lower-cased at load time). NULL/empty value: no match. */
@@ -225,3 +225,51 @@ nomem:
     memset(out, 0, sizeof *out);
     return SF_ERR_NOMEM;
 }
+
+/* ---- pipeline.csv --------------------------------------------------------------- */
+
+static const sf_column pipeline_cols[] = {
+    SF_COLUMN("opportunity_id", SF_COL_TEXT), SF_COLUMN("account_id", SF_COL_TEXT), SF_COLUMN("owner", SF_COL_TEXT),
+    SF_COLUMN("stage", SF_COL_TEXT), SF_COLUMN("amount", SF_COL_MONEY), SF_COLUMN("probability", SF_COL_PERCENT),
+    SF_COLUMN("next_step_date", SF_COL_DATE), SF_COLUMN_WORDS("filter1", "filter_"),
+    SF_COLUMN_FLAGS("filter1_misses", sf_f1_miss_name, SF_F1_MISS_N, "miss_"),
+    SF_COLUMN_WORDS("filter2", "filter_"),
+    SF_COLUMN_FLAGS("filter2_misses", sf_f2_miss_name, SF_F2_MISS_N, "miss_"),
+    SF_COLUMN_WORDS("verdict", "verdict_"),
+};
+
+static size_t pipeline_count(const sf_report *rep) { return rep->pipeline.n; }
+
+static uint32_t pipeline_owner(const sf_report *rep, size_t row)
+{
+    return rep->ds->opps[rep->pipeline.rows[row].opp].owner;
+}
+
+static void pipeline_row(const sf_report *rep, size_t row, sf_cell *c)
+{
+    const sf_pipeline_row *r = &rep->pipeline.rows[row];
+    const sf_opportunity *op = &rep->ds->opps[r->opp];
+    c[0].text = op->id;
+    c[1].text = op->account_id;
+    c[2].text = sf_report_owner_name(rep, op->owner);
+    c[3].text = op->stage;
+    c[4].v = op->amount;
+    c[5].text = op->probability != SF_NONE ? op->probability_text : NULL;
+    c[5].v = op->probability;
+    c[6].v = op->next_step_date;
+    c[7].text = r->f1_misses ? "fail" : "pass";
+    c[8].v = r->f1_misses;
+    c[9].text = r->f2_misses ? "fail" : "pass";
+    c[10].v = r->f2_misses;
+    c[11].text = sf_verdict_name(r->verdict);
+}
+
+const sf_list sf_list_pipeline = {
+    .name = "pipeline",
+    .sheet_key = "sheet_pipeline",
+    .cols = pipeline_cols,
+    .n_cols = (int)SF_ARRAY_LEN(pipeline_cols),
+    .count = pipeline_count,
+    .owner = pipeline_owner,
+    .row = pipeline_row,
+};

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/sf_report.h"
+#include "analysis/sf_list.h"
 
 typedef struct {
     __int128 pos_rev, key_rev, new_rev;  /* positive rev12: all, A, new */
@@ -118,3 +118,39 @@ sf_err sf_analyze_split(const sf_dataset *ds, const sf_config *cfg,
     free(acc);
     return SF_OK;
 }
+
+/* ---- time_split.csv ------------------------------------------------------------- */
+
+static const sf_column split_cols[] = {
+    SF_COLUMN("owner", SF_COL_TEXT), SF_COLUMN("key_share", SF_COL_SHARE),
+    SF_COLUMN_WORDS("mode", "mode_"), SF_COLUMN("recommended_key", SF_COL_SHARE),
+    SF_COLUMN("recommended_rest", SF_COL_SHARE), SF_COLUMN("actual_key", SF_COL_SHARE),
+    SF_COLUMN("actual_other", SF_COL_SHARE), SF_COLUMN("actual_prospecting", SF_COL_SHARE),
+};
+
+static size_t split_count(const sf_report *rep) { return rep->split.n; }
+
+static uint32_t split_owner(const sf_report *rep, size_t row) { return rep->split.rows[row].owner; }
+
+static void split_row(const sf_report *rep, size_t row, sf_cell *c)
+{
+    const sf_split_row *r = &rep->split.rows[row];
+    c[0].text = sf_report_owner_name(rep, r->owner);
+    c[1].v = r->key_share;
+    c[2].text = r->mode_new ? "new" : "existing";
+    c[3].v = r->recommended_key;
+    c[4].v = r->recommended_rest;
+    c[5].v = r->actual_key;
+    c[6].v = r->actual_other;
+    c[7].v = r->actual_prospecting;
+}
+
+const sf_list sf_list_split = {
+    .name = "time_split",
+    .sheet_key = "sheet_time_split",
+    .cols = split_cols,
+    .n_cols = (int)SF_ARRAY_LEN(split_cols),
+    .count = split_count,
+    .owner = split_owner,
+    .row = split_row,
+};

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/sf_report.h"
+#include "analysis/sf_list.h"
 
 #define MAX_SEG 8
 
@@ -385,3 +385,47 @@ nomem:
     memset(out, 0, sizeof *out);
     return SF_ERR_NOMEM;
 }
+
+/* ---- accounts.csv (SPEC §4) ------------------------------------------------ */
+
+static const sf_column accounts_cols[] = {
+    SF_COLUMN("account_id", SF_COL_TEXT), SF_COLUMN("name", SF_COL_TEXT), SF_COLUMN("owner", SF_COL_TEXT),
+    SF_COLUMN("tier", SF_COL_TIER), SF_COLUMN("rev12", SF_COL_MONEY), SF_COLUMN("potential", SF_COL_MONEY),
+    SF_COLUMN("ratio", SF_COL_SHARE), SF_COLUMN("realization", SF_COL_SHARE), SF_COLUMN("temperature", SF_COL_TEMP),
+    SF_COLUMN("last_contact", SF_COL_DATE), SF_COLUMN("next_due", SF_COL_DATE),
+};
+
+static size_t accounts_count(const sf_report *rep)
+{
+    return rep->tiers.order ? rep->ds->n_accounts : 0;
+}
+
+static uint32_t accounts_owner(const sf_report *rep, size_t row)
+{
+    return rep->ds->accounts[rep->tiers.order[row]].owner;
+}
+
+static void accounts_row(const sf_report *rep, size_t row, sf_cell *c)
+{
+    uint32_t a = rep->tiers.order[row];
+    const sf_account_result *r = &rep->tiers.acc[a];
+    const sf_account *ac = &rep->ds->accounts[a];
+    sf_report_account_cells(rep, a, c);
+    c[4].v = ac->rev12;
+    c[5].v = r->potential;
+    c[6].v = r->ratio;
+    c[7].v = r->realization;
+    c[8].v = r->temp;
+    c[9].v = rep->ds->have_activities ? ac->last_contact : SF_NODATE;
+    c[10].v = r->next_due;
+}
+
+const sf_list sf_list_accounts = {
+    .name = "accounts",
+    .sheet_key = "sheet_accounts",
+    .cols = accounts_cols,
+    .n_cols = (int)SF_ARRAY_LEN(accounts_cols),
+    .count = accounts_count,
+    .owner = accounts_owner,
+    .row = accounts_row,
+};

@@ -49,6 +49,13 @@ const char *sf_verdict_name(sf_verdict v)
     return (unsigned)v < SF_ARRAY_LEN(names) ? names[v] : "";
 }
 
+const char *sf_report_owner_name(const sf_report *rep, uint32_t owner)
+{
+    if (owner == SF_OWNER_ALL)
+        return "(all)";
+    return owner < rep->ds->n_owners ? rep->ds->owners[owner] : "";
+}
+
 /* Frees every array the report owns; the borrowed dataset and config are
  * left alone. Safe on a zeroed or half-filled report and twice in a row. */
 void sf_report_release(sf_report *rep)

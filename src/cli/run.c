@@ -134,10 +134,13 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
     if (e == SF_ERR_INPUT && write_rejects_on_limit && j->rejects.over_limit) {
         /* SPEC §1: over the limit, rejects.csv (every file's lines) and
          * nothing else is written, then exit 3. */
-        sf_output_ctx o = {.cfg = &j->cfg, .ds = j->ds, .rejects = &j->rejects, .lang = j->lang,
-                           .out_dir = j->out_dir, .stage = &j->stage};
+        sf_rejects_sort(&j->rejects);
+        sf_report only = {.ds = j->ds, .cfg = &j->cfg, .rejects = &j->rejects, .as_of = j->as_of};
+        sf_output_ctx o = {.cfg = &j->cfg, .ds = j->ds, .rep = &only, .rejects = &j->rejects,
+                           .lang = j->lang, .out_dir = j->out_dir, .stage = &j->stage};
         sf_ctx wctx = {0};
-        if (sf_out_csv_rejects(&o, &wctx) != SF_OK || sf_stage_commit(&j->stage, &wctx) != SF_OK) {
+        if (sf_out_csv_list(&o, &sf_list_rejects, &wctx) != SF_OK ||
+            sf_stage_commit(&j->stage, &wctx) != SF_OK) {
             sf_stage_abort(&j->stage);
             sf_log(SF_LOG_ERROR, "%s", wctx.msg);
         } else {
@@ -152,6 +155,7 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
             sf_log(SF_LOG_WARN, "%s", j->ds->files[f].warnings.v[w]);
     if (sf_dataset_finish(j->ds, &j->ctx) != SF_OK)
         return fail(j);
+    sf_rejects_sort(&j->rejects);
     return 0;
 }
 
@@ -161,6 +165,7 @@ static int job_analyze(job *j)
     if (sf_analyze(j->ds, &j->cfg, &j->rep, &j->ctx) != SF_OK)
         return fail(j);
     j->rep_done = true;
+    j->rep.rejects = &j->rejects;
     timing(j, "analyses", t0);
     for (int i = 0; i < j->rep.n_skipped; i++)
         sf_log(SF_LOG_INFO, "skipped: %s", j->rep.skipped[i]);

@@ -33,6 +33,7 @@ static void write_lists(const sf_rejects *rj)
     assert_non_null(mkdtemp(outdir));
     sf_stage st;
     memset(&st, 0, sizeof st);
+    fx_rep.rejects = rj;
     sf_output_ctx o = {.cfg = &fx_cfg, .ds = fx_ds, .rep = &fx_rep, .rejects = rj,
                        .out_dir = outdir, .stage = &st};
     assert_int_equal(sf_out_csv(&o, &fx_ctx), SF_OK);
@@ -110,17 +111,20 @@ static void test_rejects(void **state)
     fx_cfg.file[SF_FILE_TRANSACTIONS] = sf_strdup("/data/in/tx.csv");
     fx_begin("2025-06-30");
     fx_run();
-    sf_reject v[4];
-    memset(v, 0, sizeof v);
-    v[0] = (sf_reject){SF_FILE_TRANSACTIONS, 9, SF_REJ_BAD_DATE, "date", false, (char *)"a,b"};
-    v[1] = (sf_reject){SF_FILE_TRANSACTIONS, 7, SF_REJ_BAD_NUMBER, "margin", true, (char *)"x"};
-    v[2] = (sf_reject){SF_FILE_ACCOUNTS, 12, SF_REJ_BAD_NUMBER, "employees", true, (char *)"q\"r"};
-    v[3] = (sf_reject){SF_FILE_TRANSACTIONS, 7, SF_REJ_UNKNOWN_ACCOUNT, "account_id", false, (char *)"x"};
+    sf_reject *v = calloc(4, sizeof *v);
+    assert_non_null(v);
+    v[0] = (sf_reject){SF_FILE_TRANSACTIONS, 9, SF_REJ_BAD_DATE, "date", false, sf_strdup("a,b")};
+    v[1] = (sf_reject){SF_FILE_TRANSACTIONS, 7, SF_REJ_BAD_NUMBER, "margin", true, sf_strdup("x")};
+    v[2] = (sf_reject){SF_FILE_ACCOUNTS, 12, SF_REJ_BAD_NUMBER, "employees", true, sf_strdup("q\"r")};
+    v[3] = (sf_reject){SF_FILE_TRANSACTIONS, 7, SF_REJ_UNKNOWN_ACCOUNT, "account_id", false, sf_strdup("x")};
     sf_rejects rj;
     memset(&rj, 0, sizeof rj);
     rj.v = v;
-    rj.n = 4;
+    rj.n = rj.cap = 4;
+    /* the run sorts the rejects once; every output writes them as they are */
+    sf_rejects_sort(&rj);
     write_lists(&rj);
+    sf_rejects_release(&rj);
     char p[512];
     read_list("rejects.csv", p, sizeof p);
     assert_string_equal(slurp(p),

@@ -1,0 +1,112 @@
+/*
+ * sf_list.h - every list of salesfocus described once.
+ *
+ * A list (accounts.csv, cadence_due.csv, ..., rejects.csv) is a table of
+ * typed columns over the rows of one analysis result. Its description sits
+ * beside its analysis (src/analysis/an_*.c) and says everything an output
+ * needs: the file name, the label key of its sheet, the columns (name and
+ * type), how many rows, which owner a row belongs to and the cells of a
+ * row. The outputs hold no list of their own: the CSV writer and the
+ * workbook's list sheets walk sf_lists[]; the PDF tables and the email's
+ * top-N pick a list and a subset of its columns.
+ *
+ * Adding a list = its analysis, its sf_list, a line in sf_lists[]
+ * (src/analysis/lists.c) and its labels (templates/lang/ *.ini: the sheet
+ * name and one col_<name> per column); see docs/architecture.md.
+ */
+#ifndef SF_LIST_H
+#define SF_LIST_H
+
+#include "analysis/sf_report.h"
+
+/* How a cell is typed, and so how each output writes it. */
+typedef enum {
+    SF_COL_TEXT = 0, /* text: ids, names, stages, fixed words ("lost"); NULL = empty */
+    SF_COL_INT,      /* integer; SF_NONE = empty */
+    SF_COL_MONEY,    /* cents; two decimals; SF_NONE = empty */
+    SF_COL_SHARE,    /* fraction in ten-thousandths (e4): four decimals in CSV,
+                      * a percentage in the workbook; SF_NONE = empty */
+    SF_COL_DECIMAL,  /* a plain number in e4 (calls per day): four decimals in
+                      * CSV, two in the workbook; SF_NONE = empty */
+    SF_COL_DATE,     /* sf_date; SF_NODATE = empty */
+    SF_COL_TIER,     /* sf_tier: "A".."D", coloured in the workbook */
+    SF_COL_TEMP,     /* sf_temp: hot warm cold, coloured in the workbook */
+    SF_COL_FLAGS,    /* a bit set, written as the ';'-joined names of its bits */
+    SF_COL_PERCENT   /* a percentage as the data gave it (probability): the
+                      * text as given in CSV, the number (v, ppm of a point)
+                      * in the workbook; text NULL = empty */
+} sf_col_type;
+
+typedef struct {
+    const char *name;  /* CSV header; the label key is "xlsx.col_<name>" */
+    sf_col_type type;
+    /* SF_COL_FLAGS: the name of bit i (0 .. n_flags-1) */
+    const char *(*flag_name)(int bit);
+    int n_flags;
+    /* SF_COL_TEXT of a fixed vocabulary ("pursue", "lost"): outputs that a
+     * person reads show the label "<label_prefix><text>" instead; NULL:
+     * the text is data and shown as it is */
+    const char *label_prefix;
+} sf_column;
+
+/* Column initialisers: a plain column, a text of a fixed vocabulary shown
+ * through labels, a bit set. */
+#define SF_COLUMN(n, t) {.name = (n), .type = (t)}
+#define SF_COLUMN_WORDS(n, prefix) {.name = (n), .type = SF_COL_TEXT, .label_prefix = (prefix)}
+#define SF_COLUMN_FLAGS(n, fn, count, prefix) \
+    {.name = (n), .type = SF_COL_FLAGS, .flag_name = (fn), .n_flags = (count), .label_prefix = (prefix)}
+
+/* One cell of a row, as the row function fills it. Texts are borrowed from
+ * the dataset, the report or static storage, and live as long as they. */
+typedef struct {
+    const char *text;  /* SF_COL_TEXT, SF_COL_PERCENT */
+    int64_t v;         /* every other type (tier and temp as their enum) */
+    bool alert;        /* outside its benchmark band: the workbook marks it */
+} sf_cell;
+
+#define SF_LIST_MAX_COLS 16
+
+typedef struct sf_list {
+    const char *name;       /* "accounts": the file csv/accounts.csv */
+    const char *sheet_key;  /* label of its workbook sheet, "xlsx.<sheet_key>" */
+    const sf_column *cols;
+    int n_cols;
+    /* Is the list part of this report at all (NULL: always)? A list that
+     * is not present is not written (e.g. the history lists without a
+     * history store); a present list with no rows is written with its
+     * header only. */
+    bool (*present)(const sf_report *rep);
+    size_t (*count)(const sf_report *rep);
+    /* The owner id a row belongs to (per-owner mail and review packs), or
+     * SF_OWNER_ALL for a row of the whole team (the time split's "(all)",
+     * a reject). */
+    uint32_t (*owner)(const sf_report *rep, size_t row);
+    /* Fill cells[0 .. n_cols) of row `row` (0 <= row < count). */
+    void (*row)(const sf_report *rep, size_t row, sf_cell *cells);
+} sf_list;
+
+/* Every list, in the order the outputs write them (SPEC §4). */
+extern const sf_list *const sf_lists[];
+extern const size_t sf_n_lists;
+
+/* The list of that name ("accounts"), or NULL. */
+const sf_list *sf_list_find(const char *name);
+/* Index of the column of that name in l, or -1. */
+int sf_list_col(const sf_list *l, const char *name);
+
+/* The text a CSV field gets for a cell: money with two decimals, shares
+ * with four, ISO dates, "" for empty; flags joined with ';'. Returns out
+ * (at least SF_CELL_TEXT_MAX bytes) or, for text cells, the cell's own
+ * text (never NULL). */
+#define SF_CELL_TEXT_MAX 512
+const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out);
+
+/* account_id, name, owner, tier: the four cells most account lists open
+ * with (cells[0..3]). */
+void sf_report_account_cells(const sf_report *rep, uint32_t account, sf_cell *cells);
+
+/* The lists' descriptions, defined beside their analyses. */
+extern const sf_list sf_list_accounts, sf_list_cadence, sf_list_decline, sf_list_fire,
+    sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects;
+
+#endif

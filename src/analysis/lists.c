@@ -1,0 +1,140 @@
+/*
+ * lists.c - the registry of lists (sf_lists[], in the order of SPEC §4),
+ * the rejects list (the records the inputs could not use), and the one
+ * text form of a cell that the CSV lists write and every other output
+ * starts from.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/sf_list.h"
+
+const sf_list *const sf_lists[] = {
+    &sf_list_accounts, &sf_list_cadence, &sf_list_decline, &sf_list_fire,
+    &sf_list_split,    &sf_list_pipeline, &sf_list_kpis,   &sf_list_rejects,
+};
+const size_t sf_n_lists = SF_ARRAY_LEN(sf_lists);
+
+const sf_list *sf_list_find(const char *name)
+{
+    for (size_t i = 0; i < sf_n_lists; i++)
+        if (strcmp(sf_lists[i]->name, name) == 0)
+            return sf_lists[i];
+    return NULL;
+}
+
+int sf_list_col(const sf_list *l, const char *name)
+{
+    for (int c = 0; c < l->n_cols; c++)
+        if (strcmp(l->cols[c].name, name) == 0)
+            return c;
+    return -1;
+}
+
+void sf_report_account_cells(const sf_report *rep, uint32_t account, sf_cell *c)
+{
+    const sf_account *ac = &rep->ds->accounts[account];
+    c[0].text = ac->id;
+    c[1].text = ac->name;
+    c[2].text = sf_report_owner_name(rep, ac->owner);
+    c[3].v = rep->tiers.acc[account].tier;
+}
+
+/* Names of the set bits, ';'-joined in bit order; cut at a name that does
+ * not fit (never happens with the fixed vocabularies). */
+static void join_flags(const sf_column *col, int64_t bits, char *out)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = 0; i < col->n_flags; i++) {
+        if (!(bits & ((int64_t)1 << i)))
+            continue;
+        int k = snprintf(out + len, SF_CELL_TEXT_MAX - len, "%s%s", len ? ";" : "", col->flag_name(i));
+        if (k < 0 || (size_t)k >= SF_CELL_TEXT_MAX - len) {
+            out[len] = '\0';
+            break;
+        }
+        len += (size_t)k;
+    }
+}
+
+const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out)
+{
+    out[0] = '\0';
+    switch (col->type) {
+    case SF_COL_TEXT:
+    case SF_COL_PERCENT:
+        return cell->text ? cell->text : "";
+    case SF_COL_INT:
+        if (cell->v != SF_NONE)
+            sf_fmt_int(cell->v, out);
+        break;
+    case SF_COL_MONEY:
+        sf_fmt_money(cell->v, out);
+        break;
+    case SF_COL_SHARE:
+    case SF_COL_DECIMAL:
+        sf_fmt_e4(cell->v, out);
+        break;
+    case SF_COL_DATE:
+        sf_date_iso((sf_date)cell->v, out);
+        break;
+    case SF_COL_TIER:
+        return sf_tier_name((sf_tier)cell->v);
+    case SF_COL_TEMP:
+        return sf_temp_name((sf_temp)cell->v);
+    case SF_COL_FLAGS:
+        join_flags(col, cell->v, out);
+        break;
+    }
+    return out;
+}
+
+/* ---- rejects.csv (SPEC §1, §4) ----------------------------------------------- */
+
+static const sf_column rejects_cols[] = {
+    SF_COLUMN("file", SF_COL_TEXT), SF_COLUMN("line", SF_COL_INT), SF_COLUMN("reason", SF_COL_TEXT), SF_COLUMN("field", SF_COL_TEXT),
+    SF_COLUMN("action", SF_COL_TEXT), SF_COLUMN("raw", SF_COL_TEXT),
+};
+
+static size_t rejects_count(const sf_report *rep) { return rep->rejects ? rep->rejects->n : 0; }
+
+static uint32_t rejects_owner(const sf_report *rep, size_t row)
+{
+    (void)rep;
+    (void)row;
+    return SF_OWNER_ALL;
+}
+
+/* The input's base name as the user knows it. */
+static const char *file_base(const sf_report *rep, sf_file_kind f)
+{
+    const char *p = rep->cfg ? rep->cfg->file[f] : NULL;
+    if (!p && rep->ds)
+        p = rep->ds->files[f].path;
+    if (!p)
+        return sf_file_kind_name(f);
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+static void rejects_row(const sf_report *rep, size_t row, sf_cell *c)
+{
+    const sf_reject *r = &rep->rejects->v[row];
+    c[0].text = file_base(rep, r->file);
+    c[1].v = r->line;
+    c[2].text = sf_reject_reason_name(r->reason);
+    c[3].text = r->field;
+    c[4].text = r->kept ? "kept" : "rejected";
+    c[5].text = r->raw;
+}
+
+const sf_list sf_list_rejects = {
+    .name = "rejects",
+    .sheet_key = "sheet_rejects",
+    .cols = rejects_cols,
+    .n_cols = (int)SF_ARRAY_LEN(rejects_cols),
+    .count = rejects_count,
+    .owner = rejects_owner,
+    .row = rejects_row,
+};
