@@ -11,7 +11,7 @@
  * What was accepted then goes through sf_analyze (no outputs).
  *
  * Fuzzed transactions with a fixed accounts file are also read twice more:
- * by one thread (SF_THREADS=1) and split between two (SF_SPLIT_MIN=1, so
+ * by one thread (single_thread) and split between two (split_min = 1, so
  * even a few lines are split: ingest.c, "two readers"). Both readings must
  * agree on every count, accumulator and reject line.
  *
@@ -86,14 +86,15 @@ static void set_str(char **slot, const char *v)
 }
 
 /* One sf_ingest of cfg into a new dataset; the rejects sorted. */
-static sf_err ingest_once(const sf_config *cfg, sf_dataset **ds, sf_rejects *rej, sf_ctx *ctx)
+static sf_err ingest_once(const sf_config *cfg, const sf_settings *set, sf_dataset **ds, sf_rejects *rej,
+                          sf_ctx *ctx)
 {
     *ds = sf_dataset_new(cfg, sf_date_from_ymd(2025, 6, 30));
     if (!*ds)
         abort();
     memset(rej, 0, sizeof *rej);
     memset(ctx, 0, sizeof *ctx);
-    sf_err e = sf_ingest(*ds, cfg, rej, NULL, NULL, ctx);
+    sf_err e = sf_ingest(*ds, cfg, set, rej, NULL, NULL, ctx);
     sf_rejects_sort(rej);
     return e;
 }
@@ -110,12 +111,13 @@ static void split_differential(const sf_config *cfg)
     sf_dataset *a, *b;
     sf_rejects ra, rb;
     sf_ctx ca, cb;
-    setenv("SF_THREADS", "1", 1);
-    sf_err ea = ingest_once(cfg, &a, &ra, &ca);
-    unsetenv("SF_THREADS");
-    setenv("SF_SPLIT_MIN", "1", 1);
-    sf_err eb = ingest_once(cfg, &b, &rb, &cb);
-    unsetenv("SF_SPLIT_MIN");
+    sf_settings one, two;
+    sf_settings_default(&one);
+    one.single_thread = true;
+    sf_settings_default(&two);
+    two.split_min = 1;
+    sf_err ea = ingest_once(cfg, &one, &a, &ra, &ca);
+    sf_err eb = ingest_once(cfg, &two, &b, &rb, &cb);
     if (ea != eb)
         differ("return code");
     if (ea == SF_OK || ea == SF_ERR_INPUT) {
@@ -227,7 +229,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&rej, 0, sizeof rej);
     sf_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    sf_err e = sf_ingest(ds, &cfg, &rej, NULL, NULL, &ctx);
+    sf_err e = sf_ingest(ds, &cfg, NULL, &rej, NULL, NULL, &ctx);
 
     /* An error must come with a message (the CLI prints nothing else). */
     if (e != SF_OK && ctx.msg[0] == '\0') {
@@ -291,7 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (fe == SF_OK) {
             sf_report rep;
             memset(&rep, 0, sizeof rep);
-            if (sf_analyze(ds, &cfg, &rep, &ctx) != SF_OK && ctx.msg[0] == '\0')
+            if (sf_analyze(ds, &cfg, true, &rep, &ctx) != SF_OK && ctx.msg[0] == '\0')
                 abort();
             sf_report_release(&rep);
         }

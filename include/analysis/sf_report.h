@@ -219,7 +219,8 @@ sf_err sf_analyze_kpi(const sf_dataset *ds, const sf_config *cfg, sf_kpi_result 
 sf_err sf_analyze_summary(const sf_report *rep, sf_summary_result *out);
 
 /* Run every analysis into rep (zeroed first). On failure rep is released. */
-sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, sf_report *rep, sf_ctx *ctx);
+/* threads: the pipeline and KPIs on a second thread (same results). */
+sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_report *rep, sf_ctx *ctx);
 void sf_report_release(sf_report *rep);
 
 /* The owner's name as the lists write it: "(all)" for SF_OWNER_ALL, ""

@@ -221,7 +221,7 @@ sf_err sf_config_init(sf_config *cfg);
 /* Load the INI file at path over the defaults (sf_config_init first): a
  * preset named in [input] preset is loaded first, then this file's keys
  * override it. share_dir is where config/crm/ and templates/ live (NULL:
- * sf_share_dir()). On error returns SF_ERR_USAGE with ctx->msg
+ * "."; the CLI passes sf_settings.share_dir). On error returns SF_ERR_USAGE with ctx->msg
  * "FILE:LINE: [section] key: what is wrong" (nearest valid key suggested
  * for likely typos); a missing input file named in [input] is SF_ERR_INPUT.
  */
@@ -243,10 +243,6 @@ bool sf_valmap_match(const sf_valmap *m, const char *canon, const char *value);
 sf_act_type sf_config_act_type(const sf_config *cfg, const char *value);
 sf_outcome sf_config_outcome(const sf_config *cfg, const char *value);
 sf_status sf_config_status(const sf_config *cfg, const char *value);
-
-/* The directory holding config/crm and templates: $SALESFOCUS_SHARE, else
- * the build tree next to the binary, else the installed share dir. Static. */
-const char *sf_share_dir(void);
 
 /* Expand {as_of} and {period} in a template (output_dir); malloc'd. */
 char *sf_config_expand(const sf_config *cfg, const char *tmpl, sf_date as_of);

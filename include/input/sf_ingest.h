@@ -13,6 +13,7 @@
 
 #include "data/sf_dataset.h"
 #include "data/sf_rejects.h"
+#include "base/sf_settings.h"
 
 /* Progress callback: stage name, file kind, fraction done 0..1. */
 typedef void (*sf_progress_fn)(void *user, const char *stage, double done);
@@ -27,8 +28,9 @@ typedef void (*sf_progress_fn)(void *user, const char *stage, double done);
  *                   read first; rejects holds all their lines);
  *   SF_ERR_USAGE    e.g. transactions = @won without opportunities;
  *   SF_ERR_NOMEM.
+ * set: threads and the split threshold (NULL: sf_settings_default).
  * Counts per file are in ds->files[]. */
-sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects,
+sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, sf_rejects *rejects,
                  sf_progress_fn progress, void *progress_user, sf_ctx *ctx);
 
 /* --- value parsers (exposed for tests and fuzzers) --- */

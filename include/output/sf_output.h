@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include "analysis/sf_list.h"
+#include "base/sf_settings.h"
 #include "input/sf_ingest.h"
 #include "base/sf_lang.h"
 
@@ -45,6 +46,7 @@ void sf_stage_release(sf_stage *st);
 
 /* What every output gets: borrowed, read-only. */
 typedef struct {
+    const sf_settings *set;    /* threads; NULL = defaults */
     const sf_config *cfg;
     const sf_dataset *ds;
     const sf_report *rep;
@@ -83,7 +85,7 @@ char *sf_safe_filename(const char *name);
  * (after the workbook is closed). NULL / false on out of memory. */
 #define SF_ZIP_MARK_LEN 24
 typedef struct sf_zip_rows sf_zip_rows;
-sf_zip_rows *sf_zip_rows_new(void);
+sf_zip_rows *sf_zip_rows_new(bool worker); /* worker: deflate on a thread of its own */
 const char *sf_zip_rows_marker(const sf_zip_rows *r);
 bool sf_zip_rows_write(sf_zip_rows *r, const void *buf, size_t len);
 bool sf_zip_rows_finish(sf_zip_rows *r); /* no more rows */

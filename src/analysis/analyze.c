@@ -110,17 +110,10 @@ static void *side_analyses(void *arg)
     return NULL;
 }
 
-/* SF_THREADS=1: everything on one thread (a test compares the outputs). */
-static bool single_thread(void)
-{
-    const char *t = getenv("SF_THREADS");
-    return t && strcmp(t, "1") == 0;
-}
-
 /* Zeroes rep, then fills it. Returns SF_OK, or SF_ERR_NOMEM with ctx set
  * and rep released (the caller owns nothing then). The report borrows ds
  * and cfg: both must outlive it. */
-sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, sf_report *rep, sf_ctx *ctx)
+sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_report *rep, sf_ctx *ctx)
 {
     sf_err rc;
 
@@ -150,7 +143,7 @@ sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, sf_report *rep, sf
      * (each analysis writes only its own result). */
     side_job side = {ds, cfg, rep, SF_OK};
     pthread_t tid;
-    bool threaded = !single_thread() && pthread_create(&tid, NULL, side_analyses, &side) == 0;
+    bool threaded = threads && pthread_create(&tid, NULL, side_analyses, &side) == 0;
     if (!threaded)
         side_analyses(&side);
     rc = sf_analyze_tiers(ds, cfg, &rep->tiers);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/sf_settings.h"
 #include "config/sf_config.h"
 #include "input/sf_ingest.h"
 #include "base/sf_lock.h"
@@ -34,12 +35,12 @@ typedef struct {
     bool rep_done;
     sf_stage stage;
     sf_ctx ctx;
-    bool timings;
+    sf_settings set;
 } job;
 
 static void timing(const job *j, const char *stage, double t0)
 {
-    if (j->timings)
+    if (j->set.timings)
         fprintf(stderr, "timing: %s %.3f\n", stage, sf_now_s() - t0);
 }
 
@@ -78,13 +79,13 @@ static int fail(job *j)
 static int job_setup(job *j, bool need_out)
 {
     j->lock.fd = -1;
-    j->timings = getenv("SF_TIMINGS") && *getenv("SF_TIMINGS") && strcmp(getenv("SF_TIMINGS"), "0") != 0;
+    sf_settings_from_env(&j->set);
     if (sf_config_init(&j->cfg) != SF_OK) {
         sf_log(SF_LOG_ERROR, "out of memory");
         return 1;
     }
     j->cfg_loaded = true;
-    if (sf_config_load(&j->cfg, j->opts->config, NULL, &j->ctx) != SF_OK)
+    if (sf_config_load(&j->cfg, j->opts->config, j->set.share_dir, &j->ctx) != SF_OK)
         return fail(j);
     if (j->opts->as_of) {
         if (!parse_iso(j->opts->as_of, &j->as_of)) {
@@ -102,7 +103,7 @@ static int job_setup(job *j, bool need_out)
             return fail(j);
         }
     }
-    if (sf_lang_load(j->cfg.share_dir ? j->cfg.share_dir : sf_share_dir(), j->cfg.language, &j->lang,
+    if (sf_lang_load(j->cfg.share_dir, j->cfg.language, &j->lang,
                      &j->ctx) != SF_OK)
         return fail(j);
     return 0;
@@ -117,9 +118,9 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
         sf_ctx_nomem(&j->ctx);
         return fail(j);
     }
-    sf_err e = sf_ingest(j->ds, &j->cfg, &j->rejects, sf_log_progress, NULL, &j->ctx);
+    sf_err e = sf_ingest(j->ds, &j->cfg, &j->set, &j->rejects, sf_log_progress, NULL, &j->ctx);
     timing(j, "ingest", t0);
-    for (int f = 0; j->timings && f < SF_FILE_N; f++) {
+    for (int f = 0; j->set.timings && f < SF_FILE_N; f++) {
         const sf_file_stats *st = &j->ds->files[f];
         if (!st->present)
             continue;
@@ -136,7 +137,7 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
          * nothing else is written, then exit 3. */
         sf_rejects_sort(&j->rejects);
         sf_report only = {.ds = j->ds, .cfg = &j->cfg, .rejects = &j->rejects, .as_of = j->as_of};
-        sf_output_ctx o = {.cfg = &j->cfg, .ds = j->ds, .rep = &only, .rejects = &j->rejects,
+        sf_output_ctx o = {.set = &j->set, .cfg = &j->cfg, .ds = j->ds, .rep = &only, .rejects = &j->rejects,
                            .lang = j->lang, .out_dir = j->out_dir, .stage = &j->stage};
         sf_ctx wctx = {0};
         if (sf_out_csv_list(&o, &sf_list_rejects, &wctx) != SF_OK ||
@@ -162,7 +163,7 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
 static int job_analyze(job *j)
 {
     double t0 = sf_now_s();
-    if (sf_analyze(j->ds, &j->cfg, &j->rep, &j->ctx) != SF_OK)
+    if (sf_analyze(j->ds, &j->cfg, !j->set.single_thread, &j->rep, &j->ctx) != SF_OK)
         return fail(j);
     j->rep_done = true;
     j->rep.rejects = &j->rejects;
@@ -214,12 +215,11 @@ static int run_outputs(job *j)
     bool started[SF_ARRAY_LEN(k_outputs)];
     memset(jobs, 0, sizeof jobs);
     memset(started, 0, sizeof started);
-    const char *single = getenv("SF_THREADS");
-    bool threads = !(single && strcmp(single, "1") == 0);
+    bool threads = !j->set.single_thread;
     for (size_t i = 0; i < n; i++) {
         output_job *oj = &jobs[i];
         oj->def = &k_outputs[i];
-        oj->o = (sf_output_ctx){.cfg = &j->cfg, .ds = j->ds, .rep = &j->rep, .rejects = &j->rejects,
+        oj->o = (sf_output_ctx){.set = &j->set, .cfg = &j->cfg, .ds = j->ds, .rep = &j->rep, .rejects = &j->rejects,
                                 .lang = j->lang, .out_dir = j->out_dir, .stage = &oj->stage};
         bool enabled = *(const bool *)((const char *)&j->cfg + oj->def->enabled_offset);
         if (!enabled)
@@ -238,7 +238,7 @@ static int run_outputs(job *j)
         if (oj->def && oj->seconds > 0) {
             char label[64];
             snprintf(label, sizeof label, "output %s", oj->def->name);
-            if (j->timings)
+            if (j->set.timings)
                 fprintf(stderr, "timing: %s %.3f\n", label, oj->seconds);
         }
         if (oj->err && rc == 0) {
@@ -371,7 +371,7 @@ int sf_cmd_run(const sf_run_opts *opts)
         rc = run_outputs(&j);
     if (rc == 0 && j.cfg.out_email) {
         double te = sf_now_s();
-        sf_output_ctx o = {.cfg = &j.cfg, .ds = j.ds, .rep = &j.rep, .rejects = &j.rejects, .lang = j.lang,
+        sf_output_ctx o = {.set = &j.set, .cfg = &j.cfg, .ds = j.ds, .rep = &j.rep, .rejects = &j.rejects, .lang = j.lang,
                            .out_dir = j.out_dir, .stage = &j.stage};
         if (sf_out_email(&o, &j.ctx) != SF_OK)
             rc = fail(&j);
@@ -471,7 +471,7 @@ int sf_cmd_review(const sf_run_opts *opts)
     if (rc == 0)
         rc = job_analyze(&j);
     if (rc == 0) {
-        sf_output_ctx o = {.cfg = &j.cfg, .ds = j.ds, .rep = &j.rep, .rejects = &j.rejects, .lang = j.lang,
+        sf_output_ctx o = {.set = &j.set, .cfg = &j.cfg, .ds = j.ds, .rep = &j.rep, .rejects = &j.rejects, .lang = j.lang,
                            .out_dir = j.out_dir, .stage = &j.stage};
         uint32_t found = 0;
         for (uint32_t k = 0; k < j.ds->n_owners && rc == 0; k++) {

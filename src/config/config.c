@@ -27,10 +27,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef SF_SHAREDIR
-#define SF_SHAREDIR "/usr/local/share/salesfocus"
-#endif
-
 /* Generated documentation (tests compare it with the shipped files). No
  * public header carries these: the test declares them itself. */
 sf_err sf_config_write_reference(FILE *out);
@@ -1586,7 +1582,7 @@ sf_err sf_config_load(sf_config *cfg, const char *path, const char *share_dir, s
     const char *slash = strrchr(path, '/');
     cfg->dir = !slash ? sf_strdup(".") : slash == path ? sf_strdup("/")
                                                         : sf_strndup(path, (size_t)(slash - path));
-    cfg->share_dir = sf_strdup(share_dir ? share_dir : sf_share_dir());
+    cfg->share_dir = sf_strdup(share_dir ? share_dir : ".");
     if (!cfg->path || !cfg->dir || !cfg->share_dir) {
         rc = sf_ctx_nomem(ctx);
         goto done;
@@ -1675,49 +1671,6 @@ sf_status sf_config_status(const sf_config *cfg, const char *value)
     if (sf_valmap_match(&cfg->statuses[SF_ST_LOST], "lost", value))
         return SF_ST_LOST;
     return SF_ST_OPEN;
-}
-
-static bool has_presets(const char *dir)
-{
-    char p[PATH_MAX];
-    struct stat st;
-    if (snprintf(p, sizeof p, "%s/config/crm", dir) >= (int)sizeof p)
-        return false;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-const char *sf_share_dir(void)
-{
-    static char dir[PATH_MAX];
-    const char *env = getenv("SALESFOCUS_SHARE");
-    if (env && *env)
-        return env;
-    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-    if (n > 0) {
-        dir[n] = '\0';
-        /* The binary sits in the repo root or in a build dir under it. */
-        for (int up = 0; up < 2; up++) {
-            char *s = strrchr(dir, '/');
-            if (!s)
-                break;
-            *s = '\0';
-            if (*dir && has_presets(dir))
-                return dir;
-        }
-        /* Installed as PREFIX/bin/salesfocus: PREFIX/share/salesfocus, even
-         * when installed under another PREFIX than it was built for. */
-        n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-        if (n > 0) {
-            dir[n] = '\0';
-            char *s = strrchr(dir, '/');
-            if (s && (size_t)(s - dir) + 32 < sizeof dir) {
-                strcpy(s, "/../share/salesfocus");
-                if (has_presets(dir))
-                    return dir;
-            }
-        }
-    }
-    return SF_SHAREDIR;
 }
 
 char *sf_config_expand(const sf_config *cfg, const char *tmpl, sf_date as_of)

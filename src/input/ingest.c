@@ -1732,12 +1732,10 @@ static int64_t file_size(const char *path)
 /* Where the transactions tail starts, or 0 for no split. The head is
  * sized so that both threads read about as many bytes (head and
  * opportunities on the first, activities and tail on the second); a tail
- * below SF_SPLIT_MIN bytes (default 1 MiB) is not worth a second pass of
+ * below sf_settings.split_min bytes (default 1 MiB) is not worth a second pass of
  * the header. */
-static int64_t split_point(const char *tx, const char *act, const char *opp)
+static int64_t split_point(const char *tx, const char *act, const char *opp, int64_t min)
 {
-    const char *env = getenv("SF_SPLIT_MIN");
-    int64_t min = env && *env ? strtoll(env, NULL, 10) : (int64_t)1 << 20;
     if (min < 1)
         min = 1;
     int64_t t = file_size(tx), a = file_size(act), o = file_size(opp);
@@ -1766,9 +1764,14 @@ static void side_release(side_read *sr)
     free(sr);
 }
 
-sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects, sf_progress_fn progress,
-                 void *progress_user, sf_ctx *ctx)
+sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, sf_rejects *rejects,
+                 sf_progress_fn progress, void *progress_user, sf_ctx *ctx)
 {
+    sf_settings defaults;
+    if (!set) {
+        sf_settings_default(&defaults);
+        set = &defaults;
+    }
     const char *tx = cfg->transactions_from_won ? NULL : input_path(cfg, SF_FILE_TRANSACTIONS);
     const char *opp = input_path(cfg, SF_FILE_OPPORTUNITIES);
     const char *act = input_path(cfg, SF_FILE_ACTIVITIES);
@@ -1791,10 +1794,9 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects, sf_p
 
     /* The second thread (see "two readers"): the activities file and the
      * tail of the transactions file. */
-    const char *threads = getenv("SF_THREADS");
     bool parallel = e == SF_OK && tx && !ds->accounts_derived && !cfg->transactions_from_won &&
-                    !(threads && strcmp(threads, "1") == 0);
-    int64_t tail = parallel ? split_point(tx, act, opp) : 0;
+                    !set->single_thread;
+    int64_t tail = parallel ? split_point(tx, act, opp, set->split_min) : 0;
     side_read *sr = NULL;
     if (parallel && (act || tail) && (sr = calloc(1, sizeof *sr)) != NULL &&
         (pthread_mutex_init(&sr->mu, NULL) != 0 || pthread_cond_init(&sr->cv, NULL) != 0)) {

@@ -1243,7 +1243,7 @@ out:
  * templates/email/<lang>.txt), dropping a BOM and CRs. */
 static sf_err load_body_template(mailer *m, sf_ctx *ctx)
 {
-    const char *share = m->cfg->share_dir ? m->cfg->share_dir : sf_share_dir();
+    const char *share = m->cfg->share_dir;
     if (m->cfg->email_body_template && m->cfg->email_body_template[0]) {
         m->body_path = sf_strdup(m->cfg->email_body_template);
     } else {

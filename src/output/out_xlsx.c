@@ -275,7 +275,7 @@ static void rows_begin(xl *x, xl_sheet *sh)
     if (xl_failed(x) || !sh->ws->optimize || !sh->ws->file)
         return;
     lxw_worksheet_write_single_row(sh->ws);
-    if (!(sh->zr = sf_zip_rows_new())) {
+    if (!(sh->zr = sf_zip_rows_new(!(x->o->set && x->o->set->single_thread)))) {
         x->nomem = true;
         return;
     }

@@ -264,7 +264,7 @@ static void *rows_worker(void *arg)
     return NULL;
 }
 
-sf_zip_rows *sf_zip_rows_new(void)
+sf_zip_rows *sf_zip_rows_new(bool worker)
 {
     sf_zip_rows *r = calloc(1, sizeof *r);
     if (!r)
@@ -278,10 +278,9 @@ sf_zip_rows *sf_zip_rows_new(void)
         free(r);
         return NULL;
     }
-    /* without a worker (SF_THREADS=1, or none to be had) the writer
-     * deflates each chunk itself: the same bytes either way */
-    const char *t = getenv("SF_THREADS");
-    if (!(t && strcmp(t, "1") == 0))
+    /* without a worker (one thread asked for, or none to be had) the
+     * writer deflates each chunk itself: the same bytes either way */
+    if (worker)
         r->worker_live = pthread_create(&r->worker, NULL, rows_worker, r) == 0;
     pthread_mutex_lock(&reg_mu);
     unsigned long long serial = ++reg_serial;

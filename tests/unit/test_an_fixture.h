@@ -118,7 +118,7 @@ FX_FN void fx_opp(const char *id, const char *acc, const char *owner, const char
 FX_FN void fx_run(void)
 {
     assert_int_equal(sf_dataset_finish(fx_ds, &fx_ctx), SF_OK);
-    assert_int_equal(sf_analyze(fx_ds, &fx_cfg, &fx_rep, &fx_ctx), SF_OK);
+    assert_int_equal(sf_analyze(fx_ds, &fx_cfg, true, &fx_rep, &fx_ctx), SF_OK);
 }
 
 FX_FN void fx_end(void)

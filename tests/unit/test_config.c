@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "config/sf_config.h"
+#include "base/sf_settings.h"
 
 sf_err sf_config_write_reference(FILE *out);
 sf_err sf_config_write_markdown(FILE *out);
@@ -781,10 +782,13 @@ static void test_share_dir(void **state)
     const char *old = getenv("SALESFOCUS_SHARE");
     char *saved = old ? strdup(old) : NULL;
     assert_int_equal(setenv("SALESFOCUS_SHARE", "/some/where", 1), 0);
-    assert_string_equal(sf_share_dir(), "/some/where");
+    sf_settings set;
+    sf_settings_from_env(&set);
+    assert_string_equal(set.share_dir, "/some/where");
     assert_int_equal(unsetenv("SALESFOCUS_SHARE"), 0);
     /* The test binary sits in BUILD/tests, where no config/crm is found. */
-    assert_string_equal(sf_share_dir(), SF_SHAREDIR);
+    sf_settings_from_env(&set);
+    assert_string_equal(set.share_dir, SF_SHAREDIR);
     if (saved) {
         assert_int_equal(setenv("SALESFOCUS_SHARE", saved, 1), 0);
         free(saved);

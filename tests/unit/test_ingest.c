@@ -77,7 +77,7 @@ static sf_err run(fx *f)
 {
     f->ds = sf_dataset_new(&f->cfg, sf_date_from_ymd(2025, 6, 30));
     assert_non_null(f->ds);
-    return sf_ingest(f->ds, &f->cfg, &f->rj, NULL, NULL, &f->ctx);
+    return sf_ingest(f->ds, &f->cfg, NULL, &f->rj, NULL, NULL, &f->ctx);
 }
 
 static void add_rate(fx *f, const char *code, int64_t ppm)
@@ -626,7 +626,7 @@ static void test_mini_example(void **state)
         fail_msg("config: %s", ctx.msg);
     sf_dataset *ds = sf_dataset_new(&cfg, sf_date_from_ymd(2025, 6, 30));
     assert_non_null(ds);
-    assert_int_equal(sf_ingest(ds, &cfg, &rj, NULL, NULL, &ctx), SF_OK);
+    assert_int_equal(sf_ingest(ds, &cfg, NULL, &rj, NULL, NULL, &ctx), SF_OK);
     assert_int_equal(rj.n, 3);
     sf_rejects_sort(&rj);
     const struct { uint32_t line; sf_reject_reason r; const char *field, *raw; } want[] = {

@@ -125,12 +125,12 @@ static void test_entries_and_rows(void **state)
     unsigned char *rows = malloc(nrows);
     assert_non_null(rows);
     fill(rows, nrows, 1);
-    sf_zip_rows *zr = sf_zip_rows_new();
+    sf_zip_rows *zr = sf_zip_rows_new(true);
     assert_non_null(zr);
     for (size_t o = 0, step = 1; o < nrows; o += step, step = step * 7 % 65521 + 1)
         assert_true(sf_zip_rows_write(zr, rows + o, o + step > nrows ? nrows - o : step));
     assert_true(sf_zip_rows_finish(zr));
-    sf_zip_rows *unused = sf_zip_rows_new(); /* registered, never in the zip */
+    sf_zip_rows *unused = sf_zip_rows_new(true); /* registered, never in the zip */
     assert_non_null(unused);
 
     void *zf = zip_open(path, 0);
@@ -200,11 +200,11 @@ static void test_unknown_marker(void **state)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    sf_zip_rows *zr = sf_zip_rows_new();
+    sf_zip_rows *zr = sf_zip_rows_new(true);
     assert_non_null(zr);
     char marker[SF_ZIP_MARK_LEN];
     memcpy(marker, sf_zip_rows_marker(zr), SF_ZIP_MARK_LEN);
-    sf_zip_rows *keep = sf_zip_rows_new(); /* so that markers are looked for */
+    sf_zip_rows *keep = sf_zip_rows_new(true); /* so that markers are looked for */
     sf_zip_rows_free(zr);
     void *zf = zip_open(path, 0);
     assert_non_null(zf);
