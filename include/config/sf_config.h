@@ -101,6 +101,12 @@ typedef struct {
     char *address;  /* e-mail address */
 } sf_owner_addr;
 
+/* When an output of the registry (config/sf_outputs.def) runs. */
+typedef enum {
+    SF_PHASE_STAGED = 0,  /* writes temporaries, committed with the others */
+    SF_PHASE_AFTER_COMMIT /* runs once the staged files are in place */
+} sf_output_phase;
+
 typedef struct sf_config {
     /* where it came from */
     char *path;       /* config file as given */
@@ -197,6 +203,7 @@ typedef struct sf_config {
 
     /* [outputs] */
     bool out_pdf, out_xlsx, out_csv, out_email, csv_bom;
+    bool xlsx_fast; /* [outputs] xlsx_fast */
 
     /* [currency_rates] */
     sf_rate *rates;

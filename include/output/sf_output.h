@@ -74,6 +74,23 @@ sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx);
 sf_err sf_out_email_failure(const sf_config *cfg, const sf_lang *lang, int exit_code,
                             const char *error, sf_ctx *ctx);
 
+/* The output registry (src/output/outputs.c, from config/sf_outputs.def):
+ * what `run` writes, in order. A staged output writes temporaries through
+ * o->stage; the run commits them all at once, then runs the outputs of the
+ * after-commit phase (the email attaches the committed files). */
+typedef struct {
+    const char *name;        /* the [outputs] key */
+    size_t enabled_offset;   /* offsetof the bool out_<name> in sf_config */
+    sf_output_phase phase;
+    bool own_thread;         /* rendered on a thread of its own */
+    sf_err (*render)(const sf_output_ctx *o, sf_ctx *ctx);
+} sf_output_def;
+
+extern const sf_output_def sf_output_defs[];
+extern const size_t sf_n_output_defs;
+/* Is the output switched on in cfg ([outputs] <name>)? */
+bool sf_output_enabled(const sf_output_def *d, const sf_config *cfg);
+
 /* A file-name-safe form of an owner name (no separators, no "..", no
  * control characters); malloc'd. */
 char *sf_safe_filename(const char *name);
@@ -84,6 +101,10 @@ char *sf_safe_filename(const char *name);
  * met in the entry's stream. sf_zip_rows_used tells whether that happened
  * (after the workbook is closed). NULL / false on out of memory. */
 #define SF_ZIP_MARK_LEN 24
+/* Take over the zip entries that this thread opens from now on (deflate
+ * level 1 on two threads, rows spliced in at their markers), or leave
+ * them to minizip (off, the default): the workbook's fast path only. */
+void sf_zip_engage(bool on);
 typedef struct sf_zip_rows sf_zip_rows;
 sf_zip_rows *sf_zip_rows_new(bool worker); /* worker: deflate on a thread of its own */
 const char *sf_zip_rows_marker(const sf_zip_rows *r);

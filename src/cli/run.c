@@ -173,24 +173,9 @@ static int job_analyze(job *j)
     return 0;
 }
 
-/* The outputs of `run`, in the order they are produced. A new output is
- * one line here. The workbook runs on a second thread (it is the slowest
- * and shares nothing mutable with the others); see run_outputs. */
+/* One output of the registry being rendered (on this thread or its own). */
 typedef struct {
-    const char *name;
-    size_t enabled_offset; /* offsetof the bool in sf_config */
-    sf_err (*render)(const sf_output_ctx *, sf_ctx *);
-    bool own_thread;
-} output_def;
-
-static const output_def k_outputs[] = {
-    {"xlsx", offsetof(sf_config, out_xlsx), sf_out_xlsx, true},
-    {"csv", offsetof(sf_config, out_csv), sf_out_csv, false},
-    {"pdf", offsetof(sf_config, out_pdf), sf_out_pdf, false},
-};
-
-typedef struct {
-    const output_def *def;
+    const sf_output_def *def;
     sf_output_ctx o;
     sf_stage stage;
     sf_ctx ctx;
@@ -207,40 +192,47 @@ static void *output_thread(void *arg)
     return NULL;
 }
 
-static int run_outputs(job *j)
+static sf_output_ctx output_ctx(job *j, sf_stage *stage)
 {
-    size_t n = SF_ARRAY_LEN(k_outputs);
-    output_job jobs[SF_ARRAY_LEN(k_outputs)];
-    pthread_t tid[SF_ARRAY_LEN(k_outputs)];
-    bool started[SF_ARRAY_LEN(k_outputs)];
+    return (sf_output_ctx){.set = &j->set, .cfg = &j->cfg, .ds = j->ds, .rep = &j->rep,
+                           .rejects = &j->rejects, .lang = j->lang, .out_dir = j->out_dir,
+                           .stage = stage};
+}
+
+/* Render every enabled output of one phase: those with a thread of their
+ * own beside the others (each stages into its own area, adopted into the
+ * run's after all have finished). Returns 0 or the first failure's exit
+ * code (recorded in j->ctx). */
+static int render_phase(job *j, sf_output_phase phase)
+{
+    enum { MAX_OUTPUTS = 16 };
+    output_job jobs[MAX_OUTPUTS];
+    pthread_t tid[MAX_OUTPUTS];
+    bool started[MAX_OUTPUTS];
+    size_t n = sf_n_output_defs < MAX_OUTPUTS ? sf_n_output_defs : MAX_OUTPUTS;
     memset(jobs, 0, sizeof jobs);
     memset(started, 0, sizeof started);
-    bool threads = !j->set.single_thread;
     for (size_t i = 0; i < n; i++) {
         output_job *oj = &jobs[i];
-        oj->def = &k_outputs[i];
-        oj->o = (sf_output_ctx){.set = &j->set, .cfg = &j->cfg, .ds = j->ds, .rep = &j->rep, .rejects = &j->rejects,
-                                .lang = j->lang, .out_dir = j->out_dir, .stage = &oj->stage};
-        bool enabled = *(const bool *)((const char *)&j->cfg + oj->def->enabled_offset);
-        if (!enabled)
+        const sf_output_def *d = &sf_output_defs[i];
+        if (d->phase != phase || !sf_output_enabled(d, &j->cfg))
             continue;
-        if (threads && oj->def->own_thread && pthread_create(&tid[i], NULL, output_thread, oj) == 0)
+        oj->def = d;
+        oj->o = output_ctx(j, &oj->stage);
+        if (!j->set.single_thread && d->own_thread && pthread_create(&tid[i], NULL, output_thread, oj) == 0)
             started[i] = true;
         else
             output_thread(oj);
     }
-    for (size_t i = 0; i < n; i++)
-        if (started[i])
-            pthread_join(tid[i], NULL);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         output_job *oj = &jobs[i];
-        if (oj->def && oj->seconds > 0) {
-            char label[64];
-            snprintf(label, sizeof label, "output %s", oj->def->name);
-            if (j->set.timings)
-                fprintf(stderr, "timing: %s %.3f\n", label, oj->seconds);
-        }
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        if (!oj->def)
+            continue;
+        if (j->set.timings)
+            fprintf(stderr, "timing: output %s %.3f\n", oj->def->name, oj->seconds);
         if (oj->err && rc == 0) {
             sf_ctx_error(&j->ctx, oj->ctx.code, "%s", oj->ctx.msg);
             rc = (int)oj->ctx.code;
@@ -249,6 +241,14 @@ static int run_outputs(job *j)
             rc = (int)j->ctx.code;
         sf_stage_release(&oj->stage);
     }
+    return rc;
+}
+
+/* The staged outputs, the commit that puts them in place together, then
+ * the outputs that need them in place (the email). */
+static int run_outputs(job *j)
+{
+    int rc = render_phase(j, SF_PHASE_STAGED);
     if (rc) {
         sf_stage_abort(&j->stage);
         return fail(j);
@@ -257,6 +257,10 @@ static int run_outputs(job *j)
     if (sf_stage_commit(&j->stage, &j->ctx) != SF_OK)
         return fail(j);
     timing(j, "commit", t0);
+    if ((rc = render_phase(j, SF_PHASE_AFTER_COMMIT)) != 0) {
+        sf_stage_abort(&j->stage);
+        return fail(j);
+    }
     return 0;
 }
 
@@ -369,14 +373,6 @@ int sf_cmd_run(const sf_run_opts *opts)
         rc = job_analyze(&j);
     if (rc == 0)
         rc = run_outputs(&j);
-    if (rc == 0 && j.cfg.out_email) {
-        double te = sf_now_s();
-        sf_output_ctx o = {.set = &j.set, .cfg = &j.cfg, .ds = j.ds, .rep = &j.rep, .rejects = &j.rejects, .lang = j.lang,
-                           .out_dir = j.out_dir, .stage = &j.stage};
-        if (sf_out_email(&o, &j.ctx) != SF_OK)
-            rc = fail(&j);
-        timing(&j, "email", te);
-    }
     if (rc == 0 && !opts->quiet)
         print_summary(&j);
     timing(&j, "total", t0);

@@ -277,6 +277,7 @@ static const cfg_key keys[] = {
     K("outputs", "csv", K_BOOL, "yes", 0, 0, out_csv, 0, NULL, "write the CSV lists"),
     K("outputs", "email", K_BOOL, "no", 0, 0, out_email, 0, NULL, "write (and send) the email"),
     K("outputs", "csv_bom", K_BOOL, "yes", 0, 0, csv_bom, 0, NULL, "start CSV lists with a UTF-8 byte-order mark"),
+    K("outputs", "xlsx_fast", K_BOOL, "yes", 0, 0, xlsx_fast, 0, NULL, "write the workbook's list rows on the fast path (no: every cell through libxlsxwriter's public API)"),
 
     K("email", "from", K_OSTR, "", 0, 0, email_from, 0, NULL, "sender address"),
     K("email", "to", K_STRLIST, "", 0, 0, email_to, 0, NULL, "recipients"),

@@ -97,6 +97,12 @@ typedef struct {
     bool z_live;
 } zchunk;
 
+/* Whether this thread's zip entries are taken over at all (sf_zip_engage):
+ * off, every call goes to minizip unchanged. */
+static _Thread_local bool zs_engaged;
+
+void sf_zip_engage(bool on) { zs_engaged = on; }
+
 /* The entry being deflated here, per thread (a zip is written by one). */
 static _Thread_local struct {
     void *file;     /* NULL: no entry of ours is open on this thread */
@@ -450,6 +456,10 @@ int zipOpenNewFileInZip4_64(void *file, const char *filename, const void *zipfi,
     pthread_once(&real_once, real_init);
     if (!real.open)
         return ZIP_INTERNALERROR;
+    if (!zs_engaged) /* the library's own zip, as it would write it */
+        return real.open(file, filename, zipfi, extra_local, size_local, extra_global, size_global,
+                         comment, method, level, raw, window_bits, mem_level, strategy, password,
+                         crc_for_crypting, version_made_by, flag_base, zip64);
     bool ours = real.write && real.close && real.close_raw && method == Z_DEFLATED && level != 0 &&
                 !raw && !password && !zs.file;
     if (ours) {

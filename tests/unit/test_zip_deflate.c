@@ -216,9 +216,46 @@ static void test_unknown_marker(void **state)
     unlink(path);
 }
 
+/* Not engaged, an entry is minizip's own (deflated at its level, no
+ * marker looked for): the workbook's public-API path. */
+static void test_not_engaged(void **state)
+{
+    (void)state;
+    sf_zip_engage(false);
+    sf_zip_rows *zr = sf_zip_rows_new(true);
+    assert_non_null(zr);
+    const char *mk = sf_zip_rows_marker(zr);
+    char path[] = "/tmp/sf_zip_plain_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    void *zf = zip_open(path, 0);
+    assert_non_null(zf);
+    unsigned char body[64];
+    memcpy(body, "<a>", 3);
+    memcpy(body + 3, mk, SF_ZIP_MARK_LEN);
+    memcpy(body + 3 + SF_ZIP_MARK_LEN, "</a>", 4);
+    open_entry(zf, "x.xml");
+    assert_int_equal(zipWriteInFileInZip(zf, body, 3 + SF_ZIP_MARK_LEN + 4), 0);
+    assert_int_equal(zipCloseFileInZip(zf), 0);
+    assert_int_equal(zip_close(zf, NULL), 0);
+    assert_false(sf_zip_rows_used(zr));
+    /* the marker went into the entry as it was */
+    size_t n;
+    unsigned char *got = read_entry(path, "x.xml", &n);
+    assert_int_equal(n, 3 + SF_ZIP_MARK_LEN + 4);
+    assert_memory_equal(got, body, n);
+    free(got);
+    sf_zip_rows_free(zr);
+    unlink(path);
+    sf_zip_engage(true);
+}
+
 int main(void)
 {
+    sf_zip_engage(true);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_not_engaged),
         cmocka_unit_test(test_entries_and_rows),
         cmocka_unit_test(test_unknown_marker),
     };
