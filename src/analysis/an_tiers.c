@@ -71,14 +71,13 @@ typedef struct {
     uint32_t idx;
 } seg_item;
 
-static int g_nseg; /* keys compared by cmp_seg (qsort has no context) */
-
 /* Lexicographic on the key tuple: every prefix level's groups are then
- * contiguous runs, so one sort serves all levels. */
+ * contiguous runs, so one sort serves all levels. Keys past the configured
+ * ones are 0 in every item, so comparing all of them needs no context. */
 static int cmp_seg(const void *pa, const void *pb)
 {
     const seg_item *a = pa, *b = pb;
-    for (int i = 0; i < g_nseg; i++)
+    for (int i = 0; i < MAX_SEG; i++)
         if (a->key[i] != b->key[i])
             return a->key[i] < b->key[i] ? -1 : 1;
     return 0;
@@ -229,7 +228,6 @@ static bool benchmarks(const sf_dataset *ds, const sf_config *cfg, sf_account_re
         it[m].idx = a;
         m++;
     }
-    g_nseg = nseg;
     qsort(it, m, sizeof *it, cmp_seg);
 
     const int64_t min_peers = cfg->min_peers;
