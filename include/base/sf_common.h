@@ -80,7 +80,6 @@ typedef struct {
 
 sf_err sf_strlist_push(sf_strlist *l, const char *s); /* copies s */
 void sf_strlist_clear(sf_strlist *l);                  /* frees items */
-bool sf_strlist_has(const sf_strlist *l, const char *s); /* exact match */
 
 /* 64-bit hash of a string (FNV-1a with a final mix): the account and
  * owner indexes and the duplicate-id set all use it. */

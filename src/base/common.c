@@ -205,14 +205,6 @@ void sf_strlist_clear(sf_strlist *l)
     l->n = l->cap = 0;
 }
 
-bool sf_strlist_has(const sf_strlist *l, const char *s)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->v[i], s) == 0)
-            return true;
-    return false;
-}
-
 void *sf_xcalloc(size_t n, size_t size)
 {
     return calloc(n ? n : 1, size ? size : 1);
