@@ -38,7 +38,7 @@ endif
 LAYERS  := base config data input analysis draw output cli
 LIB_SRC := $(filter-out src/cli/main.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
-HEADERS := $(wildcard include/*/*.h)
+HEADERS := $(wildcard include/*/*.h include/*/*.def)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 

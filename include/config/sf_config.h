@@ -3,10 +3,13 @@
  *
  * Fractions are held exactly as parts per million (int64 "ppm", at most six
  * decimals in the file); money as int64 cents. Every comparison involving a
- * fraction is done in integer arithmetic by the analyses.
+ * fraction is done in integer arithmetic by the analyses. The keys are
+ * described once, in sf_config_keys.def.
  */
 #ifndef SF_CONFIG_H
 #define SF_CONFIG_H
+
+#include <stdio.h>
 
 #include "base/sf_common.h"
 
@@ -107,31 +110,63 @@ typedef enum {
     SF_PHASE_AFTER_COMMIT /* runs once the staged files are in place */
 } sf_output_phase;
 
+/* The member each key type declares, for a SF_CFG_KEY line of
+ * sf_config_keys.def: SF_CFG_DECL_<TYPE>(member, aux). Fractions are ppm,
+ * money cents. An OPTIONAL number carries has_<member>; a segment or size
+ * list carries its count n_<member>. */
+#define SF_CFG_DECL_NUM_0(m) int64_t m;
+#define SF_CFG_DECL_NUM_OPTIONAL(m) int64_t m; bool has_##m;
+#define SF_CFG_DECL_INT(m, aux) SF_CFG_DECL_NUM_##aux(m)
+#define SF_CFG_DECL_FRAC(m, aux) int64_t m;
+#define SF_CFG_DECL_MONEY(m, aux) SF_CFG_DECL_NUM_##aux(m)
+#define SF_CFG_DECL_BOOL(m, aux) bool m;
+#define SF_CFG_DECL_STR(m, aux) char *m;
+#define SF_CFG_DECL_OSTR(m, aux) char *m;     /* NULL = empty */
+#define SF_CFG_DECL_PATH(m, aux) char *m;     /* resolved; NULL = empty */
+#define SF_CFG_DECL_CHOICE(m, aux) char *m;
+#define SF_CFG_DECL_ENUM(m, aux) aux m;
+#define SF_CFG_DECL_DATE(m, aux) sf_date m;   /* SF_NODATE = empty */
+#define SF_CFG_DECL_DELIM(m, aux) char m;     /* 0 = auto */
+#define SF_CFG_DECL_DECIMAL(m, aux) char m;
+#define SF_CFG_DECL_THOUSANDS(m, aux) sf_thousands m;
+#define SF_CFG_DECL_ENCODING(m, aux) char *m;
+#define SF_CFG_DECL_DATEFMT(m, aux) char *m;
+#define SF_CFG_DECL_VALMAP(m, aux) sf_valmap m;
+#define SF_CFG_DECL_STRLIST(m, aux) sf_strlist m;
+#define SF_CFG_DECL_TIERS(m, aux) bool m[SF_TIER_N];
+#define SF_CFG_DECL_ACTTYPES(m, aux) bool m[SF_ACT_N];
+#define SF_CFG_DECL_SEGMENTS(m, aux) sf_segment_key m[8]; int n_##m;
+#define SF_CFG_DECL_SIZEBANDS(m, aux) int64_t m[16]; int n_##m; /* ascending */
+#define SF_CFG_DECL_PRESET(m, aux) char *m;   /* NULL = none */
+
+/*
+ * The configuration. Every member that a key of sf_config_keys.def sets on
+ * its own is declared from that table, in its order (names as in the
+ * table's member column; [outputs] gives out_pdf, out_xlsx, ...). Written
+ * by hand are the members no key maps 1:1: where the file came from, the
+ * per-file column maps, the free-key sections, and the arrays indexed by
+ * an enum whose elements are separate keys (cadence_days[SF_TIER_A] is
+ * [cadence] a_days): the table names one element per line, and declaring
+ * the array from those lines would need its bound and element type there
+ * too, for no gain.
+ */
 typedef struct sf_config {
     /* where it came from */
     char *path;       /* config file as given */
     char *dir;        /* its directory, for relative paths */
     char *share_dir;  /* where config/crm and templates/ were found */
 
-    /* [run] */
-    sf_date as_of;    /* SF_NODATE = not set (CLI or today decides) */
-    char *output_dir; /* unexpanded template, default "out/{as_of}" */
-    char *language;   /* en ru pl id */
-    char *currency;   /* label, default EUR */
-    char *period;     /* weekly | monthly */
-    char *lock_file;  /* unexpanded; NULL = default */
+    /* every SF_CFG_KEY of the schema */
+#define SF_CFG_KEY(section, key, type, def, min, max, member, aux, choices, help) \
+    SF_CFG_DECL_##type(member, aux)
+#define SF_CFG_KEY_ELEM(section, key, type, def, min, max, member, aux, choices, help)
+#include "config/sf_config_keys.def"
+#undef SF_CFG_KEY
+#undef SF_CFG_KEY_ELEM
 
-    /* [input] */
-    char *file[SF_FILE_N]; /* resolved paths; NULL = absent (transactions required) */
+    /* [input]: resolved paths, NULL = absent (transactions required) */
+    char *file[SF_FILE_N];
     bool transactions_from_won; /* transactions = @won */
-    char delimiter;   /* ',', ';', '\t', or 0 = auto */
-    char *encoding;   /* iconv name, default UTF-8 */
-    char *date_format;/* default %Y-%m-%d */
-    char decimal;     /* '.' or ',' */
-    sf_thousands thousands;
-    int64_t max_reject_share; /* ppm, default 50000 */
-    char *end_marker; /* NULL = none */
-    char *preset;     /* NULL = none */
 
     /* [columns.*] */
     sf_colmap columns[SF_FILE_N][SF_FIELD_MAX];
@@ -141,81 +176,17 @@ typedef struct sf_config {
     sf_valmap outcomes[3];   /* index SF_OUT_CONVERSATION, SF_OUT_APPOINTMENT */
     sf_valmap statuses[3];   /* index SF_ST_WON, SF_ST_LOST */
 
-    /* [tiers] */
-    int64_t reference_top_share, a_min, b_min; /* ppm */
-
-    /* [potential] */
-    sf_segment_key segment_by[8];
-    int n_segment_by;
-    int64_t size_bands[16]; /* ascending employee thresholds */
-    int n_size_bands;
-    int64_t min_peers;
-
-    /* [temperature] */
-    int64_t hot_min, cold_below; /* ppm */
-
-    /* [cadence] */
-    int64_t cadence_days[SF_TIER_N];   /* A B C D */
+    /* [cadence] by tier A B C D */
+    int64_t cadence_days[SF_TIER_N];
     char *cadence_channel[SF_TIER_N];
-    bool contact_types[SF_ACT_N];      /* all true by default */
-    int64_t horizon_days;
-    bool cadence_tiers[SF_TIER_N];     /* all true by default */
-
-    /* [decline] */
-    int64_t decline_window_days;
-    sf_compare decline_compare;
-    int64_t min_drop_share;  /* ppm */
-    int64_t min_drop_amount; /* cents */
-
-    /* [fire] */
-    int64_t fire_fraction;   /* ppm */
-    int64_t min_tenure_days;
-    bool protect_tiers[SF_TIER_N]; /* default A */
-    int64_t gross_margin;    /* ppm */
-    int64_t high_cost_share; /* ppm */
 
     /* [costs] (cents) and [durations] (minutes), by sf_act_type */
     int64_t costs[SF_ACT_N];
     int64_t durations[SF_ACT_N];
 
-    /* [time_split] */
-    sf_split_mode split_mode;
-    int64_t new_business_share, existing_factor, new_factor; /* ppm */
-    int64_t actual_window_days;
-
-    /* [ideal_client]: a list is set when non-empty; numbers have has_ flags */
-    sf_valmap ic_industries, ic_regions, ic_fit_values;
-    bool has_min_employees, has_max_employees, has_min_company_revenue;
-    int64_t min_employees, max_employees;
-    int64_t min_company_revenue; /* cents */
-
-    /* [qualification] */
-    int64_t min_won, default_cycle_days;
-    int64_t stale_factor;    /* ppm */
-    int64_t min_probability; /* ppm of a percentage point: 20 -> 20000000 */
-    bool require_decision_maker;
-    sf_valmap decision_titles; /* always set (defaults filled) */
-
-    /* [kpi] */
-    int64_t kpi_window_days, daily_call_quota;
-    int64_t conv_to_appt_low, conv_to_appt_high; /* ppm */
-    sf_valmap proposal_stages; /* always set (defaults filled) */
-
-    /* [outputs] */
-    bool out_pdf, out_xlsx, out_csv, out_email, csv_bom;
-    bool xlsx_fast; /* [outputs] xlsx_fast */
-
     /* [currency_rates] */
     sf_rate *rates;
     size_t n_rates;
-
-    /* [email] */
-    char *email_from;
-    sf_strlist email_to, email_cc;
-    char *email_subject;       /* template; NULL = language default */
-    char *email_body_template; /* path; NULL = templates/email/<lang>.txt */
-    char *sendmail;            /* NULL/empty = only write email.eml */
-    bool skip_when_empty, on_failure, per_owner;
 
     /* [owners] */
     sf_owner_addr *owners;
@@ -253,5 +224,12 @@ sf_status sf_config_status(const sf_config *cfg, const char *value);
 
 /* Expand {as_of} and {period} in a template (output_dir); malloc'd. */
 char *sf_config_expand(const sf_config *cfg, const char *tmpl, sf_date as_of);
+
+/* The generated documentation (`salesfocus config --reference` and
+ * `--markdown`): the reference INI config/salesfocus.ini, every section and
+ * key with its default and one line of help; and the markdown table of
+ * docs/configuration.md. Return SF_ERR_OUTPUT on a write error. */
+sf_err sf_config_write_reference(FILE *out);
+sf_err sf_config_write_markdown(FILE *out);
 
 #endif

@@ -1,0 +1,146 @@
+/*
+ * fields.c - the names the configuration speaks: canonical fields per input
+ * file (SPEC §1), file kinds, activity types, tiers and segment keys; and
+ * the mapping of raw CRM values to canonical ones through [activity_types],
+ * [outcomes] and [opportunity_status].
+ */
+#include "config/sf_config_schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct {
+    const char *name;
+    bool required;
+} field_def;
+
+static const field_def account_fields[SF_AF_N] = {
+    {"account_id", true}, {"name", true}, {"owner", false},
+    {"industry", false}, {"region", false}, {"employees", false},
+    {"company_revenue", false}, {"contact_title", false}, {"fit", false},
+};
+static const field_def transaction_fields[SF_TF_N] = {
+    {"account_id", true}, {"date", true}, {"amount", true},
+    {"quantity", false}, {"unit_price", false}, {"transaction_id", false},
+    {"margin", false}, {"currency", false},
+};
+static const field_def activity_fields[SF_VF_N] = {
+    {"account_id", true}, {"date", true}, {"type", true},
+    {"owner", false}, {"outcome", false}, {"duration_min", false},
+};
+static const field_def opportunity_fields[SF_OF_N] = {
+    {"opportunity_id", true}, {"account_id", true}, {"created", true},
+    {"status", false}, {"stage", false}, {"amount", false},
+    {"currency", false}, {"probability", false}, {"close_date", false},
+    {"next_step_date", false}, {"next_step", false}, {"owner", false},
+    {"contact_title", false},
+};
+
+static const field_def *fields_of(sf_file_kind f, int *n)
+{
+    switch (f) {
+    case SF_FILE_ACCOUNTS: *n = SF_AF_N; return account_fields;
+    case SF_FILE_TRANSACTIONS: *n = SF_TF_N; return transaction_fields;
+    case SF_FILE_ACTIVITIES: *n = SF_VF_N; return activity_fields;
+    case SF_FILE_OPPORTUNITIES: *n = SF_OF_N; return opportunity_fields;
+    case SF_FILE_N: break;
+    }
+    *n = 0;
+    return NULL;
+}
+
+int sf_field_count(sf_file_kind f)
+{
+    int n;
+    fields_of(f, &n);
+    return n;
+}
+
+/* Static string; NULL for a field number out of range. */
+const char *sf_field_name(sf_file_kind f, int field)
+{
+    int n;
+    const field_def *d = fields_of(f, &n);
+    return (d && field >= 0 && field < n) ? d[field].name : NULL;
+}
+
+bool sf_field_required(sf_file_kind f, int field)
+{
+    int n;
+    const field_def *d = fields_of(f, &n);
+    return d && field >= 0 && field < n && d[field].required;
+}
+
+static const char *const file_kind_names[SF_FILE_N] = {
+    "accounts", "transactions", "activities", "opportunities"};
+
+const char *sf_file_kind_name(sf_file_kind f)
+{
+    return (f >= 0 && f < SF_FILE_N) ? file_kind_names[f] : "?";
+}
+
+const char *const cfg_act_names[SF_ACT_N] = {"call", "email", "visit", "meeting", "other"};
+
+const char *sf_act_type_name(sf_act_type t)
+{
+    return (t >= 0 && t < SF_ACT_N) ? cfg_act_names[t] : "?";
+}
+
+const char *const cfg_tier_names[SF_TIER_N] = {"A", "B", "C", "D"};
+const char *const cfg_segment_names[CFG_N_SEGMENTS] = {"industry", "size_band", "region", "fit",
+                                                       "owner"};
+
+/* Mapping raw CRM values */
+
+bool sf_valmap_match(const sf_valmap *m, const char *canon, const char *value)
+{
+    if (!value)
+        return false;
+    /* Lower-casing keeps blanks, so trim the lowered copy in place. */
+    char *low = sf_utf8_lower(value);
+    if (!low)
+        return false;
+    char *s = low;
+    while (cfg_is_blank(*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (cfg_is_blank(s[n - 1]) || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        n--;
+    s[n] = '\0';
+    bool hit = false;
+    if (!m || !m->set) {
+        hit = canon && strcasecmp(s, canon) == 0;
+    } else {
+        for (size_t i = 0; i < m->values.n && !hit; i++)
+            hit = strcmp(m->values.v[i], s) == 0;
+    }
+    free(low);
+    return hit;
+}
+
+sf_act_type sf_config_act_type(const sf_config *cfg, const char *value)
+{
+    for (int t = SF_ACT_CALL; t < SF_ACT_OTHER; t++)
+        if (sf_valmap_match(&cfg->activity_types[t], cfg_act_names[t], value))
+            return (sf_act_type)t;
+    return SF_ACT_OTHER;
+}
+
+sf_outcome sf_config_outcome(const sf_config *cfg, const char *value)
+{
+    if (sf_valmap_match(&cfg->outcomes[SF_OUT_CONVERSATION], "conversation", value))
+        return SF_OUT_CONVERSATION;
+    if (sf_valmap_match(&cfg->outcomes[SF_OUT_APPOINTMENT], "appointment", value))
+        return SF_OUT_APPOINTMENT;
+    return SF_OUT_NONE;
+}
+
+sf_status sf_config_status(const sf_config *cfg, const char *value)
+{
+    if (sf_valmap_match(&cfg->statuses[SF_ST_WON], "won", value))
+        return SF_ST_WON;
+    if (sf_valmap_match(&cfg->statuses[SF_ST_LOST], "lost", value))
+        return SF_ST_LOST;
+    return SF_ST_OPEN;
+}
