@@ -7,6 +7,7 @@
 
 #include "base/sf_log.h"
 #include "cli/sf_run.h"
+#include "config/sf_config.h"
 
 #ifndef SF_VERSION
 #define SF_VERSION "dev"
@@ -17,6 +18,7 @@ static void usage(FILE *f)
     fputs("usage: salesfocus run    -c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [-q]\n"
           "       salesfocus check  -c CONFIG [--as-of YYYY-MM-DD] [-q]\n"
           "       salesfocus review -c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]\n"
+          "       salesfocus config (--reference | --markdown)\n"
           "       salesfocus --help | --version\n"
           "\n"
           "  run     read the CRM exports named in CONFIG, write the CSV lists, the workbook,\n"
@@ -24,6 +26,9 @@ static void usage(FILE *f)
           "  check   validate CONFIG and the inputs; print the column mapping and the\n"
           "          data-quality counts; write nothing\n"
           "  review  write a sales coach's review pack (PDF) per owner\n"
+          "  config  print the reference configuration, every key with its default\n"
+          "          (--reference, as config/salesfocus.ini), or the table of every key\n"
+          "          (--markdown, as in docs/configuration.md)\n"
           "\n"
           "  -c, --config FILE   the INI configuration (see config/salesfocus.ini)\n"
           "      --as-of DATE    the as-of date T (default: [run] as_of, else today)\n"
@@ -44,6 +49,22 @@ static int bad_usage(const char *msg, const char *arg)
     fprintf(stderr, "salesfocus: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
     usage(stderr);
     return 2;
+}
+
+/* `salesfocus config --reference | --markdown`: the documents generated
+ * from the schema, on stdout. */
+static int cmd_config(int argc, char **argv)
+{
+    bool ref = argc == 3 && strcmp(argv[2], "--reference") == 0;
+    bool md = argc == 3 && strcmp(argv[2], "--markdown") == 0;
+    if (!ref && !md)
+        return bad_usage("config needs exactly one of --reference or --markdown", NULL);
+    sf_err rc = ref ? sf_config_write_reference(stdout) : sf_config_write_markdown(stdout);
+    if (rc || fflush(stdout) != 0) {
+        fprintf(stderr, "salesfocus: cannot write to standard output\n");
+        return 4;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -70,6 +91,8 @@ int main(int argc, char **argv)
         return 0;
     }
     const char *cmd = argv[1];
+    if (strcmp(cmd, "config") == 0)
+        return cmd_config(argc, argv);
     if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 && strcmp(cmd, "review") != 0)
         return bad_usage("unknown command", cmd);
 
