@@ -1,38 +1,30 @@
 /*
- * sf_chart.h - drawing helpers shared by the PDF report (out_pdf.c) and the
- * coach's review pack (out_review.c): a PDF document with titled pages,
- * header and footer; text through pangocairo ("DejaVu Sans", so Cyrillic
- * and Polish text render and embed); value axes with 1-2-5 ticks; bar
- * charts (vertical/horizontal, grouped/stacked, with a shaded band or a
- * reference line); the temperature grid; tables; headline tiles.
+ * sf_chart.h - drawing on a cairo context: text through pangocairo
+ * ("DejaVu Sans", so Cyrillic and Polish text render and embed); value
+ * axes with 1-2-5 ticks; bar charts (vertical/horizontal, grouped/stacked,
+ * with a shaded band or a reference line); a heat grid; tables; headline
+ * tiles. The PDF document they are drawn on is sf_pdfdoc.h.
  *
- * Everything here only draws what it is given: no analysis happens here.
- * Drawing calls never fail one by one; cairo records the first error in
- * the context and sf_pdf_close reports it.
+ * Everything here only draws what it is given: it knows no report, no
+ * list and no output, only base types (texts, numbers, the language's
+ * number formats). Drawing calls never fail one by one; cairo records the
+ * first error in the context and the document reports it when closed.
  */
 #ifndef SF_CHART_H
 #define SF_CHART_H
 
 #include <cairo.h>
-#include <stdio.h>
 #include <pango/pangocairo.h>
-#include "output/sf_output.h"
-
-/* A4 landscape in points. */
-#define SF_PAGE_W 842.0
-#define SF_PAGE_H 595.0
-#define SF_MARGIN 36.0
-
-/* Charts show at most this many owners; the rest are aggregated. */
-#define SF_CHART_MAX_OWNERS 25
+#include "base/sf_lang.h"
 
 typedef struct {
     double r, g, b;
 } sf_rgb;
 
-extern const sf_rgb sf_rgb_tier[SF_TIER_N];
-extern const sf_rgb sf_rgb_temp[3];    /* hot red, warm amber, cold blue */
-extern const sf_rgb sf_rgb_verdict[3]; /* pursue, qualify, drop */
+/* The heat of a cell of the heat grid: a mean against two thresholds. */
+typedef enum { SF_HEAT_HOT = 0, SF_HEAT_WARM, SF_HEAT_COLD, SF_HEAT_N } sf_heat;
+
+extern const sf_rgb sf_rgb_heat[SF_HEAT_N]; /* hot red, warm amber, cold blue */
 extern const sf_rgb sf_rgb_text, sf_rgb_muted, sf_rgb_grid, sf_rgb_accent,
     sf_rgb_accent2, sf_rgb_bad, sf_rgb_good;
 
@@ -108,21 +100,24 @@ void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b);
 double sf_chart_legend(sf_chart *c, double x, double y, double w, const char *const *names,
                        const sf_rgb *colors, size_t n);
 
-/* Temperature grid: rows x SF_TIER_N cells; count[r*4+t] accounts with
- * realisation sum rsum[r*4+t] (e4). Cells coloured by the mean against
- * hot_min / cold_below (ppm); empty cells light grey. */
+/* Heat grid: n_rows x n_cols cells under the column headers cols;
+ * count[r * n_cols + c] items with the sum rsum[r * n_cols + c] (e4) of
+ * their values. A cell shows "count · mean" on the colour of its heat
+ * (the mean against hot_min / cold_below, ppm); empty cells light grey. */
 typedef struct {
     const char *const *rows;
     size_t n_rows;
+    const char *const *cols;
+    size_t n_cols;
     const uint32_t *count;
     const int64_t *rsum;
     const bool *bold_row;              /* NULL or per row */
     int64_t hot_min, cold_below;       /* ppm */
-} sf_tempgrid;
+} sf_heatgrid;
 
-void sf_chart_tempgrid(sf_chart *c, sf_box box, const sf_tempgrid *g);
-/* Temperature of a mean realisation (e4) against the ppm thresholds. */
-sf_temp sf_chart_temp_of(int64_t mean_e4, int64_t hot_min, int64_t cold_below);
+void sf_chart_heatgrid(sf_chart *c, sf_box box, const sf_heatgrid *g);
+/* Heat of a mean (e4) against the ppm thresholds. */
+sf_heat sf_chart_heat_of(int64_t mean_e4, int64_t hot_min, int64_t cold_below);
 
 /* A table: a header row then rows of cells (cells[row * n_cols + col],
  * NULL = empty); each cell is one ellipsised line. widths are fractions
@@ -142,61 +137,5 @@ double sf_chart_table(sf_chart *c, sf_box box, const sf_table *t);
 /* A headline tile: label, a large value, a smaller note line. */
 void sf_chart_tile(sf_chart *c, sf_box box, const char *label, const char *value,
                    const char *note, sf_rgb accent);
-
-/* ---- a PDF document of titled A4 landscape pages ---- */
-typedef struct {
-    cairo_surface_t *surface;
-    cairo_t *cr;
-    sf_chart ch;
-    const char *final_path;    /* borrowed */
-    char *title;               /* owned: report title (header, left) */
-    char *sub;                 /* owned: "as of DATE · period" (header, right) */
-    int page, n_pages;
-    const sf_lang *lang;
-    FILE *fp;                  /* staged temporary the surface streams into */
-    int write_errno;           /* first failed write (cairo hides errors of its final flush) */
-} sf_pdf_doc;
-
-/* Stage final_path (o->stage) and open a PDF surface on its temporary path.
- * n_pages is the exact number of pages that will be drawn (footer
- * "page N of M"). title goes into the header and the PDF metadata. On
- * error everything is released and the sf_err is returned. */
-sf_err sf_pdf_open(sf_pdf_doc *d, const sf_output_ctx *o, const char *final_path,
-                   const char *title, int n_pages, sf_ctx *ctx);
-/* Start a page: header, page title; returns the content box below. */
-sf_box sf_pdf_page(sf_pdf_doc *d, const char *page_title);
-/* Finish the current page (footer) and emit it. */
-void sf_pdf_page_end(sf_pdf_doc *d);
-/* Finish the file and release; SF_ERR_OUTPUT naming the file when cairo
- * failed at any point. Safe after a failed sf_pdf_open. */
-sf_err sf_pdf_close(sf_pdf_doc *d, sf_ctx *ctx);
-/* Release without checking (error paths). */
-void sf_pdf_discard(sf_pdf_doc *d);
-/* sf_pdf_close when the pages were drawn (ok), else sf_pdf_discard and
- * SF_ERR_NOMEM (what made a page fail). */
-sf_err sf_pdf_finish(sf_pdf_doc *d, bool ok, sf_ctx *ctx);
-
-/* Display name of an owner id: the language's "(unassigned)" for id 0. */
-const char *sf_pdf_owner_name(const sf_output_ctx *o, uint32_t owner);
-/* "pdf.KEY" label. */
-const char *sf_pdf_label(const sf_output_ctx *o, const char *key);
-
-/* ---- report pieces shared with the review pack (out_pdf.c) ----
- * owner = SF_OWNER_ALL: every owner; else only that owner's rows. Each
- * draws a caption "top N of M" and at most max_rows rows into box, or a
- * "nothing to show" line; returns the height used. */
-double sf_pdf_table_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
-                        size_t max_rows, const char *caption);
-double sf_pdf_table_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
-                             size_t max_rows, const char *caption);
-double sf_pdf_table_fire(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
-                         size_t max_rows, const char *caption);
-/* Open deals with verdict <= max_verdict (PURSUE: deals to pursue). */
-double sf_pdf_table_deals(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
-                          sf_verdict max_verdict, size_t max_rows, const char *caption);
-/* The four rep-KPI panels against their benchmarks; highlight (or
- * SF_OWNER_ALL) is always shown and drawn bold. Returns false on out of
- * memory. */
-bool sf_pdf_kpi_panels(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t highlight);
 
 #endif

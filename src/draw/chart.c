@@ -1,22 +1,16 @@
 /*
- * chart.c - drawing helpers of the PDF report and review pack: pangocairo
- * text, 1-2-5 axes, bar charts, the temperature grid, tables, tiles, and
- * the titled-page PDF document (see sf_chart.h). Nothing is computed here
- * beyond positions: the figures come from sf_report.
+ * chart.c - drawing on a cairo context: pangocairo text, 1-2-5 axes, bar
+ * charts, the heat grid, tables, tiles (see sf_chart.h). Nothing is
+ * computed here beyond positions: the figures come from the caller.
  */
-#include <errno.h>
 #include "draw/sf_chart.h"
 
-#include <cairo-pdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const sf_rgb sf_rgb_tier[SF_TIER_N] = {
-    {0.13, 0.35, 0.62}, {0.30, 0.58, 0.80}, {0.55, 0.74, 0.88}, {0.75, 0.75, 0.75}};
-const sf_rgb sf_rgb_temp[3] = {{0.84, 0.19, 0.15}, {0.96, 0.65, 0.10}, {0.19, 0.45, 0.85}};
-const sf_rgb sf_rgb_verdict[3] = {{0.18, 0.60, 0.30}, {0.96, 0.65, 0.10}, {0.75, 0.22, 0.20}};
+const sf_rgb sf_rgb_heat[SF_HEAT_N] = {{0.84, 0.19, 0.15}, {0.96, 0.65, 0.10}, {0.19, 0.45, 0.85}};
 const sf_rgb sf_rgb_text = {0.13, 0.13, 0.15};
 const sf_rgb sf_rgb_muted = {0.45, 0.45, 0.50};
 const sf_rgb sf_rgb_grid = {0.86, 0.86, 0.88};
@@ -268,17 +262,19 @@ static void bars_range(const sf_bars *b, double *vmin, double *vmax)
     *vmax = hi;
 }
 
-void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
+/* Where a bar chart goes inside its box (below the legend). */
+typedef struct {
+    axis a;
+    sf_box box;      /* the chart's box below the legend */
+    sf_box p;        /* plot area */
+    double label_w;  /* category labels of horizontal bars */
+    double band;     /* room per category along the category axis */
+} bars_geom;
+
+/* The value axis (1-2-5 ticks, whole steps for counts), plot area and
+ * category band of a chart of at least one category. */
+static void bars_layout(const sf_bars *b, sf_box box, bars_geom *g)
 {
-    cairo_t *cr = c->cr;
-    char buf[64];
-    if (b->series_names) {
-        sf_chart_legend(c, box.x, box.y, box.w, b->series_names, b->colors, b->n_series);
-        box.y += 16;
-        box.h -= 16;
-    }
-    if (b->n_cats == 0)
-        return;
     double vmin, vmax;
     bars_range(b, &vmin, &vmax);
     axis a;
@@ -314,8 +310,16 @@ void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
         band = 34;
         p.h = band * (double)b->n_cats;
     }
+    *g = (bars_geom){.a = a, .box = box, .p = p, .label_w = label_w, .band = band};
+}
 
-    /* shaded band and grid */
+/* The shaded band, then the grid lines with their tick labels. */
+static void bars_grid(sf_chart *c, const sf_bars *b, const bars_geom *g)
+{
+    cairo_t *cr = c->cr;
+    axis a = g->a;
+    sf_box p = g->p;
+    char buf[64];
     if (!isnan(b->band_lo)) {
         double q0 = axis_pos(&a, b->band_lo), q1 = axis_pos(&a, b->band_hi);
         cairo_set_source_rgba(cr, 0.18, 0.60, 0.30, 0.15);
@@ -343,93 +347,110 @@ void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
         else
             sf_chart_text(c, p.x - 4, q - 5, 0, buf, 7, false, SF_AL_RIGHT, sf_rgb_muted);
     }
+}
 
-    /* bars */
+/* Category i: its label, then its bars (or a dash for a missing value)
+ * with their value labels. */
+static void bars_category(sf_chart *c, const sf_bars *b, const bars_geom *g, size_t i)
+{
+    cairo_t *cr = c->cr;
+    axis a = g->a;
+    sf_box p = g->p;
+    sf_box box = g->box;
+    double band = g->band, label_w = g->label_w;
+    char buf[64];
     double thick = band * 0.7;
     if (thick > 40)
         thick = 40;
     double fsize = b->horizontal ? fmin(8, fmax(5, band * 0.6)) : 8;
     double zero = axis_pos(&a, 0);
-    for (size_t i = 0; i < b->n_cats; i++) {
-        double mid = (b->horizontal ? p.y : p.x) + band * (i + 0.5);
-        bool bold = b->highlight && b->highlight[i];
+    double mid = (b->horizontal ? p.y : p.x) + band * (i + 0.5);
+    bool bold = b->highlight && b->highlight[i];
+    if (b->horizontal)
+        sf_chart_text(c, box.x, mid - fsize * 0.65, label_w, b->cats[i], fsize, bold,
+                      SF_AL_RIGHT, sf_rgb_text);
+    else
+        sf_chart_text(c, p.x + band * i + 2, p.y + p.h + 3, band - 4, b->cats[i], 8, bold,
+                      SF_AL_CENTER, sf_rgb_text);
+    if (b->missing && b->missing[i]) {
         if (b->horizontal)
-            sf_chart_text(c, box.x, mid - fsize * 0.65, label_w, b->cats[i], fsize, bold,
-                          SF_AL_RIGHT, sf_rgb_text);
+            sf_chart_text(c, zero + 3, mid - fsize * 0.65, 0, "—", fsize, false,
+                          SF_AL_LEFT, sf_rgb_muted);
         else
-            sf_chart_text(c, p.x + band * i + 2, p.y + p.h + 3, band - 4, b->cats[i], 8, bold,
-                          SF_AL_CENTER, sf_rgb_text);
-        if (b->missing && b->missing[i]) {
-            if (b->horizontal)
-                sf_chart_text(c, zero + 3, mid - fsize * 0.65, 0, "—", fsize, false,
-                              SF_AL_LEFT, sf_rgb_muted);
-            else
-                sf_chart_text(c, mid, zero - 12, 0, "—", 8, false, SF_AL_CENTER, sf_rgb_muted);
+            sf_chart_text(c, mid, zero - 12, 0, "—", 8, false, SF_AL_CENTER, sf_rgb_muted);
+        return;
+    }
+    double pos = 0, neg = 0, end = 0;
+    size_t ns = b->n_series;
+    double sub = b->stacked ? thick : thick / (double)ns;
+    for (size_t s = 0; s < ns; s++) {
+        double v = b->values[i * ns + s];
+        if (!isfinite(v))
             continue;
-        }
-        double pos = 0, neg = 0, end = 0;
-        size_t ns = b->n_series;
-        double sub = b->stacked ? thick : thick / (double)ns;
-        for (size_t s = 0; s < ns; s++) {
-            double v = b->values[i * ns + s];
-            if (!isfinite(v))
-                continue;
-            if (v == 0 && !b->stacked && b->value_labels && band >= 9) {
-                b->fmt(c->lang, 0, buf, sizeof buf);
-                double off0 = -thick / 2 + sub * s;
-                if (b->horizontal)
-                    sf_chart_text(c, zero + 2, mid + off0 + sub / 2 - 4, 0, buf, 6.5, false,
-                                  SF_AL_LEFT, sf_rgb_text);
-                else
-                    sf_chart_text(c, mid + off0 + sub / 2, zero - 10, 0, buf, 7, false,
-                                  SF_AL_CENTER, sf_rgb_text);
-            }
-            if (v == 0)
-                continue;
-            double from, to;
-            if (b->stacked) {
-                from = v > 0 ? pos : neg;
-                to = from + v;
-                if (v > 0)
-                    pos = to;
-                else
-                    neg = to;
-            } else {
-                from = 0;
-                to = v;
-            }
-            double q0 = axis_pos(&a, from), q1 = axis_pos(&a, to);
-            double off = b->stacked ? -thick / 2 : -thick / 2 + sub * s;
-            set_rgb(cr, b->colors[s]);
+        if (v == 0 && !b->stacked && b->value_labels && band >= 9) {
+            b->fmt(c->lang, 0, buf, sizeof buf);
+            double off0 = -thick / 2 + sub * s;
             if (b->horizontal)
-                cairo_rectangle(cr, fmin(q0, q1), mid + off, fabs(q1 - q0), sub);
+                sf_chart_text(c, zero + 2, mid + off0 + sub / 2 - 4, 0, buf, 6.5, false,
+                              SF_AL_LEFT, sf_rgb_text);
             else
-                cairo_rectangle(cr, mid + off, fmin(q0, q1), sub, fabs(q1 - q0));
-            cairo_fill(cr);
-            if (b->value_labels && !b->stacked && band >= 9) {
-                b->fmt(c->lang, v, buf, sizeof buf);
-                if (b->horizontal)
-                    sf_chart_text(c, v >= 0 ? q1 + 2 : q1 - 2, mid + off + sub / 2 - 4, 0, buf, 6.5,
-                                  false, v >= 0 ? SF_AL_LEFT : SF_AL_RIGHT, sf_rgb_text);
-                else
-                    sf_chart_text(c, mid + off + sub / 2, v >= 0 ? q1 - 10 : q1 + 1, 0, buf, 7, false,
-                                  SF_AL_CENTER, sf_rgb_text);
-            }
+                sf_chart_text(c, mid + off0 + sub / 2, zero - 10, 0, buf, 7, false,
+                              SF_AL_CENTER, sf_rgb_text);
         }
-        end = pos != 0 ? pos : neg;
-        if (b->value_labels && b->stacked && end != 0 && band >= 9) {
-            double q = axis_pos(&a, end);
-            b->fmt(c->lang, pos + neg, buf, sizeof buf);
-            if (b->horizontal)
-                sf_chart_text(c, end > 0 ? q + 2 : q - 2, mid - 4, 0, buf, 6.5, false,
-                              end > 0 ? SF_AL_LEFT : SF_AL_RIGHT, sf_rgb_text);
+        if (v == 0)
+            continue;
+        double from, to;
+        if (b->stacked) {
+            from = v > 0 ? pos : neg;
+            to = from + v;
+            if (v > 0)
+                pos = to;
             else
-                sf_chart_text(c, mid, end > 0 ? q - 10 : q + 1, 0, buf, 7, false, SF_AL_CENTER,
-                              sf_rgb_text);
+                neg = to;
+        } else {
+            from = 0;
+            to = v;
+        }
+        double q0 = axis_pos(&a, from), q1 = axis_pos(&a, to);
+        double off = b->stacked ? -thick / 2 : -thick / 2 + sub * s;
+        set_rgb(cr, b->colors[s]);
+        if (b->horizontal)
+            cairo_rectangle(cr, fmin(q0, q1), mid + off, fabs(q1 - q0), sub);
+        else
+            cairo_rectangle(cr, mid + off, fmin(q0, q1), sub, fabs(q1 - q0));
+        cairo_fill(cr);
+        if (b->value_labels && !b->stacked && band >= 9) {
+            b->fmt(c->lang, v, buf, sizeof buf);
+            if (b->horizontal)
+                sf_chart_text(c, v >= 0 ? q1 + 2 : q1 - 2, mid + off + sub / 2 - 4, 0, buf, 6.5,
+                              false, v >= 0 ? SF_AL_LEFT : SF_AL_RIGHT, sf_rgb_text);
+            else
+                sf_chart_text(c, mid + off + sub / 2, v >= 0 ? q1 - 10 : q1 + 1, 0, buf, 7, false,
+                              SF_AL_CENTER, sf_rgb_text);
         }
     }
+    end = pos != 0 ? pos : neg;
+    if (b->value_labels && b->stacked && end != 0 && band >= 9) {
+        double q = axis_pos(&a, end);
+        b->fmt(c->lang, pos + neg, buf, sizeof buf);
+        if (b->horizontal)
+            sf_chart_text(c, end > 0 ? q + 2 : q - 2, mid - 4, 0, buf, 6.5, false,
+                          end > 0 ? SF_AL_LEFT : SF_AL_RIGHT, sf_rgb_text);
+        else
+            sf_chart_text(c, mid, end > 0 ? q - 10 : q + 1, 0, buf, 7, false, SF_AL_CENTER,
+                          sf_rgb_text);
+    }
+}
 
-    /* zero line and reference line on top */
+/* The zero line and the reference line on top of the bars, and the
+ * labels of the reference line and of the band. */
+static void bars_overlay(sf_chart *c, const sf_bars *b, const bars_geom *g)
+{
+    cairo_t *cr = c->cr;
+    axis a = g->a;
+    sf_box p = g->p;
+    sf_box box = g->box;
+    double zero = axis_pos(&a, 0);
     set_rgb(cr, sf_rgb_muted);
     cairo_set_line_width(cr, 0.8);
     if (b->horizontal) {
@@ -476,45 +497,60 @@ void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
     }
 }
 
-sf_temp sf_chart_temp_of(int64_t mean_e4, int64_t hot_min, int64_t cold_below)
+void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
+{
+    if (b->series_names) {
+        sf_chart_legend(c, box.x, box.y, box.w, b->series_names, b->colors, b->n_series);
+        box.y += 16;
+        box.h -= 16;
+    }
+    if (b->n_cats == 0)
+        return;
+    bars_geom g;
+    bars_layout(b, box, &g);
+    bars_grid(c, b, &g);
+    for (size_t i = 0; i < b->n_cats; i++)
+        bars_category(c, b, &g, i);
+    bars_overlay(c, b, &g);
+}
+
+sf_heat sf_chart_heat_of(int64_t mean_e4, int64_t hot_min, int64_t cold_below)
 {
     int64_t ppm = mean_e4 * 100;
     if (ppm >= hot_min)
-        return SF_TEMP_HOT;
+        return SF_HEAT_HOT;
     if (ppm >= cold_below)
-        return SF_TEMP_WARM;
-    return SF_TEMP_COLD;
+        return SF_HEAT_WARM;
+    return SF_HEAT_COLD;
 }
 
-void sf_chart_tempgrid(sf_chart *c, sf_box box, const sf_tempgrid *g)
+void sf_chart_heatgrid(sf_chart *c, sf_box box, const sf_heatgrid *g)
 {
     cairo_t *cr = c->cr;
     char n1[32], n2[32], buf[96];
+    size_t nc = g->n_cols ? g->n_cols : 1;
     double label_w = fmin(box.w * 0.28, 180);
-    double cw = (box.w - label_w) / SF_TIER_N;
+    double cw = (box.w - label_w) / (double)nc;
     double rh = box.h / (double)(g->n_rows + 1);
     if (rh > 40)
         rh = 40;
     double fs = fmin(9, fmax(5, rh * 0.42));
-    for (int t = 0; t < SF_TIER_N; t++) {
-        char key[32];
-        snprintf(key, sizeof key, "common.tier_%s", sf_tier_name((sf_tier)t));
-        sf_chart_text(c, box.x + label_w + cw * t, box.y + rh / 2 - 6, cw, sf_lang_get(c->lang, key),
-                      10, true, SF_AL_CENTER, sf_rgb_text);
-    }
+    for (size_t t = 0; t < g->n_cols; t++)
+        sf_chart_text(c, box.x + label_w + cw * (double)t, box.y + rh / 2 - 6, cw, g->cols[t], 10, true,
+                      SF_AL_CENTER, sf_rgb_text);
     for (size_t r = 0; r < g->n_rows; r++) {
         double y = box.y + rh * (double)(r + 1);
         bool bold = g->bold_row && g->bold_row[r];
         sf_chart_text(c, box.x, y + rh / 2 - fs * 0.65, label_w - 6, g->rows[r], fs, bold,
                       SF_AL_RIGHT, sf_rgb_text);
-        for (int t = 0; t < SF_TIER_N; t++) {
-            uint32_t n = g->count[r * SF_TIER_N + (size_t)t];
-            double x = box.x + label_w + cw * t;
+        for (size_t t = 0; t < g->n_cols; t++) {
+            uint32_t n = g->count[r * g->n_cols + t];
+            double x = box.x + label_w + cw * (double)t;
             sf_rgb fill = rgb_empty, ink = sf_rgb_muted;
             buf[0] = 0;
             if (n > 0) {
-                int64_t mean = sf_div_round(g->rsum[r * SF_TIER_N + (size_t)t], n);
-                fill = sf_rgb_temp[sf_chart_temp_of(mean, g->hot_min, g->cold_below)];
+                int64_t mean = sf_div_round(g->rsum[r * g->n_cols + t], n);
+                fill = sf_rgb_heat[sf_chart_heat_of(mean, g->hot_min, g->cold_below)];
                 ink = (sf_rgb){1, 1, 1};
                 sf_lang_fmt_int(c->lang, n, n1, sizeof n1);
                 sf_lang_fmt_pct(c->lang, mean, 0, n2, sizeof n2);
@@ -590,195 +626,4 @@ void sf_chart_tile(sf_chart *c, sf_box box, const char *label, const char *value
     if (note && *note)
         sf_chart_text_wrap(c, box.x + 12, box.y + 60, w, note, 7.5, sf_rgb_muted,
                            (int)((box.h - 62) / 9.5));
-}
-
-/* ---- document ---- */
-
-const char *sf_pdf_label(const sf_output_ctx *o, const char *key)
-{
-    char k[96];
-    snprintf(k, sizeof k, "pdf.%s", key);
-    return sf_lang_get(o->lang, k);
-}
-
-const char *sf_pdf_owner_name(const sf_output_ctx *o, uint32_t owner)
-{
-    if (owner == SF_OWNER_ALL)
-        return sf_lang_get(o->lang, "common.all_owners");
-    if (owner == SF_OWNER_UNASSIGNED || owner >= o->ds->n_owners || !o->ds->owners[owner])
-        return sf_lang_get(o->lang, "common.unassigned");
-    return o->ds->owners[owner];
-}
-
-/* Replace {n} and {m} in a label pattern (labels come from a file, so
- * they are never used as printf formats). */
-static void fill_pattern(const char *pat, int n, int m, char *out, size_t cap)
-{
-    size_t o = 0;
-    for (const char *p = pat; *p && o + 1 < cap;) {
-        if ((p[0] == '{' && (p[1] == 'n' || p[1] == 'm') && p[2] == '}')) {
-            int wr = snprintf(out + o, cap - o, "%d", p[1] == 'n' ? n : m);
-            if (wr < 0 || (size_t)wr >= cap - o)
-                break;
-            o += (size_t)wr;
-            p += 3;
-        } else {
-            out[o++] = *p++;
-        }
-    }
-    out[o] = 0;
-}
-
-void sf_pdf_discard(sf_pdf_doc *d)
-{
-    sf_chart_release(&d->ch);
-    if (d->cr)
-        cairo_destroy(d->cr);
-    if (d->surface)
-        cairo_surface_destroy(d->surface);
-    if (d->fp)
-        fclose(d->fp);
-    d->fp = NULL;
-    free(d->title);
-    free(d->sub);
-    d->cr = NULL;
-    d->surface = NULL;
-    d->title = d->sub = NULL;
-}
-
-/* cairo's own file output drops the errors of its last flush, so a full
- * disk could leave a truncated PDF that looks complete: stream into our
- * staged FILE and remember the first failed write. */
-static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int length)
-{
-    sf_pdf_doc *d = closure;
-    if (d->write_errno)
-        return CAIRO_STATUS_WRITE_ERROR;
-    if (length && fwrite(data, 1, length, d->fp) != length) {
-        d->write_errno = errno ? errno : EIO;
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-    return CAIRO_STATUS_SUCCESS;
-}
-
-sf_err sf_pdf_open(sf_pdf_doc *d, const sf_output_ctx *o, const char *final_path,
-                   const char *title, int n_pages, sf_ctx *ctx)
-{
-    memset(d, 0, sizeof *d);
-    d->final_path = final_path;
-    d->n_pages = n_pages;
-    d->lang = o->lang;
-    sf_err rc = sf_stage_fopen(o->stage, final_path, &d->fp, ctx);
-    if (rc)
-        return rc;
-    d->surface = cairo_pdf_surface_create_for_stream(pdf_write, d, SF_PAGE_W, SF_PAGE_H);
-    if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS) {
-        rc = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot create PDF: %s", final_path,
-                          cairo_status_to_string(cairo_surface_status(d->surface)));
-        sf_pdf_discard(d);
-        return rc;
-    }
-    /* Pin the dates to the as-of day: the same data gives the same file. */
-    char date[16], iso[40], asof[64];
-    sf_date_iso(o->rep->as_of, date);
-    snprintf(iso, sizeof iso, "%sT00:00:00", date);
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE, title);
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR, "salesfocus");
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE, iso);
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_MOD_DATE, iso);
-    d->cr = cairo_create(d->surface);
-    if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS || !sf_chart_init(&d->ch, d->cr, o->lang)) {
-        rc = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot draw PDF: %s", final_path,
-                          cairo_status_to_string(cairo_status(d->cr)));
-        sf_pdf_discard(d);
-        return rc;
-    }
-    sf_lang_fmt_date(o->lang, o->rep->as_of, asof, sizeof asof);
-    const char *period = o->cfg && o->cfg->period && strcmp(o->cfg->period, "monthly") == 0
-                             ? sf_pdf_label(o, "period_monthly")
-                             : sf_pdf_label(o, "period_weekly");
-    size_t cap = strlen(asof) + strlen(period) + strlen(sf_pdf_label(o, "as_of")) + 16;
-    d->sub = malloc(cap);
-    d->title = sf_strdup(title);
-    if (!d->sub || !d->title) {
-        sf_pdf_discard(d);
-        return sf_ctx_nomem(ctx);
-    }
-    snprintf(d->sub, cap, "%s %s · %s", sf_pdf_label(o, "as_of"), asof, period);
-    return SF_OK;
-}
-
-sf_box sf_pdf_page(sf_pdf_doc *d, const char *page_title)
-{
-    sf_chart *c = &d->ch;
-    d->page++;
-    cairo_t *cr = d->cr;
-    set_rgb(cr, sf_rgb_accent);
-    cairo_rectangle(cr, 0, 0, SF_PAGE_W, 4);
-    cairo_fill(cr);
-    sf_chart_text(c, SF_MARGIN, 11, SF_PAGE_W * 0.6, d->title, 8.5, true, SF_AL_LEFT, sf_rgb_accent);
-    sf_chart_text(c, SF_PAGE_W - SF_MARGIN, 11, 0, d->sub, 8.5, false, SF_AL_RIGHT, sf_rgb_muted);
-    sf_chart_text(c, SF_MARGIN, 28, SF_PAGE_W - 2 * SF_MARGIN, page_title, 17, true, SF_AL_LEFT,
-                  sf_rgb_text);
-    set_rgb(cr, sf_rgb_grid);
-    cairo_set_line_width(cr, 0.8);
-    cairo_move_to(cr, SF_MARGIN, 54);
-    cairo_line_to(cr, SF_PAGE_W - SF_MARGIN, 54);
-    cairo_stroke(cr);
-    return (sf_box){SF_MARGIN, 64, SF_PAGE_W - 2 * SF_MARGIN, SF_PAGE_H - 64 - 34};
-}
-
-void sf_pdf_page_end(sf_pdf_doc *d)
-{
-    char buf[128];
-    fill_pattern(sf_lang_get(d->lang, "pdf.page_of"), d->page, d->n_pages, buf, sizeof buf);
-    set_rgb(d->cr, sf_rgb_grid);
-    cairo_set_line_width(d->cr, 0.8);
-    cairo_move_to(d->cr, SF_MARGIN, SF_PAGE_H - 28);
-    cairo_line_to(d->cr, SF_PAGE_W - SF_MARGIN, SF_PAGE_H - 28);
-    cairo_stroke(d->cr);
-    sf_chart_text(&d->ch, SF_PAGE_W - SF_MARGIN, SF_PAGE_H - 22, 0, buf, 8, false, SF_AL_RIGHT,
-                  sf_rgb_muted);
-    sf_chart_text(&d->ch, SF_MARGIN, SF_PAGE_H - 22, 0, "salesfocus", 8, false, SF_AL_LEFT,
-                  sf_rgb_muted);
-    cairo_show_page(d->cr);
-}
-
-sf_err sf_pdf_finish(sf_pdf_doc *d, bool ok, sf_ctx *ctx)
-{
-    if (ok)
-        return sf_pdf_close(d, ctx);
-    sf_pdf_discard(d);
-    return sf_ctx_nomem(ctx);
-}
-
-sf_err sf_pdf_close(sf_pdf_doc *d, sf_ctx *ctx)
-{
-    if (!d->surface)
-        return ctx->code ? ctx->code : sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: not open", d->final_path);
-    cairo_status_t st = cairo_status(d->cr);
-    sf_chart_release(&d->ch);
-    cairo_destroy(d->cr);
-    d->cr = NULL;
-    cairo_surface_finish(d->surface);
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_status(d->surface);
-    cairo_surface_destroy(d->surface);
-    d->surface = NULL;
-    free(d->title);
-    free(d->sub);
-    d->title = d->sub = NULL;
-    FILE *fp = d->fp;
-    d->fp = NULL;
-    if (d->write_errno) {
-        fclose(fp);
-        return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot write PDF: %s", d->final_path,
-                            strerror(d->write_errno));
-    }
-    if (st != CAIRO_STATUS_SUCCESS) {
-        fclose(fp);
-        return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot write PDF: %s", d->final_path,
-                            cairo_status_to_string(st));
-    }
-    return sf_stage_close(fp, d->final_path, ctx);
 }

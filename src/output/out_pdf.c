@@ -1,134 +1,25 @@
 /*
  * out_pdf.c - report.pdf: the charts of SPEC §4 on titled A4 landscape
- * pages (cairo PDF surface, pangocairo text in DejaVu Sans), plus the
- * tables and KPI panels the review pack (out_review.c) reuses.
+ * pages, a table of page functions (report_pages) written by
+ * sf_pdf_write; the action lists and KPI panels are the tables it shares
+ * with the review pack (pdf_tables.c).
  *
  * Only the result structs of sf_report and dataset names are rendered.
- * Charts stay readable on real data: at most SF_CHART_MAX_OWNERS owners
+ * Charts stay readable on real data: at most SF_PDF_MAX_OWNERS owners
  * (the rest folded into one "others" row), tables show the top N rows, the
  * Pareto curve is sampled, so the work is bounded however large the data.
  */
-#include "draw/sf_chart.h"
+#include "output/sf_pdf_tables.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define REPORT_PAGES 13
 #define TABLE_ROWS 20
 #define DECLINE_BARS 15
-#define CELL 192 /* bytes per table cell; longer text is ellipsised anyway */
 
-/* ---- small helpers ---- */
-
-/* Copy s into a CELL-sized buffer, cutting at a UTF-8 character boundary. */
-static void cell_set(char *cell, const char *s)
-{
-    if (!s) {
-        cell[0] = 0;
-        return;
-    }
-    size_t n = strlen(s);
-    if (n >= CELL) {
-        n = CELL - 1;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(cell, s, n);
-    cell[n] = 0;
-}
-
-static const char *tier_label(const sf_output_ctx *o, sf_tier t)
-{
-    static const char *const keys[SF_TIER_N] = {"common.tier_A", "common.tier_B", "common.tier_C",
-                                                "common.tier_D"};
-    return sf_lang_get(o->lang, keys[t < SF_TIER_N ? t : SF_TIER_D]);
-}
-
-static const char *verdict_label(const sf_output_ctx *o, int v)
-{
-    static const char *const keys[3] = {"common.verdict_pursue", "common.verdict_qualify",
-                                        "common.verdict_drop"};
-    return sf_lang_get(o->lang, keys[v]);
-}
-
-/* Replace {n} and {m} in a label with numbers formatted for the language;
- * labels are data, never printf formats. */
-static void label_nm(const sf_output_ctx *o, const char *key, int64_t n, int64_t m, char *out,
-                     size_t cap)
-{
-    const char *pat = sf_pdf_label(o, key);
-    char num[40];
-    size_t w = 0;
-    for (const char *p = pat; *p && w + 1 < cap;) {
-        if (p[0] == '{' && (p[1] == 'n' || p[1] == 'm') && p[2] == '}') {
-            sf_lang_fmt_int(o->lang, p[1] == 'n' ? n : m, num, sizeof num);
-            size_t k = strlen(num);
-            if (w + k >= cap)
-                break;
-            memcpy(out + w, num, k);
-            w += k;
-            p += 3;
-        } else {
-            out[w++] = *p++;
-        }
-    }
-    out[w] = 0;
-}
-
-static bool owner_match(uint32_t filter, uint32_t owner)
-{
-    return filter == SF_OWNER_ALL || filter == owner;
-}
-
-/* Picking what a chart shows: items with weight > 0 in their natural
- * order; when more than `max`, the max-1 heaviest (ties: natural order)
- * plus one "others" row. `force` (or SIZE_MAX) is always kept. */
-typedef struct {
-    size_t idx;
-    uint64_t w;
-} weighted;
-
-static int cmp_weighted(const void *a, const void *b)
-{
-    const weighted *x = a, *y = b;
-    if (x->w != y->w)
-        return x->w > y->w ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-static int cmp_idx(const void *a, const void *b)
-{
-    const weighted *x = a, *y = b;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* Fills sel (caller array of n) with the chosen indexes in natural order;
- * returns how many, *others = whether the rest needs an "others" row (and
- * how many items it holds). NULL... returns SIZE_MAX on out of memory. */
-static size_t pick(const uint64_t *weight, size_t n, size_t max, size_t force, bool keep_zero,
-                   size_t *sel, size_t *n_others)
-{
-    weighted *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v)
-        return SIZE_MAX;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (weight[i] > 0 || keep_zero || i == force)
-            v[k++] = (weighted){i, i == force ? UINT64_MAX : weight[i]};
-    *n_others = 0;
-    if (k > max) {
-        qsort(v, k, sizeof *v, cmp_weighted);
-        *n_others = k - (max - 1);
-        k = max - 1;
-        qsort(v, k, sizeof *v, cmp_idx);
-    }
-    for (size_t i = 0; i < k; i++)
-        sel[i] = v[i].idx;
-    free(v);
-    return k;
-}
+/* ---- owners ---- */
 
 static size_t n_owner_ids(const sf_dataset *ds)
 {
@@ -141,397 +32,10 @@ static uint32_t owner_at(const sf_dataset *ds, size_t k)
     return ds->owner_order ? ds->owner_order[k] : (uint32_t)k;
 }
 
-/* ---- tables ---- */
-
-typedef struct {
-    char *cells;  /* n_rows * n_cols * CELL */
-    char **ptrs;
-    size_t n_cols, n_rows;
-} cellbuf;
-
-static bool cells_new(cellbuf *b, size_t rows, size_t cols)
-{
-    b->n_cols = cols;
-    b->n_rows = 0;
-    b->cells = calloc((rows ? rows : 1) * cols, CELL);
-    b->ptrs = calloc((rows ? rows : 1) * cols, sizeof *b->ptrs);
-    if (!b->cells || !b->ptrs) {
-        free(b->cells);
-        free(b->ptrs);
-        return false;
-    }
-    for (size_t i = 0; i < (rows ? rows : 1) * cols; i++)
-        b->ptrs[i] = b->cells + i * CELL;
-    return true;
-}
-
-static void cells_free(cellbuf *b)
-{
-    free(b->cells);
-    free(b->ptrs);
-}
-
-static char *cell(cellbuf *b, size_t r, size_t c)
-{
-    return b->ptrs[r * b->n_cols + c];
-}
-
-/* Caption "title — top N of M" above a table. */
-static double caption(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, const char *title,
-                      size_t shown, size_t total)
-{
-    char buf[160];
-    sf_chart_text(&d->ch, box.x, box.y, box.w * 0.6, title, 11, true, SF_AL_LEFT, sf_rgb_text);
-    if (total > 0) {
-        label_nm(o, "top_of", (int64_t)shown, (int64_t)total, buf, sizeof buf);
-        sf_chart_text(&d->ch, box.x + box.w, box.y + 2, 0, buf, 8, false, SF_AL_RIGHT, sf_rgb_muted);
-    }
-    return 18;
-}
-
-static double finish_table(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, double used,
-                           const char *const *hdr, const double *wd, const sf_align *al,
-                           cellbuf *cb, const sf_rgb *marks)
-{
-    box.y += used;
-    box.h -= used;
-    if (cb->n_rows == 0) {
-        sf_box nb = {box.x, box.y, box.w, fmin(box.h, 40)};
-        sf_chart_nothing(&d->ch, nb, sf_pdf_label(o, "nothing"));
-        return used + nb.h;
-    }
-    sf_table t = {.headers = hdr, .widths = wd, .align = al, .n_cols = cb->n_cols,
-                  .cells = cb->ptrs, .n_rows = cb->n_rows, .row_mark = marks};
-    return used + sf_chart_table(&d->ch, box, &t);
-}
-
-static size_t rows_fit(sf_box box, size_t max_rows)
-{
-    double avail = box.h - 18 - 15; /* caption + header row */
-    size_t fit = avail > 0 ? (size_t)(avail / 15) : 0;
-    return fit < max_rows ? fit : max_rows;
-}
-
-/* The start of every top-N list: fit the rows to the box, draw the
- * caption, allocate the cells. On out of memory cb->n_cols is 0 and the
- * caller draws nothing more. Returns the height used by the caption. */
-static double table_begin(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, size_t max_rows,
-                          const char *title, size_t total, size_t cols, cellbuf *cb, size_t *show)
-{
-    max_rows = rows_fit(box, max_rows);
-    *show = total < max_rows ? total : max_rows;
-    double used = caption(d, o, box, title, *show, total);
-    if (!cells_new(cb, *show, cols))
-        cb->n_cols = 0;
-    return used;
-}
-
-/* Columns 0-2 of an account row: name, owner, tier; returns the tier. */
-static sf_tier account_cells(const sf_output_ctx *o, cellbuf *cb, size_t k, uint32_t account)
-{
-    const sf_account *a = &o->ds->accounts[account];
-    sf_tier t = o->rep->tiers.acc ? o->rep->tiers.acc[account].tier : SF_TIER_D;
-    cell_set(cell(cb, k, 0), a->name);
-    cell_set(cell(cb, k, 1), sf_pdf_owner_name(o, a->owner));
-    cell_set(cell(cb, k, 2), tier_label(o, t));
-    return t;
-}
-
-double sf_pdf_table_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
-                        size_t max_rows, const char *title)
-{
-    const sf_cadence_result *cr = &o->rep->cadence;
-    const sf_dataset *ds = o->ds;
-    size_t total = 0;
-    for (uint32_t i = 0; i < cr->n; i++)
-        total += owner_match(owner, ds->accounts[cr->rows[i].account].owner);
-    cellbuf cb;
-    size_t show;
-    double used = table_begin(d, o, box, max_rows, title, total, 7, &cb, &show);
-    if (!cb.n_cols)
-        return used;
-    sf_rgb marks[TABLE_ROWS + 1];
-    for (uint32_t i = 0; i < cr->n && cb.n_rows < show; i++) {
-        const sf_cadence_row *r = &cr->rows[i];
-        const sf_account *a = &ds->accounts[r->account];
-        if (!owner_match(owner, a->owner))
-            continue;
-        size_t k = cb.n_rows++;
-        sf_tier t = account_cells(o, &cb, k, r->account);
-        marks[k < TABLE_ROWS ? k : TABLE_ROWS] = sf_rgb_tier[t];
-        if (r->last_contact == SF_NODATE)
-            cell_set(cell(&cb, k, 3), sf_pdf_label(o, "never"));
-        else
-            sf_lang_fmt_date(o->lang, r->last_contact, cell(&cb, k, 3), CELL);
-        sf_lang_fmt_date(o->lang, r->next_due, cell(&cb, k, 4), CELL);
-        sf_lang_fmt_int(o->lang, r->days_overdue, cell(&cb, k, 5), CELL);
-        cell_set(cell(&cb, k, 6), r->channel);
-    }
-    const char *hdr[7] = {sf_pdf_label(o, "col_account"), sf_pdf_label(o, "col_owner"),
-                          sf_pdf_label(o, "col_tier"), sf_pdf_label(o, "col_last_contact"),
-                          sf_pdf_label(o, "col_next_due"), sf_pdf_label(o, "col_overdue"),
-                          sf_pdf_label(o, "col_channel")};
-    static const double wd[7] = {0.32, 0.18, 0.06, 0.12, 0.12, 0.09, 0.11};
-    static const sf_align al[7] = {SF_AL_LEFT, SF_AL_LEFT, SF_AL_CENTER, SF_AL_RIGHT,
-                                   SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_LEFT};
-    double h = finish_table(d, o, box, used, hdr, wd, al, &cb, cb.n_rows <= TABLE_ROWS ? marks : NULL);
-    cells_free(&cb);
-    return h;
-}
-
-double sf_pdf_table_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
-                             size_t max_rows, const char *title)
-{
-    const sf_decline_result *dr = &o->rep->decline;
-    const sf_dataset *ds = o->ds;
-    size_t total = 0;
-    for (uint32_t i = 0; i < dr->n; i++)
-        total += owner_match(owner, ds->accounts[dr->rows[i].account].owner);
-    cellbuf cb;
-    size_t show;
-    double used = table_begin(d, o, box, max_rows, title, total, 8, &cb, &show);
-    if (!cb.n_cols)
-        return used;
-    for (uint32_t i = 0; i < dr->n && cb.n_rows < show; i++) {
-        const sf_decline_row *r = &dr->rows[i];
-        const sf_account *a = &ds->accounts[r->account];
-        if (!owner_match(owner, a->owner))
-            continue;
-        size_t k = cb.n_rows++;
-        account_cells(o, &cb, k, r->account);
-        sf_lang_fmt_money(o->lang, r->prior, 0, cell(&cb, k, 3), CELL);
-        sf_lang_fmt_money(o->lang, r->current, 0, cell(&cb, k, 4), CELL);
-        sf_lang_fmt_money(o->lang, r->drop, 0, cell(&cb, k, 5), CELL);
-        sf_lang_fmt_pct(o->lang, r->drop_share, 0, cell(&cb, k, 6), CELL);
-        cell_set(cell(&cb, k, 7), sf_pdf_label(o, r->lost ? "lost" : "declining"));
-    }
-    const char *hdr[8] = {sf_pdf_label(o, "col_account"), sf_pdf_label(o, "col_owner"),
-                          sf_pdf_label(o, "col_tier"), sf_pdf_label(o, "col_prior"),
-                          sf_pdf_label(o, "col_current"), sf_pdf_label(o, "col_drop"),
-                          sf_pdf_label(o, "col_drop_share"), sf_pdf_label(o, "col_severity")};
-    static const double wd[8] = {0.30, 0.17, 0.05, 0.11, 0.11, 0.11, 0.07, 0.08};
-    static const sf_align al[8] = {SF_AL_LEFT, SF_AL_LEFT, SF_AL_CENTER, SF_AL_RIGHT,
-                                   SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_LEFT};
-    double h = finish_table(d, o, box, used, hdr, wd, al, &cb, NULL);
-    cells_free(&cb);
-    return h;
-}
-
-static void fire_reasons(const sf_output_ctx *o, unsigned bits, char *out, size_t cap)
-{
-    static const char *const keys[SF_FIRE_REASON_N] = {"reason_negative_net", "reason_high_cost",
-                                                      "reason_cold", "reason_declining",
-                                                      "reason_icp_miss"};
-    size_t w = 0;
-    out[0] = 0;
-    for (int i = 0; i < SF_FIRE_REASON_N; i++) {
-        if (!(bits & (1u << i)))
-            continue;
-        int n = snprintf(out + w, cap - w, "%s%s", w ? ", " : "", sf_pdf_label(o, keys[i]));
-        if (n < 0 || (size_t)n >= cap - w)
-            break;
-        w += (size_t)n;
-    }
-}
-
-double sf_pdf_table_fire(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
-                         size_t max_rows, const char *title)
-{
-    const sf_fire_result *fr = &o->rep->fire;
-    const sf_dataset *ds = o->ds;
-    size_t total = 0;
-    for (uint32_t i = 0; i < fr->n; i++)
-        total += owner_match(owner, ds->accounts[fr->rows[i].account].owner);
-    cellbuf cb;
-    size_t show;
-    double used = table_begin(d, o, box, max_rows, title, total, 8, &cb, &show);
-    if (!cb.n_cols)
-        return used;
-    for (uint32_t i = 0; i < fr->n && cb.n_rows < show; i++) {
-        const sf_fire_row *r = &fr->rows[i];
-        const sf_account *a = &ds->accounts[r->account];
-        if (!owner_match(owner, a->owner))
-            continue;
-        size_t k = cb.n_rows++;
-        account_cells(o, &cb, k, r->account);
-        sf_lang_fmt_money(o->lang, r->rev12, 0, cell(&cb, k, 3), CELL);
-        sf_lang_fmt_money(o->lang, r->margin12, 0, cell(&cb, k, 4), CELL);
-        sf_lang_fmt_money(o->lang, r->cost12, 0, cell(&cb, k, 5), CELL);
-        sf_lang_fmt_money(o->lang, r->net_value, 0, cell(&cb, k, 6), CELL);
-        fire_reasons(o, r->reasons, cell(&cb, k, 7), CELL);
-    }
-    const char *hdr[8] = {sf_pdf_label(o, "col_account"), sf_pdf_label(o, "col_owner"),
-                          sf_pdf_label(o, "col_tier"), sf_pdf_label(o, "col_rev12"),
-                          sf_pdf_label(o, "col_margin12"), sf_pdf_label(o, "col_cost12"),
-                          sf_pdf_label(o, "col_net"), sf_pdf_label(o, "col_reasons")};
-    static const double wd[8] = {0.24, 0.14, 0.05, 0.10, 0.10, 0.09, 0.10, 0.18};
-    static const sf_align al[8] = {SF_AL_LEFT, SF_AL_LEFT, SF_AL_CENTER, SF_AL_RIGHT,
-                                   SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_LEFT};
-    double h = finish_table(d, o, box, used, hdr, wd, al, &cb, NULL);
-    cells_free(&cb);
-    return h;
-}
-
-double sf_pdf_table_deals(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
-                          sf_verdict max_verdict, size_t max_rows, const char *title)
-{
-    const sf_pipeline_result *pr = &o->rep->pipeline;
-    const sf_dataset *ds = o->ds;
-    size_t total = 0;
-    for (uint32_t i = 0; i < pr->n; i++)
-        total += pr->rows[i].verdict <= max_verdict && owner_match(owner, ds->opps[pr->rows[i].opp].owner);
-    cellbuf cb;
-    size_t show;
-    double used = table_begin(d, o, box, max_rows, title, total, 8, &cb, &show);
-    if (!cb.n_cols)
-        return used;
-    sf_rgb marks[TABLE_ROWS + 1];
-    for (uint32_t i = 0; i < pr->n && cb.n_rows < show; i++) {
-        const sf_pipeline_row *r = &pr->rows[i];
-        const sf_opportunity *op = &ds->opps[r->opp];
-        if (r->verdict > max_verdict || !owner_match(owner, op->owner))
-            continue;
-        size_t k = cb.n_rows++;
-        marks[k < TABLE_ROWS ? k : TABLE_ROWS] = sf_rgb_verdict[r->verdict];
-        cell_set(cell(&cb, k, 0), op->id);
-        cell_set(cell(&cb, k, 1),
-                 op->account != SF_NO_ACCOUNT ? ds->accounts[op->account].name : op->account_id);
-        cell_set(cell(&cb, k, 2), sf_pdf_owner_name(o, op->owner));
-        cell_set(cell(&cb, k, 3), op->stage);
-        if (op->amount != SF_NONE)
-            sf_lang_fmt_money(o->lang, op->amount, 0, cell(&cb, k, 4), CELL);
-        if (op->probability != SF_NONE)
-            sf_lang_fmt_pct(o->lang, sf_div_round(op->probability, 10000), 0, cell(&cb, k, 5), CELL);
-        sf_lang_fmt_date(o->lang, op->next_step_date, cell(&cb, k, 6), CELL);
-        cell_set(cell(&cb, k, 7), verdict_label(o, (int)r->verdict));
-    }
-    const char *hdr[8] = {sf_pdf_label(o, "col_opportunity"), sf_pdf_label(o, "col_account"),
-                          sf_pdf_label(o, "col_owner"), sf_pdf_label(o, "col_stage"),
-                          sf_pdf_label(o, "col_amount"), sf_pdf_label(o, "col_probability"),
-                          sf_pdf_label(o, "col_next_step"), sf_pdf_label(o, "col_verdict")};
-    static const double wd[8] = {0.11, 0.25, 0.15, 0.12, 0.10, 0.08, 0.10, 0.09};
-    static const sf_align al[8] = {SF_AL_LEFT, SF_AL_LEFT, SF_AL_LEFT, SF_AL_LEFT,
-                                   SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_LEFT};
-    double h = finish_table(d, o, box, used, hdr, wd, al, &cb, cb.n_rows <= TABLE_ROWS ? marks : NULL);
-    cells_free(&cb);
-    return h;
-}
-
-/* ---- KPI panels ---- */
-
-static double kpi_weight(const sf_kpi_row *r)
-{
-    return (double)r->calls + (double)r->conversations + (double)r->won + (double)r->lost +
-           (double)r->proposals;
-}
-
-bool sf_pdf_kpi_panels(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t highlight)
-{
-    const sf_kpi_result *k = &o->rep->kpi;
-    const sf_config *cfg = o->cfg;
-    sf_chart *c = &d->ch;
-    if (!o->ds->have_activities && !o->ds->have_opportunities) {
-        sf_chart_nothing(c, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "no_kpi_inputs"));
-        return true;
-    }
-    if (k->n == 0) {
-        sf_chart_nothing(c, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing"));
-        return true;
-    }
-    size_t n = k->n, force = SIZE_MAX, n_others;
-    uint64_t *w = malloc(n * sizeof *w);
-    size_t *sel = malloc(n * sizeof *sel);
-    const char **cats = malloc(n * sizeof *cats);
-    bool *hl = calloc(n, sizeof *hl), *miss = calloc(4 * n, sizeof *miss);
-    double *val = malloc(4 * n * sizeof *val);
-    bool ok = w && sel && cats && hl && miss && val;
-    size_t m = 0;
-    if (ok) {
-        for (size_t i = 0; i < n; i++) {
-            w[i] = (uint64_t)kpi_weight(&k->rows[i]);
-            if (k->rows[i].owner == highlight)
-                force = i;
-        }
-        m = pick(w, n, SF_CHART_MAX_OWNERS, force, false, sel, &n_others);
-        ok = m != SIZE_MAX;
-    }
-    if (ok && m == 0) {
-        sf_chart_nothing(c, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing"));
-    } else if (ok) {
-        for (size_t j = 0; j < m; j++) {
-            const sf_kpi_row *r = &k->rows[sel[j]];
-            cats[j] = sf_pdf_owner_name(o, r->owner);
-            hl[j] = r->owner == highlight;
-            int64_t v[4] = {r->conv_to_appt, r->calls_per_day, r->close_ratio, r->median_cycle_days};
-            for (int p = 0; p < 4; p++) {
-                miss[(size_t)p * n + j] = v[p] == SF_NONE;
-                val[(size_t)p * n + j] = v[p] == SF_NONE ? 0 : (double)v[p];
-            }
-        }
-        double gw = (box.w - 20) / 2, gh = (box.h - 16) / 2;
-        char band[96], lo[32], hi[32], quota[64], cyc[64];
-        sf_lang_fmt_pct(o->lang, cfg->conv_to_appt_low / 100, 0, lo, sizeof lo);
-        sf_lang_fmt_pct(o->lang, cfg->conv_to_appt_high / 100, 0, hi, sizeof hi);
-        snprintf(band, sizeof band, "%s %s–%s", sf_pdf_label(o, "kpi_band"), lo, hi);
-        label_nm(o, "kpi_quota", cfg->daily_call_quota, 0, quota, sizeof quota);
-        label_nm(o, "kpi_team_cycle", o->rep->pipeline.avg_cycle_days, 0, cyc, sizeof cyc);
-        static const char *const titles[4] = {"kpi_conv", "kpi_calls", "kpi_close", "kpi_cycle"};
-        static const sf_rgb colors[4] = {{0.13, 0.35, 0.62}, {0.30, 0.58, 0.80},
-                                         {0.18, 0.60, 0.30}, {0.45, 0.45, 0.55}};
-        for (int p = 0; p < 4; p++) {
-            sf_box b = {box.x + (p % 2) * (gw + 20), box.y + (p / 2) * (gh + 16), gw, gh};
-            sf_chart_text(c, b.x, b.y, b.w, sf_pdf_label(o, titles[p]), 10, true, SF_AL_LEFT,
-                          sf_rgb_text);
-            b.y += 26;
-            b.h -= 26;
-            sf_bars bars = {.cats = cats, .n_cats = m, .values = val + (size_t)p * n, .n_series = 1,
-                            .colors = &colors[p], .horizontal = true, .value_labels = true,
-                            .band_lo = NAN, .band_hi = NAN, .ref = NAN,
-                            .highlight = hl, .missing = miss + (size_t)p * n};
-            switch (p) {
-            case 0:
-                bars.fmt = sf_chart_fmt_pct;
-                bars.band_lo = (double)cfg->conv_to_appt_low / 100.0;
-                bars.band_hi = (double)cfg->conv_to_appt_high / 100.0;
-                bars.band_label = band;
-                break;
-            case 1:
-                bars.fmt = sf_chart_fmt_dec1;
-                bars.ref = (double)cfg->daily_call_quota * SF_E4;
-                bars.ref_label = quota;
-                break;
-            case 2:
-                bars.fmt = sf_chart_fmt_pct;
-                break;
-            default:
-                bars.fmt = sf_chart_fmt_count;
-                if (o->ds->have_opportunities) {
-                    bars.ref = (double)o->rep->pipeline.avg_cycle_days;
-                    bars.ref_label = cyc;
-                }
-                break;
-            }
-            sf_chart_bars(c, b, &bars);
-        }
-        if (n_others) {
-            char note[128];
-            label_nm(o, "showing_reps", (int64_t)m, (int64_t)(m + n_others), note, sizeof note);
-            sf_chart_text(c, box.x, box.y + box.h - 2, box.w, note, 7, false, SF_AL_LEFT, sf_rgb_muted);
-        }
-    }
-    free(w);
-    free(sel);
-    free(cats);
-    free(hl);
-    free(miss);
-    free(val);
-    return ok;
-}
-
 /* ---- per-owner rows of the summary grids ---- */
 
 /* Rows of an owners x cols grid as the chart shows them: owners with a
- * non-zero row in name order, at most SF_CHART_MAX_OWNERS rows, the
+ * non-zero row in name order, at most SF_PDF_MAX_OWNERS rows, the
  * lightest folded into a last "others (N)" row. vals[r * cols + c]. */
 typedef struct {
     const char **names;
@@ -578,7 +82,7 @@ static bool owner_rows_build(const sf_output_ctx *o, grid_cell_fn fn, size_t col
     uint64_t *w = calloc(n ? n : 1, sizeof *w);
     size_t *sel = calloc(n ? n : 1, sizeof *sel);
     bool *shown = calloc(n ? n : 1, sizeof *shown);
-    size_t cap = SF_CHART_MAX_OWNERS + 1;
+    size_t cap = SF_PDF_MAX_OWNERS + 1;
     out->names = calloc(cap, sizeof *out->names);
     out->vals = calloc(cap * cols, sizeof *out->vals);
     out->count = calloc(cap * SF_TIER_N, sizeof *out->count);
@@ -592,7 +96,7 @@ static bool owner_rows_build(const sf_output_ctx *o, grid_cell_fn fn, size_t col
                 t += fn(s, id, c);
             w[k] = (uint64_t)t;
         }
-        size_t m = pick(w, n, SF_CHART_MAX_OWNERS, SIZE_MAX, false, sel, &n_others);
+        size_t m = sf_pdf_pick(w, n, SF_PDF_MAX_OWNERS, SIZE_MAX, false, sel, &n_others);
         ok = m != SIZE_MAX;
         if (ok) {
             for (size_t j = 0; j < m; j++)
@@ -617,7 +121,7 @@ static bool owner_rows_build(const sf_output_ctx *o, grid_cell_fn fn, size_t col
                     }
             }
             if (n_others) {
-                label_nm(o, "others", (int64_t)n_others, 0, out->others, sizeof out->others);
+                sf_pdf_label_nm(o, "others", (int64_t)n_others, 0, out->others, sizeof out->others);
                 out->names[m] = out->others;
             }
         }
@@ -643,8 +147,9 @@ static void fmt_growth(const sf_output_ctx *o, int64_t e4, char *out, size_t n)
     snprintf(out, n, "%s%s", e4 > 0 ? "+" : "", p);
 }
 
-static void page_cover(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+static bool page_cover(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
 {
+    (void)owner;
     const sf_summary_result *s = &o->rep->summary;
     const sf_dataset *ds = o->ds;
     sf_chart *c = &d->ch;
@@ -664,41 +169,41 @@ static void page_cover(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
     /* tiers */
     for (int t = 0; t < SF_TIER_N; t++) {
         char lab[96];
-        snprintf(lab, sizeof lab, "%s %s", sf_pdf_label(o, "tier"), tier_label(o, (sf_tier)t));
+        snprintf(lab, sizeof lab, "%s %s", sf_pdf_label(o, "tier"), sf_pdf_tier_label(o, (sf_tier)t));
         sf_lang_fmt_int(o->lang, s->tier_accounts[t], a, sizeof a);
         snprintf(v, sizeof v, "%s", a);
         sf_lang_fmt_money_short(o->lang, s->tier_revenue[t], b, sizeof b);
         snprintf(note, sizeof note, "%s · %s: %s", sf_pdf_label(o, "accounts"),
                  sf_pdf_label(o, "revenue"), b);
-        sf_chart_tile(c, TILE(2 + t), lab, v, note, sf_rgb_tier[t]);
+        sf_chart_tile(c, TILE(2 + t), lab, v, note, sf_pdf_rgb_tier[t]);
     }
     /* actions */
     sf_lang_fmt_int(o->lang, s->due_count, v, sizeof v);
     sf_chart_tile(c, TILE(6), sf_pdf_label(o, "tile_due"), v, sf_pdf_label(o, "tile_due_note"),
                   sf_rgb_accent);
     sf_lang_fmt_int(o->lang, s->alert_count, v, sizeof v);
-    label_nm(o, "tile_alerts_note", s->lost_count, 0, note, sizeof note);
+    sf_pdf_label_nm(o, "tile_alerts_note", s->lost_count, 0, note, sizeof note);
     sf_chart_tile(c, TILE(7), sf_pdf_label(o, "tile_alerts"), v, note, sf_rgb_bad);
     sf_lang_fmt_int(o->lang, s->fire_count, v, sizeof v);
-    label_nm(o, "tile_fire_note", o->rep->fire.eligible, 0, note, sizeof note);
+    sf_pdf_label_nm(o, "tile_fire_note", o->rep->fire.eligible, 0, note, sizeof note);
     sf_chart_tile(c, TILE(8), sf_pdf_label(o, "tile_fire"), v, note, sf_rgb_muted);
     char p0[24], p1[24], p2[24];
     sf_lang_fmt_int(o->lang, s->verdict_count[0], p0, sizeof p0);
     sf_lang_fmt_int(o->lang, s->verdict_count[1], p1, sizeof p1);
     sf_lang_fmt_int(o->lang, s->verdict_count[2], p2, sizeof p2);
     snprintf(v, sizeof v, "%s / %s / %s", p0, p1, p2);
-    snprintf(note, sizeof note, "%s / %s / %s", verdict_label(o, 0), verdict_label(o, 1),
-             verdict_label(o, 2));
-    sf_chart_tile(c, TILE(9), sf_pdf_label(o, "tile_pipeline"), v, note, sf_rgb_verdict[0]);
+    snprintf(note, sizeof note, "%s / %s / %s", sf_pdf_verdict_label(o, SF_VERDICT_PURSUE), sf_pdf_verdict_label(o, SF_VERDICT_QUALIFY),
+             sf_pdf_verdict_label(o, SF_VERDICT_DROP));
+    sf_chart_tile(c, TILE(9), sf_pdf_label(o, "tile_pipeline"), v, note, sf_pdf_rgb_verdict[0]);
     int64_t read = 0;
     for (int f = 0; f < SF_FILE_N; f++)
         read += ds->files[f].present ? ds->files[f].read : 0;
     sf_lang_fmt_int(o->lang, s->rejected_total, v, sizeof v);
-    label_nm(o, "tile_rejected_note", read, 0, note, sizeof note);
+    sf_pdf_label_nm(o, "tile_rejected_note", read, 0, note, sizeof note);
     sf_chart_tile(c, TILE(10), sf_pdf_label(o, "tile_rejected"), v, note,
                   s->rejected_total > 0 ? sf_rgb_bad : sf_rgb_good);
     sf_lang_fmt_int(o->lang, ds->n_accounts, v, sizeof v);
-    label_nm(o, "tile_accounts_note", o->rep->tiers.n_buying, 0, note, sizeof note);
+    sf_pdf_label_nm(o, "tile_accounts_note", o->rep->tiers.n_buying, 0, note, sizeof note);
     sf_chart_tile(c, TILE(11), sf_pdf_label(o, "tile_accounts"), v, note, sf_rgb_accent2);
 #undef TILE
     /* missing inputs: say which parts are left out and why */
@@ -708,17 +213,18 @@ static void page_cover(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
                            SF_AL_LEFT, sf_rgb_muted);
     if (!ds->have_opportunities)
         sf_chart_text(c, box.x, y + 10, box.w, sf_pdf_label(o, "no_opportunities"), 8, false,
-                      SF_AL_LEFT, sf_rgb_muted);
+                      SF_AL_LEFT, sf_rgb_muted);    return true;
 }
 
-static void page_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+static bool page_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
 {
+    (void)owner;
     const sf_summary_result *s = &o->rep->summary;
     sf_chart *c = &d->ch;
     const char *cats[SF_TIER_N];
     double acc[SF_TIER_N], rev[SF_TIER_N];
     for (int t = 0; t < SF_TIER_N; t++) {
-        cats[t] = tier_label(o, (sf_tier)t);
+        cats[t] = sf_pdf_tier_label(o, (sf_tier)t);
         acc[t] = s->tier_accounts[t];
         rev[t] = (double)s->tier_revenue[t];
     }
@@ -740,7 +246,7 @@ static void page_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
         vr[t * SF_TIER_N + t] = rev[t];
     }
     sf_bars ba = {.cats = cats, .n_cats = SF_TIER_N, .values = va, .n_series = SF_TIER_N,
-                  .colors = sf_rgb_tier, .stacked = true, .value_labels = true,
+                  .colors = sf_pdf_rgb_tier, .stacked = true, .value_labels = true,
                   .fmt = sf_chart_fmt_count, .band_lo = NAN, .band_hi = NAN, .ref = NAN};
     sf_chart_bars(c, b1, &ba);
     sf_bars br = ba;
@@ -761,21 +267,22 @@ static void page_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
     static const double wd[3] = {0.2, 0.3, 0.5};
     static const sf_align al[3] = {SF_AL_CENTER, SF_AL_RIGHT, SF_AL_RIGHT};
     sf_table tb = {.headers = hdr, .widths = wd, .align = al, .n_cols = 3, .cells = ptrs,
-                   .n_rows = SF_TIER_N, .row_mark = sf_rgb_tier};
+                   .n_rows = SF_TIER_N, .row_mark = sf_pdf_rgb_tier};
     sf_chart_table(c, (sf_box){box.x, box.y + box.h - 26 - th, gw, th}, &tb);
     sf_chart_text_wrap(c, box.x, box.y + box.h - 22, box.w, sf_pdf_label(o, "tiers_note"), 8,
-                       sf_rgb_muted, 2);
+                       sf_rgb_muted, 2);    return true;
 }
 
-static void page_pareto(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+static bool page_pareto(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
 {
+    (void)owner;
     const sf_tiers_result *t = &o->rep->tiers;
     const sf_dataset *ds = o->ds;
     sf_chart *c = &d->ch;
     cairo_t *cr = d->cr;
     if (t->n_buying == 0 || !t->by_rev) {
         sf_chart_nothing(c, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing"));
-        return;
+        return true;
     }
     /* total of the curve's own points: the last cumulative value */
     double total = 0;
@@ -783,7 +290,7 @@ static void page_pareto(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
         total += (double)ds->accounts[t->by_rev[i]].rev12;
     if (!(total > 0)) {
         sf_chart_nothing(c, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing"));
-        return;
+        return true;
     }
     sf_box p = {box.x + 50, box.y + 20, box.w - 70, box.h - 100};
     char buf[64];
@@ -813,7 +320,7 @@ static void page_pareto(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
         uint32_t i = n <= cols ? k : (uint32_t)((uint64_t)k * n / cols);
         sf_tier tr = t->acc ? t->acc[t->by_rev[i]].tier : SF_TIER_C;
         double x0 = p.x + p.w * (double)k / steps, x1 = p.x + p.w * (double)(k + 1) / steps;
-        cairo_set_source_rgb(cr, sf_rgb_tier[tr].r, sf_rgb_tier[tr].g, sf_rgb_tier[tr].b);
+        cairo_set_source_rgb(cr, sf_pdf_rgb_tier[tr].r, sf_pdf_rgb_tier[tr].g, sf_pdf_rgb_tier[tr].b);
         cairo_rectangle(cr, x0, p.y + p.h + 3, x1 - x0 + 0.3, 9);
         cairo_fill(cr);
     }
@@ -845,7 +352,7 @@ static void page_pareto(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
         cairo_line_to(cr, kx, p.y + p.h);
         cairo_stroke(cr);
         char lbl[160];
-        label_nm(o, "pareto_leading", t->k, n, lbl, sizeof lbl);
+        sf_pdf_label_nm(o, "pareto_leading", t->k, n, lbl, sizeof lbl);
         if (kx + 4 + sf_chart_text_width(c, lbl, 8, false) > p.x + p.w)
             sf_chart_text(c, kx - 4, p.y + 4, 0, lbl, 8, false, SF_AL_RIGHT, sf_rgb_bad);
         else
@@ -854,11 +361,11 @@ static void page_pareto(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
     cairo_set_dash(cr, NULL, 0, 0);
     const char *names[SF_TIER_N];
     for (int i = 0; i < SF_TIER_N; i++)
-        names[i] = tier_label(o, (sf_tier)i);
+        names[i] = sf_pdf_tier_label(o, (sf_tier)i);
     sf_chart_text(c, box.x, box.y + box.h - 24, 0, sf_pdf_label(o, "pareto_strip"), 8, false,
                   SF_AL_LEFT, sf_rgb_muted);
     sf_chart_legend(c, box.x + sf_chart_text_width(c, sf_pdf_label(o, "pareto_strip"), 8, false) + 10,
-                    box.y + box.h - 24, 300, names, sf_rgb_tier, SF_TIER_N);
+                    box.y + box.h - 24, 300, names, sf_pdf_rgb_tier, SF_TIER_N);    return true;
 }
 
 static void temp_legend(sf_pdf_doc *d, const sf_output_ctx *o, double x, double y, double w)
@@ -870,11 +377,12 @@ static void temp_legend(sf_pdf_doc *d, const sf_output_ctx *o, double x, double 
     snprintf(l1, sizeof l1, "%s %s–%s", sf_lang_get(o->lang, "common.temp_warm"), cp, hp);
     snprintf(l2, sizeof l2, "%s < %s", sf_lang_get(o->lang, "common.temp_cold"), cp);
     const char *names[3] = {l0, l1, l2};
-    sf_chart_legend(&d->ch, x, y, w, names, sf_rgb_temp, 3);
+    sf_chart_legend(&d->ch, x, y, w, names, sf_rgb_heat, 3);
 }
 
-static bool page_temperature(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+static bool page_temperature(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
 {
+    (void)owner;
     owner_rows rows;
     if (!owner_rows_build(o, cell_temp, SF_TIER_N, true, &rows))
         return false;
@@ -885,16 +393,21 @@ static bool page_temperature(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
     if (rows.n == 0) {
         sf_chart_nothing(&d->ch, (sf_box){g.x, g.y, g.w, 40}, sf_pdf_label(o, "nothing"));
     } else {
-        sf_tempgrid tg = {.rows = rows.names, .n_rows = rows.n, .count = rows.count, .rsum = rows.rsum,
+        const char *tiers[SF_TIER_N];
+        for (int t = 0; t < SF_TIER_N; t++)
+            tiers[t] = sf_pdf_tier_label(o, (sf_tier)t);
+        sf_heatgrid tg = {.rows = rows.names, .n_rows = rows.n, .cols = tiers, .n_cols = SF_TIER_N,
+                          .count = rows.count, .rsum = rows.rsum,
                           .hot_min = o->cfg->hot_min, .cold_below = o->cfg->cold_below};
-        sf_chart_tempgrid(&d->ch, g, &tg);
+        sf_chart_heatgrid(&d->ch, g, &tg);
     }
     owner_rows_free(&rows);
     return true;
 }
 
-static bool page_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+static bool page_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
 {
+    (void)owner;
     owner_rows rows;
     if (!owner_rows_build(o, cell_due, SF_TIER_N, false, &rows))
         return false;
@@ -906,9 +419,9 @@ static bool page_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
     } else {
         const char *names[SF_TIER_N];
         for (int i = 0; i < SF_TIER_N; i++)
-            names[i] = tier_label(o, (sf_tier)i);
+            names[i] = sf_pdf_tier_label(o, (sf_tier)i);
         sf_bars b = {.cats = rows.names, .n_cats = rows.n, .values = rows.vals, .n_series = SF_TIER_N,
-                     .colors = sf_rgb_tier, .series_names = names, .stacked = true, .horizontal = true,
+                     .colors = sf_pdf_rgb_tier, .series_names = names, .stacked = true, .horizontal = true,
                      .value_labels = true, .fmt = sf_chart_fmt_count, .band_lo = NAN, .band_hi = NAN,
                      .ref = NAN};
         sf_chart_bars(&d->ch, (sf_box){box.x, box.y, box.w, box.h - 16}, &b);
@@ -917,8 +430,9 @@ static bool page_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
     return true;
 }
 
-static bool page_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+static bool page_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
 {
+    (void)owner;
     const sf_decline_result *dr = &o->rep->decline;
     size_t n = dr->n < DECLINE_BARS ? dr->n : DECLINE_BARS;
     if (n == 0) {
@@ -934,12 +448,12 @@ static bool page_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
         vals[i * 2 + 1] = r->lost ? (double)r->drop : 0;
     }
     const char *names[2] = {sf_pdf_label(o, "declining"), sf_pdf_label(o, "lost")};
-    const sf_rgb colors[2] = {sf_rgb_temp[SF_TEMP_WARM], sf_rgb_bad};
+    const sf_rgb colors[2] = {sf_rgb_heat[SF_HEAT_WARM], sf_rgb_bad};
     sf_bars b = {.cats = cats, .n_cats = n, .values = vals, .n_series = 2, .colors = colors,
                  .series_names = names, .stacked = true, .horizontal = true, .value_labels = true,
                  .fmt = sf_chart_fmt_money, .band_lo = NAN, .band_hi = NAN, .ref = NAN};
     char cap[160];
-    label_nm(o, "top_of", (int64_t)n, dr->n, cap, sizeof cap);
+    sf_pdf_label_nm(o, "top_of", (int64_t)n, dr->n, cap, sizeof cap);
     sf_chart_text(&d->ch, box.x + box.w, box.y, 0, cap, 8, false, SF_AL_RIGHT, sf_rgb_muted);
     sf_chart_bars(&d->ch, (sf_box){box.x, box.y, box.w, box.h - 24}, &b);
     sf_chart_text_wrap(&d->ch, box.x, box.y + box.h - 16, box.w, sf_pdf_label(o, "declines_note"), 8,
@@ -949,8 +463,9 @@ static bool page_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
 
 /* Time split: recommended vs actual share of time on A clients, per
  * owner; the (all) row last and bold. */
-static bool page_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+static bool page_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
 {
+    (void)owner;
     const sf_split_result *sr = &o->rep->split;
     if (sr->n == 0) {
         sf_chart_nothing(&d->ch, (sf_box){box.x, box.y, box.w, 40}, sf_pdf_label(o, "nothing"));
@@ -972,7 +487,7 @@ static bool page_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
             if (sr->rows[i].owner == SF_OWNER_ALL)
                 all_idx = i;
         }
-        m = pick(w, n, SF_CHART_MAX_OWNERS, all_idx, false, sel, &n_others);
+        m = sf_pdf_pick(w, n, SF_PDF_MAX_OWNERS, all_idx, false, sel, &n_others);
         ok = m != SIZE_MAX;
     }
     if (ok) {
@@ -1002,8 +517,9 @@ static bool page_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
     return ok;
 }
 
-static bool page_pipeline(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
+static bool page_pipeline(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
 {
+    (void)owner;
     const sf_summary_result *s = &o->rep->summary;
     sf_chart *c = &d->ch;
     if (!o->ds->have_opportunities) {
@@ -1024,9 +540,9 @@ static bool page_pipeline(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
     if (rows.n == 0) {
         sf_chart_nothing(c, (sf_box){b1.x, b1.y, b1.w, 40}, sf_pdf_label(o, "nothing"));
     } else {
-        const char *names[3] = {verdict_label(o, 0), verdict_label(o, 1), verdict_label(o, 2)};
+        const char *names[3] = {sf_pdf_verdict_label(o, SF_VERDICT_PURSUE), sf_pdf_verdict_label(o, SF_VERDICT_QUALIFY), sf_pdf_verdict_label(o, SF_VERDICT_DROP)};
         sf_bars b = {.cats = rows.names, .n_cats = rows.n, .values = rows.vals, .n_series = 3,
-                     .colors = sf_rgb_verdict, .series_names = names, .stacked = true,
+                     .colors = sf_pdf_rgb_verdict, .series_names = names, .stacked = true,
                      .horizontal = true, .value_labels = true, .fmt = sf_chart_fmt_count,
                      .band_lo = NAN, .band_hi = NAN, .ref = NAN};
         sf_chart_bars(c, b1, &b);
@@ -1039,18 +555,18 @@ static bool page_pipeline(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
         "miss_low_probability", "miss_no_decision_maker"};
     size_t nm = SF_F1_MISS_N + SF_F2_MISS_N;
     uint64_t cnt[SF_F1_MISS_N + SF_F2_MISS_N];
-    weighted order[SF_F1_MISS_N + SF_F2_MISS_N];
+    sf_pdf_weighted order[SF_F1_MISS_N + SF_F2_MISS_N];
     size_t k = 0;
     for (size_t i = 0; i < nm; i++) {
         cnt[i] = i < SF_F1_MISS_N ? s->f1_miss_count[i] : s->f2_miss_count[i - SF_F1_MISS_N];
         if (cnt[i] > 0)
-            order[k++] = (weighted){i, cnt[i]};
+            order[k++] = (sf_pdf_weighted){i, cnt[i]};
     }
     if (k == 0) {
         sf_chart_nothing(c, (sf_box){b2.x, b2.y, b2.w, 40}, sf_pdf_label(o, "nothing_misses"));
         return true;
     }
-    qsort(order, k, sizeof *order, cmp_weighted);
+    qsort(order, k, sizeof *order, sf_pdf_cmp_weighted);
     const char *cats[SF_F1_MISS_N + SF_F2_MISS_N];
     double vals[(SF_F1_MISS_N + SF_F2_MISS_N) * 2];
     for (size_t i = 0; i < k; i++) {
@@ -1060,7 +576,7 @@ static bool page_pipeline(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
         vals[i * 2 + 1] = f1 ? 0 : (double)order[i].w;
     }
     const char *names[2] = {sf_pdf_label(o, "filter1"), sf_pdf_label(o, "filter2")};
-    const sf_rgb colors[2] = {sf_rgb_verdict[SF_VERDICT_DROP], sf_rgb_verdict[SF_VERDICT_QUALIFY]};
+    const sf_rgb colors[2] = {sf_pdf_rgb_verdict[SF_VERDICT_DROP], sf_pdf_rgb_verdict[SF_VERDICT_QUALIFY]};
     sf_bars b = {.cats = cats, .n_cats = k, .values = vals, .n_series = 2, .colors = colors,
                  .series_names = names, .stacked = true, .horizontal = true, .value_labels = true,
                  .fmt = sf_chart_fmt_count, .band_lo = NAN, .band_hi = NAN, .ref = NAN};
@@ -1071,6 +587,42 @@ static bool page_pipeline(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
 
 /* ---- the report ---- */
 
+static bool page_kpi(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
+{
+    return sf_pdf_kpi_panels(d, o, box, owner);
+}
+
+/* The action lists: the top TABLE_ROWS of a shared table. */
+#define TABLE_PAGE(fn, table, caption)                                                     \
+    static bool fn(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)       \
+    {                                                                                      \
+        sf_pdf_table(d, o, box, &(table), owner, TABLE_ROWS, sf_pdf_label(o, caption));    \
+        return true;                                                                       \
+    }
+TABLE_PAGE(page_tab_due, sf_pdf_tab_due, "tab_due")
+TABLE_PAGE(page_tab_declines, sf_pdf_tab_declines, "tab_declines")
+TABLE_PAGE(page_tab_fire, sf_pdf_tab_fire, "tab_fire")
+TABLE_PAGE(page_tab_pursue, sf_pdf_tab_pursue, "tab_pursue")
+#undef TABLE_PAGE
+
+/* The report's pages in order (SPEC §4); every page is part of every
+ * report, a page that has nothing to show says so. */
+static const sf_pdf_page_def report_pages[] = {
+    {"page_cover", page_cover, NULL},
+    {"page_tiers", page_tiers, NULL},
+    {"page_pareto", page_pareto, NULL},
+    {"page_temperature", page_temperature, NULL},
+    {"page_due", page_due, NULL},
+    {"page_declines", page_declines, NULL},
+    {"page_split", page_split, NULL},
+    {"page_pipeline", page_pipeline, NULL},
+    {"page_kpi", page_kpi, NULL},
+    {"page_tab_due", page_tab_due, NULL},
+    {"page_tab_declines", page_tab_declines, NULL},
+    {"page_tab_fire", page_tab_fire, NULL},
+    {"page_tab_pursue", page_tab_pursue, NULL},
+};
+
 sf_err sf_out_pdf(const sf_output_ctx *o, sf_ctx *ctx)
 {
     size_t plen = strlen(o->out_dir) + 16;
@@ -1078,54 +630,8 @@ sf_err sf_out_pdf(const sf_output_ctx *o, sf_ctx *ctx)
     if (!path)
         return sf_ctx_nomem(ctx);
     snprintf(path, plen, "%s/report.pdf", o->out_dir);
-    sf_pdf_doc d;
-    sf_err rc = sf_pdf_open(&d, o, path, sf_pdf_label(o, "report_title"), REPORT_PAGES, ctx);
-    if (rc) {
-        free(path);
-        return rc;
-    }
-    bool ok = true;
-    sf_box b;
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_cover"));
-    page_cover(&d, o, b);
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_tiers"));
-    page_tiers(&d, o, b);
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_pareto"));
-    page_pareto(&d, o, b);
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_temperature"));
-    ok = ok && page_temperature(&d, o, b);
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_due"));
-    ok = ok && page_due(&d, o, b);
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_declines"));
-    ok = ok && page_declines(&d, o, b);
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_split"));
-    ok = ok && page_split(&d, o, b);
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_pipeline"));
-    ok = ok && page_pipeline(&d, o, b);
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_kpi"));
-    ok = ok && sf_pdf_kpi_panels(&d, o, b, SF_OWNER_ALL);
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_tab_due"));
-    sf_pdf_table_due(&d, o, b, SF_OWNER_ALL, TABLE_ROWS, sf_pdf_label(o, "tab_due"));
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_tab_declines"));
-    sf_pdf_table_declines(&d, o, b, SF_OWNER_ALL, TABLE_ROWS, sf_pdf_label(o, "tab_declines"));
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_tab_fire"));
-    sf_pdf_table_fire(&d, o, b, SF_OWNER_ALL, TABLE_ROWS, sf_pdf_label(o, "tab_fire"));
-    sf_pdf_page_end(&d);
-    b = sf_pdf_page(&d, sf_pdf_label(o, "page_tab_pursue"));
-    sf_pdf_table_deals(&d, o, b, SF_OWNER_ALL, SF_VERDICT_PURSUE, TABLE_ROWS, sf_pdf_label(o, "tab_pursue"));
-    sf_pdf_page_end(&d);
-    rc = sf_pdf_finish(&d, ok, ctx);
+    sf_err rc = sf_pdf_write(o, path, sf_pdf_label(o, "report_title"), report_pages,
+                             SF_ARRAY_LEN(report_pages), SF_OWNER_ALL, NULL, ctx);
     free(path);
     return rc;
 }

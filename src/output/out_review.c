@@ -2,17 +2,19 @@
  * out_review.c - the coach's review pack: review-<owner>.pdf, four A4
  * landscape pages on one rep's book (tiers and temperature, time split,
  * due list and declines, fire candidates and open deals, KPIs against the
- * benchmarks), each with the team's figures beside the rep's. Also
+ * benchmarks), each with the team's figures beside the rep's; a table of
+ * page functions (review_pages) written by sf_pdf_write, the action lists
+ * and KPI panels shared with report.pdf (pdf_tables.c). Also
  * sf_safe_filename, which turns an owner name into a file-name part.
  */
-#include "draw/sf_chart.h"
+#include "output/sf_pdf_tables.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define REVIEW_PAGES 4
+#define REVIEW_ROWS 20 /* rows of each action list */
 #define SAFE_MAX 80 /* bytes of the owner part of a file name */
 
 /* Length of the valid UTF-8 sequence at s (2-4 bytes, no overlong forms,
@@ -142,27 +144,16 @@ static char *review_path(const sf_output_ctx *o, const char *owner_name)
     return path;
 }
 
-static const char *tier_label(const sf_output_ctx *o, int t)
-{
-    static const char *const keys[SF_TIER_N] = {"common.tier_A", "common.tier_B", "common.tier_C",
-                                                "common.tier_D"};
-    return sf_lang_get(o->lang, keys[t]);
-}
-
-/* Page 1: the rep's book beside the team's: temperature grid (two rows),
- * accounts and revenue per tier, time split. */
-static void page_book(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
+/* The temperature of the rep's book beside the team's, in the left half
+ * of box: the rep's row from the grid, the team's as the column sums of
+ * the same grid. count receives both rows (rep, team) of counts. */
+static void book_temperature(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
+                             uint32_t count[2 * SF_TIER_N])
 {
     const sf_summary_result *s = &o->rep->summary;
     const sf_dataset *ds = o->ds;
-    sf_chart *c = &d->ch;
-    const char *rep_name = sf_pdf_owner_name(o, owner);
-    const char *team = sf_pdf_label(o, "team");
-
-    /* temperature: the rep's row from the grid, the team's as the column
-     * sums of the same grid */
-    uint32_t count[2 * SF_TIER_N] = {0};
     int64_t rsum[2 * SF_TIER_N] = {0};
+    memset(count, 0, 2 * SF_TIER_N * sizeof *count);
     if (s->temp_grid) {
         for (uint32_t id = 0; id < ds->n_owners; id++)
             for (int t = 0; t < SF_TIER_N; t++) {
@@ -175,26 +166,40 @@ static void page_book(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_
             }
     }
     double half = (box.w - 30) / 2;
-    sf_chart_text(c, box.x, box.y, half, sf_pdf_label(o, "page_temperature"), 11, true, SF_AL_LEFT,
-                  sf_rgb_text);
-    const char *rows[2] = {rep_name, team};
+    sf_chart_text(&d->ch, box.x, box.y, half, sf_pdf_label(o, "page_temperature"), 11, true,
+                  SF_AL_LEFT, sf_rgb_text);
+    const char *rows[2] = {sf_pdf_owner_name(o, owner), sf_pdf_label(o, "team")};
     const bool bold[2] = {true, false};
-    sf_tempgrid tg = {.rows = rows, .n_rows = 2, .count = count, .rsum = rsum, .bold_row = bold,
-                      .hot_min = o->cfg->hot_min, .cold_below = o->cfg->cold_below};
-    sf_chart_tempgrid(c, (sf_box){box.x, box.y + 20, half, 96}, &tg);
+    const char *tiers[SF_TIER_N];
+    for (int t = 0; t < SF_TIER_N; t++)
+        tiers[t] = sf_pdf_tier_label(o, (sf_tier)t);
+    sf_heatgrid tg = {.rows = rows, .n_rows = 2, .cols = tiers, .n_cols = SF_TIER_N, .count = count,
+                      .rsum = rsum, .bold_row = bold, .hot_min = o->cfg->hot_min,
+                      .cold_below = o->cfg->cold_below};
+    sf_chart_heatgrid(&d->ch, (sf_box){box.x, box.y + 20, half, 96}, &tg);
+}
 
-    /* accounts and revenue per tier: the rep's accounts are summed here
-     * from the dataset (the summary keeps only the team's totals) */
+/* Accounts and revenue per tier, the rep's beside the team's, in the right
+ * half of box; count: the rep's accounts per tier (book_temperature). The
+ * rep's revenue is summed here from the dataset (the summary keeps only
+ * the team's totals). */
+static void book_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner,
+                       const uint32_t *count)
+{
+    const sf_summary_result *s = &o->rep->summary;
+    const sf_dataset *ds = o->ds;
+    const char *team = sf_pdf_label(o, "team");
     int64_t rev[SF_TIER_N] = {0};
     for (uint32_t i = 0; i < ds->n_accounts; i++)
         if (ds->accounts[i].owner == owner && o->rep->tiers.acc)
             rev[o->rep->tiers.acc[i].tier] += ds->accounts[i].rev12;
-    double x2 = box.x + half + 30;
-    sf_chart_text(c, x2, box.y, half, sf_pdf_label(o, "page_tiers"), 11, true, SF_AL_LEFT, sf_rgb_text);
+    double half = (box.w - 30) / 2, x2 = box.x + half + 30;
+    sf_chart_text(&d->ch, x2, box.y, half, sf_pdf_label(o, "page_tiers"), 11, true, SF_AL_LEFT,
+                  sf_rgb_text);
     char cells[SF_TIER_N][5][64];
     char *ptrs[SF_TIER_N * 5];
     for (int t = 0; t < SF_TIER_N; t++) {
-        snprintf(cells[t][0], 64, "%s", tier_label(o, t));
+        snprintf(cells[t][0], 64, "%s", sf_pdf_tier_label(o, (sf_tier)t));
         sf_lang_fmt_int(o->lang, count[t], cells[t][1], 64);
         sf_lang_fmt_money_short(o->lang, rev[t], cells[t][2], 64);
         sf_lang_fmt_int(o->lang, s->tier_accounts[t], cells[t][3], 64);
@@ -211,10 +216,14 @@ static void page_book(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_
     static const double wd[5] = {0.12, 0.2, 0.22, 0.22, 0.24};
     static const sf_align al[5] = {SF_AL_CENTER, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT};
     sf_table tb = {.headers = hdr, .widths = wd, .align = al, .n_cols = 5, .cells = ptrs,
-                   .n_rows = SF_TIER_N, .row_mark = sf_rgb_tier};
-    sf_chart_table(c, (sf_box){x2, box.y + 22, half, 100}, &tb);
+                   .n_rows = SF_TIER_N, .row_mark = sf_pdf_rgb_tier};
+    sf_chart_table(&d->ch, (sf_box){x2, box.y + 22, half, 100}, &tb);
+}
 
-    /* time split: the rep's row and the (all) row */
+/* The time split under both: the rep's row and the (all) row. */
+static void book_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
+{
+    sf_chart *c = &d->ch;
     const sf_split_row *mine = NULL, *all = NULL;
     for (uint32_t i = 0; i < o->rep->split.n; i++) {
         if (o->rep->split.rows[i].owner == owner)
@@ -238,11 +247,10 @@ static void page_book(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_
     for (int k = 0; k < 2; k++) {
         int64_t v[4] = {r2[k]->recommended_key, r2[k]->actual_key, r2[k]->actual_other,
                         r2[k]->actual_prospecting};
-        for (int j = 0; j < 4; j++) {
+        for (int j = 0; j < 4; j++)
             vals[j * 2 + k] = v[j] == SF_NONE ? NAN : (double)v[j];
-        }
     }
-    const char *names[2] = {rep_name, team};
+    const char *names[2] = {sf_pdf_owner_name(o, owner), sf_pdf_label(o, "team")};
     const sf_rgb colors[2] = {sf_rgb_accent, sf_rgb_accent2};
     sf_bars b = {.cats = cats, .n_cats = 4, .values = vals, .n_series = 2, .colors = colors,
                  .series_names = names, .horizontal = true, .value_labels = true,
@@ -252,6 +260,57 @@ static void page_book(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_
                        sf_pdf_label(o, o->ds->have_activities ? "split_note" : "no_activities"), 8,
                        sf_rgb_muted, 2);
 }
+
+/* Page 1: the rep's book beside the team's: temperature grid (two rows),
+ * accounts and revenue per tier, time split. */
+static bool page_book(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
+{
+    uint32_t count[2 * SF_TIER_N];
+    book_temperature(d, o, box, owner, count);
+    book_tiers(d, o, box, owner, count);
+    book_split(d, o, box, owner);
+    return true;
+}
+
+/* Page 2: the rep's contacts due above, the rep's declines below. */
+static bool page_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t owner)
+{
+    sf_box top = {b.x, b.y, b.w, b.h * 0.56};
+    sf_box bottom = {b.x, b.y + b.h * 0.56 + 10, b.w, b.h * 0.44 - 10};
+    sf_pdf_table(d, o, top, &sf_pdf_tab_due, owner, REVIEW_ROWS, sf_pdf_label(o, "tab_due"));
+    sf_pdf_table(d, o, bottom, &sf_pdf_tab_declines, owner, REVIEW_ROWS,
+                 sf_pdf_label(o, "tab_declines"));
+    return true;
+}
+
+/* Page 3: the rep's fire candidates above, every open deal below. */
+static bool page_fire(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t owner)
+{
+    sf_box top = {b.x, b.y, b.w, b.h * 0.44};
+    sf_box bottom = {b.x, b.y + b.h * 0.44 + 10, b.w, b.h * 0.56 - 10};
+    sf_pdf_table(d, o, top, &sf_pdf_tab_fire, owner, REVIEW_ROWS, sf_pdf_label(o, "tab_fire"));
+    if (o->ds->have_opportunities)
+        sf_pdf_table(d, o, bottom, &sf_pdf_tab_deals, owner, REVIEW_ROWS,
+                     sf_pdf_label(o, "tab_deals"));
+    else
+        sf_chart_nothing(&d->ch, (sf_box){bottom.x, bottom.y, bottom.w, 40},
+                         sf_pdf_label(o, "no_opportunities"));
+    return true;
+}
+
+/* Page 4: the KPI panels with the rep drawn bold. */
+static bool page_kpi(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t owner)
+{
+    return sf_pdf_kpi_panels(d, o, b, owner);
+}
+
+/* The pack's pages in order; each title is followed by the rep's name. */
+static const sf_pdf_page_def review_pages[] = {
+    {"review_book", page_book, NULL},
+    {"review_due", page_due, NULL},
+    {"review_fire", page_fire, NULL},
+    {"page_kpi", page_kpi, NULL},
+};
 
 sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx)
 {
@@ -269,45 +328,9 @@ sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx)
         return sf_ctx_nomem(ctx);
     }
     snprintf(title, tcap, "%s: %s", sf_pdf_label(o, "review_title"), name);
-    sf_pdf_doc d;
-    sf_err rc = sf_pdf_open(&d, o, path, title, REVIEW_PAGES, ctx);
-    if (rc) {
-        free(title);
-        free(path);
-        return rc;
-    }
-    char pt[512];
-    snprintf(pt, sizeof pt, "%s — %s", sf_pdf_label(o, "review_book"), name);
-    sf_box b = sf_pdf_page(&d, pt);
-    page_book(&d, o, b, owner);
-    sf_pdf_page_end(&d);
-
-    snprintf(pt, sizeof pt, "%s — %s", sf_pdf_label(o, "review_due"), name);
-    b = sf_pdf_page(&d, pt);
-    sf_box top = {b.x, b.y, b.w, b.h * 0.56};
-    sf_box bottom = {b.x, b.y + b.h * 0.56 + 10, b.w, b.h * 0.44 - 10};
-    sf_pdf_table_due(&d, o, top, owner, 20, sf_pdf_label(o, "tab_due"));
-    sf_pdf_table_declines(&d, o, bottom, owner, 20, sf_pdf_label(o, "tab_declines"));
-    sf_pdf_page_end(&d);
-
-    snprintf(pt, sizeof pt, "%s — %s", sf_pdf_label(o, "review_fire"), name);
-    b = sf_pdf_page(&d, pt);
-    top = (sf_box){b.x, b.y, b.w, b.h * 0.44};
-    bottom = (sf_box){b.x, b.y + b.h * 0.44 + 10, b.w, b.h * 0.56 - 10};
-    sf_pdf_table_fire(&d, o, top, owner, 20, sf_pdf_label(o, "tab_fire"));
-    if (o->ds->have_opportunities)
-        sf_pdf_table_deals(&d, o, bottom, owner, SF_VERDICT_DROP, 20, sf_pdf_label(o, "tab_deals"));
-    else
-        sf_chart_nothing(&d.ch, (sf_box){bottom.x, bottom.y, bottom.w, 40},
-                         sf_pdf_label(o, "no_opportunities"));
-    sf_pdf_page_end(&d);
-
-    snprintf(pt, sizeof pt, "%s — %s", sf_pdf_label(o, "page_kpi"), name);
-    b = sf_pdf_page(&d, pt);
-    bool ok = sf_pdf_kpi_panels(&d, o, b, owner);
-    sf_pdf_page_end(&d);
+    sf_err rc = sf_pdf_write(o, path, title, review_pages, SF_ARRAY_LEN(review_pages), owner, name,
+                             ctx);
     free(title);
-    rc = sf_pdf_finish(&d, ok, ctx);
     free(path);
     return rc;
 }
