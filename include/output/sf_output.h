@@ -91,10 +91,6 @@ extern const size_t sf_n_output_defs;
 /* Is the output switched on in cfg ([outputs] <name>)? */
 bool sf_output_enabled(const sf_output_def *d, const sf_config *cfg);
 
-/* A file-name-safe form of an owner name (no separators, no "..", no
- * control characters); malloc'd. */
-char *sf_safe_filename(const char *name);
-
 /* Rows compressed ahead for the workbook's zip (zip_deflate.c): bytes
  * written here are deflated on a worker thread, and stand in the zip
  * entry wherever the marker (SF_ZIP_MARK_LEN bytes, NUL at both ends) is

@@ -20,6 +20,7 @@
  *   is sent, so a mail always matches a complete file on disk.
  */
 #include "output/sf_output.h"
+#include "output/sf_filename.h"
 
 #include <ctype.h>
 #include <errno.h>
