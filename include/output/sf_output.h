@@ -54,7 +54,6 @@ typedef struct {
     const sf_lang *lang;
     const char *out_dir;       /* expanded output folder */
     sf_stage *stage;
-    const char *only_owner;    /* NULL; email/review: restrict to one owner */
 } sf_output_ctx;
 
 /* csv/ lists (SPEC §4). */
