@@ -90,7 +90,7 @@ static void test_values(void **state)
     assert_null(sf_tvars_get(&t, "owners", 6));
     assert_false(t.oom);
     /* the table holds SF_TVARS_MAX names; one more is oom */
-    static char names[SF_TVARS_MAX + 1][8];
+    static char names[SF_TVARS_MAX + 1][16];
     for (int i = 1; i < SF_TVARS_MAX; i++) {
         snprintf(names[i], sizeof names[i], "v%d", i);
         sf_tvars_set(&t, names[i], "x");
