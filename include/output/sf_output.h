@@ -54,7 +54,6 @@ typedef struct {
     const sf_lang *lang;
     const char *out_dir;       /* expanded output folder */
     sf_stage *stage;
-    const char *only_owner;    /* NULL; email/review: restrict to one owner */
 } sf_output_ctx;
 
 /* csv/ lists (SPEC §4). */
@@ -90,10 +89,6 @@ extern const sf_output_def sf_output_defs[];
 extern const size_t sf_n_output_defs;
 /* Is the output switched on in cfg ([outputs] <name>)? */
 bool sf_output_enabled(const sf_output_def *d, const sf_config *cfg);
-
-/* A file-name-safe form of an owner name (no separators, no "..", no
- * control characters); malloc'd. */
-char *sf_safe_filename(const char *name);
 
 /* Rows compressed ahead for the workbook's zip (zip_deflate.c): bytes
  * written here are deflated on a worker thread, and stand in the zip

@@ -1,0 +1,22 @@
+/*
+ * sf_sendmail.h - handing a message to a sendmail-compatible command
+ * ([email] sendmail: "/usr/sbin/sendmail -t", "msmtp -t", ...).
+ */
+#ifndef SF_SENDMAIL_H
+#define SF_SENDMAIL_H
+
+#include "base/sf_common.h"
+
+/* Is there a command at all (not NULL, not only blanks)? */
+bool sf_sendmail_configured(const char *cmd);
+
+/*
+ * Run cmd (split on blanks, execvp, no shell) with msg[0..len) on its
+ * standard input, CRLF turned into LF as the sendmail interface expects;
+ * the command's standard output goes to our standard error. SF_ERR_OUTPUT
+ * naming the command and its exit status when it cannot run, is killed or
+ * does not exit 0; SF_ERR_USAGE for an empty command.
+ */
+sf_err sf_sendmail(const char *cmd, const char *msg, size_t len, sf_ctx *ctx);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * sf_template.h - {placeholder} templates: the mail's subject, body and
+ * list lines (templates/email/<language>.txt, templates/lang/ *.ini).
+ *
+ * "{name}" is replaced by the value of name; "{{" and "}}" give literal
+ * braces; a brace that is not around a name ({ }, {a-b}, a lone '}') stays
+ * as text. A name without a value is an error naming the template (and
+ * its line, for files).
+ */
+#ifndef SF_TEMPLATE_H
+#define SF_TEMPLATE_H
+
+#include "base/sf_common.h"
+#include "output/sf_buf.h"
+
+#define SF_TVARS_MAX 64
+
+/* The values of one rendering. An allocation failure (or a full table)
+ * sets oom; check it once before rendering. Start from {0}. */
+typedef struct {
+    struct {
+        const char *name; /* borrowed: static or outliving the table */
+        char *value;      /* owned */
+    } v[SF_TVARS_MAX];
+    int n;
+    bool oom;
+} sf_tvars;
+
+/* Set (or replace) a value; the value is copied (NULL = ""). */
+void sf_tvars_set(sf_tvars *t, const char *name, const char *value);
+/* The same for a value from the data: control characters (a line break in
+ * a name) become spaces, so the text keeps its layout. */
+void sf_tvars_set_flat(sf_tvars *t, const char *name, const char *value);
+/* The value of name[0..len), or NULL. */
+const char *sf_tvars_get(const sf_tvars *t, const char *name, size_t len);
+/* Free every value; t is empty again. NULL-safe. */
+void sf_tvars_free(sf_tvars *t);
+
+/*
+ * Append tmpl with its placeholders filled to out. An unknown name is
+ * SF_ERR_USAGE "WHERE: unknown placeholder '{name}'", or
+ * "WHERE:LINE: ..." when with_line (a template file). Out of memory (in
+ * out) is SF_ERR_NOMEM.
+ */
+sf_err sf_template_render(const char *tmpl, const sf_tvars *t, const char *where, bool with_line, sf_buf *out,
+                          sf_ctx *ctx);
+
+#endif
