@@ -14,9 +14,10 @@
 #include "data/sf_dataset.h"
 #include "data/sf_rejects.h"
 #include "base/sf_settings.h"
+#include "input/sf_csvread.h" /* sf_sniff_delimiter */
 
-/* Progress callback: stage name, file kind, fraction done 0..1. */
-typedef void (*sf_progress_fn)(void *user, const char *stage, double done);
+/* Progress callback: stage name ("reading FILE"), fraction done 0..1. */
+typedef sf_csv_progress_fn sf_progress_fn;
 
 /* Read every configured input into ds (created by the caller with the
  * as-of date), collecting rejects. Returns:
@@ -53,10 +54,6 @@ bool sf_parse_decimal_ppm(const char *s, char decimal, sf_thousands th, int64_t 
 
 /* Parse a non-negative integer (employees, duration). */
 bool sf_parse_int(const char *s, char decimal, sf_thousands th, int64_t *out);
-
-/* Choose the delimiter of a header line: the most frequent of , ; TAB
- * outside quotes; ties prefer ',', then ';', then TAB. */
-char sf_sniff_delimiter(const char *line, size_t len);
 
 /* Convert amount cents at rate (ppm): round half away from zero. False on
  * overflow. */

@@ -622,24 +622,36 @@ bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o)
     return true;
 }
 
-static const sf_dataset *sort_ds; /* qsort has no context argument in C11 */
+/* An owner's name beside its id, so that qsort needs no context. */
+typedef struct {
+    const char *name;
+    uint32_t id;
+} owner_sort_ent;
 
 static int cmp_owner(const void *x, const void *y)
 {
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return strcmp(sort_ds->owners[a], sort_ds->owners[b]);
+    const owner_sort_ent *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    /* names are interned, so ids break no tie in practice; they keep the
+     * order total all the same */
+    return c ? c : (a->id > b->id) - (a->id < b->id);
 }
 
 sf_err sf_dataset_finish(sf_dataset *ds, sf_ctx *ctx)
 {
+    size_t n = ds->n_owners ? ds->n_owners : 1;
     free(ds->owner_order);
-    ds->owner_order = malloc((ds->n_owners ? ds->n_owners : 1) * sizeof *ds->owner_order);
-    if (!ds->owner_order)
+    ds->owner_order = malloc(n * sizeof *ds->owner_order);
+    owner_sort_ent *v = malloc(n * sizeof *v);
+    if (!ds->owner_order || !v) {
+        free(v);
         return sf_ctx_nomem(ctx);
+    }
     for (uint32_t i = 0; i < ds->n_owners; i++)
-        ds->owner_order[i] = i;
-    sort_ds = ds;
-    qsort(ds->owner_order, ds->n_owners, sizeof *ds->owner_order, cmp_owner);
-    sort_ds = NULL;
+        v[i] = (owner_sort_ent){.name = ds->owners[i], .id = i};
+    qsort(v, ds->n_owners, sizeof *v, cmp_owner);
+    for (uint32_t i = 0; i < ds->n_owners; i++)
+        ds->owner_order[i] = v[i].id;
+    free(v);
     return SF_OK;
 }

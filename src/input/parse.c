@@ -1,6 +1,6 @@
 /*
  * parse.c - the value parsers of the CSV ingest (SPEC §1.1): dates, money,
- * plain decimals and integers, delimiter sniffing, currency conversion,
+ * plain decimals and integers, currency conversion,
  * and the helpers of the reject list.
  *
  * Numbers are parsed from their decimal text exactly, digit by digit into
@@ -377,33 +377,7 @@ bool sf_parse_date(const char *s, const char *fmt, sf_date *out)
     return true;
 }
 
-/* ---- delimiter, conversion --------------------------------------------- */
-
-char sf_sniff_delimiter(const char *line, size_t len)
-{
-    size_t comma = 0, semi = 0, tab = 0;
-    bool quoted = false;
-    for (size_t i = 0; i < len; i++) {
-        char c = line[i];
-        if (c == '"')
-            quoted = !quoted;
-        else if (quoted)
-            continue;
-        else if (c == ',')
-            comma++;
-        else if (c == ';')
-            semi++;
-        else if (c == '\t')
-            tab++;
-        else if (c == '\n' || c == '\r')
-            break;
-    }
-    if (comma >= semi && comma >= tab)
-        return ',';
-    if (semi >= tab)
-        return ';';
-    return '\t';
-}
+/* ---- conversion ----------------------------------------------------------- */
 
 bool sf_convert_cents(int64_t cents, int64_t rate_ppm, int64_t *out)
 {

@@ -1,0 +1,96 @@
+/*
+ * sf_ingest_int.h - inside the ingest: the reader of one input file with
+ * its record rules (src/input/ingest.c), shared with the two-thread split
+ * and the order of the files (src/input/ingest_split.c). Not for use
+ * outside src/input.
+ */
+#ifndef SF_INGEST_INT_H
+#define SF_INGEST_INT_H
+
+#include "input/sf_csvread.h"
+#include "input/sf_idset.h"
+#include "input/sf_ingest.h"
+
+/* A cache of account lookups: sf_dataset_find chases three pointers per
+ * lookup (slot, account, id string); at a million transactions that is
+ * most of the ingest time. Short ids are kept inline in one 32-byte entry:
+ * one cache line per hit. Only found accounts are cached (accounts are
+ * never removed). */
+#define SF_ACACHE_KEY 19
+typedef struct {
+    uint64_t h; /* 0 = empty */
+    uint32_t idx;
+    uint8_t len;
+    char key[SF_ACACHE_KEY];
+} sf_acache_ent;
+
+typedef struct {
+    sf_acache_ent *v;
+    size_t cap, n;
+} sf_acache;
+
+typedef struct sf_ingest_side sf_ingest_side; /* ingest_split.c */
+
+/* Reads input files one after the other into the dataset. */
+typedef struct {
+    sf_dataset *ds;
+    const sf_config *cfg;
+    sf_rejects *rj;
+    sf_ctx *ctx;
+    sf_progress_fn progress;
+    void *puser;
+    sf_csvread rd;        /* the records of the file being read */
+
+    /* the file being read */
+    sf_file_kind kind;
+    const char *path;
+    sf_file_stats *st;
+    bool footer;          /* the end marker was seen */
+
+    /* the record being handled */
+    size_t rec_mark;      /* rejects->n when the record started */
+    int kept_lines;
+
+    /* header mapping */
+    size_t ncols;
+    int col[SF_FIELD_MAX];
+    bool by_product;      /* transactions: amount = quantity x unit_price */
+
+    sf_idset *ids;        /* of the file being read, made at its first id */
+    size_t ids_hint;      /* records expected in the part read */
+    sf_acache accounts;
+    struct { char key[32]; int val; } memo[3][8]; /* recent mapped values */
+    unsigned memo_next[3];
+    sf_opportunity *opps; /* accepted opportunities, added at end of file */
+    size_t n_opps, cap_opps;
+
+    /* a transactions file split across two readers (ingest_split.c) */
+    sf_tx_part *part;      /* fold transactions here, not into the dataset */
+    sf_file_stats *st_own; /* count into these, not ds->files[kind] */
+    int64_t start;         /* first record at this offset (a line start) */
+    int64_t limit;         /* stop before the record starting here; -1: none */
+    sf_ingest_side *side;  /* the thread reading from `limit` on */
+} sf_ingest_reader;
+
+/* Set up a reader over ds (rejects, progress and ctx borrowed). SF_OK or
+ * an error in ctx; release it either way. */
+sf_err sf_ingest_reader_init(sf_ingest_reader *g, sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects,
+                             sf_progress_fn progress, void *progress_user, sf_ctx *ctx);
+void sf_ingest_reader_release(sf_ingest_reader *g);
+
+/* Read one file (or its part from g->start, or up to g->limit) into the
+ * dataset: counts in ds->files[kind] (or *g->st_own), rejects in g->rj. */
+sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *path);
+
+/* SF_ERR_INPUT naming every file whose reject share is over the limit. */
+sf_err sf_ingest_check_shares(sf_ingest_reader *g);
+
+/* Widen st's date range by d (SF_NODATE: unchanged). */
+void sf_ingest_widen_dates(sf_file_stats *st, sf_date d);
+
+/* ingest_split.c: the head's reader reached g->limit, the tail's first
+ * byte (exact) or a point past it (the tail began inside a record). Sets
+ * *done when the tail was taken and the file is read. */
+sf_err sf_ingest_at_tail(sf_ingest_reader *g, bool exact, bool *done);
+
+#endif
