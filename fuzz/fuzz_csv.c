@@ -12,7 +12,7 @@
  *
  * Fuzzed transactions with a fixed accounts file are also read twice more:
  * by one thread (single_thread) and split between two (split_min = 1, so
- * even a few lines are split: ingest.c, "two readers"). Both readings must
+ * even a few lines are split: ingest_split.c). Both readings must
  * agree on every count, accumulator and reject line.
  *
  * Built by tools/fuzz.sh with clang -fsanitize=fuzzer,address,undefined.

@@ -729,8 +729,9 @@ static sf_err read_header(sf_ingest_reader *g)
     if (e != SF_OK)
         return e;
     if (g->rd.rec.bad_encoding)
-        return sf_ctx_error(g->ctx, SF_ERR_INPUT, "%s:%u: header line is not valid %s (check [input] encoding)",
-                            g->path, (unsigned)g->rd.rec.line, g->cfg->encoding ? g->cfg->encoding : "UTF-8");
+        return sf_ctx_error(g->ctx, SF_ERR_INPUT,
+                            "%s:%u: header line is not valid %s (check [input] encoding)", g->path,
+                            (unsigned)g->rd.rec.line, g->cfg->encoding ? g->cfg->encoding : "UTF-8");
     for (size_t i = 0; i < g->rd.nf; i++) {
         const char *h = sf_csvread_field(&g->rd, i);
         while (strncmp(h, "\xEF\xBB\xBF", 3) == 0)

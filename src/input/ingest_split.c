@@ -18,6 +18,8 @@ static const char *input_path(const sf_config *cfg, sf_file_kind k)
     return (p && *p) ? p : NULL;
 }
 
+/* ---- two readers ------------------------------------------------------------ */
+
 /*
  * With the account table fixed (an accounts file), the second core reads
  * the activities file and the tail of the transactions file while the
@@ -69,11 +71,10 @@ struct sf_ingest_side {
     pthread_t tid;
     bool started, joined;
 };
-typedef sf_ingest_side side_read;
 
 static void *side_thread(void *arg)
 {
-    side_read *sr = arg;
+    sf_ingest_side *sr = arg;
     sf_ingest_reader *g = &sr->g;
     sr->err = SF_OK;
     if (sr->act)
@@ -98,7 +99,7 @@ static void *side_thread(void *arg)
     return NULL;
 }
 
-static void side_join(side_read *sr)
+static void side_join(sf_ingest_side *sr)
 {
     if (sr->started && !sr->joined) {
         pthread_join(sr->tid, NULL);
@@ -138,7 +139,7 @@ static sf_err rejects_merge(sf_rejects *dst, sf_rejects *src, uint32_t line_shif
 
 /* The opportunities file, read by the head's thread while the other one
  * reads the tail: after the activities (see "two readers"). */
-static sf_err read_opps_meanwhile(sf_ingest_reader *g, side_read *sr)
+static sf_err read_opps_meanwhile(sf_ingest_reader *g, sf_ingest_side *sr)
 {
     pthread_mutex_lock(&sr->mu);
     while (!sr->act_done)
@@ -158,7 +159,7 @@ static sf_err read_opps_meanwhile(sf_ingest_reader *g, side_read *sr)
 /* The head reader is at the tail's first byte: take the tail, or not. */
 static sf_err take_tail(sf_ingest_reader *g, bool *done)
 {
-    side_read *sr = g->side;
+    sf_ingest_side *sr = g->side;
     *done = false;
     sf_err e = sr->opp ? read_opps_meanwhile(g, sr) : SF_OK;
     bool oom = false;
@@ -253,7 +254,7 @@ static int64_t split_point(const char *tx, const char *act, const char *opp, int
     return at > 0 && at < t ? at : 0;
 }
 
-static void side_release(side_read *sr)
+static void side_release(sf_ingest_side *sr)
 {
     if (!sr)
         return;
@@ -302,7 +303,7 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
     bool parallel = e == SF_OK && tx && !ds->accounts_derived && !cfg->transactions_from_won &&
                     !set->single_thread;
     int64_t tail = parallel ? split_point(tx, act, opp, set->split_min) : 0;
-    side_read *sr = NULL;
+    sf_ingest_side *sr = NULL;
     if (parallel && (act || tail) && (sr = calloc(1, sizeof *sr)) != NULL &&
         (pthread_mutex_init(&sr->mu, NULL) != 0 || pthread_cond_init(&sr->cv, NULL) != 0)) {
         free(sr); /* (cannot happen with default attributes on Linux) */
@@ -336,6 +337,7 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
         e = sf_ingest_read_file(&g, SF_FILE_TRANSACTIONS, tx);
     }
     g.limit = -1;
+    g.side = NULL;
     if (act_done) {
         side_join(sr);
         if (e == SF_OK && sr->err != SF_OK)

@@ -366,7 +366,8 @@ static void test_file_errors(void **state)
     sf_csvread_release(&f->r);
 
     sf_ctx c3 = {0};
-    assert_int_equal(sf_csvread_init(&f->r, "NO-SUCH-ENC", "cfg.ini: [input] encoding", ',', &c3), SF_ERR_USAGE);
+    assert_int_equal(sf_csvread_init(&f->r, "NO-SUCH-ENC", "cfg.ini: [input] encoding", ',', &c3),
+                     SF_ERR_USAGE);
     assert_string_equal(c3.msg, "cfg.ini: [input] encoding 'NO-SUCH-ENC' is not known to iconv");
     sf_csvread_release(&f->r); /* released already: a no-op */
 
