@@ -597,8 +597,6 @@ static sf_err flush_opps(sf_ingest_reader *g)
 
 /* ---- one record, one file ------------------------------------------------------ */
 
-/* ---- one record, one file ------------------------------------------------------ */
-
 /* The record just read (g->rd.rec): counted, then typed unless blank or
  * after the footer. */
 static sf_err handle_record(sf_ingest_reader *g)
