@@ -2,7 +2,7 @@
 # The command line: help, version, usage errors (exit 2 with a one-line
 # reason and the usage), --as-of validation, check on the worked example.
 set -euo pipefail
-MINI="$ROOT/../shared/examples/mini"
+MINI="$ROOT/tests/data/mini"
 
 "$SF" --help | grep -q 'usage: salesfocus run'
 "$SF" --version | grep -Eq '^salesfocus [0-9]+\.[0-9]+'
