@@ -53,6 +53,9 @@ $(BUILD)/salesfocus: $(BUILD)/cli/main.o $(LIB_OBJ)
 	@echo "  LD   $@"
 	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# inih's header has no version macro: --version takes it from pkg-config.
+$(BUILD)/cli/version.o: DEFS += -DSF_INIH_VERSION='"$(shell pkg-config --modversion inih 2>/dev/null)"'
+
 $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
 	@echo "  CC   $<"
 	$(Q)mkdir -p $(dir $@)
