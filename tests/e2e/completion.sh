@@ -34,7 +34,8 @@ expect "--as-of --config --help --out --quiet --version" salesfocus run --
 expect "--as-of --config --help --quiet --version" salesfocus check --
 expect "--all-owners --as-of --config --help --out --owner --quiet --version" salesfocus review --
 expect "--owner" salesfocus review --ow
-expect "--markdown --reference --help" salesfocus config --
+expect "--markdown --reference" salesfocus config --
+expect "" salesfocus config --reference ""
 expect "--as-of --config --help --out --quiet --version" salesfocus run -q ""
 
 # -c offers INI files and folders, not other files
