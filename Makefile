@@ -6,11 +6,15 @@
 #   make check-asan the suite under AddressSanitizer + UBSan
 #   make bench      performance on generated data (see README)
 #   make fuzz       run the libFuzzer harnesses for FUZZ_SECONDS each
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, presets, templates, man
+#                   page, bash completion, docs)
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 SHAREDIR?= $(PREFIX)/share/salesfocus
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/salesfocus
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := 0.1.0
 
 CC      ?= cc
@@ -53,6 +57,9 @@ $(BUILD)/salesfocus: $(BUILD)/cli/main.o $(LIB_OBJ)
 	@echo "  LD   $@"
 	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# inih's header has no version macro: --version takes it from pkg-config.
+$(BUILD)/cli/version.o: DEFS += -DSF_INIH_VERSION='"$(shell pkg-config --modversion inih 2>/dev/null)"'
+
 $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
 	@echo "  CC   $<"
 	$(Q)mkdir -p $(dir $@)
@@ -86,7 +93,8 @@ check-asan:
 # when something is missing.
 DEB_PKGS := build-essential pkg-config libcsv-dev libinih-dev libcairo2-dev \
             libpango1.0-dev libxlsxwriter-dev zlib1g-dev libcmocka-dev fonts-dejavu-core \
-            poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd
+            poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd \
+            groff-base man-db bsdextrautils
 deps:
 	$(Q)tools/deps.sh $(DEB_PKGS) $(EXTRA_DEB_PKGS)
 
@@ -94,10 +102,22 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/demo.sh
 
+# The man page and the example units name /usr/local paths; installed, they
+# name the folders they were installed to.
+INSTALL_PATHS := -e 's|/usr/local/bin|$(BINDIR)|g' -e 's|/usr/local/share/salesfocus|$(SHAREDIR)|g' \
+                 -e 's|/usr/local/share/doc/salesfocus|$(DOCDIR)|g' -e 's|/usr/local|$(PREFIX)|g'
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(BUILD)/salesfocus $(DESTDIR)$(BINDIR)/salesfocus
 	cp -R config templates $(DESTDIR)$(SHAREDIR)/
+	sed -i $(INSTALL_PATHS) $(DESTDIR)$(SHAREDIR)/config/salesfocus.service $(DESTDIR)$(SHAREDIR)/config/cron.example
+	sed $(INSTALL_PATHS) man/salesfocus.1 >$(DESTDIR)$(MANDIR)/man1/salesfocus.1
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/salesfocus.1
+	install -m 644 README.md CHANGELOG.md LICENSE $(DESTDIR)$(DOCDIR)/
+	install -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/docs/
+	install -m 644 contrib/bash-completion/salesfocus $(DESTDIR)$(BASHCOMPDIR)/salesfocus
 
 bench: all
 	$(Q)tools/bench.sh

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include "analysis/sf_list.h"
 #include "base/sf_settings.h"
-#include "input/sf_ingest.h"
+#include "data/sf_rejects.h"
 #include "base/sf_lang.h"
 
 typedef struct {

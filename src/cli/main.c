@@ -7,11 +7,8 @@
 
 #include "base/sf_log.h"
 #include "cli/sf_run.h"
+#include "cli/sf_version.h"
 #include "config/sf_config.h"
-
-#ifndef SF_VERSION
-#define SF_VERSION "dev"
-#endif
 
 static void usage(FILE *f)
 {
@@ -87,7 +84,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-        printf("salesfocus %s\n", SF_VERSION);
+        sf_print_version(stdout);
         return 0;
     }
     const char *cmd = argv[1];
@@ -108,7 +105,7 @@ int main(int argc, char **argv)
         case 'A': o.all_owners = true; break;
         case 'q': o.quiet = true; break;
         case 'h': usage(stdout); return 0;
-        case 'V': printf("salesfocus %s\n", SF_VERSION); return 0;
+        case 'V': sf_print_version(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }

@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
-# The worked example of shared/examples/mini at T = 2025-06-30: all eight
-# CSV lists must equal tests/golden/mini/*.csv byte for byte (BOM, CRLF,
-# quoting, every number to the cent). The goldens are copies of the
-# example's expected/csv, produced by an independent implementation.
+# The worked example (tests/data/mini) at T = 2025-06-30: all eight CSV
+# lists must equal tests/data/mini/expected/csv/*.csv byte for byte (BOM,
+# CRLF, quoting, every number to the cent). The expected lists were
+# produced by an independent implementation of docs/spec.md.
 set -euo pipefail
-MINI="$ROOT/../shared/examples/mini"
-[ -d "$MINI" ] || MINI=/work/shared/examples/mini
-GOLD="$ROOT/tests/golden/mini"
+MINI="$ROOT/tests/data/mini"
+GOLD="$MINI/expected/csv"
 # the lock lives next to the output folder: keep both inside $TMP
 "$SF" run -q -c "$MINI/config.ini" --as-of 2025-06-30 --out "$TMP/run/out"
 fail=0
+n=0
 for f in accounts cadence_due decline_alerts fire_candidates time_split pipeline rep_kpis rejects; do
+    n=$((n + 1))
     if ! cmp -s "$TMP/run/out/csv/$f.csv" "$GOLD/$f.csv"; then
         echo "differs: $f.csv"
         diff "$TMP/run/out/csv/$f.csv" "$GOLD/$f.csv" | head -20 || true
         fail=1
     fi
 done
-# the golden copies must still match the shared example
-for f in "$MINI"/expected/csv/*.csv; do
-    cmp -s "$f" "$GOLD/$(basename "$f")" || { echo "golden copy stale: $(basename "$f")"; fail=1; }
+# every expected list is one the loop compared (a list added to expected/
+# without a comparison would pass unseen)
+[ "$(find "$GOLD" -name '*.csv' | wc -l)" -eq "$n" ] || { echo "expected/csv holds lists not compared"; fail=1; }
+# and no list the run writes is left unchecked
+for f in "$TMP"/run/out/csv/*.csv; do
+    [ -f "$GOLD/$(basename "$f")" ] || { echo "written but not expected: $(basename "$f")"; fail=1; }
 done
 exit $fail

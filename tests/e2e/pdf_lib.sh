@@ -29,8 +29,7 @@ pdf_ok() {
 # mini_config LANG OUTCFG: the worked example's config with absolute input
 # paths and [run] language = LANG.
 mini_config() {
-    local lang=$1 out=$2 mini="$ROOT/../shared/examples/mini"
-    [ -d "$mini" ] || mini=/work/shared/examples/mini
+    local lang=$1 out=$2 mini="$ROOT/tests/data/mini"
     sed -E -e "s#^(accounts|transactions|activities|opportunities) *= *(.*)#\1 = $mini/\2#" \
         -e "s#^\[run\]#[run]\nlanguage = $lang#" "$mini/config.ini" >"$out"
 }

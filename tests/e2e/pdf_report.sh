@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# report.pdf on the worked example (shared/examples/mini), in English and
+# report.pdf on the worked example (tests/data/mini), in English and
 # Russian: 13 A4 landscape pages, fonts embedded, qpdf-clean, every page
 # renders; the localised page titles and the tier counts of
 # csv/accounts.csv are in the text (Cyrillic extracted intact); dates and

@@ -7,7 +7,7 @@ if ! command -v soffice >/dev/null 2>&1; then
     if [ "${CI:-}" = true ]; then echo "soffice missing (CI=true)"; exit 1; fi
     echo "SKIP: soffice not installed"; exit 0
 fi
-$PY "$ROOT/tests/py/xlsx_prep.py" "$ROOT/../shared/examples/mini" "$TMP/in" --lang ru
+$PY "$ROOT/tests/py/xlsx_prep.py" "$ROOT/tests/data/mini" "$TMP/in" --lang ru
 "$SF" run -q -c "$TMP/in/config.ini" --as-of 2025-06-30 --out "$TMP/out"
 mkdir -p "$TMP/home" "$TMP/conv"
 lo() { HOME="$TMP/home" timeout 180 soffice "-env:UserInstallation=file://$TMP/lo" --headless "$@"; }

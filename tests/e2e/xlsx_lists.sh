@@ -6,7 +6,7 @@
 # bold header, autofilter, fitted widths, temperature/tier/KPI colours; the
 # Summary's figures must agree with the lists; its charts must be native.
 set -euo pipefail
-MINI="$ROOT/../shared/examples/mini"
+MINI="$ROOT/tests/data/mini"
 CHECK="$PY $ROOT/tests/py/xlsx_check.py"
 PREP="$PY $ROOT/tests/py/xlsx_prep.py"
 

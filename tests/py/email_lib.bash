@@ -1,8 +1,7 @@
 # Shared setup of the e-mail, lock and atomicity end-to-end tests (sourced,
 # not run: tests/e2e/*.sh are the tests). Needs $ROOT, $TMP, $PY, $SF.
 
-MINI="$ROOT/../shared/examples/mini"
-[ -d "$MINI" ] || MINI=/work/shared/examples/mini
+MINI="$ROOT/tests/data/mini"
 
 # write_config FILE [EXTRA]: the mini example's config with absolute input
 # paths, as-of 2025-06-30, output to $TMP/out, lock in $TMP; EXTRA (INI
