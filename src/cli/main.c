@@ -1,32 +1,77 @@
 /*
- * main.c - command-line parsing and usage. Everything else lives in run.c.
+ * main.c - the command line: a table of commands, each with its synopsis,
+ * its help and the options it takes; usage; dispatch. The commands
+ * themselves live in run.c (run, check, review) and in their own files.
+ *
+ * Adding a command is one row of `commands` below (and its man page and
+ * completion entries: tests/e2e/man.sh and completion.sh read --help).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/sf_list.h"
 #include "base/sf_log.h"
 #include "cli/sf_run.h"
 #include "cli/sf_version.h"
 #include "config/sf_config.h"
 
+/* Options a command may take, as bits. */
+enum {
+    OPT_CONFIG = 1 << 0,
+    OPT_AS_OF = 1 << 1,
+    OPT_OUT = 1 << 2,
+    OPT_OWNER = 1 << 3,
+    OPT_ALL_OWNERS = 1 << 4,
+    OPT_QUIET = 1 << 5,
+};
+
+typedef struct {
+    const char *name;
+    const char *synopsis; /* after "salesfocus NAME" */
+    const char *help;     /* lines of the command's description, each "          ..." after the first */
+    unsigned opts;        /* OPT_* it accepts; the config is required when OPT_CONFIG */
+    int (*run)(const sf_run_opts *o, int argc, char **argv);
+} command;
+
+static int cmd_run(const sf_run_opts *o, int argc, char **argv);
+static int cmd_check(const sf_run_opts *o, int argc, char **argv);
+static int cmd_review(const sf_run_opts *o, int argc, char **argv);
+static int cmd_config(const sf_run_opts *o, int argc, char **argv);
+static int cmd_lists(const sf_run_opts *o, int argc, char **argv);
+
+static const command commands[] = {
+    {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [-q]",
+     "read the CRM exports named in CONFIG, write the CSV lists, the workbook,\n"
+     "          the PDF report and (if configured) the email",
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET, cmd_run},
+    {"check", "-c CONFIG [--as-of YYYY-MM-DD] [-q]",
+     "validate CONFIG and the inputs; print the column mapping and the\n"
+     "          data-quality counts; write nothing",
+     OPT_CONFIG | OPT_AS_OF | OPT_QUIET, cmd_check},
+    {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]",
+     "write a sales coach's review pack (PDF) per owner",
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET, cmd_review},
+    {"config", "(--reference | --markdown)",
+     "print the reference configuration, every key with its default\n"
+     "          (--reference, as config/salesfocus.ini), or the table of every key\n"
+     "          (--markdown, as in docs/configuration.md)",
+     0, cmd_config},
+    {"lists", "",
+     "print every list the run writes: its CSV file, its workbook sheet and\n"
+     "          its columns with their types",
+     0, cmd_lists},
+};
+
 static void usage(FILE *f)
 {
-    fputs("usage: salesfocus run    -c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [-q]\n"
-          "       salesfocus check  -c CONFIG [--as-of YYYY-MM-DD] [-q]\n"
-          "       salesfocus review -c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]\n"
-          "       salesfocus config (--reference | --markdown)\n"
-          "       salesfocus --help | --version\n"
-          "\n"
-          "  run     read the CRM exports named in CONFIG, write the CSV lists, the workbook,\n"
-          "          the PDF report and (if configured) the email\n"
-          "  check   validate CONFIG and the inputs; print the column mapping and the\n"
-          "          data-quality counts; write nothing\n"
-          "  review  write a sales coach's review pack (PDF) per owner\n"
-          "  config  print the reference configuration, every key with its default\n"
-          "          (--reference, as config/salesfocus.ini), or the table of every key\n"
-          "          (--markdown, as in docs/configuration.md)\n"
-          "\n"
+    for (size_t i = 0; i < SF_ARRAY_LEN(commands); i++)
+        fprintf(f, "%s salesfocus %-6s%s%s\n", i ? "      " : "usage:", commands[i].name,
+                *commands[i].synopsis ? " " : "", commands[i].synopsis);
+    fputs("       salesfocus --help | --version\n\n", f);
+    for (size_t i = 0; i < SF_ARRAY_LEN(commands); i++)
+        fprintf(f, "  %-7s %s\n", commands[i].name, commands[i].help);
+    fputs("\n"
           "  -c, --config FILE   the INI configuration (see config/salesfocus.ini)\n"
           "      --as-of DATE    the as-of date T (default: [run] as_of, else today)\n"
           "      --out DIR       output folder (default: [run] output_dir)\n"
@@ -48,35 +93,118 @@ static int bad_usage(const char *msg, const char *arg)
     return 2;
 }
 
-/* `salesfocus config --reference | --markdown`: the documents generated
- * from the schema, on stdout. */
-static int cmd_config(int argc, char **argv)
+/* Parse the options of a command into *o. Returns -1 to go on, else the
+ * exit code (usage printed). */
+static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
 {
-    bool ref = argc == 3 && strcmp(argv[2], "--reference") == 0;
-    bool md = argc == 3 && strcmp(argv[2], "--markdown") == 0;
-    if (!ref && !md)
-        return bad_usage("config needs exactly one of --reference or --markdown", NULL);
-    sf_err rc = ref ? sf_config_write_reference(stdout) : sf_config_write_markdown(stdout);
-    if (rc || fflush(stdout) != 0) {
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'},   {"as-of", required_argument, NULL, 'a'},
+        {"out", required_argument, NULL, 'o'},      {"owner", required_argument, NULL, 'w'},
+        {"all-owners", no_argument, NULL, 'A'},     {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    optind = 2;
+    int c;
+    while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
+        unsigned need = c == 'c' ? OPT_CONFIG : c == 'a' ? OPT_AS_OF : c == 'o' ? OPT_OUT
+                        : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET : 0;
+        if (need && !(cmd->opts & need)) {
+            if (c == 'w' || c == 'A')
+                return bad_usage("--owner and --all-owners belong to the review command", NULL);
+            if (c == 'o' && strcmp(cmd->name, "check") == 0)
+                return bad_usage("check writes nothing; --out does not apply", NULL);
+            return bad_usage("option not taken by this command", argv[optind - 1]);
+        }
+        switch (c) {
+        case 'c': o->config = optarg; break;
+        case 'a': o->as_of = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'w': o->owner = optarg; break;
+        case 'A': o->all_owners = true; break;
+        case 'q': o->quiet = true; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': sf_print_version(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc)
+        return bad_usage("unexpected argument", argv[optind]);
+    if ((cmd->opts & OPT_CONFIG) && !o->config)
+        return bad_usage("missing -c CONFIG", NULL);
+    return -1;
+}
+
+static int cmd_run(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    return sf_cmd_run(o);
+}
+
+static int cmd_check(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    return sf_cmd_check(o);
+}
+
+static int cmd_review(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    if (!o->owner == !o->all_owners)
+        return bad_usage("review needs exactly one of --owner NAME or --all-owners", NULL);
+    return sf_cmd_review(o);
+}
+
+/* Standard output could not take it all: exit 4. */
+static int stdout_result(bool ok)
+{
+    if (!ok || fflush(stdout) != 0) {
         fprintf(stderr, "salesfocus: cannot write to standard output\n");
         return 4;
     }
     return 0;
 }
 
+/* `salesfocus config --reference | --markdown`: the documents generated
+ * from the schema, on stdout. */
+static int cmd_config(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)o;
+    bool ref = argc == 3 && strcmp(argv[2], "--reference") == 0;
+    bool md = argc == 3 && strcmp(argv[2], "--markdown") == 0;
+    if (!ref && !md)
+        return bad_usage("config needs exactly one of --reference or --markdown", NULL);
+    return stdout_result((ref ? sf_config_write_reference(stdout) : sf_config_write_markdown(stdout)) == SF_OK);
+}
+
+static const char *const col_type_names[] = {
+    [SF_COL_TEXT] = "text",   [SF_COL_INT] = "int",     [SF_COL_MONEY] = "money",
+    [SF_COL_SHARE] = "share", [SF_COL_DECIMAL] = "decimal", [SF_COL_DATE] = "date",
+    [SF_COL_TIER] = "tier",   [SF_COL_TEMP] = "temperature", [SF_COL_FLAGS] = "flags",
+    [SF_COL_PERCENT] = "percent",
+};
+
+/* `salesfocus lists`: one line per list, tab-separated: the CSV file, the
+ * label key of its workbook sheet, and its columns as NAME:TYPE,... (tests
+ * walk this instead of naming the files). */
+static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)o, (void)argv;
+    if (argc != 2)
+        return bad_usage("lists takes no argument", argv[2]);
+    bool ok = true;
+    for (size_t i = 0; i < sf_n_lists; i++) {
+        const sf_list *l = sf_lists[i];
+        ok &= printf("%s.csv\t%s\t", l->name, l->sheet_key) >= 0;
+        for (int c = 0; c < l->n_cols; c++)
+            ok &= printf("%s%s:%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type]) >= 0;
+        ok &= putchar('\n') != EOF;
+    }
+    return stdout_result(ok);
+}
+
 int main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"as-of", required_argument, NULL, 'a'},
-        {"out", required_argument, NULL, 'o'},
-        {"owner", required_argument, NULL, 'w'},
-        {"all-owners", no_argument, NULL, 'A'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
     if (argc < 2)
         return bad_usage("missing command", NULL);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -87,44 +215,18 @@ int main(int argc, char **argv)
         sf_print_version(stdout);
         return 0;
     }
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "config") == 0)
-        return cmd_config(argc, argv);
-    if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 && strcmp(cmd, "review") != 0)
-        return bad_usage("unknown command", cmd);
-
+    const command *cmd = NULL;
+    for (size_t i = 0; i < SF_ARRAY_LEN(commands) && !cmd; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            cmd = &commands[i];
+    if (!cmd)
+        return bad_usage("unknown command", argv[1]);
     sf_run_opts o = {0};
-    optind = 2;
-    int c;
-    while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'c': o.config = optarg; break;
-        case 'a': o.as_of = optarg; break;
-        case 'o': o.out = optarg; break;
-        case 'w': o.owner = optarg; break;
-        case 'A': o.all_owners = true; break;
-        case 'q': o.quiet = true; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': sf_print_version(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
+    if (cmd->opts) {
+        int rc = parse_opts(cmd, argc, argv, &o);
+        if (rc >= 0)
+            return rc;
     }
-    if (optind < argc)
-        return bad_usage("unexpected argument", argv[optind]);
-    if (!o.config)
-        return bad_usage("missing -c CONFIG", NULL);
-    bool is_review = strcmp(cmd, "review") == 0;
-    if (is_review && !o.owner == !o.all_owners)
-        return bad_usage("review needs exactly one of --owner NAME or --all-owners", NULL);
-    if (!is_review && (o.owner || o.all_owners))
-        return bad_usage("--owner and --all-owners belong to the review command", NULL);
-    if (strcmp(cmd, "check") == 0 && o.out)
-        return bad_usage("check writes nothing; --out does not apply", NULL);
-
     sf_log_init(o.quiet);
-    if (strcmp(cmd, "run") == 0)
-        return sf_cmd_run(&o);
-    if (strcmp(cmd, "check") == 0)
-        return sf_cmd_check(&o);
-    return sf_cmd_review(&o);
+    return cmd->run(&o, argc, argv);
 }

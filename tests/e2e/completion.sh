@@ -27,7 +27,7 @@ expect() { # "offers, space-separated (a space inside an offer: %20)" WORD...
     [ "$got" = "$want" ] || { echo "completing '$*': expected [$(echo $want)], got [$(echo $got)]"; exit 1; }
 }
 
-expect "check config review run" salesfocus ""
+expect "check config lists review run" salesfocus ""
 expect "review run" salesfocus r
 expect "--help --version" salesfocus --
 expect "--as-of --config --help --out --quiet --version" salesfocus run --
@@ -36,6 +36,7 @@ expect "--all-owners --as-of --config --help --out --owner --quiet --version" sa
 expect "--owner" salesfocus review --ow
 expect "--markdown --reference" salesfocus config --
 expect "" salesfocus config --reference ""
+expect "" salesfocus lists ""
 expect "--as-of --config --help --out --quiet --version" salesfocus run -q ""
 
 # -c offers INI files and folders, not other files

@@ -9,8 +9,7 @@ set -euo pipefail
 SF_SPLIT_MIN=1 SF_TIMINGS=1 "$SF" run -q -c "$TMP/in/config.ini" --out "$TMP/par" 2>"$TMP/par.stderr"
 grep -q "split at byte .*tail read in parallel" "$TMP/par.stderr" || { cat "$TMP/par.stderr"; exit 1; }
 SF_THREADS=1 "$SF" run -q -c "$TMP/in/config.ini" --out "$TMP/seq"
-for f in csv/accounts.csv csv/cadence_due.csv csv/decline_alerts.csv csv/fire_candidates.csv \
-         csv/time_split.csv csv/pipeline.csv csv/rep_kpis.csv csv/rejects.csv workbook.xlsx report.pdf; do
+for f in $("$SF" lists | cut -f1 | sed 's|^|csv/|') workbook.xlsx report.pdf; do
     [ -s "$TMP/par/$f" ] || { echo "missing $f"; exit 1; }
     cmp "$TMP/par/$f" "$TMP/seq/$f" || { echo "$f differs between parallel and single-threaded runs"; exit 1; }
 done

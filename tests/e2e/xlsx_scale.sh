@@ -9,16 +9,22 @@ set -euo pipefail
 printf '\n[outputs]\npdf = no\nemail = no\n' >>"$TMP/in/config.ini"
 SF_TIMINGS=1 "$SF" run -q -c "$TMP/in/config.ini" --out "$TMP/out" 2>"$TMP/timings"
 cat "$TMP/timings"
-$PY - "$TMP/out" <<'PYEOF'
-import csv, os, sys, zipfile, openpyxl
+"$SF" lists >"$TMP/lists"
+$PY - "$TMP/out" "$TMP/lists" "$ROOT/templates/lang/en.ini" <<'PYEOF'
+import configparser, csv, os, sys, zipfile, openpyxl
 out = sys.argv[1]
+cp = configparser.RawConfigParser(strict=False, interpolation=None, comment_prefixes=(";",),
+                                  inline_comment_prefixes=None)
+cp.optionxform = str
+cp.read(sys.argv[3], encoding="utf-8")
+# every list of `salesfocus lists`: its sheet (English label) and CSV file
+lists = [(cp["xlsx"][l.split("\t")[1]], l.split("\t")[0]) for l in open(sys.argv[2]).read().splitlines()]
+assert len(lists) >= 8, lists
 wb = openpyxl.load_workbook(os.path.join(out, "workbook.xlsx"), read_only=True)
 def csv_rows(name):
     with open(os.path.join(out, "csv", name), encoding="utf-8-sig", newline="") as f:
         return sum(1 for _ in csv.reader(f)) - 1
-for sheet, name in [("Accounts", "accounts.csv"), ("Cadence", "cadence_due.csv"),
-                    ("Declines", "decline_alerts.csv"), ("Fire", "fire_candidates.csv"),
-                    ("Pipeline", "pipeline.csv")]:
+for sheet, name in lists:
     n = csv_rows(name)
     ws = wb[sheet]
     assert ws.max_row == max(n, 1) + 1, (sheet, ws.max_row, n)

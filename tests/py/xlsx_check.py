@@ -17,32 +17,34 @@ import csv
 import datetime
 import os
 import re
+import subprocess
 import sys
 import zipfile
 
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-# list sheet label key -> CSV file, in workbook order after the Summary
-LISTS = [
-    ("sheet_accounts", "accounts.csv"),
-    ("sheet_cadence", "cadence_due.csv"),
-    ("sheet_declines", "decline_alerts.csv"),
-    ("sheet_fire", "fire_candidates.csv"),
-    ("sheet_time_split", "time_split.csv"),
-    ("sheet_pipeline", "pipeline.csv"),
-    ("sheet_kpis", "rep_kpis.csv"),
-    ("sheet_rejects", "rejects.csv"),
-]
-MONEY = {"rev12", "potential", "prior", "current", "drop", "margin12", "cost12",
-         "net_value", "amount", "avg_sale"}
-PCT = {"ratio", "realization", "drop_share", "key_share", "recommended_key",
-       "recommended_rest", "actual_key", "actual_other", "actual_prospecting",
-       "conv_to_appt", "appt_to_proposal", "close_ratio"}
-DATES = {"last_contact", "next_due", "next_step_date"}
-INTS = {"days_overdue", "calls", "conversations", "appointments", "proposals",
-        "won", "lost", "median_cycle_days", "line"}
-DECIMALS = {"calls_per_day", "probability"}
+# The lists as the binary describes them (`salesfocus lists`: CSV file,
+# sheet label key, NAME:TYPE columns), in workbook order after the Summary;
+# the column types decide how each cell must read back.
+def _lists():
+    out = subprocess.run([os.environ["SF"], "lists"], check=True, capture_output=True, text=True).stdout
+    lists, types = [], {}
+    for line in out.splitlines():
+        f, key, cols = line.split("\t")
+        lists.append((key, f))
+        for c in cols.split(","):
+            name, typ = c.split(":")
+            types[name] = typ
+    return lists, types
+
+
+LISTS, TYPES = _lists()
+MONEY = {c for c, t in TYPES.items() if t == "money"}
+PCT = {c for c, t in TYPES.items() if t == "share"}
+DATES = {c for c, t in TYPES.items() if t == "date"}
+INTS = {c for c, t in TYPES.items() if t == "int"}
+DECIMALS = {c for c, t in TYPES.items() if t in ("decimal", "percent")}
 
 TEMP_FILL = {"hot": "F8696B", "warm": "FFC000", "cold": "5B9BD5"}
 TIER_FILL = {"A": "00B050", "B": "92D050", "C": "FFE699", "D": "D9D9D9"}
