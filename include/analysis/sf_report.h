@@ -226,6 +226,10 @@ void sf_report_release(sf_report *rep);
 /* The owner's name as the lists write it: "(all)" for SF_OWNER_ALL, ""
  * for an unknown id. Borrowed from the dataset or static. */
 const char *sf_report_owner_name(const sf_report *rep, uint32_t owner);
+/* An input file's base name as the user knows it (rejects.csv's file
+ * column): of the configured path, else of the path read, else the kind's
+ * name ("@won" stays "@won"). Borrowed. */
+const char *sf_report_file_base(const sf_report *rep, sf_file_kind f);
 
 /* Names used in every output. Static strings. */
 const char *sf_tier_name(sf_tier t);  /* "A" .. "D" */

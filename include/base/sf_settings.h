@@ -21,10 +21,12 @@ typedef struct {
     bool single_thread;
     bool timings;
     int64_t split_min;     /* bytes, >= 1 */
-    const char *share_dir; /* never NULL once read; borrowed (environment or static) */
+    const char *share_dir; /* never NULL once read: the environment's, or share_buf */
+    char share_buf[4096];  /* the folder found next to the binary */
 } sf_settings;
 
-/* Fill s from the environment (the CLI's one call to getenv). */
+/* Fill s from the environment (the CLI's one call to getenv). s must not
+ * move while share_dir points into it. */
 void sf_settings_from_env(sf_settings *s);
 
 /* Defaults without the environment (unit tests): threads on, no timings,

@@ -92,10 +92,6 @@ size_t xl_utf8_len(const char *s);                   /* characters of UTF-8 s */
 size_t xl_utf8_prefix(const char *s, size_t max_chars); /* bytes of its first max_chars */
 /* Widest text seen in a column, for its width. */
 void xl_track(xl_sheet *sh, int col, double chars);
-/* "(all)", the owner's name or "(unassigned)". Borrowed. */
-const char *xl_owner_name(const sf_dataset *ds, uint32_t owner);
-/* The input's base name as rejects.csv writes it. Borrowed. */
-const char *xl_file_base(const sf_output_ctx *o, sf_file_kind k);
 /* Decimal digits of |v| (at least 1), plus one for a minus sign. */
 int xl_digits(int64_t v);
 /* Cell writers: each skips empty values (the CSV's empty field becomes an

@@ -106,8 +106,7 @@ static uint32_t rejects_owner(const sf_report *rep, size_t row)
     return SF_OWNER_ALL;
 }
 
-/* The input's base name as the user knows it. */
-static const char *file_base(const sf_report *rep, sf_file_kind f)
+const char *sf_report_file_base(const sf_report *rep, sf_file_kind f)
 {
     const char *p = rep->cfg ? rep->cfg->file[f] : NULL;
     if (!p && rep->ds)
@@ -121,7 +120,7 @@ static const char *file_base(const sf_report *rep, sf_file_kind f)
 static void rejects_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_reject *r = &rep->rejects->v[row];
-    c[0].text = file_base(rep, r->file);
+    c[0].text = sf_report_file_base(rep, r->file);
     c[1].v = r->line;
     c[2].text = sf_reject_reason_name(r->reason);
     c[3].text = r->field;

@@ -26,11 +26,11 @@ static bool has_presets(const char *dir)
 
 /* The folder next to the binary when it runs from the source tree (the
  * repository root or a build folder under it), else PREFIX/share/salesfocus
- * of the PREFIX it is installed under, else the one it was built for. */
-static const char *share_beside_binary(void)
+ * of the PREFIX it is installed under, else the one it was built for.
+ * dir has room for PATH_MAX bytes. */
+static const char *share_beside_binary(char *dir)
 {
-    static char dir[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+    ssize_t n = readlink("/proc/self/exe", dir, PATH_MAX - 1);
     if (n <= 0)
         return SF_SHAREDIR;
     dir[n] = '\0';
@@ -42,11 +42,11 @@ static const char *share_beside_binary(void)
         if (*dir && has_presets(dir))
             return dir;
     }
-    n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+    n = readlink("/proc/self/exe", dir, PATH_MAX - 1);
     if (n > 0) {
         dir[n] = '\0';
         char *s = strrchr(dir, '/');
-        if (s && (size_t)(s - dir) + 32 < sizeof dir) {
+        if (s && (size_t)(s - dir) + 32 < PATH_MAX) {
             strcpy(s, "/../share/salesfocus");
             if (has_presets(dir))
                 return dir;
@@ -59,7 +59,8 @@ void sf_settings_default(sf_settings *s)
 {
     memset(s, 0, sizeof *s);
     s->split_min = (int64_t)1 << 20;
-    s->share_dir = share_beside_binary();
+    _Static_assert(sizeof s->share_buf >= PATH_MAX, "share_buf holds a path");
+    s->share_dir = share_beside_binary(s->share_buf);
 }
 
 static bool env_on(const char *name)

@@ -78,28 +78,6 @@ void xl_track(xl_sheet *sh, int col, double chars)
         sh->width[col] = chars;
 }
 
-const char *xl_owner_name(const sf_dataset *ds, uint32_t owner)
-{
-    if (owner == SF_OWNER_ALL)
-        return "(all)";
-    if (owner < ds->n_owners && ds->owners[owner])
-        return ds->owners[owner];
-    return "(unassigned)";
-}
-
-/* The input's base name as rejects.csv writes it (same lookup order as
- * out_csv.c). Borrowed. */
-const char *xl_file_base(const sf_output_ctx *o, sf_file_kind k)
-{
-    const char *p = o->cfg->file[k];
-    if (!p && o->ds)
-        p = o->ds->files[k].path;
-    if (!p)
-        return sf_file_kind_name(k);
-    const char *slash = strrchr(p, '/');
-    return slash ? slash + 1 : p;
-}
-
 /* ---------------------------------------------------------------------
  * Cell writers: each skips empty values (the CSV's empty field becomes an
  * empty cell) and records the first library error.

@@ -120,7 +120,7 @@ static lxw_row_t summary_tiers_files(xl *x, xl_sheet *sh, lxw_row_t r, xl_summar
         const sf_file_stats *fs = &x->o->ds->files[k];
         if (!fs->present)
             continue;
-        xl_cell_str(x, sh, r, 0, xl_file_base(x->o, (sf_file_kind)k), NULL);
+        xl_cell_str(x, sh, r, 0, sf_report_file_base(x->o->rep, (sf_file_kind)k), NULL);
         xl_cell_int(x, sh, r, 1, fs->read, x->f.integer);
         xl_cell_int(x, sh, r, 2, fs->accepted, x->f.integer);
         xl_cell_int(x, sh, r++, 3, fs->rejected, x->f.integer);
@@ -140,7 +140,7 @@ static lxw_row_t summary_owner_tables(xl *x, xl_sheet *sh, lxw_row_t r, xl_summa
     rows->split_first = r;
     for (uint32_t i = 0; i < rep->split.n; i++) {
         const sf_split_row *row = &rep->split.rows[i];
-        xl_cell_str(x, sh, r, 0, xl_owner_name(ds, row->owner), NULL);
+        xl_cell_str(x, sh, r, 0, sf_report_owner_name(x->o->rep, row->owner), NULL);
         xl_cell_pct(x, sh, r, 1, row->recommended_key, NULL);
         xl_cell_pct(x, sh, r++, 2, row->actual_key, NULL);
     }
@@ -157,7 +157,7 @@ static lxw_row_t summary_owner_tables(xl *x, xl_sheet *sh, lxw_row_t r, xl_summa
         const uint32_t *g = s->verdict_grid[id];
         if (g[0] + g[1] + g[2] == 0)
             continue;
-        xl_cell_str(x, sh, r, 0, xl_owner_name(ds, id), NULL);
+        xl_cell_str(x, sh, r, 0, sf_report_owner_name(x->o->rep, id), NULL);
         for (int v = 0; v < 3; v++)
             xl_cell_int(x, sh, r, 1 + v, g[v], x->f.integer);
         r++;
