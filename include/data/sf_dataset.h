@@ -85,7 +85,8 @@ typedef struct {
     char *account_id;       /* as given */
     uint32_t account;       /* index or SF_NO_ACCOUNT */
     sf_date created;
-    sf_status status;
+    sf_status status_given; /* as the export says */
+    sf_status status;       /* as of T (sf_dataset_at, SPEC §1.1) */
     char *stage;            /* raw text, NULL when empty */
     int64_t amount;         /* cents in report currency, SF_NONE when empty */
     char *probability_text; /* as given (trimmed), NULL when empty/invalid */

@@ -377,6 +377,7 @@ bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o)
         ds->cap_opps = cap;
     }
     sf_opportunity c = *o;
+    c.status_given = o->status;
     bool oom = false;
     c.id = sf_strdup(o->id);
     c.account_id = sf_strdup(o->account_id);

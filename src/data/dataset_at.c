@@ -342,6 +342,18 @@ static bool activity_at(sf_dataset *ds, const sf_activity *v, sf_date T)
     return true;
 }
 
+/* SPEC §1.1 "State as of T": a deal created on or before T that the
+ * export shows won or lost, but closed after T, was still open at T (a
+ * won or lost deal without a close date keeps its status). So a past
+ * as-of date, a backfill or a backtest never sees the future. */
+static sf_status status_at(const sf_opportunity *o, sf_date T)
+{
+    if (o->status_given != SF_ST_OPEN && o->created != SF_NODATE && o->created <= T &&
+        o->close_date != SF_NODATE && o->close_date > T)
+        return SF_ST_OPEN;
+    return o->status_given;
+}
+
 sf_err sf_dataset_at(sf_dataset *ds, sf_date T, sf_ctx *ctx)
 {
     ds->as_of = T;
@@ -357,9 +369,10 @@ sf_err sf_dataset_at(sf_dataset *ds, sf_date T, sf_ctx *ctx)
     for (size_t i = 0; i < ds->n_acts; i++)
         if (!activity_at(ds, &ds->acts[i], T))
             return sf_ctx_nomem(ctx);
-    /* SPEC §1.1: opportunities created after T are ignored for open_opps */
     for (uint32_t i = 0; i < ds->n_opps; i++) {
-        const sf_opportunity *o = &ds->opps[i];
+        sf_opportunity *o = &ds->opps[i];
+        o->status = status_at(o, T);
+        /* SPEC §1.1: opportunities created after T are ignored for open_opps */
         if (o->account != SF_NO_ACCOUNT && o->status == SF_ST_OPEN && o->created != SF_NODATE &&
             o->created <= T)
             ds->accounts[o->account].open_opps++;
