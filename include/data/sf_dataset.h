@@ -218,7 +218,7 @@ static inline void sf_activity_prefetch(const sf_dataset *ds, uint32_t account)
 }
 /* Add the part into ds. False (ds unchanged) when the book's totals of
  * absolute amounts would overflow: the caller folds the tail itself. */
-bool sf_dataset_merge_tx_part(sf_dataset *ds, const sf_tx_part *p);
+bool sf_dataset_merge_tx_part(sf_dataset *ds, sf_tx_part *p); /* takes p's transactions */
 
 /* Add one activity. account may be SF_NO_ACCOUNT (accounts derived and
  * id unknown): then it counts only in its owner's KPIs. owner is the

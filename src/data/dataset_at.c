@@ -24,13 +24,52 @@ typedef struct {
     int64_t margin; /* resolved: as given, else amount x gross_margin */
 } tx_entry;
 
+/* The log is a list of fixed-size chunks: appending never copies, a
+ * second reader's log is joined in O(1), and the chunks are freed one by
+ * one as the days are built (the book is never held twice). */
+#define CHUNK_ENTRIES 8192
+typedef struct tx_chunk {
+    struct tx_chunk *next;
+    uint32_t n;
+    tx_entry v[CHUNK_ENTRIES];
+} tx_chunk;
+
 typedef struct {
-    tx_entry *v;
-    size_t n, cap;
+    tx_chunk *head, *tail;
+    size_t n;
     /* Sums of |amount| and |margin| over the log: kept within int64 so
      * that any sum over any subset of transactions fits int64 cents. */
     int64_t abs_amount, abs_margin;
 } tx_log;
+
+/* Append one entry to a chunk list; false on out of memory. */
+static bool chunks_push(tx_chunk **head, tx_chunk **tail, const tx_entry *e)
+{
+    tx_chunk *t = *tail;
+    if (!t || t->n == CHUNK_ENTRIES) {
+        tx_chunk *c = malloc(sizeof *c);
+        if (!c)
+            return false;
+        c->next = NULL;
+        c->n = 0;
+        if (t)
+            t->next = c;
+        else
+            *head = c;
+        *tail = t = c;
+    }
+    t->v[t->n++] = *e;
+    return true;
+}
+
+static void chunks_free(tx_chunk *c)
+{
+    while (c) {
+        tx_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+}
 
 struct sf_tx_part {
     const sf_config *cfg;
@@ -55,16 +94,10 @@ static bool log_add(tx_log *l, const sf_config *cfg, uint32_t account, sf_date d
         __builtin_add_overflow(l->abs_amount, amount < 0 ? -amount : amount, &abs_amount) ||
         __builtin_add_overflow(l->abs_margin, margin < 0 ? -margin : margin, &abs_margin))
         return false;
-    if (l->n == l->cap) {
-        /* large blocks are moved by mremap on growth, not copied */
-        size_t cap = l->cap ? l->cap * 2 : 4096;
-        tx_entry *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return false;
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n++] = (tx_entry){account, date, amount, margin};
+    tx_entry e = {account, date, amount, margin};
+    if (!chunks_push(&l->head, &l->tail, &e))
+        return false;
+    l->n++;
     l->abs_amount = abs_amount;
     l->abs_margin = abs_margin;
     return true;
@@ -96,7 +129,7 @@ void sf_tx_part_free(sf_tx_part *p)
 {
     if (!p)
         return;
-    free(p->log.v);
+    chunks_free(p->log.head);
     free(p);
 }
 
@@ -105,24 +138,24 @@ bool sf_tx_part_add(sf_tx_part *p, uint32_t account, sf_date date, int64_t amoun
     return log_add(&p->log, p->cfg, account, date, amount, margin);
 }
 
-bool sf_dataset_merge_tx_part(sf_dataset *ds, const sf_tx_part *p)
+bool sf_dataset_merge_tx_part(sf_dataset *ds, sf_tx_part *p)
 {
     tx_log *l = ds_log(ds);
     int64_t abs_amount, abs_margin;
     if (!l || __builtin_add_overflow(l->abs_amount, p->log.abs_amount, &abs_amount) ||
         __builtin_add_overflow(l->abs_margin, p->log.abs_margin, &abs_margin))
         return false;
-    if (l->n + p->log.n > l->cap) {
-        size_t cap = l->n + p->log.n;
-        tx_entry *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return false;
-        l->v = v;
-        l->cap = cap;
+    /* the part's chunks join the book's log (the part keeps none) */
+    if (p->log.head) {
+        if (l->tail)
+            l->tail->next = p->log.head;
+        else
+            l->head = p->log.head;
+        l->tail = p->log.tail;
+        p->log.head = p->log.tail = NULL;
     }
-    if (p->log.n)
-        memcpy(l->v + l->n, p->log.v, p->log.n * sizeof *p->log.v);
     l->n += p->log.n;
+    p->log.n = 0;
     l->abs_amount = abs_amount;
     l->abs_margin = abs_margin;
     return true;
@@ -186,6 +219,41 @@ static uint32_t merge_days(sf_tx_day *d, uint32_t n)
     return m;
 }
 
+/* Account a's bucket: the accounts split into at most 256 contiguous
+ * ranges, so that each pass below writes into few places at once. */
+static int bucket_shift(uint32_t na)
+{
+    int shift = 0;
+    while (na > 1 && ((na - 1) >> shift) >= 256)
+        shift++;
+    return shift;
+}
+
+/* Move the log's entries into per-bucket chunk lists (the log's chunks
+ * freed as they are read), counting each account's transactions into
+ * start[a + 1]. */
+static bool log_to_buckets(tx_log *l, int shift, tx_chunk **bh, tx_chunk **bt, uint32_t *start)
+{
+    bool ok = true;
+    tx_chunk *c = l->head;
+    l->head = l->tail = NULL;
+    while (c) {
+        for (uint32_t i = 0; ok && i < c->n; i++) {
+            const tx_entry *e = &c->v[i];
+            start[e->account + 1]++;
+            ok = chunks_push(&bh[e->account >> shift], &bt[e->account >> shift], e);
+        }
+        tx_chunk *next = c->next;
+        free(c);
+        c = next;
+        if (!ok) {
+            chunks_free(c);
+            return false;
+        }
+    }
+    return true;
+}
+
 sf_err sf_dataset_build_days(sf_dataset *ds, sf_ctx *ctx)
 {
     tx_log *l = ds->tx_log;
@@ -197,41 +265,45 @@ sf_err sf_dataset_build_days(sf_dataset *ds, sf_ctx *ctx)
     ds->n_days = 0;
     if (n > UINT32_MAX)
         return sf_ctx_error(ctx, SF_ERR_INPUT, "more than %u transactions", (unsigned)UINT32_MAX);
+    int shift = bucket_shift(na);
+    tx_chunk *bh[256] = {0}, *bt[256] = {0};
     ds->day_start = calloc((size_t)na + 1, sizeof *ds->day_start);
-    sf_tx_day *days = malloc((n ? n : 1) * sizeof *days);
-    if (!ds->day_start || !days) {
-        free(days);
-        return sf_ctx_nomem(ctx);
-    }
-    /* counting sort by account: day_start[a + 1] counts, then offsets */
-    uint32_t *start = ds->day_start;
-    for (size_t i = 0; i < n; i++)
-        start[l->v[i].account + 1]++;
-    for (uint32_t a = 0; a < na; a++)
-        start[a + 1] += start[a];
     uint32_t *fill = malloc(((size_t)na + 1) * sizeof *fill);
-    if (!fill) {
-        free(days);
-        return sf_ctx_nomem(ctx);
-    }
-    memcpy(fill, start, ((size_t)na + 1) * sizeof *fill);
-    for (size_t i = 0; i < n; i++) {
-        const tx_entry *t = &l->v[i];
-        days[fill[t->account]++] = (sf_tx_day){t->date, t->amount > 0, t->amount, t->margin};
-    }
-    free(fill);
+    sf_tx_day *days = malloc((n ? n : 1) * sizeof *days);
+    bool ok = ds->day_start && fill && days && (!l || log_to_buckets(l, shift, bh, bt, ds->day_start));
     if (l) {
-        free(l->v);
+        chunks_free(l->head);
         free(l);
         ds->tx_log = NULL;
+    }
+    uint32_t *start = ds->day_start;
+    if (ok) {
+        for (uint32_t a = 0; a < na; a++)
+            start[a + 1] += start[a];
+        memcpy(fill, start, ((size_t)na + 1) * sizeof *fill);
+    }
+    /* bucket by bucket, each into its own region of days (its accounts
+     * are contiguous), the bucket's chunks freed as they are emptied */
+    for (int b = 0; b < 256; b++) {
+        for (tx_chunk *c = bh[b]; ok && c; c = c->next)
+            for (uint32_t i = 0; i < c->n; i++) {
+                const tx_entry *t = &c->v[i];
+                days[fill[t->account]++] = (sf_tx_day){t->date, t->amount > 0, t->amount, t->margin};
+            }
+        chunks_free(bh[b]);
+    }
+    free(fill);
+    if (!ok) {
+        free(days);
+        return sf_ctx_nomem(ctx);
     }
     /* one entry per date, packed to the front */
     uint32_t w = 0;
     for (uint32_t a = 0; a < na; a++) {
-        uint32_t s = start[a], e = start[a + 1];
-        uint32_t m = merge_days(days + s, e - s);
-        if (w != s && m)
-            memmove(days + w, days + s, (size_t)m * sizeof *days);
+        uint32_t s0 = start[a], e = start[a + 1];
+        uint32_t m = merge_days(days + s0, e - s0);
+        if (w != s0 && m)
+            memmove(days + w, days + s0, (size_t)m * sizeof *days);
         start[a] = w;
         w += m;
     }
@@ -246,7 +318,7 @@ void sf_dataset_release_events(sf_dataset *ds)
 {
     tx_log *l = ds->tx_log;
     if (l) {
-        free(l->v);
+        chunks_free(l->head);
         free(l);
         ds->tx_log = NULL;
     }
