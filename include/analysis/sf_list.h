@@ -107,6 +107,6 @@ void sf_report_account_cells(const sf_report *rep, uint32_t account, sf_cell *ce
 
 /* The lists' descriptions, defined beside their analyses. */
 extern const sf_list sf_list_accounts, sf_list_cadence, sf_list_decline, sf_list_fire,
-    sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects;
+    sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects, sf_list_reorder;
 
 #endif

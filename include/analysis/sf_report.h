@@ -25,7 +25,6 @@ typedef struct {
     int64_t ratio;       /* e4, SF_NONE when L does not exist */
     int64_t realization; /* e4 */
     sf_temp temp;
-    sf_date next_due;    /* §3.2, for every account */
 } sf_account_result;
 
 typedef struct {
@@ -40,6 +39,30 @@ typedef struct {
     int64_t L;                /* A-level revenue, SF_NONE when n = 0 */
 } sf_tiers_result;
 
+/* §8 the reorder rhythm */
+typedef enum { SF_REORDER_NONE = 0, SF_REORDER_LATE, SF_REORDER_LAPSED } sf_reorder_status;
+const char *sf_reorder_status_name(sf_reorder_status s); /* "late" "lapsed" "" */
+
+typedef struct {
+    uint32_t account;
+    sf_date last_purchase;     /* the last purchase day in the lookback */
+    uint32_t purchases;        /* purchase days in the lookback */
+    int64_t typical, spread;   /* lower medians of the gaps and of |gap - typical|, days */
+    int64_t since;             /* T - last purchase day */
+    sf_date expected_date;     /* last + typical */
+    int64_t days_late;         /* since - typical */
+    int64_t late_ratio;        /* since / typical, e4 */
+    sf_reorder_status status;
+    int64_t order_value;       /* lower median of the purchase days' sums, cents */
+    int64_t revenue_at_risk;   /* order_value x floor(since / typical), cents */
+} sf_reorder_row;
+
+typedef struct {
+    sf_reorder_row *rows;      /* reorder_due.csv: late or lapsed, tiers of [reorder] tiers */
+    uint32_t n;
+    uint8_t *status;           /* per account: sf_reorder_status, whatever its tier */
+} sf_reorder_result;
+
 /* §3.2 */
 typedef struct {
     uint32_t account;
@@ -52,6 +75,9 @@ typedef struct {
 typedef struct {
     sf_cadence_row *rows;
     uint32_t n;
+    sf_date *next_due;        /* per account (accounts.csv), after the
+                               * reorder pull; SF_NODATE without activities */
+    bool *pulled;             /* per account: §8 moved next_due to T */
 } sf_cadence_result;
 
 /* §3.3 */
@@ -194,6 +220,7 @@ typedef struct sf_report {
     const sf_rejects *rejects; /* borrowed, sorted (rejects.csv order); may be NULL */
     sf_date as_of;
     sf_tiers_result tiers;
+    sf_reorder_result reorder;
     sf_cadence_result cadence;
     sf_decline_result decline;
     sf_pipeline_result pipeline;
@@ -209,7 +236,9 @@ typedef struct sf_report {
 
 /* The analyses, in dependency order. Each returns SF_OK or SF_ERR_NOMEM. */
 sf_err sf_analyze_tiers(const sf_dataset *ds, const sf_config *cfg, sf_tiers_result *out);
-sf_err sf_analyze_cadence(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t, sf_cadence_result *out);
+sf_err sf_analyze_reorder(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t, sf_reorder_result *out);
+sf_err sf_analyze_cadence(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t,
+                          const sf_reorder_result *ro, sf_cadence_result *out);
 sf_err sf_analyze_decline(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t, sf_decline_result *out);
 sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeline_result *out);
 sf_err sf_analyze_fire(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t,

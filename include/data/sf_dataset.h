@@ -1,12 +1,15 @@
 /*
- * sf_dataset.h - the ingested data: accounts with per-account accumulators,
- * owners, opportunities, per-owner activity counters.
+ * sf_dataset.h - the ingested data: accounts, owners, opportunities, each
+ * account's transactions summed by day, the activities; and the view of
+ * all of it as of a date T (SPEC §1.1 "State as of T", §2).
  *
- * Transactions and activities are not kept: they are folded into the
- * accumulators as they stream in (memory grows with accounts and owners,
- * not with file size). The windows are fixed by the as-of date T given to
- * sf_dataset_new, so the accumulators hold exactly what SPEC §2 defines.
- * Opportunities are kept as records (the pipeline lists each).
+ * The book itself does not depend on T: transactions are kept as one
+ * entry per account and day (sums are exact int64 cents), activities as
+ * compact records. sf_dataset_at(ds, T) computes the per-account and
+ * per-owner figures that every analysis reads (rev12, last_contact, ...)
+ * for any T, so one ingest serves a run, a backfill of many dates, a
+ * backtest's replays, the reorder rhythm (purchase days) and the
+ * expected-value model (the whole purchase history).
  *
  * Ownership: the dataset owns every string and array in it; everything is
  * freed by sf_dataset_free. Analyses only read it.
@@ -25,21 +28,18 @@ typedef struct {
     int64_t minutes;
 } sf_owner_minutes;
 
+/* An account: its figures as of T (set by sf_dataset_at: SPEC §2, §3.3,
+ * §3.5, §3.8), then what the accounts file says of it. */
 typedef struct {
-    /* transaction accumulators (SPEC §2, §3.3, §3.8). First, and the
-     * struct aligned to a cache line, so that folding a transaction
-     * touches exactly one line of the account (ingest is bound by these
-     * random accesses). */
-    _Alignas(64) int64_t rev12; /* (T-365, T] */
+    int64_t rev12;          /* (T-365, T] */
     int64_t rev_prev12;     /* (T-730, T-365] */
     int64_t margin12;       /* (T-365, T] */
     int64_t dec_current;    /* decline current window */
     int64_t dec_prior;      /* decline prior window */
     sf_date first_purchase; /* SF_NODATE = never bought (amount > 0, <= T) */
     sf_date last_purchase;
-    uint32_t n_transactions;
 
-    /* activity accumulators (the second line) */
+    /* from the activities */
     sf_date last_contact;   /* SF_NODATE = never; types in contact_types, <= T */
     int64_t cost12;         /* cents, (T-365, T] */
     sf_owner_minutes *split_minutes; /* time-split window, per activity owner */
@@ -61,12 +61,32 @@ typedef struct {
     uint32_t line;          /* line of the record in its file (0: derived) */
 } sf_account;
 
+/* One day of an account's transactions. */
+typedef struct {
+    sf_date date;
+    uint32_t positive;      /* transactions with amount > 0 that day */
+    int64_t amount;         /* sum of amounts, report-currency cents */
+    int64_t margin;         /* sum of margins: as given, else amount x
+                             * gross_margin rounded per transaction */
+} sf_tx_day;
+
+/* One activity as read (owner and minutes resolved). */
+typedef struct {
+    uint32_t account;       /* SF_NO_ACCOUNT: counts for its owner only */
+    uint32_t owner;         /* the activity's owner, else the account's */
+    sf_date date;
+    uint8_t type;           /* sf_act_type */
+    uint8_t outcome;        /* sf_outcome */
+    int64_t minutes;        /* duration_min when > 0, else [durations] */
+} sf_activity;
+
 typedef struct {
     char *id;
     char *account_id;       /* as given */
     uint32_t account;       /* index or SF_NO_ACCOUNT */
     sf_date created;
-    sf_status status;
+    sf_status status_given; /* as the export says */
+    sf_status status;       /* as of T (sf_dataset_at, SPEC §1.1) */
     char *stage;            /* raw text, NULL when empty */
     int64_t amount;         /* cents in report currency, SF_NONE when empty */
     char *probability_text; /* as given (trimmed), NULL when empty/invalid */
@@ -105,7 +125,7 @@ typedef struct {
 
 typedef struct sf_dataset {
     const sf_config *cfg;   /* borrowed */
-    sf_date as_of;          /* T */
+    sf_date as_of;          /* T of the figures (sf_dataset_at) */
 
     sf_account *accounts;
     uint32_t n_accounts, cap_accounts;
@@ -122,16 +142,23 @@ typedef struct sf_dataset {
 
     bool have_activities, have_opportunities;
     bool margin_mapped;     /* transactions map a margin column */
-    /* Sums of |amount| and |margin| over every accepted transaction: kept
-     * within int64 so that any total of any subset (tiers, owners, the
-     * whole book) fits int64 cents too. */
-    int64_t abs_amount_total, abs_margin_total;
     sf_file_stats files[SF_FILE_N];
 
+    /* each account's transactions by day, dates ascending: account a's
+     * are days[day_start[a] .. day_start[a + 1]) (sf_dataset_finish) */
+    sf_tx_day *days;
+    uint32_t *day_start;
+    size_t n_days;
+    /* the activities, in the order read */
+    sf_activity *acts;
+    size_t n_acts, cap_acts;
+
     void *index;            /* private: account id hash, owner hash */
+    void *tx_log;           /* private: transactions until sf_dataset_finish */
 } sf_dataset;
 
-/* New empty dataset for as-of date T; cfg is borrowed and must outlive it. */
+/* New empty dataset; cfg is borrowed and must outlive it. as_of is the T
+ * that sf_dataset_finish computes the figures for. */
 sf_dataset *sf_dataset_new(const sf_config *cfg, sf_date as_of);
 void sf_dataset_free(sf_dataset *ds); /* NULL-safe */
 
@@ -161,36 +188,42 @@ uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name
                                 int64_t company_revenue, const char *contact_title,
                                 const char *fit, uint32_t line, bool *dup);
 
-/* Fold one transaction (amount and margin in report-currency cents; margin
- * SF_NONE = use amount x gross_margin, rounded per transaction) into the
- * account's accumulators. Returns false when a sum would overflow int64 -
- * the account's, or the book's total of absolute amounts - (nothing is
- * changed; the caller rejects the record as bad_number). */
+/* Add one transaction (amount and margin in report-currency cents; margin
+ * SF_NONE = use amount x gross_margin, rounded per transaction). Returns
+ * false when the book's total of absolute amounts or margins would
+ * overflow int64 (nothing is changed; the caller rejects the record as
+ * bad_number): with that total within int64, every sum over any set of
+ * transactions is too. */
 bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
                                 int64_t amount, int64_t margin);
 
-/* A private set of transaction accumulators for every account (the
- * accounts are fixed): a second reader folds the tail of a transactions
- * file into it while the first folds the head into the dataset, then the
- * part is merged. Sums, first/last purchase and counts combine exactly as
- * if the tail had been folded after the head. */
+/* A private part of the transactions (the accounts are fixed): a second
+ * reader adds the tail of a transactions file to it while the first adds
+ * the head to the dataset, then the part is merged. The result is exactly
+ * what one reader gives (day sums do not depend on the order). */
 typedef struct sf_tx_part sf_tx_part;
 sf_tx_part *sf_tx_part_new(const sf_dataset *ds); /* NULL on out of memory */
 void sf_tx_part_free(sf_tx_part *p);                /* NULL-safe */
 /* As sf_dataset_add_transaction, into the part (its own book totals). */
 bool sf_tx_part_add(sf_tx_part *p, uint32_t account, sf_date date, int64_t amount, int64_t margin);
-/* Ask for the accumulators of account (in p, or in ds when p is NULL)
- * ahead of the fold: ingest is bound by these random accesses. */
-void sf_tx_prefetch(const sf_dataset *ds, const sf_tx_part *p, uint32_t account);
-void sf_activity_prefetch(const sf_dataset *ds, uint32_t account); /* the same for an activity */
+/* Hints kept for the readers' loops: transactions and activities are
+ * appended to logs now, so there is nothing to fetch ahead. */
+static inline void sf_tx_prefetch(const sf_dataset *ds, const sf_tx_part *p, uint32_t account)
+{
+    (void)ds, (void)p, (void)account;
+}
+static inline void sf_activity_prefetch(const sf_dataset *ds, uint32_t account)
+{
+    (void)ds, (void)account;
+}
 /* Add the part into ds. False (ds unchanged) when the book's totals of
  * absolute amounts would overflow: the caller folds the tail itself. */
-bool sf_dataset_merge_tx_part(sf_dataset *ds, const sf_tx_part *p);
+bool sf_dataset_merge_tx_part(sf_dataset *ds, sf_tx_part *p); /* takes p's transactions */
 
-/* Fold one activity. account may be SF_NO_ACCOUNT (accounts derived and
- * id unknown): then only the owner's KPI counters change. owner is the
- * activity owner's id, or SF_NO_ACCOUNT-style UINT32_MAX for "use the
- * account owner". minutes <= 0 means "default for the type". */
+/* Add one activity. account may be SF_NO_ACCOUNT (accounts derived and
+ * id unknown): then it counts only in its owner's KPIs. owner is the
+ * activity owner's id, or UINT32_MAX for "use the account owner".
+ * minutes <= 0 means "default for the type". False on out of memory. */
 bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner,
                              sf_date date, sf_act_type type, sf_outcome outcome,
                              int64_t minutes);
@@ -199,8 +232,26 @@ bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner,
  * the account's owner. Returns false on out of memory. */
 bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o);
 
-/* After ingest: sort owner ids, finalise indexes. */
+/* After ingest: sort owner ids, sum the transactions by account and day,
+ * then sf_dataset_at(ds, ds->as_of). */
 sf_err sf_dataset_finish(sf_dataset *ds, sf_ctx *ctx);
+
+/* The figures as of T (after sf_dataset_finish): every account's rev12,
+ * windows, first/last purchase, last contact, cost, time-split minutes,
+ * open opportunities and every owner's KPI counts. May be called again
+ * for another T (backfill, backtest). SF_OK or SF_ERR_NOMEM. */
+sf_err sf_dataset_at(sf_dataset *ds, sf_date T, sf_ctx *ctx);
+
+/* The days of account a (dates ascending); *n receives their count. */
+static inline const sf_tx_day *sf_account_days(const sf_dataset *ds, uint32_t a, uint32_t *n)
+{
+    if (!ds->day_start) {
+        *n = 0;
+        return NULL;
+    }
+    *n = ds->day_start[a + 1] - ds->day_start[a];
+    return ds->days + ds->day_start[a];
+}
 
 /* Window helper: is d in the N-day window ending on end, (end-N, end]? */
 static inline bool sf_in_window(sf_date d, sf_date end, int64_t n)

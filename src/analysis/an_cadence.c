@@ -1,8 +1,9 @@
 /*
- * an_cadence.c - SPEC §3.2: the contact due list. next_due per account was
- * computed with the tiers (accounts.csv shows it for every account); this
- * keeps the accounts of the configured tiers that fall due within the
- * horizon, most overdue first.
+ * an_cadence.c - SPEC §3.2: the next contact of every account (accounts.csv
+ * shows it) from its last contact and its tier's interval, pulled to T for
+ * a client late to reorder (§8, pull_cadence); and the contact due list:
+ * the accounts of the configured tiers that fall due within the horizon,
+ * most overdue first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +27,50 @@ static int cmp_cad(const void *pa, const void *pb)
     return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
-/* Fills out (zeroed first; owns rows). Without an activities file the
- * list is empty: no last contact is known, and listing every account as
- * due today would bury the real calls. Returns SF_OK or SF_ERR_NOMEM. */
-sf_err sf_analyze_cadence(const sf_dataset *ds, const sf_config *cfg,
-                          const sf_tiers_result *t, sf_cadence_result *out)
+/* next_due of every account: never contacted, T; else last contact plus
+ * the interval of its tier; at the latest T when the account is in the
+ * reorder list (§8). Unknown without an activities file: the column stays
+ * empty rather than claiming every account is due. */
+static void next_due(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t,
+                     const sf_reorder_result *ro, sf_cadence_result *out)
+{
+    const sf_date T = ds->as_of;
+    for (uint32_t a = 0; a < ds->n_accounts; a++) {
+        sf_tier tier = t->acc[a].tier;
+        const sf_account *ac = &ds->accounts[a];
+        sf_date due;
+        if (!ds->have_activities)
+            due = SF_NODATE;
+        else if (ac->last_contact == SF_NODATE)
+            due = T;
+        else
+            due = (sf_date)(ac->last_contact + cfg->cadence_days[tier]);
+        bool listed = ro && ro->status && ro->status[a] != SF_REORDER_NONE && cfg->reorder_tiers[tier];
+        if (cfg->reorder_pull_cadence && listed && due != SF_NODATE && due > T) {
+            due = T;
+            out->pulled[a] = true;
+        }
+        out->next_due[a] = due;
+    }
+}
+
+/* Fills out (zeroed first; owns rows, next_due, pulled). Without an
+ * activities file the list is empty: no last contact is known, and
+ * listing every account as due today would bury the real calls. ro may be
+ * NULL (no reorder pull). Returns SF_OK or SF_ERR_NOMEM. */
+sf_err sf_analyze_cadence(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t,
+                          const sf_reorder_result *ro, sf_cadence_result *out)
 {
     memset(out, 0, sizeof *out);
+    out->next_due = malloc(((size_t)ds->n_accounts + 1) * sizeof *out->next_due);
+    out->pulled = calloc((size_t)ds->n_accounts + 1, sizeof *out->pulled);
+    if (!out->next_due || !out->pulled) {
+        free(out->next_due);
+        free(out->pulled);
+        memset(out, 0, sizeof *out);
+        return SF_ERR_NOMEM;
+    }
+    next_due(ds, cfg, t, ro, out);
     if (!ds->have_activities || ds->n_accounts == 0)
         return SF_OK;
 
@@ -43,13 +81,13 @@ sf_err sf_analyze_cadence(const sf_dataset *ds, const sf_config *cfg,
     uint32_t m = 0;
     for (uint32_t a = 0; a < ds->n_accounts; a++) {
         const sf_account_result *r = &t->acc[a];
-        if (!cfg->cadence_tiers[r->tier] || r->next_due == SF_NODATE ||
-            (int64_t)r->next_due > limit)
+        sf_date due = out->next_due[a];
+        if (!cfg->cadence_tiers[r->tier] || due == SF_NODATE || (int64_t)due > limit)
             continue;
         it[m].row.account = a;
         it[m].row.last_contact = ds->accounts[a].last_contact;
-        it[m].row.next_due = r->next_due;
-        it[m].row.days_overdue = (int64_t)ds->as_of - r->next_due;
+        it[m].row.next_due = due;
+        it[m].row.days_overdue = (int64_t)ds->as_of - due;
         it[m].row.channel = cfg->cadence_channel[r->tier];
         it[m].tier = (int)r->tier;
         it[m].rank = t->id_rank[a];

@@ -351,15 +351,6 @@ sf_err sf_analyze_tiers(const sf_dataset *ds, const sf_config *cfg, sf_tiers_res
                 r->temp = SF_TEMP_COLD;
         }
 
-        /* §3.2 next contact; unknown without an activities file (the
-         * column stays empty rather than claiming every account is due) */
-        if (!ds->have_activities)
-            r->next_due = SF_NODATE;
-        else if (ac->last_contact == SF_NODATE)
-            r->next_due = ds->as_of;
-        else
-            r->next_due = (sf_date)(ac->last_contact + cfg->cadence_days[r->tier]);
-
         oi[a].tier = (int)r->tier;
         oi[a].potential = r->potential;
         oi[a].rank = out->id_rank[a];
@@ -415,7 +406,7 @@ static void accounts_row(const sf_report *rep, size_t row, sf_cell *c)
     c[7].v = r->realization;
     c[8].v = r->temp;
     c[9].v = rep->ds->have_activities ? ac->last_contact : SF_NODATE;
-    c[10].v = r->next_due;
+    c[10].v = rep->cadence.next_due ? rep->cadence.next_due[a] : SF_NODATE;
 }
 
 const sf_list sf_list_accounts = {

@@ -66,7 +66,11 @@ void sf_report_release(sf_report *rep)
     free(rep->tiers.order);
     free(rep->tiers.by_rev);
     free(rep->tiers.id_rank);
+    free(rep->reorder.rows);
+    free(rep->reorder.status);
     free(rep->cadence.rows);
+    free(rep->cadence.next_due);
+    free(rep->cadence.pulled);
     free(rep->decline.rows);
     free(rep->decline.alerted);
     free(rep->pipeline.rows);
@@ -78,6 +82,7 @@ void sf_report_release(sf_report *rep)
     free(rep->summary.due_grid);
     free(rep->summary.verdict_grid);
     memset(&rep->tiers, 0, sizeof rep->tiers);
+    memset(&rep->reorder, 0, sizeof rep->reorder);
     memset(&rep->cadence, 0, sizeof rep->cadence);
     memset(&rep->decline, 0, sizeof rep->decline);
     memset(&rep->pipeline, 0, sizeof rep->pipeline);
@@ -148,7 +153,9 @@ sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_r
         side_analyses(&side);
     rc = sf_analyze_tiers(ds, cfg, &rep->tiers);
     if (rc == SF_OK)
-        rc = sf_analyze_cadence(ds, cfg, &rep->tiers, &rep->cadence);
+        rc = sf_analyze_reorder(ds, cfg, &rep->tiers, &rep->reorder);
+    if (rc == SF_OK)
+        rc = sf_analyze_cadence(ds, cfg, &rep->tiers, &rep->reorder, &rep->cadence);
     if (rc == SF_OK)
         rc = sf_analyze_decline(ds, cfg, &rep->tiers, &rep->decline);
     if (threaded)

@@ -154,8 +154,10 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
     for (int f = 0; f < SF_FILE_N; f++)
         for (size_t w = 0; w < j->ds->files[f].warnings.n; w++)
             sf_log(SF_LOG_WARN, "%s", j->ds->files[f].warnings.v[w]);
+    double tf = sf_now_s();
     if (sf_dataset_finish(j->ds, &j->ctx) != SF_OK)
         return fail(j);
+    timing(j, "days", tf);
     sf_rejects_sort(&j->rejects);
     return 0;
 }

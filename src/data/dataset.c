@@ -1,12 +1,11 @@
 /*
- * dataset.c - accounts, owners and opportunities, and the per-account
- * accumulators that transactions and activities are folded into.
- *
- * Folding at ingest keeps memory proportional to accounts and owners: a
- * 10-million-row transactions file costs no more memory than a small one.
- * The windows below are exactly those of SPEC §2, §3.3, §3.5, §3.7, §3.8.
+ * dataset.c - accounts, owners and opportunities: their indexes by id and
+ * name, their texts, and the dataset's life (new, finish, free). The
+ * transactions and activities, and the figures as of T, are in
+ * dataset_at.c.
  */
 #include "data/sf_dataset.h"
+#include "data/sf_dataset_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +166,7 @@ void sf_dataset_free(sf_dataset *ds)
         free(ds->accounts[i].split_minutes);
     }
     free(ds->accounts);
+    sf_dataset_release_events(ds);
     for (uint32_t i = 0; i < ds->n_owners; i++)
         free(ds->owners[i]);
     free(ds->owners);
@@ -366,229 +366,6 @@ uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name
     return idx;
 }
 
-static bool add64(int64_t *acc, int64_t v, int64_t *out)
-{
-    return !__builtin_add_overflow(*acc, v, out);
-}
-
-/* The transaction accumulators of one account, as fields of an sf_account
- * or of an sf_tx_part entry. */
-typedef struct {
-    int64_t *rev12, *rev_prev12, *margin12, *dec_current, *dec_prior;
-    sf_date *first_purchase, *last_purchase;
-    uint32_t *n_transactions;
-} tx_fields;
-
-/* Fold one transaction into the fields and the book's absolute totals.
- * Every sum is staged and committed only if none overflows. Only the
- * transaction fields are written, so activities may be folded
- * concurrently. */
-static inline bool tx_fold(const sf_config *cfg, sf_date T, tx_fields a, int64_t *abs_amount_total,
-                           int64_t *abs_margin_total, sf_date date, int64_t amount, int64_t margin)
-{
-    const int64_t w = cfg->decline_window_days;
-    int64_t rev12 = *a.rev12, margin12 = *a.margin12, prev = *a.rev_prev12;
-    int64_t cur = *a.dec_current, prior = *a.dec_prior;
-
-    if (margin == SF_NONE)
-        margin = sf_div_round((__int128)amount * cfg->gross_margin, SF_PPM);
-    int64_t abs_total, abs_margin;
-    if (amount == INT64_MIN || margin == INT64_MIN ||
-        __builtin_add_overflow(*abs_amount_total, amount < 0 ? -amount : amount, &abs_total) ||
-        __builtin_add_overflow(*abs_margin_total, margin < 0 ? -margin : margin, &abs_margin))
-        return false;
-    if (sf_in_window(date, T, 365)) {
-        if (!add64(a.rev12, amount, &rev12) || !add64(a.margin12, margin, &margin12))
-            return false;
-    }
-    if (sf_in_window(date, T - 365, 365) && !add64(a.rev_prev12, amount, &prev))
-        return false;
-    if (sf_in_window(date, T, w) && !add64(a.dec_current, amount, &cur))
-        return false;
-    sf_date prior_end = cfg->decline_compare == SF_CMP_YOY ? T - 365 : (sf_date)(T - w);
-    if (sf_in_window(date, prior_end, w) && !add64(a.dec_prior, amount, &prior))
-        return false;
-    *abs_amount_total = abs_total;
-    *abs_margin_total = abs_margin;
-    *a.rev12 = rev12;
-    *a.margin12 = margin12;
-    *a.rev_prev12 = prev;
-    *a.dec_current = cur;
-    *a.dec_prior = prior;
-    if (amount > 0 && date <= T) {
-        if (*a.first_purchase == SF_NODATE || date < *a.first_purchase)
-            *a.first_purchase = date;
-        if (*a.last_purchase == SF_NODATE || date > *a.last_purchase)
-            *a.last_purchase = date;
-    }
-    (*a.n_transactions)++;
-    return true;
-}
-
-bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
-                                int64_t amount, int64_t margin)
-{
-    sf_account *a = &ds->accounts[account];
-    tx_fields f = {&a->rev12, &a->rev_prev12, &a->margin12, &a->dec_current, &a->dec_prior,
-                   &a->first_purchase, &a->last_purchase, &a->n_transactions};
-    return tx_fold(ds->cfg, ds->as_of, f, &ds->abs_amount_total, &ds->abs_margin_total, date, amount,
-                   margin);
-}
-
-/* ---- a private part of the transaction accumulators ---------------------- */
-
-typedef struct {
-    int64_t rev12, rev_prev12, margin12, dec_current, dec_prior;
-    sf_date first_purchase, last_purchase;
-    uint32_t n_transactions;
-} tx_acc;
-
-struct sf_tx_part {
-    const sf_config *cfg;
-    sf_date as_of;
-    tx_acc *acc;
-    uint32_t n;
-    int64_t abs_amount_total, abs_margin_total;
-};
-
-sf_tx_part *sf_tx_part_new(const sf_dataset *ds)
-{
-    sf_tx_part *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
-    p->cfg = ds->cfg;
-    p->as_of = ds->as_of;
-    p->n = ds->n_accounts;
-    p->acc = sf_table_alloc((size_t)(p->n ? p->n : 1) * sizeof *p->acc);
-    if (!p->acc) {
-        free(p);
-        return NULL;
-    }
-    for (uint32_t i = 0; i < p->n; i++)
-        p->acc[i].first_purchase = p->acc[i].last_purchase = SF_NODATE;
-    return p;
-}
-
-void sf_tx_part_free(sf_tx_part *p)
-{
-    if (!p)
-        return;
-    free(p->acc);
-    free(p);
-}
-
-bool sf_tx_part_add(sf_tx_part *p, uint32_t account, sf_date date, int64_t amount, int64_t margin)
-{
-    tx_acc *a = &p->acc[account];
-    tx_fields f = {&a->rev12, &a->rev_prev12, &a->margin12, &a->dec_current, &a->dec_prior,
-                   &a->first_purchase, &a->last_purchase, &a->n_transactions};
-    return tx_fold(p->cfg, p->as_of, f, &p->abs_amount_total, &p->abs_margin_total, date, amount,
-                   margin);
-}
-
-void sf_tx_prefetch(const sf_dataset *ds, const sf_tx_part *p, uint32_t account)
-{
-    if (p)
-        __builtin_prefetch(&p->acc[account], 1);
-    else
-        __builtin_prefetch(&ds->accounts[account], 1);
-}
-
-void sf_activity_prefetch(const sf_dataset *ds, uint32_t account)
-{
-    __builtin_prefetch(&ds->accounts[account].last_contact, 1);
-}
-
-bool sf_dataset_merge_tx_part(sf_dataset *ds, const sf_tx_part *p)
-{
-    int64_t abs_total, abs_margin;
-    if (p->n != ds->n_accounts ||
-        __builtin_add_overflow(ds->abs_amount_total, p->abs_amount_total, &abs_total) ||
-        __builtin_add_overflow(ds->abs_margin_total, p->abs_margin_total, &abs_margin))
-        return false;
-    /* Every partial sum is bounded by its part's total of absolute
-     * amounts, so with the two totals' sum within int64 no sum below can
-     * overflow. */
-    ds->abs_amount_total = abs_total;
-    ds->abs_margin_total = abs_margin;
-    for (uint32_t i = 0; i < p->n; i++) {
-        const tx_acc *s = &p->acc[i];
-        if (!s->n_transactions)
-            continue;
-        sf_account *a = &ds->accounts[i];
-        a->rev12 += s->rev12;
-        a->rev_prev12 += s->rev_prev12;
-        a->margin12 += s->margin12;
-        a->dec_current += s->dec_current;
-        a->dec_prior += s->dec_prior;
-        if (s->first_purchase != SF_NODATE &&
-            (a->first_purchase == SF_NODATE || s->first_purchase < a->first_purchase))
-            a->first_purchase = s->first_purchase;
-        if (s->last_purchase != SF_NODATE &&
-            (a->last_purchase == SF_NODATE || s->last_purchase > a->last_purchase))
-            a->last_purchase = s->last_purchase;
-        a->n_transactions += s->n_transactions;
-    }
-    return true;
-}
-
-/* Add minutes for an owner to an account's small per-owner list. */
-static bool add_split_minutes(sf_account *a, uint32_t owner, int64_t minutes)
-{
-    for (uint32_t i = 0; i < a->n_split_minutes; i++) {
-        if (a->split_minutes[i].owner == owner) {
-            a->split_minutes[i].minutes += minutes;
-            return true;
-        }
-    }
-    if (a->n_split_minutes == a->cap_split_minutes) {
-        uint32_t cap = a->cap_split_minutes ? a->cap_split_minutes * 2 : 2;
-        sf_owner_minutes *v = realloc(a->split_minutes, cap * sizeof *v);
-        if (!v)
-            return false;
-        a->split_minutes = v;
-        a->cap_split_minutes = cap;
-    }
-    a->split_minutes[a->n_split_minutes].owner = owner;
-    a->split_minutes[a->n_split_minutes].minutes = minutes;
-    a->n_split_minutes++;
-    return true;
-}
-
-bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner,
-                             sf_date date, sf_act_type type, sf_outcome outcome,
-                             int64_t minutes)
-{
-    const sf_config *cfg = ds->cfg;
-    const sf_date T = ds->as_of;
-    sf_account *a = account == SF_NO_ACCOUNT ? NULL : &ds->accounts[account];
-    if (owner == UINT32_MAX)
-        owner = a ? a->owner : SF_OWNER_UNASSIGNED;
-    ds->owner_seen[owner] = true;
-    if (a) {
-        if (cfg->contact_types[type] && date <= T &&
-            (a->last_contact == SF_NODATE || date > a->last_contact))
-            a->last_contact = date;
-        if (sf_in_window(date, T, 365))
-            a->cost12 += cfg->costs[type];
-        if (sf_in_window(date, T, cfg->actual_window_days)) {
-            int64_t m = minutes > 0 ? minutes : cfg->durations[type];
-            if (!add_split_minutes(a, owner, m))
-                return false;
-        }
-    }
-    if (sf_in_window(date, T, cfg->kpi_window_days)) {
-        sf_owner_acts *k = &ds->owner_acts[owner];
-        if (type == SF_ACT_CALL)
-            k->calls++;
-        if (outcome == SF_OUT_CONVERSATION || outcome == SF_OUT_APPOINTMENT)
-            k->conversations++;
-        if (outcome == SF_OUT_APPOINTMENT)
-            k->appointments++;
-    }
-    return true;
-}
-
 bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o)
 {
     if (ds->n_opps == ds->cap_opps) {
@@ -600,6 +377,7 @@ bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o)
         ds->cap_opps = cap;
     }
     sf_opportunity c = *o;
+    c.status_given = o->status;
     bool oom = false;
     c.id = sf_strdup(o->id);
     c.account_id = sf_strdup(o->account_id);
@@ -615,9 +393,6 @@ bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o)
     if (c.owner == UINT32_MAX)
         c.owner = a ? a->owner : SF_OWNER_UNASSIGNED;
     ds->owner_seen[c.owner] = true;
-    /* SPEC §1.1: opportunities created after T are ignored for open_opps. */
-    if (a && c.status == SF_ST_OPEN && c.created != SF_NODATE && c.created <= ds->as_of)
-        a->open_opps++;
     ds->opps[ds->n_opps++] = c;
     return true;
 }
@@ -653,5 +428,6 @@ sf_err sf_dataset_finish(sf_dataset *ds, sf_ctx *ctx)
     for (uint32_t i = 0; i < ds->n_owners; i++)
         ds->owner_order[i] = v[i].id;
     free(v);
-    return SF_OK;
+    sf_err e = sf_dataset_build_days(ds, ctx);
+    return e != SF_OK ? e : sf_dataset_at(ds, ds->as_of, ctx);
 }

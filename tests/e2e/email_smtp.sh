@@ -36,18 +36,18 @@ grep -qx coach@example.com "${boss%.eml}.rcpt"     # Cc is delivered too
 refute grep -qx ben@example.com "${boss%.eml}.rcpt"
 [ "$(wc -l <"${ben%.eml}.rcpt")" -eq 1 ]
 
-# mini example, hand-counted from expected/csv: 11 due contacts and 10
+# mini example, hand-counted from expected-next/csv: 14 due contacts and 10
 # decline alerts in all; Ben Ortiz owns C013 C016 C001 C004 C019 (due) and
 # C013 C010 C007 (alerts). Dates in Russian style.
 "$PY" "$ROOT/tests/py/email_check.py" "$boss" \
-    --subject "Фокус продаж 30.06.2025 для (все): контактов 11, тревог 10" \
+    --subject "Фокус продаж 30.06.2025 для (все): контактов 14, тревог 10" \
     --to boss@example.com --cc coach@example.com \
     --from-name "Отдел продаж" --to-name "Руководитель Иванов" \
     --attach "report.pdf=$TMP/out/report.pdf" --attach "workbook.xlsx=$TMP/out/workbook.xlsx" \
     --body-has "Client 13 Ltd (Ben Ortiz, уровень A): просрочено дней: 98, call/visit" \
     --body-has "Client 9 Sp. z o.o. (Anna Kowalska, уровень A): просрочено дней: 25" \
     --body-has "у Anna Kowalska нет адреса в [owners]: личное письмо не отправлено" \
-    --body-has "… и ещё 1 (см. вложения)"
+    --body-has "… и ещё 4 (см. вложения)"
 "$PY" "$ROOT/tests/py/email_check.py" "$ben" \
     --subject "Фокус продаж 30.06.2025 для Ben Ortiz: контактов 5, тревог 3" \
     --to ben@example.com --to-name "Ben Ortiz" \
@@ -59,7 +59,7 @@ refute grep -qx ben@example.com "${boss%.eml}.rcpt"
 # the files on disk are the messages that were sent
 [ -f "$TMP/out/email.eml" ] && [ -f "$TMP/out/email-Ben_Ortiz.eml" ]
 "$PY" "$ROOT/tests/py/email_check.py" "$TMP/out/email.eml" --to boss@example.com \
-    --subject "Фокус продаж 30.06.2025 для (все): контактов 11, тревог 10"
+    --subject "Фокус продаж 30.06.2025 для (все): контактов 14, тревог 10"
 "$PY" - "$TMP/out/email.eml" "$boss" <<'PYEOF'
 import sys, email, email.policy
 a, b = (email.message_from_bytes(open(f, "rb").read(), policy=email.policy.default) for f in sys.argv[1:])

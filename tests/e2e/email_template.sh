@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The body template: placeholders filled with the mini example's figures
-# (hand-checked against expected/csv/cadence_due.csv: 11 due, top 10
-# listed), literal braces, and an unknown placeholder refused with exit 2
+# (hand-checked against expected-next/csv/cadence_due.csv: 14 due, with
+# the three clients late to reorder pulled to today; top 10 listed), literal braces, and an unknown placeholder refused with exit 2
 # naming the template file and line.
 set -euo pipefail
 . "$ROOT/tests/py/email_lib.bash"
@@ -19,7 +19,7 @@ body_template = $TMP/body.txt
 "
 "$SF" run -q -c "$TMP/cfg.ini" --out "$TMP/out"
 cat >"$TMP/want.txt" <<'TXT'
-Due: 11
+Due: 14
 - Client 13 Ltd (Ben Ortiz, tier A): days overdue: 98, call/visit
 - Client 9 Sp. z o.o. (Anna Kowalska, tier A): days overdue: 25, call/visit
 - Client 5 Ltd ((unassigned), tier A): days overdue: 12, call/visit
@@ -27,14 +27,14 @@ Due: 11
 - Client 16 Ltd (Ben Ortiz, tier C): days overdue: 55, call
 - Client 1 Ltd (Ben Ortiz, tier C): days overdue: 35, call
 - Client 4 Ltd (Ben Ortiz, tier C): days overdue: 34, call
-- Client 24 Sp. z o.o. (Anna Kowalska, tier C): due 2025-06-30, call
-- Client 19 Ltd (Ben Ortiz, tier C): due 2025-07-05, call
-- Client 20 Ltd ((unassigned), tier C): due 2025-07-06, call
-… and 1 more (see the attachments)
+- Client 2 Ltd ((unassigned), tier C): due 2025-06-30, call
+- Client 11 Ltd ((unassigned), tier C): due 2025-06-30, call
+- Client 18 Sp. z o.o. (Anna Kowalska, tier C): due 2025-06-30, call
+… and 4 more (see the attachments)
 {literal} (all) 1/2/5
 TXT
 "$PY" "$ROOT/tests/py/email_check.py" "$TMP/out/email.eml" --no-attach --to boss@example.com \
-    --subject "Sales focus: weekly report as of 2025-06-30 — 11 contacts due, 10 alerts"
+    --subject "Sales focus: weekly report as of 2025-06-30 — 14 contacts due, 10 alerts"
 "$PY" - "$TMP/out/email.eml" "$TMP/want.txt" <<'PYEOF'
 import sys, email, email.policy
 m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)

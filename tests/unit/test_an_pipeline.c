@@ -7,6 +7,8 @@
  *
  * Won deals: cycles 10, 20, 30, 40 days (+ one closed after T and one
  * without close date, both ignored): avg_cycle = sorted[(4-1)/2] = 20.
+ * The one closed after T (W5, created 2025-06-01) was still open at T
+ * (SPEC §1.1 "State as of T"): it is in the pipeline.
  * So: next_step_too_far when > T + 20 = 2025-07-20; stale when
  * T - created > 2 x 20 = 40 days (created before 2025-05-21).
  */
@@ -68,8 +70,11 @@ static void test_filter2_each_miss(void **state)
     assert_int_equal(fx_rep.pipeline.avg_cycle_days, 20);
     assert_false(fx_rep.pipeline.avg_cycle_default);
     assert_false(fx_rep.pipeline.f1_configured);
-    /* 12 open deals created <= T; O_FUTURE (after T) and won/lost left out */
-    assert_int_equal(fx_rep.pipeline.n, 12);
+    /* 12 open deals created <= T and W5, won after T so open at T;
+     * O_FUTURE (created after T) and the deals closed by T left out */
+    assert_int_equal(fx_rep.pipeline.n, 13);
+    assert_int_equal(row_of("W5")->f2_misses, SF_F2_NO_NEXT_STEP | SF_F2_LOW_PROBABILITY);
+    assert_int_equal(row_of("W5")->verdict, SF_VERDICT_QUALIFY);
     assert_int_equal(row_of("O_T")->f2_misses, 0);
     assert_int_equal(row_of("O_NNS")->f2_misses, SF_F2_NO_NEXT_STEP);
     assert_int_equal(row_of("O_OVD")->f2_misses, SF_F2_NEXT_STEP_OVERDUE);
@@ -90,8 +95,8 @@ static void test_filter2_each_miss(void **state)
     for (size_t i = 0; i < SF_ARRAY_LEN(want); i++)
         assert_string_equal(fx_ds->opps[fx_rep.pipeline.rows[i].opp].id, want[i]);
     assert_int_equal(fx_rep.summary.verdict_count[SF_VERDICT_PURSUE], 4);
-    assert_int_equal(fx_rep.summary.verdict_count[SF_VERDICT_QUALIFY], 8);
-    assert_int_equal(fx_rep.summary.f2_miss_count[4], 2); /* low_probability */
+    assert_int_equal(fx_rep.summary.verdict_count[SF_VERDICT_QUALIFY], 9);
+    assert_int_equal(fx_rep.summary.f2_miss_count[4], 3); /* low_probability */
     fx_end();
 }
 

@@ -169,6 +169,13 @@ static void test_dataset_windows(void **state)
     assert_true(sf_dataset_add_transaction(ds, a, T + 1, 99900, SF_NONE));
     /* a credit note inside the window */
     assert_true(sf_dataset_add_transaction(ds, a, T - 10, -500, 0));
+    /* a book whose total of absolute amounts would overflow is refused */
+    assert_false(sf_dataset_add_transaction(ds, a, T, INT64_MAX, 0));
+    /* activities: last contact, cost, minutes, KPI counters */
+    assert_true(sf_dataset_add_activity(ds, a, UINT32_MAX, T - 5, SF_ACT_CALL, SF_OUT_CONVERSATION, 0));
+    assert_true(sf_dataset_add_activity(ds, a, UINT32_MAX, T - 400, SF_ACT_VISIT, SF_OUT_NONE, 30));
+    sf_ctx ctx = {0};
+    assert_int_equal(sf_dataset_finish(ds, &ctx), SF_OK);
     const sf_account *acc = &ds->accounts[a];
     assert_int_equal(acc->rev12, 2000);
     assert_int_equal(acc->rev_prev12, 10000);
@@ -179,12 +186,6 @@ static void test_dataset_windows(void **state)
     /* decline yoy over 90 days: current (T-90, T] = 2000; prior (T-455, T-365] = 10000 */
     assert_int_equal(acc->dec_current, 2000);
     assert_int_equal(acc->dec_prior, 10000);
-    /* overflow is refused and changes nothing */
-    assert_false(sf_dataset_add_transaction(ds, a, T, INT64_MAX, 0));
-    assert_int_equal(acc->rev12, 2000);
-    /* activities: last contact, cost, minutes, KPI counters */
-    assert_true(sf_dataset_add_activity(ds, a, UINT32_MAX, T - 5, SF_ACT_CALL, SF_OUT_CONVERSATION, 0));
-    assert_true(sf_dataset_add_activity(ds, a, UINT32_MAX, T - 400, SF_ACT_VISIT, SF_OUT_NONE, 30));
     assert_int_equal(acc->last_contact, T - 5);
     assert_int_equal(acc->cost12, 1500); /* only the call is in (T-365, T] */
     assert_int_equal(acc->n_split_minutes, 1);
@@ -195,10 +196,89 @@ static void test_dataset_windows(void **state)
     assert_false(ds->owner_seen[SF_OWNER_UNASSIGNED]);
     assert_int_equal(sf_dataset_owner(ds, "  "), SF_OWNER_UNASSIGNED);
     assert_true(ds->owner_seen[SF_OWNER_UNASSIGNED]);
-    sf_ctx ctx = {0};
     assert_int_equal(sf_dataset_finish(ds, &ctx), SF_OK);
     assert_string_equal(ds->owners[ds->owner_order[0]], "(unassigned)");
     assert_string_equal(ds->owners[ds->owner_order[1]], "Ann");
+    sf_dataset_free(ds);
+    sf_config_release(&cfg);
+}
+
+/* One book, figures for several dates (backfill, backtest): each date sees
+ * only its own past, and a deal won after T is open at T (SPEC §1.1). */
+static void test_dataset_at(void **state)
+{
+    (void)state;
+    sf_config cfg;
+    assert_int_equal(sf_config_init(&cfg), SF_OK);
+    sf_date T = sf_date_from_ymd(2025, 6, 30);
+    sf_dataset *ds = sf_dataset_new(&cfg, T);
+    assert_non_null(ds);
+    bool dup;
+    uint32_t a = sf_dataset_add_account(ds, "A1", "Acme", "Ann", NULL, NULL, SF_NONE, SF_NONE, NULL, NULL, 2, &dup);
+    /* out of date order, two on one day (summed into one day entry), a
+     * credit note that makes a day's sum negative */
+    assert_true(sf_dataset_add_transaction(ds, a, T - 10, 700, SF_NONE));
+    assert_true(sf_dataset_add_transaction(ds, a, T - 400, 1000, SF_NONE));
+    assert_true(sf_dataset_add_transaction(ds, a, T - 10, 300, SF_NONE));
+    assert_true(sf_dataset_add_transaction(ds, a, T - 200, 500, SF_NONE));
+    assert_true(sf_dataset_add_transaction(ds, a, T - 200, -800, SF_NONE));
+    assert_true(sf_dataset_add_activity(ds, a, UINT32_MAX, T - 100, SF_ACT_CALL, SF_OUT_NONE, 0));
+    sf_opportunity o;
+    memset(&o, 0, sizeof o);
+    o.id = (char *)"O1";
+    o.account_id = (char *)"A1";
+    o.account = a;
+    o.owner = UINT32_MAX;
+    o.created = T - 50;
+    o.status = SF_ST_WON;
+    o.close_date = T - 5;
+    o.amount = o.probability = SF_NONE;
+    o.next_step_date = SF_NODATE;
+    assert_true(sf_dataset_add_opportunity(ds, &o));
+    sf_ctx ctx = {0};
+    assert_int_equal(sf_dataset_finish(ds, &ctx), SF_OK);
+    /* days: T-400 1000, T-200 -300 (one positive transaction), T-10 1000 */
+    assert_int_equal(ds->n_days, 3);
+    uint32_t n;
+    const sf_tx_day *d = sf_account_days(ds, a, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(d[0].date, T - 400);
+    assert_int_equal(d[1].amount, -300);
+    assert_int_equal(d[1].positive, 1);
+    assert_int_equal(d[2].amount, 1000);
+    assert_int_equal(d[2].margin, 210 + 90); /* rounded per transaction */
+    const sf_account *acc = &ds->accounts[a];
+    assert_int_equal(acc->rev12, 700);
+    assert_int_equal(acc->first_purchase, T - 400);
+    assert_int_equal(acc->last_purchase, T - 10);
+    assert_int_equal(acc->last_contact, T - 100);
+    assert_int_equal(ds->opps[0].status, SF_ST_WON);
+    assert_int_equal(acc->open_opps, 0);
+
+    /* 20 days earlier: the deal (closed T-5) was open, the T-10 sale and
+     * nothing later had happened */
+    assert_int_equal(sf_dataset_at(ds, T - 20, &ctx), SF_OK);
+    assert_int_equal(ds->as_of, T - 20);
+    assert_int_equal(acc->rev12, -300);
+    assert_int_equal(acc->last_purchase, T - 200);
+    assert_int_equal(ds->opps[0].status, SF_ST_OPEN);
+    assert_int_equal(acc->open_opps, 1);
+    assert_int_equal(acc->last_contact, T - 100);
+    /* before the deal was created: not open (ignored), not won */
+    assert_int_equal(sf_dataset_at(ds, T - 60, &ctx), SF_OK);
+    assert_int_equal(acc->open_opps, 0);
+    /* before any activity and any purchase */
+    assert_int_equal(sf_dataset_at(ds, T - 500, &ctx), SF_OK);
+    assert_int_equal(acc->rev12, 0);
+    assert_int_equal(acc->first_purchase, SF_NODATE);
+    assert_int_equal(acc->last_contact, SF_NODATE);
+    assert_int_equal(acc->cost12, 0);
+    /* and back: the same figures as the first time */
+    assert_int_equal(sf_dataset_at(ds, T, &ctx), SF_OK);
+    assert_int_equal(acc->rev12, 700);
+    assert_int_equal(acc->cost12, 1500);
+    assert_int_equal(acc->n_split_minutes, 0); /* T-100 is outside the 90-day window */
+    assert_int_equal(ds->opps[0].status, SF_ST_WON);
     sf_dataset_free(ds);
     sf_config_release(&cfg);
 }
@@ -209,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_dates),         cmocka_unit_test(test_rounding),
         cmocka_unit_test(test_format),        cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_lang_formats),  cmocka_unit_test(test_dataset_windows),
+        cmocka_unit_test(test_dataset_at),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
