@@ -18,7 +18,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := 0.1.0
 
 CC      ?= cc
-PKGS    := inih cairo pangocairo xlsxwriter zlib
+PKGS    := inih cairo pangocairo xlsxwriter zlib sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -39,7 +39,7 @@ Q := @
 endif
 
 # One folder per layer (docs/architecture.md); objects mirror the folders.
-LAYERS  := base config data input analysis draw output cli
+LAYERS  := base config data input analysis history draw output cli
 LIB_SRC := $(filter-out src/cli/main.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard include/*/*.h include/*/*.def)
@@ -94,7 +94,7 @@ check-asan:
 DEB_PKGS := build-essential pkg-config libcsv-dev libinih-dev libcairo2-dev \
             libpango1.0-dev libxlsxwriter-dev zlib1g-dev libcmocka-dev fonts-dejavu-core \
             poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd \
-            groff-base man-db bsdextrautils
+            groff-base man-db bsdextrautils libsqlite3-dev sqlite3 strace
 deps:
 	$(Q)tools/deps.sh $(DEB_PKGS) $(EXTRA_DEB_PKGS)
 

@@ -6,6 +6,7 @@
 #       base: base            config: base          data: config, base
 #       input: data, config, base                   draw: base
 #       analysis: data, config, base
+#       history: analysis, data, config, base
 #       output: analysis, data, config, draw, base, and of its own folder
 #               only the shared services: a header named after an out_X.c
 #               (output/sf_X.h) is that output's own, usable by out_X.c and
@@ -61,9 +62,10 @@ ALLOWED = {
     "data": {"data", "config", "base"},
     "input": {"input", "data", "config", "base"},
     "analysis": {"analysis", "data", "config", "base"},
+    "history": {"history", "analysis", "data", "config", "base"},
     "draw": {"draw", "base"},
     "output": {"output", "analysis", "data", "config", "draw", "base"},
-    "cli": {"cli", "output", "analysis", "draw", "input", "data", "config", "base"},
+    "cli": {"cli", "output", "history", "analysis", "draw", "input", "data", "config", "base"},
 }
 
 errors, known, used_known = [], [], set()

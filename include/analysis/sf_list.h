@@ -64,7 +64,7 @@ typedef struct {
     bool alert;        /* outside its benchmark band: the workbook marks it */
 } sf_cell;
 
-#define SF_LIST_MAX_COLS 16
+#define SF_LIST_MAX_COLS 24
 
 typedef struct sf_list {
     const char *name;       /* "accounts": the file csv/accounts.csv */
@@ -83,6 +83,10 @@ typedef struct sf_list {
     uint32_t (*owner)(const sf_report *rep, size_t row);
     /* Fill cells[0 .. n_cols) of row `row` (0 <= row < count). */
     void (*row)(const sf_report *rep, size_t row, sf_cell *cells);
+    /* The workbook shows the list on a sheet of its own making (the
+     * sheet of sheet_key, written by its own file, e.g. xlsx_changes.c),
+     * not as a plain list sheet. */
+    bool own_sheet;
 } sf_list;
 
 /* Every list, in the order the outputs write them (SPEC §4). */
@@ -108,5 +112,8 @@ void sf_report_account_cells(const sf_report *rep, uint32_t account, sf_cell *ce
 /* The lists' descriptions, defined beside their analyses. */
 extern const sf_list sf_list_accounts, sf_list_cadence, sf_list_decline, sf_list_fire,
     sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects, sf_list_reorder;
+/* §7, present with the history on (sf_history_present) */
+extern const sf_list sf_list_changes, sf_list_tier_migration, sf_list_trend;
+bool sf_history_present(const sf_report *rep);
 
 #endif

@@ -12,6 +12,7 @@
 #ifndef SF_REPORT_H
 #define SF_REPORT_H
 
+#include "analysis/sf_history_view.h"
 #include "data/sf_dataset.h"
 #include "data/sf_rejects.h"
 
@@ -214,6 +215,60 @@ typedef struct {
     int64_t rejected_total;
 } sf_summary_result;
 
+
+/* §7 what changed since the previous run: the kinds of changes.csv, in
+ * its order (rules_changed first, then the accounts', then the deals'). */
+typedef enum {
+    SF_CHG_RULES_CHANGED = 0,
+    SF_CHG_NEW_ACCOUNT, SF_CHG_VANISHED, SF_CHG_TIER_UP, SF_CHG_TIER_DOWN,
+    SF_CHG_TEMP_UP, SF_CHG_TEMP_DOWN, SF_CHG_NEW_DECLINE, SF_CHG_RECOVERED,
+    SF_CHG_WORSE_DECLINE, SF_CHG_NEW_FIRE, SF_CHG_LEFT_FIRE, SF_CHG_CONTACTED,
+    SF_CHG_NEW_LATE_REORDER,
+    SF_CHG_NEW_DEAL, SF_CHG_WON, SF_CHG_LOST, SF_CHG_PUSHED, SF_CHG_PULLED_IN,
+    SF_CHG_AMOUNT_CHANGE, SF_CHG_STAGE_CHANGE,
+    SF_CHG_N
+} sf_change_kind;
+#define SF_CHG_FIRST_DEAL SF_CHG_NEW_DEAL
+const char *sf_change_name(sf_change_kind k); /* "rules_changed", "new_account", ... */
+
+/* What the from / to / delta of a change hold, by kind. */
+typedef enum {
+    SF_CHV_NONE = 0, SF_CHV_TIER, SF_CHV_TEMP, SF_CHV_MONEY, SF_CHV_DATE, SF_CHV_DAYS,
+    SF_CHV_TEXT, SF_CHV_REORDER
+} sf_change_value;
+sf_change_value sf_change_from_type(sf_change_kind k); /* from and to */
+sf_change_value sf_change_delta_type(sf_change_kind k);
+
+typedef struct {
+    uint8_t kind;              /* sf_change_kind */
+    uint32_t account;          /* account rows: the account now, SF_NO_ACCOUNT
+                                * when vanished; deal rows: its account, if known */
+    uint32_t opp;              /* deal rows: index into ds->opps, else UINT32_MAX */
+    uint32_t owner;            /* owner id; SF_OWNER_ALL for the run row or an
+                                * owner no longer in the data */
+    const char *id, *name, *owner_name; /* borrowed (dataset or view) */
+    int64_t from, to, delta;   /* by the kind's sf_change_value; SF_NONE (or
+                                * SF_NODATE for dates) = empty */
+    const char *from_text, *to_text; /* SF_CHV_TEXT: the stages */
+    char cell[3][32];          /* from, to, delta as changes.csv writes them */
+} sf_change_row;
+
+/* §7: changes.csv, tier_migration.csv, trend.csv, and this run as the
+ * store keeps it. */
+typedef struct {
+    sf_change_row *rows;       /* changes.csv order */
+    size_t n;
+    bool first_run;            /* no previous run */
+    bool rules_changed;        /* its fingerprint differs from P's */
+    sf_date since;             /* T_P, SF_NODATE on a first run */
+    uint32_t count[SF_CHG_N];  /* rows per kind */
+    uint32_t migration[SF_TIER_N][SF_TIER_N];       /* [from][to] accounts in both runs */
+    int64_t migration_rev12[SF_TIER_N][SF_TIER_N];  /* their rev12 now */
+    sf_hist_run now;           /* this run (strings borrowed from the dataset) */
+    sf_hist_figures *trend;    /* stored runs before T, then this one */
+    size_t n_trend;
+} sf_history_result;
+
 typedef struct sf_report {
     const sf_dataset *ds;      /* borrowed */
     const sf_config *cfg;      /* borrowed */
@@ -228,6 +283,10 @@ typedef struct sf_report {
     sf_split_result split;
     sf_kpi_result kpi;
     sf_summary_result summary;
+    /* §7, with the history on (sf_analyze_history): the store's view
+     * (borrowed; NULL: history off, the §7 lists are not written) */
+    const sf_history_view *hist;
+    sf_history_result history;
     /* analyses skipped for missing inputs, e.g. "rep KPIs: no activities
      * or opportunities"; static strings */
     const char *skipped[8];
@@ -251,6 +310,20 @@ sf_err sf_analyze_summary(const sf_report *rep, sf_summary_result *out);
 /* threads: the pipeline and KPIs on a second thread (same results). */
 sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_report *rep, sf_ctx *ctx);
 void sf_report_release(sf_report *rep);
+
+/* §7, after sf_analyze: this run as the store keeps it (out's arrays
+ * owned, strings borrowed from rep->ds). SF_OK or SF_ERR_NOMEM. */
+sf_err sf_history_snapshot(const sf_report *rep, sf_hist_run *out);
+/* §7, after sf_analyze, with the history on: this run's snapshot, the
+ * changes since view->prev, the tier migration and the trend, into
+ * rep->history; rep->hist = view (borrowed: it must outlive rep).
+ * escalate_share and trend_runs come from rep->cfg. SF_OK, or
+ * SF_ERR_NOMEM with ctx set. */
+sf_err sf_analyze_history(sf_report *rep, const sf_history_view *view, sf_ctx *ctx);
+/* Its parts: the tier migration (out->now against view->prev) and the
+ * trend (view->runs then out->now); SF_OK or SF_ERR_NOMEM. */
+sf_err sf_analyze_trend(const sf_report *rep, const sf_history_view *view, sf_history_result *out);
+void sf_history_release(sf_history_result *h); /* NULL-safe */
 
 /* The owner's name as the lists write it: "(all)" for SF_OWNER_ALL, ""
  * for an unknown id. Borrowed from the dataset or static. */

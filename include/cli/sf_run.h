@@ -1,5 +1,5 @@
 /*
- * sf_run.h - the commands behind the CLI: run, check, review.
+ * sf_run.h - the commands behind the CLI: run, check, review, backfill.
  * Each returns the process exit code (SPEC §5) and prints its own
  * messages (the only layer besides main.c that does).
  */
@@ -15,10 +15,14 @@ typedef struct {
     const char *owner;      /* review --owner */
     bool all_owners;        /* review --all-owners */
     bool quiet;             /* -q */
+    const char *account;    /* history --account */
+    const char *from, *to;  /* backfill --from, --to */
+    const char *every;      /* backfill --every (days) */
 } sf_run_opts;
 
 int sf_cmd_run(const sf_run_opts *o);
 int sf_cmd_check(const sf_run_opts *o);
 int sf_cmd_review(const sf_run_opts *o);
+int sf_cmd_backfill(const sf_run_opts *o);
 
 #endif

@@ -225,6 +225,16 @@ sf_status sf_config_status(const sf_config *cfg, const char *value);
 /* Expand {as_of} and {period} in a template (output_dir); malloc'd. */
 char *sf_config_expand(const sf_config *cfg, const char *tmpl, sf_date as_of);
 
+/* The rules of the analyses (SPEC §7): every setting of [run] currency,
+ * [tiers] .. [kpi], [reorder] and [currency_rates], one
+ * "section.key = value" line each in the schema's order (rates by code),
+ * values canonical (shortest exact numbers, set-like lists sorted,
+ * defaults included), so that comments, key order and spelling do not
+ * change it. malloc'd (caller frees); NULL on out of memory. */
+char *sf_config_rules(const sf_config *cfg);
+/* The rules' fingerprint: FNV-1a 64 of the text, 16 lowercase hex digits. */
+void sf_config_fingerprint(const char *rules, char out[17]);
+
 /* The generated documentation (`salesfocus config --reference` and
  * `--markdown`): the reference INI config/salesfocus.ini, every section and
  * key with its default and one line of help; and the markdown table of

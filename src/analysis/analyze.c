@@ -90,6 +90,8 @@ void sf_report_release(sf_report *rep)
     memset(&rep->split, 0, sizeof rep->split);
     memset(&rep->kpi, 0, sizeof rep->kpi);
     memset(&rep->summary, 0, sizeof rep->summary);
+    sf_history_release(&rep->history);
+    rep->hist = NULL;
     rep->n_skipped = 0;
 }
 

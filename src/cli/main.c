@@ -12,6 +12,7 @@
 
 #include "analysis/sf_list.h"
 #include "base/sf_log.h"
+#include "cli/sf_history_cmd.h"
 #include "cli/sf_run.h"
 #include "cli/sf_version.h"
 #include "config/sf_config.h"
@@ -24,6 +25,10 @@ enum {
     OPT_OWNER = 1 << 3,
     OPT_ALL_OWNERS = 1 << 4,
     OPT_QUIET = 1 << 5,
+    OPT_ACCOUNT = 1 << 6,
+    OPT_FROM = 1 << 7,
+    OPT_TO = 1 << 8,
+    OPT_EVERY = 1 << 9,
 };
 
 typedef struct {
@@ -39,6 +44,8 @@ static int cmd_check(const sf_run_opts *o, int argc, char **argv);
 static int cmd_review(const sf_run_opts *o, int argc, char **argv);
 static int cmd_config(const sf_run_opts *o, int argc, char **argv);
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv);
+static int cmd_history(const sf_run_opts *o, int argc, char **argv);
+static int cmd_backfill(const sf_run_opts *o, int argc, char **argv);
 
 static const command commands[] = {
     {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [-q]",
@@ -52,6 +59,16 @@ static const command commands[] = {
     {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]",
      "write a sales coach's review pack (PDF) per owner",
      OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET, cmd_review},
+    {"history", "-c CONFIG [--account ID] [--as-of YYYY-MM-DD] [--out DIR] [-q]",
+     "list the runs in the history store ([history] path): as-of date, when\n"
+     "          stored, rules fingerprint, headline figures; --account ID: one\n"
+     "          account's tier, temperature and revenue run by run",
+     OPT_CONFIG | OPT_ACCOUNT | OPT_AS_OF | OPT_OUT | OPT_QUIET, cmd_history},
+    {"backfill", "-c CONFIG --from YYYY-MM-DD [--to YYYY-MM-DD] [--every DAYS] [--out DIR] [-q]",
+     "read the inputs once and store a run in the history store for every\n"
+     "          date from --from to --to (default: the as-of date) every DAYS days\n"
+     "          (default 7), as `run --as-of` of that date would; writes no reports",
+     OPT_CONFIG | OPT_FROM | OPT_TO | OPT_EVERY | OPT_OUT | OPT_QUIET, cmd_backfill},
     {"config", "(--reference | --markdown)",
      "print the reference configuration, every key with its default\n"
      "          (--reference, as config/salesfocus.ini), or the table of every key\n"
@@ -77,6 +94,10 @@ static void usage(FILE *f)
           "      --out DIR       output folder (default: [run] output_dir)\n"
           "      --owner NAME    review: one owner, as written in the data\n"
           "      --all-owners    review: every owner\n"
+          "      --account ID    history: one account, run by run\n"
+          "      --from DATE     backfill: the first date stored\n"
+          "      --to DATE       backfill: the last date (default: the as-of date)\n"
+          "      --every DAYS    backfill: days between the dates (default 7)\n"
           "  -q, --quiet         errors only\n"
           "  -h, --help          this text\n"
           "  -V, --version       the version\n"
@@ -101,6 +122,8 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"config", required_argument, NULL, 'c'},   {"as-of", required_argument, NULL, 'a'},
         {"out", required_argument, NULL, 'o'},      {"owner", required_argument, NULL, 'w'},
         {"all-owners", no_argument, NULL, 'A'},     {"quiet", no_argument, NULL, 'q'},
+        {"account", required_argument, NULL, 'i'},  {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},       {"every", required_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
@@ -108,7 +131,9 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
     int c;
     while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
         unsigned need = c == 'c' ? OPT_CONFIG : c == 'a' ? OPT_AS_OF : c == 'o' ? OPT_OUT
-                        : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET : 0;
+                        : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
+                        : c == 'i' ? OPT_ACCOUNT : c == 'f' ? OPT_FROM : c == 't' ? OPT_TO
+                        : c == 'e' ? OPT_EVERY : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
                 return bad_usage("--owner and --all-owners belong to the review command", NULL);
@@ -123,6 +148,10 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'w': o->owner = optarg; break;
         case 'A': o->all_owners = true; break;
         case 'q': o->quiet = true; break;
+        case 'i': o->account = optarg; break;
+        case 'f': o->from = optarg; break;
+        case 't': o->to = optarg; break;
+        case 'e': o->every = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': sf_print_version(stdout); return 0;
         default: usage(stderr); return 2;
@@ -153,6 +182,20 @@ static int cmd_review(const sf_run_opts *o, int argc, char **argv)
     if (!o->owner == !o->all_owners)
         return bad_usage("review needs exactly one of --owner NAME or --all-owners", NULL);
     return sf_cmd_review(o);
+}
+
+static int cmd_history(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    return sf_cmd_history(o);
+}
+
+static int cmd_backfill(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    if (!o->from)
+        return bad_usage("backfill needs --from YYYY-MM-DD", NULL);
+    return sf_cmd_backfill(o);
 }
 
 /* Standard output could not take it all: exit 4. */

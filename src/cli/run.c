@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "base/sf_settings.h"
+#include "cli/sf_history_cmd.h"
 #include "config/sf_config.h"
 #include "input/sf_ingest.h"
 #include "base/sf_lock.h"
@@ -36,6 +37,10 @@ typedef struct {
     sf_stage stage;
     sf_ctx ctx;
     sf_settings set;
+    /* SPEC §7, with [history] enabled: the store and what it holds */
+    bool hist_on;
+    sf_cli_history hist;
+    sf_history_view hview;
 } job;
 
 static void timing(const job *j, const char *stage, double t0)
@@ -49,6 +54,8 @@ static void job_release(job *j)
     sf_stage_release(&j->stage);
     if (j->rep_done)
         sf_report_release(&j->rep);
+    sf_history_view_release(&j->hview);
+    sf_cli_history_release(&j->hist);
     sf_rejects_release(&j->rejects);
     sf_dataset_free(j->ds);
     sf_lang_free(j->lang);
@@ -169,9 +176,41 @@ static int job_analyze(job *j)
         return fail(j);
     j->rep_done = true;
     j->rep.rejects = &j->rejects;
+    if (j->hist_on && sf_analyze_history(&j->rep, &j->hview, &j->ctx) != SF_OK)
+        return fail(j);
     timing(j, "analyses", t0);
     for (int i = 0; i < j->rep.n_skipped; i++)
         sf_log(SF_LOG_INFO, "skipped: %s", j->rep.skipped[i]);
+    return 0;
+}
+
+/* SPEC §7: the store's path and rules for this run, and what it holds
+ * for a run at T (with the review pack's strip when strip). Under the
+ * run's lock for `run`; a store a run could not use fails here, before
+ * any output is written. */
+static int job_history_load(job *j, sf_history_mode mode, bool strip)
+{
+    if (!j->cfg.history_enabled)
+        return 0;
+    double t0 = sf_now_s();
+    if (sf_cli_history_init(&j->hist, &j->cfg, j->out_dir, j->as_of, &j->ctx) != SF_OK ||
+        sf_cli_history_load(&j->hist, mode, j->as_of, &j->cfg, strip ? j->ds : NULL, &j->hview, &j->ctx) != SF_OK)
+        return fail(j);
+    j->hist_on = true;
+    timing(j, "history load", t0);
+    return 0;
+}
+
+/* SPEC §7: the run into the store, in one transaction, once its outputs
+ * are in place. */
+static int job_history_store(job *j)
+{
+    if (!j->hist_on)
+        return 0;
+    double t0 = sf_now_s();
+    if (sf_cli_history_store(&j->hist, &j->cfg, &j->rep.history.now, &j->ctx) != SF_OK)
+        return fail(j);
+    timing(j, "history store", t0);
     return 0;
 }
 
@@ -259,6 +298,8 @@ static int run_outputs(job *j)
     if (sf_stage_commit(&j->stage, &j->ctx) != SF_OK)
         return fail(j);
     timing(j, "commit", t0);
+    if ((rc = job_history_store(j)) != 0)
+        return rc;
     if ((rc = render_phase(j, SF_PHASE_AFTER_COMMIT)) != 0) {
         sf_stage_abort(&j->stage);
         return fail(j);
@@ -372,6 +413,8 @@ int sf_cmd_run(const sf_run_opts *opts)
     if (rc == 0)
         rc = job_ingest(&j, true);
     if (rc == 0)
+        rc = job_history_load(&j, SF_HIST_UPDATE, false);
+    if (rc == 0)
         rc = job_analyze(&j);
     if (rc == 0)
         rc = run_outputs(&j);
@@ -431,12 +474,24 @@ static void print_file_check(const job *j, sf_file_kind f)
         printf("  warning: %s\n", fs->warnings.v[w]);
 }
 
+/* SPEC §7: the store's state, read only. */
+static int check_history(job *j)
+{
+    if (!j->cfg.history_enabled) {
+        printf("history: off ([history] enabled = no)\n");
+        return 0;
+    }
+    if (sf_cli_history_init(&j->hist, &j->cfg, j->out_dir, j->as_of, &j->ctx) != SF_OK)
+        return fail(j);
+    return sf_cli_history_check(&j->hist, &j->ctx) != SF_OK ? fail(j) : 0;
+}
+
 int sf_cmd_check(const sf_run_opts *opts)
 {
     job j;
     memset(&j, 0, sizeof j);
     j.opts = opts;
-    int rc = job_setup(&j, false);
+    int rc = job_setup(&j, true);
     if (rc == 0) {
         rc = job_ingest(&j, false);
         if (j.ds && (rc == 0 || j.rejects.over_limit)) {
@@ -451,7 +506,11 @@ int sf_cmd_check(const sf_run_opts *opts)
                 owners += j.ds->owner_seen[i];
             printf("accounts: %u%s, owners: %u, opportunities: %u\n", j.ds->n_accounts,
                    j.ds->accounts_derived ? " (derived from transactions)" : "", owners, j.ds->n_opps);
-            printf("%s\n", rc == 0 ? "check: ok" : "check: too many rejected records");
+            bool over = rc != 0;
+            if (rc == 0)
+                rc = check_history(&j);
+            printf("%s\n", rc == 0 ? "check: ok" : over ? "check: too many rejected records"
+                                                         : "check: the history store cannot be used");
         }
     }
     job_release(&j);
@@ -466,6 +525,8 @@ int sf_cmd_review(const sf_run_opts *opts)
     int rc = job_setup(&j, true);
     if (rc == 0)
         rc = job_ingest(&j, false);
+    if (rc == 0)
+        rc = job_history_load(&j, SF_HIST_READ, true);
     if (rc == 0)
         rc = job_analyze(&j);
     if (rc == 0) {
@@ -493,6 +554,82 @@ int sf_cmd_review(const sf_run_opts *opts)
         if (rc)
             sf_stage_abort(&j.stage);
     }
+    job_release(&j);
+    return rc;
+}
+
+/* `salesfocus backfill` (SPEC §7): the inputs read once, then for each
+ * date from, from + every, ... <= to the figures as of that date, the
+ * analyses and the run into the store (one transaction per date), as
+ * `run --as-of` of that date stores it; no report is written. Under the
+ * run's lock. */
+int sf_cmd_backfill(const sf_run_opts *opts)
+{
+    job j;
+    memset(&j, 0, sizeof j);
+    sf_run_opts o = *opts;
+    o.as_of = opts->to; /* T: --to, else [run] as_of, else today */
+    j.opts = &o;
+    sf_date from = SF_NODATE;
+    long every = 7;
+    char *end = NULL;
+    int rc = job_setup(&j, true);
+    if (rc == 0 && !parse_iso(opts->from, &from)) {
+        sf_ctx_error(&j.ctx, SF_ERR_USAGE, "--from '%s': expected a date YYYY-MM-DD", opts->from);
+        rc = fail(&j);
+    }
+    if (rc == 0 && opts->every &&
+        ((every = strtol(opts->every, &end, 10)) < 1 || every > 3650 || *end || end == opts->every)) {
+        sf_ctx_error(&j.ctx, SF_ERR_USAGE, "--every '%s': expected a whole number of days from 1 to 3650",
+                     opts->every);
+        rc = fail(&j);
+    }
+    if (rc == 0 && from > j.as_of) {
+        char a[16], b[16];
+        sf_date_iso(from, a);
+        sf_date_iso(j.as_of, b);
+        sf_ctx_error(&j.ctx, SF_ERR_USAGE, "--from %s is after the last date %s", a, b);
+        rc = fail(&j);
+    }
+    if (rc == 0 && !j.cfg.history_enabled) {
+        sf_ctx_error(&j.ctx, SF_ERR_USAGE, "%s: [history] enabled = no: there is no store to fill",
+                     opts->config);
+        rc = fail(&j);
+    }
+    if (rc == 0)
+        rc = take_lock(&j);
+    if (rc == 0)
+        rc = job_ingest(&j, false);
+    if (rc == 0 && sf_cli_history_init(&j.hist, &j.cfg, j.out_dir, j.as_of, &j.ctx) != SF_OK)
+        rc = fail(&j);
+    unsigned stored = 0;
+    for (sf_date t = from; rc == 0 && t <= j.as_of; t = (sf_date)(t + every)) {
+        sf_hist_run run;
+        char d[16];
+        sf_date_iso(t, d);
+        if (sf_dataset_at(j.ds, t, &j.ctx) != SF_OK ||
+            sf_analyze(j.ds, &j.cfg, !j.set.single_thread, &j.rep, &j.ctx) != SF_OK) {
+            rc = fail(&j);
+            break;
+        }
+        j.rep.rejects = &j.rejects;
+        if (sf_history_snapshot(&j.rep, &run) != SF_OK) {
+            sf_report_release(&j.rep);
+            sf_ctx_nomem(&j.ctx);
+            rc = fail(&j);
+            break;
+        }
+        memcpy(run.fingerprint, j.hist.fingerprint, sizeof run.fingerprint);
+        if (sf_cli_history_store(&j.hist, &j.cfg, &run, &j.ctx) != SF_OK)
+            rc = fail(&j);
+        else
+            sf_log(SF_LOG_INFO, "stored the run as of %s", d);
+        sf_hist_run_release(&run);
+        sf_report_release(&j.rep);
+        stored += rc == 0;
+    }
+    if (rc == 0 && !opts->quiet)
+        printf("backfill: %u run%s stored in %s\n", stored, stored == 1 ? "" : "s", j.hist.path);
     job_release(&j);
     return rc;
 }

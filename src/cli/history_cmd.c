@@ -1,0 +1,238 @@
+/*
+ * history_cmd.c - the history store as the commands use it (SPEC §7):
+ * its path for a config, loading and storing through the history layer,
+ * the lines `check` prints about it, and `salesfocus history`.
+ */
+#include "cli/sf_history_cmd.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/sf_report.h"
+#include "base/sf_log.h"
+#include "base/sf_settings.h"
+
+/* tmpl with "{output_dir}" replaced by out_dir, then {as_of} and {period}
+ * (as the lock file's path). malloc'd, NULL on out of memory. */
+static char *expand_path(const sf_config *cfg, const char *tmpl, const char *out_dir, sf_date as_of)
+{
+    static const char key[] = "{output_dir}";
+    size_t n = strlen(tmpl) + 1, k = strlen(key), o = strlen(out_dir);
+    for (const char *p = tmpl; (p = strstr(p, key)); p += k)
+        n += o;
+    char *s = malloc(n);
+    if (!s)
+        return NULL;
+    size_t w = 0;
+    for (const char *p = tmpl; *p;) {
+        if (strncmp(p, key, k) == 0) {
+            memcpy(s + w, out_dir, o);
+            w += o;
+            p += k;
+        } else {
+            s[w++] = *p++;
+        }
+    }
+    s[w] = '\0';
+    char *e = sf_config_expand(cfg, s, as_of);
+    free(s);
+    return e;
+}
+
+sf_err sf_cli_history_init(sf_cli_history *hc, const sf_config *cfg, const char *out_dir, sf_date as_of,
+                           sf_ctx *ctx)
+{
+    memset(hc, 0, sizeof *hc);
+    char abs[PATH_MAX];
+    const char *cp = cfg->path ? cfg->path : "";
+    hc->path = expand_path(cfg, cfg->history_path ? cfg->history_path : "", out_dir ? out_dir : ".", as_of);
+    hc->config_abs = sf_strdup(realpath(cp, abs) ? abs : cp);
+    hc->rules = sf_config_rules(cfg);
+    if (!hc->path || !hc->config_abs || !hc->rules) {
+        sf_cli_history_release(hc);
+        return sf_ctx_nomem(ctx);
+    }
+    sf_config_fingerprint(hc->rules, hc->fingerprint);
+    return SF_OK;
+}
+
+void sf_cli_history_release(sf_cli_history *hc)
+{
+    if (!hc)
+        return;
+    free(hc->path);
+    free(hc->config_abs);
+    free(hc->rules);
+    memset(hc, 0, sizeof *hc);
+}
+
+/* The runs a review pack's strip shows before this one. */
+#define STRIP_STORED (SF_HIST_STRIP_MAX - 1)
+
+sf_err sf_cli_history_load(const sf_cli_history *hc, sf_history_mode mode, sf_date T, const sf_config *cfg,
+                           const sf_dataset *ds, sf_history_view *view, sf_ctx *ctx)
+{
+    sf_history *h = NULL;
+    sf_err rc = sf_history_open(hc->path, hc->config_abs, mode, &h, ctx);
+    if (!rc)
+        rc = sf_history_load(h, T, cfg->history_trend_runs, ds, ds ? STRIP_STORED : 0, view, ctx);
+    sf_history_close(h);
+    if (!rc)
+        memcpy(view->fingerprint, hc->fingerprint, sizeof view->fingerprint);
+    return rc;
+}
+
+sf_err sf_cli_history_store(const sf_cli_history *hc, const sf_config *cfg, const sf_hist_run *run, sf_ctx *ctx)
+{
+    sf_history *h = NULL;
+    sf_err rc = sf_history_open(hc->path, hc->config_abs, SF_HIST_CREATE, &h, ctx);
+    if (!rc)
+        rc = sf_history_put(h, run, hc->rules, cfg->currency, cfg->history_keep_runs, ctx);
+    sf_history_close(h);
+    return rc;
+}
+
+sf_err sf_cli_history_check(const sf_cli_history *hc, sf_ctx *ctx)
+{
+    sf_history *h = NULL;
+    sf_err rc = sf_history_open(hc->path, hc->config_abs, SF_HIST_READ, &h, ctx);
+    if (rc) {
+        printf("history: %s: %s\n", hc->path, ctx->msg);
+        return rc;
+    }
+    if (!h) {
+        printf("history: %s: no store yet (the first run creates it)\n", hc->path);
+        return SF_OK;
+    }
+    sf_history_state st;
+    rc = sf_history_state_of(h, &st, ctx);
+    if (!rc) {
+        char a[16], b[16];
+        sf_date_iso(st.first, a);
+        sf_date_iso(st.last, b);
+        printf("history: %s: schema %d, %lld run%s", hc->path, st.schema, (long long)st.runs,
+               st.runs == 1 ? "" : "s");
+        if (st.runs)
+            printf(", as of %s .. %s (last)", a, b);
+        printf(", rules %s\n", hc->fingerprint);
+    }
+    sf_history_close(h);
+    return rc;
+}
+
+/* ---- salesfocus history ------------------------------------------------------------ */
+
+static void print_runs(const sf_history_listed *r, size_t n, const char *fingerprint)
+{
+    printf("%-10s  %-20s  %-16s %9s %14s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s %6s\n", "as_of", "stored_at",
+           "rules", "accounts", "rev12", "A", "B", "C", "D", "cold_a", "due", "alerts", "fire", "pursue",
+           "qualify", "drop");
+    for (size_t i = 0; i < n; i++) {
+        const sf_hist_figures *f = &r[i].fig;
+        char d[16], m[32];
+        sf_date_iso(r[i].as_of, d);
+        sf_fmt_money(f->rev12, m);
+        printf("%-10s  %-20s  %-16s%s%9u %14s %6u %6u %6u %6u %6u %6u %6u %6u %6u %7u %6u\n", d, r[i].stored_at,
+               r[i].fingerprint, strcmp(r[i].fingerprint, fingerprint) == 0 ? " " : "*", f->accounts, m,
+               f->tier_accounts[0], f->tier_accounts[1], f->tier_accounts[2], f->tier_accounts[3], f->cold_a, f->due,
+               f->alerts, f->fire, f->verdicts[0], f->verdicts[1], f->verdicts[2]);
+    }
+}
+
+static int history_account(sf_history *h, const char *id, sf_ctx *ctx)
+{
+    sf_history_account_row *rows = NULL;
+    size_t n = 0;
+    if (sf_history_account(h, id, &rows, &n, ctx) != SF_OK)
+        return (int)ctx->code;
+    if (n == 0) {
+        free(rows);
+        sf_ctx_error(ctx, SF_ERR_USAGE, "account '%s' is in none of the stored runs", id);
+        return SF_ERR_USAGE;
+    }
+    printf("account %s: %s\n", id, rows[n - 1].name);
+    printf("%-10s  %-4s  %-11s %14s  %s\n", "as_of", "tier", "temperature", "rev12", "owner");
+    for (size_t i = 0; i < n; i++) {
+        char d[16], m[32];
+        sf_date_iso(rows[i].as_of, d);
+        sf_fmt_money(rows[i].rev12, m);
+        printf("%-10s  %-4s  %-11s %14s  %s\n", d, sf_tier_name((sf_tier)rows[i].tier),
+               sf_temp_name((sf_temp)rows[i].temp), m, rows[i].owner);
+    }
+    free(rows);
+    return 0;
+}
+
+static bool parse_date(const char *s, sf_date *out)
+{
+    int y, m, d;
+    char tail;
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !sf_date_valid_ymd(y, m, d))
+        return false;
+    *out = sf_date_from_ymd(y, m, d);
+    return true;
+}
+
+int sf_cmd_history(const sf_run_opts *o)
+{
+    sf_settings set;
+    sf_settings_from_env(&set);
+    sf_config cfg;
+    sf_ctx ctx = {0};
+    sf_cli_history hc = {0};
+    sf_history *h = NULL;
+    char *out_dir = NULL;
+    int rc = 0;
+    if (sf_config_init(&cfg) != SF_OK) {
+        sf_log(SF_LOG_ERROR, "out of memory");
+        return 1;
+    }
+    sf_date T = sf_date_today();
+    if (sf_config_load(&cfg, o->config, set.share_dir, &ctx) != SF_OK)
+        goto fail;
+    if (o->as_of && !parse_date(o->as_of, &T)) {
+        sf_ctx_error(&ctx, SF_ERR_USAGE, "--as-of '%s': expected a date YYYY-MM-DD", o->as_of);
+        goto fail;
+    }
+    if (!o->as_of && cfg.as_of != SF_NODATE)
+        T = cfg.as_of;
+    out_dir = o->out ? sf_strdup(o->out) : sf_config_expand(&cfg, cfg.output_dir, T);
+    if (!out_dir) {
+        sf_ctx_nomem(&ctx);
+        goto fail;
+    }
+    if (sf_cli_history_init(&hc, &cfg, out_dir, T, &ctx) != SF_OK ||
+        sf_history_open(hc.path, hc.config_abs, SF_HIST_READ, &h, &ctx) != SF_OK)
+        goto fail;
+    if (!h) {
+        printf("no history store yet at %s: `salesfocus run` or `salesfocus backfill` creates it\n", hc.path);
+    } else if (o->account) {
+        if ((rc = history_account(h, o->account, &ctx)) != 0)
+            goto fail;
+    } else {
+        sf_history_listed *rows = NULL;
+        size_t n = 0;
+        if (sf_history_list(h, &rows, &n, &ctx) != SF_OK)
+            goto fail;
+        printf("history store %s: %zu run%s (rules marked * differ from this config's)\n", hc.path, n,
+               n == 1 ? "" : "s");
+        print_runs(rows, n, hc.fingerprint);
+        free(rows);
+    }
+    goto done;
+fail:
+    sf_log(SF_LOG_ERROR, "%s", ctx.msg);
+    rc = (int)ctx.code;
+done:
+    sf_history_close(h);
+    sf_cli_history_release(&hc);
+    free(out_dir);
+    sf_config_release(&cfg);
+    if (rc == 0 && fflush(stdout) != 0) {
+        fprintf(stderr, "salesfocus: cannot write to standard output\n");
+        rc = SF_ERR_OUTPUT;
+    }
+    return rc;
+}

@@ -1,0 +1,304 @@
+/*
+ * store_runs.c - runs in and out of the history store (sf_history.h):
+ * storing one run in one transaction (replacing a run of the same date,
+ * pruning to keep_runs), loading what a run compares with (P, the trend,
+ * the strip), and the listings of `salesfocus history`.
+ *
+ * Rows are compact (docs/history.md): owners once in their own table,
+ * enums and dates as small integers (days since 1970-01-01), money in
+ * cents; the views account_runs and deal_runs show them readable.
+ */
+#include "history/sf_history_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SF_VERSION
+#define SF_VERSION "dev"
+#endif
+
+/* ---- binding values ------------------------------------------------- */
+
+static void bind_num(sqlite3_stmt *st, int i, int64_t v, int64_t none)
+{
+    if (v == none)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int64(st, i, v);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static sf_err prepare(sf_history *h, const char *sql, sqlite3_stmt **st, sf_ctx *ctx)
+{
+    if (sqlite3_prepare_v2(h->db, sql, -1, st, NULL) != SQLITE_OK) {
+        *st = NULL;
+        return sf_hist_db_error(h, "cannot read it", ctx);
+    }
+    return SF_OK;
+}
+
+/* ---- owners: name <-> id ---------------------------------------------------------- */
+
+typedef struct {
+    const char **name; /* by slot; NULL = empty */
+    int64_t *id;
+    size_t cap;        /* power of two */
+} owner_map;
+
+static void owner_map_free(owner_map *m)
+{
+    free(m->name);
+    free(m->id);
+    memset(m, 0, sizeof *m);
+}
+
+/* Slot of name: its own, or the empty one it would take. */
+static size_t owner_slot(const owner_map *m, const char *name)
+{
+    size_t i = (size_t)sf_hash_str(name) & (m->cap - 1);
+    while (m->name[i] && strcmp(m->name[i], name) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+/* The id of owner name, added to the owners table when new. Names are
+ * borrowed: from the run being stored, or copied from the table. */
+static sf_err owner_id(sf_history *h, owner_map *m, const char *name, sqlite3_stmt *ins, int64_t *id, sf_ctx *ctx)
+{
+    size_t i = owner_slot(m, name);
+    if (m->name[i]) {
+        *id = m->id[i];
+        return SF_OK;
+    }
+    sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC);
+    int step = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (step != SQLITE_DONE)
+        return sf_hist_db_error(h, "cannot store the run", ctx);
+    m->name[i] = name;
+    m->id[i] = *id = sqlite3_last_insert_rowid(h->db);
+    return SF_OK;
+}
+
+/* The owners table plus room for the run's owners. Table names are
+ * copied into *names (freed by the caller). */
+static sf_err owner_map_load(sf_history *h, const sf_hist_run *run, owner_map *m, sf_strlist *names, sf_ctx *ctx)
+{
+    int64_t n = 0;
+    sqlite3_stmt *st = NULL;
+    sf_err rc = prepare(h, "SELECT count(*) FROM owners", &st, ctx);
+    if (!rc && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+    /* every distinct owner of the run is at most its accounts + deals */
+    size_t need = (size_t)n + run->n_acc + run->n_deals + 1, cap = 64;
+    while (cap < 2 * need)
+        cap *= 2;
+    m->cap = cap;
+    m->name = calloc(cap, sizeof *m->name);
+    m->id = calloc(cap, sizeof *m->id);
+    if (!m->name || !m->id)
+        return sf_ctx_nomem(ctx);
+    if ((rc = prepare(h, "SELECT owner, name FROM owners", &st, ctx)) != SF_OK)
+        return rc;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        if (!name || sf_strlist_push(names, name) != SF_OK)
+            continue;
+        size_t i = owner_slot(m, names->v[names->n - 1]);
+        m->name[i] = names->v[names->n - 1];
+        m->id[i] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return SF_OK;
+}
+
+/* ---- storing a run ------------------------------------------------------------------ */
+
+/* The runs row; *run_id receives its key. */
+static sf_err put_run_row(sf_history *h, const sf_hist_run *run, const char *rules, const char *currency,
+                          int64_t *run_id, sf_ctx *ctx)
+{
+    char as_of[16], now[32];
+    sf_date_iso(run->as_of, as_of);
+    sf_hist_utc_now(now);
+    sqlite3_stmt *st = NULL;
+    sf_err rc = prepare(h,
+                        "INSERT INTO runs(as_of, stored_at, program, fingerprint, rules, currency, accounts, "
+                        "rev12, rev_prev12, growth_e4, a_accounts, b_accounts, c_accounts, d_accounts, "
+                        "a_rev12, b_rev12, c_rev12, d_rev12, cold_a, due, alerts, lost, fire, pursue, "
+                        "qualify, drop_deals, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        &st, ctx);
+    if (rc)
+        return rc;
+    const sf_hist_figures *f = &run->fig;
+    int i = 1;
+    sqlite3_bind_text(st, i++, as_of, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, "salesfocus " SF_VERSION, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, run->fingerprint, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, rules ? rules : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, i++, currency ? currency : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, i++, f->accounts);
+    sqlite3_bind_int64(st, i++, f->rev12);
+    sqlite3_bind_int64(st, i++, run->rev_prev12);
+    bind_num(st, i++, run->growth, SF_NONE);
+    for (int t = 0; t < SF_TIER_N; t++)
+        sqlite3_bind_int64(st, i++, f->tier_accounts[t]);
+    for (int t = 0; t < SF_TIER_N; t++)
+        sqlite3_bind_int64(st, i++, f->tier_rev12[t]);
+    sqlite3_bind_int64(st, i++, f->cold_a);
+    sqlite3_bind_int64(st, i++, f->due);
+    sqlite3_bind_int64(st, i++, f->alerts);
+    sqlite3_bind_int64(st, i++, run->lost);
+    sqlite3_bind_int64(st, i++, f->fire);
+    for (int v = 0; v < 3; v++)
+        sqlite3_bind_int64(st, i++, f->verdicts[v]);
+    sqlite3_bind_int64(st, i++, run->rejected);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = sf_hist_db_error(h, "cannot store the run", ctx);
+    else
+        *run_id = sqlite3_last_insert_rowid(h->db);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static sf_err put_accounts(sf_history *h, const sf_hist_run *run, int64_t run_id, owner_map *m,
+                           sqlite3_stmt *own, sf_ctx *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    sf_err rc = prepare(h,
+                        "INSERT INTO accounts(run, id, name, owner, tier, temp, rev12, potential, "
+                        "last_contact, next_due, days_overdue, decline, decline_drop, fire, reorder) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        &st, ctx);
+    for (size_t k = 0; !rc && k < run->n_acc; k++) {
+        const sf_hist_account *a = &run->acc[k];
+        int64_t owner;
+        if ((rc = owner_id(h, m, a->owner ? a->owner : "", own, &owner, ctx)) != SF_OK)
+            break;
+        sqlite3_bind_int64(st, 1, run_id);
+        bind_text(st, 2, a->id);
+        bind_text(st, 3, a->name ? a->name : a->id);
+        sqlite3_bind_int64(st, 4, owner);
+        sqlite3_bind_int(st, 5, a->tier);
+        sqlite3_bind_int(st, 6, a->temp);
+        sqlite3_bind_int64(st, 7, a->rev12);
+        sqlite3_bind_int64(st, 8, a->potential);
+        bind_num(st, 9, a->last_contact, SF_NODATE);
+        bind_num(st, 10, a->next_due, SF_NODATE);
+        bind_num(st, 11, a->days_overdue, SF_NONE);
+        bind_num(st, 12, a->decline ? a->decline : SF_NONE, SF_NONE);
+        bind_num(st, 13, a->decline ? a->drop : SF_NONE, SF_NONE);
+        sqlite3_bind_int(st, 14, a->fire);
+        bind_num(st, 15, a->reorder ? a->reorder : SF_NONE, SF_NONE);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = sf_hist_db_error(h, "cannot store the run", ctx);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static sf_err put_deals(sf_history *h, const sf_hist_run *run, int64_t run_id, owner_map *m, sqlite3_stmt *own,
+                        sf_ctx *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    sf_err rc = prepare(h,
+                        "INSERT INTO deals(run, id, account, owner, status, stage, amount, close_date, "
+                        "next_step_date, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        &st, ctx);
+    for (size_t k = 0; !rc && k < run->n_deals; k++) {
+        const sf_hist_deal *d = &run->deals[k];
+        int64_t owner;
+        if ((rc = owner_id(h, m, d->owner ? d->owner : "", own, &owner, ctx)) != SF_OK)
+            break;
+        sqlite3_bind_int64(st, 1, run_id);
+        bind_text(st, 2, d->id);
+        bind_text(st, 3, d->account_id ? d->account_id : "");
+        sqlite3_bind_int64(st, 4, owner);
+        sqlite3_bind_int(st, 5, d->status);
+        bind_text(st, 6, d->stage);
+        bind_num(st, 7, d->amount, SF_NONE);
+        bind_num(st, 8, d->close_date, SF_NODATE);
+        bind_num(st, 9, d->next_step_date, SF_NODATE);
+        bind_num(st, 10, d->verdict < 0 ? SF_NONE : d->verdict, SF_NONE);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = sf_hist_db_error(h, "cannot store the run", ctx);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Remove the run of the same date, then (after the insert) all but the
+ * keep most recent runs. */
+static sf_err delete_runs(sf_history *h, const char *where, const char *as_of, int64_t keep, sf_ctx *ctx)
+{
+    static const char *const tables[3] = {"accounts", "deals", "runs"};
+    for (int t = 0; t < 3; t++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE run IN (SELECT run FROM runs WHERE %s)", tables[t], where);
+        sqlite3_stmt *st = NULL;
+        sf_err rc = prepare(h, sql, &st, ctx);
+        if (rc)
+            return rc;
+        if (as_of)
+            sqlite3_bind_text(st, 1, as_of, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(st, 1, keep);
+        int step = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (step != SQLITE_DONE)
+            return sf_hist_db_error(h, "cannot store the run", ctx);
+    }
+    return SF_OK;
+}
+
+sf_err sf_history_put(sf_history *h, const sf_hist_run *run, const char *rules, const char *currency,
+                      int64_t keep_runs, sf_ctx *ctx)
+{
+    char as_of[16];
+    sf_date_iso(run->as_of, as_of);
+    owner_map m = {0};
+    sf_strlist names = {0};
+    sqlite3_stmt *own = NULL;
+    int64_t run_id = 0;
+    sf_err rc = sf_hist_exec(h, "BEGIN IMMEDIATE", "cannot store the run", ctx);
+    if (rc)
+        return rc;
+    if (!rc)
+        rc = delete_runs(h, "as_of = ?", as_of, 0, ctx);
+    if (!rc)
+        rc = owner_map_load(h, run, &m, &names, ctx);
+    if (!rc)
+        rc = prepare(h, "INSERT INTO owners(name) VALUES (?)", &own, ctx);
+    if (!rc)
+        rc = put_run_row(h, run, rules, currency, &run_id, ctx);
+    if (!rc)
+        rc = put_accounts(h, run, run_id, &m, own, ctx);
+    if (!rc)
+        rc = put_deals(h, run, run_id, &m, own, ctx);
+    if (!rc)
+        rc = delete_runs(h, "run NOT IN (SELECT run FROM runs ORDER BY as_of DESC LIMIT ?)", NULL,
+                         keep_runs > 0 ? keep_runs : 1, ctx);
+    sqlite3_finalize(own);
+    if (!rc)
+        rc = sf_hist_exec(h, "COMMIT", "cannot store the run", ctx);
+    if (rc)
+        sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+    owner_map_free(&m);
+    sf_strlist_clear(&names);
+    return rc;
+}
