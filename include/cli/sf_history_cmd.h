@@ -38,6 +38,10 @@ sf_err sf_cli_history_store(const sf_cli_history *hc, const sf_config *cfg, cons
  * nothing. Returns the error of a store a run could not use. */
 sf_err sf_cli_history_check(const sf_cli_history *hc, sf_ctx *ctx);
 
+/* p with "." and "dir/.." resolved lexically (not through the file
+ * system); malloc'd, NULL on out of memory. */
+char *sf_cli_normalize_path(const char *p);
+
 /* `salesfocus history -c CONFIG [--account ID]`. */
 int sf_cmd_history(const sf_run_opts *o);
 

@@ -14,6 +14,51 @@
 #include "base/sf_log.h"
 #include "base/sf_settings.h"
 
+/* p with "." and "dir/.." resolved lexically: the default
+ * "{output_dir}/../history.sqlite" must name the same file whether or not
+ * this run's dated folder exists yet (the kernel would need it). malloc'd;
+ * NULL on out of memory. */
+char *sf_cli_normalize_path(const char *p)
+{
+    bool abs = p[0] == '/';
+    char *out = malloc(strlen(p) + 4);
+    if (!out)
+        return NULL;
+    size_t w = 0, depth = 0; /* depth: components of out that ".." may remove */
+    if (abs)
+        out[w++] = '/';
+    for (const char *seg = p; *seg;) {
+        while (*seg == '/')
+            seg++;
+        size_t len = strcspn(seg, "/");
+        if (len == 0 || (len == 1 && seg[0] == '.')) {
+            /* nothing */
+        } else if (len == 2 && seg[0] == '.' && seg[1] == '.' && depth > 0) {
+            w--; /* the '/' after the last component, then the component */
+            while (w > (size_t)abs && out[w - 1] != '/')
+                w--;
+            depth--;
+        } else if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+            if (!abs) {
+                memcpy(out + w, "../", 3);
+                w += 3;
+            }
+        } else {
+            memcpy(out + w, seg, len);
+            w += len;
+            out[w++] = '/';
+            depth++;
+        }
+        seg += len;
+    }
+    if (w > (size_t)abs && out[w - 1] == '/')
+        w--;
+    if (w == 0)
+        out[w++] = '.';
+    out[w] = '\0';
+    return out;
+}
+
 /* tmpl with "{output_dir}" replaced by out_dir, then {as_of} and {period}
  * (as the lock file's path). malloc'd, NULL on out of memory. */
 static char *expand_path(const sf_config *cfg, const char *tmpl, const char *out_dir, sf_date as_of)
@@ -38,7 +83,9 @@ static char *expand_path(const sf_config *cfg, const char *tmpl, const char *out
     s[w] = '\0';
     char *e = sf_config_expand(cfg, s, as_of);
     free(s);
-    return e;
+    char *norm = e ? sf_cli_normalize_path(e) : NULL;
+    free(e);
+    return norm;
 }
 
 sf_err sf_cli_history_init(sf_cli_history *hc, const sf_config *cfg, const char *out_dir, sf_date as_of,

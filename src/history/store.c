@@ -188,8 +188,8 @@ static sf_err check_header(const char *path, bool *exists, sf_ctx *ctx)
     *exists = false;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        if (errno == ENOENT)
-            return SF_OK;
+        if (errno == ENOENT || errno == ENOTDIR)
+            return SF_OK; /* nothing there (a folder on the way is missing or a file) */
         return path_error(path, ctx, "cannot read it: %s", strerror(errno));
     }
     *exists = true;
