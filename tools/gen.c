@@ -1454,6 +1454,13 @@ static void write_config(const book_t *b, const opts_t *op, int argc, char **arg
                "; and at least 20 employees.\n");
     fprintf(f, "[ideal_client]\nindustries = %s, %s, %s\nmin_employees = 20\n",
             op->lg->industries[0], op->lg->industries[1], op->lg->industries[2]);
+    /* the store beside the output folder, named after this book: books
+     * whose outputs share a folder (make demo's out/) each keep their own */
+    const char *base = strrchr(op->out, '/');
+    base = base && base[1] ? base + 1 : op->out;
+    fprintf(f, "\n; The history store beside the output folder, named after this book:\n"
+               "; books whose output folders share a parent each keep their own store.\n");
+    fprintf(f, "[history]\npath = {output_dir}/../%s.history.sqlite\n", base);
     if (ferror(f) || fclose(f))
         die("%s: write failed", path);
 }

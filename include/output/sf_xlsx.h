@@ -3,8 +3,9 @@
  * out_xlsx.c (the workbook, its formats and the list sheets),
  * xlsx_cells.c (typed cells, sheets, list headers and widths),
  * xlsx_fast.c (list rows formatted here and compressed ahead, the fast
- * path behind [outputs] xlsx_fast) and xlsx_summary.c (the Summary sheet
- * and its native charts). No other output includes it.
+ * path behind [outputs] xlsx_fast), xlsx_summary.c (the Summary sheet
+ * and its native charts), xlsx_changes.c and xlsx_trend.c (SPEC §7: the
+ * Changes sheet, the Trend sheet's charts). No other output includes it.
  */
 #ifndef SF_XLSX_H
 #define SF_XLSX_H
@@ -108,9 +109,12 @@ void xl_cell_date(xl *x, xl_sheet *sh, lxw_row_t r, int c, sf_date d);
 /* A worksheet named from a label key (valid and unique); NULL after
  * recording the failure. */
 xl_sheet *xl_sheet_add(xl *x, const char *label_key);
-/* A list sheet: localised header row ("xlsx.col_<name>"), frozen; its
- * rows then go through the fast path when it is on. */
-xl_sheet *xl_list_begin(xl *x, const char *sheet_key, const char *const *cols, int ncols);
+/* The header of column col of list (its name): "xlsx.col_<list>_<col>"
+ * when the language has it, else "xlsx.col_<col>". Borrowed. */
+const char *xl_col_label(const xl *x, const char *list, const char *col);
+/* A list sheet: localised header row (xl_col_label), frozen; its rows
+ * then go through the fast path when it is on. */
+xl_sheet *xl_list_begin(xl *x, const char *sheet_key, const char *list, const char *const *cols, int ncols);
 /* The empty-list note, the autofilter and the column widths. */
 void xl_list_end(xl *x, xl_sheet *sh, uint32_t nrows);
 
@@ -134,5 +138,15 @@ void xl_rows_string(xl *x, xl_sheet *sh, lxw_row_t r, int c, const char *s, size
 void xl_sheet_summary(xl *x, xl_summary_rows *rows);
 /* The Summary's native charts, each drawn on a table of the sheet. */
 void xl_summary_charts(xl *x, xl_sheet *sh, const xl_summary_rows *rows);
+
+/* ---- xlsx_changes.c, xlsx_trend.c (SPEC §7, with the history on) ---- */
+
+/* The Changes sheet: the tier migration matrix (accounts, then revenue,
+ * moves up green, down red) and the changes list below it, typed by
+ * change kind. */
+void xl_sheet_changes(xl *x);
+/* The Trend sheet's native line charts, beside the trend list (sh, the
+ * list's sheet; NULL: nothing). */
+void xl_trend_charts(xl *x, xl_sheet *sh);
 
 #endif

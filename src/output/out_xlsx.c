@@ -69,14 +69,14 @@ static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *
     }
 }
 
-static void sheet_list(xl *x, const sf_list *l)
+static xl_sheet *sheet_list(xl *x, const sf_list *l)
 {
     const char *names[SF_LIST_MAX_COLS];
     for (int c = 0; c < l->n_cols; c++)
         names[c] = l->cols[c].name;
-    xl_sheet *sh = xl_list_begin(x, l->sheet_key, names, l->n_cols);
+    xl_sheet *sh = xl_list_begin(x, l->sheet_key, l->name, names, l->n_cols);
     if (!sh)
-        return;
+        return NULL;
     size_t n = l->count(x->o->rep);
     sf_cell cells[SF_LIST_MAX_COLS];
     for (size_t i = 0; i < n && !xl_failed(x); i++) {
@@ -86,6 +86,7 @@ static void sheet_list(xl *x, const sf_list *l)
             list_cell(x, sh, (lxw_row_t)(i + 1), c, &l->cols[c], &cells[c]);
     }
     xl_list_end(x, sh, (uint32_t)n);
+    return sh;
 }
 /* ---------------------------------------------------------------------
  * Formats and the workbook
@@ -247,9 +248,19 @@ sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
     xl_summary_rows rows;
     memset(&rows, 0, sizeof rows);
     xl_sheet_summary(&x, &rows);
-    for (size_t i = 0; i < sf_n_lists; i++)
-        if (!sf_lists[i]->present || sf_lists[i]->present(o->rep))
-            sheet_list(&x, sf_lists[i]);
+    for (size_t i = 0; i < sf_n_lists; i++) {
+        const sf_list *l = sf_lists[i];
+        if (l->present && !l->present(o->rep))
+            continue;
+        if (l == &sf_list_changes)
+            xl_sheet_changes(&x); /* the migration matrix and the changes (SPEC §7) */
+        else if (l->own_sheet)
+            continue;             /* shown on the sheet of its own making */
+        else if (l == &sf_list_trend)
+            xl_trend_charts(&x, sheet_list(&x, l));
+        else
+            sheet_list(&x, l);
+    }
     if (x.n_sheets > 0)
         xl_summary_charts(&x, &x.sheets[0], &rows);
 

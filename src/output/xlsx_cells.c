@@ -307,18 +307,32 @@ xl_sheet *xl_sheet_add(xl *x, const char *label_key)
     return sh;
 }
 
+/* The header label of column col of list: "xlsx.col_<list>_<col>" when
+ * the language has it (a word that means something else in this list,
+ * trend's "drop"), else "xlsx.col_<col>". Borrowed. */
+const char *xl_col_label(const xl *x, const char *list, const char *col)
+{
+    char key[128];
+    if (list) {
+        snprintf(key, sizeof key, "xlsx.col_%s_%s", list, col);
+        const char *l = sf_lang_get(x->o->lang, key);
+        if (l != key) /* a missing label is the key itself */
+            return l;
+    }
+    snprintf(key, sizeof key, "col_%s", col);
+    return xl_label(x, key);
+}
+
 /* A list sheet: localised header row (bold, frozen). cols are the CSV
- * column names of SPEC §4; "xlsx.col_<name>" gives each header. */
-xl_sheet *xl_list_begin(xl *x, const char *sheet_key, const char *const *cols, int ncols)
+ * column names of SPEC §4; xl_col_label gives each header. */
+xl_sheet *xl_list_begin(xl *x, const char *sheet_key, const char *list, const char *const *cols, int ncols)
 {
     xl_sheet *sh = xl_sheet_add(x, sheet_key);
     if (!sh)
         return NULL;
     sh->ncols = ncols;
     for (int c = 0; c < ncols; c++) {
-        char key[64];
-        snprintf(key, sizeof key, "col_%s", cols[c]);
-        xl_cell_str(x, sh, 0, c, xl_label(x, key), x->f.hdr);
+        xl_cell_str(x, sh, 0, c, xl_col_label(x, list, cols[c]), x->f.hdr);
         sh->width[c] += 2; /* room for the autofilter's drop-down button */
     }
     worksheet_freeze_panes(sh->ws, 1, 0);

@@ -27,13 +27,17 @@ expect() { # "offers, space-separated (a space inside an offer: %20)" WORD...
     [ "$got" = "$want" ] || { echo "completing '$*': expected [$(echo $want)], got [$(echo $got)]"; exit 1; }
 }
 
-expect "check config lists review run" salesfocus ""
+expect "backfill check config history lists review run" salesfocus ""
 expect "review run" salesfocus r
 expect "--help --version" salesfocus --
 expect "--as-of --config --help --out --quiet --version" salesfocus run --
 expect "--as-of --config --help --quiet --version" salesfocus check --
 expect "--all-owners --as-of --config --help --out --owner --quiet --version" salesfocus review --
 expect "--owner" salesfocus review --ow
+expect "--account --as-of --config --help --out --quiet --version" salesfocus history --
+expect "--config --every --from --help --out --quiet --to --version" salesfocus backfill --
+expect "$(date +%Y-%m-%d)" salesfocus backfill --from ""
+expect "" salesfocus history --account ""
 expect "--markdown --reference" salesfocus config --
 expect "" salesfocus config --reference ""
 expect "" salesfocus lists ""

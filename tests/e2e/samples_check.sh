@@ -65,7 +65,8 @@ for cfg in "$ROOT"/samples/*/config.ini; do
 
     # Reproducible: sfgen with the same arguments gives the same bytes.
     if [ -x "${SFGEN:-}" ]; then
-        regen="$TMP/$name.regen"
+        regen="$TMP/regen/$name"   # same folder name: the config names its store after it
+        mkdir -p "$TMP/regen"
         # shellcheck disable=SC2086
         set -- $args
         newargs=()

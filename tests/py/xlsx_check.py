@@ -26,25 +26,23 @@ from openpyxl.utils import get_column_letter
 
 # The lists as the binary describes them (`salesfocus lists`: CSV file,
 # sheet label key, NAME:TYPE columns), in workbook order after the Summary;
-# the column types decide how each cell must read back.
+# the column types decide how each cell must read back. Types are per list
+# (trend's "drop" is a count, decline_alerts' "drop" money).
 def _lists():
     out = subprocess.run([os.environ["SF"], "lists"], check=True, capture_output=True, text=True).stdout
     lists, types = [], {}
     for line in out.splitlines():
         f, key, cols = line.split("\t")
         lists.append((key, f))
+        types[f] = {}
         for c in cols.split(","):
             name, typ = c.split(":")
-            types[name] = typ
+            types[f][name] = typ
     return lists, types
 
 
 LISTS, TYPES = _lists()
-MONEY = {c for c, t in TYPES.items() if t == "money"}
-PCT = {c for c, t in TYPES.items() if t == "share"}
-DATES = {c for c, t in TYPES.items() if t == "date"}
-INTS = {c for c, t in TYPES.items() if t == "int"}
-DECIMALS = {c for c, t in TYPES.items() if t in ("decimal", "percent")}
+MONEY, PCT, DATES, INTS, DECIMALS = "money", "share", "date", "int", ("decimal", "percent")
 
 TEMP_FILL = {"hot": "F8696B", "warm": "FFC000", "cold": "5B9BD5"}
 TIER_FILL = {"A": "00B050", "B": "92D050", "C": "FFE699", "D": "D9D9D9"}
@@ -85,31 +83,31 @@ def fill_rgb(cell):
     return rgb[-6:].upper() if isinstance(rgb, str) else None
 
 
-def check_cell(where, col, text, cell, currency, date_fmt):
+def check_cell(where, typ, text, cell, currency, date_fmt):
     v = cell.value
     if text == "":
         if v is not None:
             fail(f"{where}: expected an empty cell, got {v!r}")
         return
-    if col in MONEY:
+    if typ == MONEY:
         if not is_num(v) or abs(v - float(text)) > 1e-9 or f"{v:.2f}" != text:
             fail(f"{where}: money {text} read back as {v!r}")
         elif "#,##0.00" not in cell.number_format or currency not in cell.number_format:
             fail(f"{where}: money format {cell.number_format!r}")
-    elif col in PCT:
+    elif typ == PCT:
         if not is_num(v) or abs(v - float(text)) > 1e-9:
             fail(f"{where}: share {text} read back as {v!r}")
         elif cell.number_format != "0.00%":
             fail(f"{where}: share format {cell.number_format!r}")
-    elif col in DATES:
+    elif typ == DATES:
         if not isinstance(v, datetime.datetime) or v.date().isoformat() != text:
             fail(f"{where}: date {text} read back as {v!r}")
         elif cell.number_format != date_fmt:
             fail(f"{where}: date format {cell.number_format!r}, expected {date_fmt!r}")
-    elif col in INTS:
+    elif typ == INTS:
         if not is_num(v) or v != int(text):
             fail(f"{where}: integer {text} read back as {v!r}")
-    elif col in DECIMALS:
+    elif typ in DECIMALS:
         if not is_num(v) or abs(v - float(text.replace(",", "."))) > 1e-9:
             fail(f"{where}: number {text} read back as {v!r}")
     else:
@@ -119,11 +117,18 @@ def check_cell(where, col, text, cell, currency, date_fmt):
             fail(f"{where}: text {text!r} read back as {v!r} (type {cell.data_type})")
 
 
+def col_label(xl, csv_name, col):
+    """A list's column header: xlsx.col_<list>_<col> when the language has
+    it (trend's "drop"), else xlsx.col_<col>."""
+    return xl.get(f"col_{csv_name[:-4]}_{col}") or xl.get("col_" + col)
+
+
 def check_list(ws, csv_path, xl, args):
     header, rows = read_csv(csv_path)
     name = os.path.basename(csv_path)
+    types = TYPES[name]
     got_header = [c.value for c in ws[1]]
-    want_header = [xl.get("col_" + h) for h in header]
+    want_header = [col_label(xl, name, h) for h in header]
     if got_header != want_header:
         fail(f"{name}: header {got_header} != {want_header}")
     for c in ws[1]:
@@ -146,7 +151,7 @@ def check_list(ws, csv_path, xl, args):
     for i, row in enumerate(rows):
         cells = ws[i + 2]
         for j, col in enumerate(header):
-            check_cell(f"{name} row {i + 2} {col}", col, row[j], cells[j],
+            check_cell(f"{name} row {i + 2} {col}", types[col], row[j], cells[j],
                        args.currency, xl["date_format"])
             if col == "temperature" and fill_rgb(cells[j]) != TEMP_FILL[row[j]]:
                 fail(f"{name} row {i + 2}: temperature {row[j]} fill {fill_rgb(cells[j])}")
@@ -279,34 +284,135 @@ def check_summary(ws, xl, common, args, out):
                     cum += revs[k]
 
 
-def check_zip(path, summary_name, n_charts=5):
+def check_zip(path, summary_name, trend_name=None, n_charts=5, n_trend=4):
+    """Native charts: n_charts on the Summary (the first sheet's drawing),
+    and with the history on n_trend line charts drawn on the Trend sheet."""
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
         charts = sorted(n for n in names if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
-        if len(charts) != n_charts:
-            fail(f"zip: {len(charts)} charts: {charts}")
+        want = n_charts + (n_trend if trend_name else 0)
+        if len(charts) != want:
+            fail(f"zip: {len(charts)} charts, expected {want}: {charts}")
         if "xl/drawings/drawing1.xml" not in names:
             fail("zip: no xl/drawings/drawing1.xml")
             return
         drawing = z.read("xl/drawings/drawing1.xml").decode()
         rels = z.read("xl/drawings/_rels/drawing1.xml.rels").decode()
         if drawing.count("<c:chart ") != n_charts:
-            fail("zip: drawing1.xml does not reference every chart")
-        for c in charts:
-            if "../charts/" + os.path.basename(c) not in rels:
-                fail(f"zip: drawing1 rels lack {c}")
+            fail("zip: drawing1.xml does not reference every Summary chart")
         srels = z.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
         if "../drawings/drawing1.xml" not in srels:
             fail("zip: the drawing is not on the first (Summary) sheet")
+        on = {}
+        for d in sorted(n for n in names if re.fullmatch(r"xl/drawings/_rels/drawing\d+\.xml\.rels", n)):
+            for c in re.findall(r"\.\./charts/(chart\d+\.xml)", z.read(d).decode()):
+                on[c] = d
         for c in charts:
             x = z.read(c).decode()
-            if summary_name not in x:
-                fail(f"zip: {c} does not draw on the {summary_name} sheet")
+            sheet = summary_name if on.get(os.path.basename(c), "").endswith("drawing1.xml.rels") else trend_name
+            if sheet is None or f"'{sheet}'!" not in x and f"{sheet}!" not in x:
+                fail(f"zip: {c} does not draw on the {sheet} sheet")
+            if sheet == trend_name and "<c:lineChart>" not in x:
+                fail(f"zip: {c} on the trend sheet is not a line chart")
         for n in names:
             if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"):
                 if "<f>" in z.read(n).decode():
                     fail(f"zip: {n} holds a formula")
 
+
+# How the from / to / delta of each change kind read back (an_changes.c).
+CHANGE_FROM = {"new_account": "tier", "vanished": "tier", "tier_up": "tier", "tier_down": "tier",
+               "temp_up": "temp", "temp_down": "temp", "new_decline": MONEY, "recovered": MONEY,
+               "worse_decline": MONEY, "amount_change": MONEY, "contacted": DATES, "pushed": DATES,
+               "pulled_in": DATES, "new_late_reorder": "text", "stage_change": "text"}
+CHANGE_DELTA = {"tier_up": MONEY, "tier_down": MONEY, "worse_decline": MONEY, "new_deal": MONEY,
+                "won": MONEY, "lost": MONEY, "amount_change": MONEY, "contacted": INTS,
+                "pushed": INTS, "pulled_in": INTS}
+MOVE_FILL = {"up": "C6EFCE", "down": "FFC7CE", "same": "F2F2F2"}
+
+
+def find_row(ws, text):
+    for row in ws.iter_rows():
+        if row[0].value == text:
+            return row[0].row
+    return None
+
+
+def check_changes(ws, out, xl, args):
+    """The Changes sheet: since when, the rules note, the two migration
+    matrices against tier_migration.csv, the changes list against
+    changes.csv with cells typed by change kind."""
+    csvd = os.path.join(out, "csv")
+    header, rows = read_csv(os.path.join(csvd, "changes.csv"))
+    _, mig = read_csv(os.path.join(csvd, "tier_migration.csv"))
+    _, trend = read_csv(os.path.join(csvd, "trend.csv"))
+    first = not mig
+    if first:
+        if ws["A1"].value != xl["first_run"]:
+            fail(f"changes: first run says {ws['A1'].value!r}")
+    else:
+        since = trend[-2][0] if len(trend) >= 2 else None
+        b1 = ws["B1"].value
+        if ws["A1"].value != xl["changes_since"] or not isinstance(b1, datetime.datetime) \
+                or b1.date().isoformat() != since:
+            fail(f"changes: since {ws['A1'].value!r} {b1!r}, expected {since}")
+    rules = bool(rows) and rows[0][4] == "rules_changed"
+    if (find_row(ws, xl["rules_changed"]) is not None) != rules:
+        fail(f"changes: the rules note should {'' if rules else 'not '}be there")
+    for key, col, money in (("migration_accounts", 2, False), ("migration_revenue", 3, True)):
+        r0 = find_row(ws, xl[key])
+        if first:
+            if r0 is not None:
+                fail(f"changes: a first run shows the {key} matrix")
+            continue
+        if r0 is None:
+            fail(f"changes: no {key} matrix")
+            continue
+        if [c.value for c in ws[r0 + 1][:5]] != [xl["migration_corner"], "A", "B", "C", "D"]:
+            fail(f"changes: {key} header {[c.value for c in ws[r0 + 1][:5]]}")
+        for i, fr in enumerate("ABCD"):
+            cells = ws[r0 + 2 + i]
+            if cells[0].value != fr or fill_rgb(cells[0]) != TIER_FILL[fr]:
+                fail(f"changes: {key} row {fr}: {cells[0].value!r}")
+            for j, to in enumerate("ABCD"):
+                want = next(m for m in mig if m[0] == fr and m[1] == to)[col]
+                v = cells[1 + j].value
+                ok = is_num(v) and (abs(v - float(want)) < 1e-9 if money else v == int(want))
+                move = "up" if j < i else "down" if j > i else "same"
+                if not ok or fill_rgb(cells[1 + j]) != MOVE_FILL[move]:
+                    fail(f"changes: {key} {fr}->{to} {v!r} fill {fill_rgb(cells[1 + j])}, "
+                         f"expected {want} {move}")
+                if money and args.currency not in cells[1 + j].number_format:
+                    fail(f"changes: {key} {fr}->{to} format {cells[1 + j].number_format!r}")
+    h = find_row(ws, xl["col_entity"])
+    if h is None:
+        fail("changes: no list header")
+        return
+    want_header = [col_label(xl, "changes.csv", c) for c in header]
+    if [c.value for c in ws[h]][:len(header)] != want_header:
+        fail(f"changes: header {[c.value for c in ws[h]]} != {want_header}")
+    want_ref = f"A{h}:{get_column_letter(len(header))}{h + len(rows)}"
+    if ws.auto_filter.ref != want_ref:
+        fail(f"changes: autofilter {ws.auto_filter.ref!r}, expected {want_ref!r}")
+    if not rows and ws.cell(h + 1, 1).value != xl["empty_changes"]:
+        fail(f"changes: empty list shows {ws.cell(h + 1, 1).value!r}")
+    for i, row in enumerate(rows):
+        cells = ws[h + 1 + i]
+        where = f"changes row {h + 1 + i}"
+        for j in range(5):
+            check_cell(f"{where} {header[j]}", "text", row[j], cells[j], args.currency, xl["date_format"])
+        kind = row[4]
+        for j, typ in ((5, CHANGE_FROM.get(kind)), (6, CHANGE_FROM.get(kind)), (7, CHANGE_DELTA.get(kind))):
+            c = cells[j]
+            if typ in ("tier", "temp"):
+                fills = TIER_FILL if typ == "tier" else TEMP_FILL
+                if row[j] and (c.value != row[j] or fill_rgb(c) != fills[row[j]]):
+                    fail(f"{where} {header[j]}: {typ} {row[j]} read back as {c.value!r} {fill_rgb(c)}")
+                elif not row[j] and c.value is not None:
+                    fail(f"{where} {header[j]}: expected empty, got {c.value!r}")
+            else:
+                check_cell(f"{where} {header[j]}", typ or "text", row[j], c, args.currency, xl["date_format"])
+        check_cell(f"{where} since", DATES, row[8], cells[8], args.currency, xl["date_format"])
 
 def from_config(args):
     """Fill unset options from the run's config, then the SPEC defaults."""
@@ -354,11 +460,22 @@ def main():
     xl, common = labels(args.root, args.lang)
     path = os.path.join(args.out, "workbook.xlsx")
     wb = openpyxl.load_workbook(path)
-    want = [xl["sheet_summary"]] + [xl[k] for k, _ in LISTS]
+    # the lists the run wrote (the history's only with a store), each on
+    # its sheet; the Changes sheet holds two lists
+    written = [(k, f) for k, f in LISTS if os.path.exists(os.path.join(args.out, "csv", f))]
+    keys = []
+    for k, _ in written:
+        if k not in keys:
+            keys.append(k)
+    want = [xl["sheet_summary"]] + [xl[k] for k in keys]
     if wb.sheetnames != want:
         fail(f"sheets {wb.sheetnames} != {want}")
     else:
-        for (key, f) in LISTS:
+        for (key, f) in written:
+            if key == "sheet_changes":
+                if f == "changes.csv":
+                    check_changes(wb[xl[key]], args.out, xl, args)
+                continue
             check_list(wb[xl[key]], os.path.join(args.out, "csv", f), xl, args)
         check_summary(wb[xl["sheet_summary"]], xl, common, args, args.out)
     p = wb.properties
@@ -377,7 +494,8 @@ def main():
             c = found.get(t)
             if c is None or c.data_type != "s":
                 fail(f"injection: {t!r} not read back as text ({c.data_type if c else 'missing'})")
-    check_zip(path, xl["sheet_summary"])
+    check_zip(path, xl["sheet_summary"],
+              xl["sheet_trend"] if os.path.exists(os.path.join(args.out, "csv", "trend.csv")) else None)
 
     for f in failures[:60]:
         print("FAIL", f)

@@ -2,11 +2,14 @@
 """xlsx_prep.py - copy an input set (config.ini + CSV files) for the
 workbook tests and adjust its config: [run] language = LANG when --lang is
 given, and [outputs] pdf = no and email = no so that the workbook tests
-exercise the workbook alone (and stay fast).
+exercise the workbook alone (and stay fast); [history] path = a store of
+its own beside the copy's config (a store belongs to one config, and the
+tests put several copies' outputs side by side).
 
 usage: xlsx_prep.py SRC_DIR DEST_DIR [--lang ru]
 """
 import argparse
+import os
 import re
 import shutil
 
@@ -48,6 +51,7 @@ def main():
         lines = set_key(lines, "run", "language", args.lang)
     lines = set_key(lines, "outputs", "pdf", "no")
     lines = set_key(lines, "outputs", "email", "no")
+    lines = set_key(lines, "history", "path", os.path.join(os.path.abspath(args.dest), "history.sqlite"))
     with open(path, "w", encoding="utf-8") as f:
         f.writelines(lines)
 

@@ -436,7 +436,7 @@ static void test_error_messages(void **state)
                  "c.ini:1: [nothing_like_it]: unknown section (known sections: run, input, "
                  "activity_types, outcomes, opportunity_status, tiers, potential, temperature, "
                  "cadence, decline, fire, costs, durations, time_split, ideal_client, "
-                 "qualification, kpi, reorder, outputs, email, columns.accounts, columns.transactions, "
+                 "qualification, kpi, reorder, history, outputs, email, columns.accounts, columns.transactions, "
                  "columns.activities, columns.opportunities, currency_rates, owners)");
     expect_error(INPUT "[cadence]\na_dyas = 10\n", SF_ERR_USAGE,
                  "c.ini:4: [cadence] a_dyas: unknown key (did you mean 'a_days'?)");
@@ -833,6 +833,7 @@ static void test_reference_file(void **state)
     assert_null(c.end_marker);
     assert_string_equal(c.encoding, d.encoding);
     assert_string_equal(c.date_format, d.date_format);
+    assert_string_equal(c.history_path, d.history_path);
     for (int t = 0; t < SF_TIER_N; t++)
         assert_string_equal(c.cadence_channel[t], d.cadence_channel[t]);
     assert_int_equal(c.decision_titles.values.n, d.decision_titles.values.n);
@@ -844,7 +845,7 @@ static void test_reference_file(void **state)
     sf_config cc = c, dd = d;
     char **ps[] = {&cc.output_dir, &cc.language, &cc.currency, &cc.period, &cc.encoding,
                    &cc.date_format, &dd.output_dir, &dd.language, &dd.currency, &dd.period,
-                   &dd.encoding, &dd.date_format};
+                   &dd.encoding, &dd.date_format, &cc.history_path, &dd.history_path};
     for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
         *ps[i] = NULL;
     for (int t = 0; t < SF_TIER_N; t++)
