@@ -138,4 +138,42 @@ double sf_chart_table(sf_chart *c, sf_box box, const sf_table *t);
 void sf_chart_tile(sf_chart *c, sf_box box, const char *label, const char *value,
                    const char *note, sf_rgb accent);
 
+/* ---- chart_lines.c ---- */
+
+/* A line chart: n_series series of n_points values each over the ordered
+ * categories cats (values[series * n_points + point], NAN = no value:
+ * the line breaks there), with points marked; the value axis includes 0.
+ * title and series_names (the legend) may be NULL. */
+typedef struct {
+    const char *title;
+    const char *const *cats;
+    size_t n_points;
+    const double *values;
+    size_t n_series;
+    const sf_rgb *colors;              /* per series */
+    const char *const *series_names;
+    sf_chart_fmt fmt;                  /* value axis labels */
+    bool whole;                        /* counts: ticks at whole numbers only */
+} sf_lines;
+
+void sf_chart_lines(sf_chart *c, sf_box box, const sf_lines *l);
+
+/* A matrix of coloured cells under column headers and beside row headers:
+ * cells[row * n_cols + col] (NULL: no text) on fill[row * n_cols + col];
+ * head_fill (or NULL) colours the headers, by row and by column index,
+ * head_ink their text; corner is the top-left text. Returns the height
+ * used. */
+typedef struct {
+    const char *const *rows;
+    const char *const *cols;
+    size_t n_rows, n_cols;
+    const char *corner;
+    const char *const *cells;
+    const sf_rgb *fill;
+    const sf_rgb *head_fill;
+    sf_rgb head_ink;
+} sf_matrix;
+
+double sf_chart_matrix(sf_chart *c, sf_box box, const sf_matrix *m);
+
 #endif

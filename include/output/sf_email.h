@@ -7,6 +7,7 @@
 #ifndef SF_EMAIL_H
 #define SF_EMAIL_H
 
+#include "output/sf_buf.h"
 #include "output/sf_output.h"
 
 /* What the texts of one run's mails are made from. Borrowed. */
@@ -40,6 +41,12 @@ bool sf_email_scope_empty(const sf_email_scope *s);
  */
 sf_err sf_email_render(const sf_email_text *t, const sf_email_scope *s, const char *notes, char **subject,
                        char **body, sf_ctx *ctx);
+
+/* The body's {since} (SPEC §7, email_since.c): "" with the history off,
+ * else a blank line, then the changes since the previous run in scope s
+ * (counts by kind, the rules note, the largest tier moves) or the
+ * first-run line, each line ending with a line break. Into out. */
+sf_err sf_email_since(const sf_email_text *t, const sf_email_scope *s, sf_buf *out, sf_ctx *ctx);
 
 /* A label of the language. */
 const char *sf_email_label(const sf_email_text *t, const char *key);

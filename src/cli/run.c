@@ -314,6 +314,31 @@ static void print_money(const char *label, int64_t cents)
     printf("  %-28s %s\n", label, b);
 }
 
+/* SPEC §7: what changed since the previous run, by kind. */
+static void print_history(const job *j)
+{
+    if (!j->hist_on)
+        return;
+    const sf_history_result *h = &j->rep.history;
+    if (h->first_run) {
+        printf("  history: first run, nothing to compare with (store %s)\n", j->hist.path);
+        return;
+    }
+    char d[16];
+    sf_date_iso(h->since, d);
+    printf("  changes since %s: %zu", d, h->n - h->rules_changed);
+    const char *sep = " (";
+    for (int k = SF_CHG_RULES_CHANGED + 1; k < SF_CHG_N; k++) {
+        if (!h->count[k])
+            continue;
+        printf("%s%s %u", sep, sf_change_name((sf_change_kind)k), h->count[k]);
+        sep = ", ";
+    }
+    printf("%s\n", *sep == ',' ? ")" : "");
+    if (h->rules_changed)
+        printf("  the rules changed since %s: some moves may come from the new settings, not from the clients\n", d);
+}
+
 /* SPEC §3.8, on stdout. */
 static void print_summary(const job *j)
 {
@@ -346,6 +371,7 @@ static void print_summary(const job *j)
         printf("  %s: read %lld, accepted %lld, rejected %lld\n", sf_file_kind_name((sf_file_kind)f),
                (long long)fs->read, (long long)fs->accepted, (long long)fs->rejected);
     }
+    print_history(j);
     printf("  output: %s\n", j->out_dir);
 }
 

@@ -431,6 +431,13 @@ static sf_err scope_vars(const sf_email_text *m, const sf_email_scope *s, sf_tva
     put_int(m, vt, "qualify", s->verdict[SF_VERDICT_QUALIFY]);
     put_int(m, vt, "drop", s->verdict[SF_VERDICT_DROP]);
     put_int(m, vt, "rejected", m->rep->summary.rejected_total);
+    sf_buf since = {0};
+    sf_err se = sf_email_since(m, s, &since, ctx);
+    if (!se)
+        sf_tvars_set(vt, "since", sf_buf_str(&since));
+    sf_buf_free(&since);
+    if (se)
+        return se;
 
     for (size_t i = 0; i < SF_ARRAY_LEN(k_sections); i++) {
         sf_buf b = {0};

@@ -7,6 +7,7 @@
  * and KPI panels shared with report.pdf (pdf_tables.c).
  */
 #include "output/sf_filename.h"
+#include "output/sf_pdf_history.h"
 #include "output/sf_pdf_tables.h"
 
 #include <math.h>
@@ -209,6 +210,7 @@ static bool page_kpi(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t o
 /* The pack's pages in order; each title is followed by the rep's name. */
 static const sf_pdf_page_def review_pages[] = {
     {"review_book", page_book, NULL},
+    {"review_history", sf_pdf_page_strip, sf_pdf_strip_shown},
     {"review_due", page_due, NULL},
     {"review_fire", page_fire, NULL},
     {"page_kpi", page_kpi, NULL},

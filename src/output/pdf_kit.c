@@ -132,6 +132,24 @@ static char *subtitle(const sf_output_ctx *o)
     return sub;
 }
 
+/* A title that says since when (SPEC §7): "{since}" in the label is the
+ * as-of date of the previous run; on a first run (or without a history)
+ * the label "<key>_first" stands instead. */
+static void since_title(const sf_output_ctx *o, const char *key, const char *label, char *out, size_t cap)
+{
+    const sf_report *rep = o->rep;
+    if (!rep->hist || rep->history.first_run) {
+        char k[80];
+        snprintf(k, sizeof k, "%.60s_first", key);
+        snprintf(out, cap, "%s", sf_pdf_label(o, k));
+        return;
+    }
+    char date[64];
+    sf_lang_fmt_date(o->lang, rep->history.since, date, sizeof date);
+    const char *p = strstr(label, "{since}");
+    snprintf(out, cap, "%.*s%s%s", (int)(p - label), label, date, p + 7);
+}
+
 /* Every shown page: header and title, content, footer. False when a page
  * ran out of memory (the rest are still started and ended, not drawn). */
 static bool draw_pages(sf_pdf_doc *d, const sf_output_ctx *o, const sf_pdf_page_def *pages,
@@ -142,7 +160,11 @@ static bool draw_pages(sf_pdf_doc *d, const sf_output_ctx *o, const sf_pdf_page_
         if (pages[i].shown && !pages[i].shown(o, owner))
             continue;
         const char *title = sf_pdf_label(o, pages[i].title_key);
-        char buf[512];
+        char buf[512], since[256];
+        if (strstr(title, "{since}")) {
+            since_title(o, pages[i].title_key, title, since, sizeof since);
+            title = since;
+        }
         if (who) {
             snprintf(buf, sizeof buf, "%s — %s", title, who);
             title = buf;
