@@ -7,6 +7,8 @@
 #ifndef SF_HISTORY_CMD_H
 #define SF_HISTORY_CMD_H
 
+#include <pthread.h>
+
 #include "cli/sf_run.h"
 #include "config/sf_config.h"
 #include "history/sf_history.h"
@@ -33,6 +35,53 @@ sf_err sf_cli_history_load(const sf_cli_history *hc, sf_history_mode mode, sf_da
 
 /* Store run (one transaction; creates the store when missing). */
 sf_err sf_cli_history_store(const sf_cli_history *hc, const sf_config *cfg, const sf_hist_run *run, sf_ctx *ctx);
+
+/* Loading on a thread of its own (run: while the inputs are read). */
+typedef struct {
+    const sf_cli_history *hc;
+    const sf_config *cfg;
+    sf_date T;
+    sf_history_view *view;
+    bool threaded, active;
+    pthread_t tid;
+    sf_err rc;
+    sf_ctx ctx;
+} sf_cli_history_loader;
+
+/* Start loading view for a run at T (SF_HIST_UPDATE, no strip): on a
+ * thread when threaded (else here and now). Everything is borrowed until
+ * sf_cli_history_load_end, which waits and returns its result (the error
+ * into ctx). */
+void sf_cli_history_load_begin(sf_cli_history_loader *l, const sf_cli_history *hc, const sf_config *cfg,
+                               sf_date T, sf_history_view *view, bool threaded);
+sf_err sf_cli_history_load_end(sf_cli_history_loader *l, sf_ctx *ctx);
+
+/* Storing a run on a thread of its own: the transaction's writes while
+ * the outputs are rendered, its COMMIT once they are in place; or the
+ * COMMIT as soon as the writes are done (auto_commit: backfill, where the
+ * next date's analyses run meanwhile). A store this writer created is
+ * removed again when its run is not committed. */
+typedef struct {
+    const sf_cli_history *hc;
+    const sf_config *cfg;
+    const sf_hist_run *run;
+    bool threaded, auto_commit, active;
+    pthread_t tid;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int decision;            /* 0 none yet, 1 commit, 2 roll back */
+    sf_history *h;
+    sf_err rc;
+    sf_ctx ctx;
+} sf_cli_history_writer;
+
+/* Start storing run (borrowed until _end). */
+void sf_cli_history_store_begin(sf_cli_history_writer *w, const sf_cli_history *hc, const sf_config *cfg,
+                                const sf_hist_run *run, bool threaded, bool auto_commit);
+/* Commit (commit) or roll back, wait for the writer and close the store;
+ * returns the first error of the whole store (into ctx). Does nothing
+ * when no store was begun. */
+sf_err sf_cli_history_store_end(sf_cli_history_writer *w, bool commit, sf_ctx *ctx);
 
 /* `check`: print the store's state (or that there is none yet); writes
  * nothing. Returns the error of a store a run could not use. */

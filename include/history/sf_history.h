@@ -67,6 +67,14 @@ sf_err sf_history_load(sf_history *h, sf_date T, int64_t trend_runs, const sf_da
  * back and the store is as it was (SF_ERR_OUTPUT naming the path). */
 sf_err sf_history_put(sf_history *h, const sf_hist_run *run, const char *rules, const char *currency,
                       int64_t keep_runs, sf_ctx *ctx);
+/* The same in two steps: every write of the transaction (rolled back on
+ * failure), then its COMMIT (commit) or ROLLBACK. Between them the store
+ * holds the write lock; readers still see the store as it was. */
+sf_err sf_history_put_begin(sf_history *h, const sf_hist_run *run, const char *rules, const char *currency,
+                            int64_t keep_runs, sf_ctx *ctx);
+sf_err sf_history_put_end(sf_history *h, bool commit, sf_ctx *ctx);
+/* Did sf_history_open create the store (SF_HIST_CREATE, none there)? */
+bool sf_history_created(const sf_history *h);
 
 /* One stored run as `salesfocus history` lists it. */
 typedef struct {

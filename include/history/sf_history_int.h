@@ -14,6 +14,7 @@ struct sf_history {
     sqlite3 *db;
     char *path;       /* as configured, for messages */
     bool writable;
+    bool created;     /* this open created it */
 };
 
 /* Record "history store 'PATH' ([history] path): WHAT: SQLite's message"

@@ -6,6 +6,8 @@
 #include "cli/sf_history_cmd.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +141,117 @@ sf_err sf_cli_history_store(const sf_cli_history *hc, const sf_config *cfg, cons
         rc = sf_history_put(h, run, hc->rules, cfg->currency, cfg->history_keep_runs, ctx);
     sf_history_close(h);
     return rc;
+}
+
+/* ---- on threads of their own --------------------------------------------------- */
+
+static void *loader_main(void *arg)
+{
+    sf_cli_history_loader *l = arg;
+    l->rc = sf_cli_history_load(l->hc, SF_HIST_UPDATE, l->T, l->cfg, NULL, l->view, &l->ctx);
+    return NULL;
+}
+
+void sf_cli_history_load_begin(sf_cli_history_loader *l, const sf_cli_history *hc, const sf_config *cfg,
+                               sf_date T, sf_history_view *view, bool threaded)
+{
+    memset(l, 0, sizeof *l);
+    *l = (sf_cli_history_loader){.hc = hc, .cfg = cfg, .T = T, .view = view, .active = true};
+    l->threaded = threaded && pthread_create(&l->tid, NULL, loader_main, l) == 0;
+    if (!l->threaded)
+        loader_main(l);
+}
+
+sf_err sf_cli_history_load_end(sf_cli_history_loader *l, sf_ctx *ctx)
+{
+    if (!l->active)
+        return SF_OK;
+    if (l->threaded)
+        pthread_join(l->tid, NULL);
+    l->active = false;
+    if (l->rc)
+        sf_ctx_error(ctx, l->rc, "%s", l->ctx.msg);
+    return l->rc;
+}
+
+/* The store opened (created when missing) and the transaction's writes. */
+static void writer_prepare(sf_cli_history_writer *w)
+{
+    w->rc = sf_history_open(w->hc->path, w->hc->config_abs, SF_HIST_CREATE, &w->h, &w->ctx);
+    if (!w->rc)
+        w->rc = sf_history_put_begin(w->h, w->run, w->hc->rules, w->cfg->currency, w->cfg->history_keep_runs,
+                                     &w->ctx);
+}
+
+/* COMMIT or ROLLBACK, close; a store created for a run not committed
+ * goes again (the path holds no store, as before). */
+static void writer_finish(sf_cli_history_writer *w, bool commit)
+{
+    if (w->h && !w->rc)
+        w->rc = sf_history_put_end(w->h, commit, &w->ctx);
+    bool created = sf_history_created(w->h);
+    sf_history_close(w->h);
+    w->h = NULL;
+    if (created && (w->rc || !commit)) {
+        size_t n = strlen(w->hc->path) + 8;
+        char *side = malloc(n);
+        unlink(w->hc->path);
+        for (int i = 0; side && i < 2; i++) {
+            snprintf(side, n, "%s-%s", w->hc->path, i ? "shm" : "wal");
+            unlink(side);
+        }
+        free(side);
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    sf_cli_history_writer *w = arg;
+    writer_prepare(w);
+    pthread_mutex_lock(&w->mu);
+    while (!w->auto_commit && w->decision == 0)
+        pthread_cond_wait(&w->cv, &w->mu);
+    bool commit = w->auto_commit || w->decision == 1;
+    pthread_mutex_unlock(&w->mu);
+    writer_finish(w, commit);
+    return NULL;
+}
+
+void sf_cli_history_store_begin(sf_cli_history_writer *w, const sf_cli_history *hc, const sf_config *cfg,
+                                const sf_hist_run *run, bool threaded, bool auto_commit)
+{
+    memset(w, 0, sizeof *w);
+    w->hc = hc;
+    w->cfg = cfg;
+    w->run = run;
+    w->auto_commit = auto_commit;
+    w->active = true;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    w->threaded = threaded && pthread_create(&w->tid, NULL, writer_main, w) == 0;
+    if (!w->threaded)
+        writer_prepare(w);
+}
+
+sf_err sf_cli_history_store_end(sf_cli_history_writer *w, bool commit, sf_ctx *ctx)
+{
+    if (!w->active)
+        return SF_OK;
+    if (w->threaded) {
+        pthread_mutex_lock(&w->mu);
+        w->decision = commit ? 1 : 2;
+        pthread_cond_signal(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->tid, NULL);
+    } else {
+        writer_finish(w, w->auto_commit || commit);
+    }
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    w->active = false;
+    if (w->rc && ctx)
+        sf_ctx_error(ctx, w->rc, "%s", w->ctx.msg);
+    return w->rc;
 }
 
 sf_err sf_cli_history_check(const sf_cli_history *hc, sf_ctx *ctx)

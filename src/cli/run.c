@@ -41,6 +41,8 @@ typedef struct {
     bool hist_on;
     sf_cli_history hist;
     sf_history_view hview;
+    sf_cli_history_loader hl;  /* run: P loaded while the inputs are read */
+    sf_cli_history_writer hw;  /* run: stored while the outputs are rendered */
 } job;
 
 static void timing(const job *j, const char *stage, double t0)
@@ -52,6 +54,9 @@ static void timing(const job *j, const char *stage, double t0)
 static void job_release(job *j)
 {
     sf_stage_release(&j->stage);
+    sf_ctx ignored = {0};
+    sf_cli_history_load_end(&j->hl, &ignored);     /* a run that failed: wait, */
+    sf_cli_history_store_end(&j->hw, false, NULL); /* and roll its store back */
     if (j->rep_done)
         sf_report_release(&j->rep);
     sf_history_view_release(&j->hview);
@@ -176,18 +181,20 @@ static int job_analyze(job *j)
         return fail(j);
     j->rep_done = true;
     j->rep.rejects = &j->rejects;
+    timing(j, "analyses", t0);
+    double t1 = sf_now_s();
     if (j->hist_on && sf_analyze_history(&j->rep, &j->hview, &j->ctx) != SF_OK)
         return fail(j);
-    timing(j, "analyses", t0);
+    if (j->hist_on)
+        timing(j, "history changes", t1);
     for (int i = 0; i < j->rep.n_skipped; i++)
         sf_log(SF_LOG_INFO, "skipped: %s", j->rep.skipped[i]);
     return 0;
 }
 
 /* SPEC §7: the store's path and rules for this run, and what it holds
- * for a run at T (with the review pack's strip when strip). Under the
- * run's lock for `run`; a store a run could not use fails here, before
- * any output is written. */
+ * for a run at T (with the review pack's strip when strip). A store a run
+ * could not use fails here, before any output is written. */
 static int job_history_load(job *j, sf_history_mode mode, bool strip)
 {
     if (!j->cfg.history_enabled)
@@ -201,14 +208,46 @@ static int job_history_load(job *j, sf_history_mode mode, bool strip)
     return 0;
 }
 
-/* SPEC §7: the run into the store, in one transaction, once its outputs
- * are in place. */
+/* `run`: the same, under the run's lock, on a thread of its own while the
+ * inputs are read (job_history_loaded waits for it). */
+static int job_history_start(job *j)
+{
+    if (!j->cfg.history_enabled)
+        return 0;
+    if (sf_cli_history_init(&j->hist, &j->cfg, j->out_dir, j->as_of, &j->ctx) != SF_OK)
+        return fail(j);
+    sf_cli_history_load_begin(&j->hl, &j->hist, &j->cfg, j->as_of, &j->hview, !j->set.single_thread);
+    return 0;
+}
+
+static int job_history_loaded(job *j)
+{
+    if (!j->cfg.history_enabled)
+        return 0;
+    double t0 = sf_now_s();
+    if (sf_cli_history_load_end(&j->hl, &j->ctx) != SF_OK)
+        return fail(j);
+    j->hist_on = true;
+    timing(j, "history load wait", t0);
+    return 0;
+}
+
+/* SPEC §7: the run's rows go into the store on a thread of their own
+ * while the outputs are rendered, in one transaction that commits once
+ * the outputs are in place (job_history_store) and rolls back if the run
+ * fails (job_release). */
+static void job_history_store_begin(job *j)
+{
+    if (j->hist_on)
+        sf_cli_history_store_begin(&j->hw, &j->hist, &j->cfg, &j->rep.history.now, !j->set.single_thread, false);
+}
+
 static int job_history_store(job *j)
 {
     if (!j->hist_on)
         return 0;
     double t0 = sf_now_s();
-    if (sf_cli_history_store(&j->hist, &j->cfg, &j->rep.history.now, &j->ctx) != SF_OK)
+    if (sf_cli_history_store_end(&j->hw, true, &j->ctx) != SF_OK)
         return fail(j);
     timing(j, "history store", t0);
     return 0;
@@ -403,7 +442,11 @@ static char *default_lock_path(const job *j)
 
 static int take_lock(job *j)
 {
-    char *path = default_lock_path(j);
+    /* resolved lexically: "{output_dir}/.." needs no dated folder yet
+     * (backfill writes none) */
+    char *raw = default_lock_path(j);
+    char *path = raw ? sf_cli_normalize_path(raw) : NULL;
+    free(raw);
     if (!path) {
         sf_ctx_nomem(&j->ctx);
         return fail(j);
@@ -437,11 +480,15 @@ int sf_cmd_run(const sf_run_opts *opts)
     if (rc == 0)
         rc = take_lock(&j);
     if (rc == 0)
+        rc = job_history_start(&j);
+    if (rc == 0)
         rc = job_ingest(&j, true);
     if (rc == 0)
-        rc = job_history_load(&j, SF_HIST_UPDATE, false);
+        rc = job_history_loaded(&j);
     if (rc == 0)
         rc = job_analyze(&j);
+    if (rc == 0)
+        job_history_store_begin(&j);
     if (rc == 0)
         rc = run_outputs(&j);
     if (rc == 0 && !opts->quiet)
@@ -584,6 +631,56 @@ int sf_cmd_review(const sf_run_opts *opts)
     return rc;
 }
 
+/* The analyses as of each date and the run into the store: a date's
+ * rows are written (and committed) on a thread of their own while the
+ * next date is analysed; its snapshot borrows only the dataset's strings,
+ * which do not change with the date. Returns 0 or the exit code. */
+static int backfill_dates(job *j, sf_date from, long every, unsigned *stored)
+{
+    sf_hist_run runs[2];
+    memset(runs, 0, sizeof runs);
+    char pending[16] = "";
+    int slot = 0, rc = 0;
+    for (sf_date t = from; rc == 0 && t <= j->as_of; t = (sf_date)(t + every), slot ^= 1) {
+        if (sf_dataset_at(j->ds, t, &j->ctx) != SF_OK ||
+            sf_analyze(j->ds, &j->cfg, !j->set.single_thread, &j->rep, &j->ctx) != SF_OK) {
+            rc = fail(j);
+            break;
+        }
+        j->rep.rejects = &j->rejects;
+        sf_err e = sf_history_snapshot(&j->rep, &runs[slot]);
+        sf_report_release(&j->rep);
+        if (e != SF_OK) {
+            sf_ctx_nomem(&j->ctx);
+            rc = fail(j);
+            break;
+        }
+        memcpy(runs[slot].fingerprint, j->hist.fingerprint, sizeof runs[slot].fingerprint);
+        /* the previous date's rows are in: its snapshot may go */
+        if (sf_cli_history_store_end(&j->hw, true, &j->ctx) != SF_OK) {
+            rc = fail(j);
+            break;
+        }
+        if (*pending) {
+            sf_log(SF_LOG_INFO, "stored the run as of %s", pending);
+            (*stored)++;
+        }
+        sf_hist_run_release(&runs[slot ^ 1]);
+        sf_date_iso(t, pending);
+        sf_cli_history_store_begin(&j->hw, &j->hist, &j->cfg, &runs[slot], !j->set.single_thread, true);
+    }
+    if (rc == 0 && sf_cli_history_store_end(&j->hw, true, &j->ctx) != SF_OK)
+        rc = fail(j);
+    if (rc == 0 && *pending) {
+        sf_log(SF_LOG_INFO, "stored the run as of %s", pending);
+        (*stored)++;
+    }
+    sf_cli_history_store_end(&j->hw, false, NULL); /* after a failure: roll back the date in flight */
+    sf_hist_run_release(&runs[0]);
+    sf_hist_run_release(&runs[1]);
+    return rc;
+}
+
 /* `salesfocus backfill` (SPEC §7): the inputs read once, then for each
  * date from, from + every, ... <= to the figures as of that date, the
  * analyses and the run into the store (one transaction per date), as
@@ -629,31 +726,8 @@ int sf_cmd_backfill(const sf_run_opts *opts)
     if (rc == 0 && sf_cli_history_init(&j.hist, &j.cfg, j.out_dir, j.as_of, &j.ctx) != SF_OK)
         rc = fail(&j);
     unsigned stored = 0;
-    for (sf_date t = from; rc == 0 && t <= j.as_of; t = (sf_date)(t + every)) {
-        sf_hist_run run;
-        char d[16];
-        sf_date_iso(t, d);
-        if (sf_dataset_at(j.ds, t, &j.ctx) != SF_OK ||
-            sf_analyze(j.ds, &j.cfg, !j.set.single_thread, &j.rep, &j.ctx) != SF_OK) {
-            rc = fail(&j);
-            break;
-        }
-        j.rep.rejects = &j.rejects;
-        if (sf_history_snapshot(&j.rep, &run) != SF_OK) {
-            sf_report_release(&j.rep);
-            sf_ctx_nomem(&j.ctx);
-            rc = fail(&j);
-            break;
-        }
-        memcpy(run.fingerprint, j.hist.fingerprint, sizeof run.fingerprint);
-        if (sf_cli_history_store(&j.hist, &j.cfg, &run, &j.ctx) != SF_OK)
-            rc = fail(&j);
-        else
-            sf_log(SF_LOG_INFO, "stored the run as of %s", d);
-        sf_hist_run_release(&run);
-        sf_report_release(&j.rep);
-        stored += rc == 0;
-    }
+    if (rc == 0)
+        rc = backfill_dates(&j, from, every, &stored);
     if (rc == 0 && !opts->quiet)
         printf("backfill: %u run%s stored in %s\n", stored, stored == 1 ? "" : "s", j.hist.path);
     job_release(&j);

@@ -160,6 +160,11 @@ sf_date sf_hist_parse_date(const unsigned char *s)
     return sf_date_from_ymd(y, m, d);
 }
 
+bool sf_history_created(const sf_history *h)
+{
+    return h && h->created;
+}
+
 const char *sf_history_path(const sf_history *h)
 {
     return h ? h->path : "";
@@ -472,6 +477,7 @@ sf_err sf_history_open(const char *path, const char *config_abs, sf_history_mode
     sf_err rc = check_header(path, &exists, ctx);
     if (rc)
         return rc;
+    bool had = exists;
     if (!exists) {
         if (mode != SF_HIST_CREATE)
             return SF_OK;
@@ -480,11 +486,13 @@ sf_err sf_history_open(const char *path, const char *config_abs, sf_history_mode
         if ((rc = check_header(path, &exists, ctx)) != SF_OK)
             return rc; /* another file appeared in its place meanwhile */
     }
+    bool created = !had;
     sf_history *h = calloc(1, sizeof *h);
     if (!h || !(h->path = sf_strdup(path))) {
         free(h);
         return sf_ctx_nomem(ctx);
     }
+    h->created = created;
     h->writable = mode != SF_HIST_READ;
     rc = open_db(h, h->writable, ctx);
     if (!rc)

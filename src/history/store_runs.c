@@ -174,71 +174,132 @@ static sf_err put_run_row(sf_history *h, const sf_hist_run *run, const char *rul
     return rc;
 }
 
-static sf_err put_accounts(sf_history *h, const sf_hist_run *run, int64_t run_id, owner_map *m,
-                           sqlite3_stmt *own, sf_ctx *ctx)
+/* Rows go in BATCH at a time through one multi-row INSERT (far fewer
+ * statement steps than a row each), the rest one by one. */
+#define BATCH 64
+
+typedef struct {
+    const sf_hist_run *run;
+    int64_t run_id;
+    const int64_t *owner; /* per row: its owner's id */
+} put_rows;
+
+/* Bind row i of the accounts at parameter base + 1 .. base + 15. */
+static void bind_account(sqlite3_stmt *st, int base, size_t i, const put_rows *p)
 {
-    sqlite3_stmt *st = NULL;
-    sf_err rc = prepare(h,
-                        "INSERT INTO accounts(run, id, name, owner, tier, temp, rev12, potential, "
-                        "last_contact, next_due, days_overdue, decline, decline_drop, fire, reorder) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        &st, ctx);
-    for (size_t k = 0; !rc && k < run->n_acc; k++) {
-        const sf_hist_account *a = &run->acc[k];
-        int64_t owner;
-        if ((rc = owner_id(h, m, a->owner ? a->owner : "", own, &owner, ctx)) != SF_OK)
-            break;
-        sqlite3_bind_int64(st, 1, run_id);
-        bind_text(st, 2, a->id);
-        bind_text(st, 3, a->name ? a->name : a->id);
-        sqlite3_bind_int64(st, 4, owner);
-        sqlite3_bind_int(st, 5, a->tier);
-        sqlite3_bind_int(st, 6, a->temp);
-        sqlite3_bind_int64(st, 7, a->rev12);
-        sqlite3_bind_int64(st, 8, a->potential);
-        bind_num(st, 9, a->last_contact, SF_NODATE);
-        bind_num(st, 10, a->next_due, SF_NODATE);
-        bind_num(st, 11, a->days_overdue, SF_NONE);
-        bind_num(st, 12, a->decline ? a->decline : SF_NONE, SF_NONE);
-        bind_num(st, 13, a->decline ? a->drop : SF_NONE, SF_NONE);
-        sqlite3_bind_int(st, 14, a->fire);
-        bind_num(st, 15, a->reorder ? a->reorder : SF_NONE, SF_NONE);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = sf_hist_db_error(h, "cannot store the run", ctx);
-        sqlite3_reset(st);
+    const sf_hist_account *a = &p->run->acc[i];
+    sqlite3_bind_int64(st, base + 1, p->run_id);
+    bind_text(st, base + 2, a->id);
+    bind_text(st, base + 3, a->name ? a->name : a->id);
+    sqlite3_bind_int64(st, base + 4, p->owner[i]);
+    sqlite3_bind_int(st, base + 5, a->tier);
+    sqlite3_bind_int(st, base + 6, a->temp);
+    sqlite3_bind_int64(st, base + 7, a->rev12);
+    sqlite3_bind_int64(st, base + 8, a->potential);
+    bind_num(st, base + 9, a->last_contact, SF_NODATE);
+    bind_num(st, base + 10, a->next_due, SF_NODATE);
+    bind_num(st, base + 11, a->days_overdue, SF_NONE);
+    bind_num(st, base + 12, a->decline ? a->decline : SF_NONE, SF_NONE);
+    bind_num(st, base + 13, a->decline ? a->drop : SF_NONE, SF_NONE);
+    sqlite3_bind_int(st, base + 14, a->fire);
+    bind_num(st, base + 15, a->reorder ? a->reorder : SF_NONE, SF_NONE);
+}
+
+static void bind_deal(sqlite3_stmt *st, int base, size_t i, const put_rows *p)
+{
+    const sf_hist_deal *d = &p->run->deals[i];
+    sqlite3_bind_int64(st, base + 1, p->run_id);
+    bind_text(st, base + 2, d->id);
+    bind_text(st, base + 3, d->account_id ? d->account_id : "");
+    sqlite3_bind_int64(st, base + 4, p->owner[i]);
+    sqlite3_bind_int(st, base + 5, d->status);
+    bind_text(st, base + 6, d->stage);
+    bind_num(st, base + 7, d->amount, SF_NONE);
+    bind_num(st, base + 8, d->close_date, SF_NODATE);
+    bind_num(st, base + 9, d->next_step_date, SF_NODATE);
+    bind_num(st, base + 10, d->verdict < 0 ? SF_NONE : d->verdict, SF_NONE);
+}
+
+/* "INSERT INTO table(cols) VALUES (?, ...), ..." for rows rows of ncols. */
+static char *insert_sql(const char *head, int ncols, int rows)
+{
+    size_t cap = strlen(head) + (size_t)rows * ((size_t)ncols * 3 + 4) + 16;
+    char *sql = malloc(cap);
+    if (!sql)
+        return NULL;
+    size_t n = (size_t)snprintf(sql, cap, "%s VALUES ", head);
+    for (int r = 0; r < rows; r++) {
+        sql[n++] = r ? ',' : ' ';
+        sql[n++] = '(';
+        for (int c = 0; c < ncols; c++) {
+            sql[n++] = c ? ',' : '?';
+            if (c)
+                sql[n++] = '?';
+        }
+        sql[n++] = ')';
     }
-    sqlite3_finalize(st);
+    sql[n] = '\0';
+    return sql;
+}
+
+/* Insert rows 0 .. n - 1, bound by bind, BATCH at a time. */
+static sf_err insert_rows(sf_history *h, const char *head, int ncols, size_t n, const put_rows *p,
+                          void (*bind)(sqlite3_stmt *, int, size_t, const put_rows *), sf_ctx *ctx)
+{
+    sqlite3_stmt *many = NULL, *one = NULL;
+    char *sql_many = insert_sql(head, ncols, BATCH), *sql_one = insert_sql(head, ncols, 1);
+    sf_err rc = !sql_many || !sql_one ? sf_ctx_nomem(ctx) : SF_OK;
+    if (!rc && n >= BATCH)
+        rc = prepare(h, sql_many, &many, ctx);
+    if (!rc)
+        rc = prepare(h, sql_one, &one, ctx);
+    size_t i = 0;
+    for (; !rc && i + BATCH <= n; i += BATCH) {
+        for (int r = 0; r < BATCH; r++)
+            bind(many, r * ncols, i + (size_t)r, p);
+        if (sqlite3_step(many) != SQLITE_DONE)
+            rc = sf_hist_db_error(h, "cannot store the run", ctx);
+        sqlite3_reset(many);
+    }
+    for (; !rc && i < n; i++) {
+        bind(one, 0, i, p);
+        if (sqlite3_step(one) != SQLITE_DONE)
+            rc = sf_hist_db_error(h, "cannot store the run", ctx);
+        sqlite3_reset(one);
+    }
+    sqlite3_finalize(many);
+    sqlite3_finalize(one);
+    free(sql_many);
+    free(sql_one);
     return rc;
 }
 
-static sf_err put_deals(sf_history *h, const sf_hist_run *run, int64_t run_id, owner_map *m, sqlite3_stmt *own,
-                        sf_ctx *ctx)
+/* The accounts and the deals of the run, their owners' ids first (new
+ * owners added to the owners table). */
+static sf_err put_accounts_deals(sf_history *h, const sf_hist_run *run, int64_t run_id, owner_map *m,
+                                 sqlite3_stmt *own, sf_ctx *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    sf_err rc = prepare(h,
-                        "INSERT INTO deals(run, id, account, owner, status, stage, amount, close_date, "
-                        "next_step_date, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        &st, ctx);
-    for (size_t k = 0; !rc && k < run->n_deals; k++) {
-        const sf_hist_deal *d = &run->deals[k];
-        int64_t owner;
-        if ((rc = owner_id(h, m, d->owner ? d->owner : "", own, &owner, ctx)) != SF_OK)
-            break;
-        sqlite3_bind_int64(st, 1, run_id);
-        bind_text(st, 2, d->id);
-        bind_text(st, 3, d->account_id ? d->account_id : "");
-        sqlite3_bind_int64(st, 4, owner);
-        sqlite3_bind_int(st, 5, d->status);
-        bind_text(st, 6, d->stage);
-        bind_num(st, 7, d->amount, SF_NONE);
-        bind_num(st, 8, d->close_date, SF_NODATE);
-        bind_num(st, 9, d->next_step_date, SF_NODATE);
-        bind_num(st, 10, d->verdict < 0 ? SF_NONE : d->verdict, SF_NONE);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = sf_hist_db_error(h, "cannot store the run", ctx);
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
+    size_t most = run->n_acc > run->n_deals ? run->n_acc : run->n_deals;
+    int64_t *owner = malloc((most ? most : 1) * sizeof *owner);
+    if (!owner)
+        return sf_ctx_nomem(ctx);
+    put_rows p = {.run = run, .run_id = run_id, .owner = owner};
+    sf_err rc = SF_OK;
+    for (size_t k = 0; !rc && k < run->n_acc; k++)
+        rc = owner_id(h, m, run->acc[k].owner ? run->acc[k].owner : "", own, &owner[k], ctx);
+    if (!rc)
+        rc = insert_rows(h,
+                         "INSERT INTO accounts(run, id, name, owner, tier, temp, rev12, potential, last_contact, "
+                         "next_due, days_overdue, decline, decline_drop, fire, reorder)",
+                         15, run->n_acc, &p, bind_account, ctx);
+    for (size_t k = 0; !rc && k < run->n_deals; k++)
+        rc = owner_id(h, m, run->deals[k].owner ? run->deals[k].owner : "", own, &owner[k], ctx);
+    if (!rc)
+        rc = insert_rows(h,
+                         "INSERT INTO deals(run, id, account, owner, status, stage, amount, close_date, "
+                         "next_step_date, verdict)",
+                         10, run->n_deals, &p, bind_deal, ctx);
+    free(owner);
     return rc;
 }
 
@@ -266,8 +327,8 @@ static sf_err delete_runs(sf_history *h, const char *where, const char *as_of, i
     return SF_OK;
 }
 
-sf_err sf_history_put(sf_history *h, const sf_hist_run *run, const char *rules, const char *currency,
-                      int64_t keep_runs, sf_ctx *ctx)
+sf_err sf_history_put_begin(sf_history *h, const sf_hist_run *run, const char *rules, const char *currency,
+                            int64_t keep_runs, sf_ctx *ctx)
 {
     char as_of[16];
     sf_date_iso(run->as_of, as_of);
@@ -278,8 +339,7 @@ sf_err sf_history_put(sf_history *h, const sf_hist_run *run, const char *rules, 
     sf_err rc = sf_hist_exec(h, "BEGIN IMMEDIATE", "cannot store the run", ctx);
     if (rc)
         return rc;
-    if (!rc)
-        rc = delete_runs(h, "as_of = ?", as_of, 0, ctx);
+    rc = delete_runs(h, "as_of = ?", as_of, 0, ctx);
     if (!rc)
         rc = owner_map_load(h, run, &m, &names, ctx);
     if (!rc)
@@ -287,18 +347,33 @@ sf_err sf_history_put(sf_history *h, const sf_hist_run *run, const char *rules, 
     if (!rc)
         rc = put_run_row(h, run, rules, currency, &run_id, ctx);
     if (!rc)
-        rc = put_accounts(h, run, run_id, &m, own, ctx);
-    if (!rc)
-        rc = put_deals(h, run, run_id, &m, own, ctx);
+        rc = put_accounts_deals(h, run, run_id, &m, own, ctx);
     if (!rc)
         rc = delete_runs(h, "run NOT IN (SELECT run FROM runs ORDER BY as_of DESC LIMIT ?)", NULL,
                          keep_runs > 0 ? keep_runs : 1, ctx);
     sqlite3_finalize(own);
-    if (!rc)
-        rc = sf_hist_exec(h, "COMMIT", "cannot store the run", ctx);
     if (rc)
         sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
     owner_map_free(&m);
     sf_strlist_clear(&names);
     return rc;
+}
+
+sf_err sf_history_put_end(sf_history *h, bool commit, sf_ctx *ctx)
+{
+    if (!commit) {
+        sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+        return SF_OK;
+    }
+    sf_err rc = sf_hist_exec(h, "COMMIT", "cannot store the run", ctx);
+    if (rc)
+        sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+sf_err sf_history_put(sf_history *h, const sf_hist_run *run, const char *rules, const char *currency,
+                      int64_t keep_runs, sf_ctx *ctx)
+{
+    sf_err rc = sf_history_put_begin(h, run, rules, currency, keep_runs, ctx);
+    return rc ? rc : sf_history_put_end(h, true, ctx);
 }

@@ -43,7 +43,10 @@ setup v2
 cp "$STORE" "$TMP/before.sqlite"
 dump >"$TMP/before.dump"
 
-# where the store transaction's writes are: a dry run, traced, then undone
+# where the store transaction's writes are: a dry run, traced, then undone.
+# One thread (SF_THREADS=1): strace counts each thread's calls apart, and
+# the store's writes are then the main thread's.
+export SF_THREADS=1
 strace -f -qq -y -o "$TMP/dry.txt" -e trace=pwrite64 "$SF" run -q -c "$B/config.ini" --as-of 2025-06-30 --out "$TMP/dry"
 [ "$(runs)" = "2025-06-23 2025-06-30" ]
 cp "$TMP/before.sqlite" "$STORE"
@@ -93,6 +96,7 @@ grep -q "history store '$STORE' (\[history\] path): .*the disk is full; the stor
 "$SF" run -q -c "$B/config.ini" --as-of 2025-06-30 --out "$TMP/out/2"
 [ "$(runs)" = "2025-06-23 2025-06-30" ]
 
+unset SF_THREADS
 # the store is written while the run holds its lock (never released before)
 strace -f -qq -y -o "$TMP/lock.txt" -e trace=flock,pwrite64,close "$SF" run -q -c "$B/config.ini" \
     --as-of 2025-07-01 --out "$TMP/out/3"
@@ -158,4 +162,27 @@ grep -qF "history store '$STORE' ([history] path) belongs to the config '$B/conf
 # and it is still this config's
 "$SF" run -q -c "$B/config.ini" --as-of 2025-07-14 --out "$TMP/out/7"
 [ "$(runs)" = "2025-06-23 2025-06-30 2025-07-01 2025-07-14" ]
+# a run that fails after its analyses (its output folder is a file: the
+# outputs cannot be written) stores nothing: its transaction rolls back
+before=$(state)
+: >"$TMP/outfile"
+set +e
+"$SF" run -q -c "$B/config.ini" --as-of 2025-07-21 --out "$TMP/outfile" 2>"$TMP/err"
+rc=$?
+set -e
+[ "$rc" -eq 4 ] && grep -q "outfile" "$TMP/err" || { echo "a failing run: exit $rc"; cat "$TMP/err"; exit 1; }
+[ "$(state)" = "$before" ] || { echo "a failed run changed the store"; exit 1; }
+# and a first run that fails leaves no store behind
+printf '\n[history]\npath = %s\n' "$TMP/fresh/history.sqlite" >"$TMP/fresh.tail"
+sed '/^\[history\]/,$d' "$B/config.ini" >"$TMP/fresh.ini"
+cat "$TMP/fresh.tail" >>"$TMP/fresh.ini"
+sed -i "s|^accounts = accounts.csv|accounts = $B/accounts.csv|; s|^transactions = .*|transactions = $B/transactions.csv|; s|^activities = .*|activities = $B/activities.csv|; s|^opportunities = .*|opportunities = $B/opportunities.csv|" "$TMP/fresh.ini"
+set +e
+"$SF" run -q -c "$TMP/fresh.ini" --as-of 2025-07-21 --out "$TMP/outfile" 2>"$TMP/err"
+rc=$?
+set -e
+[ "$rc" -eq 4 ] && [ ! -e "$TMP/fresh/history.sqlite" ] && [ ! -e "$TMP/fresh/history.sqlite-wal" ] || {
+    echo "a failed first run left a store ($rc)"; ls -la "$TMP/fresh"; exit 1; }
+"$SF" run -q -c "$TMP/fresh.ini" --as-of 2025-07-21 --out "$TMP/fresh/out"
+[ "$(sqlite3 "$TMP/fresh/history.sqlite" 'SELECT count(*) FROM runs')" -eq 1 ]
 echo ok
