@@ -6,7 +6,11 @@
 # the spread (min..max) of wall time and peak RSS, the median CPU time
 # (user + sys: on two cores it may exceed the wall time), and the median per-stage
 # times when the binary reports them (SF_TIMINGS=1: "timing: <stage> <s>"
-# lines on stderr).
+# lines on stderr). The history (SPEC §7, docs/history.md): each timed run
+# compares with a stored run a week earlier; after each, the same run with
+# the history off gives the overhead (median against median); the store's
+# growth by that second run, per account; and on the 1M set a backfill of
+# 52 weekly dates into a fresh store.
 #
 #   BENCH_RUNS=5  BENCH_DIR=/tmp/salesfocus-bench  BENCH_SETS="1m 10m"
 #   BUILD=build   (which build directory's binaries to use)
@@ -18,6 +22,7 @@ DIR=${BENCH_DIR:-/tmp/salesfocus-bench}
 SETS=${BENCH_SETS:-"1m 10m"}
 SEED=${BENCH_SEED:-42}
 AS_OF=2025-06-30
+PREV=2025-06-23  # the history's run before (a week earlier)
 SF="$ROOT/$BUILD/salesfocus"
 SFGEN="$ROOT/$BUILD/sfgen"
 export SALESFOCUS_SHARE="$ROOT"
@@ -39,7 +44,7 @@ sizes() {
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 minmax() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%s..%s", lo, hi }'; }
 
-declare -a TABLE=()
+declare -a TABLE=() HIST=()
 for set in $SETS; do
     read -r na nt nv no <<<"$(sizes "$set")"
     data="$DIR/a$na-t$nt-v$nv-o$no-s$SEED"
@@ -55,14 +60,26 @@ for set in $SETS; do
         touch "$data/.done"
     fi
     # Every output on; the mail is only written (no sendmail configured).
-    cfg="$data/bench.ini"
-    { cat "$data/config.ini"
-      printf '\n[outputs]\npdf = yes\nxlsx = yes\ncsv = yes\nemail = yes\n'
-      printf '\n[email]\nfrom = bench@example.com\nto = manager@example.com\n'
-    } >"$cfg"
+    # The history store is the bench's own, one per set (a store belongs to
+    # one config), with a run a week earlier in it so that every timed run
+    # compares with one, as a weekly run does; bench-off.ini is the same
+    # with the history off, run after each timed run for the overhead.
+    cfg="$data/bench.ini"; cfg_off="$data/bench-off.ini"
+    hstore="$DIR/history-$set.sqlite"
+    for c in "$cfg" "$cfg_off"; do
+        { awk '/^\[/ { skip = ($0 == "[history]") } !skip' "$data/config.ini"
+          printf '\n[outputs]\npdf = yes\nxlsx = yes\ncsv = yes\nemail = yes\n'
+          printf '\n[email]\nfrom = bench@example.com\nto = manager@example.com\n'
+          if [ "$c" = "$cfg" ]; then printf '\n[history]\npath = %s\n' "$hstore"
+          else printf '\n[history]\nenabled = no\n'; fi
+        } >"$c"
+    done
+    rm -f "$hstore" "$hstore-wal" "$hstore-shm"
+    "$SF" run -c "$cfg" -q --as-of "$PREV" --out "$DIR/out-$set-prev" || { echo "run failed on $set" >&2; exit 1; }
+    size_one=$(stat -c %s "$hstore")
     out="$DIR/out-$set"
-    times="$DIR/times-$set.txt"; stages="$DIR/stages-$set.txt"
-    : >"$times"; : >"$stages"
+    times="$DIR/times-$set.txt"; stages="$DIR/stages-$set.txt"; times_off="$DIR/times-off-$set.txt"
+    : >"$times"; : >"$stages"; : >"$times_off"
     for i in $(seq 0 "$RUNS"); do
         rm -rf "$out"
         tf="$DIR/time.$$"; ef="$DIR/stderr.$$"
@@ -82,7 +99,34 @@ for set in $SETS; do
                 awk '{ v = $NF; s = $2; for (k = 3; k < NF; k++) s = s "_" $k; print s, v }' >>"$stages" || true
         fi
         rm -f "$tf" "$ef"
+        if [ "$i" -gt 0 ]; then
+            rm -rf "$out"
+            /usr/bin/time -f '%e' -o "$tf" "$SF" run -c "$cfg_off" -q --out "$out" 2>/dev/null ||
+                { echo "run failed on $set (history off)" >&2; exit 1; }
+            tail -1 "$tf" >>"$times_off"
+            rm -f "$tf"
+        fi
     done
+    # the store with two runs (a week earlier, then the timed runs' date,
+    # replaced by each): the second run's bytes per account
+    size_two=$(stat -c %s "$hstore")
+    off_med=$(median <"$times_off")
+    on_med=$(awk '{ print $1 }' "$times" | median)
+    HIST+=("$(printf '%-4s history: wall %s s on, %s s off (+%s %%; target <= 5 %%); store %s bytes for one run = %s bytes per account (target <= 150)' \
+        "$set" "$on_med" "$off_med" "$(awk -v a="$on_med" -v b="$off_med" 'BEGIN { printf "%.1f", (a - b) * 100 / b }')" \
+        "$((size_two - size_one))" "$(awk -v d="$((size_two - size_one))" -v n="$na" 'BEGIN { printf "%.1f", d / n }')")")
+    if [ "$set" = 1m ] || [ "$set" = smoke ]; then
+        # 52 weekly dates into a fresh store from one reading of the inputs
+        rm -f "$hstore" "$hstore-wal" "$hstore-shm"
+        from=$(date -d "$AS_OF - 357 days" +%Y-%m-%d)
+        /usr/bin/time -f '%e %U %S' -o "$DIR/time.$$" "$SF" backfill -q -c "$cfg" --from "$from" --to "$AS_OF" \
+            --out "$out" || { echo "backfill failed on $set" >&2; exit 1; }
+        read -r b_wall b_user b_sys <"$DIR/time.$$"
+        rm -f "$DIR/time.$$"
+        HIST+=("$(printf '%-4s backfill: 52 weekly dates (%s .. %s) in %s s wall, %s s cpu (target <= 15 s); store %s MB' \
+            "$set" "$from" "$AS_OF" "$b_wall" "$(awk -v u="$b_user" -v s="$b_sys" 'BEGIN { print u + s }')" \
+            "$(awk -v b="$(stat -c %s "$hstore")" 'BEGIN { printf "%.0f", b / 1e6 }')")")
+    fi
     wall_med=$(awk '{ print $1 }' "$times" | median)
     wall_mm=$(awk '{ print $1 }' "$times" | minmax)
     rss_med=$(awk '{ printf "%.0f\n", $2 / 1024 }' "$times" | median)
@@ -101,3 +145,5 @@ echo
 echo "$("$SF" --version 2>/dev/null | head -1): $RUNS runs per set after one warm-up (median (min..max))"
 printf '%-4s %9s %9s %9s %8s | %-23s | %-7s | %-23s | %s\n' set accounts txns activities opps wall cpu "peak RSS" "stages (median)"
 for row in "${TABLE[@]}"; do echo "$row"; done
+echo
+for row in "${HIST[@]}"; do echo "$row"; done
