@@ -130,7 +130,7 @@ static void changes_table(xl *x, xl_sheet *sh, lxw_row_t r)
             value_cell(x, sh, rr, COL_FROM + k, &rep->history.rows[i], k);
         xl_cell_date(x, sh, rr, COL_FROM + 3, (sf_date)cells[COL_FROM + 3].v);
     }
-    if (n == 0) {
+    if (n == 0 && !rep->history.first_run) {
         double w = sh->width[0];
         xl_cell_str(x, sh, r + 1, 0, xl_label(x, "empty_changes"), x->f.note);
         sh->width[0] = w;

@@ -24,6 +24,16 @@ header_only "$TMP/out/2025-06-23/csv/tier_migration.csv"
 tail -n 1 "$FIX/expected/trend.csv" | cmp -s - <(tail -n 1 "$TMP/out/2025-06-23/csv/trend.csv") && {
     echo "first run's trend row should be T1's"; exit 1; }
 head -n 2 "$FIX/expected/trend.csv" | cmp - "$TMP/out/2025-06-23/csv/trend.csv"
+# state as of T (SPEC §1.1) on a past date: at T1 the deals that the
+# export shows won and lost on 06-26/06-27 were open (pursued), the deal
+# created on 06-25 did not exist yet; the store keeps them so
+for d in D_WON D_LOST; do
+    grep -q "^$d,.*,pursue"$'\r'"\$" "$TMP/out/2025-06-23/csv/pipeline.csv" || { echo "$d not open at T1"; exit 1; }
+done
+! grep -q '^D_NEW,' "$TMP/out/2025-06-23/csv/pipeline.csv"
+[ "$(sqlite3 "$TMP/out/history.sqlite" "SELECT group_concat(opportunity_id || ':' || status, ' ') FROM
+      (SELECT * FROM deal_runs WHERE opportunity_id IN ('D_WON', 'D_LOST', 'D_NEW', 'D_OLD') ORDER BY opportunity_id)")" = \
+  "D_LOST:open D_OLD:won D_WON:open" ]
 # the store is beside the dated folders, mode 0600
 [ -f "$TMP/out/history.sqlite" ]
 [ "$(stat -c %a "$TMP/out/history.sqlite")" = 600 ]
