@@ -43,6 +43,10 @@ static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *
     case SF_COL_SHARE:
         xl_cell_pct(x, sh, r, c, cell->v, cell->alert ? x->f.bad_pct : NULL);
         break;
+    case SF_COL_RATIO: /* a plain number: 1.6761 shows "1.68", not "168 %" */
+        if (cell->v != SF_NONE)
+            xl_cell_scaled(x, sh, r, c, cell->v, 4, x->f.dec2, (double)(xl_digits(cell->v / SF_E4) + 3));
+        break;
     case SF_COL_DECIMAL:
         if (cell->v != SF_NONE) {
             int w = snprintf(text, sizeof text, "%.2f", (double)cell->v / SF_E4);

@@ -45,6 +45,7 @@ PCT = {c for c, t in TYPES.items() if t == "share"}
 DATES = {c for c, t in TYPES.items() if t == "date"}
 INTS = {c for c, t in TYPES.items() if t == "int"}
 DECIMALS = {c for c, t in TYPES.items() if t in ("decimal", "percent")}
+RATIOS = {c for c, t in TYPES.items() if t == "ratio"}
 
 TEMP_FILL = {"hot": "F8696B", "warm": "FFC000", "cold": "5B9BD5"}
 TIER_FILL = {"A": "00B050", "B": "92D050", "C": "FFE699", "D": "D9D9D9"}
@@ -101,6 +102,13 @@ def check_cell(where, col, text, cell, currency, date_fmt):
             fail(f"{where}: share {text} read back as {v!r}")
         elif cell.number_format != "0.00%":
             fail(f"{where}: share format {cell.number_format!r}")
+    elif col in RATIOS:
+        # a ratio (potential / A-level 1.6761) is a number shown "1.68",
+        # never a percentage ("168 %")
+        if not is_num(v) or abs(v - float(text)) > 1e-9:
+            fail(f"{where}: ratio {text} read back as {v!r}")
+        elif cell.number_format != "0.00":
+            fail(f"{where}: ratio format {cell.number_format!r}")
     elif col in DATES:
         if not isinstance(v, datetime.datetime) or v.date().isoformat() != text:
             fail(f"{where}: date {text} read back as {v!r}")
