@@ -454,8 +454,13 @@ static bool page_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uin
     sf_bars b = {.cats = cats, .n_cats = n, .values = vals, .n_series = 2, .colors = colors,
                  .series_names = names, .stacked = true, .horizontal = true, .value_labels = true,
                  .fmt = sf_chart_fmt_money, .band_lo = NAN, .band_hi = NAN, .ref = NAN};
-    char cap[160];
-    sf_pdf_label_nm(o, "top_of", (int64_t)n, dr->n, cap, sizeof cap);
+    /* what the bars compare: "top 15 of 49 · last 90 days against the same
+     * 90 days a year earlier" */
+    char cap[512], top[160], win[320];
+    sf_pdf_label_nm(o, "top_of", (int64_t)n, dr->n, top, sizeof top);
+    sf_pdf_label_nm(o, o->cfg->decline_compare == SF_CMP_YOY ? "declines_yoy" : "declines_previous",
+                    o->cfg->decline_window_days, 0, win, sizeof win);
+    snprintf(cap, sizeof cap, "%s · %s", top, win);
     sf_chart_text(&d->ch, box.x + box.w, box.y, 0, cap, 8, false, SF_AL_RIGHT, sf_rgb_muted);
     sf_chart_bars(&d->ch, (sf_box){box.x, box.y, box.w, box.h - 24}, &b);
     sf_chart_text_wrap(&d->ch, box.x, box.y + box.h - 16, box.w, sf_pdf_label(o, "declines_note"), 8,
@@ -506,6 +511,9 @@ static bool page_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
                      .series_names = names, .horizontal = true, .value_labels = true,
                      .fmt = sf_chart_fmt_pct, .band_lo = NAN, .band_hi = NAN, .ref = NAN,
                      .highlight = hl};
+        char win[256];
+        sf_pdf_label_nm(o, "split_window", o->cfg->actual_window_days, 0, win, sizeof win);
+        sf_chart_text(&d->ch, box.x + box.w, box.y, 0, win, 8, false, SF_AL_RIGHT, sf_rgb_muted);
         sf_chart_bars(&d->ch, (sf_box){box.x, box.y, box.w, box.h - 30}, &b);
         sf_chart_text_wrap(&d->ch, box.x, box.y + box.h - 22, box.w,
                            sf_pdf_label(o, o->ds->have_activities ? "split_note" : "no_activities"), 8,
