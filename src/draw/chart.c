@@ -221,8 +221,8 @@ double sf_chart_legend(sf_chart *c, double x, double y, double w, const char *co
     double cx = x;
     for (size_t i = 0; i < n; i++) {
         double tw = sf_chart_text_width(c, names[i], 8, false);
-        if (tw > 150)
-            tw = 150;
+        if (tw > w - 14)
+            tw = w - 14; /* only a name wider than the chart is cut */
         if (cx > x && cx + 14 + tw > x + w) {
             cx = x;
             y += 12;
@@ -293,7 +293,7 @@ typedef struct {
 
 /* The value axis (1-2-5 ticks, whole steps for counts), plot area and
  * category band of a chart of at least one category. */
-static void bars_layout(const sf_bars *b, sf_box box, bars_geom *g)
+static void bars_layout(sf_chart *c, const sf_bars *b, sf_box box, bars_geom *g)
 {
     double vmin, vmax;
     bars_range(b, &vmin, &vmax);
@@ -311,8 +311,11 @@ static void bars_layout(const sf_bars *b, sf_box box, bars_geom *g)
     /* plot area and category band geometry */
     sf_box p = box;
     double label_w = 0;
-    if (b->horizontal) {
-        label_w = fmin(box.w * 0.36, 170);
+    if (b->horizontal) { /* the widest label, up to a third of the chart */
+        double widest = 0;
+        for (size_t i = 0; i < b->n_cats; i++)
+            widest = fmax(widest, sf_chart_text_width(c, b->cats[i], 8, true));
+        label_w = fmin(box.w * 0.36, fmax(60, widest + 4));
         p.x += label_w + 6;
         p.w -= label_w + 6 + 30;
         p.h -= 16;
@@ -556,7 +559,7 @@ void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
     if (b->n_cats == 0)
         return;
     bars_geom g;
-    bars_layout(b, box, &g);
+    bars_layout(c, b, box, &g);
     bars_grid(c, b, &g);
     for (size_t i = 0; i < b->n_cats; i++)
         bars_category(c, b, &g, i);

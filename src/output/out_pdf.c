@@ -500,7 +500,8 @@ static bool page_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
     if (ok) {
         for (size_t j = 0; j < m; j++) {
             const sf_split_row *r = &sr->rows[sel[j]];
-            cats[j] = sf_pdf_owner_name(o, r->owner);
+            /* the row of everyone reads "Team", not the lists' "(all)" */
+            cats[j] = r->owner == SF_OWNER_ALL ? sf_pdf_label(o, "team") : sf_pdf_owner_name(o, r->owner);
             hl[j] = r->owner == SF_OWNER_ALL;
             vals[j * 2] = (double)r->recommended_key;
             vals[j * 2 + 1] = r->actual_key == SF_NONE ? NAN : (double)r->actual_key;
@@ -510,7 +511,7 @@ static bool page_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
         sf_bars b = {.cats = cats, .n_cats = m, .values = vals, .n_series = 2, .colors = colors,
                      .series_names = names, .horizontal = true, .value_labels = true,
                      .fmt = sf_chart_fmt_pct, .band_lo = NAN, .band_hi = NAN, .ref = NAN,
-                     .highlight = hl};
+                     .highlight = hl, .axis_max = SF_E4};
         char win[256];
         sf_pdf_label_nm(o, "split_window", o->cfg->actual_window_days, 0, win, sizeof win);
         sf_chart_text(&d->ch, box.x + box.w, box.y, 0, win, 8, false, SF_AL_RIGHT, sf_rgb_muted);

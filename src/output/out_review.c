@@ -156,7 +156,8 @@ static void book_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
     const sf_rgb colors[2] = {sf_rgb_accent, sf_rgb_accent2};
     sf_bars b = {.cats = cats, .n_cats = 4, .values = vals, .n_series = 2, .colors = colors,
                  .series_names = names, .horizontal = true, .value_labels = true,
-                 .fmt = sf_chart_fmt_pct, .band_lo = NAN, .band_hi = NAN, .ref = NAN};
+                 .fmt = sf_chart_fmt_pct, .band_lo = NAN, .band_hi = NAN, .ref = NAN,
+                 .axis_max = SF_E4};
     sf_chart_bars(c, sb, &b);
     sf_chart_text_wrap(c, box.x, box.y + box.h - 20, box.w,
                        sf_pdf_label(o, o->ds->have_activities ? "split_note" : "no_activities"), 8,
