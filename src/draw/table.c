@@ -57,12 +57,14 @@ static double word_width(sf_chart *c, const char *s, bool bold)
 
 /* What each column asks for: one-line width of its cells (nat), of its
  * header (head), its header's longest word (head_min), and the least a
- * wrapping column may get (wrap_min). */
+ * wrapping column may get (wrap_min, measured only when the table does
+ * not fit on one line: the words of a long table cost time). */
 typedef struct {
     double *nat, *head, *head_min, *wrap_min;
+    bool have_wrap_min;
 } col_need;
 
-static bool needs_measure(sf_chart *c, const sf_table *t, col_need *n)
+static bool needs_measure(sf_chart *c, const sf_table *t, const double *cell_w, col_need *n)
 {
     size_t nc = t->n_cols;
     n->nat = calloc(nc, sizeof *n->nat);
@@ -75,19 +77,27 @@ static bool needs_measure(sf_chart *c, const sf_table *t, col_need *n)
         const char *h = t->headers[k] ? t->headers[k] : "";
         n->head[k] = sf_chart_text_width(c, h, FS, true) + 2 * PAD_X;
         n->head_min[k] = word_width(c, h, true) + 2 * PAD_X;
+        for (size_t r = 0; r < t->n_rows; r++)
+            n->nat[k] = fmax(n->nat[k], cell_w[r * nc + k] + 2 * PAD_X);
+    }
+    return true;
+}
+
+/* The longest word of each left-aligned column (capped), once. */
+static void needs_words(sf_chart *c, const sf_table *t, col_need *n)
+{
+    if (n->have_wrap_min)
+        return;
+    n->have_wrap_min = true;
+    for (size_t k = 0; k < t->n_cols; k++) {
         double word = 0;
-        bool left = t->align[k] == SF_AL_LEFT;
-        for (size_t r = 0; r < t->n_rows; r++) {
+        for (size_t r = 0; t->align[k] == SF_AL_LEFT && r < t->n_rows && word < WORD_CAP; r++) {
             const char *s = cell_at(t, r, k);
-            if (!s)
-                continue;
-            n->nat[k] = fmax(n->nat[k], sf_chart_text_width(c, s, FS, false) + 2 * PAD_X);
-            if (left && word < WORD_CAP)
+            if (s)
                 word = fmax(word, word_width(c, s, false));
         }
         n->wrap_min[k] = fmax(n->head_min[k], fmin(word, WORD_CAP) + 2 * PAD_X);
     }
-    return true;
 }
 
 static void needs_free(col_need *n)
@@ -136,10 +146,11 @@ static void spread(sf_table_layout *lay, double total)
 }
 
 /* Column widths from the content (see the top of the file). */
-static bool widths_from_content(sf_chart *c, const sf_table *t, sf_table_layout *lay, double room)
+static bool widths_from_content(sf_chart *c, const sf_table *t, const double *cell_w,
+                                sf_table_layout *lay, double room)
 {
     col_need n = {0};
-    bool ok = needs_measure(c, t, &n);
+    bool ok = needs_measure(c, t, cell_w, &n);
     for (int pass = 0; ok && pass < 2; pass++) {
         double one_line = 0, fixed = 0;
         for (size_t k = 0; k < t->n_cols; k++) {
@@ -152,6 +163,7 @@ static bool widths_from_content(sf_chart *c, const sf_table *t, sf_table_layout 
             spread(lay, room);
             break;
         }
+        needs_words(c, t, &n);
         for (size_t k = 0; k < t->n_cols; k++)
             if (!lay->wrapped[k]) {
                 lay->col_w[k] = fmax(n.nat[k], n.head_min[k]);
@@ -176,13 +188,14 @@ static bool widths_from_content(sf_chart *c, const sf_table *t, sf_table_layout 
     return ok;
 }
 
-static double cell_height(sf_chart *c, const char *s, bool bold, double w, bool wrapped, double line_h)
+/* A cell's text height in its column: one line unless it wraps and its
+ * one-line width (one_w) does not fit. */
+static double cell_height(sf_chart *c, const char *s, double one_w, double w, bool wrapped,
+                          double line_h)
 {
-    if (!s || !*s)
+    if (!s || !*s || !wrapped || one_w <= w - 2 * PAD_X)
         return line_h;
-    if (!wrapped)
-        return line_h;
-    return sf_chart_text_height(c, s, FS, bold, w - 2 * PAD_X, SF_TABLE_MAX_LINES);
+    return sf_chart_text_height(c, s, FS, false, w - 2 * PAD_X, SF_TABLE_MAX_LINES);
 }
 
 void sf_table_layout_free(sf_table_layout *lay)
@@ -204,7 +217,14 @@ bool sf_table_layout_new(sf_chart *c, double w, const sf_table *t, sf_table_layo
     lay->col_w = calloc(nc, sizeof *lay->col_w);
     lay->wrapped = calloc(nc, sizeof *lay->wrapped);
     lay->row_h = calloc(t->n_rows ? t->n_rows : 1, sizeof *lay->row_h);
-    bool ok = lay->col_w && lay->wrapped && lay->row_h;
+    /* every cell's width on one line, measured once */
+    double *cell_w = calloc(t->n_rows * nc + 1, sizeof *cell_w);
+    bool ok = lay->col_w && lay->wrapped && lay->row_h && cell_w;
+    for (size_t r = 0; ok && r < t->n_rows; r++)
+        for (size_t k = 0; k < t->n_cols; k++) {
+            const char *s = cell_at(t, r, k);
+            cell_w[r * nc + k] = s ? sf_chart_text_width(c, s, FS, false) : 0;
+        }
     double room = w - lay->mark;
     if (ok && t->widths) {
         for (size_t k = 0; k < t->n_cols; k++) {
@@ -212,9 +232,10 @@ bool sf_table_layout_new(sf_chart *c, double w, const sf_table *t, sf_table_layo
             lay->wrapped[k] = t->wrap && t->wrap[k];
         }
     } else if (ok) {
-        ok = widths_from_content(c, t, lay, room);
+        ok = widths_from_content(c, t, cell_w, lay, room);
     }
     if (!ok) {
+        free(cell_w);
         sf_table_layout_free(lay);
         return false;
     }
@@ -227,9 +248,11 @@ bool sf_table_layout_new(sf_chart *c, double w, const sf_table *t, sf_table_layo
     for (size_t r = 0; r < t->n_rows; r++) {
         double h = line_h;
         for (size_t k = 0; k < t->n_cols; k++)
-            h = fmax(h, cell_height(c, cell_at(t, r, k), false, lay->col_w[k], lay->wrapped[k], line_h));
+            h = fmax(h, cell_height(c, cell_at(t, r, k), cell_w[r * nc + k], lay->col_w[k],
+                                    lay->wrapped[k], line_h));
         lay->row_h[r] = fmax(MIN_ROW, h + PAD_TOP + PAD_BOTTOM);
     }
+    free(cell_w);
     return true;
 }
 
