@@ -3,8 +3,9 @@
  * on): since when, whether the rules changed, the tier migration matrix
  * (accounts, then revenue now; a move up green, down red, the same tier
  * plain) and below it the changes list with its cells typed by change
- * kind (tiers coloured, money, dates, days). The CSV lists changes.csv
- * and tier_migration.csv are the same numbers.
+ * kind (tiers coloured, money, dates, days) in an Excel table named
+ * "changes"; set up to print. The CSV lists changes.csv and
+ * tier_migration.csv are the same numbers.
  */
 #include <stdio.h>
 #include <string.h>
@@ -106,18 +107,43 @@ static void value_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_change_
     }
 }
 
-/* The changes list from row r: its header (localised, bold), then a row
- * per change; an autofilter over both. */
+/* The Excel table "changes" over the header at row r and the n rows below
+ * it (a blank one when there are none), as every list has (xlsx_look.c):
+ * added while the header row is still the current one. */
+static void excel_table(xl *x, xl_sheet *sh, const sf_list *l, const char *const *headers, lxw_row_t r, size_t n)
+{
+    lxw_table_column cols[SF_LIST_MAX_COLS];
+    lxw_table_column *ptrs[SF_LIST_MAX_COLS + 1];
+    memset(cols, 0, sizeof cols);
+    for (int c = 0; c < l->n_cols; c++) {
+        cols[c].header = (char *)headers[c];
+        cols[c].header_format = x->f.hdr;
+        ptrs[c] = &cols[c];
+    }
+    ptrs[l->n_cols] = NULL;
+    lxw_table_options opt = {.name = (char *)l->name, .style_type = LXW_TABLE_STYLE_TYPE_LIGHT,
+                             .style_type_number = 9, .columns = ptrs};
+    uint8_t optimize = sh->ws->optimize;
+    sh->ws->optimize = LXW_FALSE; /* see xl_list_table */
+    lxw_error e = worksheet_add_table(sh->ws, r, 0, (lxw_row_t)(r + (n ? n : 1)), (lxw_col_t)(l->n_cols - 1), &opt);
+    sh->ws->optimize = optimize;
+    xl_check(x, e, "Excel table");
+}
+
+/* The changes list from row r: its header (localised, bold) and table,
+ * then a row per change. */
 static void changes_table(xl *x, xl_sheet *sh, lxw_row_t r)
 {
     const sf_list *l = &sf_list_changes;
     const sf_report *rep = x->o->rep;
+    const char *headers[SF_LIST_MAX_COLS];
     for (int c = 0; c < l->n_cols; c++) {
-        xl_cell_str(x, sh, r, c, xl_col_label(x, l->name, l->cols[c].name), x->f.hdr);
-        sh->width[c] += 2; /* the autofilter's button */
+        headers[c] = xl_col_label(x, l->name, l->cols[c].name);
+        xl_cell_str(x, sh, r, c, headers[c], x->f.hdr);
+        sh->width[c] += 2; /* the filter's button */
     }
     size_t n = l->count(rep);
-    xl_check(x, worksheet_autofilter(sh->ws, r, 0, (lxw_row_t)(r + n), (lxw_col_t)(l->n_cols - 1)), "autofilter");
+    excel_table(x, sh, l, headers, r, n);
     sf_cell cells[SF_LIST_MAX_COLS];
     for (size_t i = 0; i < n && !xl_failed(x); i++) {
         lxw_row_t rr = (lxw_row_t)(r + 1 + i);
@@ -131,8 +157,8 @@ static void changes_table(xl *x, xl_sheet *sh, lxw_row_t r)
         xl_cell_date(x, sh, rr, COL_FROM + 3, (sf_date)cells[COL_FROM + 3].v);
     }
     if (n == 0 && !rep->history.first_run) {
-        double w = sh->width[0];
-        xl_cell_str(x, sh, r + 1, 0, xl_label(x, "empty_changes"), x->f.note);
+        double w = sh->width[0]; /* below the table's blank row */
+        xl_cell_str(x, sh, r + 2, 0, xl_label(x, "empty_changes"), x->f.note);
         sh->width[0] = w;
     }
 }
@@ -169,4 +195,5 @@ void xl_sheet_changes(xl *x)
                                          NULL),
                  "column width");
     }
+    xl_print_setup(x, sh, false, 0);
 }
