@@ -7,6 +7,7 @@
  * line over the runs). On a first run the first page says so.
  */
 #include "output/sf_pdf_history.h"
+#include "draw/sf_table.h"
 
 #include <math.h>
 #include <stdio.h>
