@@ -27,6 +27,12 @@ sf_err sf_hist_exec(sf_history *h, const char *sql, const char *what, sf_ctx *ct
 /* "YYYY-MM-DD" <-> day number; SF_NODATE for NULL or malformed text. */
 sf_date sf_hist_parse_date(const unsigned char *s);
 
+/* The rows of a run in accounts and deals: keys run << 32 | position (its
+ * id order), so a run is one range of the table, stored by appending and
+ * read or removed as a range. */
+#define SF_HIST_ROW_FIRST(run) ((int64_t)(run) << 32)
+#define SF_HIST_ROW_LAST(run) (((int64_t)(run) << 32) | INT64_C(0xFFFFFFFF))
+
 /* Now in UTC as "YYYY-MM-DDTHH:MM:SSZ". */
 void sf_hist_utc_now(char out[32]);
 

@@ -105,13 +105,20 @@ static const char *owner_of(const char **names, int64_t n, int64_t id)
     return id >= 0 && id < n && names[id] ? names[id] : "";
 }
 
+/* Bind the range of a run's rows (SF_HIST_ROW_*) to parameters 1 and 2. */
+static void bind_run(sqlite3_stmt *st, int64_t run)
+{
+    sqlite3_bind_int64(st, 1, SF_HIST_ROW_FIRST(run));
+    sqlite3_bind_int64(st, 2, SF_HIST_ROW_LAST(run));
+}
+
 static sf_err count_rows(sf_history *h, const char *sql, int64_t run, size_t *n, sf_ctx *ctx)
 {
     sqlite3_stmt *st = NULL;
     sf_err rc = prepare(h, sql, &st, ctx);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, run);
+    bind_run(st, run);
     if (sqlite3_step(st) == SQLITE_ROW)
         *n = (size_t)sqlite3_column_int64(st, 0);
     else
@@ -124,7 +131,7 @@ static sf_err load_accounts(sf_history *h, int64_t run, sf_history_view *v, cons
                             sf_ctx *ctx)
 {
     size_t n = 0;
-    sf_err rc = count_rows(h, "SELECT count(*) FROM accounts WHERE run = ?", run, &n, ctx);
+    sf_err rc = count_rows(h, "SELECT count(*) FROM accounts WHERE row BETWEEN ? AND ?", run, &n, ctx);
     if (rc)
         return rc;
     v->prev.acc = calloc(n ? n : 1, sizeof *v->prev.acc);
@@ -133,10 +140,11 @@ static sf_err load_accounts(sf_history *h, int64_t run, sf_history_view *v, cons
     sqlite3_stmt *st = NULL;
     if ((rc = prepare(h,
                       "SELECT id, name, owner, tier, temp, rev12, potential, last_contact, next_due, "
-                      "days_overdue, decline, decline_drop, fire, reorder FROM accounts WHERE run = ?",
+                      "days_overdue, decline, decline_drop, fire, reorder FROM accounts "
+                      "WHERE row BETWEEN ? AND ?",
                       &st, ctx)) != SF_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, run);
+    bind_run(st, run);
     bool ok = true;
     int step;
     size_t k = 0;
@@ -170,7 +178,7 @@ static sf_err load_deals(sf_history *h, int64_t run, sf_history_view *v, const c
                          sf_ctx *ctx)
 {
     size_t n = 0;
-    sf_err rc = count_rows(h, "SELECT count(*) FROM deals WHERE run = ?", run, &n, ctx);
+    sf_err rc = count_rows(h, "SELECT count(*) FROM deals WHERE row BETWEEN ? AND ?", run, &n, ctx);
     if (rc)
         return rc;
     v->prev.deals = calloc(n ? n : 1, sizeof *v->prev.deals);
@@ -179,10 +187,10 @@ static sf_err load_deals(sf_history *h, int64_t run, sf_history_view *v, const c
     sqlite3_stmt *st = NULL;
     if ((rc = prepare(h,
                       "SELECT id, account, owner, status, stage, amount, close_date, next_step_date, verdict "
-                      "FROM deals WHERE run = ?",
+                      "FROM deals WHERE row BETWEEN ? AND ?",
                       &st, ctx)) != SF_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, run);
+    bind_run(st, run);
     bool ok = true;
     int step;
     size_t k = 0;
@@ -292,10 +300,10 @@ static sf_err strip_run(sf_history *h, int64_t run, const sf_dataset *ds, sf_his
                         sf_ctx *ctx)
 {
     sqlite3_stmt *st = NULL;
-    sf_err rc = prepare(h, "SELECT id, tier, temp FROM accounts WHERE run = ?", &st, ctx);
+    sf_err rc = prepare(h, "SELECT id, tier, temp FROM accounts WHERE row BETWEEN ? AND ?", &st, ctx);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, run);
+    bind_run(st, run);
     int step;
     uint8_t *tier = v->strip_tier + r * v->n_strip_accounts, *temp = v->strip_temp + r * v->n_strip_accounts;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -408,21 +416,60 @@ sf_err sf_history_list(sf_history *h, sf_history_listed **rows, size_t *n, sf_ct
     return rc;
 }
 
+/* The row of account id in run (its rows are in id order, one range):
+ * a binary search by key; 0 when the run does not have it. */
+static sf_err find_in_run(sf_history *h, int64_t run, const char *id, sqlite3_stmt *last, sqlite3_stmt *probe,
+                          int64_t *row, sf_ctx *ctx)
+{
+    *row = 0;
+    bind_run(last, run);
+    int step = sqlite3_step(last);
+    int64_t lo = SF_HIST_ROW_FIRST(run), hi = step == SQLITE_ROW ? col_num(last, 0, lo - 1) : lo - 1;
+    sqlite3_reset(last);
+    if (step != SQLITE_ROW)
+        return sf_hist_db_error(h, "cannot read it", ctx);
+    while (lo <= hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        sqlite3_bind_int64(probe, 1, mid);
+        step = sqlite3_step(probe);
+        const unsigned char *at = step == SQLITE_ROW ? sqlite3_column_text(probe, 0) : NULL;
+        int c = at ? strcmp((const char *)at, id) : 0;
+        sqlite3_reset(probe);
+        if (!at)
+            return step == SQLITE_DONE ? SF_OK : sf_hist_db_error(h, "cannot read it", ctx);
+        if (c == 0) {
+            *row = mid;
+            return SF_OK;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return SF_OK;
+}
+
 sf_err sf_history_account(sf_history *h, const char *id, sf_history_account_row **rows, size_t *n, sf_ctx *ctx)
 {
     *rows = NULL;
     *n = 0;
-    sqlite3_stmt *st = NULL;
-    sf_err rc = prepare(h,
-                        "SELECT r.as_of, a.name, o.name, a.tier, a.temp, a.rev12 FROM runs r "
-                        "JOIN accounts a ON a.run = r.run AND a.id = ? "
-                        "LEFT JOIN owners o ON o.owner = a.owner ORDER BY r.as_of",
-                        &st, ctx);
+    sqlite3_stmt *runs = NULL, *last = NULL, *probe = NULL, *get = NULL;
+    sf_err rc = prepare(h, "SELECT run, as_of FROM runs ORDER BY as_of", &runs, ctx);
     if (!rc)
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+        rc = prepare(h, "SELECT max(row) FROM accounts WHERE row BETWEEN ? AND ?", &last, ctx);
+    if (!rc)
+        rc = prepare(h, "SELECT id FROM accounts WHERE row = ?", &probe, ctx);
+    if (!rc)
+        rc = prepare(h,
+                     "SELECT a.name, o.name, a.tier, a.temp, a.rev12 FROM accounts a "
+                     "LEFT JOIN owners o ON o.owner = a.owner WHERE a.row = ?",
+                     &get, ctx);
     size_t cap = 0;
     int step = SQLITE_DONE;
-    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!rc && (step = sqlite3_step(runs)) == SQLITE_ROW) {
+        int64_t row;
+        if ((rc = find_in_run(h, sqlite3_column_int64(runs, 0), id, last, probe, &row, ctx)) != SF_OK || !row)
+            continue;
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             sf_history_account_row *v = realloc(*rows, cap * sizeof *v);
@@ -432,17 +479,26 @@ sf_err sf_history_account(sf_history *h, const char *id, sf_history_account_row 
             }
             *rows = v;
         }
+        sqlite3_bind_int64(get, 1, row);
+        if (sqlite3_step(get) != SQLITE_ROW) {
+            rc = sf_hist_db_error(h, "cannot read it", ctx);
+            break;
+        }
         sf_history_account_row *r = &(*rows)[(*n)++];
-        const unsigned char *name = sqlite3_column_text(st, 1), *owner = sqlite3_column_text(st, 2);
-        r->as_of = sf_hist_parse_date(sqlite3_column_text(st, 0));
+        const unsigned char *name = sqlite3_column_text(get, 0), *owner = sqlite3_column_text(get, 1);
+        r->as_of = sf_hist_parse_date(sqlite3_column_text(runs, 1));
         snprintf(r->name, sizeof r->name, "%s", name ? (const char *)name : "");
         snprintf(r->owner, sizeof r->owner, "%s", owner ? (const char *)owner : "");
-        r->tier = (uint8_t)sqlite3_column_int(st, 3);
-        r->temp = (uint8_t)sqlite3_column_int(st, 4);
-        r->rev12 = sqlite3_column_int64(st, 5);
+        r->tier = (uint8_t)sqlite3_column_int(get, 2);
+        r->temp = (uint8_t)sqlite3_column_int(get, 3);
+        r->rev12 = sqlite3_column_int64(get, 4);
+        sqlite3_reset(get);
     }
     if (!rc)
         rc = loop_end(h, step, ctx);
-    sqlite3_finalize(st);
+    sqlite3_finalize(runs);
+    sqlite3_finalize(last);
+    sqlite3_finalize(probe);
+    sqlite3_finalize(get);
     return rc;
 }

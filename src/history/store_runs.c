@@ -184,10 +184,11 @@ typedef struct {
     const int64_t *owner; /* per row: its owner's id */
 } put_rows;
 
-/* Bind row i of the accounts at parameter base + 1 .. base + 15. */
+/* Bind row i of the accounts at parameter base + 1 .. base + 16. */
 static void bind_account(sqlite3_stmt *st, int base, size_t i, const put_rows *p)
 {
     const sf_hist_account *a = &p->run->acc[i];
+    sqlite3_bind_int64(st, ++base, SF_HIST_ROW_FIRST(p->run_id) + (int64_t)i);
     sqlite3_bind_int64(st, base + 1, p->run_id);
     bind_text(st, base + 2, a->id);
     bind_text(st, base + 3, a->name ? a->name : a->id);
@@ -208,6 +209,7 @@ static void bind_account(sqlite3_stmt *st, int base, size_t i, const put_rows *p
 static void bind_deal(sqlite3_stmt *st, int base, size_t i, const put_rows *p)
 {
     const sf_hist_deal *d = &p->run->deals[i];
+    sqlite3_bind_int64(st, ++base, SF_HIST_ROW_FIRST(p->run_id) + (int64_t)i);
     sqlite3_bind_int64(st, base + 1, p->run_id);
     bind_text(st, base + 2, d->id);
     bind_text(st, base + 3, d->account_id ? d->account_id : "");
@@ -289,42 +291,65 @@ static sf_err put_accounts_deals(sf_history *h, const sf_hist_run *run, int64_t 
         rc = owner_id(h, m, run->acc[k].owner ? run->acc[k].owner : "", own, &owner[k], ctx);
     if (!rc)
         rc = insert_rows(h,
-                         "INSERT INTO accounts(run, id, name, owner, tier, temp, rev12, potential, last_contact, "
-                         "next_due, days_overdue, decline, decline_drop, fire, reorder)",
-                         15, run->n_acc, &p, bind_account, ctx);
+                         "INSERT INTO accounts(row, run, id, name, owner, tier, temp, rev12, potential, "
+                         "last_contact, next_due, days_overdue, decline, decline_drop, fire, reorder)",
+                         16, run->n_acc, &p, bind_account, ctx);
     for (size_t k = 0; !rc && k < run->n_deals; k++)
         rc = owner_id(h, m, run->deals[k].owner ? run->deals[k].owner : "", own, &owner[k], ctx);
     if (!rc)
         rc = insert_rows(h,
-                         "INSERT INTO deals(run, id, account, owner, status, stage, amount, close_date, "
+                         "INSERT INTO deals(row, run, id, account, owner, status, stage, amount, close_date, "
                          "next_step_date, verdict)",
-                         10, run->n_deals, &p, bind_deal, ctx);
+                         11, run->n_deals, &p, bind_deal, ctx);
     free(owner);
     return rc;
 }
 
-/* Remove the run of the same date, then (after the insert) all but the
- * keep most recent runs. */
+/* Remove the runs that `where` selects (one parameter: as_of, or keep),
+ * their rows as ranges of accounts and deals. */
 static sf_err delete_runs(sf_history *h, const char *where, const char *as_of, int64_t keep, sf_ctx *ctx)
 {
-    static const char *const tables[3] = {"accounts", "deals", "runs"};
-    for (int t = 0; t < 3; t++) {
-        char sql[256];
-        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE run IN (SELECT run FROM runs WHERE %s)", tables[t], where);
-        sqlite3_stmt *st = NULL;
-        sf_err rc = prepare(h, sql, &st, ctx);
-        if (rc)
-            return rc;
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT run FROM runs WHERE %s", where);
+    sqlite3_stmt *sel = NULL, *del[3] = {NULL, NULL, NULL};
+    sf_err rc = prepare(h, sql, &sel, ctx);
+    if (!rc)
+        rc = prepare(h, "DELETE FROM accounts WHERE row BETWEEN ?1 AND ?2", &del[0], ctx);
+    if (!rc)
+        rc = prepare(h, "DELETE FROM deals WHERE row BETWEEN ?1 AND ?2", &del[1], ctx);
+    if (!rc)
+        rc = prepare(h, "DELETE FROM runs WHERE run = ?3", &del[2], ctx);
+    int64_t runs[256];
+    int step = SQLITE_DONE;
+    while (!rc) {
+        /* a batch of runs at a time: deleting while reading the same table
+         * is left to SQLite's care, but simpler not to */
+        size_t n = 0;
         if (as_of)
-            sqlite3_bind_text(st, 1, as_of, -1, SQLITE_STATIC);
+            sqlite3_bind_text(sel, 1, as_of, -1, SQLITE_STATIC);
         else
-            sqlite3_bind_int64(st, 1, keep);
-        int step = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (step != SQLITE_DONE)
-            return sf_hist_db_error(h, "cannot store the run", ctx);
+            sqlite3_bind_int64(sel, 1, keep);
+        while (n < SF_ARRAY_LEN(runs) && (step = sqlite3_step(sel)) == SQLITE_ROW)
+            runs[n++] = sqlite3_column_int64(sel, 0);
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            rc = sf_hist_db_error(h, "cannot store the run", ctx);
+        sqlite3_reset(sel);
+        for (size_t i = 0; !rc && i < n; i++)
+            for (int t = 0; !rc && t < 3; t++) {
+                sqlite3_bind_int64(del[t], t < 2 ? 1 : 3, t < 2 ? SF_HIST_ROW_FIRST(runs[i]) : runs[i]);
+                if (t < 2)
+                    sqlite3_bind_int64(del[t], 2, SF_HIST_ROW_LAST(runs[i]));
+                if (sqlite3_step(del[t]) != SQLITE_DONE)
+                    rc = sf_hist_db_error(h, "cannot store the run", ctx);
+                sqlite3_reset(del[t]);
+            }
+        if (n < SF_ARRAY_LEN(runs))
+            break;
     }
-    return SF_OK;
+    sqlite3_finalize(sel);
+    for (int t = 0; t < 3; t++)
+        sqlite3_finalize(del[t]);
+    return rc;
 }
 
 sf_err sf_history_put_begin(sf_history *h, const sf_hist_run *run, const char *rules, const char *currency,
@@ -339,7 +364,7 @@ sf_err sf_history_put_begin(sf_history *h, const sf_hist_run *run, const char *r
     sf_err rc = sf_hist_exec(h, "BEGIN IMMEDIATE", "cannot store the run", ctx);
     if (rc)
         return rc;
-    rc = delete_runs(h, "as_of = ?", as_of, 0, ctx);
+    rc = delete_runs(h, "as_of = ?1", as_of, 0, ctx);
     if (!rc)
         rc = owner_map_load(h, run, &m, &names, ctx);
     if (!rc)
@@ -349,7 +374,7 @@ sf_err sf_history_put_begin(sf_history *h, const sf_hist_run *run, const char *r
     if (!rc)
         rc = put_accounts_deals(h, run, run_id, &m, own, ctx);
     if (!rc)
-        rc = delete_runs(h, "run NOT IN (SELECT run FROM runs ORDER BY as_of DESC LIMIT ?)", NULL,
+        rc = delete_runs(h, "run NOT IN (SELECT run FROM runs ORDER BY as_of DESC LIMIT ?1)", NULL,
                          keep_runs > 0 ? keep_runs : 1, ctx);
     sqlite3_finalize(own);
     if (rc)
