@@ -101,7 +101,7 @@ for set in $SETS; do
         rm -f "$tf" "$ef"
         if [ "$i" -gt 0 ]; then
             rm -rf "$out"
-            /usr/bin/time -f '%e' -o "$tf" "$SF" run -c "$cfg_off" -q --out "$out" 2>/dev/null ||
+            /usr/bin/time -f '%e %U %S' -o "$tf" "$SF" run -c "$cfg_off" -q --out "$out" 2>/dev/null ||
                 { echo "run failed on $set (history off)" >&2; exit 1; }
             tail -1 "$tf" >>"$times_off"
             rm -f "$tf"
@@ -110,10 +110,13 @@ for set in $SETS; do
     # the store with two runs (a week earlier, then the timed runs' date,
     # replaced by each): the second run's bytes per account
     size_two=$(stat -c %s "$hstore")
-    off_med=$(median <"$times_off")
+    off_med=$(awk '{ print $1 }' "$times_off" | median)
     on_med=$(awk '{ print $1 }' "$times" | median)
-    HIST+=("$(printf '%-4s history: wall %s s on, %s s off (+%s %%; target <= 5 %%); store %s bytes for one run = %s bytes per account (target <= 150)' \
+    off_cpu=$(awk '{ printf "%.2f\n", $2 + $3 }' "$times_off" | median)
+    on_cpu=$(awk '{ printf "%.2f\n", $3 + $4 }' "$times" | median)
+    HIST+=("$(printf '%-4s history: wall %s s on, %s s off (%+.1f %%; target <= 5 %%); cpu %s s on, %s s off; store %s bytes for one run = %s bytes per account (target <= 150)' \
         "$set" "$on_med" "$off_med" "$(awk -v a="$on_med" -v b="$off_med" 'BEGIN { printf "%.1f", (a - b) * 100 / b }')" \
+        "$on_cpu" "$off_cpu" \
         "$((size_two - size_one))" "$(awk -v d="$((size_two - size_one))" -v n="$na" 'BEGIN { printf "%.1f", d / n }')")")
     if [ "$set" = 1m ] || [ "$set" = smoke ]; then
         # 52 weekly dates into a fresh store from one reading of the inputs
