@@ -208,9 +208,26 @@ static int iconv_record(sf_csvread *r, const char *p, size_t n, bool lossy)
     if (memchr(r->dec, '\0', out_len)) {
         if (!lossy)
             return 0;
+        /* a NUL (rich-text export fields hold them) becomes U+FFFD as in
+         * UTF-8 input, so the field it sits in is known to be damaged and
+         * the raw text stays a C string */
+        size_t nul = 0;
         for (size_t i = 0; i < out_len; i++)
-            if (!r->dec[i])
-                r->dec[i] = '?'; /* rare: keep the raw text a C string */
+            nul += !r->dec[i];
+        if (!dec_reserve(r, out_len + 2 * nul + 1))
+            return -1;
+        size_t o = out_len + 2 * nul;
+        r->dec[o] = '\0';
+        for (size_t i = out_len; i-- > 0;) {
+            if (r->dec[i]) {
+                r->dec[--o] = r->dec[i];
+            } else {
+                o -= 3;
+                memcpy(r->dec + o, replacement, 3);
+            }
+        }
+        r->rec.text = r->dec;
+        r->rec.text_n = out_len + 2 * nul;
     }
     return 1;
 }

@@ -437,7 +437,7 @@ static void test_error_messages(void **state)
                  "activity_types, outcomes, opportunity_status, tiers, potential, temperature, "
                  "cadence, decline, fire, costs, durations, time_split, ideal_client, "
                  "qualification, kpi, reorder, outputs, email, columns.accounts, columns.transactions, "
-                 "columns.activities, columns.opportunities, currency_rates, owners)");
+                 "columns.activities, columns.opportunities, columns.users, currency_rates, owners)");
     expect_error(INPUT "[cadence]\na_dyas = 10\n", SF_ERR_USAGE,
                  "c.ini:4: [cadence] a_dyas: unknown key (did you mean 'a_days'?)");
     expect_error(INPUT "[run]\nfoo = 1\n", SF_ERR_USAGE,
@@ -823,6 +823,14 @@ static void test_reference_file(void **state)
     free(c.share_dir);
     free(c.file[SF_FILE_TRANSACTIONS]);
     c.path = c.dir = c.share_dir = c.file[SF_FILE_TRANSACTIONS] = NULL;
+    sf_input_list *in = &c.inputs[SF_FILE_TRANSACTIONS];
+    assert_int_equal(in->n, 1);
+    free(in->v[0].path);
+    free(in->v[0].given);
+    free(in->v);
+    memset(in, 0, sizeof *in);
+    sf_strlist_clear(&c.input_items[SF_FILE_TRANSACTIONS]);
+    sf_strlist_clear(&c.input_given[SF_FILE_TRANSACTIONS]);
     assert_int_equal(c.as_of, d.as_of);
     assert_string_equal(c.output_dir, d.output_dir);
     assert_string_equal(c.language, d.language);
