@@ -163,16 +163,26 @@ sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeli
             o->close_date != SF_NODATE && o->close_date <= T)
             cycles[nc++] = (int64_t)o->close_date - o->created;
     }
+    out->measured_cycle_days = SF_NONE;
     if ((int64_t)nc < cfg->min_won || nc == 0) {
         out->avg_cycle_days = cfg->default_cycle_days;
         out->avg_cycle_default = true;
     } else {
         qsort(cycles, nc, sizeof *cycles, cmp_i64);
-        out->avg_cycle_days = cycles[(nc - 1) / 2];
+        out->avg_cycle_days = out->measured_cycle_days = cycles[(nc - 1) / 2];
+        /* deals entered at close (created the day they are won) measure
+         * no sales cycle: below min_cycle_days the default stands in */
+        if (out->measured_cycle_days < cfg->min_cycle_days) {
+            out->avg_cycle_days = cfg->default_cycle_days;
+            out->avg_cycle_default = out->cycle_too_short = true;
+        }
     }
     const int64_t cyc = out->avg_cycle_days;
     const bool prob_mapped =
         ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_PROBABILITY] != NULL;
+    /* a criterion whose field no column holds is skipped, as probability
+     * is (docs/analyses.md): without a next-step date no deal could pass */
+    out->next_step_skipped = ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_NEXT_STEP_DATE] == NULL;
 
     uint32_t m = 0;
     for (uint32_t i = 0; i < ds->n_opps; i++) {
@@ -181,7 +191,9 @@ sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeli
             continue;
         const sf_account *a = o->account != SF_NO_ACCOUNT ? &ds->accounts[o->account] : NULL;
         unsigned f1 = a ? acc_f1[o->account] : f1_misses(cfg, NULL, memo), f2 = 0;
-        if (o->next_step_date == SF_NODATE)
+        if (out->next_step_skipped)
+            ; /* no next-step column: nothing to judge */
+        else if (o->next_step_date == SF_NODATE)
             f2 |= SF_F2_NO_NEXT_STEP;
         else if (o->next_step_date < T)
             f2 |= SF_F2_NEXT_STEP_OVERDUE;

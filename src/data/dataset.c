@@ -187,6 +187,7 @@ void sf_dataset_free(sf_dataset *ds)
     free(ds->owner_order);
     free(ds->owner_acts);
     free(ds->owner_seen);
+    free(ds->owner_named);
     for (uint32_t i = 0; i < ds->n_opps; i++)
         sf_opportunity_release(&ds->opps[i]);
     free(ds->opps);
@@ -497,14 +498,16 @@ static sf_err name_owners(sf_dataset *ds, sf_ctx *ctx)
 {
     ds_index *ix = ds->index;
     uint32_t n = ds->n_owners;
-    if (!ix->n_users || n < 2)
+    if (!ix->n_users)
         return SF_OK;
     owner_sort_ent *v = malloc(n * sizeof *v);
     const char **uname = calloc(n, sizeof *uname); /* the user's name, NULL: not a user id */
     bool *clash = calloc(n, sizeof *clash);
     char **fresh = calloc(n, sizeof *fresh);       /* the new names, made before any is set */
     sf_err e = SF_OK;
-    if (!v || !uname || !clash || !fresh) {
+    free(ds->owner_named);
+    ds->owner_named = calloc(n, sizeof *ds->owner_named);
+    if (!v || !uname || !clash || !fresh || !ds->owner_named) {
         e = sf_ctx_nomem(ctx);
         goto done;
     }
@@ -541,6 +544,7 @@ static sf_err name_owners(sf_dataset *ds, sf_ctx *ctx)
         ds->owners[i] = fresh[i];
         fresh[i] = NULL;
         ds->owners_named++;
+        ds->owner_named[i] = true;
     }
     /* the index by name, rebuilt over the new names */
     memset(ix->owners.slots, 0, ix->owners.cap * sizeof *ix->owners.slots);
