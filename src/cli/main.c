@@ -193,7 +193,8 @@ static const char *const col_type_names[] = {
 
 /* `salesfocus lists`: one line per list, tab-separated: the CSV file, the
  * label key of its workbook sheet, and its columns as NAME:TYPE,... (tests
- * walk this instead of naming the files). */
+ * walk this instead of naming the files); a column only the workbook
+ * shows is NAME:TYPE:sheet. */
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
 {
     (void)o, (void)argv;
@@ -204,7 +205,8 @@ static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
         const sf_list *l = sf_lists[i];
         ok &= printf("%s.csv\t%s\t", l->name, l->sheet_key) >= 0;
         for (int c = 0; c < l->n_cols; c++)
-            ok &= printf("%s%s:%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type]) >= 0;
+            ok &= printf("%s%s:%s%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type],
+                         l->cols[c].sheet_only ? ":sheet" : "") >= 0;
         ok &= putchar('\n') != EOF;
     }
     return stdout_result(ok);

@@ -88,7 +88,8 @@ static sf_err csv_open(const sf_output_ctx *o, const sf_list *l, const char *pat
     if (o->cfg->csv_bom)
         put_bytes(w, "\xEF\xBB\xBF", 3);
     for (int c = 0; c < l->n_cols; c++)
-        put(w, l->cols[c].name);
+        if (!l->cols[c].sheet_only)
+            put(w, l->cols[c].name);
     end_line(w);
     *out = w;
     return SF_OK;
@@ -152,7 +153,8 @@ sf_err sf_out_csv_list_at(const sf_output_ctx *o, const sf_list *l, const char *
         memset(cells, 0, sizeof cells);
         l->row(o->rep, r, cells);
         for (int c = 0; c < l->n_cols; c++)
-            put(w, sf_cell_text(&l->cols[c], &cells[c], text));
+            if (!l->cols[c].sheet_only)
+                put(w, sf_cell_text(&l->cols[c], &cells[c], text));
         end_line(w);
     }
     return csv_close(w, ctx);

@@ -4,9 +4,9 @@
  * the rep-KPI panels drawn from the rep_kpis list.
  *
  * The cells come from the list's row function, so a table shows what the
- * CSV list holds; only the wording is the PDF's (localised names and
- * numbers). One detail the list cannot give: the deal tables show the
- * account's name where the pipeline list has its id (fmt_deal_account).
+ * list holds (its sheet-only columns too: the deal's and the account's
+ * names beside the pipeline's ids); only the wording is the PDF's
+ * (localised names and numbers).
  */
 #include "output/sf_pdf_tables.h"
 
@@ -131,14 +131,14 @@ static void fmt_bare_word(const sf_pdf_row *r, int col, const char *section, cha
     cell_set(out, w ? sf_pdf_label(r->o, w) : NULL);
 }
 
-/* The deal's account by name, its id when the account is unknown. The
- * pipeline list has only the id: the name comes from the pipeline row. */
+/* The deal's account by name (the list's sheet-only account_name), its
+ * id when the account is unknown. */
 static void fmt_deal_account(const sf_pdf_row *r, int col, const char *section, char *out)
 {
     (void)section;
-    const sf_dataset *ds = r->o->ds;
-    const sf_opportunity *op = &ds->opps[r->o->rep->pipeline.rows[r->row].opp];
-    cell_set(out, op->account != SF_NO_ACCOUNT ? ds->accounts[op->account].name : r->cells[col].text);
+    int n = sf_list_col(r->l, "account_name");
+    const char *name = n >= 0 ? r->cells[n].text : NULL;
+    cell_set(out, name && *name ? name : r->cells[col].text);
 }
 
 /* ---- the tables ---- */
@@ -210,14 +210,15 @@ const sf_pdf_table_def sf_pdf_tab_fire = {"fire_candidates", fire_cols, SF_ARRAY
                                           NULL, NULL};
 
 static const sf_pdf_col deal_cols[] = {
-    {"opportunity_id", "col_opportunity", 0.11, SF_AL_LEFT, NULL, NULL},
-    {"account_id", "col_account", 0.25, SF_AL_LEFT, fmt_deal_account, NULL},
-    {"owner", "col_owner", 0.15, SF_AL_LEFT, fmt_owner, NULL},
-    {"stage", "col_stage", 0.12, SF_AL_LEFT, NULL, NULL},
-    {"amount", "col_amount", 0.10, SF_AL_RIGHT, NULL, NULL},
-    {"probability", "col_probability", 0.08, SF_AL_RIGHT, NULL, NULL},
-    {"next_step_date", "col_next_step", 0.10, SF_AL_RIGHT, NULL, NULL},
-    {"verdict", "col_verdict", 0.09, SF_AL_LEFT, NULL, "common."},
+    {"opportunity_id", "col_opportunity", 0.09, SF_AL_LEFT, NULL, NULL},
+    {"deal_name", "col_deal", 0.17, SF_AL_LEFT, NULL, NULL},
+    {"account_id", "col_account", 0.19, SF_AL_LEFT, fmt_deal_account, NULL},
+    {"owner", "col_owner", 0.13, SF_AL_LEFT, fmt_owner, NULL},
+    {"stage", "col_stage", 0.11, SF_AL_LEFT, NULL, NULL},
+    {"amount", "col_amount", 0.09, SF_AL_RIGHT, NULL, NULL},
+    {"probability", "col_probability", 0.07, SF_AL_RIGHT, NULL, NULL},
+    {"next_step_date", "col_next_step", 0.08, SF_AL_RIGHT, NULL, NULL},
+    {"verdict", "col_verdict", 0.07, SF_AL_LEFT, NULL, "common."},
 };
 const sf_pdf_table_def sf_pdf_tab_pursue = {"pipeline", deal_cols, SF_ARRAY_LEN(deal_cols),
                                             keep_pursue, mark_verdict};

@@ -25,21 +25,24 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 # The lists as the binary describes them (`salesfocus lists`: CSV file,
-# sheet label key, NAME:TYPE columns), in workbook order after the Summary;
-# the column types decide how each cell must read back.
+# sheet label key, NAME:TYPE columns, NAME:TYPE:sheet for a column only the
+# workbook shows), in workbook order after the Summary; the column types
+# decide how each cell must read back.
 def _lists():
     out = subprocess.run([os.environ["SF"], "lists"], check=True, capture_output=True, text=True).stdout
-    lists, types = [], {}
+    lists, types, cols_of = [], {}, {}
     for line in out.splitlines():
         f, key, cols = line.split("\t")
         lists.append((key, f))
+        cols_of[f] = []
         for c in cols.split(","):
-            name, typ = c.split(":")
-            types[name] = typ
-    return lists, types
+            parts = c.split(":")
+            types[parts[0]] = parts[1]
+            cols_of[f].append((parts[0], len(parts) > 2 and parts[2] == "sheet"))
+    return lists, types, cols_of
 
 
-LISTS, TYPES = _lists()
+LISTS, TYPES, COLS_OF = _lists()
 MONEY = {c for c, t in TYPES.items() if t == "money"}
 PCT = {c for c, t in TYPES.items() if t == "share"}
 DATES = {c for c, t in TYPES.items() if t == "date"}
@@ -122,8 +125,13 @@ def check_cell(where, col, text, cell, currency, date_fmt):
 def check_list(ws, csv_path, xl, args):
     header, rows = read_csv(csv_path)
     name = os.path.basename(csv_path)
+    # the sheet's columns: the CSV's, with the sheet-only ones between
+    sheet_cols = [c for c, _ in COLS_OF[name]]
+    if [c for c, only in COLS_OF[name] if not only] != header:
+        fail(f"{name}: CSV header {header} is not the list's columns {COLS_OF[name]}")
+    at = [sheet_cols.index(h) for h in header]
     got_header = [c.value for c in ws[1]]
-    want_header = [xl.get("col_" + h) for h in header]
+    want_header = [xl.get("col_" + h) for h in sheet_cols]
     if got_header != want_header:
         fail(f"{name}: header {got_header} != {want_header}")
     for c in ws[1]:
@@ -131,12 +139,12 @@ def check_list(ws, csv_path, xl, args):
             fail(f"{name}: header cell {c.coordinate} is not bold")
     if ws.freeze_panes != "A2":
         fail(f"{name}: freeze_panes {ws.freeze_panes!r}")
-    last = get_column_letter(len(header))
+    last = get_column_letter(len(sheet_cols))
     want_ref = f"A1:{last}{len(rows) + 1}"
     if ws.auto_filter.ref != want_ref:
         fail(f"{name}: autofilter {ws.auto_filter.ref!r}, expected {want_ref!r}")
-    if ws.max_column != len(header):
-        fail(f"{name}: {ws.max_column} columns, CSV has {len(header)}")
+    if ws.max_column != len(sheet_cols):
+        fail(f"{name}: {ws.max_column} columns, the list has {len(sheet_cols)}")
     if not rows:
         if ws.max_row != 2 or ws["A2"].value != xl["empty_list"]:
             fail(f"{name}: empty list shows {ws['A2'].value!r} ({ws.max_row} rows)")
@@ -146,24 +154,29 @@ def check_list(ws, csv_path, xl, args):
     for i, row in enumerate(rows):
         cells = ws[i + 2]
         for j, col in enumerate(header):
-            check_cell(f"{name} row {i + 2} {col}", col, row[j], cells[j],
+            cell = cells[at[j]]
+            check_cell(f"{name} row {i + 2} {col}", col, row[j], cell,
                        args.currency, xl["date_format"])
-            if col == "temperature" and fill_rgb(cells[j]) != TEMP_FILL[row[j]]:
-                fail(f"{name} row {i + 2}: temperature {row[j]} fill {fill_rgb(cells[j])}")
-            if col == "tier" and fill_rgb(cells[j]) != TIER_FILL[row[j]]:
-                fail(f"{name} row {i + 2}: tier {row[j]} fill {fill_rgb(cells[j])}")
+            if col == "temperature" and fill_rgb(cell) != TEMP_FILL[row[j]]:
+                fail(f"{name} row {i + 2}: temperature {row[j]} fill {fill_rgb(cell)}")
+            if col == "tier" and fill_rgb(cell) != TIER_FILL[row[j]]:
+                fail(f"{name} row {i + 2}: tier {row[j]} fill {fill_rgb(cell)}")
             if col == "conv_to_appt" and row[j]:
                 off = not (args.band_low <= float(row[j]) <= args.band_high)
-                if (fill_rgb(cells[j]) == BAD_FILL) != off:
+                if (fill_rgb(cell) == BAD_FILL) != off:
                     fail(f"{name} row {i + 2}: conv_to_appt {row[j]} highlight wrong")
             if col == "calls_per_day" and row[j]:
                 low = float(row[j]) < args.quota
-                if (fill_rgb(cells[j]) == BAD_FILL) != low:
+                if (fill_rgb(cell) == BAD_FILL) != low:
                     fail(f"{name} row {i + 2}: calls_per_day {row[j]} highlight wrong")
+        # a sheet-only column holds text (a name) or nothing
+        for k, (c, only) in enumerate(COLS_OF[name]):
+            if only and cells[k].value is not None and cells[k].data_type != "s":
+                fail(f"{name} row {i + 2} {c}: {cells[k].value!r} is not text")
     # widths fit the content (capped)
     for j, col in enumerate(header):
-        letter = get_column_letter(j + 1)
-        longest = max([len(r[j]) for r in rows] + [len(want_header[j] or "")])
+        letter = get_column_letter(at[j] + 1)
+        longest = max([len(r[j]) for r in rows] + [len(want_header[at[j]] or "")])
         w = ws.column_dimensions[letter].width
         if w is None or w < min(longest, 55) or w > 62:
             fail(f"{name}: column {letter} ({col}) width {w} for text of {longest}")
