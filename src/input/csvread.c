@@ -236,7 +236,7 @@ static int iconv_record(sf_csvread *r, const char *p, size_t n, bool lossy)
  * (text is then the lossy rendering), -1 on out of memory. */
 static int decode(sf_csvread *r, const char *p, size_t n)
 {
-    if (r->utf8) {
+    if (r->utf8 || r->bom_utf8) {
         if (utf8_ok(p, n)) {
             r->rec.text = p;
             r->rec.text_n = n;
@@ -526,8 +526,13 @@ sf_err sf_csvread_open(sf_csvread *r, const char *path, sf_csv_progress_fn progr
         sf_csvread_close(r);
         return e;
     }
-    if (r->utf8 && r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+    /* a UTF-8 byte-order mark says the file is UTF-8, whatever encoding
+     * the configuration names (a CP1251 preset on a portal set to UTF-8) */
+    r->bom_utf8 = false;
+    if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
         r->pos = 3;
+        r->bom_utf8 = !r->utf8;
+    }
     return SF_OK;
 }
 
