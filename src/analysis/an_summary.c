@@ -57,10 +57,10 @@ sf_err sf_analyze_summary(const sf_report *rep, sf_summary_result *out)
     }
     out->prior_start = (sf_date)(rep->as_of - 729);
     out->growth = SF_NONE;
-    if (prev <= 0)
-        out->growth_why = SF_GROWTH_NO_PRIOR;
-    else if (out->first_tx == SF_NODATE || out->first_tx > out->prior_start)
+    if (out->first_tx != SF_NODATE && out->first_tx > out->prior_start)
         out->growth_why = SF_GROWTH_PARTIAL;
+    else if (prev <= 0)
+        out->growth_why = SF_GROWTH_NO_PRIOR;
     else
         out->growth = sf_share_e4(cur - prev, prev);
 

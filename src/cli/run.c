@@ -176,7 +176,9 @@ static int job_analyze(job *j)
     for (int i = 0; i < j->rep.n_skipped; i++)
         sf_log(SF_LOG_INFO, "skipped: %s", j->rep.skipped[i]);
     char note[1024];
-    for (uint32_t i = 0; i < j->rep.quality.n; i++) {
+    for (uint32_t i = 0; !j->collect_values && i < j->rep.quality.n; i++) { /* check prints them */
+        if (j->rep.quality.v[i].kind == SF_NOTE_NO_NEXT_STEP)
+            continue; /* the "skipped:" line above says it */
         sf_note_text(&j->rep.quality.v[i], note, sizeof note);
         sf_log(SF_LOG_WARN, "%s", note);
     }
@@ -406,7 +408,10 @@ static void print_file_check(const job *j, sf_file_kind f)
         printf("%s: not configured\n", kind);
         return;
     }
-    printf("%s: %s\n", kind, fs->path ? fs->path : "(derived)");
+    if (fs->n_parts > 1)
+        printf("%s: %u files\n", kind, fs->n_parts);
+    else
+        printf("%s: %s\n", kind, fs->path ? fs->path : "(derived)");
     if (fs->n_parts > 1) {
         sf_check_print_parts(j->ds, f);
     } else {

@@ -93,7 +93,7 @@ static void test_growth_coverage(void **state)
 }
 
 /* A book whose transactions are all credit notes or zero: no revenue at
- * all, said first; growth n/a for want of a prior year. */
+ * all, said first; growth n/a as the transactions begin this year. */
 static void test_no_revenue(void **state)
 {
     (void)state;
@@ -104,9 +104,10 @@ static void test_no_revenue(void **state)
     fx_tx("J1", "2025-02-10", -500);
     fx_run();
     assert_true(fx_rep.summary.no_revenue);
-    assert_int_equal(fx_rep.summary.growth_why, SF_GROWTH_NO_PRIOR);
-    assert_int_equal(fx_rep.quality.n, 1);
+    assert_int_equal(fx_rep.summary.growth_why, SF_GROWTH_PARTIAL);
+    assert_int_equal(fx_rep.quality.n, 2);
     assert_int_equal(fx_rep.quality.v[0].kind, SF_NOTE_NO_REVENUE);
+    assert_int_equal(fx_rep.quality.v[1].kind, SF_NOTE_GROWTH_PARTIAL);
     fx_end();
 }
 
