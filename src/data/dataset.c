@@ -566,8 +566,24 @@ done:
     return e;
 }
 
+/* Which owners a record names, from the records as they stand: an
+ * account made from won deals without an owner took its latest won deal's
+ * afterwards (sf_dataset_set_account_owner), and "(unassigned)" is listed
+ * only when a record still has no owner (SPEC §4). */
+static void mark_owners_seen(sf_dataset *ds)
+{
+    memset(ds->owner_seen, 0, ds->n_owners * sizeof *ds->owner_seen);
+    for (uint32_t a = 0; a < ds->n_accounts; a++)
+        ds->owner_seen[ds->accounts[a].owner] = true;
+    for (size_t i = 0; i < ds->n_acts; i++)
+        ds->owner_seen[ds->acts[i].owner] = true;
+    for (uint32_t i = 0; i < ds->n_opps; i++)
+        ds->owner_seen[ds->opps[i].owner] = true;
+}
+
 sf_err sf_dataset_finish(sf_dataset *ds, sf_ctx *ctx)
 {
+    mark_owners_seen(ds);
     sf_err e = name_owners(ds, ctx);
     if (e != SF_OK)
         return e;

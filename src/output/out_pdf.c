@@ -155,7 +155,10 @@ static bool page_cover(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
     const sf_dataset *ds = o->ds;
     sf_chart *c = &d->ch;
     char v[96], v2[200], note[256], a[48], b[48];
-    double tw = (box.w - 3 * 12) / 4, th = (box.h - 30 - 2 * 12) / 3;
+    /* room under the tiles: the notes, and first the warning of a book
+     * without revenue */
+    double foot = s->no_revenue ? 58 : 30;
+    double tw = (box.w - 3 * 12) / 4, th = (box.h - foot - 2 * 12) / 3;
 #define TILE(i) ((sf_box){box.x + ((i) % 4) * (tw + 12), box.y + ((i) / 4) * (th + 12), tw, th})
     /* revenue and growth */
     sf_lang_fmt_money_short(o->lang, s->rev12_total, v, sizeof v);
@@ -216,7 +219,7 @@ static bool page_cover(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
     /* missing inputs: say which parts are left out and why */
     double y = box.y + box.h - 22;
     if (s->no_revenue) /* a report of zeros is no result: say so first */
-        sf_chart_text_wrap(c, box.x, box.y + box.h - 36, box.w, sf_pdf_label(o, "warn_no_revenue"), 10,
+        sf_chart_text_wrap(c, box.x, box.y + box.h - foot + 6, box.w, sf_pdf_label(o, "warn_no_revenue"), 10,
                            sf_rgb_bad, 2);
     if (!ds->have_activities)
         y -= sf_chart_text(c, box.x, y, box.w, sf_pdf_label(o, "no_activities"), 8, false,

@@ -207,6 +207,7 @@ def amocrm(out):
             lost += 1
         else:
             stage, closed = ["Первичный контакт", "Переговоры", "Принимают решение"][i % 3], "не закрыта"
+            created = day("2025-05-10", i % 40)  # worked on now: not stale
             open_ += 1
         if closed != "не закрыта" and closed > AS_OF:
             closed = AS_OF
@@ -319,7 +320,7 @@ def zoho(out):
               "Negotiation/Review", "Closed Won", "Closed Lost", "Closed-Lost to Competition"]
     owners = ["Chloe Martin", "Liam Walker", "Ava Singh"]
     rows = []
-    b2c = neither = migrated = 0
+    b2c = neither = migrated = open_ok = 0
     count = {}
     for i in range(100):
         st = stages[i % len(stages)]
@@ -342,6 +343,8 @@ def zoho(out):
         if i in (41, 77):
             account, contact = "", ""
             neither += 1
+        elif not st.startswith("Closed"):
+            open_ok += 1
         rows.append([str(4000000 + i), f"Deal {i}", st, f"{(i % 6 + 1) * 1500}.00", close,
                      created + "T18:17:31+10:00", str(10 * (i % 10)), "Call back next week", owners[i % 3],
                      account, contact, "Web", "New Business"])
@@ -357,7 +360,8 @@ preset = zoho
 transactions = @won
 opportunities = Deals.csv
 """)
-    return {"deals": 100, "b2c": b2c, "neither": neither, "migrated": migrated, "count": count}
+    return {"deals": 100, "b2c": b2c, "neither": neither, "migrated": migrated, "count": count,
+            "open_accepted": open_ok}
 
 
 # ---------------------------------------------------------------- Odoo
