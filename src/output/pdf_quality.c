@@ -8,6 +8,8 @@
  */
 #include "output/sf_pdf_quality.h"
 
+#include "draw/sf_table.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,9 +111,9 @@ static double files_table(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
     const char *hdr[COLS] = {sf_pdf_label(o, "col_file"),     sf_pdf_label(o, "col_kind"),
                              sf_pdf_label(o, "col_read"),     sf_pdf_label(o, "col_accepted"),
                              sf_pdf_label(o, "col_rejected"), sf_pdf_label(o, "col_kept")};
-    static const double wd[COLS] = {0.26, 0.14, 0.13, 0.13, 0.14, 0.20};
     static const sf_align al[COLS] = {SF_AL_LEFT, SF_AL_LEFT, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT};
-    sf_table tb = {.headers = hdr, .widths = wd, .align = al, .n_cols = COLS, .cells = ptrs, .n_rows = n};
+    static const bool wrap[COLS] = {true, false, false, false, false, false};
+    sf_table tb = {.headers = hdr, .align = al, .wrap = wrap, .n_cols = COLS, .cells = ptrs, .n_rows = n};
     return sf_chart_table(&d->ch, box, &tb);
 }
 
@@ -144,9 +146,9 @@ static bool status_table(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box)
     free(ord);
     const char *hdr[COLS] = {sf_pdf_label(o, "col_status_value"), sf_pdf_label(o, "col_deals"),
                              sf_pdf_label(o, "col_read_as")};
-    static const double wd[COLS] = {0.5, 0.15, 0.35};
     static const sf_align al[COLS] = {SF_AL_LEFT, SF_AL_RIGHT, SF_AL_LEFT};
-    sf_table tb = {.headers = hdr, .widths = wd, .align = al, .n_cols = COLS, .cells = ptrs, .n_rows = n,
+    static const bool wrap[COLS] = {true, false, true};
+    sf_table tb = {.headers = hdr, .align = al, .wrap = wrap, .n_cols = COLS, .cells = ptrs, .n_rows = n,
                    .row_mark = mark};
     sf_chart_table(&d->ch, box, &tb);
     return true;
