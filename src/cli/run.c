@@ -320,6 +320,12 @@ static void print_summary(const job *j)
             continue;
         printf("  %s: read %lld, accepted %lld, rejected %lld\n", sf_file_kind_name((sf_file_kind)f),
                (long long)fs->read, (long long)fs->accepted, (long long)fs->rejected);
+        for (uint32_t p = 0; fs->n_parts > 1 && p < fs->n_parts; p++) {
+            const sf_file_stats *ps = &fs->parts[p];
+            const char *base = ps->path ? strrchr(ps->path, '/') : NULL;
+            printf("    %s: read %lld, accepted %lld, rejected %lld\n", base ? base + 1 : ps->path,
+                   (long long)ps->read, (long long)ps->accepted, (long long)ps->rejected);
+        }
     }
     printf("  output: %s\n", j->out_dir);
 }

@@ -104,3 +104,9 @@ need "$D/run.txt" "users: read 5, accepted 5, rejected 0"
 # check --rejects writes the list it describes, as rejects.csv
 "$SF" check -q -c "$D/config.ini" --rejects "$D/rej.csv" >/dev/null
 cmp "$D/rej.csv" "$D/out/csv/rejects.csv"
+need "$D/run.txt" "    Task.csv: read 200, accepted 200, rejected 0"
+need "$D/run.txt" "    Event.csv: read 60, accepted 59, rejected 1"
+
+# the workbook read back against the CSV lists (the pipeline sheet's name
+# columns, the Summary's row per activities file)
+"$PY" "$ROOT/tests/py/xlsx_check.py" --out "$D/out" --root "$ROOT" --config "$D/config.ini"
