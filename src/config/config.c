@@ -210,7 +210,8 @@ static sf_err apply_columns(cfg_loader *ld, const cfg_entry *e, sf_file_kind f, 
         }
         ld->file_cols = v;
         v[ld->n_file_cols++] = (struct cfg_file_col){.kind = f, .name = nm, .field = idx, .value = h,
-                                                     .path = ld->path, .line = e->line, .preset = ld->preset};
+                                                     .path = ld->preset ? NULL : ld->path, /* a preset's path dies with its load */
+                                                     .line = e->line, .preset = ld->preset};
         return SF_OK;
     }
     sf_colmap *c = &ld->cfg->columns[f][idx];
