@@ -15,6 +15,7 @@ typedef struct {
     const char *owner;      /* review --owner */
     bool all_owners;        /* review --all-owners */
     bool quiet;             /* -q */
+    const char *rejects;    /* check --rejects FILE: write the rejects list there */
     const char *account;    /* history --account */
     const char *from, *to;  /* backfill --from, --to */
     const char *every;      /* backfill --every (days) */

@@ -46,8 +46,10 @@ for lang in en ru pl id; do
     cp "$FIX"/v1/*.csv "$B/"
     config v1 $lang "$B/config.ini"
     "$SF" run -q -c "$B/config.ini" --as-of 2025-06-23 --out "$TMP/$lang/out/1"
-    # first run: said in the report and the mail
-    pdftotext -layout -f 14 -l 14 "$TMP/$lang/out/1/report.pdf" "$TMP/$lang/first.txt"
+    # first run: said in the report (its last two pages are the history's)
+    # and the mail
+    n=$(pdfinfo "$TMP/$lang/out/1/report.pdf" | awk '/^Pages:/ { print $2 }')
+    pdftotext -layout -f $((n - 1)) -l $((n - 1)) "$TMP/$lang/out/1/report.pdf" "$TMP/$lang/first.txt"
     grep -qF "${FIRST[$lang]}" "$TMP/$lang/first.txt" || { echo "$lang: first run page title"; cat "$TMP/$lang/first.txt"; exit 1; }
     first_mail=$($PY -c "
 import configparser, sys
@@ -66,8 +68,9 @@ print(cp['email']['since_first'])")
     # the workbook, read back
     $CHECK --out "$O" --root "$ROOT" --config "$B/config.ini" --as-of 2025-06-30
 
-    # the report's two pages
-    pdftotext -layout -f 14 -l 15 "$O/report.pdf" "$TMP/$lang/since.txt"
+    # the report's two pages, the last
+    n=$(pdfinfo "$O/report.pdf" | awk '/^Pages:/ { print $2 }')
+    pdftotext -layout -f $((n - 1)) -l "$n" "$O/report.pdf" "$TMP/$lang/since.txt"
     for s in "${SINCE[$lang]}" "${TREND[$lang]}" "Upward Ltd" "Downward Ltd"; do
         grep -qF "$s" "$TMP/$lang/since.txt" || { echo "$lang: '$s' not on the history pages"; exit 1; }
     done
