@@ -144,6 +144,8 @@ static void changes_table(xl *x, xl_sheet *sh, lxw_row_t r)
     }
     size_t n = l->count(rep);
     excel_table(x, sh, l, headers, r, n);
+    /* tens of thousands of rows on a busy week: the fast row writer */
+    xl_rows_begin(x, sh);
     sf_cell cells[SF_LIST_MAX_COLS];
     for (size_t i = 0; i < n && !xl_failed(x); i++) {
         lxw_row_t rr = (lxw_row_t)(r + 1 + i);
@@ -161,6 +163,7 @@ static void changes_table(xl *x, xl_sheet *sh, lxw_row_t r)
         xl_cell_str(x, sh, r + 2, 0, xl_label(x, "empty_changes"), x->f.note);
         sh->width[0] = w;
     }
+    xl_rows_end(x, sh);
 }
 
 void xl_sheet_changes(xl *x)
