@@ -70,6 +70,7 @@ typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int decision;            /* 0 none yet, 1 commit, 2 roll back */
+    bool committed;          /* the decision is carried out (COMMIT or ROLLBACK done) */
     sf_history *h;
     sf_err rc;
     sf_ctx ctx;
@@ -78,10 +79,13 @@ typedef struct {
 /* Start storing run (borrowed until _end). */
 void sf_cli_history_store_begin(sf_cli_history_writer *w, const sf_cli_history *hc, const sf_config *cfg,
                                 const sf_hist_run *run, bool threaded, bool auto_commit);
-/* Commit (commit) or roll back, wait for the writer and close the store;
- * returns the first error of the whole store (into ctx). Does nothing
- * when no store was begun. */
+/* Commit (commit) or roll back and wait until that is done; returns the
+ * first error of the store (into ctx). The writer then copies the WAL into
+ * the store and closes it on its own: sf_cli_history_store_join waits for
+ * that. Does nothing when no store was begun. */
 sf_err sf_cli_history_store_end(sf_cli_history_writer *w, bool commit, sf_ctx *ctx);
+/* Roll back what is not decided yet, wait for the writer to finish. */
+void sf_cli_history_store_join(sf_cli_history_writer *w);
 
 /* `check`: print the store's state (or that there is none yet); writes
  * nothing. Returns the error of a store a run could not use. */

@@ -73,6 +73,13 @@ sf_err sf_history_put(sf_history *h, const sf_hist_run *run, const char *rules, 
 sf_err sf_history_put_begin(sf_history *h, const sf_hist_run *run, const char *rules, const char *currency,
                             int64_t keep_runs, sf_ctx *ctx);
 sf_err sf_history_put_end(sf_history *h, bool commit, sf_ctx *ctx);
+/* Between the two, on a writer that waits for its commit: have the
+ * transaction's pages written to the WAL and on disk already, so that
+ * the COMMIT only syncs its last pages (best effort: nothing on failure). */
+void sf_history_presync(sf_history *h);
+/* After a COMMIT: copy the WAL into the database now (the close would),
+ * leaving nothing for the next reader to replay. Best effort. */
+void sf_history_checkpoint(sf_history *h);
 /* Did sf_history_open create the store (SF_HIST_CREATE, none there)? */
 bool sf_history_created(const sf_history *h);
 

@@ -174,21 +174,31 @@ sf_err sf_cli_history_load_end(sf_cli_history_loader *l, sf_ctx *ctx)
     return l->rc;
 }
 
-/* The store opened (created when missing) and the transaction's writes. */
+/* The store opened (created when missing) and the transaction's writes,
+ * on disk before the COMMIT is asked for. */
 static void writer_prepare(sf_cli_history_writer *w)
 {
     w->rc = sf_history_open(w->hc->path, w->hc->config_abs, SF_HIST_CREATE, &w->h, &w->ctx);
     if (!w->rc)
         w->rc = sf_history_put_begin(w->h, w->run, w->hc->rules, w->cfg->currency, w->cfg->history_keep_runs,
                                      &w->ctx);
+    if (!w->rc)
+        sf_history_presync(w->h);
 }
 
-/* COMMIT or ROLLBACK, close; a store created for a run not committed
- * goes again (the path holds no store, as before). */
-static void writer_finish(sf_cli_history_writer *w, bool commit)
+/* COMMIT or ROLLBACK. */
+static void writer_decide(sf_cli_history_writer *w, bool commit)
 {
     if (w->h && !w->rc)
         w->rc = sf_history_put_end(w->h, commit, &w->ctx);
+}
+
+/* The WAL into the file, close; a store created for a run not committed
+ * goes again (the path holds no store, as before). */
+static void writer_close(sf_cli_history_writer *w, bool commit)
+{
+    if (w->h && !w->rc && commit)
+        sf_history_checkpoint(w->h);
     bool created = sf_history_created(w->h);
     sf_history_close(w->h);
     w->h = NULL;
@@ -213,7 +223,12 @@ static void *writer_main(void *arg)
         pthread_cond_wait(&w->cv, &w->mu);
     bool commit = w->auto_commit || w->decision == 1;
     pthread_mutex_unlock(&w->mu);
-    writer_finish(w, commit);
+    writer_decide(w, commit);
+    pthread_mutex_lock(&w->mu);
+    w->committed = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    writer_close(w, commit);
     return NULL;
 }
 
@@ -239,19 +254,33 @@ sf_err sf_cli_history_store_end(sf_cli_history_writer *w, bool commit, sf_ctx *c
         return SF_OK;
     if (w->threaded) {
         pthread_mutex_lock(&w->mu);
-        w->decision = commit ? 1 : 2;
-        pthread_cond_signal(&w->cv);
+        if (w->decision == 0)
+            w->decision = commit ? 1 : 2;
+        pthread_cond_broadcast(&w->cv);
+        while (!w->committed)
+            pthread_cond_wait(&w->cv, &w->mu);
         pthread_mutex_unlock(&w->mu);
-        pthread_join(w->tid, NULL);
-    } else {
-        writer_finish(w, w->auto_commit || commit);
+    } else if (!w->committed) {
+        commit = w->auto_commit || commit;
+        writer_decide(w, commit);
+        w->committed = true;
+        writer_close(w, commit);
     }
-    pthread_cond_destroy(&w->cv);
-    pthread_mutex_destroy(&w->mu);
-    w->active = false;
     if (w->rc && ctx)
         sf_ctx_error(ctx, w->rc, "%s", w->ctx.msg);
     return w->rc;
+}
+
+void sf_cli_history_store_join(sf_cli_history_writer *w)
+{
+    if (!w->active)
+        return;
+    sf_cli_history_store_end(w, false, NULL); /* rolls back when not decided yet */
+    if (w->threaded)
+        pthread_join(w->tid, NULL);
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    w->active = false;
 }
 
 sf_err sf_cli_history_check(const sf_cli_history *hc, sf_ctx *ctx)

@@ -58,7 +58,7 @@ static void job_release(job *j)
     sf_stage_release(&j->stage);
     sf_ctx ignored = {0};
     sf_cli_history_load_end(&j->hl, &ignored);     /* a run that failed: wait, */
-    sf_cli_history_store_end(&j->hw, false, NULL); /* and roll its store back */
+    sf_cli_history_store_join(&j->hw);            /* roll its store back, or let it close */
     if (j->rep_done)
         sf_report_release(&j->rep);
     sf_history_view_release(&j->hview);
@@ -248,8 +248,11 @@ static int job_history_loaded(job *j)
  * fails (job_release). */
 static void job_history_store_begin(job *j)
 {
-    if (j->hist_on)
-        sf_cli_history_store_begin(&j->hw, &j->hist, &j->cfg, &j->rep.history.now, !j->set.single_thread, false);
+    if (!j->hist_on)
+        return;
+    double t0 = sf_now_s();
+    sf_cli_history_store_begin(&j->hw, &j->hist, &j->cfg, &j->rep.history.now, !j->set.single_thread, false);
+    timing(j, "history store start", t0); /* the whole of the writes with SF_THREADS=1 */
 }
 
 static int job_history_store(job *j)
@@ -707,7 +710,9 @@ static int backfill_dates(job *j, sf_date from, long every, unsigned *stored)
         }
         memcpy(runs[slot].fingerprint, j->hist.fingerprint, sizeof runs[slot].fingerprint);
         /* the previous date's rows are in: its snapshot may go */
-        if (sf_cli_history_store_end(&j->hw, true, &j->ctx) != SF_OK) {
+        sf_err se = sf_cli_history_store_end(&j->hw, true, &j->ctx);
+        sf_cli_history_store_join(&j->hw);
+        if (se != SF_OK) {
             rc = fail(j);
             break;
         }
@@ -721,11 +726,12 @@ static int backfill_dates(job *j, sf_date from, long every, unsigned *stored)
     }
     if (rc == 0 && sf_cli_history_store_end(&j->hw, true, &j->ctx) != SF_OK)
         rc = fail(j);
+    sf_cli_history_store_join(&j->hw);
     if (rc == 0 && *pending) {
         sf_log(SF_LOG_INFO, "stored the run as of %s", pending);
         (*stored)++;
     }
-    sf_cli_history_store_end(&j->hw, false, NULL); /* after a failure: roll back the date in flight */
+    sf_cli_history_store_join(&j->hw); /* after a failure: roll back the date in flight */
     sf_hist_run_release(&runs[0]);
     sf_hist_run_release(&runs[1]);
     return rc;

@@ -411,7 +411,10 @@ static sf_err open_db(sf_history *h, bool write, sf_ctx *ctx)
         return sf_hist_db_error(h, "cannot open it", ctx);
     sqlite3_busy_timeout(h->db, 30000);
     sqlite3_extended_result_codes(h->db, 0);
-    return write ? sf_hist_exec(h, "PRAGMA synchronous = FULL", "cannot open it", ctx) : SF_OK;
+    /* a writer's COMMIT does not also copy the WAL into the file: that is
+     * done after it, off the run's way (sf_history_checkpoint) */
+    return write ? sf_hist_exec(h, "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0", "cannot open it", ctx)
+                 : SF_OK;
 }
 
 static sf_err pragma_int(sf_history *h, const char *sql, int64_t *out, sf_ctx *ctx)

@@ -12,7 +12,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef SF_VERSION
 #define SF_VERSION "dev"
@@ -394,6 +396,29 @@ sf_err sf_history_put_end(sf_history *h, bool commit, sf_ctx *ctx)
     if (rc)
         sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
+}
+
+void sf_history_presync(sf_history *h)
+{
+    /* the pages still in SQLite's cache go to the WAL as uncommitted
+     * frames (a cache flush), then the WAL's data to the disk */
+    sqlite3_db_cacheflush(h->db);
+    size_t n = strlen(h->path) + 8;
+    char *wal = malloc(n);
+    if (!wal)
+        return;
+    snprintf(wal, n, "%s-wal", h->path);
+    int fd = open(wal, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fdatasync(fd);
+        close(fd);
+    }
+    free(wal);
+}
+
+void sf_history_checkpoint(sf_history *h)
+{
+    sqlite3_wal_checkpoint_v2(h->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 sf_err sf_history_put(sf_history *h, const sf_hist_run *run, const char *rules, const char *currency,
