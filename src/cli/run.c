@@ -43,7 +43,8 @@ typedef struct {
     bool hist_on;
     sf_cli_history hist;
     sf_history_view hview;
-    sf_cli_history_loader hl;  /* run: P loaded while the inputs are read */
+    bool load_history;         /* run: load P while the days are summed */
+    sf_cli_history_loader hl;  /* run: P loaded while the days are summed */
     sf_cli_history_writer hw;  /* run: stored while the outputs are rendered */
 } job;
 
@@ -123,6 +124,8 @@ static int job_setup(job *j, bool need_out)
     return 0;
 }
 
+static int job_history_start(job *j);
+
 /* Read every input. Returns 0 or an exit code (already reported). */
 static int job_ingest(job *j, bool write_rejects_on_limit)
 {
@@ -169,6 +172,11 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
     for (int f = 0; f < SF_FILE_N; f++)
         for (size_t w = 0; w < j->ds->files[f].warnings.n; w++)
             sf_log(SF_LOG_WARN, "%s", j->ds->files[f].warnings.v[w]);
+    /* the previous run is read from the store while the transactions
+     * are summed by day: that is one thread's work, the readers were two */
+    int rc;
+    if (j->load_history && (rc = job_history_start(j)) != 0)
+        return rc;
     double tf = sf_now_s();
     if (sf_dataset_finish(j->ds, &j->ctx) != SF_OK)
         return fail(j);
@@ -219,7 +227,7 @@ static int job_history_load(job *j, sf_history_mode mode, bool strip)
 }
 
 /* `run`: the same, under the run's lock, on a thread of its own while the
- * inputs are read (job_history_loaded waits for it). */
+ * days are summed (job_ingest; job_history_loaded waits for it). */
 static int job_history_start(job *j)
 {
     if (!j->cfg.history_enabled)
@@ -504,8 +512,7 @@ int sf_cmd_run(const sf_run_opts *opts)
     int rc = job_setup(&j, true);
     if (rc == 0)
         rc = take_lock(&j);
-    if (rc == 0)
-        rc = job_history_start(&j);
+    j.load_history = true;
     if (rc == 0)
         rc = job_ingest(&j, true);
     if (rc == 0)
