@@ -60,6 +60,10 @@ typedef struct {
 sf_err sf_out_csv(const sf_output_ctx *o, sf_ctx *ctx);
 /* One list's CSV (rejects.csv alone when the reject limit stops the run). */
 sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx);
+/* The CSV formula guard (SPEC §4): does a text cell need the leading '?
+ * True when s starts with = + - @ TAB or CR and is not a plain number
+ * (-?digits[.digits]). */
+bool sf_csv_needs_guard(const char *s);
 /* workbook.xlsx */
 sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx);
 /* report.pdf */
