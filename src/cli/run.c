@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "base/sf_settings.h"
@@ -34,6 +35,7 @@ typedef struct {
     sf_report rep;
     bool rep_done;
     sf_stage stage;
+    bool rejects_only;   /* the reject limit: only rejects.csv was put in place */
     sf_ctx ctx;
     sf_settings set;
 } job;
@@ -140,11 +142,12 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
         sf_output_ctx o = {.set = &j->set, .cfg = &j->cfg, .ds = j->ds, .rep = &only, .rejects = &j->rejects,
                            .lang = j->lang, .out_dir = j->out_dir, .stage = &j->stage};
         sf_ctx wctx = {0};
-        if (sf_out_csv_list(&o, &sf_list_rejects, &wctx) != SF_OK ||
-            sf_stage_commit(&j->stage, &wctx) != SF_OK) {
+        if (j->stage.began && (sf_out_csv_list(&o, &sf_list_rejects, &wctx) != SF_OK ||
+                               sf_stage_commit(&j->stage, &wctx) != SF_OK)) {
             sf_stage_abort(&j->stage);
             sf_log(SF_LOG_ERROR, "%s", wctx.msg);
-        } else {
+        } else if (j->stage.switched) {
+            j->rejects_only = true;
             sf_log(SF_LOG_INFO, "rejected records written to %s/csv/rejects.csv", j->out_dir);
         }
         return fail(j);
@@ -179,7 +182,6 @@ static int job_analyze(job *j)
 typedef struct {
     const sf_output_def *def;
     sf_output_ctx o;
-    sf_stage stage;
     sf_ctx ctx;
     sf_err err;
     double seconds;
@@ -202,9 +204,8 @@ static sf_output_ctx output_ctx(job *j, sf_stage *stage)
 }
 
 /* Render every enabled output of one phase: those with a thread of their
- * own beside the others (each stages into its own area, adopted into the
- * run's after all have finished). Returns 0 or the first failure's exit
- * code (recorded in j->ctx). */
+ * own beside the others, all into the run's folder. Returns 0 or the
+ * first failure's exit code (recorded in j->ctx). */
 static int render_phase(job *j, sf_output_phase phase)
 {
     enum { MAX_OUTPUTS = 16 };
@@ -220,7 +221,7 @@ static int render_phase(job *j, sf_output_phase phase)
         if (d->phase != phase || !sf_output_enabled(d, &j->cfg))
             continue;
         oj->def = d;
-        oj->o = output_ctx(j, &oj->stage);
+        oj->o = output_ctx(j, &j->stage);
         if (!j->set.single_thread && d->own_thread && pthread_create(&tid[i], NULL, output_thread, oj) == 0)
             started[i] = true;
         else
@@ -239,18 +240,18 @@ static int render_phase(job *j, sf_output_phase phase)
             sf_ctx_error(&j->ctx, oj->ctx.code, "%s", oj->ctx.msg);
             rc = (int)oj->ctx.code;
         }
-        if (sf_stage_adopt(&j->stage, &oj->stage, &j->ctx) != SF_OK && rc == 0)
-            rc = (int)j->ctx.code;
-        sf_stage_release(&oj->stage);
     }
     return rc;
 }
 
-/* The staged outputs, the commit that puts them in place together, then
- * the outputs that need them in place (the email). */
+/* The outputs into the run's folder (the email last: it attaches the
+ * others), the commit that puts the folder in place as a whole, then what
+ * waited for it (the mails are sent). */
 static int run_outputs(job *j)
 {
     int rc = render_phase(j, SF_PHASE_STAGED);
+    if (rc == 0)
+        rc = render_phase(j, SF_PHASE_LAST);
     if (rc) {
         sf_stage_abort(&j->stage);
         return fail(j);
@@ -259,10 +260,8 @@ static int run_outputs(job *j)
     if (sf_stage_commit(&j->stage, &j->ctx) != SF_OK)
         return fail(j);
     timing(j, "commit", t0);
-    if ((rc = render_phase(j, SF_PHASE_AFTER_COMMIT)) != 0) {
-        sf_stage_abort(&j->stage);
+    if (sf_stage_deliver(&j->stage, &j->ctx) != SF_OK)
         return fail(j);
-    }
     return 0;
 }
 
@@ -346,14 +345,39 @@ static int take_lock(job *j)
     return e ? fail(j) : 0;
 }
 
+/* Under the lock: clear what killed runs left beside the output folder
+ * (said in the log, even under -q), then start this run's folder. */
+static int open_output(job *j)
+{
+    sf_strlist done = {0};
+    sf_err e = sf_stage_sweep(j->out_dir, &done, &j->ctx);
+    for (size_t i = 0; i < done.n; i++)
+        sf_log(SF_LOG_NOTICE, "an earlier run was killed: %s", done.v[i]);
+    sf_strlist_clear(&done);
+    if (e || sf_stage_begin(&j->stage, j->out_dir, &j->ctx) != SF_OK)
+        return fail(j);
+    return 0;
+}
+
+static bool folder_exists(const char *dir)
+{
+    struct stat sb;
+    return dir && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 /* A scheduled run must never fail silently (SPEC §4): after the config
  * was read, a failure is mailed when email and on_failure are on. */
 static int notify_failure(job *j, int rc)
 {
     if (rc == 0 || !j->cfg_loaded || !j->cfg.out_email || !j->cfg.on_failure)
         return rc;
+    sf_files_state files = j->rejects_only      ? SF_FILES_REJECTS
+                           : j->stage.switched   ? SF_FILES_NEW
+                           : j->stage.began      ? (j->stage.existed ? SF_FILES_UNCHANGED : SF_FILES_NONE)
+                           : folder_exists(j->out_dir) ? SF_FILES_UNCHANGED
+                                                       : SF_FILES_NONE;
     sf_ctx mctx = {0};
-    if (sf_out_email_failure(&j->cfg, j->lang, rc, j->ctx.msg, &mctx) != SF_OK)
+    if (sf_out_email_failure(&j->cfg, j->lang, rc, j->ctx.msg, files, j->out_dir, &mctx) != SF_OK)
         sf_log(SF_LOG_ERROR, "failure mail not sent: %s", mctx.msg);
     else
         sf_log(SF_LOG_INFO, "failure mail sent");
@@ -369,6 +393,8 @@ int sf_cmd_run(const sf_run_opts *opts)
     int rc = job_setup(&j, true);
     if (rc == 0)
         rc = take_lock(&j);
+    if (rc == 0)
+        rc = open_output(&j);
     if (rc == 0)
         rc = job_ingest(&j, true);
     if (rc == 0)
@@ -464,6 +490,11 @@ int sf_cmd_review(const sf_run_opts *opts)
     memset(&j, 0, sizeof j);
     j.opts = opts;
     int rc = job_setup(&j, true);
+    /* the packs go into the output folder the runs replace: one at a time */
+    if (rc == 0)
+        rc = take_lock(&j);
+    if (rc == 0)
+        rc = open_output(&j);
     if (rc == 0)
         rc = job_ingest(&j, false);
     if (rc == 0)

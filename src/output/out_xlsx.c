@@ -219,13 +219,14 @@ sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
     x.err = LXW_NO_ERROR;
     x.fast_path = o->cfg->xlsx_fast;
 
-    /* constant memory: rows stream to temporaries beside the output, so
-     * 100k accounts cost little memory; sheets are written row by row. */
-    lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = (char *)o->out_dir};
+    /* constant memory: rows stream to temporaries in the run's own folder
+     * (private until the switch), so 100k accounts cost little memory;
+     * sheets are written row by row. */
+    lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = (char *)sf_stage_work_dir(o->stage)};
     x.wb = workbook_new_opt(tmp_path, &opts);
     if (!x.wb) {
         rc = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot create the workbook (temporary files in %s)",
-                          final_path, o->out_dir);
+                          final_path, sf_stage_work_dir(o->stage));
         free(final_path);
         return rc;
     }

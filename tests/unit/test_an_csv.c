@@ -32,7 +32,7 @@ static void write_lists(const sf_rejects *rj)
     snprintf(outdir, sizeof outdir, "/tmp/sf_test_an_csv_XXXXXX");
     assert_non_null(mkdtemp(outdir));
     sf_stage st;
-    memset(&st, 0, sizeof st);
+    assert_int_equal(sf_stage_begin(&st, outdir, &fx_ctx), SF_OK);
     fx_rep.rejects = rj;
     sf_output_ctx o = {.cfg = &fx_cfg, .ds = fx_ds, .rep = &fx_rep, .rejects = rj,
                        .out_dir = outdir, .stage = &st};
