@@ -167,7 +167,7 @@ static int make_subdirs(const sf_stage *st, const char *rel)
             continue;
         *s = '\0';
         struct stat sb;
-        if (mkdir(p, 0777) != 0 && (errno != EEXIST || lstat(p, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+        if (mkdir(p, 0755) != 0 && (errno != EEXIST || lstat(p, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
             int e = errno == EEXIST ? ENOTDIR : errno;
             free(p);
             errno = e;
@@ -345,13 +345,13 @@ static int mkdir_p(const char *dir)
         if (*s != '/')
             continue;
         *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
             free(p);
             return -1;
         }
         *s = '/';
     }
-    int rc = mkdir(p, 0777);
+    int rc = mkdir(p, 0755);
     int e = errno;
     free(p);
     if (rc != 0 && e != EEXIST) {

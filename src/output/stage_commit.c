@@ -368,7 +368,7 @@ sf_err sf_stage_commit(sf_stage *st, sf_ctx *ctx)
     if (!e && !st->existed) {
         mode_t mask = umask(0);
         umask(mask);
-        if (chmod(st->work, 0777 & ~mask) != 0)
+        if (chmod(st->work, 0755 & ~mask) != 0)
             e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: %s", st->out_dir, strerror(errno));
     }
     if (!e && fsync_tree(st->work) != 0)
