@@ -22,6 +22,7 @@ typedef enum {
     SF_REJ_UNKNOWN_ACCOUNT,
     SF_REJ_UNKNOWN_CURRENCY,
     SF_REJ_DUPLICATE_ID,
+    SF_REJ_TOO_LONG,  /* longer than [input] max_record_bytes: before any other */
     SF_REJ_N
 } sf_reject_reason;
 const char *sf_reject_reason_name(sf_reject_reason r); /* "field_count" ... */

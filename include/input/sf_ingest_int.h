@@ -7,6 +7,8 @@
 #ifndef SF_INGEST_INT_H
 #define SF_INGEST_INT_H
 
+#include <time.h>
+
 #include "input/sf_csvread.h"
 #include "input/sf_idset.h"
 #include "input/sf_ingest.h"
@@ -30,6 +32,17 @@ typedef struct {
 } sf_acache;
 
 typedef struct sf_ingest_side sf_ingest_side; /* ingest_split.c */
+
+/* An input file, opened once for the whole ingest: every reader of it
+ * (both threads of a split file) reads this one descriptor with pread, so
+ * a file renamed over it meanwhile is never mixed in; its size and time are
+ * checked again once it has been read (ingest_split.c). */
+typedef struct {
+    const char *path;      /* borrowed; NULL: not configured */
+    int fd;                /* -1: not open */
+    int64_t size;
+    struct timespec mtime;
+} sf_input;
 
 /* Reads input files one after the other into the dataset. */
 typedef struct {
@@ -80,7 +93,7 @@ void sf_ingest_reader_release(sf_ingest_reader *g);
 
 /* Read one file (or its part from g->start, or up to g->limit) into the
  * dataset: counts in ds->files[kind] (or *g->st_own), rejects in g->rj. */
-sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *path);
+sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const sf_input *in);
 
 /* SF_ERR_INPUT naming every file whose reject share is over the limit. */
 sf_err sf_ingest_check_shares(sf_ingest_reader *g);

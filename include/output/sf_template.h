@@ -14,6 +14,9 @@
 #include "output/sf_buf.h"
 
 #define SF_TVARS_MAX 64
+/* The largest template file read (a mail body); a larger one, or one that
+ * is not a regular file (/dev/zero, a FIFO), is refused. */
+#define SF_TEMPLATE_MAX ((size_t)1 << 20)
 
 /* The values of one rendering. An allocation failure (or a full table)
  * sets oom; check it once before rendering. Start from {0}. */

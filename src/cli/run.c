@@ -326,10 +326,27 @@ static char *default_lock_path(const job *j)
         free(s);
         return e2;
     }
-    size_t n = strlen(j->out_dir) + 32;
+    /* beside the output folder: "{output_dir}/.." written as its parent,
+     * so that taking the lock never creates the output folder itself */
+    size_t n = strlen(j->out_dir) + 32, len = strlen(j->out_dir);
     char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s/../.salesfocus.lock", j->out_dir);
+    if (!s)
+        return NULL;
+    while (len > 1 && j->out_dir[len - 1] == '/')
+        len--;
+    const char *slash = NULL;
+    for (size_t i = 0; i < len; i++)
+        if (j->out_dir[i] == '/')
+            slash = j->out_dir + i;
+    const char *last = slash ? slash + 1 : j->out_dir;
+    size_t last_n = len - (size_t)(last - j->out_dir);
+    bool dots = (last_n == 1 && last[0] == '.') || (last_n == 2 && last[0] == '.' && last[1] == '.');
+    if (dots || (slash == j->out_dir))
+        snprintf(s, n, "%.*s/../.salesfocus.lock", (int)len, j->out_dir);
+    else if (!slash)
+        snprintf(s, n, ".salesfocus.lock");
+    else
+        snprintf(s, n, "%.*s/.salesfocus.lock", (int)(slash - j->out_dir), j->out_dir);
     return s;
 }
 

@@ -6,6 +6,7 @@
  * (config_set.c); last come the checks that need the whole configuration.
  */
 #include "config/sf_config_schema.h"
+#include "base/sf_file.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -340,16 +341,11 @@ static sf_err check_input_file(cfg_loader *ld, sf_file_kind f)
         return SF_OK;
     int idx = cfg_find_key("input", sf_file_kind_name((sf_file_kind)f));
     int line = ld->key_line[idx];
-    const char *why = NULL;
-    struct stat st;
-    FILE *fp = fopen(p, "r");
-    if (!fp)
-        why = strerror(errno);
-    else if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
-        why = strerror(EISDIR);
-    if (fp)
-        fclose(fp);
-    if (why)
+    char why[160];
+    int fd = sf_open_regular(p, why, sizeof why);
+    if (fd >= 0)
+        close(fd);
+    else
         return sf_ctx_error(ld->ctx, SF_ERR_INPUT, "%s:%d: [input] %s: cannot open '%s': %s",
                             ld->key_file[idx] ? ld->key_file[idx] : ld->cfg->path, line,
                             sf_file_kind_name((sf_file_kind)f), p, why);

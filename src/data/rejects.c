@@ -19,6 +19,7 @@ const char *sf_reject_reason_name(sf_reject_reason r)
         [SF_REJ_UNKNOWN_ACCOUNT] = "unknown_account",
         [SF_REJ_UNKNOWN_CURRENCY] = "unknown_currency",
         [SF_REJ_DUPLICATE_ID] = "duplicate_id",
+        [SF_REJ_TOO_LONG] = "too_long",
     };
     return (unsigned)r < SF_REJ_N ? names[r] : "unknown";
 }

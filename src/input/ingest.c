@@ -624,6 +624,9 @@ static sf_err handle_record(sf_ingest_reader *g)
     }
     g->rec_mark = g->rj->n;
     g->kept_lines = 0;
+    /* a record too long to hold has no fields: nothing else can be said */
+    if (rec->too_long)
+        return reject(g, SF_REJ_TOO_LONG, NULL);
     if (rec->open_quote)
         return reject(g, SF_REJ_BAD_QUOTE, NULL);
     if (rec->bad_encoding)
@@ -795,8 +798,9 @@ static sf_err read_body(sf_ingest_reader *g)
     return e;
 }
 
-sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *path)
+sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const sf_input *in)
 {
+    const char *path = in->path;
     double t0 = sf_now_s();
     sf_file_stats *st = g->st_own ? g->st_own : &g->ds->files[kind];
     g->kind = kind;
@@ -810,7 +814,7 @@ sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *p
     sf_idset_free(g->ids);
     g->ids = NULL;
     g->ids_hint = 0;
-    sf_err e = sf_csvread_open(&g->rd, path, g->progress, g->puser);
+    sf_err e = sf_csvread_open_fd(&g->rd, in->fd, in->size, path, g->progress, g->puser);
     if (e != SF_OK)
         return e;
     e = read_body(g);
@@ -864,7 +868,10 @@ sf_err sf_ingest_reader_init(sf_ingest_reader *g, sf_dataset *ds, const sf_confi
     g->limit = -1;
     char origin[600];
     snprintf(origin, sizeof origin, "%s: [input] encoding", cfg->path ? cfg->path : "config");
-    return sf_csvread_init(&g->rd, cfg->encoding, origin, cfg->delimiter, ctx);
+    sf_err e = sf_csvread_init(&g->rd, cfg->encoding, origin, cfg->delimiter, ctx);
+    if (e == SF_OK && cfg->max_record_bytes > 0)
+        sf_csvread_set_max_record(&g->rd, cfg->max_record_bytes);
+    return e;
 }
 
 void sf_ingest_reader_release(sf_ingest_reader *g)

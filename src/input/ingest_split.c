@@ -1,10 +1,15 @@
 /*
- * ingest_split.c - the order in which the input files are read, and a
- * large transactions file read by two threads (docs/ingest.md, "Two
- * threads"). The records themselves are ingest.c's.
+ * ingest_split.c - the order in which the input files are read, a large
+ * transactions file read by two threads (docs/ingest.md, "Two threads"),
+ * and the consistent read: every file is opened once, both threads read
+ * that one descriptor, and a file whose size or modification time changed
+ * by the end of the read is an input error. The records themselves are
+ * ingest.c's.
  */
 #include "input/sf_ingest_int.h"
+#include "base/sf_file.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,6 +21,51 @@ static const char *input_path(const sf_config *cfg, sf_file_kind k)
 {
     const char *p = cfg->file[k];
     return (p && *p) ? p : NULL;
+}
+
+/* ---- the files, opened once ----------------------------------------------- */
+
+static sf_err input_open(sf_input *in, const char *path, sf_ctx *ctx)
+{
+    in->path = path;
+    in->fd = -1;
+    if (!path)
+        return SF_OK;
+    char why[160];
+    struct stat sb;
+    in->fd = sf_open_regular(path, why, sizeof why);
+    if (in->fd < 0)
+        return sf_ctx_error(ctx, SF_ERR_INPUT, "%s: cannot open: %s", path, why);
+    if (fstat(in->fd, &sb) != 0)
+        return sf_ctx_error(ctx, SF_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+    in->size = (int64_t)sb.st_size;
+    in->mtime = sb.st_mtim;
+    return SF_OK;
+}
+
+/* The file as it was when opened? A changed size or modification time
+ * means someone wrote it meanwhile: what was read may be half of each. */
+static sf_err input_check(const sf_input *in, sf_ctx *ctx)
+{
+    struct stat sb;
+    if (in->fd < 0)
+        return SF_OK;
+    if (fstat(in->fd, &sb) != 0)
+        return sf_ctx_error(ctx, SF_ERR_INPUT, "%s: %s", in->path, strerror(errno));
+    if ((int64_t)sb.st_size != in->size || sb.st_mtim.tv_sec != in->mtime.tv_sec ||
+        sb.st_mtim.tv_nsec != in->mtime.tv_nsec)
+        return sf_ctx_error(ctx, SF_ERR_INPUT,
+                            "%s: the file changed while it was read (%lld bytes when opened, %lld now, or a "
+                            "new modification time): read it again once the export is complete",
+                            in->path, (long long)in->size, (long long)sb.st_size);
+    return SF_OK;
+}
+
+static void input_close(sf_input *in)
+{
+    if (in->fd >= 0)
+        close(in->fd);
+    in->fd = -1;
 }
 
 /* ---- two readers ------------------------------------------------------------ */
@@ -52,9 +102,9 @@ struct sf_ingest_side {
     sf_ingest_reader g;
     sf_rejects rj;      /* activities */
     sf_ctx ctx;
-    const char *act;    /* activities file, or NULL */
-    const char *tx;     /* transactions file whose tail is read here, or NULL */
-    const char *opp;    /* opportunities file the head's reader reads meanwhile */
+    const sf_input *act; /* activities file, or NULL */
+    const sf_input *tx;  /* transactions file whose tail is read here, or NULL */
+    const sf_input *opp; /* opportunities file the head's reader reads meanwhile */
     bool opp_done;
     sf_err err;         /* of the activities */
     pthread_mutex_t mu; /* guards act_done */
@@ -209,15 +259,12 @@ sf_err sf_ingest_at_tail(sf_ingest_reader *g, bool exact, bool *done)
 }
 
 /* Offset just after the first line feed at or after `from`, or -1. */
-static int64_t line_start_after(const char *path, int64_t from)
+static int64_t line_start_after(const sf_input *in, int64_t from)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
     char buf[65536];
     int64_t found = -1;
-    for (int64_t off = from; found < 0 && off < from + ((int64_t)1 << 20);) {
-        ssize_t r = pread(fd, buf, sizeof buf, (off_t)off);
+    for (int64_t off = from; found < 0 && off < from + ((int64_t)1 << 20) && off < in->size;) {
+        ssize_t r = pread(in->fd, buf, sizeof buf, (off_t)off);
         if (r <= 0)
             break;
         const char *nl = memchr(buf, '\n', (size_t)r);
@@ -225,14 +272,12 @@ static int64_t line_start_after(const char *path, int64_t from)
             found = off + (nl - buf) + 1;
         off += r;
     }
-    close(fd);
     return found;
 }
 
-static int64_t file_size(const char *path)
+static int64_t file_size(const sf_input *in)
 {
-    struct stat sb;
-    return path && stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    return in && in->fd >= 0 ? in->size : 0;
 }
 
 /* Where the transactions tail starts, or 0 for no split. The head is
@@ -240,7 +285,7 @@ static int64_t file_size(const char *path)
  * opportunities on the first, activities and tail on the second); a tail
  * below sf_settings.split_min bytes (default 1 MiB) is not worth a second pass of
  * the header. */
-static int64_t split_point(const char *tx, const char *act, const char *opp, int64_t min)
+static int64_t split_point(const sf_input *tx, const sf_input *act, const sf_input *opp, int64_t min)
 {
     if (min < 1)
         min = 1;
@@ -270,33 +315,18 @@ static void side_release(sf_ingest_side *sr)
     free(sr);
 }
 
-sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, sf_rejects *rejects,
-                 sf_progress_fn progress, void *progress_user, sf_ctx *ctx)
+/* Every file in order (see "two readers"), each from its one descriptor
+ * in in[]. */
+static sf_err ingest_files(sf_ingest_reader *g, const sf_input *in, const sf_settings *set, sf_ctx *ctx)
 {
-    sf_settings defaults;
-    if (!set) {
-        sf_settings_default(&defaults);
-        set = &defaults;
-    }
-    const char *tx = cfg->transactions_from_won ? NULL : input_path(cfg, SF_FILE_TRANSACTIONS);
-    const char *opp = input_path(cfg, SF_FILE_OPPORTUNITIES);
-    const char *act = input_path(cfg, SF_FILE_ACTIVITIES);
-    if (cfg->transactions_from_won && !opp)
-        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: [input] transactions = @won needs an opportunities file",
-                            cfg->path ? cfg->path : "config");
-    if (!cfg->transactions_from_won && !tx)
-        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: [input] transactions is required",
-                            cfg->path ? cfg->path : "config");
-    sf_ingest_reader g;
-    sf_err e = sf_ingest_reader_init(&g, ds, cfg, rejects, progress, progress_user, ctx);
-    if (e != SF_OK)
-        return e;
-
-    ds->accounts_derived = !input_path(cfg, SF_FILE_ACCOUNTS);
-    ds->have_activities = act != NULL;
-    ds->have_opportunities = opp != NULL;
+    sf_dataset *ds = g->ds;
+    const sf_config *cfg = g->cfg;
+    const sf_input *tx = in[SF_FILE_TRANSACTIONS].path ? &in[SF_FILE_TRANSACTIONS] : NULL;
+    const sf_input *opp = in[SF_FILE_OPPORTUNITIES].path ? &in[SF_FILE_OPPORTUNITIES] : NULL;
+    const sf_input *act = in[SF_FILE_ACTIVITIES].path ? &in[SF_FILE_ACTIVITIES] : NULL;
+    sf_err e = SF_OK;
     if (!ds->accounts_derived)
-        e = sf_ingest_read_file(&g, SF_FILE_ACCOUNTS, input_path(cfg, SF_FILE_ACCOUNTS));
+        e = sf_ingest_read_file(g, SF_FILE_ACCOUNTS, &in[SF_FILE_ACCOUNTS]);
 
     /* The second thread (see "two readers"): the activities file and the
      * tail of the transactions file. */
@@ -319,8 +349,8 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
         sr->started = pthread_create(&sr->tid, NULL, side_thread, sr) == 0;
         if (sr->started && sr->tx) {
             ds->files[SF_FILE_TRANSACTIONS].split_at = tail;
-            g.limit = tail;
-            g.side = sr;
+            g->limit = tail;
+            g->side = sr;
         }
     }
     bool act_done = sr && sr->started && act;
@@ -332,27 +362,71 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
         if (!t->path && !(t->path = sf_strdup("@won")))
             e = sf_ctx_nomem(ctx);
         if (e == SF_OK)
-            e = sf_ingest_read_file(&g, SF_FILE_OPPORTUNITIES, opp);
+            e = sf_ingest_read_file(g, SF_FILE_OPPORTUNITIES, opp);
     } else if (e == SF_OK) {
-        e = sf_ingest_read_file(&g, SF_FILE_TRANSACTIONS, tx);
+        e = sf_ingest_read_file(g, SF_FILE_TRANSACTIONS, tx);
     }
-    g.limit = -1;
-    g.side = NULL;
+    g->limit = -1;
+    g->side = NULL;
     if (act_done) {
         side_join(sr);
         if (e == SF_OK && sr->err != SF_OK)
             e = sf_ctx_error(ctx, sr->err, "%s", sr->ctx.msg);
         if (e == SF_OK)
-            e = rejects_merge(rejects, &sr->rj, 0, ctx);
+            e = rejects_merge(g->rj, &sr->rj, 0, ctx);
     } else if (e == SF_OK && act) {
-        e = sf_ingest_read_file(&g, SF_FILE_ACTIVITIES, act);
+        e = sf_ingest_read_file(g, SF_FILE_ACTIVITIES, act);
     }
     bool opp_done = sr && sr->opp_done;
     side_release(sr);
     if (e == SF_OK && opp && !cfg->transactions_from_won && !opp_done)
-        e = sf_ingest_read_file(&g, SF_FILE_OPPORTUNITIES, opp);
-    if (e == SF_OK)
-        e = sf_ingest_check_shares(&g);
-    sf_ingest_reader_release(&g);
+        e = sf_ingest_read_file(g, SF_FILE_OPPORTUNITIES, opp);
+    return e;
+}
+
+sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, sf_rejects *rejects,
+                 sf_progress_fn progress, void *progress_user, sf_ctx *ctx)
+{
+    sf_settings defaults;
+    if (!set) {
+        sf_settings_default(&defaults);
+        set = &defaults;
+    }
+    const char *tx = cfg->transactions_from_won ? NULL : input_path(cfg, SF_FILE_TRANSACTIONS);
+    const char *opp = input_path(cfg, SF_FILE_OPPORTUNITIES);
+    const char *act = input_path(cfg, SF_FILE_ACTIVITIES);
+    if (cfg->transactions_from_won && !opp)
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: [input] transactions = @won needs an opportunities file",
+                            cfg->path ? cfg->path : "config");
+    if (!cfg->transactions_from_won && !tx)
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: [input] transactions is required",
+                            cfg->path ? cfg->path : "config");
+    sf_input in[SF_FILE_N];
+    const char *paths[SF_FILE_N] = {[SF_FILE_ACCOUNTS] = input_path(cfg, SF_FILE_ACCOUNTS),
+                                    [SF_FILE_TRANSACTIONS] = tx,
+                                    [SF_FILE_ACTIVITIES] = act,
+                                    [SF_FILE_OPPORTUNITIES] = opp};
+    sf_err e = SF_OK;
+    for (int f = 0; f < SF_FILE_N; f++)
+        in[f] = (sf_input){.fd = -1};
+    for (int f = 0; f < SF_FILE_N && e == SF_OK; f++)
+        e = input_open(&in[f], paths[f], ctx);
+    sf_ingest_reader g;
+    if (e == SF_OK) {
+        e = sf_ingest_reader_init(&g, ds, cfg, rejects, progress, progress_user, ctx);
+        ds->accounts_derived = !paths[SF_FILE_ACCOUNTS];
+        ds->have_activities = act != NULL;
+        ds->have_opportunities = opp != NULL;
+        if (e == SF_OK)
+            e = ingest_files(&g, in, set, ctx);
+        /* every file as it was when opened, or what was read may be a mix */
+        for (int f = 0; f < SF_FILE_N && e == SF_OK; f++)
+            e = input_check(&in[f], ctx);
+        if (e == SF_OK)
+            e = sf_ingest_check_shares(&g);
+        sf_ingest_reader_release(&g);
+    }
+    for (int f = 0; f < SF_FILE_N; f++)
+        input_close(&in[f]);
     return e;
 }

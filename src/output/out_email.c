@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/sf_file.h"
 #include "output/sf_buf.h"
 #include "output/sf_filename.h"
 #include "output/sf_mime.h"
@@ -184,13 +185,13 @@ static sf_err load_body_template(mailer *m, sf_ctx *ctx)
     }
     if (!m->body_path)
         return sf_ctx_nomem(ctx);
-    char *data;
+    char *data, why[160];
     size_t len;
-    int err = read_file(m->body_path, &data, &len);
+    int err = sf_read_regular(m->body_path, SF_TEMPLATE_MAX, &data, &len, why, sizeof why);
     if (err == ENOMEM)
         return sf_ctx_nomem(ctx);
     if (err)
-        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: cannot read mail template: %s", m->body_path, strerror(err));
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: cannot read mail template: %s", m->body_path, why);
     if (!sf_utf8_valid(data, len)) {
         free(data);
         return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: mail template is not UTF-8 text", m->body_path);
