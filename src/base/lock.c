@@ -135,6 +135,17 @@ sf_err sf_lock_acquire(sf_lock *lk, const char *path, sf_ctx *ctx)
     return SF_OK;
 }
 
+void sf_lock_forget(sf_lock *lk)
+{
+    if (lk == NULL)
+        return;
+    if (lk->fd >= 0)
+        close(lk->fd); /* flock belongs to the open file: the parent keeps it */
+    lk->fd = -1;
+    free(lk->path);
+    lk->path = NULL;
+}
+
 /* Release the lock and free lk->path. The PID is cleared while we still
  * hold the lock, so a later reader never sees a stale PID. NULL-safe. */
 void sf_lock_release(sf_lock *lk)

@@ -24,6 +24,7 @@ enum {
     OPT_OWNER = 1 << 3,
     OPT_ALL_OWNERS = 1 << 4,
     OPT_QUIET = 1 << 5,
+    OPT_TIMEOUT = 1 << 6,
 };
 
 typedef struct {
@@ -41,17 +42,17 @@ static int cmd_config(const sf_run_opts *o, int argc, char **argv);
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv);
 
 static const command commands[] = {
-    {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [-q]",
+    {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [--timeout SECONDS] [-q]",
      "read the CRM exports named in CONFIG, write the CSV lists, the workbook,\n"
      "          the PDF report and (if configured) the email",
-     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET, cmd_run},
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET | OPT_TIMEOUT, cmd_run},
     {"check", "-c CONFIG [--as-of YYYY-MM-DD] [-q]",
      "validate CONFIG and the inputs; print the column mapping and the\n"
      "          data-quality counts; write nothing",
      OPT_CONFIG | OPT_AS_OF | OPT_QUIET, cmd_check},
-    {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]",
+    {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [--timeout SECONDS] [-q]",
      "write a sales coach's review pack (PDF) per owner",
-     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET, cmd_review},
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET | OPT_TIMEOUT, cmd_review},
     {"config", "(--reference | --markdown)",
      "print the reference configuration, every key with its default\n"
      "          (--reference, as config/salesfocus.ini), or the table of every key\n"
@@ -77,6 +78,8 @@ static void usage(FILE *f)
           "      --out DIR       output folder (default: [run] output_dir)\n"
           "      --owner NAME    review: one owner, as written in the data\n"
           "      --all-owners    review: every owner\n"
+          "      --timeout SECS  stop the whole run after SECS seconds, exit 4\n"
+          "                      (default: [run] timeout, 0 = no limit)\n"
           "  -q, --quiet         errors only\n"
           "  -h, --help          this text\n"
           "  -V, --version       the version\n"
@@ -102,13 +105,14 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"out", required_argument, NULL, 'o'},      {"owner", required_argument, NULL, 'w'},
         {"all-owners", no_argument, NULL, 'A'},     {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"timeout", required_argument, NULL, 't'},  {NULL, 0, NULL, 0},
     };
     optind = 2;
     int c;
     while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
         unsigned need = c == 'c' ? OPT_CONFIG : c == 'a' ? OPT_AS_OF : c == 'o' ? OPT_OUT
-                        : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET : 0;
+                        : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
+                        : c == 't' ? OPT_TIMEOUT : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
                 return bad_usage("--owner and --all-owners belong to the review command", NULL);
@@ -123,6 +127,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'w': o->owner = optarg; break;
         case 'A': o->all_owners = true; break;
         case 'q': o->quiet = true; break;
+        case 't': o->timeout = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': sf_print_version(stdout); return 0;
         default: usage(stderr); return 2;

@@ -18,6 +18,7 @@
 #include "input/sf_ingest.h"
 #include "base/sf_lock.h"
 #include "base/sf_log.h"
+#include "cli/sf_limit.h"
 #include "output/sf_output.h"
 #include "analysis/sf_report.h"
 
@@ -36,6 +37,9 @@ typedef struct {
     bool rep_done;
     sf_stage stage;
     bool rejects_only;   /* the reject limit: only rejects.csv was put in place */
+    int placed_fd;       /* under a time limit: where to say the folder is in place */
+    bool child_placed;   /* the killed child had put its folder in place */
+    bool is_child;       /* the worker of a run under a time limit */
     sf_ctx ctx;
     sf_settings set;
 } job;
@@ -54,7 +58,10 @@ static void job_release(job *j)
     sf_rejects_release(&j->rejects);
     sf_dataset_free(j->ds);
     sf_lang_free(j->lang);
-    sf_lock_release(&j->lock);
+    if (j->is_child)
+        sf_lock_forget(&j->lock);
+    else
+        sf_lock_release(&j->lock);
     free(j->out_dir);
     if (j->cfg_loaded)
         sf_config_release(&j->cfg);
@@ -147,6 +154,7 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
             sf_stage_abort(&j->stage);
             sf_log(SF_LOG_ERROR, "%s", wctx.msg);
         } else if (j->stage.switched) {
+            sf_limit_placed(j->placed_fd);
             j->rejects_only = true;
             sf_log(SF_LOG_INFO, "rejected records written to %s/csv/rejects.csv", j->out_dir);
         }
@@ -259,6 +267,7 @@ static int run_outputs(job *j)
     double t0 = sf_now_s();
     if (sf_stage_commit(&j->stage, &j->ctx) != SF_OK)
         return fail(j);
+    sf_limit_placed(j->placed_fd);
     timing(j, "commit", t0);
     if (sf_stage_deliver(&j->stage, &j->ctx) != SF_OK)
         return fail(j);
@@ -388,8 +397,8 @@ static int notify_failure(job *j, int rc)
 {
     if (rc == 0 || !j->cfg_loaded || !j->cfg.out_email || !j->cfg.on_failure)
         return rc;
-    sf_files_state files = j->rejects_only      ? SF_FILES_REJECTS
-                           : j->stage.switched   ? SF_FILES_NEW
+    sf_files_state files = j->rejects_only                          ? SF_FILES_REJECTS
+                           : j->stage.switched || j->child_placed ? SF_FILES_NEW
                            : j->stage.began      ? (j->stage.existed ? SF_FILES_UNCHANGED : SF_FILES_NONE)
                            : folder_exists(j->out_dir) ? SF_FILES_UNCHANGED
                                                        : SF_FILES_NONE;
@@ -401,15 +410,77 @@ static int notify_failure(job *j, int rc)
     return rc;
 }
 
+/* The time limit of a run in seconds: --timeout, else [run] timeout; 0
+ * none. -1 after a usage error (reported). */
+static int64_t time_limit(job *j)
+{
+    if (!j->opts->timeout)
+        return j->cfg.run_timeout;
+    char *end;
+    errno = 0;
+    long long v = strtoll(j->opts->timeout, &end, 10);
+    if (errno || end == j->opts->timeout || *end || v < 0 || v > 604800) {
+        sf_ctx_error(&j->ctx, SF_ERR_USAGE, "--timeout '%s': expected whole seconds, 0 to 604800",
+                     j->opts->timeout);
+        fail(j);
+        return -1;
+    }
+    return v;
+}
+
+/* Under a time limit the rest of the job runs in a child process, killed
+ * at the deadline (counted from t0). Returns -1 to go on (in the child,
+ * or without a limit), else the exit code of the whole command. */
+static int limit_time(job *j, double t0)
+{
+    int64_t secs = time_limit(j);
+    if (secs < 0)
+        return SF_ERR_USAGE;
+    if (secs == 0)
+        return -1;
+    sf_limit_result res;
+    int k = sf_limit_fork(t0 + (double)secs, &j->placed_fd, &res);
+    if (k < 0) {
+        j->is_child = true;
+        return -1;
+    }
+    if (k > 0) {
+        sf_ctx_error(&j->ctx, SF_ERR_NOMEM, "cannot start the run under its time limit: %s", strerror(errno));
+        return fail(j);
+    }
+    if (!res.timed_out && !res.signal)
+        return res.exit_code; /* the child reported and mailed itself */
+    /* the child was killed: clear what it left, then say so */
+    sf_strlist done = {0};
+    sf_ctx sctx = {0};
+    sf_stage_sweep(j->out_dir, &done, &sctx);
+    for (size_t i = 0; i < done.n; i++)
+        sf_log(SF_LOG_INFO, "the stopped run's %s", done.v[i]);
+    sf_strlist_clear(&done);
+    j->child_placed = res.placed;
+    if (res.timed_out)
+        sf_ctx_error(&j->ctx, SF_ERR_OUTPUT, "the run did not finish within %lld s (%s): stopped",
+                     (long long)secs, j->opts->timeout ? "--timeout" : "[run] timeout");
+    else
+        sf_ctx_error(&j->ctx, SF_ERR_NOMEM, "the run was killed by signal %d", res.signal);
+    return notify_failure(j, fail(j));
+}
+
 int sf_cmd_run(const sf_run_opts *opts)
 {
     job j;
     memset(&j, 0, sizeof j);
     j.opts = opts;
+    j.placed_fd = -1;
     double t0 = sf_now_s();
     int rc = job_setup(&j, true);
     if (rc == 0)
         rc = take_lock(&j);
+    int parent_rc = rc == 0 ? limit_time(&j, t0) : -1;
+    if (parent_rc >= 0) {
+        job_release(&j);
+        return parent_rc;
+    }
     if (rc == 0)
         rc = open_output(&j);
     if (rc == 0)
@@ -506,10 +577,17 @@ int sf_cmd_review(const sf_run_opts *opts)
     job j;
     memset(&j, 0, sizeof j);
     j.opts = opts;
+    j.placed_fd = -1;
+    double t0 = sf_now_s();
     int rc = job_setup(&j, true);
     /* the packs go into the output folder the runs replace: one at a time */
     if (rc == 0)
         rc = take_lock(&j);
+    int parent_rc = rc == 0 ? limit_time(&j, t0) : -1;
+    if (parent_rc >= 0) {
+        job_release(&j);
+        return parent_rc;
+    }
     if (rc == 0)
         rc = open_output(&j);
     if (rc == 0)
@@ -536,6 +614,8 @@ int sf_cmd_review(const sf_run_opts *opts)
         }
         if (rc == 0 && sf_stage_commit(&j.stage, &j.ctx) != SF_OK)
             rc = fail(&j);
+        if (rc == 0)
+            sf_limit_placed(j.placed_fd);
         if (rc == 0 && !opts->quiet)
             printf("review packs: %u written to %s\n", found, j.out_dir);
         if (rc)

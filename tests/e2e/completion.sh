@@ -30,14 +30,14 @@ expect() { # "offers, space-separated (a space inside an offer: %20)" WORD...
 expect "check config lists review run" salesfocus ""
 expect "review run" salesfocus r
 expect "--help --version" salesfocus --
-expect "--as-of --config --help --out --quiet --version" salesfocus run --
+expect "--as-of --config --help --out --quiet --timeout --version" salesfocus run --
 expect "--as-of --config --help --quiet --version" salesfocus check --
-expect "--all-owners --as-of --config --help --out --owner --quiet --version" salesfocus review --
+expect "--all-owners --as-of --config --help --out --owner --quiet --timeout --version" salesfocus review --
 expect "--owner" salesfocus review --ow
 expect "--markdown --reference" salesfocus config --
 expect "" salesfocus config --reference ""
 expect "" salesfocus lists ""
-expect "--as-of --config --help --out --quiet --version" salesfocus run -q ""
+expect "--as-of --config --help --out --quiet --timeout --version" salesfocus run -q ""
 
 # -c offers INI files and folders, not other files
 mkdir -p "$TMP/w/sub dir"

@@ -10,6 +10,8 @@
  *   SHIM_FAIL=LIST      make every call of the functions of LIST fail:
  *                       "renameat2:22,rename" (NAME[:ERRNO], default EIO)
  *   SHIM_COUNT_FILE=F   append the number of counted calls made to F at exit
+ *   SHIM_SLEEP_ON=NAME:TEXT  sleep 1000 s in the first call of NAME whose
+ *                       (first) path contains TEXT (a run that hangs there)
  *
  * Built by the test with cc -shared -fPIC; glibc only.
  */
@@ -41,8 +43,12 @@ static void count_file(void)
 __attribute__((constructor)) static void init(void) { atexit(count_file); }
 
 /* 1 when the call must fail (errno set); kills at the chosen call. */
-static int hook(const char *name)
+static int hook(const char *name, const char *path)
 {
+    const char *sl = getenv("SHIM_SLEEP_ON");
+    size_t nl = strlen(name);
+    if (sl && strncmp(sl, name, nl) == 0 && sl[nl] == ':' && path && strstr(path, sl + nl + 1))
+        sleep(1000);
     long n = atomic_fetch_add(&calls, 1) + 1;
     const char *k = getenv("SHIM_KILL_AT");
     if (k && atol(k) == n)
@@ -73,65 +79,65 @@ static int hook(const char *name)
 int rename(const char *a, const char *b)
 {
     NEXT(int, "rename", (const char *, const char *));
-    return hook("rename") ? -1 : next(a, b);
+    return hook("rename", a) ? -1 : next(a, b);
 }
 
 int renameat(int fa, const char *a, int fb, const char *b)
 {
     NEXT(int, "renameat", (int, const char *, int, const char *));
-    return hook("renameat") ? -1 : next(fa, a, fb, b);
+    return hook("renameat", a) ? -1 : next(fa, a, fb, b);
 }
 
 int renameat2(int fa, const char *a, int fb, const char *b, unsigned flags)
 {
     NEXT(int, "renameat2", (int, const char *, int, const char *, unsigned));
-    return hook("renameat2") ? -1 : next(fa, a, fb, b, flags);
+    return hook("renameat2", a) ? -1 : next(fa, a, fb, b, flags);
 }
 
 int link(const char *a, const char *b)
 {
     NEXT(int, "link", (const char *, const char *));
-    return hook("link") ? -1 : next(a, b);
+    return hook("link", a) ? -1 : next(a, b);
 }
 
 int linkat(int fa, const char *a, int fb, const char *b, int flags)
 {
     NEXT(int, "linkat", (int, const char *, int, const char *, int));
-    return hook("linkat") ? -1 : next(fa, a, fb, b, flags);
+    return hook("linkat", a) ? -1 : next(fa, a, fb, b, flags);
 }
 
 int unlink(const char *a)
 {
     NEXT(int, "unlink", (const char *));
-    return hook("unlink") ? -1 : next(a);
+    return hook("unlink", a) ? -1 : next(a);
 }
 
 int unlinkat(int fd, const char *a, int flags)
 {
     NEXT(int, "unlinkat", (int, const char *, int));
-    return hook("unlinkat") ? -1 : next(fd, a, flags);
+    return hook("unlinkat", a) ? -1 : next(fd, a, flags);
 }
 
 int mkdir(const char *a, mode_t m)
 {
     NEXT(int, "mkdir", (const char *, mode_t));
-    return hook("mkdir") ? -1 : next(a, m);
+    return hook("mkdir", a) ? -1 : next(a, m);
 }
 
 int mkdirat(int fd, const char *a, mode_t m)
 {
     NEXT(int, "mkdirat", (int, const char *, mode_t));
-    return hook("mkdirat") ? -1 : next(fd, a, m);
+    return hook("mkdirat", a) ? -1 : next(fd, a, m);
 }
 
 int rmdir(const char *a)
 {
     NEXT(int, "rmdir", (const char *));
-    return hook("rmdir") ? -1 : next(a);
+    return hook("rmdir", a) ? -1 : next(a);
 }
 
 int symlinkat(const char *t, int fd, const char *a)
 {
     NEXT(int, "symlinkat", (const char *, int, const char *));
-    return hook("symlinkat") ? -1 : next(t, fd, a);
+    return hook("symlinkat", a) ? -1 : next(t, fd, a);
 }
