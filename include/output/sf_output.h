@@ -142,6 +142,10 @@ sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx);
  * attachments staged before it; the sending, when configured, is deferred
  * until the folder is in place (sf_stage_deliver). */
 sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx);
+/* Check every template the mails of a run may use, without data (see
+ * sf_email_check_templates): `check` and the start of `run`. SF_OK or
+ * SF_ERR_USAGE naming the template. */
+sf_err sf_out_email_check(const sf_config *cfg, const sf_lang *lang, sf_ctx *ctx);
 /* What a failed run left in its output folder, as the failure mail says. */
 typedef enum {
     SF_FILES_UNCHANGED, /* the previous run's files, untouched */

@@ -48,4 +48,9 @@ void sf_tvars_free(sf_tvars *t);
 sf_err sf_template_render(const char *tmpl, const sf_tvars *t, const char *where, bool with_line, sf_buf *out,
                           sf_ctx *ctx);
 
+/* Check tmpl without rendering it: every placeholder must be one of
+ * names[0..n). Errors as sf_template_render's. */
+sf_err sf_template_check(const char *tmpl, const char *const *names, size_t n, const char *where, bool with_line,
+                         sf_ctx *ctx);
+
 #endif

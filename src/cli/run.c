@@ -40,6 +40,7 @@ typedef struct {
     int placed_fd;       /* under a time limit: where to say the folder is in place */
     bool child_placed;   /* the killed child had put its folder in place */
     bool is_child;       /* the worker of a run under a time limit */
+    bool template_error; /* exit 2 from a mail template: mailed all the same */
     sf_ctx ctx;
     sf_settings set;
 } job;
@@ -115,6 +116,25 @@ static int job_setup(job *j, bool need_out)
     if (sf_lang_load(j->cfg.share_dir, j->cfg.language, &j->lang,
                      &j->ctx) != SF_OK)
         return fail(j);
+    return 0;
+}
+
+/* With [outputs] email = yes, every template the mails may use, checked
+ * without data (a typo is found before anything is read or written).
+ * Returns 0 or the exit code (reported); say: print the outcome (check). */
+static int check_templates(job *j, bool say)
+{
+    if (!j->cfg.out_email) {
+        if (say)
+            printf("mail templates: not used ([outputs] email = no)\n");
+        return 0;
+    }
+    if (sf_out_email_check(&j->cfg, j->lang, &j->ctx) != SF_OK) {
+        j->template_error = true;
+        return fail(j);
+    }
+    if (say)
+        printf("mail templates: ok\n");
     return 0;
 }
 
@@ -475,6 +495,8 @@ int sf_cmd_run(const sf_run_opts *opts)
     double t0 = sf_now_s();
     int rc = job_setup(&j, true);
     if (rc == 0)
+        rc = check_templates(&j, false);
+    if (rc == 0)
         rc = take_lock(&j);
     int parent_rc = rc == 0 ? limit_time(&j, t0) : -1;
     if (parent_rc >= 0) {
@@ -487,12 +509,15 @@ int sf_cmd_run(const sf_run_opts *opts)
         rc = job_ingest(&j, true);
     if (rc == 0)
         rc = job_analyze(&j);
-    if (rc == 0)
-        rc = run_outputs(&j);
+    if (rc == 0 && (rc = run_outputs(&j)) == SF_ERR_USAGE)
+        j.template_error = true; /* a mail that cannot be made from the data */
     if (rc == 0 && !opts->quiet)
         print_summary(&j);
     timing(&j, "total", t0);
-    if (rc != 0 && rc != SF_ERR_USAGE && rc != SF_ERR_LOCK)
+    /* a config error is not mailed (the mail settings may be what is
+     * wrong), but a template error is: the mail that carries it has no
+     * template */
+    if (rc != 0 && (rc != SF_ERR_USAGE || j.template_error) && rc != SF_ERR_LOCK)
         rc = notify_failure(&j, rc);
     job_release(&j);
     return rc;
@@ -565,7 +590,12 @@ int sf_cmd_check(const sf_run_opts *opts)
                 owners += j.ds->owner_seen[i];
             printf("accounts: %u%s, owners: %u, opportunities: %u\n", j.ds->n_accounts,
                    j.ds->accounts_derived ? " (derived from transactions)" : "", owners, j.ds->n_opps);
-            printf("%s\n", rc == 0 ? "check: ok" : "check: too many rejected records");
+            int trc = check_templates(&j, true);
+            printf("%s\n", rc == 0 && trc == 0   ? "check: ok"
+                          : trc != 0            ? "check: a mail template has an error"
+                                                : "check: too many rejected records");
+            if (rc == 0)
+                rc = trc;
         }
     }
     job_release(&j);

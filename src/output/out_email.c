@@ -659,3 +659,32 @@ sf_err sf_out_email_failure(const sf_config *cfg, const sf_lang *lang, int exit_
     sf_mailboxes_free(cc, n_cc);
     return e;
 }
+
+/* ------------------------------------------------------------ the check */
+
+sf_err sf_out_email_check(const sf_config *cfg, const sf_lang *lang, sf_ctx *ctx)
+{
+    mailer m = {0};
+    m.cfg = cfg;
+    m.text.cfg = cfg;
+    m.text.lang = lang;
+    snprintf(m.text.lang_file, sizeof m.text.lang_file, "templates/lang/%s.ini", sf_lang_code(lang));
+    sf_err e = load_body_template(&m, ctx);
+    if (!e)
+        e = sf_email_check_templates(&m.text, ctx);
+    /* the failure mail's own texts */
+    static const char *const fail_vars[] = {"exit_code", "host", "time", "config", "meaning"};
+    static const char *const hint_vars[] = {"output_dir"};
+    static const char *const keys[] = {"failure_subject", "failure_body", "failure_hint", "failure_hint_none",
+                                       "failure_hint_new", "failure_hint_rejects"};
+    for (size_t i = 0; !e && i < SF_ARRAY_LEN(keys); i++) {
+        char key[64], where[160];
+        snprintf(key, sizeof key, "email.%s", keys[i]);
+        snprintf(where, sizeof where, "%s [email] %s", m.text.lang_file, keys[i]);
+        bool hint = i >= 2;
+        e = sf_template_check(label_or(lang, key, ""), hint ? hint_vars : fail_vars,
+                              hint ? SF_ARRAY_LEN(hint_vars) : SF_ARRAY_LEN(fail_vars), where, false, ctx);
+    }
+    mailer_release(&m);
+    return e;
+}
