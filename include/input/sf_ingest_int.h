@@ -60,8 +60,16 @@ typedef struct {
     sf_file_stats *st;
     bool footer;          /* the end marker was seen */
 
-    /* the record being handled */
-    size_t rec_mark;      /* rejects->n when the record started */
+    /* the record being handled: its lines for rejects, written when it is
+     * done (a rejection replaces the kept lines before it) */
+    sf_reject_seg *seg;   /* where this reader's lines of this file go */
+    struct {
+        sf_file_kind line_file, count_file;
+        sf_reject_reason reason;
+        const char *field;
+        bool kept;
+    } pend[SF_FIELD_MAX + 2];
+    int n_pend;
     int kept_lines;
 
     /* header mapping */

@@ -147,6 +147,10 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
         sf_ctx_nomem(&j->ctx);
         return fail(j);
     }
+    /* the rejected lines are spooled in the run's own folder (check only
+     * counts them) */
+    if (sf_rejects_init(&j->rejects, j->stage.began ? sf_stage_work_dir(&j->stage) : NULL, &j->ctx) != SF_OK)
+        return fail(j);
     sf_err e = sf_ingest(j->ds, &j->cfg, &j->set, &j->rejects, sf_log_progress, NULL, &j->ctx);
     timing(j, "ingest", t0);
     for (int f = 0; j->set.timings && f < SF_FILE_N; f++) {
@@ -164,7 +168,6 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
     if (e == SF_ERR_INPUT && write_rejects_on_limit && j->rejects.over_limit) {
         /* SPEC §1: over the limit, rejects.csv (every file's lines) and
          * nothing else is written, then exit 3. */
-        sf_rejects_sort(&j->rejects);
         sf_report only = {.ds = j->ds, .cfg = &j->cfg, .rejects = &j->rejects, .as_of = j->as_of};
         sf_output_ctx o = {.set = &j->set, .cfg = &j->cfg, .ds = j->ds, .rep = &only, .rejects = &j->rejects,
                            .lang = j->lang, .out_dir = j->out_dir, .stage = &j->stage};
@@ -189,7 +192,6 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
     if (sf_dataset_finish(j->ds, &j->ctx) != SF_OK)
         return fail(j);
     timing(j, "days", tf);
-    sf_rejects_sort(&j->rejects);
     return 0;
 }
 

@@ -137,29 +137,20 @@ static uint32_t find_account(sf_ingest_reader *g, const char *id)
 
 /* ---- rejects ---------------------------------------------------------------- */
 
-/* Append one line for the current record: `line_file` is the file shown,
- * `count_file` the file whose counters it adds to. */
+/* A line for the current record, written when the record is done
+ * (flush_lines): `line_file` is the file shown, `count_file` the file
+ * whose counters it adds to. */
 static sf_err push_line(sf_ingest_reader *g, sf_file_kind line_file, sf_file_kind count_file,
                         sf_reject_reason reason, const char *field, bool kept)
 {
-    sf_rejects *r = g->rj;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        sf_reject *v = realloc(r->v, cap * sizeof *v);
-        if (!v)
-            return sf_ctx_nomem(g->ctx);
-        r->v = v;
-        r->cap = cap;
-    }
-    char *raw = sf_strndup(g->rd.rec.text, g->rd.rec.text_n);
-    if (!raw)
-        return sf_ctx_nomem(g->ctx);
-    r->v[r->n++] = (sf_reject){.file = line_file, .line = g->rd.rec.line, .reason = reason,
-                               .field = field, .kept = kept, .raw = raw};
-    if (kept)
-        r->kept_count[count_file][reason]++;
-    else
-        r->count[count_file][reason]++;
+    if (g->n_pend == (int)SF_ARRAY_LEN(g->pend))
+        return sf_ctx_error(g->ctx, SF_ERR_NOMEM, "internal error: too many reject lines for one record");
+    g->pend[g->n_pend].line_file = line_file;
+    g->pend[g->n_pend].count_file = count_file;
+    g->pend[g->n_pend].reason = reason;
+    g->pend[g->n_pend].field = field;
+    g->pend[g->n_pend].kept = kept;
+    g->n_pend++;
     return SF_OK;
 }
 
@@ -167,13 +158,7 @@ static sf_err push_line(sf_ingest_reader *g, sf_file_kind line_file, sf_file_kin
  * the rejection is written). */
 static sf_err reject(sf_ingest_reader *g, sf_reject_reason reason, const char *field)
 {
-    sf_rejects *r = g->rj;
-    while (r->n > g->rec_mark) {
-        sf_reject *x = &r->v[--r->n];
-        if (x->kept)
-            r->kept_count[x->file][x->reason]--;
-        free(x->raw);
-    }
+    g->n_pend = 0;
     g->kept_lines = 0;
     g->st->rejected++;
     return push_line(g, g->kind, g->kind, reason, field, false);
@@ -184,6 +169,26 @@ static sf_err keep(sf_ingest_reader *g, sf_reject_reason reason, const char *fie
 {
     g->kept_lines++;
     return push_line(g, g->kind, g->kind, reason, field, true);
+}
+
+/* The record is done: its lines to the spool, with its raw text. A
+ * rejection found after kept lines (a won deal whose derived transaction
+ * fails) still replaces them. */
+static sf_err flush_lines(sf_ingest_reader *g)
+{
+    bool rejected = false;
+    for (int i = 0; i < g->n_pend; i++)
+        rejected |= !g->pend[i].kept;
+    sf_err e = SF_OK;
+    for (int i = 0; i < g->n_pend && !e; i++) {
+        if (rejected && g->pend[i].kept)
+            continue;
+        sf_reject x = {.file = g->pend[i].line_file, .line = g->rd.rec.line, .reason = g->pend[i].reason,
+                       .field = g->pend[i].field, .kept = g->pend[i].kept, .raw = g->rd.rec.text};
+        e = sf_rejects_put(g->rj, g->seg, &x, g->rd.rec.text_n, g->pend[i].count_file, g->ctx);
+    }
+    g->n_pend = 0;
+    return e;
 }
 
 void sf_ingest_widen_dates(sf_file_stats *st, sf_date d)
@@ -599,7 +604,7 @@ static sf_err flush_opps(sf_ingest_reader *g)
 
 /* The record just read (g->rd.rec): counted, then typed unless blank or
  * after the footer. */
-static sf_err handle_record(sf_ingest_reader *g)
+static sf_err type_record(sf_ingest_reader *g)
 {
     sf_file_stats *st = g->st;
     const sf_csvrec *rec = &g->rd.rec;
@@ -622,7 +627,7 @@ static sf_err handle_record(sf_ingest_reader *g)
         st->footer++;
         return SF_OK;
     }
-    g->rec_mark = g->rj->n;
+    g->n_pend = 0;
     g->kept_lines = 0;
     /* a record too long to hold has no fields: nothing else can be said */
     if (rec->too_long)
@@ -646,6 +651,13 @@ static sf_err handle_record(sf_ingest_reader *g)
         break;
     }
     return SF_OK;
+}
+
+static sf_err handle_record(sf_ingest_reader *g)
+{
+    sf_err e = type_record(g);
+    sf_err f = g->n_pend ? flush_lines(g) : SF_OK;
+    return e ? e : f;
 }
 
 /* Append "'h', " items of the headers found to buf. */
@@ -811,9 +823,15 @@ sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const sf_inpu
     if (!st->path && !(st->path = sf_strdup(path)))
         return sf_ctx_nomem(g->ctx);
     g->footer = false;
+    g->n_pend = 0;
     sf_idset_free(g->ids);
     g->ids = NULL;
     g->ids_hint = 0;
+    /* this reader's lines of this file: the tail of a split file after
+     * its head */
+    sf_err se = sf_rejects_segment(g->rj, kind, g->start > 0 ? 1 : 0, &g->seg, g->ctx);
+    if (se != SF_OK)
+        return se;
     sf_err e = sf_csvread_open_fd(&g->rd, in->fd, in->size, path, g->progress, g->puser);
     if (e != SF_OK)
         return e;

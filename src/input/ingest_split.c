@@ -157,34 +157,11 @@ static void side_join(sf_ingest_side *sr)
     }
 }
 
-/* Move every line and count of src into dst (ownership of raw moves);
- * line numbers of src are shifted by line_shift. */
+/* Move every line and count of src into dst; line numbers of src are
+ * shifted by line_shift. */
 static sf_err rejects_merge(sf_rejects *dst, sf_rejects *src, uint32_t line_shift, sf_ctx *ctx)
 {
-    if (src->n) {
-        if (dst->n + src->n > dst->cap) {
-            size_t cap = dst->n + src->n;
-            sf_reject *v = realloc(dst->v, cap * sizeof *v);
-            if (!v)
-                return sf_ctx_nomem(ctx);
-            dst->v = v;
-            dst->cap = cap;
-        }
-        for (size_t i = 0; i < src->n; i++) {
-            dst->v[dst->n + i] = src->v[i];
-            dst->v[dst->n + i].line += line_shift;
-        }
-        dst->n += src->n;
-        src->n = 0;
-    }
-    for (int f = 0; f < SF_FILE_N; f++) {
-        for (int r = 0; r < SF_REJ_N; r++) {
-            dst->count[f][r] += src->count[f][r];
-            dst->kept_count[f][r] += src->kept_count[f][r];
-            src->count[f][r] = src->kept_count[f][r] = 0;
-        }
-    }
-    return SF_OK;
+    return sf_rejects_merge(dst, src, line_shift, ctx);
 }
 
 /* The opportunities file, read by the head's thread while the other one
@@ -339,6 +316,12 @@ static sf_err ingest_files(sf_ingest_reader *g, const sf_input *in, const sf_set
         free(sr); /* (cannot happen with default attributes on Linux) */
         sr = NULL;
     }
+    /* the other thread's lines go to spools of their own, merged after */
+    if (sr && (sf_rejects_init(&sr->rj, g->rj->dir, &sr->ctx) != SF_OK ||
+               sf_rejects_init(&sr->tail_rj, g->rj->dir, &sr->ctx) != SF_OK)) {
+        side_release(sr);
+        sr = NULL;
+    }
     if (sr && sf_ingest_reader_init(&sr->g, ds, cfg, &sr->rj, NULL, NULL, &sr->ctx) == SF_OK) {
         sr->act = act;
         if (tail && (sr->part = sf_tx_part_new(ds)) != NULL) {
@@ -422,6 +405,8 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
         /* every file as it was when opened, or what was read may be a mix */
         for (int f = 0; f < SF_FILE_N && e == SF_OK; f++)
             e = input_check(&in[f], ctx);
+        if (e == SF_OK)
+            e = sf_rejects_finish(rejects, ctx);
         if (e == SF_OK)
             e = sf_ingest_check_shares(&g);
         sf_ingest_reader_release(&g);

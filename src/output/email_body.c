@@ -66,7 +66,8 @@ typedef struct {
 static void row_read(row_view *r, const sf_report *rep, size_t i)
 {
     memset(r->c, 0, sizeof r->c);
-    r->l->row(rep, i, r->c);
+    if (r->l->row) /* a list read back from disk (the rejects) is no mail section */
+        r->l->row(rep, i, r->c);
 }
 
 /* Index of column name, or -1 (recorded in r->missing). */

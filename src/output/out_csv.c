@@ -178,9 +178,18 @@ sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx)
     size_t n = l->count(o->rep);
     sf_cell cells[SF_LIST_MAX_COLS];
     char text[SF_CELL_TEXT_MAX];
+    sf_list_walk lw;
+    if (!sf_list_walk_open(&lw, l, o->rep)) {
+        csv_close(w, ctx);
+        return sf_ctx_nomem(ctx);
+    }
     for (size_t r = 0; r < n; r++) {
-        memset(cells, 0, sizeof cells);
-        l->row(o->rep, r, cells);
+        if (!sf_list_walk_row(&lw, r, cells)) {
+            sf_list_walk_close(&lw);
+            csv_close(w, ctx);
+            return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s/csv/%s.csv: cannot read back row %zu of the list", o->out_dir,
+                                l->name, r + 1);
+        }
         for (int c = 0; c < l->n_cols; c++) {
             /* the columns whose text comes from the data; the program's
              * own numbers, dates and words never start a formula */
@@ -191,6 +200,7 @@ sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx)
         }
         end_line(w);
     }
+    sf_list_walk_close(&lw);
     return csv_close(w, ctx);
 }
 

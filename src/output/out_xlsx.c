@@ -79,12 +79,20 @@ static void sheet_list(xl *x, const sf_list *l)
         return;
     size_t n = l->count(x->o->rep);
     sf_cell cells[SF_LIST_MAX_COLS];
+    sf_list_walk lw;
+    if (!sf_list_walk_open(&lw, l, x->o->rep)) {
+        x->nomem = true;
+        return;
+    }
     for (size_t i = 0; i < n && !xl_failed(x); i++) {
-        memset(cells, 0, sizeof cells);
-        l->row(x->o->rep, i, cells);
+        if (!sf_list_walk_row(&lw, i, cells)) {
+            xl_check(x, LXW_ERROR_READING_TMPFILE, "reading back a row of the list");
+            break;
+        }
         for (int c = 0; c < l->n_cols; c++)
             list_cell(x, sh, (lxw_row_t)(i + 1), c, &l->cols[c], &cells[c]);
     }
+    sf_list_walk_close(&lw);
     xl_list_end(x, sh, (uint32_t)n);
 }
 /* ---------------------------------------------------------------------

@@ -309,6 +309,8 @@ static bool row_taken(const sf_pdf_table_def *t, sf_pdf_row *r, sf_cell *cells, 
     r->owner = r->l->owner(rep, i);
     if (owner != SF_OWNER_ALL && owner != r->owner)
         return false;
+    if (!r->l->row)
+        return false; /* a list read back from disk (the rejects) has no PDF table */
     if (fill || t->keep) {
         memset(cells, 0, SF_LIST_MAX_COLS * sizeof *cells);
         r->l->row(rep, i, cells);
@@ -410,7 +412,7 @@ static bool kpi_rows_build(const sf_output_ctx *o, const sf_list *l, uint32_t hi
     k->hl = calloc(n, sizeof *k->hl);
     k->miss = calloc(4 * n, sizeof *k->miss);
     k->val = malloc(4 * n * sizeof *k->val);
-    ok = ok && w && sel && k->cats && k->hl && k->miss && k->val;
+    ok = ok && w && sel && k->cats && k->hl && k->miss && k->val && l->row;
     sf_cell c[SF_LIST_MAX_COLS];
     for (size_t i = 0; ok && i < n; i++) {
         memset(c, 0, sizeof c);

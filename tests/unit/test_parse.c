@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "input/sf_ingest.h"
 
@@ -339,28 +341,64 @@ static void test_convert(void **state)
 static void test_rejects_sort(void **state)
 {
     (void)state;
-    sf_rejects r;
-    memset(&r, 0, sizeof r);
-    r.cap = 5;
-    r.v = calloc(r.cap, sizeof *r.v);
-    assert_non_null(r.v);
-    const struct { sf_file_kind f; uint32_t line; const char *tag; } in[] = {
-        {SF_FILE_OPPORTUNITIES, 3, "o3"}, {SF_FILE_TRANSACTIONS, 9, "t9a"},
-        {SF_FILE_TRANSACTIONS, 2, "t2"}, {SF_FILE_TRANSACTIONS, 9, "t9b"}, {SF_FILE_ACCOUNTS, 7, "a7"}};
-    for (size_t i = 0; i < 5; i++) {
-        r.v[i].file = in[i].f;
-        r.v[i].line = in[i].line;
-        r.v[i].raw = strdup(in[i].tag);
+    /* lines spooled by several readers come back by file, then line (a
+     * tail segment, merged with its shift, after its head) */
+    char dir[] = "/tmp/sf_test_rejects_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    sf_ctx ctx = {0};
+    sf_rejects r, tail;
+    assert_int_equal(sf_rejects_init(&r, dir, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_init(&tail, dir, &ctx), SF_OK);
+    sf_reject_seg *so, *st, *sa, *stail;
+    assert_int_equal(sf_rejects_segment(&r, SF_FILE_OPPORTUNITIES, 0, &so, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&r, SF_FILE_TRANSACTIONS, 0, &st, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&tail, SF_FILE_TRANSACTIONS, 1, &stail, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&r, SF_FILE_ACCOUNTS, 0, &sa, &ctx), SF_OK);
+    const struct { sf_reject_seg **seg; sf_file_kind f; uint32_t line; const char *tag; bool kept; } in[] = {
+        {&so, SF_FILE_OPPORTUNITIES, 3, "o3", false}, {&st, SF_FILE_TRANSACTIONS, 2, "t2", true},
+        {&stail, SF_FILE_TRANSACTIONS, 1, "t9a", false}, {&st, SF_FILE_TRANSACTIONS, 5, "t5", false},
+        {&stail, SF_FILE_TRANSACTIONS, 1, "t9b", false}, {&sa, SF_FILE_ACCOUNTS, 7, "a7", false}};
+    for (size_t i = 0; i < SF_ARRAY_LEN(in); i++) {
+        sf_reject x = {.file = in[i].f, .line = in[i].line, .reason = SF_REJ_BAD_DATE, .field = "date",
+                       .kept = in[i].kept, .raw = in[i].tag};
+        sf_rejects *to = *in[i].seg == stail ? &tail : &r;
+        assert_int_equal(sf_rejects_put(to, *in[i].seg, &x, strlen(in[i].tag), in[i].f, &ctx), SF_OK);
     }
-    r.n = 5;
-    sf_rejects_sort(&r);
-    const char *want[] = {"a7", "t2", "t9a", "t9b", "o3"};
-    for (size_t i = 0; i < 5; i++)
-        assert_string_equal(r.v[i].raw, want[i]);
+    assert_int_equal(sf_rejects_merge(&r, &tail, 8, &ctx), SF_OK); /* the head had 8 lines */
+    assert_int_equal(tail.n, 0);
+    assert_int_equal(sf_rejects_finish(&r, &ctx), SF_OK);
+    assert_int_equal(r.n, 6);
+    assert_int_equal(r.count[SF_FILE_TRANSACTIONS][SF_REJ_BAD_DATE], 3);
+    assert_int_equal(r.kept_count[SF_FILE_TRANSACTIONS][SF_REJ_BAD_DATE], 1);
+    const char *want[] = {"a7", "t2", "t5", "t9a", "t9b", "o3"};
+    const uint32_t want_line[] = {7, 2, 5, 9, 9, 3};
+    sf_rejects_reader *rd = sf_rejects_open(&r), *rd2 = sf_rejects_open(&r);
+    assert_non_null(rd);
+    assert_non_null(rd2);
+    for (size_t i = 0; i < 6; i++) {
+        sf_reject x;
+        assert_true(sf_rejects_read(rd, i, &x));
+        assert_string_equal(x.raw, want[i]);
+        assert_int_equal(x.line, want_line[i]);
+        assert_string_equal(x.field, "date");
+    }
+    sf_reject x;
+    assert_false(sf_rejects_read(rd, 6, &x));
+    /* another reader, backwards: any order works */
+    for (size_t i = 6; i-- > 0;) {
+        assert_true(sf_rejects_read(rd2, i, &x));
+        assert_string_equal(x.raw, want[i]);
+    }
+    sf_rejects_close(rd);
+    sf_rejects_close(rd2);
     sf_rejects_release(&r);
-    assert_null(r.v);
+    sf_rejects_release(&tail);
+    assert_null(r.segs);
     assert_int_equal(r.n, 0);
     sf_rejects_release(&r); /* twice is fine */
+    rmdir(dir); /* the spool left nothing in the folder */
+    struct stat sb;
+    assert_int_equal(stat(dir, &sb), -1);
 
     assert_string_equal(sf_reject_reason_name(SF_REJ_FIELD_COUNT), "field_count");
     assert_string_equal(sf_reject_reason_name(SF_REJ_BAD_QUOTE), "bad_quote");
