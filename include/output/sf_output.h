@@ -124,6 +124,12 @@ typedef struct {
     sf_stage *stage;
 } sf_output_ctx;
 
+/* The rows of a list one workbook sheet holds (Excel's 1,048,576 rows,
+ * less the header); a longer list continues on "<sheet> (2)", ... */
+#define SF_SHEET_ROWS ((size_t)1048575)
+/* The sheets a list of n rows takes (at least 1). */
+static inline size_t sf_sheets_for(size_t n) { return n <= SF_SHEET_ROWS ? 1 : (n + SF_SHEET_ROWS - 1) / SF_SHEET_ROWS; }
+
 /* csv/ lists (SPEC §4). */
 sf_err sf_out_csv(const sf_output_ctx *o, sf_ctx *ctx);
 /* One list's CSV (rejects.csv alone when the reject limit stops the run). */

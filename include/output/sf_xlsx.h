@@ -14,7 +14,7 @@
 #include "output/sf_output.h"
 
 #define XL_MAX_COLS 16
-#define XL_MAX_SHEETS 16
+#define XL_MAX_SHEETS 64     /* the Summary, every list, and the continuations of long ones */
 #define XL_NAME_MAX 31       /* Excel's limit on sheet names, in characters */
 #define XL_STR_MAX 32767     /* Excel's limit on a cell's text, in characters */
 #define XL_WIDTH_MAX 60.0    /* widest column we set, in characters */

@@ -572,6 +572,28 @@ static void print_file_check(const job *j, sf_file_kind f)
         printf("  warning: %s\n", fs->warnings.v[w]);
 }
 
+/* Lists the workbook will continue on more sheets: exactly for the
+ * accounts and the rejects, "up to" for the lists bounded by the accounts
+ * or the deals (check runs no analysis). */
+static void print_sheet_notes(const job *j)
+{
+    if (!j->cfg.out_xlsx)
+        return;
+    const struct {
+        const char *what;
+        size_t n;
+        bool exact;
+    } l[] = {{"accounts", j->ds->n_accounts, true},
+             {"rejects", j->rejects.n, true},
+             {"cadence_due, decline_alerts, fire_candidates, reorder_due", j->ds->n_accounts, false},
+             {"pipeline", j->ds->n_opps, false}};
+    for (size_t i = 0; i < SF_ARRAY_LEN(l); i++)
+        if (l[i].n > SF_SHEET_ROWS)
+            printf("workbook: %s: %s%zu rows, more than one sheet holds (%zu): continued on %s%zu more sheet%s\n",
+                   l[i].what, l[i].exact ? "" : "up to ", l[i].n, SF_SHEET_ROWS, l[i].exact ? "" : "up to ",
+                   sf_sheets_for(l[i].n) - 1, sf_sheets_for(l[i].n) > 2 ? "s" : "");
+}
+
 int sf_cmd_check(const sf_run_opts *opts)
 {
     job j;
@@ -592,6 +614,7 @@ int sf_cmd_check(const sf_run_opts *opts)
                 owners += j.ds->owner_seen[i];
             printf("accounts: %u%s, owners: %u, opportunities: %u\n", j.ds->n_accounts,
                    j.ds->accounts_derived ? " (derived from transactions)" : "", owners, j.ds->n_opps);
+            print_sheet_notes(&j);
             int trc = check_templates(&j, true);
             printf("%s\n", rc == 0 && trc == 0   ? "check: ok"
                           : trc != 0            ? "check: a mail template has an error"

@@ -69,14 +69,14 @@ static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *
     }
 }
 
+/* One list: its sheet, and when it has more rows than a sheet holds,
+ * "<sheet> (2)", "<sheet> (3)", ... with the rows after (the Summary says
+ * so), each with the header, filter and widths of the first. */
 static void sheet_list(xl *x, const sf_list *l)
 {
     const char *names[SF_LIST_MAX_COLS];
     for (int c = 0; c < l->n_cols; c++)
         names[c] = l->cols[c].name;
-    xl_sheet *sh = xl_list_begin(x, l->sheet_key, names, l->n_cols);
-    if (!sh)
-        return;
     size_t n = l->count(x->o->rep);
     sf_cell cells[SF_LIST_MAX_COLS];
     sf_list_walk lw;
@@ -84,16 +84,23 @@ static void sheet_list(xl *x, const sf_list *l)
         x->nomem = true;
         return;
     }
-    for (size_t i = 0; i < n && !xl_failed(x); i++) {
-        if (!sf_list_walk_row(&lw, i, cells)) {
-            xl_check(x, LXW_ERROR_READING_TMPFILE, "reading back a row of the list");
+    for (size_t first = 0; (first == 0 || first < n) && !xl_failed(x); first += SF_SHEET_ROWS) {
+        /* the next sheet of the label is named "<label> (2)" and on */
+        xl_sheet *sh = xl_list_begin(x, l->sheet_key, names, l->n_cols);
+        if (!sh)
             break;
+        size_t end = n - first > SF_SHEET_ROWS ? first + SF_SHEET_ROWS : n;
+        for (size_t i = first; i < end && !xl_failed(x); i++) {
+            if (!sf_list_walk_row(&lw, i, cells)) {
+                xl_check(x, LXW_ERROR_READING_TMPFILE, "reading back a row of the list");
+                break;
+            }
+            for (int c = 0; c < l->n_cols; c++)
+                list_cell(x, sh, (lxw_row_t)(i - first + 1), c, &l->cols[c], &cells[c]);
         }
-        for (int c = 0; c < l->n_cols; c++)
-            list_cell(x, sh, (lxw_row_t)(i + 1), c, &l->cols[c], &cells[c]);
+        xl_list_end(x, sh, (uint32_t)(end - first));
     }
     sf_list_walk_close(&lw);
-    xl_list_end(x, sh, (uint32_t)n);
 }
 /* ---------------------------------------------------------------------
  * Formats and the workbook
