@@ -85,6 +85,29 @@ static int fail(job *j)
     return (int)j->ctx.code;
 }
 
+/* The lists write dates up to the longest contact interval after T
+ * (next_due; every other date is T or earlier, or as read): past
+ * 9999-12-31 they would need a fifth digit of year. Such an as-of date is
+ * a configuration error naming the latest one allowed. */
+static int check_as_of(job *j)
+{
+    int64_t reach = 0;
+    for (int t = 0; t < SF_TIER_N; t++)
+        if (j->cfg.cadence_days[t] > reach)
+            reach = j->cfg.cadence_days[t];
+    const sf_date last = sf_date_from_ymd(9999, 12, 31);
+    if ((int64_t)j->as_of + reach <= last)
+        return 0;
+    char t[16], l[16];
+    sf_date_iso(j->as_of, t);
+    sf_date_iso((sf_date)(last - reach), l);
+    sf_ctx_error(&j->ctx, SF_ERR_USAGE,
+                 "as-of %s: the next contact dates would pass 9999-12-31 (the longest [cadence] interval is %lld "
+                 "days); the latest as-of date this configuration allows is %s",
+                 t, (long long)reach, l);
+    return fail(j);
+}
+
 /* Config, as-of date, output folder, labels. */
 static int job_setup(job *j, bool need_out)
 {
@@ -105,6 +128,9 @@ static int job_setup(job *j, bool need_out)
     } else {
         j->as_of = j->cfg.as_of != SF_NODATE ? j->cfg.as_of : sf_date_today();
     }
+    int arc = check_as_of(j);
+    if (arc)
+        return arc;
     if (need_out) {
         j->out_dir = j->opts->out ? sf_strdup(j->opts->out)
                                   : sf_config_expand(&j->cfg, j->cfg.output_dir, j->as_of);

@@ -27,8 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-/* From parse.c: money scaled by 1e9, for the exact quantity x price. */
-bool sf_parse_money_e9(const char *s, char decimal, sf_thousands th, __int128 *v, char code[4]);
 
 /* ---- the account cache ---------------------------------------------------- */
 
@@ -267,25 +265,6 @@ static sf_err do_account(sf_ingest_reader *g)
     return SF_OK;
 }
 
-/* quantity x unit_price rounded half away from zero to cents (both parsed
- * at nine decimals, exact for up to nine). False on overflow. */
-static bool product_cents(__int128 q, __int128 p, int64_t *cents)
-{
-    __int128 prod;
-    if (__builtin_mul_overflow(q, p, &prod))
-        return false;
-    const __int128 den = (__int128)10000000000000000LL; /* 1e18 / 1e2 */
-    __int128 c = prod / den, r = prod % den;
-    if (r < 0)
-        r = -r;
-    if (2 * r >= den)
-        c += prod < 0 ? -1 : 1;
-    if (c > INT64_MAX || c < -INT64_MAX)
-        return false;
-    *cents = (int64_t)c;
-    return true;
-}
-
 /* Find or, with accounts derived, create the account of a transaction.
  * Returns SF_OK with *acc set, or SF_ERR_NOMEM. */
 static sf_err tx_account(sf_ingest_reader *g, const char *aid, uint32_t *acc)
@@ -325,14 +304,15 @@ static sf_err do_transaction(sf_ingest_reader *g)
         if (!sf_parse_money(fld(g, SF_TF_AMOUNT), cfg->decimal, cfg->thousands, &amount, code))
             return reject(g, SF_REJ_BAD_NUMBER, "amount");
     } else {
-        __int128 q, p;
+        /* both exactly as written, the product rounded once (SPEC §1.1) */
+        sf_decimal q, p;
         char qcode[4];
-        if (!sf_parse_money_e9(fld(g, SF_TF_QUANTITY), cfg->decimal, cfg->thousands, &q, qcode) || qcode[0])
+        if (!sf_parse_decimal_exact(fld(g, SF_TF_QUANTITY), cfg->decimal, cfg->thousands, &q, qcode) || qcode[0])
             return reject(g, SF_REJ_BAD_NUMBER, "quantity");
-        if (!sf_parse_money_e9(fld(g, SF_TF_UNIT_PRICE), cfg->decimal, cfg->thousands, &p, code))
+        if (!sf_parse_decimal_exact(fld(g, SF_TF_UNIT_PRICE), cfg->decimal, cfg->thousands, &p, code))
             return reject(g, SF_REJ_BAD_NUMBER, "unit_price");
         amount_field = "unit_price";
-        if (!product_cents(q, p, &amount))
+        if (!sf_decimal_mul_cents(&q, &p, &amount))
             return reject(g, SF_REJ_BAD_NUMBER, "unit_price");
     }
     const char *cur = fld(g, SF_TF_CURRENCY), *cur_field = "currency";
@@ -413,8 +393,11 @@ static sf_err do_activity(sf_ingest_reader *g)
         sf_activity_prefetch(g->ds, acc);
     sf_err e;
     int64_t minutes = 0;
+    /* a duration that would take the book's minutes past what every sum
+     * of them can hold is bad_number too (sf_dataset_minutes_fit) */
     if (has(g, SF_VF_DURATION_MIN) &&
-        !sf_parse_int(fld(g, SF_VF_DURATION_MIN), cfg->decimal, cfg->thousands, &minutes)) {
+        (!sf_parse_int(fld(g, SF_VF_DURATION_MIN), cfg->decimal, cfg->thousands, &minutes) ||
+         !sf_dataset_minutes_fit(g->ds, minutes))) {
         minutes = 0;
         if ((e = keep(g, SF_REJ_BAD_NUMBER, "duration_min")) != SF_OK)
             return e;

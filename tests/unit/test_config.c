@@ -460,7 +460,7 @@ static void test_error_messages(void **state)
     expect_error(INPUT "[tiers]\na_min =\n", SF_ERR_USAGE,
                  "c.ini:4: [tiers] a_min: expected a decimal number from 0 to 1, got ''");
     expect_error(INPUT "[costs]\ncall =\n", SF_ERR_USAGE,
-                 "c.ini:4: [costs] call: expected an amount from 0 to 100000000000, got ''");
+                 "c.ini:4: [costs] call: expected an amount from 0 to 1000000, got ''");
     expect_error(INPUT "[costs]\ncall = 1.555\n", SF_ERR_USAGE,
                  "c.ini:4: [costs] call: '1.555' has more than 2 decimals");
     expect_error(INPUT "[outputs]\npdf = maybe\n", SF_ERR_USAGE,

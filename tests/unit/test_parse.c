@@ -336,6 +336,47 @@ static void test_convert(void **state)
     assert_int_equal(o, INT64_MAX);
 }
 
+/* ---- quantity x unit price ---- */
+
+static void test_exact_product(void **state)
+{
+    (void)state;
+    const struct { const char *q, *p; bool ok; int64_t cents; } cases[] = {
+        {"1", "0.004999999999", true, 0},   /* once from the exact product, not 0.01 */
+        {"1", "0.005", true, 1},
+        {"0.0005", "1", true, 0},           /* the first dropped digit is a 0 */
+        {"3", "0.3333", true, 100},         /* 0.9999 */
+        {"-2", "0.0025", true, -1},         /* -0.005: half away from zero */
+        {"2", "-$0.125", true, -25},
+        {"0.5", "0.01", true, 1},           /* 0.005 */
+        {"1 000", "12,34", false, 0},        /* (parsed with , below) */
+        {"12", "1 234.5", true, 1481400},   /* thousands separator */
+        {"0.000", "5", true, 0},
+        {"1000000", "92233720368547758.07", false, 0}, /* beyond int64 cents */
+        {"1.00000000000000000000000000001", "100", true, 10000},
+        {"abc", "1", false, 0},
+    };
+    for (size_t i = 0; i < SF_ARRAY_LEN(cases); i++) {
+        sf_decimal q, p;
+        char code[4];
+        bool ok = sf_parse_decimal_exact(cases[i].q, '.', SF_THOUSANDS_SPACE, &q, code) &&
+                  sf_parse_decimal_exact(cases[i].p, '.', SF_THOUSANDS_SPACE, &p, code);
+        int64_t c = 0;
+        ok = ok && sf_decimal_mul_cents(&q, &p, &c);
+        if (ok != cases[i].ok || (ok && c != cases[i].cents))
+            fail_msg("%s x %s: got %s %lld", cases[i].q, cases[i].p, ok ? "ok" : "fail", (long long)c);
+    }
+    /* more significant digits than kept exactly: refused, not rounded */
+    sf_decimal d;
+    char code[4];
+    assert_false(sf_parse_decimal_exact("0.1234567890123456789012345678901234567890123456789012345678901", '.',
+                                        SF_THOUSANDS_NONE, &d, code));
+    assert_true(sf_parse_decimal_exact("0.1000000000000000000000000000000000000000000000000000000000000000000",
+                                       '.', SF_THOUSANDS_NONE, &d, code));
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.scale, 1);
+}
+
 /* ---- rejects ---- */
 
 static void test_rejects_sort(void **state)
@@ -426,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_convert),
         cmocka_unit_test(test_rejects_sort),
+        cmocka_unit_test(test_exact_product),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
