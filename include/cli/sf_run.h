@@ -16,6 +16,7 @@ typedef struct {
     bool all_owners;        /* review --all-owners */
     bool quiet;             /* -q */
     const char *timeout;    /* --timeout SECONDS, NULL = [run] timeout */
+    const char *rejects;    /* check --rejects FILE: write the rejects list there */
 } sf_run_opts;
 
 int sf_cmd_run(const sf_run_opts *o);

@@ -37,6 +37,7 @@ typedef struct {
     char *parent, *base; /* dir's folder and name (owned) */
     char *work;          /* the folder being built, NULL when gone (owned) */
     bool began;          /* sf_stage_begin succeeded (mu is live) */
+    bool single;         /* sf_stage_begin_file: one file, not a folder */
     bool existed;        /* dir existed at begin */
     bool switched;       /* the new folder is in place */
     pthread_mutex_t mu;
@@ -53,6 +54,11 @@ typedef struct {
  * one that exists but is no folder, or is a mount point, is SF_ERR_OUTPUT.
  * The new folder is made beside it, mode 0700 until commit. */
 sf_err sf_stage_begin(sf_stage *st, const char *out_dir, sf_ctx *ctx);
+/* One file anywhere (`check --rejects FILE`) instead of a folder: it is
+ * written to ".<name>.tmp-<pid>-<random>" beside final_path (O_EXCL |
+ * O_NOFOLLOW) and renamed over it at commit; the only path staged must be
+ * final_path. */
+sf_err sf_stage_begin_file(sf_stage *st, const char *final_path, sf_ctx *ctx);
 /* Reserve the file final_path (under out_dir) in the new folder, creating
  * its subfolders, and create it empty (O_EXCL | O_NOFOLLOW, mode 0644).
  * *tmp_path (borrowed, lives until release) is where the caller writes
@@ -134,6 +140,9 @@ static inline size_t sf_sheets_for(size_t n) { return n <= SF_SHEET_ROWS ? 1 : (
 sf_err sf_out_csv(const sf_output_ctx *o, sf_ctx *ctx);
 /* One list's CSV (rejects.csv alone when the reject limit stops the run). */
 sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx);
+/* The same list at `path` (NULL: <out_dir>/csv/<name>.csv), staged in
+ * o->stage (`check --rejects FILE`). */
+sf_err sf_out_csv_list_at(const sf_output_ctx *o, const sf_list *l, const char *path, sf_ctx *ctx);
 /* The CSV formula guard (SPEC §4): does a text cell need the leading '?
  * True when s starts with = + - @ TAB or CR and is not a plain number
  * (-?digits[.digits]). */

@@ -100,6 +100,7 @@ const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out)
         break;
     case SF_COL_SHARE:
     case SF_COL_DECIMAL:
+    case SF_COL_RATIO:
         sf_fmt_e4(cell->v, out);
         break;
     case SF_COL_DATE:
@@ -130,6 +131,17 @@ static uint32_t rejects_owner(const sf_report *rep, size_t row)
     (void)rep;
     (void)row;
     return SF_OWNER_ALL;
+}
+
+const char *sf_report_part_base(const sf_report *rep, sf_file_kind f, size_t part)
+{
+    const char *p = rep->cfg && part < rep->cfg->inputs[f].n ? rep->cfg->inputs[f].v[part].path : NULL;
+    if (!p && rep->ds && part < rep->ds->files[f].n_parts)
+        p = rep->ds->files[f].parts[part].path;
+    if (!p)
+        return sf_report_file_base(rep, f);
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
 }
 
 const char *sf_report_file_base(const sf_report *rep, sf_file_kind f)
@@ -167,7 +179,7 @@ static bool rejects_read(void *reader, size_t row, sf_cell *c)
     sf_reject r;
     if (!w->rd || !sf_rejects_read(w->rd, row, &r))
         return false;
-    c[0].text = sf_report_file_base(w->rep, r.file);
+    c[0].text = sf_report_part_base(w->rep, r.file, r.part);
     c[1].v = r.line;
     c[2].text = sf_reject_reason_name(r.reason);
     c[3].text = r.field;

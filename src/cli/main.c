@@ -24,7 +24,8 @@ enum {
     OPT_OWNER = 1 << 3,
     OPT_ALL_OWNERS = 1 << 4,
     OPT_QUIET = 1 << 5,
-    OPT_TIMEOUT = 1 << 6,
+    OPT_REJECTS = 1 << 6,
+    OPT_TIMEOUT = 1 << 7,
 };
 
 typedef struct {
@@ -46,10 +47,12 @@ static const command commands[] = {
      "read the CRM exports named in CONFIG, write the CSV lists, the workbook,\n"
      "          the PDF report and (if configured) the email",
      OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET | OPT_TIMEOUT, cmd_run},
-    {"check", "-c CONFIG [--as-of YYYY-MM-DD] [-q]",
-     "validate CONFIG and the inputs; print the column mapping and the\n"
-     "          data-quality counts; write nothing",
-     OPT_CONFIG | OPT_AS_OF | OPT_QUIET, cmd_check},
+    {"check", "-c CONFIG [--as-of YYYY-MM-DD] [--rejects FILE] [-q]",
+     "validate CONFIG and the inputs; print the column mapping, the\n"
+     "          data-quality counts with the first bad values, and how each status,\n"
+     "          activity type and outcome was classified; write nothing but\n"
+     "          --rejects FILE (the rejected records, as rejects.csv)",
+     OPT_CONFIG | OPT_AS_OF | OPT_QUIET | OPT_REJECTS, cmd_check},
     {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [--timeout SECONDS] [-q]",
      "write a sales coach's review pack (PDF) per owner",
      OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET | OPT_TIMEOUT, cmd_review},
@@ -78,6 +81,7 @@ static void usage(FILE *f)
           "      --out DIR       output folder (default: [run] output_dir)\n"
           "      --owner NAME    review: one owner, as written in the data\n"
           "      --all-owners    review: every owner\n"
+          "      --rejects FILE  check: write the rejected records there (as rejects.csv)\n"
           "      --timeout SECS  stop the whole run after SECS seconds, exit 4\n"
           "                      (default: [run] timeout, 0 = no limit)\n"
           "  -q, --quiet         errors only\n"
@@ -104,6 +108,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"config", required_argument, NULL, 'c'},   {"as-of", required_argument, NULL, 'a'},
         {"out", required_argument, NULL, 'o'},      {"owner", required_argument, NULL, 'w'},
         {"all-owners", no_argument, NULL, 'A'},     {"quiet", no_argument, NULL, 'q'},
+        {"rejects", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
         {"timeout", required_argument, NULL, 't'},  {NULL, 0, NULL, 0},
     };
@@ -112,7 +117,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
     while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
         unsigned need = c == 'c' ? OPT_CONFIG : c == 'a' ? OPT_AS_OF : c == 'o' ? OPT_OUT
                         : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
-                        : c == 't' ? OPT_TIMEOUT : 0;
+                        : c == 'R' ? OPT_REJECTS : c == 't' ? OPT_TIMEOUT : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
                 return bad_usage("--owner and --all-owners belong to the review command", NULL);
@@ -127,6 +132,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'w': o->owner = optarg; break;
         case 'A': o->all_owners = true; break;
         case 'q': o->quiet = true; break;
+        case 'R': o->rejects = optarg; break;
         case 't': o->timeout = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': sf_print_version(stdout); return 0;
@@ -186,12 +192,13 @@ static const char *const col_type_names[] = {
     [SF_COL_TEXT] = "text",   [SF_COL_INT] = "int",     [SF_COL_MONEY] = "money",
     [SF_COL_SHARE] = "share", [SF_COL_DECIMAL] = "decimal", [SF_COL_DATE] = "date",
     [SF_COL_TIER] = "tier",   [SF_COL_TEMP] = "temperature", [SF_COL_FLAGS] = "flags",
-    [SF_COL_PERCENT] = "percent",
+    [SF_COL_PERCENT] = "percent", [SF_COL_RATIO] = "ratio",
 };
 
 /* `salesfocus lists`: one line per list, tab-separated: the CSV file, the
  * label key of its workbook sheet, and its columns as NAME:TYPE,... (tests
- * walk this instead of naming the files). */
+ * walk this instead of naming the files); a column only the workbook
+ * shows is NAME:TYPE:sheet. */
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
 {
     (void)o, (void)argv;
@@ -202,7 +209,8 @@ static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
         const sf_list *l = sf_lists[i];
         ok &= printf("%s.csv\t%s\t", l->name, l->sheet_key) >= 0;
         for (int c = 0; c < l->n_cols; c++)
-            ok &= printf("%s%s:%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type]) >= 0;
+            ok &= printf("%s%s:%s%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type],
+                         l->cols[c].sheet_only ? ":sheet" : "") >= 0;
         ok &= putchar('\n') != EOF;
     }
     return stdout_result(ok);

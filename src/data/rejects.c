@@ -9,8 +9,9 @@
  * back from there, in order, to the CSV writer and the workbook.
  *
  * A line in the spool: line (u32), file, reason, kept (u8 each), the
- * field's length (u8), the raw text's length (u32), the field, the raw
- * text.
+ * field's length (u8), the raw text's length (u32), the kind's file (u16),
+ * the field, the raw text. A few examples per reason stay in memory for
+ * `check`.
  */
 #define _GNU_SOURCE /* O_TMPFILE */
 #include "data/sf_rejects.h"
@@ -34,16 +35,18 @@ const char *sf_reject_reason_name(sf_reject_reason r)
         [SF_REJ_UNKNOWN_ACCOUNT] = "unknown_account",
         [SF_REJ_UNKNOWN_CURRENCY] = "unknown_currency",
         [SF_REJ_DUPLICATE_ID] = "duplicate_id",
+        [SF_REJ_BAD_VALUE] = "bad_value",
         [SF_REJ_TOO_LONG] = "too_long",
     };
     return (unsigned)r < SF_REJ_N ? names[r] : "unknown";
 }
 
 #define SEG_BUF ((size_t)1 << 16)
-#define HEAD 12 /* the fixed part of a line */
+#define HEAD 14 /* the fixed part of a line */
 
 struct sf_reject_seg {
     sf_file_kind file;
+    uint16_t part;
     int order;
     uint32_t line_shift; /* added to its lines when read back */
     int fd;
@@ -82,7 +85,8 @@ static int spool_file(const char *dir)
     return fd;
 }
 
-sf_err sf_rejects_segment(sf_rejects *r, sf_file_kind f, int order, sf_reject_seg **seg, sf_ctx *ctx)
+sf_err sf_rejects_segment(sf_rejects *r, sf_file_kind f, uint16_t part, int order, sf_reject_seg **seg,
+                          sf_ctx *ctx)
 {
     *seg = NULL;
     if (!r->dir)
@@ -99,6 +103,7 @@ sf_err sf_rejects_segment(sf_rejects *r, sf_file_kind f, int order, sf_reject_se
     if (!s)
         return sf_ctx_nomem(ctx);
     s->file = f;
+    s->part = part;
     s->order = order;
     if ((s->fd = spool_file(r->dir)) < 0) {
         int e = errno;
@@ -177,6 +182,7 @@ sf_err sf_rejects_put(sf_rejects *r, sf_reject_seg *seg, const sf_reject *x, siz
     h[6] = x->kept;
     h[7] = (unsigned char)fl;
     memcpy(h + 8, &rn, 4);
+    memcpy(h + 12, &x->part, 2);
     sf_err e = seg_write(r, seg, h, HEAD, ctx);
     if (!e && fl)
         e = seg_write(r, seg, x->field, fl, ctx);
@@ -211,7 +217,17 @@ sf_err sf_rejects_merge(sf_rejects *dst, sf_rejects *src, uint32_t line_shift, s
             src->count[f][k] = src->kept_count[f][k] = 0;
         }
     }
+    sf_rejects_merge_examples(dst, src, line_shift);
     return SF_OK;
+}
+
+static bool seg_after(const sf_reject_seg *a, const sf_reject_seg *b)
+{
+    if (a->file != b->file)
+        return a->file > b->file;
+    if (a->part != b->part)
+        return a->part > b->part;
+    return a->order > b->order;
 }
 
 sf_err sf_rejects_finish(sf_rejects *r, sf_ctx *ctx)
@@ -221,12 +237,12 @@ sf_err sf_rejects_finish(sf_rejects *r, sf_ctx *ctx)
         if (e)
             return e;
     }
-    /* by file, then the head of a split file before its tail; stable */
+    /* by kind, then the kind's file, then the head of a split file before
+     * its tail; stable */
     for (size_t i = 1; i < r->n_segs; i++) {
         sf_reject_seg *x = r->segs[i];
         size_t j = i;
-        while (j > 0 && (r->segs[j - 1]->file > x->file ||
-                         (r->segs[j - 1]->file == x->file && r->segs[j - 1]->order > x->order))) {
+        while (j > 0 && seg_after(r->segs[j - 1], x)) {
             r->segs[j] = r->segs[j - 1];
             j--;
         }
@@ -239,6 +255,11 @@ void sf_rejects_release(sf_rejects *r)
 {
     if (!r)
         return;
+    for (int f = 0; f < SF_FILE_N; f++)
+        for (int reason = 0; reason < SF_REJ_N; reason++)
+            for (int k = 0; k < 2; k++)
+                for (uint8_t i = 0; i < r->n_ex[f][reason][k]; i++)
+                    free(r->ex[f][reason][k][i].value);
     for (size_t i = 0; i < r->n_segs; i++) {
         close(r->segs[i]->fd);
         free(r->segs[i]);
@@ -246,6 +267,75 @@ void sf_rejects_release(sf_rejects *r)
     free(r->segs);
     free(r->dir);
     memset(r, 0, sizeof *r);
+}
+
+/* ---- examples for check ------------------------------------------------------ */
+
+/* A copy of s cut to at most SF_REJ_EXAMPLE_TEXT bytes at a UTF-8
+ * character boundary, "..." added when cut. */
+static char *example_text(const char *s)
+{
+    size_t n = strlen(s);
+    bool cut = n > SF_REJ_EXAMPLE_TEXT;
+    if (cut) {
+        n = SF_REJ_EXAMPLE_TEXT;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    char *c = malloc(n + 4);
+    if (!c)
+        return NULL;
+    memcpy(c, s, n);
+    memcpy(c + n, cut ? "..." : "", cut ? 4 : 1);
+    return c;
+}
+
+bool sf_rejects_example(sf_rejects *r, sf_file_kind file, sf_reject_reason reason, bool kept,
+                        uint16_t part, uint32_t line, const char *field, const char *value)
+{
+    uint8_t *n = &r->n_ex[file][reason][kept];
+    if (*n >= SF_REJ_EXAMPLES)
+        return true;
+    char *v = example_text(value ? value : "");
+    if (!v)
+        return false;
+    r->ex[file][reason][kept][(*n)++] = (sf_reject_example){.part = part, .line = line, .field = field, .value = v};
+    return true;
+}
+
+void sf_rejects_drop_kept_examples(sf_rejects *r, sf_file_kind file, uint16_t part, uint32_t line)
+{
+    for (int reason = 0; reason < SF_REJ_N; reason++) {
+        uint8_t *n = &r->n_ex[file][reason][1];
+        sf_reject_example *v = r->ex[file][reason][1];
+        uint8_t w = 0;
+        for (uint8_t i = 0; i < *n; i++) {
+            if (v[i].part == part && v[i].line == line)
+                free(v[i].value);
+            else
+                v[w++] = v[i];
+        }
+        *n = w;
+    }
+}
+
+void sf_rejects_merge_examples(sf_rejects *dst, sf_rejects *src, uint32_t line_shift)
+{
+    for (int f = 0; f < SF_FILE_N; f++)
+        for (int reason = 0; reason < SF_REJ_N; reason++)
+            for (int k = 0; k < 2; k++) {
+                uint8_t *nd = &dst->n_ex[f][reason][k];
+                for (uint8_t i = 0; i < src->n_ex[f][reason][k]; i++) {
+                    sf_reject_example x = src->ex[f][reason][k][i];
+                    if (*nd < SF_REJ_EXAMPLES) {
+                        x.line += line_shift;
+                        dst->ex[f][reason][k][(*nd)++] = x;
+                    } else {
+                        free(x.value);
+                    }
+                }
+                src->n_ex[f][reason][k] = 0;
+            }
 }
 
 /* ---- reading back --------------------------------------------------------- */
@@ -355,6 +445,7 @@ bool sf_rejects_read(sf_rejects_reader *rd, size_t i, sf_reject *out)
     memcpy(&line, h, 4);
     sf_reject x = {.file = (sf_file_kind)h[4], .line = line + rd->r->segs[rd->seg]->line_shift,
                    .reason = (sf_reject_reason)h[5], .kept = h[6] != 0};
+    memcpy(&x.part, h + 12, 2);
     size_t need = fl + rn + 2;
     if (need > rd->text_cap) {
         char *t = realloc(rd->text, need);

@@ -17,10 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The first file of a kind, NULL when it has none. */
 static const char *input_path(const sf_config *cfg, sf_file_kind k)
 {
-    const char *p = cfg->file[k];
-    return (p && *p) ? p : NULL;
+    if (cfg->inputs[k].n)
+        return cfg->inputs[k].v[0].path;
+    return cfg->file[k] && *cfg->file[k] ? cfg->file[k] : NULL; /* a config made in code */
 }
 
 /* ---- the files, opened once ----------------------------------------------- */
@@ -28,9 +30,6 @@ static const char *input_path(const sf_config *cfg, sf_file_kind k)
 static sf_err input_open(sf_input *in, const char *path, sf_ctx *ctx)
 {
     in->path = path;
-    in->fd = -1;
-    if (!path)
-        return SF_OK;
     char why[160];
     struct stat sb;
     in->fd = sf_open_regular(path, why, sizeof why);
@@ -61,11 +60,54 @@ static sf_err input_check(const sf_input *in, sf_ctx *ctx)
     return SF_OK;
 }
 
-static void input_close(sf_input *in)
+/* Open every file of every kind (not the transactions of @won, which has
+ * none). */
+static sf_err inputs_open(sf_inputs *in, const sf_config *cfg, sf_ctx *ctx)
 {
-    if (in->fd >= 0)
-        close(in->fd);
-    in->fd = -1;
+    memset(in, 0, sizeof *in);
+    for (int k = 0; k < SF_FILE_N; k++) {
+        if (k == SF_FILE_TRANSACTIONS && cfg->transactions_from_won)
+            continue;
+        size_t n = cfg->inputs[k].n;
+        const char *one = !n && cfg->file[k] && *cfg->file[k] ? cfg->file[k] : NULL; /* made in code */
+        if (one)
+            n = 1;
+        if (!n)
+            continue;
+        if (!(in->v[k] = calloc(n, sizeof *in->v[k])))
+            return sf_ctx_nomem(ctx);
+        for (size_t i = 0; i < n; i++)
+            in->v[k][i].fd = -1;
+        in->n[k] = n;
+        for (size_t i = 0; i < n; i++) {
+            sf_err e = input_open(&in->v[k][i], one ? one : cfg->inputs[k].v[i].path, ctx);
+            if (e)
+                return e;
+        }
+    }
+    return SF_OK;
+}
+
+static sf_err inputs_check(const sf_inputs *in, sf_ctx *ctx)
+{
+    for (int k = 0; k < SF_FILE_N; k++)
+        for (size_t i = 0; i < in->n[k]; i++) {
+            sf_err e = input_check(&in->v[k][i], ctx);
+            if (e)
+                return e;
+        }
+    return SF_OK;
+}
+
+static void inputs_close(sf_inputs *in)
+{
+    for (int k = 0; k < SF_FILE_N; k++) {
+        for (size_t i = 0; i < in->n[k]; i++)
+            if (in->v[k][i].fd >= 0)
+                close(in->v[k][i].fd);
+        free(in->v[k]);
+    }
+    memset(in, 0, sizeof *in);
 }
 
 /* ---- two readers ------------------------------------------------------------ */
@@ -102,9 +144,9 @@ struct sf_ingest_side {
     sf_ingest_reader g;
     sf_rejects rj;      /* activities */
     sf_ctx ctx;
-    const sf_input *act; /* activities file, or NULL */
-    const sf_input *tx;  /* transactions file whose tail is read here, or NULL */
-    const sf_input *opp; /* opportunities file the head's reader reads meanwhile */
+    const char *act;    /* activities file, or NULL */
+    const sf_input *tx; /* transactions file whose tail is read here, or NULL */
+    const char *opp;    /* opportunities file the head's reader reads meanwhile */
     bool opp_done;
     sf_err err;         /* of the activities */
     pthread_mutex_t mu; /* guards act_done */
@@ -128,7 +170,7 @@ static void *side_thread(void *arg)
     sf_ingest_reader *g = &sr->g;
     sr->err = SF_OK;
     if (sr->act)
-        sr->err = sf_ingest_read_file(g, SF_FILE_ACTIVITIES, sr->act);
+        sr->err = sf_ingest_read_kind(g, SF_FILE_ACTIVITIES);
     pthread_mutex_lock(&sr->mu);
     sr->act_done = true;
     pthread_cond_broadcast(&sr->cv);
@@ -138,6 +180,9 @@ static void *side_thread(void *arg)
         g->part = sr->part;
         g->st_own = &sr->tail_st;
         g->start = sr->tx_start;
+        g->file_no = 0;
+        sf_idset_free(g->ids);
+        g->ids = NULL;
         sf_err e = sf_ingest_read_file(g, SF_FILE_TRANSACTIONS, sr->tx);
         /* keep the tail's ids for the check against the head's */
         sr->tail_ids = g->ids;
@@ -157,8 +202,8 @@ static void side_join(sf_ingest_side *sr)
     }
 }
 
-/* Move every line and count of src into dst; line numbers of src are
- * shifted by line_shift. */
+/* Move every line, count and example of src into dst; line numbers of
+ * src are shifted by line_shift. */
 static sf_err rejects_merge(sf_rejects *dst, sf_rejects *src, uint32_t line_shift, sf_ctx *ctx)
 {
     return sf_rejects_merge(dst, src, line_shift, ctx);
@@ -176,8 +221,9 @@ static sf_err read_opps_meanwhile(sf_ingest_reader *g, sf_ingest_side *sr)
         return SF_OK; /* reported by take_tail */
     sf_ingest_reader o;
     sf_err e = sf_ingest_reader_init(&o, g->ds, g->cfg, g->rj, g->progress, g->puser, g->ctx);
+    o.inputs = g->inputs;
     if (e == SF_OK)
-        e = sf_ingest_read_file(&o, SF_FILE_OPPORTUNITIES, sr->opp);
+        e = sf_ingest_read_kind(&o, SF_FILE_OPPORTUNITIES);
     sf_ingest_reader_release(&o);
     sr->opp_done = e == SF_OK;
     return e;
@@ -252,9 +298,13 @@ static int64_t line_start_after(const sf_input *in, int64_t from)
     return found;
 }
 
-static int64_t file_size(const sf_input *in)
+/* The bytes of a kind's files. */
+static int64_t kind_size(const sf_inputs *in, sf_file_kind k)
 {
-    return in && in->fd >= 0 ? in->size : 0;
+    int64_t t = 0;
+    for (size_t i = 0; i < in->n[k]; i++)
+        t += in->v[k][i].size;
+    return t;
 }
 
 /* Where the transactions tail starts, or 0 for no split. The head is
@@ -262,11 +312,12 @@ static int64_t file_size(const sf_input *in)
  * opportunities on the first, activities and tail on the second); a tail
  * below sf_settings.split_min bytes (default 1 MiB) is not worth a second pass of
  * the header. */
-static int64_t split_point(const sf_input *tx, const sf_input *act, const sf_input *opp, int64_t min)
+static int64_t split_point(const sf_inputs *in, int64_t min)
 {
     if (min < 1)
         min = 1;
-    int64_t t = file_size(tx), a = file_size(act), o = file_size(opp);
+    const sf_input *tx = &in->v[SF_FILE_TRANSACTIONS][0];
+    int64_t t = tx->size, a = kind_size(in, SF_FILE_ACTIVITIES), o = kind_size(in, SF_FILE_OPPORTUNITIES);
     int64_t head = (t + a - o) / 2;
     if (head < 0)
         head = 0;
@@ -292,24 +343,25 @@ static void side_release(sf_ingest_side *sr)
     free(sr);
 }
 
-/* Every file in order (see "two readers"), each from its one descriptor
- * in in[]. */
-static sf_err ingest_files(sf_ingest_reader *g, const sf_input *in, const sf_settings *set, sf_ctx *ctx)
+/* Every kind in order (see "two readers"), each file from its one
+ * descriptor in g->inputs. */
+static sf_err ingest_kinds(sf_ingest_reader *g, const sf_settings *set, sf_ctx *ctx)
 {
     sf_dataset *ds = g->ds;
     const sf_config *cfg = g->cfg;
-    const sf_input *tx = in[SF_FILE_TRANSACTIONS].path ? &in[SF_FILE_TRANSACTIONS] : NULL;
-    const sf_input *opp = in[SF_FILE_OPPORTUNITIES].path ? &in[SF_FILE_OPPORTUNITIES] : NULL;
-    const sf_input *act = in[SF_FILE_ACTIVITIES].path ? &in[SF_FILE_ACTIVITIES] : NULL;
-    sf_err e = SF_OK;
-    if (!ds->accounts_derived)
-        e = sf_ingest_read_file(g, SF_FILE_ACCOUNTS, &in[SF_FILE_ACCOUNTS]);
+    const sf_inputs *in = g->inputs;
+    bool tx = in->n[SF_FILE_TRANSACTIONS] > 0, act = in->n[SF_FILE_ACTIVITIES] > 0,
+         opp = in->n[SF_FILE_OPPORTUNITIES] > 0;
+    sf_err e = sf_ingest_read_kind(g, SF_FILE_USERS);
+    if (e == SF_OK && !ds->accounts_derived)
+        e = sf_ingest_read_kind(g, SF_FILE_ACCOUNTS);
 
-    /* The second thread (see "two readers"): the activities file and the
-     * tail of the transactions file. */
+    /* The second thread (see "two readers"): the activities files and the
+     * tail of the transactions file (when there is one file). */
     bool parallel = e == SF_OK && tx && !ds->accounts_derived && !cfg->transactions_from_won &&
                     !set->single_thread;
-    int64_t tail = parallel ? split_point(tx, act, opp, set->split_min) : 0;
+    bool one_tx = in->n[SF_FILE_TRANSACTIONS] == 1;
+    int64_t tail = parallel && one_tx ? split_point(in, set->split_min) : 0;
     sf_ingest_side *sr = NULL;
     if (parallel && (act || tail) && (sr = calloc(1, sizeof *sr)) != NULL &&
         (pthread_mutex_init(&sr->mu, NULL) != 0 || pthread_cond_init(&sr->cv, NULL) != 0)) {
@@ -323,11 +375,12 @@ static sf_err ingest_files(sf_ingest_reader *g, const sf_input *in, const sf_set
         sr = NULL;
     }
     if (sr && sf_ingest_reader_init(&sr->g, ds, cfg, &sr->rj, NULL, NULL, &sr->ctx) == SF_OK) {
-        sr->act = act;
+        sr->g.inputs = in;
+        sr->act = act ? input_path(cfg, SF_FILE_ACTIVITIES) : NULL;
         if (tail && (sr->part = sf_tx_part_new(ds)) != NULL) {
-            sr->tx = tx;
+            sr->tx = &in->v[SF_FILE_TRANSACTIONS][0];
             sr->tx_start = tail;
-            sr->opp = opp;
+            sr->opp = opp ? input_path(cfg, SF_FILE_OPPORTUNITIES) : NULL;
         }
         sr->started = pthread_create(&sr->tid, NULL, side_thread, sr) == 0;
         if (sr->started && sr->tx) {
@@ -345,9 +398,9 @@ static sf_err ingest_files(sf_ingest_reader *g, const sf_input *in, const sf_set
         if (!t->path && !(t->path = sf_strdup("@won")))
             e = sf_ctx_nomem(ctx);
         if (e == SF_OK)
-            e = sf_ingest_read_file(g, SF_FILE_OPPORTUNITIES, opp);
+            e = sf_ingest_read_kind(g, SF_FILE_OPPORTUNITIES);
     } else if (e == SF_OK) {
-        e = sf_ingest_read_file(g, SF_FILE_TRANSACTIONS, tx);
+        e = sf_ingest_read_kind(g, SF_FILE_TRANSACTIONS);
     }
     g->limit = -1;
     g->side = NULL;
@@ -358,12 +411,12 @@ static sf_err ingest_files(sf_ingest_reader *g, const sf_input *in, const sf_set
         if (e == SF_OK)
             e = rejects_merge(g->rj, &sr->rj, 0, ctx);
     } else if (e == SF_OK && act) {
-        e = sf_ingest_read_file(g, SF_FILE_ACTIVITIES, act);
+        e = sf_ingest_read_kind(g, SF_FILE_ACTIVITIES);
     }
     bool opp_done = sr && sr->opp_done;
     side_release(sr);
     if (e == SF_OK && opp && !cfg->transactions_from_won && !opp_done)
-        e = sf_ingest_read_file(g, SF_FILE_OPPORTUNITIES, opp);
+        e = sf_ingest_read_kind(g, SF_FILE_OPPORTUNITIES);
     return e;
 }
 
@@ -384,34 +437,28 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
     if (!cfg->transactions_from_won && !tx)
         return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: [input] transactions is required",
                             cfg->path ? cfg->path : "config");
-    sf_input in[SF_FILE_N];
-    const char *paths[SF_FILE_N] = {[SF_FILE_ACCOUNTS] = input_path(cfg, SF_FILE_ACCOUNTS),
-                                    [SF_FILE_TRANSACTIONS] = tx,
-                                    [SF_FILE_ACTIVITIES] = act,
-                                    [SF_FILE_OPPORTUNITIES] = opp};
-    sf_err e = SF_OK;
-    for (int f = 0; f < SF_FILE_N; f++)
-        in[f] = (sf_input){.fd = -1};
-    for (int f = 0; f < SF_FILE_N && e == SF_OK; f++)
-        e = input_open(&in[f], paths[f], ctx);
+    /* every file opened once, first: a missing one is found before any
+     * reading, and each is read as it was then */
+    sf_inputs in;
+    sf_err e = inputs_open(&in, cfg, ctx);
     sf_ingest_reader g;
     if (e == SF_OK) {
         e = sf_ingest_reader_init(&g, ds, cfg, rejects, progress, progress_user, ctx);
-        ds->accounts_derived = !paths[SF_FILE_ACCOUNTS];
+        g.inputs = &in;
+        ds->accounts_derived = !input_path(cfg, SF_FILE_ACCOUNTS);
         ds->have_activities = act != NULL;
         ds->have_opportunities = opp != NULL;
         if (e == SF_OK)
-            e = ingest_files(&g, in, set, ctx);
+            e = ingest_kinds(&g, set, ctx);
         /* every file as it was when opened, or what was read may be a mix */
-        for (int f = 0; f < SF_FILE_N && e == SF_OK; f++)
-            e = input_check(&in[f], ctx);
+        if (e == SF_OK)
+            e = inputs_check(&in, ctx);
         if (e == SF_OK)
             e = sf_rejects_finish(rejects, ctx);
         if (e == SF_OK)
             e = sf_ingest_check_shares(&g);
         sf_ingest_reader_release(&g);
     }
-    for (int f = 0; f < SF_FILE_N; f++)
-        input_close(&in[f]);
+    inputs_close(&in);
     return e;
 }

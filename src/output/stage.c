@@ -179,10 +179,38 @@ static int make_subdirs(const sf_stage *st, const char *rel)
     return 0;
 }
 
+/* The single file of sf_stage_begin_file, created beside its final path. */
+static sf_err stage_create_single(sf_stage *st, const char *final_path, int *fd, const char **tmp, sf_ctx *ctx)
+{
+    if (strcmp(final_path, st->dir) != 0 || st->n_files)
+        return sf_ctx_error(ctx, SF_ERR_NOMEM, "internal error: %s staged beside %s", final_path, st->dir);
+    for (int tries = 0;; tries++) {
+        size_t n = strlen(st->parent) + strlen(st->base) + 64;
+        char *p = malloc(n);
+        if (!p)
+            return sf_ctx_nomem(ctx);
+        snprintf(p, n, "%s/.%s.tmp-%ld-%llu", st->parent, st->base, (long)getpid(),
+                 (unsigned long long)(sf_stage_int_random() % 1000000000000ULL));
+        *fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (*fd >= 0) {
+            st->work = p;
+            st->n_files = 1;
+            *tmp = p;
+            return SF_OK;
+        }
+        int e = errno;
+        free(p);
+        if (e != EEXIST || tries == 8)
+            return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot write: %s", final_path, strerror(e));
+    }
+}
+
 /* Reserve and create final_path in the new folder; *fd is its open
  * descriptor (write only) and *tmp the path. Called with mu held. */
 static sf_err stage_create(sf_stage *st, const char *final_path, int *fd, const char **tmp, sf_ctx *ctx)
 {
+    if (st->began && st->single)
+        return stage_create_single(st, final_path, fd, tmp, ctx);
     if (!st->began || !st->work)
         return sf_ctx_error(ctx, SF_ERR_NOMEM, "internal error: %s staged outside a run", final_path);
     char *rel = rel_of(st, final_path);
@@ -492,6 +520,26 @@ sf_err sf_stage_begin(sf_stage *st, const char *out_dir, sf_ctx *ctx)
     return SF_OK;
 }
 
+sf_err sf_stage_begin_file(sf_stage *st, const char *final_path, sf_ctx *ctx)
+{
+    memset(st, 0, sizeof *st);
+    st->single = true;
+    if (!(st->out_dir = sf_strdup(final_path)) || !(st->dir = sf_strdup(final_path)))
+        return sf_ctx_nomem(ctx);
+    const char *slash = strrchr(final_path, '/');
+    st->parent = slash ? (slash == final_path ? sf_strdup("/") : sf_strndup(final_path, (size_t)(slash - final_path)))
+                       : sf_strdup(".");
+    st->base = sf_strdup(slash ? slash + 1 : final_path);
+    if (!st->parent || !st->base)
+        return sf_ctx_nomem(ctx);
+    if (!*st->base)
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: not a file name", final_path);
+    if (pthread_mutex_init(&st->mu, NULL) != 0)
+        return sf_ctx_nomem(ctx);
+    st->began = true;
+    return SF_OK;
+}
+
 /* ---- after the switch ------------------------------------------------- */
 
 sf_err sf_stage_defer(sf_stage *st, sf_err (*fn)(void *arg, sf_ctx *ctx), void *arg, void (*release)(void *arg),
@@ -530,7 +578,10 @@ void sf_stage_abort(sf_stage *st)
 {
     if (!st || !st->work)
         return;
-    sf_stage_int_remove_tree(st->work);
+    if (st->single)
+        unlink(st->work);
+    else
+        sf_stage_int_remove_tree(st->work);
     free(st->work);
     st->work = NULL;
 }

@@ -354,10 +354,35 @@ static sf_err switch_in(sf_stage *st, char **old, sf_ctx *ctx)
     return SF_OK;
 }
 
+/* The one file of sf_stage_begin_file: flushed, renamed over its final
+ * path (not over a folder), the folder flushed. */
+static sf_err commit_single(sf_stage *st, sf_ctx *ctx)
+{
+    struct stat sb;
+    sf_err e = SF_OK;
+    if (fsync_path(st->work, false) != 0)
+        e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot flush: %s", st->dir, strerror(errno));
+    else if (lstat(st->dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+        e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: is a folder", st->dir);
+    else if (rename(st->work, st->dir) != 0)
+        e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot rename into place: %s", st->dir, strerror(errno));
+    if (e) {
+        sf_stage_abort(st);
+        return e;
+    }
+    free(st->work);
+    st->work = NULL;
+    st->switched = true;
+    fsync_path(st->parent, true);
+    return SF_OK;
+}
+
 sf_err sf_stage_commit(sf_stage *st, sf_ctx *ctx)
 {
     if (!st->began || st->switched)
         return SF_OK;
+    if (st->single)
+        return st->work ? commit_single(st, ctx) : SF_OK;
     if (!st->work)
         return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: the run's folder is gone", st->out_dir);
     sf_err e = flush_files(st, ctx);

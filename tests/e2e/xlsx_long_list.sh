@@ -22,9 +22,10 @@ for m in fast slow; do
     [ "$(($(wc -l <"$TMP/$m/csv/rejects.csv") - 1))" -eq 1100000 ]
     x="$TMP/$m/workbook.xlsx"
     unzip -p "$x" xl/workbook.xml | grep -o '<sheet name="[^"]*"' | sed 's/<sheet name=//' >"$TMP/$m.sheets"
-    tail -2 "$TMP/$m.sheets" | tr '\n' ' ' | grep -q '^"Data quality" "Data quality (2)" $'
-    n=$(wc -l <"$TMP/$m.sheets")
-    big="xl/worksheets/sheet$((n - 1)).xml" more="xl/worksheets/sheet$n.xml"
+    # the sheets in order: the list's first, then its continuation
+    i=$(grep -nx '"Data quality"' "$TMP/$m.sheets" | cut -d: -f1)
+    [ "$(sed -n "$((i + 1))p" "$TMP/$m.sheets")" = '"Data quality (2)"' ]
+    big="xl/worksheets/sheet$i.xml" more="xl/worksheets/sheet$((i + 1)).xml"
     # the first sheet ends at row 1,048,576 (the header, then 1,048,575
     # rows), the second at 51,426 (its header, then the 51,425 after)
     unzip -p "$x" "$big" | tail -c 4000 >"$TMP/$m.big_tail"

@@ -118,12 +118,12 @@ static void test_rejects(void **state)
     sf_rejects rj;
     sf_reject_seg *st, *sa;
     assert_int_equal(sf_rejects_init(&rj, spool, &fx_ctx), SF_OK);
-    assert_int_equal(sf_rejects_segment(&rj, SF_FILE_TRANSACTIONS, 0, &st, &fx_ctx), SF_OK);
-    assert_int_equal(sf_rejects_segment(&rj, SF_FILE_ACCOUNTS, 0, &sa, &fx_ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&rj, SF_FILE_TRANSACTIONS, 0, 0, &st, &fx_ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&rj, SF_FILE_ACCOUNTS, 0, 0, &sa, &fx_ctx), SF_OK);
     const sf_reject v[] = {
-        {SF_FILE_TRANSACTIONS, 7, SF_REJ_UNKNOWN_ACCOUNT, "account_id", false, "x"},
-        {SF_FILE_TRANSACTIONS, 9, SF_REJ_BAD_DATE, "date", false, "a,b"},
-        {SF_FILE_ACCOUNTS, 12, SF_REJ_BAD_NUMBER, "employees", true, "q\"r"},
+        {SF_FILE_TRANSACTIONS, 7, SF_REJ_UNKNOWN_ACCOUNT, "account_id", false, "x", 0},
+        {SF_FILE_TRANSACTIONS, 9, SF_REJ_BAD_DATE, "date", false, "a,b", 0},
+        {SF_FILE_ACCOUNTS, 12, SF_REJ_BAD_NUMBER, "employees", true, "q\"r", 0},
     };
     for (size_t i = 0; i < SF_ARRAY_LEN(v); i++)
         assert_int_equal(sf_rejects_put(&rj, v[i].file == SF_FILE_ACCOUNTS ? sa : st, &v[i], strlen(v[i].raw),

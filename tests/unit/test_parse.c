@@ -391,10 +391,10 @@ static void test_rejects_sort(void **state)
     assert_int_equal(sf_rejects_init(&r, dir, &ctx), SF_OK);
     assert_int_equal(sf_rejects_init(&tail, dir, &ctx), SF_OK);
     sf_reject_seg *so, *st, *sa, *stail;
-    assert_int_equal(sf_rejects_segment(&r, SF_FILE_OPPORTUNITIES, 0, &so, &ctx), SF_OK);
-    assert_int_equal(sf_rejects_segment(&r, SF_FILE_TRANSACTIONS, 0, &st, &ctx), SF_OK);
-    assert_int_equal(sf_rejects_segment(&tail, SF_FILE_TRANSACTIONS, 1, &stail, &ctx), SF_OK);
-    assert_int_equal(sf_rejects_segment(&r, SF_FILE_ACCOUNTS, 0, &sa, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&r, SF_FILE_OPPORTUNITIES, 0, 0, &so, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&r, SF_FILE_TRANSACTIONS, 0, 0, &st, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&tail, SF_FILE_TRANSACTIONS, 0, 1, &stail, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&r, SF_FILE_ACCOUNTS, 0, 0, &sa, &ctx), SF_OK);
     const struct { sf_reject_seg **seg; sf_file_kind f; uint32_t line; const char *tag; bool kept; } in[] = {
         {&so, SF_FILE_OPPORTUNITIES, 3, "o3", false}, {&st, SF_FILE_TRANSACTIONS, 2, "t2", true},
         {&stail, SF_FILE_TRANSACTIONS, 1, "t9a", false}, {&st, SF_FILE_TRANSACTIONS, 5, "t5", false},
