@@ -531,8 +531,8 @@ static const char *const k_scope_vars[] = {
 static const char *const k_due_vars[] = {ACCOUNT_VARS, "days", "next_due", "last_contact", "channel"};
 static const char *const k_decline_vars[] = {ACCOUNT_VARS, "prior", "current", "drop", "drop_share", "severity"};
 static const char *const k_fire_vars[] = {ACCOUNT_VARS, "rev12", "net_value", "reasons"};
-static const char *const k_deal_vars[] = {ACCOUNT_VARS, "opportunity", "stage", "amount", "next_step_date",
-                                          "misses"};
+static const char *const k_deal_vars[] = {ACCOUNT_VARS, "opportunity", "opportunity_id", "stage", "amount",
+                                          "next_step_date", "misses"};
 static const char *const k_more_vars[] = {"n", "total"};
 static const char *const k_owner_vars[] = {"owner"};
 
@@ -546,7 +546,8 @@ typedef struct {
 static const template_vars k_templates[] = {
     TV("email.subject", k_scope_vars),        TV("email.subject_owner", k_scope_vars),
     TV("email.line_due", k_due_vars),         TV("email.line_due_soon", k_due_vars),
-    TV("email.line_decline", k_decline_vars), TV("email.line_fire", k_fire_vars),
+    TV("email.line_decline", k_decline_vars), TV("email.line_decline_credit", k_decline_vars),
+    TV("email.line_fire", k_fire_vars),
     TV("email.line_pursue", k_deal_vars),     TV("email.line_qualify", k_deal_vars),
     TV("email.more", k_more_vars),            TV("messages.owner_no_address", k_owner_vars),
 };
