@@ -527,7 +527,7 @@ static int limit_time(job *j, double t0)
     sf_ctx sctx = {0};
     sf_stage_sweep(j->out_dir, &done, &sctx);
     for (size_t i = 0; i < done.n; i++)
-        sf_log(SF_LOG_INFO, "the stopped run's %s", done.v[i]);
+        sf_log(SF_LOG_NOTICE, "the stopped run's %s", done.v[i]);
     sf_strlist_clear(&done);
     j->child_placed = res.placed;
     if (res.timed_out)
