@@ -7,7 +7,7 @@
 #ifndef SF_INGEST_INT_H
 #define SF_INGEST_INT_H
 
-#include "input/sf_csvread.h"
+#include "input/sf_recsrc.h"
 #include "input/sf_idset.h"
 #include "input/sf_ingest.h"
 
@@ -39,7 +39,7 @@ typedef struct {
     sf_ctx *ctx;
     sf_progress_fn progress;
     void *puser;
-    sf_csvread rd;        /* the records of the file being read */
+    sf_recsrc src;        /* the records of the file being read (CSV or XLSX) */
 
     /* the file being read */
     sf_file_kind kind;

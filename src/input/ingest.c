@@ -64,7 +64,7 @@ static void acache_add(sf_acache *c, uint64_t h, const char *id, size_t len, uin
 static const char *fld(const sf_ingest_reader *g, int field)
 {
     int c = g->col[field];
-    return c < 0 ? "" : sf_csvread_field(&g->rd, (size_t)c);
+    return c < 0 ? "" : sf_recsrc_field(&g->src, (size_t)c);
 }
 
 static bool has(const sf_ingest_reader *g, int field) { return *fld(g, field) != '\0'; }
@@ -151,10 +151,10 @@ static sf_err push_line(sf_ingest_reader *g, sf_file_kind line_file, sf_file_kin
         r->v = v;
         r->cap = cap;
     }
-    char *raw = sf_strndup(g->rd.rec.text, g->rd.rec.text_n);
+    char *raw = sf_strndup(g->src.rec->text, g->src.rec->text_n);
     if (!raw)
         return sf_ctx_nomem(g->ctx);
-    r->v[r->n++] = (sf_reject){.file = line_file, .line = g->rd.rec.line, .reason = reason,
+    r->v[r->n++] = (sf_reject){.file = line_file, .line = g->src.rec->line, .reason = reason,
                                .field = field, .kept = kept, .raw = raw};
     if (kept)
         r->kept_count[count_file][reason]++;
@@ -255,7 +255,7 @@ static sf_err do_account(sf_ingest_reader *g)
     bool dup;
     uint32_t a = sf_dataset_add_account(g->ds, id, name, fld(g, SF_AF_OWNER), fld(g, SF_AF_INDUSTRY),
                                         fld(g, SF_AF_REGION), employees, revenue,
-                                        fld(g, SF_AF_CONTACT_TITLE), fld(g, SF_AF_FIT), g->rd.rec.line, &dup);
+                                        fld(g, SF_AF_CONTACT_TITLE), fld(g, SF_AF_FIT), g->src.rec->line, &dup);
     if (a == SF_NO_ACCOUNT)
         return dup ? reject(g, SF_REJ_DUPLICATE_ID, "account_id") : sf_ctx_nomem(g->ctx);
     accept(g, SF_NODATE);
@@ -488,7 +488,7 @@ static sf_err do_opportunity(sf_ingest_reader *g)
     memset(&o, 0, sizeof o);
     o.account = SF_NO_ACCOUNT;
     o.created = created;
-    o.line = g->rd.rec.line;
+    o.line = g->src.rec->line;
     o.status = has(g, SF_OF_STATUS) ? (sf_status)map_value(g, MEMO_STATUS, fld(g, SF_OF_STATUS)) : SF_ST_OPEN;
     o.amount = SF_NONE;
     o.probability = SF_NONE;
@@ -597,12 +597,12 @@ static sf_err flush_opps(sf_ingest_reader *g)
 
 /* ---- one record, one file ------------------------------------------------------ */
 
-/* The record just read (g->rd.rec): counted, then typed unless blank or
+/* The record just read (g->src.rec): counted, then typed unless blank or
  * after the footer. */
 static sf_err handle_record(sf_ingest_reader *g)
 {
     sf_file_stats *st = g->st;
-    const sf_csvrec *rec = &g->rd.rec;
+    const sf_csvrec *rec = g->src.rec;
     st->read++;
     if (g->footer) {
         st->footer++;
@@ -612,12 +612,12 @@ static sf_err handle_record(sf_ingest_reader *g)
         st->blank++;
         return SF_OK;
     }
-    sf_err e = sf_csvread_fields(&g->rd);
+    sf_err e = sf_recsrc_fields(&g->src);
     if (e != SF_OK)
         return e;
     const char *marker = g->cfg->end_marker;
-    if (marker && *marker && g->rd.nf > 0 &&
-        strncmp(sf_csvread_field(&g->rd, 0), marker, strlen(marker)) == 0) {
+    if (marker && *marker && g->src.nf > 0 &&
+        strncmp(sf_recsrc_field(&g->src, 0), marker, strlen(marker)) == 0) {
         g->footer = true;
         st->footer++;
         return SF_OK;
@@ -628,7 +628,7 @@ static sf_err handle_record(sf_ingest_reader *g)
         return reject(g, SF_REJ_BAD_QUOTE, NULL);
     if (rec->bad_encoding)
         return reject(g, SF_REJ_BAD_ENCODING, NULL);
-    if (g->rd.nf != g->ncols)
+    if (g->src.nf != g->ncols)
         return reject(g, SF_REJ_FIELD_COUNT, NULL);
     switch (g->kind) {
     case SF_FILE_ACCOUNTS:
@@ -721,17 +721,17 @@ static sf_err resolve_columns(sf_ingest_reader *g)
 static sf_err read_header(sf_ingest_reader *g)
 {
     int64_t blank = 0;
-    sf_err e = sf_csvread_header(&g->rd, &blank);
+    sf_err e = sf_recsrc_header(&g->src, &blank);
     g->st->read += blank;
     g->st->blank += blank;
     if (e != SF_OK)
         return e;
-    if (g->rd.rec.bad_encoding)
+    if (g->src.rec->bad_encoding)
         return sf_ctx_error(g->ctx, SF_ERR_INPUT,
                             "%s:%u: header line is not valid %s (check [input] encoding)", g->path,
-                            (unsigned)g->rd.rec.line, g->cfg->encoding ? g->cfg->encoding : "UTF-8");
-    for (size_t i = 0; i < g->rd.nf; i++) {
-        const char *h = sf_csvread_field(&g->rd, i);
+                            (unsigned)g->src.rec->line, g->cfg->encoding ? g->cfg->encoding : "UTF-8");
+    for (size_t i = 0; i < g->src.nf; i++) {
+        const char *h = sf_recsrc_field(&g->src, i);
         while (strncmp(h, "\xEF\xBB\xBF", 3) == 0)
             h += 3;
         while (*h == ' ' || *h == '\t')
@@ -739,7 +739,7 @@ static sf_err read_header(sf_ingest_reader *g)
         if (sf_strlist_push(&g->st->headers_found, h) != SF_OK)
             return sf_ctx_nomem(g->ctx);
     }
-    g->ncols = g->rd.nf;
+    g->ncols = g->src.nf;
     return resolve_columns(g);
 }
 
@@ -749,7 +749,7 @@ static sf_err read_records(sf_ingest_reader *g)
     sf_err e;
     for (;;) {
         sf_csv_event ev;
-        if ((e = sf_csvread_next(&g->rd, &ev)) != SF_OK)
+        if ((e = sf_recsrc_next(&g->src, &ev)) != SF_OK)
             return e;
         if (ev == SF_CSV_RECORD) {
             if ((e = handle_record(g)) != SF_OK)
@@ -772,7 +772,7 @@ static sf_err read_body(sf_ingest_reader *g)
 {
     sf_err e;
     /* Rows expected in the part read, from the line length of its start. */
-    g->ids_hint = sf_csvread_rows_hint(&g->rd, g->start, g->limit);
+    g->ids_hint = sf_recsrc_rows_hint(&g->src, g->start, g->limit);
     /* the account table sized once from the estimate (best effort: it
      * grows as needed anyway) */
     if (g->kind == SF_FILE_ACCOUNTS && g->ids_hint)
@@ -783,15 +783,15 @@ static sf_err read_body(sf_ingest_reader *g)
         return e;
     /* the tail of a split file: records from `start`, lines counted from
      * 1 there (the caller shifts them) */
-    if (g->start > 0 && (e = sf_csvread_seek(&g->rd, g->start)) != SF_OK)
+    if (g->start > 0 && (e = sf_recsrc_seek(&g->src, g->start)) != SF_OK)
         return e;
-    sf_csvread_set_limit(&g->rd, g->limit);
+    sf_recsrc_set_limit(&g->src, g->limit);
     if ((e = read_records(g)) != SF_OK)
         return e;
     if (g->kind == SF_FILE_OPPORTUNITIES)
         e = flush_opps(g);
     if (g->progress)
-        g->progress(g->puser, g->rd.stage, 1.0);
+        g->progress(g->puser, sf_recsrc_stage(&g->src), 1.0);
     return e;
 }
 
@@ -810,11 +810,11 @@ sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *p
     sf_idset_free(g->ids);
     g->ids = NULL;
     g->ids_hint = 0;
-    sf_err e = sf_csvread_open(&g->rd, path, g->progress, g->puser);
+    sf_err e = sf_recsrc_open(&g->src, path, g->progress, g->puser);
     if (e != SF_OK)
         return e;
     e = read_body(g);
-    sf_csvread_close(&g->rd);
+    sf_recsrc_close(&g->src);
     st->seconds += sf_now_s() - t0;
     return e;
 }
@@ -864,7 +864,9 @@ sf_err sf_ingest_reader_init(sf_ingest_reader *g, sf_dataset *ds, const sf_confi
     g->limit = -1;
     char origin[600];
     snprintf(origin, sizeof origin, "%s: [input] encoding", cfg->path ? cfg->path : "config");
-    return sf_csvread_init(&g->rd, cfg->encoding, origin, cfg->delimiter, ctx);
+    /* a workbook's dates and numbers are written as the CSV export has them */
+    sf_xlsx_opts xo = {.sheet = cfg->sheet, .date_format = cfg->date_format, .decimal = cfg->decimal};
+    return sf_recsrc_init(&g->src, cfg->encoding, origin, cfg->delimiter, &xo, ctx);
 }
 
 void sf_ingest_reader_release(sf_ingest_reader *g)
@@ -874,6 +876,6 @@ void sf_ingest_reader_release(sf_ingest_reader *g)
     free(g->opps);
     sf_idset_free(g->ids);
     free(g->accounts.v);
-    sf_csvread_release(&g->rd);
+    sf_recsrc_release(&g->src);
     memset(g, 0, sizeof *g);
 }

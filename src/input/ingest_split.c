@@ -193,7 +193,7 @@ static sf_err take_tail(sf_ingest_reader *g, bool *done)
     sf_ingest_widen_dates(st, t->min_date);
     sf_ingest_widen_dates(st, t->max_date);
     *done = true;
-    return rejects_merge(g->rj, &sr->tail_rj, g->rd.line - 1, g->ctx);
+    return rejects_merge(g->rj, &sr->tail_rj, g->src.csv.line - 1, g->ctx);
 }
 
 sf_err sf_ingest_at_tail(sf_ingest_reader *g, bool exact, bool *done)
@@ -244,6 +244,8 @@ static int64_t split_point(const char *tx, const char *act, const char *opp, int
 {
     if (min < 1)
         min = 1;
+    if (sf_file_format_of(tx) != SF_FMT_TEXT)
+        return 0; /* a workbook is read by one reader, from its start */
     int64_t t = file_size(tx), a = file_size(act), o = file_size(opp);
     int64_t head = (t + a - o) / 2;
     if (head < 0)
