@@ -45,6 +45,7 @@ struct sf_xlsxread {
     /* the sheet's parser */
     XML_Parser xp;
     bool entry_open, suspended, fed_last, xml_done;
+    bool at_data;         /* <sheetData> was reached */
     int64_t entry_size, entry_read, next_progress;
     size_t rows_hint;
 

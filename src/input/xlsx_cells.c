@@ -245,7 +245,7 @@ static size_t time_text(double d, char *out, size_t cap)
 static bool serial_date(double d, bool date1904, sf_date *day, int *secs)
 {
     double whole = floor(d);
-    if (whole > 3000000.0)
+    if (d < 0 || whole > 3000000.0) /* Excel shows no negative dates */
         return false;
     long days = (long)whole;
     long s = lround((d - whole) * 86400.0);

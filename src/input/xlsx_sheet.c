@@ -215,6 +215,9 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
         x->in_rph = true;
     } else if (strcmp(n, "row") == 0) {
         start_row(x, atts);
+    } else if (strcmp(n, "sheetData") == 0) {
+        x->at_data = true; /* the head (dimension) is read: sf_xlsx_sheet_open returns */
+        XML_StopParser(x->xp, XML_TRUE);
     } else if (strcmp(n, "dimension") == 0) {
         const char *ref = sf_xlsx_attr(atts, "ref");
         const char *colon = ref ? strchr(ref, ':') : NULL;
@@ -266,6 +269,8 @@ static void XMLCALL sh_doctype(void *ud, const XML_Char *name, const XML_Char *s
                                                        "workbook written by a spreadsheet program", x->path));
 }
 
+static sf_err feed(sf_xlsxread *x);
+
 sf_err sf_xlsx_sheet_open(sf_xlsxread *x, const char *entry)
 {
     if (!sf_xlsx_locate(x, entry))
@@ -285,6 +290,12 @@ sf_err sf_xlsx_sheet_open(sf_xlsxread *x, const char *entry)
     XML_SetStartDoctypeDeclHandler(x->xp, sh_doctype);
     const char *base = strrchr(x->path, '/');
     snprintf(x->stage, sizeof x->stage, "reading %s", base ? base + 1 : x->path);
+    /* read the sheet's head up to its data: the dimension (rows_hint) */
+    while (!x->at_data && !x->fed_last) {
+        sf_err e = feed(x);
+        if (e)
+            return e;
+    }
     return SF_OK;
 }
 
