@@ -14,6 +14,7 @@
 
 #include "base/sf_settings.h"
 #include "config/sf_config.h"
+#include "input/sf_autoconf.h"
 #include "input/sf_ingest.h"
 #include "base/sf_lock.h"
 #include "base/sf_log.h"
@@ -36,6 +37,7 @@ typedef struct {
     sf_stage stage;
     sf_ctx ctx;
     sf_settings set;
+    sf_preset_choice auto_preset; /* [input] preset = auto: how each candidate matched */
 } job;
 
 static void timing(const job *j, const char *stage, double t0)
@@ -56,6 +58,7 @@ static void job_release(job *j)
     free(j->out_dir);
     if (j->cfg_loaded)
         sf_config_release(&j->cfg);
+    sf_preset_choice_release(&j->auto_preset);
 }
 
 static bool parse_iso(const char *s, sf_date *out)
@@ -75,6 +78,35 @@ static int fail(job *j)
     return (int)j->ctx.code;
 }
 
+/* [input] preset = auto: choose from the files, load the config again with
+ * the preset chosen, and say which and how well each matched (in the log;
+ * check prints it with the mapping instead). */
+static int choose_preset(job *j, bool log)
+{
+    if (sf_preset_choose(&j->cfg, &j->auto_preset, &j->ctx) != SF_OK)
+        return fail(j);
+    const sf_preset_choice *c = &j->auto_preset;
+    char line[256];
+    sf_preset_score_text(&c->v[c->chosen], line, sizeof line);
+    if (log)
+        sf_log(SF_LOG_INFO, "preset auto: %s%s", *c->v[c->chosen].name ? "" : "none, ", line);
+    for (size_t i = 0; log && i < c->n; i++) {
+        if (i == c->chosen)
+            continue;
+        sf_preset_score_text(&c->v[i], line, sizeof line);
+        sf_log(SF_LOG_INFO, "preset auto: not chosen: %s", line);
+    }
+    sf_config_release(&j->cfg);
+    if (sf_config_init(&j->cfg) != SF_OK) {
+        j->cfg_loaded = false;
+        sf_ctx_nomem(&j->ctx);
+        return fail(j);
+    }
+    if (sf_config_load_auto(&j->cfg, j->opts->config, j->set.share_dir, c->v[c->chosen].name, &j->ctx) != SF_OK)
+        return fail(j);
+    return 0;
+}
+
 /* Config, as-of date, output folder, labels. */
 static int job_setup(job *j, bool need_out)
 {
@@ -87,6 +119,9 @@ static int job_setup(job *j, bool need_out)
     j->cfg_loaded = true;
     if (sf_config_load(&j->cfg, j->opts->config, j->set.share_dir, &j->ctx) != SF_OK)
         return fail(j);
+    int rc;
+    if (j->cfg.preset_auto && (rc = choose_preset(j, need_out)) != 0)
+        return rc;
     if (j->opts->as_of) {
         if (!parse_iso(j->opts->as_of, &j->as_of)) {
             sf_ctx_error(&j->ctx, SF_ERR_USAGE, "--as-of '%s': expected a date YYYY-MM-DD", j->opts->as_of);
@@ -431,6 +466,20 @@ static void print_file_check(const job *j, sf_file_kind f)
         printf("  warning: %s\n", fs->warnings.v[w]);
 }
 
+/* preset = auto: every candidate and how well it matched. */
+static void print_auto_preset(const job *j)
+{
+    const sf_preset_choice *c = &j->auto_preset;
+    if (!j->cfg.preset_auto || !c->n)
+        return;
+    printf("preset auto: %s\n", *c->v[c->chosen].name ? c->v[c->chosen].name : "none (canonical names)");
+    for (size_t i = 0; i < c->n; i++) {
+        char line[256];
+        sf_preset_score_text(&c->v[i], line, sizeof line);
+        printf("  %s %s\n", i == c->chosen ? "*" : " ", line);
+    }
+}
+
 int sf_cmd_check(const sf_run_opts *opts)
 {
     job j;
@@ -442,8 +491,9 @@ int sf_cmd_check(const sf_run_opts *opts)
         if (j.ds && (rc == 0 || j.rejects.over_limit)) {
             char d[16];
             sf_date_iso(j.as_of, d);
-            printf("config: %s%s%s%s\nas of: %s\n", opts->config, j.cfg.preset ? " (preset " : "",
-                   j.cfg.preset ? j.cfg.preset : "", j.cfg.preset ? ")" : "", d);
+            printf("config: %s%s%s%s%s\nas of: %s\n", opts->config, j.cfg.preset ? " (preset " : "",
+                   j.cfg.preset_auto ? "auto: " : "", j.cfg.preset ? j.cfg.preset : "", j.cfg.preset ? ")" : "", d);
+            print_auto_preset(&j);
             for (int f = 0; f < SF_FILE_N; f++)
                 print_file_check(&j, (sf_file_kind)f);
             uint32_t owners = 0;
