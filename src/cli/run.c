@@ -15,6 +15,7 @@
 #include "base/sf_settings.h"
 #include "config/sf_config.h"
 #include "input/sf_autoconf.h"
+#include "input/sf_hints.h"
 #include "input/sf_ingest.h"
 #include "base/sf_lock.h"
 #include "base/sf_log.h"
@@ -464,6 +465,12 @@ static void print_file_check(const job *j, sf_file_kind f)
     }
     for (size_t w = 0; w < fs->warnings.n; w++)
         printf("  warning: %s\n", fs->warnings.v[w]);
+    sf_strlist hints = {0};
+    sf_ctx hctx = {0};
+    if (sf_check_hints(&j->cfg, f, fs, &j->rejects, &hints, &hctx) == SF_OK)
+        for (size_t h = 0; h < hints.n; h++)
+            printf("  hint: %s\n", hints.v[h]);
+    sf_strlist_clear(&hints);
 }
 
 /* preset = auto: every candidate and how well it matched. */

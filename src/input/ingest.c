@@ -22,6 +22,7 @@
  * - a currency code written in the amount ("USD 12.50") is the record's
  *   currency when the currency field is unmapped or empty.
  */
+#include "input/sf_hints.h"
 #include "input/sf_ingest_int.h"
 
 #include <stdio.h>
@@ -779,8 +780,11 @@ static sf_err read_body(sf_ingest_reader *g)
         (void)sf_dataset_reserve_accounts(g->ds, g->ids_hint < ((size_t)1 << 24)
                                                      ? g->ids_hint + g->ids_hint / 8
                                                      : ((size_t)1 << 24));
-    if ((e = read_header(g)) != SF_OK)
+    if ((e = read_header(g)) != SF_OK) {
+        if (e == SF_ERR_INPUT)
+            sf_hint_header_error(g->cfg, g->path, g->ctx); /* the encoding or delimiter that fits */
         return e;
+    }
     /* the tail of a split file: records from `start`, lines counted from
      * 1 there (the caller shifts them) */
     if (g->start > 0 && (e = sf_recsrc_seek(&g->src, g->start)) != SF_OK)
