@@ -83,9 +83,12 @@ bool sf_header_eq(const char *a, const char *b);
  * and "CLOSEDATE" are one name. */
 int sf_synonym_strength(sf_file_kind k, int field, const char *h);
 
-/* Headers that name the contact rather than the company: the first
- * non-empty alternative for account_id in a B2C book. */
-bool sf_synonym_is_contact(const char *h);
+/* What else a header may be: the contact (person) rather than the company
+ * - the client in a B2C book, an alternative for account_id; a subject
+ * line - where activities without a type say what they were; a field of a
+ * users export (login, e-mail, first and last name). */
+typedef enum { SF_ROLE_NONE = 0, SF_ROLE_CONTACT, SF_ROLE_SUBJECT, SF_ROLE_USER } sf_header_role;
+sf_header_role sf_header_role_of(const char *h);
 
 /* ---- values ---- */
 

@@ -1,7 +1,8 @@
 /*
  * main.c - the command line: a table of commands, each with its synopsis,
  * its help and the options it takes; usage; dispatch. The commands
- * themselves live in run.c (run, check, review) and in their own files.
+ * themselves live in run.c (run, check, review), init.c and in their own
+ * files.
  *
  * Adding a command is one row of `commands` below (and its man page and
  * completion entries: tests/e2e/man.sh and completion.sh read --help).
@@ -24,6 +25,8 @@ enum {
     OPT_OWNER = 1 << 3,
     OPT_ALL_OWNERS = 1 << 4,
     OPT_QUIET = 1 << 5,
+    OPT_FORCE = 1 << 6,
+    OPT_FILES = 1 << 7, /* takes file arguments */
 };
 
 typedef struct {
@@ -39,6 +42,7 @@ static int cmd_check(const sf_run_opts *o, int argc, char **argv);
 static int cmd_review(const sf_run_opts *o, int argc, char **argv);
 static int cmd_config(const sf_run_opts *o, int argc, char **argv);
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv);
+static int cmd_init(const sf_run_opts *o, int argc, char **argv);
 
 static const command commands[] = {
     {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [-q]",
@@ -52,6 +56,11 @@ static const command commands[] = {
     {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]",
      "write a sales coach's review pack (PDF) per owner",
      OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET, cmd_review},
+    {"init", "[-o CONFIG] [--force] FILE...",
+     "write a starter CONFIG (default salesfocus.ini) from the CRM's export\n"
+     "          files: which file is which, the preset, formats, column mapping and\n"
+     "          value lists, each guess with a comment; never overwrites without --force",
+     OPT_OUT | OPT_FORCE | OPT_FILES | OPT_QUIET, cmd_init},
     {"config", "(--reference | --markdown)",
      "print the reference configuration, every key with its default\n"
      "          (--reference, as config/salesfocus.ini), or the table of every key\n"
@@ -74,7 +83,9 @@ static void usage(FILE *f)
     fputs("\n"
           "  -c, --config FILE   the INI configuration (see config/salesfocus.ini)\n"
           "      --as-of DATE    the as-of date T (default: [run] as_of, else today)\n"
-          "      --out DIR       output folder (default: [run] output_dir)\n"
+          "  -o, --out PATH      run, review: the output folder (default: [run] output_dir);\n"
+          "                      init: the configuration to write (default: salesfocus.ini)\n"
+          "      --force         init: overwrite an existing configuration\n"
           "      --owner NAME    review: one owner, as written in the data\n"
           "      --all-owners    review: every owner\n"
           "  -q, --quiet         errors only\n"
@@ -101,14 +112,16 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"config", required_argument, NULL, 'c'},   {"as-of", required_argument, NULL, 'a'},
         {"out", required_argument, NULL, 'o'},      {"owner", required_argument, NULL, 'w'},
         {"all-owners", no_argument, NULL, 'A'},     {"quiet", no_argument, NULL, 'q'},
+        {"force", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     optind = 2;
     int c;
-    while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:o:qhV", longopts, NULL)) != -1) {
         unsigned need = c == 'c' ? OPT_CONFIG : c == 'a' ? OPT_AS_OF : c == 'o' ? OPT_OUT
-                        : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET : 0;
+                        : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
+                        : c == 'f' ? OPT_FORCE : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
                 return bad_usage("--owner and --all-owners belong to the review command", NULL);
@@ -123,13 +136,20 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'w': o->owner = optarg; break;
         case 'A': o->all_owners = true; break;
         case 'q': o->quiet = true; break;
+        case 'f': o->force = true; break;
         case 'h': usage(stdout); return 0;
         case 'V': sf_print_version(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (optind < argc)
+    if (cmd->opts & OPT_FILES) {
+        o->files = argv + optind;
+        o->n_files = argc - optind;
+        if (!o->n_files)
+            return bad_usage("init needs the export files", NULL);
+    } else if (optind < argc) {
         return bad_usage("unexpected argument", argv[optind]);
+    }
     if ((cmd->opts & OPT_CONFIG) && !o->config)
         return bad_usage("missing -c CONFIG", NULL);
     return -1;
@@ -145,6 +165,12 @@ static int cmd_check(const sf_run_opts *o, int argc, char **argv)
 {
     (void)argc, (void)argv;
     return sf_cmd_check(o);
+}
+
+static int cmd_init(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    return sf_cmd_init(o);
 }
 
 static int cmd_review(const sf_run_opts *o, int argc, char **argv)

@@ -94,15 +94,13 @@ void sf_hint_header_error(const sf_config *cfg, const char *path, sf_ctx *ctx)
 /* The non-empty values of the date columns of kind k, read again. */
 static sf_err date_values(const sf_config *cfg, sf_file_kind k, const sf_file_stats *st, sf_strlist *vals)
 {
-    static const int fields[SF_FILE_N][3] = {
-        [SF_FILE_ACCOUNTS] = {-1, -1, -1},
-        [SF_FILE_TRANSACTIONS] = {SF_TF_DATE, -1, -1},
-        [SF_FILE_ACTIVITIES] = {SF_VF_DATE, -1, -1},
-        [SF_FILE_OPPORTUNITIES] = {SF_OF_CREATED, SF_OF_CLOSE_DATE, SF_OF_NEXT_STEP_DATE},
-    };
+    static const int tx[3] = {SF_TF_DATE, -1, -1}, act[3] = {SF_VF_DATE, -1, -1},
+                     opp[3] = {SF_OF_CREATED, SF_OF_CLOSE_DATE, SF_OF_NEXT_STEP_DATE}, none[3] = {-1, -1, -1};
+    const int *fields = k == SF_FILE_TRANSACTIONS ? tx : k == SF_FILE_ACTIVITIES ? act
+                        : k == SF_FILE_OPPORTUNITIES ? opp : none;
     int cols[3], nc = 0;
     for (int i = 0; i < 3; i++) {
-        int f = fields[k][i];
+        int f = fields[i];
         const char *h = f >= 0 ? st->mapped_header[f] : NULL;
         for (size_t c = 0; h && c < st->headers_found.n; c++)
             if (strcmp(st->headers_found.v[c], h) == 0) {

@@ -233,11 +233,28 @@ int sf_synonym_strength(sf_file_kind k, int field, const char *h)
     return best;
 }
 
-bool sf_synonym_is_contact(const char *h)
+/* Headers of a subject line: where activities without a type say what
+ * they were ("Call", "Email", "Llamada"). */
+static const char *const subject_names = "subject|тема|описание|temat|subjek|perihal|asunto";
+
+/* Headers of a users export (people, not companies). */
+static const char *const user_names =
+    "username|user name|login|email|e-mail|first name|firstname|last name|lastname|isactive|is active|alias|"
+    "логин|имя|фамилия|imię|nazwisko|nama depan|nama belakang";
+
+sf_header_role sf_header_role_of(const char *h)
 {
     char hk[256];
     key_of(h, hk, sizeof hk);
-    return *hk && in_names(hk, contact_names);
+    if (!*hk)
+        return SF_ROLE_NONE;
+    if (in_names(hk, contact_names))
+        return SF_ROLE_CONTACT;
+    if (in_names(hk, subject_names))
+        return SF_ROLE_SUBJECT;
+    if (in_names(hk, user_names))
+        return SF_ROLE_USER;
+    return SF_ROLE_NONE;
 }
 
 /* ---- values --------------------------------------------------------------------- */

@@ -193,9 +193,12 @@ static void test_headers(void **state)
     assert_int_equal(sf_synonym_strength(SF_FILE_ACCOUNTS, SF_AF_EMPLOYEES, "Liczba pracowników"), 2);
     assert_int_equal(sf_synonym_strength(SF_FILE_OPPORTUNITIES, SF_OF_AMOUNT, "Description"), 0);
     assert_int_equal(sf_synonym_strength(SF_FILE_OPPORTUNITIES, SF_OF_AMOUNT, ""), 0);
-    assert_true(sf_synonym_is_contact("Полное имя контакта"));
-    assert_true(sf_synonym_is_contact("Contact_Name__name"));
-    assert_false(sf_synonym_is_contact("Компания"));
+    assert_int_equal(sf_header_role_of("Полное имя контакта"), SF_ROLE_CONTACT);
+    assert_int_equal(sf_header_role_of("Contact_Name__name"), SF_ROLE_CONTACT);
+    assert_int_equal(sf_header_role_of("Компания"), SF_ROLE_NONE);
+    assert_int_equal(sf_header_role_of("Subject"), SF_ROLE_SUBJECT);
+    assert_int_equal(sf_header_role_of("Username"), SF_ROLE_USER);
+    assert_int_equal(sf_header_role_of("FirstName"), SF_ROLE_USER);
 }
 
 static void st_is(const char *v, sf_status want, bool want_closed)
