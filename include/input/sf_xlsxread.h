@@ -85,7 +85,7 @@ const char *sf_xlsxread_sheet(const sf_xlsxread *x);
 const char *sf_xlsxread_stage(const sf_xlsxread *x);
 size_t sf_xlsxread_rows_hint(const sf_xlsxread *x);
 
-/* --- cells (xlsx_cells.c; exposed for tests) --- */
+/* --- cells (xlsxread_cells.c; exposed for tests) --- */
 
 /* What a cell style shows a number as. */
 typedef enum {

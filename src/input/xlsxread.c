@@ -12,7 +12,7 @@
  * same. A document type declaration is refused: OOXML parts have none, and
  * entity tricks have no business in a spreadsheet.
  */
-#include "input/sf_xlsx_int.h"
+#include "input/sf_xlsxread_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -92,6 +92,9 @@ static void test_number_text(void **state)
     num_is("abc", SF_XSTYLE_GENERAL, false, NULL, 0, "", -1);
     num_is("12abc", SF_XSTYLE_DATE, false, NULL, 0, "", -1);
     num_is("inf", SF_XSTYLE_GENERAL, false, NULL, 0, "", -1);
+    /* beyond any amount: written as Excel writes it, never cut short */
+    num_is("1E+300", SF_XSTYLE_GENERAL, false, NULL, 0, "1e+300", -1);
+    num_is("-1E+300", SF_XSTYLE_TIME, false, NULL, 0, "-1e+300", SF_XCELL_NUMBER); /* no such duration */
 }
 
 static void test_date_serials(void **state)

@@ -1,11 +1,11 @@
 /*
- * sf_xlsx_int.h - inside the XLSX reader only: the reader's state, shared
+ * sf_xlsxread_int.h - inside the XLSX reader only: the reader's state, shared
  * by xlsxread.c (the zip, the workbook's parts, open and free) and
- * xlsx_sheet.c (the sheet streamed row by row, the records). Not for use
+ * xlsxread_sheet.c (the sheet streamed row by row, the records). Not for use
  * outside those two files.
  */
-#ifndef SF_XLSX_INT_H
-#define SF_XLSX_INT_H
+#ifndef SF_XLSXREAD_INT_H
+#define SF_XLSXREAD_INT_H
 
 #include "input/sf_xlsxread.h"
 
@@ -90,7 +90,7 @@ const char *sf_xlsx_attr(const char **atts, const char *name);
 /* Make the zip entry current: its exact name, else ignoring case. */
 bool sf_xlsx_locate(sf_xlsxread *x, const char *entry);
 
-/* xlsx_sheet.c: open the sheet's zip entry and set up its parser. */
+/* xlsxread_sheet.c: open the sheet's zip entry and set up its parser. */
 sf_err sf_xlsx_sheet_open(sf_xlsxread *x, const char *entry);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * xlsx_cells.c - what an XLSX cell shows (sf_xlsxread.h): which number
+ * xlsxread_cells.c - what an XLSX cell shows (sf_xlsxread.h): which number
  * formats are dates, times or percentages, and the text of a number, a
  * date serial or an escaped string.
  *
@@ -195,6 +195,11 @@ static void general_text(double d, const char *v, char *out, size_t cap)
     }
     char s[64];
     snprintf(s, sizeof s, "%.15g", d == 0 ? 0.0 : d);
+    const char *e = strpbrk(s, "eE");
+    if (e && abs(atoi(e + 1)) > 60) { /* no money or count: as Excel writes it, never cut short */
+        snprintf(out, cap, "%s", s);
+        return;
+    }
     sci_to_plain(s, out, cap);
 }
 
@@ -279,7 +284,9 @@ size_t sf_xlsx_number_text(const char *v, sf_xstyle st, bool date1904, const sf_
     if (end == v || *end || !isfinite(d) || cap < 2)
         return 0;
     size_t n;
-    if (st == SF_XSTYLE_TIME || ((st == SF_XSTYLE_DATE || st == SF_XSTYLE_DATETIME) && d >= 0 && d < 1)) {
+    /* a duration beyond ten million days is no time anyone exported: a number */
+    if ((st == SF_XSTYLE_TIME && fabs(d) < 1e7) ||
+        ((st == SF_XSTYLE_DATE || st == SF_XSTYLE_DATETIME) && d >= 0 && d < 1)) {
         *kind = SF_XCELL_DATE;
         return time_text(d, out, cap);
     }

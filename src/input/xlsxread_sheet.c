@@ -1,10 +1,10 @@
 /*
- * xlsx_sheet.c - the sheet of an XLSX workbook streamed row by row
+ * xlsxread_sheet.c - the sheet of an XLSX workbook streamed row by row
  * (sf_xlsxread.h): expat is fed the zip entry a piece at a time and
  * suspended at each </row>; the row's cells, kept by column, become the
  * record's fields and its raw text.
  */
-#include "input/sf_xlsx_int.h"
+#include "input/sf_xlsxread_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
