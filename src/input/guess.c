@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,12 @@ static void assign_kinds(sf_guess *g)
         for (int fl = 0; fl < SF_FIELD_MAX; fl++)
             f->first[fl] = -1;
         int other = g->file_of[k];
+        char r1[PATH_MAX], r2[PATH_MAX];
+        if (other >= 0 && realpath(f->path, r1) && realpath(g->files[other].path, r2) && strcmp(r1, r2) == 0) {
+            f->usable = false;
+            snprintf(f->why, sizeof f->why, "the same file as %s", g->files[other].path);
+            continue;
+        }
         if (other >= 0 && g->files[other].score[k] >= f->score[k]) {
             f->usable = false;
             snprintf(f->why, sizeof f->why, "a second %s export (after %s): one file per kind is read; merge them "
