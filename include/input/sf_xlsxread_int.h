@@ -82,8 +82,8 @@ struct sf_xlsxread {
 /* Record error e (already in ctx) and stop the running parser. */
 void sf_xlsx_fail(sf_xlsxread *x, sf_err e);
 
-/* The local part of an expat name ("ns|row" -> "row"), and an attribute
- * by local name (NULL when absent). */
+/* The local part of an element or attribute name ("x:row" -> "row"), and
+ * an attribute by local name (NULL when absent). */
 const char *sf_xlsx_local(const char *name);
 const char *sf_xlsx_attr(const char **atts, const char *name);
 

@@ -7,9 +7,8 @@
  * at each </row> the handler suspends the parser (XML_StopParser,
  * resumable), sf_xlsxread_next hands the row out, and the next call
  * resumes. Memory is one row, one piece of XML, the styles and the shared
- * strings. Elements are matched by their local name (expat splits the
- * namespace off), so a workbook written with prefixes ("x:row") reads the
- * same. A document type declaration is refused: OOXML parts have none, and
+ * strings. Elements are matched by their local name (the prefix cut off),
+ * so a workbook written with prefixes ("x:row") reads the same. A document type declaration is refused: OOXML parts have none, and
  * entity tricks have no business in a spreadsheet.
  */
 #include "input/sf_xlsxread_int.h"
@@ -43,7 +42,8 @@ bool sf_xbuf_add(sf_xbuf *b, const char *s, size_t n)
 
 const char *sf_xlsx_local(const char *name)
 {
-    const char *p = strrchr(name, '|');
+    /* names are short ("c", "x:row"): the part after a prefix */
+    const char *p = strchr(name, ':');
     return p ? p + 1 : name;
 }
 
@@ -94,10 +94,12 @@ static void XMLCALL refuse_doctype(void *ud, const XML_Char *name, const XML_Cha
                                  x->path));
 }
 
-/* A namespace-aware parser with ud (a part state) and no document type. */
+/* A parser with ud (a part state) and no document type. Elements are
+ * known by their local name, prefix or not: without namespace processing,
+ * so a name is not prefixed with its (long) namespace on every element. */
 static XML_Parser new_parser(void *ud)
 {
-    XML_Parser p = XML_ParserCreateNS(NULL, '|');
+    XML_Parser p = XML_ParserCreate(NULL);
     if (!p)
         return NULL;
     XML_SetUserData(p, ud);

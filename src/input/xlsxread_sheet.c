@@ -187,7 +187,10 @@ static void start_cell(sf_xlsxread *x, const char **atts)
         return;
     }
     x->col_next = x->cell_col + 1;
-    snprintf(x->cell_t, sizeof x->cell_t, "%s", t ? t : "n");
+    size_t tn = t ? strlen(t) : 0;
+    if (!t || tn >= sizeof x->cell_t)
+        t = "n", tn = 1; /* no type, or none Excel writes: a number */
+    memcpy(x->cell_t, t, tn + 1);
     x->cell_s = s ? strtol(s, NULL, 10) : 0;
     x->has_v = false;
     x->in_is = false;
@@ -202,11 +205,11 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
 {
     sf_xlsxread *x = ud;
     const char *n = sf_xlsx_local(name);
-    if (strcmp(n, "c") == 0) {
+    if (n[0] == 'c' && !n[1]) {
         start_cell(x, atts);
-    } else if (strcmp(n, "v") == 0) {
+    } else if (n[0] == 'v' && !n[1]) {
         x->in_text++;
-    } else if (strcmp(n, "t") == 0) {
+    } else if (n[0] == 't' && !n[1]) {
         if (x->in_is && !x->in_rph)
             x->in_text++;
     } else if (strcmp(n, "is") == 0) {
@@ -237,11 +240,11 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name)
 {
     sf_xlsxread *x = ud;
     const char *n = sf_xlsx_local(name);
-    if (strcmp(n, "v") == 0) {
+    if (n[0] == 'v' && !n[1]) {
         if (x->in_text > 0)
             x->in_text--;
         x->has_v = true;
-    } else if (strcmp(n, "t") == 0) {
+    } else if (n[0] == 't' && !n[1]) {
         if (x->in_is && !x->in_rph && x->in_text > 0)
             x->in_text--;
     } else if (strcmp(n, "rPh") == 0) {
@@ -249,7 +252,7 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name)
     } else if (strcmp(n, "is") == 0) {
         x->in_is = false;
         x->has_v = true;
-    } else if (strcmp(n, "c") == 0) {
+    } else if (n[0] == 'c' && !n[1]) {
         if (x->in_row)
             end_cell(x);
     } else if (strcmp(n, "row") == 0) {
@@ -282,7 +285,7 @@ sf_err sf_xlsx_sheet_open(sf_xlsxread *x, const char *entry)
     if (unzOpenCurrentFile(x->zf) != UNZ_OK)
         return sf_ctx_error(x->ctx, SF_ERR_INPUT, "%s: cannot open %s in the zip", x->path, entry);
     x->entry_open = true;
-    if (!(x->xp = XML_ParserCreateNS(NULL, '|')))
+    if (!(x->xp = XML_ParserCreate(NULL)))
         return sf_ctx_nomem(x->ctx);
     XML_SetUserData(x->xp, x);
     XML_SetElementHandler(x->xp, sh_start, sh_end);
