@@ -25,8 +25,9 @@ enum {
     OPT_OWNER = 1 << 3,
     OPT_ALL_OWNERS = 1 << 4,
     OPT_QUIET = 1 << 5,
-    OPT_FORCE = 1 << 6,
-    OPT_FILES = 1 << 7, /* takes file arguments */
+    OPT_REJECTS = 1 << 6,
+    OPT_FORCE = 1 << 7,
+    OPT_FILES = 1 << 8, /* takes file arguments */
 };
 
 typedef struct {
@@ -49,10 +50,12 @@ static const command commands[] = {
      "read the CRM exports named in CONFIG, write the CSV lists, the workbook,\n"
      "          the PDF report and (if configured) the email",
      OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET, cmd_run},
-    {"check", "-c CONFIG [--as-of YYYY-MM-DD] [-q]",
-     "validate CONFIG and the inputs; print the column mapping and the\n"
-     "          data-quality counts; write nothing",
-     OPT_CONFIG | OPT_AS_OF | OPT_QUIET, cmd_check},
+    {"check", "-c CONFIG [--as-of YYYY-MM-DD] [--rejects FILE] [-q]",
+     "validate CONFIG and the inputs; print the column mapping, the\n"
+     "          data-quality counts with the first bad values, and how each status,\n"
+     "          activity type and outcome was classified; write nothing but\n"
+     "          --rejects FILE (the rejected records, as rejects.csv)",
+     OPT_CONFIG | OPT_AS_OF | OPT_QUIET | OPT_REJECTS, cmd_check},
     {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]",
      "write a sales coach's review pack (PDF) per owner",
      OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET, cmd_review},
@@ -88,6 +91,7 @@ static void usage(FILE *f)
           "      --force         init: overwrite an existing configuration\n"
           "      --owner NAME    review: one owner, as written in the data\n"
           "      --all-owners    review: every owner\n"
+          "      --rejects FILE  check: write the rejected records there (as rejects.csv)\n"
           "  -q, --quiet         errors only\n"
           "  -h, --help          this text\n"
           "  -V, --version       the version\n"
@@ -113,6 +117,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"out", required_argument, NULL, 'o'},      {"owner", required_argument, NULL, 'w'},
         {"all-owners", no_argument, NULL, 'A'},     {"quiet", no_argument, NULL, 'q'},
         {"force", no_argument, NULL, 'f'},
+        {"rejects", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
@@ -121,7 +126,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
     while ((c = getopt_long(argc, argv, "c:o:qhV", longopts, NULL)) != -1) {
         unsigned need = c == 'c' ? OPT_CONFIG : c == 'a' ? OPT_AS_OF : c == 'o' ? OPT_OUT
                         : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
-                        : c == 'f' ? OPT_FORCE : 0;
+                        : c == 'R' ? OPT_REJECTS : c == 'f' ? OPT_FORCE : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
                 return bad_usage("--owner and --all-owners belong to the review command", NULL);
@@ -137,6 +142,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'A': o->all_owners = true; break;
         case 'q': o->quiet = true; break;
         case 'f': o->force = true; break;
+        case 'R': o->rejects = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': sf_print_version(stdout); return 0;
         default: usage(stderr); return 2;
@@ -212,7 +218,8 @@ static const char *const col_type_names[] = {
 
 /* `salesfocus lists`: one line per list, tab-separated: the CSV file, the
  * label key of its workbook sheet, and its columns as NAME:TYPE,... (tests
- * walk this instead of naming the files). */
+ * walk this instead of naming the files); a column only the workbook
+ * shows is NAME:TYPE:sheet. */
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
 {
     (void)o, (void)argv;
@@ -223,7 +230,8 @@ static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
         const sf_list *l = sf_lists[i];
         ok &= printf("%s.csv\t%s\t", l->name, l->sheet_key) >= 0;
         for (int c = 0; c < l->n_cols; c++)
-            ok &= printf("%s%s:%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type]) >= 0;
+            ok &= printf("%s%s:%s%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type],
+                         l->cols[c].sheet_only ? ":sheet" : "") >= 0;
         ok &= putchar('\n') != EOF;
     }
     return stdout_result(ok);
