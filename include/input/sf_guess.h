@@ -9,8 +9,9 @@
  * preset's mapping, then canonical names and synonyms); then reads every
  * row of the files it uses for the date and number formats, the currency,
  * the share of empty values in each mapped column (a mostly empty one gets
- * a fuller alternative) and every distinct status, activity type and
- * outcome with its count and class. sf_guess_write writes the INI, each
+ * a fuller alternative: "A | B") and every distinct status, activity type
+ * and outcome with its count and class. A kind may have several files (a
+ * Salesforce Task.csv and Event.csv), each mapped on its own. sf_guess_write writes the INI, each
  * guess with a comment.
  */
 #ifndef SF_GUESS_H
@@ -18,12 +19,8 @@
 
 #include "input/sf_autoconf.h"
 
-/* Whether the configuration takes "a | b" (the first non-empty of two
- * columns, issue 12 item 6); until it does, init replaces a mostly empty
- * column by a fuller one and writes the pair as a comment. */
-#ifndef SF_INIT_FIRST_NONEMPTY
-#define SF_INIT_FIRST_NONEMPTY 0
-#endif
+#define SF_GUESS_ALTS 4   /* columns of one field ("A | B | C") */
+#define SF_GUESS_FILES 16 /* files of one kind */
 
 /* How a field's column was found. */
 typedef enum {
@@ -31,8 +28,7 @@ typedef enum {
     SF_HOW_PRESET,    /* the preset's header */
     SF_HOW_CANONICAL, /* the canonical name (as an API writes it, too) */
     SF_HOW_SYNONYM,
-    SF_HOW_WEAK,      /* a word that often means it */
-    SF_HOW_FULLER     /* the preset's or synonym's column is mostly empty: a fuller one */
+    SF_HOW_WEAK       /* a word that often means it */
 } sf_map_how;
 
 /* A distinct value of a status, activity-type, outcome or currency column. */
@@ -63,20 +59,24 @@ typedef struct {
     sf_strlist headers;
     sf_file_kind kind;
     int score[SF_FILE_N];   /* how well it fits each kind; -1: it cannot be one */
-    int col[SF_FIELD_MAX];  /* header index of each canonical field, -1: none */
+    /* each canonical field's columns (the first non-empty of them is read):
+     * header indexes, col[f][0] -1 when the field has none */
+    int col[SF_FIELD_MAX][SF_GUESS_ALTS];
+    int ncol[SF_FIELD_MAX];
     sf_map_how how[SF_FIELD_MAX];
-    int first[SF_FIELD_MAX]; /* SF_HOW_FULLER: the mostly empty column it replaces */
+    int added[SF_FIELD_MAX]; /* a fuller column added for a mostly empty field, -1: none */
     int64_t rows;
-    int64_t empty[SF_FIELD_MAX];     /* rows with col[f] empty */
-    int64_t first_empty[SF_FIELD_MAX]; /* rows with first[f] empty */
-    int64_t both_empty[SF_FIELD_MAX]; /* rows with first[f] and col[f] empty */
+    int64_t empty[SF_FIELD_MAX];       /* rows where every column of the field is empty */
+    int64_t before_empty[SF_FIELD_MAX]; /* the same before added[f] was added */
 } sf_guess_file;
 
 typedef struct {
     const char *share_dir;
     sf_guess_file *files;
     size_t n;
-    int file_of[SF_FILE_N];   /* the file read as each kind, -1: none */
+    int file_of[SF_FILE_N];   /* the first file read as each kind, -1: none */
+    int of[SF_FILE_N][SF_GUESS_FILES]; /* every file of each kind, in the order given */
+    int n_of[SF_FILE_N];
     sf_preset_choice presets; /* how each preset matched; chosen, "" none */
     sf_config preset;         /* the chosen preset's settings (defaults when none) */
     bool preset_live;

@@ -76,6 +76,11 @@ char *sf_header_norm(const char *h);
 /* Equal headers up to case, surrounding blanks and a trailing '*'. */
 bool sf_header_eq(const char *a, const char *b);
 
+/* The alternatives of a column mapping "A | B | C" ("the first non-empty
+ * of the columns"), trimmed, empty ones left out: pointers into buf (a
+ * copy of mapping), at most max. Returns how many. */
+int sf_alternatives(const char *mapping, char *buf, size_t cap, const char **alt, int max);
+
 /* How strongly header h names canonical field `field` of file kind k:
  * 0 not at all; 1 a weak synonym (a word that often means it: "Stage" for
  * status); 2 a synonym; 3 the canonical name itself. Compared on letters

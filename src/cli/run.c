@@ -540,8 +540,10 @@ int sf_cmd_check(const sf_run_opts *opts)
         if (j.ds && (rc == 0 || j.rejects.over_limit)) {
             char d[16];
             sf_date_iso(j.as_of, d);
-            printf("config: %s%s%s%s%s\nas of: %s\n", opts->config, j.cfg.preset ? " (preset " : "",
-                   j.cfg.preset_auto ? "auto: " : "", j.cfg.preset ? j.cfg.preset : "", j.cfg.preset ? ")" : "", d);
+            printf("config: %s%s%s%s\nas of: %s\n", opts->config,
+                   j.cfg.preset || j.cfg.preset_auto ? (j.cfg.preset_auto ? " (preset auto: " : " (preset ") : "",
+                   j.cfg.preset ? j.cfg.preset : j.cfg.preset_auto ? "none" : "",
+                   j.cfg.preset || j.cfg.preset_auto ? ")" : "", d);
             print_auto_preset(&j);
             for (int f = 0; f < SF_FILE_N; f++)
                 print_file_check(&j, (sf_file_kind)f);

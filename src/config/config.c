@@ -833,6 +833,12 @@ sf_err sf_config_load_preset_only(sf_config *cfg, const char *share_dir, const c
     }
     if (cfg->preset)
         cfg_file_release(&pf);
+    /* a preset's [columns.KIND.FILE] lines name no file here: dropped */
+    for (size_t i = 0; i < ld->n_file_cols; i++) {
+        free(ld->file_cols[i].name);
+        free(ld->file_cols[i].value);
+    }
+    free(ld->file_cols);
     free(ld);
     return rc;
 }

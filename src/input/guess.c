@@ -17,7 +17,9 @@
  * - the preset is the one whose headers the files have most of, at least
  *   three and a third of those it looks for; none when no preset reaches
  *   that (a CRM's preset matches its own exports far better);
- * - one file per kind: a second file of a kind is named and left out.
+ * - a kind may have several files (Task.csv and Event.csv are both
+ *   activities), each mapped on its own;
+ * - a users export (ids and names of people) is the users kind.
  */
 #include "input/sf_guess.h"
 #include "input/sf_recsrc.h"
@@ -34,11 +36,13 @@
 static int weight(sf_file_kind k, int f)
 {
     static const int8_t acc[] = {2, 3, 1, 3, 3, 3, 3, 1, 2}, tx[] = {2, 2, 3, 3, 3, 2, 3, 1},
-                        act[] = {2, 2, 4, 1, 4, 4}, opp[] = {2, 2, 2, 2, 4, 3, 1, 4, 4, 4, 4, 1, 1};
+                        act[] = {2, 2, 4, 1, 4, 4}, opp[] = {2, 2, 2, 2, 4, 3, 1, 4, 4, 4, 4, 1, 1, 1, 2, 2},
+                        usr[] = {2, 2, 2, 2};
     const int8_t *w = k == SF_FILE_ACCOUNTS ? acc : k == SF_FILE_TRANSACTIONS ? tx : k == SF_FILE_ACTIVITIES ? act
-                      : k == SF_FILE_OPPORTUNITIES ? opp : NULL;
+                      : k == SF_FILE_OPPORTUNITIES ? opp : k == SF_FILE_USERS ? usr : NULL;
     size_t n = k == SF_FILE_ACCOUNTS ? sizeof acc : k == SF_FILE_TRANSACTIONS ? sizeof tx
-               : k == SF_FILE_ACTIVITIES ? sizeof act : k == SF_FILE_OPPORTUNITIES ? sizeof opp : 0;
+               : k == SF_FILE_ACTIVITIES ? sizeof act : k == SF_FILE_OPPORTUNITIES ? sizeof opp
+               : k == SF_FILE_USERS ? sizeof usr : 0;
     return w && f >= 0 && (size_t)f < n ? w[f] : 1;
 }
 
@@ -50,67 +54,100 @@ static int find_header(const sf_strlist *h, const char *want)
     return -1;
 }
 
+/* The columns of h that mapping cm names (its alternatives that h has,
+ * in its order, each once) into col; how many. */
+static int preset_columns(const sf_strlist *h, const char *mapping, int col[SF_GUESS_ALTS])
+{
+    char buf[1024];
+    const char *alt[SF_GUESS_ALTS * 2];
+    int n = 0, na = sf_alternatives(mapping, buf, sizeof buf, alt, SF_GUESS_ALTS * 2);
+    int whole = find_header(h, mapping); /* a header that holds '|' itself */
+    if (whole >= 0) {
+        col[0] = whole;
+        return 1;
+    }
+    for (int a = 0; a < na && n < SF_GUESS_ALTS; a++) {
+        int c = find_header(h, alt[a]);
+        bool seen = false;
+        for (int i = 0; i < n; i++)
+            seen |= col[i] == c;
+        if (c >= 0 && !seen)
+            col[n++] = c;
+    }
+    return n;
+}
+
+/* Headers of a users export (logins, e-mails, first and last names). */
+static int user_headers(const sf_strlist *h)
+{
+    int n = 0;
+    for (size_t i = 0; i < h->n; i++)
+        n += sf_header_role_of(h->v[i]) == SF_ROLE_USER;
+    return n;
+}
+
 /* Map kind k's fields onto the headers h with preset p (NULL: none).
  * Returns the kind's score (-1: h cannot be this kind); *pfound: fields
  * found through the preset, *pmapped: fields the preset names. */
-static int map_kind(const sf_config *p, const sf_strlist *h, sf_file_kind k, int col[], sf_map_how how[],
-                    int *pfound, int *pmapped)
+static int map_kind(const sf_config *p, const sf_strlist *h, sf_file_kind k, int col[][SF_GUESS_ALTS], int ncol[],
+                    sf_map_how how[], int *pfound, int *pmapped)
 {
     int score = 0;
     *pfound = *pmapped = 0;
     for (int f = 0; f < sf_field_count(k); f++) {
-        col[f] = -1;
+        col[f][0] = -1;
+        ncol[f] = 0;
         how[f] = SF_HOW_NONE;
         const sf_colmap *cm = p ? &p->columns[k][f] : NULL;
         if (cm && cm->kind == SF_MAP_HEADER) {
             (*pmapped)++;
-            if ((col[f] = find_header(h, cm->header)) >= 0) {
+            if ((ncol[f] = preset_columns(h, cm->header, col[f])) > 0) {
                 how[f] = SF_HOW_PRESET;
                 (*pfound)++;
             }
         }
         int best = 0;
-        for (size_t i = 0; col[f] < 0 && i < h->n; i++) {
+        for (size_t i = 0; !ncol[f] && i < h->n; i++) {
             int s = sf_synonym_strength(k, f, h->v[i]);
             if (s > best) {
                 best = s;
-                col[f] = (int)i;
+                col[f][0] = (int)i;
             }
         }
-        if (col[f] >= 0 && how[f] == SF_HOW_NONE)
+        if (!ncol[f] && col[f][0] >= 0) {
+            ncol[f] = 1;
             how[f] = best == 3 ? SF_HOW_CANONICAL : best == 2 ? SF_HOW_SYNONYM : SF_HOW_WEAK;
-        if (col[f] < 0 && sf_field_required(k, f))
+        }
+        if (!ncol[f])
+            col[f][0] = -1;
+        if (!ncol[f] && sf_field_required(k, f))
             score = -1000;
-        else if (col[f] >= 0)
+        else if (ncol[f])
             score += how[f] == SF_HOW_WEAK ? 1 : 2 * weight(k, f);
     }
     if (score < 0)
         return -1;
-    if (k == SF_FILE_OPPORTUNITIES && col[SF_OF_STAGE] < 0 && col[SF_OF_AMOUNT] < 0 && col[SF_OF_CLOSE_DATE] < 0 &&
-        col[SF_OF_PROBABILITY] < 0)
+    if (k == SF_FILE_OPPORTUNITIES && !ncol[SF_OF_STAGE] && !ncol[SF_OF_AMOUNT] && !ncol[SF_OF_CLOSE_DATE] &&
+        !ncol[SF_OF_PROBABILITY])
         return -1;
-    if (k == SF_FILE_ACCOUNTS) {
-        /* people rather than companies: a users export */
-        int users = 0;
-        for (size_t i = 0; i < h->n; i++)
-            users += sf_header_role_of(h->v[i]) == SF_ROLE_USER;
-        bool company = col[SF_AF_INDUSTRY] >= 0 || col[SF_AF_REGION] >= 0 || col[SF_AF_EMPLOYEES] >= 0 ||
-                       col[SF_AF_COMPANY_REVENUE] >= 0;
-        if (users >= 2 && !company)
-            return -1;
-    }
+    bool company = k == SF_FILE_ACCOUNTS && (ncol[SF_AF_INDUSTRY] || ncol[SF_AF_REGION] || ncol[SF_AF_EMPLOYEES] ||
+                                            ncol[SF_AF_COMPANY_REVENUE]);
+    if (k == SF_FILE_ACCOUNTS && user_headers(h) >= 2 && !company)
+        return -1; /* people rather than companies: a users export */
+    if (k == SF_FILE_USERS && user_headers(h) < 2)
+        return -1; /* an id and a name alone make no users export */
     return score;
 }
 
 /* The best kind of file f with preset p; -1 when none fits. */
 static int best_kind(const sf_config *p, sf_guess_file *f, int *pfound, int *pmapped)
 {
-    int best = -1, col[SF_FIELD_MAX];
+    int best = -1, col[SF_FIELD_MAX][SF_GUESS_ALTS], ncol[SF_FIELD_MAX];
     sf_map_how how[SF_FIELD_MAX];
     *pfound = *pmapped = 0;
     for (int k = 0; k < SF_FILE_N; k++) {
         int found, mapped;
-        f->score[k] = map_kind(p, &f->headers, (sf_file_kind)k, col, how, &found, &mapped);
+        f->score[k] = map_kind(p, &f->headers, (sf_file_kind)k, col, ncol, how, &found, &mapped);
         if (f->score[k] >= 0 && (best < 0 || f->score[k] > f->score[best])) {
             best = k;
             *pfound = found;
@@ -181,14 +218,14 @@ static void why_no_kind(sf_guess_file *f)
 {
     size_t o = (size_t)snprintf(f->why, sizeof f->why, "its headers fit no kind of export:");
     for (int k = 0; k < SF_FILE_N && o < sizeof f->why; k++) {
-        int col[SF_FIELD_MAX], pf, pm;
+        int col[SF_FIELD_MAX][SF_GUESS_ALTS], ncol[SF_FIELD_MAX], pf, pm;
         sf_map_how how[SF_FIELD_MAX];
-        (void)map_kind(NULL, &f->headers, (sf_file_kind)k, col, how, &pf, &pm);
+        (void)map_kind(NULL, &f->headers, (sf_file_kind)k, col, ncol, how, &pf, &pm);
         int w = snprintf(f->why + o, sizeof f->why - o, "%s %s lacks", k ? ";" : "", sf_file_kind_name((sf_file_kind)k));
         o += w > 0 ? (size_t)w : 0;
         int missing = 0;
         for (int fl = 0; fl < sf_field_count((sf_file_kind)k) && o < sizeof f->why; fl++) {
-            if (!sf_field_required((sf_file_kind)k, fl) || col[fl] >= 0)
+            if (!sf_field_required((sf_file_kind)k, fl) || ncol[fl])
                 continue;
             w = snprintf(f->why + o, sizeof f->why - o, "%s %s", missing++ ? "," : "",
                          sf_field_name((sf_file_kind)k, fl));
@@ -196,7 +233,8 @@ static void why_no_kind(sf_guess_file *f)
         }
         if (!missing && o < sizeof f->why) {
             w = snprintf(f->why + o, sizeof f->why - o, k == SF_FILE_ACCOUNTS ? " a company's fields (a users export?)"
-                                                                               : " a stage, amount or close date");
+                                                        : k == SF_FILE_USERS ? " logins, e-mails or names of people"
+                                                                             : " a stage, amount or close date");
             o += w > 0 ? (size_t)w : 0;
         }
     }
@@ -251,12 +289,15 @@ static sf_err choose_preset(sf_guess *g, sf_ctx *ctx)
     return *name ? sf_config_load_preset_only(&g->preset, g->share_dir, name, ctx) : SF_OK;
 }
 
-/* Each usable file's kind and mapping with the chosen preset. */
+/* Each usable file's kind and mapping with the chosen preset; a kind may
+ * have several files (a file named twice is used once). */
 static void assign_kinds(sf_guess *g)
 {
     const sf_config *p = *g->presets.v[g->presets.chosen].name ? &g->preset : NULL;
-    for (int k = 0; k < SF_FILE_N; k++)
+    for (int k = 0; k < SF_FILE_N; k++) {
         g->file_of[k] = -1;
+        g->n_of[k] = 0;
+    }
     for (size_t i = 0; i < g->n; i++) {
         sf_guess_file *f = &g->files[i];
         if (!f->usable)
@@ -269,28 +310,27 @@ static void assign_kinds(sf_guess *g)
             continue;
         }
         f->kind = (sf_file_kind)k;
-        (void)map_kind(p, &f->headers, f->kind, f->col, f->how, &found, &mapped);
+        (void)map_kind(p, &f->headers, f->kind, f->col, f->ncol, f->how, &found, &mapped);
         for (int fl = 0; fl < SF_FIELD_MAX; fl++)
-            f->first[fl] = -1;
-        int other = g->file_of[k];
+            f->added[fl] = -1;
         char r1[PATH_MAX], r2[PATH_MAX];
-        if (other >= 0 && realpath(f->path, r1) && realpath(g->files[other].path, r2) && strcmp(r1, r2) == 0) {
+        for (int j = 0; j < g->n_of[k] && f->usable; j++) {
+            const sf_guess_file *o = &g->files[g->of[k][j]];
+            if (realpath(f->path, r1) && realpath(o->path, r2) && strcmp(r1, r2) == 0) {
+                f->usable = false;
+                snprintf(f->why, sizeof f->why, "the same file as %s", o->path);
+            }
+        }
+        if (f->usable && g->n_of[k] == SF_GUESS_FILES) {
             f->usable = false;
-            snprintf(f->why, sizeof f->why, "the same file as %s", g->files[other].path);
+            snprintf(f->why, sizeof f->why, "more than %d %s exports: name them with a pattern (invoices/*.csv)",
+                     SF_GUESS_FILES, sf_file_kind_name(f->kind));
+        }
+        if (!f->usable)
             continue;
-        }
-        if (other >= 0 && g->files[other].score[k] >= f->score[k]) {
-            f->usable = false;
-            snprintf(f->why, sizeof f->why, "a second %s export (after %s): one file per kind is read; merge them "
-                     "or name the one to use", sf_file_kind_name(f->kind), g->files[other].path);
-            continue;
-        }
-        if (other >= 0) {
-            g->files[other].usable = false;
-            snprintf(g->files[other].why, sizeof g->files[other].why, "a second %s export (after %s): one file "
-                     "per kind is read; merge them or name the one to use", sf_file_kind_name(f->kind), f->path);
-        }
-        g->file_of[k] = (int)i;
+        g->of[k][g->n_of[k]++] = (int)i;
+        if (g->file_of[k] < 0)
+            g->file_of[k] = (int)i;
     }
 }
 

@@ -75,85 +75,92 @@ static bool count_value(sf_guess_values *l, const char *v)
 /* What one pass over a file collects besides the guess itself. */
 typedef struct {
     sf_strlist dates, money;
-    int alt[SF_FIELD_MAX];        /* candidate fuller column per field, -1 */
-    int64_t alt_empty[SF_FIELD_MAX], both_empty[SF_FIELD_MAX];
-    sf_guess_values subjects;     /* activities: the subject's values */
-    sf_guess_values gap_subjects; /* the subject's values where the type is empty */
-    sf_guess_values types_raw;    /* activities: type values */
+    int alt[SF_FIELD_MAX];        /* a candidate fuller column per field, -1 */
+    int64_t both_empty[SF_FIELD_MAX]; /* rows where the field and the candidate are empty */
+    sf_guess_values gap_subjects; /* activities: the candidate's values where the type is empty */
 } pass;
 
 static void pass_release(pass *p)
 {
     sf_strlist_clear(&p->dates);
     sf_strlist_clear(&p->money);
-    sf_guess_values *l[] = {&p->subjects, &p->gap_subjects, &p->types_raw};
-    for (size_t k = 0; k < SF_ARRAY_LEN(l); k++) {
-        for (size_t i = 0; i < l[k]->n; i++)
-            free(l[k]->v[i].value);
-        free(l[k]->v);
-    }
+    for (size_t i = 0; i < p->gap_subjects.n; i++)
+        free(p->gap_subjects.v[i].value);
+    free(p->gap_subjects.v);
 }
 
-/* The first header of a role that is not column `not`. */
-static int role_col(const sf_guess_file *f, sf_header_role role, int not)
+/* The first header of a role that is not one of the field's columns. */
+static int role_col(const sf_guess_file *f, sf_header_role role, int field)
 {
-    for (size_t i = 0; i < f->headers.n; i++)
-        if ((int)i != not && sf_header_role_of(f->headers.v[i]) == role)
+    for (size_t i = 0; i < f->headers.n; i++) {
+        bool mine = false;
+        for (int a = 0; field >= 0 && a < f->ncol[field]; a++)
+            mine |= f->col[field][a] == (int)i;
+        if (!mine && sf_header_role_of(f->headers.v[i]) == role)
             return (int)i;
+    }
     return -1;
+}
+
+/* The field's value in the current record: the first non-empty of its
+ * columns (what the run reads); *col: the column it came from. */
+static const char *value_of(const sf_guess_file *f, const sf_recsrc *s, int field, int *col)
+{
+    *col = -1;
+    for (int a = 0; a < f->ncol[field]; a++) {
+        const char *v = sf_recsrc_field(s, (size_t)f->col[field][a]);
+        if (*v) {
+            *col = f->col[field][a];
+            return v;
+        }
+    }
+    return "";
 }
 
 static bool typed_cell(const sf_recsrc *s, int col, sf_xcell_kind kind)
 {
-    return s->xlsx && sf_xlsxread_cell_kind(s->xlsx, (size_t)col) == kind;
+    return s->xlsx && col >= 0 && sf_xlsxread_cell_kind(s->xlsx, (size_t)col) == kind;
 }
 
 /* One row of file f: counts, samples, values. False when out of memory. */
 static bool take_row(sf_guess *g, sf_guess_file *f, const sf_recsrc *s, pass *p)
 {
     bool ok = true;
+    int c;
     f->rows++;
     for (int fl = 0; fl < sf_field_count(f->kind); fl++) {
-        if (f->col[fl] < 0)
+        if (!f->ncol[fl])
             continue;
-        bool empty = !*sf_recsrc_field(s, (size_t)f->col[fl]);
+        bool empty = !*value_of(f, s, fl, &c);
         f->empty[fl] += empty;
-        if (p->alt[fl] >= 0) {
-            bool alt_empty = !*sf_recsrc_field(s, (size_t)p->alt[fl]);
-            p->alt_empty[fl] += alt_empty;
-            p->both_empty[fl] += empty && alt_empty;
-        }
+        if (p->alt[fl] >= 0)
+            p->both_empty[fl] += empty && !*sf_recsrc_field(s, (size_t)p->alt[fl]);
     }
     for (const int *d = date_fields(f->kind); *d >= 0 && ok; d++) {
-        int c = f->col[*d];
-        if (c >= 0 && *sf_recsrc_field(s, (size_t)c) && p->dates.n < MAX_SAMPLES && !typed_cell(s, c, SF_XCELL_DATE))
-            ok = sf_strlist_push(&p->dates, sf_recsrc_field(s, (size_t)c)) == SF_OK;
+        const char *v = value_of(f, s, *d, &c);
+        if (*v && p->dates.n < MAX_SAMPLES && !typed_cell(s, c, SF_XCELL_DATE))
+            ok = sf_strlist_push(&p->dates, v) == SF_OK;
     }
     for (const int *m = money_fields(f->kind); *m >= 0 && ok; m++) {
-        int c = f->col[*m];
-        if (c >= 0 && *sf_recsrc_field(s, (size_t)c) && p->money.n < MAX_SAMPLES &&
-            !typed_cell(s, c, SF_XCELL_NUMBER))
-            ok = sf_strlist_push(&p->money, sf_recsrc_field(s, (size_t)c)) == SF_OK;
+        const char *v = value_of(f, s, *m, &c);
+        if (*v && p->money.n < MAX_SAMPLES && !typed_cell(s, c, SF_XCELL_NUMBER))
+            ok = sf_strlist_push(&p->money, v) == SF_OK;
     }
     if (f->kind == SF_FILE_OPPORTUNITIES) {
-        int c = f->col[SF_OF_STATUS] >= 0 ? f->col[SF_OF_STATUS] : f->col[SF_OF_STAGE];
-        if (c >= 0)
-            ok &= count_value(&g->status, sf_recsrc_field(s, (size_t)c));
-        if (f->col[SF_OF_CURRENCY] >= 0)
-            ok &= count_value(&g->currencies, sf_recsrc_field(s, (size_t)f->col[SF_OF_CURRENCY]));
-    } else if (f->kind == SF_FILE_TRANSACTIONS && f->col[SF_TF_CURRENCY] >= 0) {
-        ok &= count_value(&g->currencies, sf_recsrc_field(s, (size_t)f->col[SF_TF_CURRENCY]));
+        int st = f->ncol[SF_OF_STATUS] ? SF_OF_STATUS : SF_OF_STAGE;
+        if (f->ncol[st])
+            ok &= count_value(&g->status, value_of(f, s, st, &c));
+        if (f->ncol[SF_OF_CURRENCY])
+            ok &= count_value(&g->currencies, value_of(f, s, SF_OF_CURRENCY, &c));
+    } else if (f->kind == SF_FILE_TRANSACTIONS && f->ncol[SF_TF_CURRENCY]) {
+        ok &= count_value(&g->currencies, value_of(f, s, SF_TF_CURRENCY, &c));
     } else if (f->kind == SF_FILE_ACTIVITIES) {
-        const char *t = sf_recsrc_field(s, (size_t)f->col[SF_VF_TYPE]);
-        ok &= count_value(&p->types_raw, t);
-        if (p->alt[SF_VF_TYPE] >= 0) {
-            const char *subj = sf_recsrc_field(s, (size_t)p->alt[SF_VF_TYPE]);
-            ok &= count_value(&p->subjects, subj);
-            if (!*t)
-                ok &= count_value(&p->gap_subjects, subj);
-        }
-        if (f->col[SF_VF_OUTCOME] >= 0)
-            ok &= count_value(&g->outcomes, sf_recsrc_field(s, (size_t)f->col[SF_VF_OUTCOME]));
+        const char *t = value_of(f, s, SF_VF_TYPE, &c);
+        ok &= count_value(&g->types, t);
+        if (!*t && p->alt[SF_VF_TYPE] >= 0)
+            ok &= count_value(&p->gap_subjects, sf_recsrc_field(s, (size_t)p->alt[SF_VF_TYPE]));
+        if (f->ncol[SF_VF_OUTCOME])
+            ok &= count_value(&g->outcomes, value_of(f, s, SF_VF_OUTCOME, &c));
     }
     return ok;
 }
@@ -165,53 +172,42 @@ static bool merge_values(sf_guess_values *dst, const sf_guess_values *src)
         for (int64_t c = 0; c < src->v[i].count; c++)
             if (!count_value(dst, src->v[i].value))
                 return false;
-    dst->blank += src->blank;
     return true;
 }
 
-/* A mostly empty column: take the fuller alternative (see the file
- * comment). With first-non-empty columns (SF_INIT_FIRST_NONEMPTY) the two
- * are written "first | alternative" when that fills at least half of the
- * gaps; without, the alternative replaces the column when it alone is
- * fuller. Activities: the subject stands for the type only when most of
- * what it says reads as a call, email, visit or meeting. */
+/* A mostly empty field (empty in more than 5 % of rows) gets a fuller
+ * column as its next alternative ("A | B") when that fills at least half
+ * of the gaps (see the file comment). Activities: the subject stands in
+ * for a missing type only when most of what it says there reads as a
+ * call, email, visit or meeting. */
 static bool settle_alternatives(sf_guess *g, sf_guess_file *f, pass *p)
 {
     for (int fl = 0; fl < sf_field_count(f->kind); fl++) {
         int a = p->alt[fl];
-        if (a < 0 || !f->rows || f->empty[fl] * 20 <= f->rows)
-            continue;
-        if (SF_INIT_FIRST_NONEMPTY ? p->both_empty[fl] * 2 > f->empty[fl] : p->alt_empty[fl] >= f->empty[fl])
+        if (a < 0 || !f->rows || !f->ncol[fl] || f->ncol[fl] == SF_GUESS_ALTS || f->empty[fl] * 20 <= f->rows ||
+            p->both_empty[fl] * 2 > f->empty[fl])
             continue;
         if (f->kind == SF_FILE_ACTIVITIES && fl == SF_VF_TYPE) {
-            const sf_guess_values *sv = SF_INIT_FIRST_NONEMPTY ? &p->gap_subjects : &p->subjects;
             int64_t typed = 0, all = 0;
-            for (size_t i = 0; i < sv->n; i++) {
-                all += sv->v[i].count;
-                if (sf_config_act_type(&g->preset, sv->v[i].value) != SF_ACT_OTHER ||
-                    sf_guess_act_type(sv->v[i].value) != SF_ACT_OTHER)
-                    typed += sv->v[i].count;
+            for (size_t i = 0; i < p->gap_subjects.n; i++) {
+                all += p->gap_subjects.v[i].count;
+                if (sf_config_act_type(&g->preset, p->gap_subjects.v[i].value) != SF_ACT_OTHER ||
+                    sf_guess_act_type(p->gap_subjects.v[i].value) != SF_ACT_OTHER)
+                    typed += p->gap_subjects.v[i].count;
             }
             if (2 * typed < all)
                 continue;
+            /* the run reads the subject where the type is empty */
+            if (!merge_values(&g->types, &p->gap_subjects))
+                return false;
+            g->types.blank -= all;
         }
-        f->first[fl] = f->col[fl];
-        f->first_empty[fl] = f->empty[fl];
-        f->both_empty[fl] = p->both_empty[fl];
-        f->col[fl] = a;
-        f->how[fl] = SF_HOW_FULLER;
-        f->empty[fl] = SF_INIT_FIRST_NONEMPTY ? p->both_empty[fl] : p->alt_empty[fl];
+        f->col[fl][f->ncol[fl]++] = a;
+        f->added[fl] = a;
+        f->before_empty[fl] = f->empty[fl];
+        f->empty[fl] = p->both_empty[fl];
     }
-    if (f->kind != SF_FILE_ACTIVITIES)
-        return true;
-    /* the type values the run will see */
-    if (f->how[SF_VF_TYPE] != SF_HOW_FULLER)
-        return merge_values(&g->types, &p->types_raw);
-    if (!SF_INIT_FIRST_NONEMPTY)
-        return merge_values(&g->types, &p->subjects);
-    sf_guess_values typed = p->types_raw;
-    typed.blank = 0; /* the blanks are the subject's to fill */
-    return merge_values(&g->types, &typed) && merge_values(&g->types, &p->gap_subjects);
+    return true;
 }
 
 /* Read every row of usable file f. */
@@ -222,11 +218,11 @@ static sf_err read_rows(sf_guess *g, sf_guess_file *f, sf_strlist *dates, sf_str
     for (int fl = 0; fl < SF_FIELD_MAX; fl++)
         p.alt[fl] = -1;
     if (f->kind == SF_FILE_ACTIVITIES)
-        p.alt[SF_VF_TYPE] = role_col(f, SF_ROLE_SUBJECT, f->col[SF_VF_TYPE]);
+        p.alt[SF_VF_TYPE] = role_col(f, SF_ROLE_SUBJECT, SF_VF_TYPE);
     int acc = f->kind == SF_FILE_TRANSACTIONS ? SF_TF_ACCOUNT_ID : f->kind == SF_FILE_ACTIVITIES ? SF_VF_ACCOUNT_ID
               : f->kind == SF_FILE_OPPORTUNITIES ? SF_OF_ACCOUNT_ID : -1;
     if (acc >= 0)
-        p.alt[acc] = role_col(f, SF_ROLE_CONTACT, f->col[acc]);
+        p.alt[acc] = role_col(f, SF_ROLE_CONTACT, acc);
     sf_ctx fctx = {0};
     sf_recsrc s;
     sf_xlsx_opts xo = {.date_format = "%Y-%m-%d", .decimal = '.'};
@@ -408,9 +404,9 @@ static bool settle_notes(sf_guess *g)
             ok &= note(g, "%s reads as %s, the other files as %s: convert it (iconv -f %s -t %s)", f->path,
                        f->encoding, g->encoding, f->encoding, g->encoding);
         for (int k = 0; k < sf_field_count(f->kind) && ok; k++)
-            if (sf_field_required(f->kind, k) && f->col[k] >= 0 && f->empty[k] * 20 > f->rows)
+            if (sf_field_required(f->kind, k) && f->ncol[k] && f->empty[k] * 20 > f->rows)
                 ok &= note(g, "%s: '%s' (%s) is empty in %lld of %lld rows; they are rejected, and more than 5%% "
-                              "rejected stops the run", f->path, f->headers.v[f->col[k]],
+                              "rejected stops the run", f->path, f->headers.v[f->col[k][0]],
                            sf_field_name(f->kind, k), (long long)f->empty[k], (long long)f->rows);
     }
     bool won = false;
@@ -435,9 +431,10 @@ static bool settle_date_other(sf_guess *g, const sf_strlist *dates)
 {
     sf_guess_values other = {0};
     bool ok = true;
-    for (size_t i = 0; ok && g->date_format && i < dates->n; i++) {
+    const char *fmt = g->date_format ? g->date_format : g->preset.date_format;
+    for (size_t i = 0; ok && i < dates->n; i++) {
         sf_date d;
-        if (!sf_parse_date(dates->v[i], g->date_format, &d))
+        if (!sf_parse_date(dates->v[i], fmt, &d))
             ok = count_value(&other, dates->v[i]);
     }
     const sf_guess_value *top = NULL;

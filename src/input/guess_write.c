@@ -149,7 +149,7 @@ static void write_head(writer *wr, const sf_guess *g, const char *dir, sf_date t
         }
         int mapped = 0, by_preset = 0;
         for (int k = 0; k < sf_field_count(f->kind); k++) {
-            mapped += f->col[k] >= 0;
+            mapped += f->ncol[k] > 0;
             by_preset += f->how[k] == SF_HOW_PRESET;
         }
         int o = snprintf(msg, sizeof msg, "%s: %s, %lld rows, %d of %d fields found (%d by the preset's headers); ",
@@ -215,30 +215,61 @@ static void write_preset(writer *wr, const sf_guess *g)
 
 static void write_files(writer *wr, const sf_guess *g, const char *dir)
 {
-    char rel[PATH_MAX], msg[512];
+    char rel[PATH_MAX], list[4096], msg[PATH_MAX + 200];
     for (int k = 0; k < SF_FILE_N; k++) {
         const char *kind = sf_file_kind_name((sf_file_kind)k);
-        int i = g->file_of[k];
-        if (i >= 0) {
-            rel_path(dir, g->files[i].path, rel, sizeof rel);
-            if (writable(rel, false)) {
-                kv(wr, kind, rel, NULL);
-            } else {
-                sfmt(msg, sizeof msg, "%s = %s: this path cannot be written in an INI file; rename the file",
-                         kind, rel);
+        size_t o = 0;
+        list[0] = '\0';
+        for (int j = 0; j < g->n_of[k]; j++) {
+            rel_path(dir, g->files[g->of[k][j]].path, rel, sizeof rel);
+            if (!writable(rel, true)) { /* a comma would split the list */
+                sfmt(msg, sizeof msg, "%s: %s cannot be written in an INI list (a comma, \" ;\" or a control "
+                                      "character): rename the file", kind, rel);
                 comment(wr, "", msg);
+                continue;
             }
+            int n = snprintf(list + o, sizeof list - o, "%s%s", o ? ", " : "", rel);
+            o += n > 0 && (size_t)n < sizeof list - o ? (size_t)n : 0;
+        }
+        if (o) {
+            kv(wr, kind, list, g->n_of[k] > 1 ? "read one after the other, as one export" : NULL);
         } else if (k == SF_FILE_TRANSACTIONS && g->tx_from_won) {
             kv(wr, kind, "@won", "no invoices or orders export: the won deals are the revenue");
         } else if (k == SF_FILE_ACCOUNTS) {
-            snprintf(msg, sizeof msg, "accounts: no accounts export: the accounts are the clients of the %s",
-                     g->tx_from_won ? "won deals" : "transactions");
+            sfmt(msg, sizeof msg, "accounts: no accounts export: the accounts are the clients of the %s",
+                 g->tx_from_won ? "won deals" : "transactions");
             comment(wr, "", msg);
+        } else if (k == SF_FILE_USERS) {
+            comment(wr, "", "users: no users export: owners are shown as the exports write them");
         } else {
-            snprintf(msg, sizeof msg, "%s: no such export among the files", kind);
+            sfmt(msg, sizeof msg, "%s: no such export among the files", kind);
             comment(wr, "", msg);
         }
     }
+}
+
+/* [input] blank_values: the commonest text in the date columns that is
+ * no date (amoCRM's "не закрыта") means empty, with the preset's own. */
+static void write_blank_values(writer *wr, const sf_guess *g)
+{
+    const sf_valmap *pv = &g->preset.blank_values;
+    if (!g->date_other || g->date_other_n < 2 || !writable(g->date_other, true))
+        return;
+    bool known = false;
+    for (size_t i = 0; pv->set && i < pv->values.n; i++) {
+        char *low = sf_utf8_lower(g->date_other);
+        known |= low && strcmp(low, pv->values.v[i]) == 0;
+        free(low);
+    }
+    if (known)
+        return;
+    char list[1024], why[512];
+    int o = snprintf(list, sizeof list, "%s", g->date_other);
+    for (size_t i = 0; pv->set && i < pv->values.n && o > 0 && (size_t)o < sizeof list; i++)
+        o += snprintf(list + o, sizeof list - (size_t)o, ", %s", pv->values.v[i]);
+    sfmt(why, sizeof why, "'%s' stands in %lld date cells: it means empty, not a bad date", g->date_other,
+         (long long)g->date_other_n);
+    kv(wr, "blank_values", list, why);
 }
 
 static void write_input(writer *wr, const sf_guess *g, const char *dir)
@@ -270,8 +301,12 @@ static void write_input(writer *wr, const sf_guess *g, const char *dir)
             sfmt(why + o, sizeof why - (size_t)o, "; not a date: '%s' %lld times", g->date_other,
                  (long long)g->date_other_n);
         kv(wr, "date_format", g->date_format, why);
-    } else {
+    } else if (!g->dates_total) {
         kv(wr, "date_format", g->preset.date_format, "no dates written as text (XLSX date cells read in any format)");
+    } else {
+        sfmt(why, sizeof why, "none of the %zu texts in the date columns is a date (the commonest: '%s'); XLSX date "
+                              "cells read in any format", g->dates_total, g->date_other ? g->date_other : "");
+        kv(wr, "date_format", g->preset.date_format, why);
     }
     if (g->num_found) {
         snprintf(why, sizeof why, "parses %zu of %zu amounts", g->nums_parsed, g->nums_total);
@@ -281,68 +316,108 @@ static void write_input(writer *wr, const sf_guess *g, const char *dir)
         kv(wr, "decimal", g->preset.decimal == ',' ? "comma" : "dot", "no amounts written as text");
         kv(wr, "thousands", thousands_word(g->preset.thousands), NULL);
     }
+    write_blank_values(wr, g);
 }
 
 /* ---- columns ----------------------------------------------------------------------------- */
 
 static void column_why(const sf_guess_file *f, int k, char *why, size_t cap)
 {
-    int64_t empty = f->empty[k];
     int o = 0;
     switch (f->how[k]) {
-    case SF_HOW_PRESET: o = snprintf(why, cap, "the preset's header"); break;
+    case SF_HOW_PRESET: o = snprintf(why, cap, f->ncol[k] > 1 ? "the preset's headers" : "the preset's header"); break;
     case SF_HOW_CANONICAL: o = snprintf(why, cap, "the field's own name"); break;
     case SF_HOW_SYNONYM: o = snprintf(why, cap, "a usual name of this field"); break;
     case SF_HOW_WEAK: o = snprintf(why, cap, "a guess: this column often holds it"); break;
-    case SF_HOW_FULLER: {
-        const char *fh = f->headers.v[f->first[k]], *h = f->headers.v[f->col[k]];
-        if (SF_INIT_FIRST_NONEMPTY)
-            o = snprintf(why, cap, "'%s' is empty in %d%% of rows: then '%s'", fh, pct(f->first_empty[k], f->rows), h);
-        else
-            o = snprintf(why, cap, "'%s' is empty in %d%% of rows, this column in %d%%; when first-non-empty "
-                                   "columns are supported: %s | %s",
-                         fh, pct(f->first_empty[k], f->rows), pct(empty, f->rows), fh, h);
-        return;
-    }
     case SF_HOW_NONE: break;
     }
-    if (empty && o > 0 && (size_t)o < cap)
-        snprintf(why + o, cap - (size_t)o, "; empty in %d%% of rows%s", pct(empty, f->rows),
-                 sf_field_required(f->kind, k) ? " (rejected: the field is required)" : "");
+    if (f->added[k] >= 0 && o > 0 && (size_t)o < cap)
+        o += snprintf(why + o, cap - (size_t)o, "; empty in %d%% of rows, then '%s'", pct(f->before_empty[k], f->rows),
+                      f->headers.v[f->added[k]]);
+    if (f->empty[k] && o > 0 && (size_t)o < cap)
+        snprintf(why + o, cap - (size_t)o, "; %sempty in %d%% of rows%s", f->added[k] >= 0 ? "both " : "",
+                 pct(f->empty[k], f->rows), sf_field_required(f->kind, k) ? " (rejected: the field is required)" : "");
 }
 
-static void write_columns(writer *wr, const sf_guess *g, const sf_guess_file *f, const char *dir)
+/* The mapping of field k in file f as written: its columns joined with
+ * " | " (the first non-empty is read), or "" for none. */
+static void column_value(const sf_guess_file *f, int k, char *out, size_t cap)
 {
-    char rel[PATH_MAX], msg[1024];
-    rel_path(dir, f->path, rel, sizeof rel);
-    w(wr, "\n[columns.%s]\n", sf_file_kind_name(f->kind));
-    sfmt(msg, sizeof msg, "%s: %lld rows", rel, (long long)f->rows);
-    comment(wr, "", msg);
-    for (int k = 0; k < sf_field_count(f->kind); k++) {
-        const char *name = sf_field_name(f->kind, k);
-        const sf_colmap *pm = &g->preset.columns[f->kind][k];
-        if (f->col[k] < 0) {
-            if (pm->kind == SF_MAP_HEADER)
-                snprintf(msg, sizeof msg, "the preset's '%s' is not in the file", pm->header);
-            else
-                snprintf(msg, sizeof msg, "no column found");
-            kv(wr, name, "", msg);
-            continue;
-        }
-        const char *h = f->headers.v[f->col[k]];
-        char value[1024];
-        if (f->how[k] == SF_HOW_FULLER && SF_INIT_FIRST_NONEMPTY)
-            sfmt(value, sizeof value, "%s | %s", f->headers.v[f->first[k]], h);
+    size_t o = 0;
+    out[0] = '\0';
+    for (int a = 0; a < f->ncol[k] && o < cap; a++) {
+        int n = snprintf(out + o, cap - o, "%s%s", a ? " | " : "", f->headers.v[f->col[k][a]]);
+        o += n > 0 ? (size_t)n : 0;
+    }
+}
+
+/* One field's line: its columns and why, or why it has none. */
+static void write_field(writer *wr, const sf_guess *g, const sf_guess_file *f, int k)
+{
+    char value[1024], msg[1400];
+    const char *name = sf_field_name(f->kind, k);
+    const sf_colmap *pm = &g->preset.columns[f->kind][k];
+    if (!f->ncol[k]) {
+        if (pm->kind == SF_MAP_HEADER)
+            sfmt(msg, sizeof msg, "the preset's '%s' is not in the file", pm->header);
         else
-            sfmt(value, sizeof value, "%s", h);
-        if (!writable(value, false)) {
-            sfmt(msg, sizeof msg, "%s = %s: this header cannot be written in an INI file (it holds \" ;\" or a "
-                                      "control character): rename the column", name, value);
-            comment(wr, "", msg);
-            continue;
+            snprintf(msg, sizeof msg, "no column found");
+        kv(wr, name, "", msg);
+        return;
+    }
+    column_value(f, k, value, sizeof value);
+    if (!writable(value, false)) {
+        sfmt(msg, sizeof msg, "%s = %s: this header cannot be written in an INI file (it holds \" ;\" or a "
+                              "control character): rename the column", name, value);
+        comment(wr, "", msg);
+        return;
+    }
+    column_why(f, k, msg, sizeof msg);
+    kv(wr, name, value, msg);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+/* [columns.KIND] from the kind's first file; each other file of the kind
+ * gets [columns.KIND.FILE] with the fields it maps otherwise. */
+static void write_columns(writer *wr, const sf_guess *g, sf_file_kind kind, const char *dir)
+{
+    char rel[PATH_MAX], msg[PATH_MAX + 64], v0[1024], v1[1024];
+    const sf_guess_file *first = &g->files[g->of[kind][0]];
+    w(wr, "\n[columns.%s]\n", sf_file_kind_name(kind));
+    for (int j = 0; j < g->n_of[kind]; j++) {
+        const sf_guess_file *f = &g->files[g->of[kind][j]];
+        rel_path(dir, f->path, rel, sizeof rel);
+        sfmt(msg, sizeof msg, "%s: %lld rows", rel, (long long)f->rows);
+        comment(wr, "", msg);
+    }
+    for (int k = 0; k < sf_field_count(kind); k++)
+        write_field(wr, g, first, k);
+    for (int j = 1; j < g->n_of[kind]; j++) {
+        const sf_guess_file *f = &g->files[g->of[kind][j]];
+        bool head = false;
+        for (int k = 0; k < sf_field_count(kind); k++) {
+            column_value(first, k, v0, sizeof v0);
+            column_value(f, k, v1, sizeof v1);
+            if (strcmp(v0, v1) == 0)
+                continue;
+            if (!head && (strchr(base_name(f->path), ']') || !writable(base_name(f->path), false))) {
+                sfmt(msg, sizeof msg, "%s maps some fields otherwise, but its name cannot be a section's: rename it",
+                     base_name(f->path));
+                comment(wr, "", msg);
+                break;
+            }
+            if (!head) {
+                w(wr, "\n[columns.%s.%s]\n", sf_file_kind_name(kind), base_name(f->path));
+                comment(wr, "", "this file's own columns, where they differ from the first file's");
+                head = true;
+            }
+            write_field(wr, g, f, k);
         }
-        column_why(f, k, msg, sizeof msg);
-        kv(wr, name, value, msg);
     }
 }
 
@@ -490,8 +565,8 @@ sf_err sf_guess_write(const sf_guess *g, const char *config_dir, sf_date today, 
     write_head(&wr, g, config_dir, today);
     write_input(&wr, g, config_dir);
     for (int k = 0; k < SF_FILE_N; k++)
-        if (g->file_of[k] >= 0)
-            write_columns(&wr, g, &g->files[g->file_of[k]], config_dir);
+        if (g->n_of[k] > 0)
+            write_columns(&wr, g, (sf_file_kind)k, config_dir);
     write_values(&wr, g);
     if (wr.failed || ferror(out))
         return SF_ERR_OUTPUT;

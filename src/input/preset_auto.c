@@ -6,8 +6,9 @@
  *
  * Choices (docs/crm-presets.md, "auto"): a field the user's file maps
  * itself counts the same for every candidate; a field a preset leaves to
- * its default looks for the canonical name; headers compare up to case,
- * surrounding blanks and a trailing '*'. No preset is chosen when none
+ * its default looks for the canonical name; a field mapped to several
+ * columns ("A | B") is found when one of them is; headers compare up to
+ * case, surrounding blanks and a trailing '*'. No preset is chosen when none
  * finds a single header: the canonical names are then the candidate.
  */
 #include "input/sf_autoconf.h"
@@ -46,11 +47,19 @@ sf_err sf_read_headers(const char *path, const char *sheet, char delimiter, sf_s
     return e;
 }
 
+/* Does h have the header `want`, or one of its alternatives ("A | B")? */
 static bool has_header(const sf_strlist *h, const char *want)
 {
-    for (size_t i = 0; i < h->n; i++)
+    char buf[1024];
+    const char *alt[8];
+    int n = sf_alternatives(want, buf, sizeof buf, alt, 8);
+    for (size_t i = 0; i < h->n; i++) {
         if (sf_header_eq(h->v[i], want))
             return true;
+        for (int a = 0; a < n; a++)
+            if (sf_header_eq(h->v[i], alt[a]))
+                return true;
+    }
     return false;
 }
 

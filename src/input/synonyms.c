@@ -12,6 +12,7 @@
  */
 #include "input/sf_sniff.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,7 +188,41 @@ static const synonym synonyms[] = {
      "owner|ownerid|owner id|deal owner|deal - owner|opportunity owner|owner__name|user_id|user_id/id|"
      "assigned_by_id|responsible|ответственный|менеджер|opiekun|właściciel|handlowiec|pemilik"},
     {SF_FILE_OPPORTUNITIES, SF_OF_CONTACT_TITLE, 2, "contact title|title|job title|должность|stanowisko|jabatan"},
+    {SF_FILE_OPPORTUNITIES, SF_OF_NAME, 2,
+     "deal name|opportunity name|deal - title|title|opportunity|name|название сделки|сделка|nazwa szansy|"
+     "nazwa transakcji|nama kesepakatan|nama peluang"},
+    {SF_FILE_OPPORTUNITIES, SF_OF_IS_WON, 2, "is won|iswon|won|won_status|выиграна|wygrana|menang"},
+    {SF_FILE_OPPORTUNITIES, SF_OF_IS_CLOSED, 2, "is closed|isclosed|closed|закрыта|zamknięta|ditutup"},
+
+    /* users */
+    {SF_FILE_USERS, SF_UF_USER_ID, 2, "id|user id|userid|user_id|ид|id użytkownika|id pengguna"},
+    {SF_FILE_USERS, SF_UF_NAME, 2, "name|full name|user name|display name|имя пользователя|фио|imię i nazwisko|"
+                                   "nama lengkap"},
+    {SF_FILE_USERS, SF_UF_FIRST_NAME, 2, "first name|firstname|given name|имя|imię|nama depan"},
+    {SF_FILE_USERS, SF_UF_LAST_NAME, 2, "last name|lastname|surname|family name|фамилия|nazwisko|nama belakang"},
 };
+
+int sf_alternatives(const char *mapping, char *buf, size_t cap, const char **alt, int max)
+{
+    snprintf(buf, cap, "%s", mapping);
+    int n = 0;
+    for (char *p = buf; n < max;) {
+        char *bar = strchr(p, '|');
+        if (bar)
+            *bar = '\0';
+        char *e = p + strlen(p);
+        while (*p == ' ' || *p == '\t')
+            p++;
+        while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+            *--e = '\0';
+        if (*p)
+            alt[n++] = p;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return n;
+}
 
 /* Headers naming the contact (person), the client in a B2C book. */
 static const char *const contact_names =

@@ -42,19 +42,20 @@ INI
 "$SF" check -c auto.ini >out 2>err
 grep -q '^config: auto.ini (preset auto: pipedrive)$' out
 grep -q '^preset auto: pipedrive$' out
-grep -Eq '^  \* pipedrive: 7 of 12 headers found$' out
-grep -Eq '^    hubspot: 0 of 11 headers found, 3 required missing$' out
-grep -Eq '^    no preset \(canonical names\): 0 of 13 headers found, 3 required missing$' out
+grep -Eq '^  \* pipedrive: 7 of 15 headers found$' out
+grep -Eq '^    hubspot: 0 of 14 headers found, 3 required missing$' out
+grep -Eq '^    no preset \(canonical names\): 0 of 16 headers found, 3 required missing$' out
 [ "$(grep -c '^  [ *] ' out)" -ge 6 ]
 grep -q '^check: ok' out
 "$SF" run -c auto.ini --out o >out 2>err
-grep -q 'preset auto: pipedrive: 7 of 12 headers found' err
+grep -q 'preset auto: pipedrive: 7 of 15 headers found' err
 grep -q 'preset auto: not chosen: salesforce: ' err
 grep -q '^  transactions: read 2, accepted 2, rejected 0$' out
 # canonical headers: no preset
 printf 'account_id,date,amount\nA,2025-01-01,5\n' >tx.csv
 printf '[input]\npreset = auto\ntransactions = tx.csv\n' >canon.ini
 "$SF" check -c canon.ini >out 2>err
+grep -q '^config: canon.ini (preset auto: none)$' out
 grep -q '^preset auto: none (canonical names)$' out
 grep -Eq '^  \* no preset \(canonical names\): 3 of 8 headers found$' out
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `salesfocus init` then `salesfocus run`, end to end, on exports shaped like
 # the real ones (tests/py/crm_shapes.py: Salesforce Data Export in
-# ISO-8859-1 with NULs, Task/Event/User files; amoCRM CSV and XLSX with
+# ISO-8859-1 with NULs, Task, Event and User files; amoCRM CSV and XLSX with
 # duplicated headers and B2C deals; Bitrix24 CSV in CP1251 with its HTML
 # "Excel" export, and its REST dump with C6:WON codes; Zoho; Odoo with
 # invoices; HubSpot and Pipedrive XLSX with date cells; a Salesforce report
@@ -10,17 +10,14 @@
 # files it cannot use, asks for the currency rates it cannot know; after
 # the rates are filled in, check says ok, the run succeeds with every file
 # under the reject limit and the won deals (or invoices) as its revenue.
+# A CRM without a preset (generic_b2c): the mostly empty company column
+# gets the contact after it ("Company | Contact"), the mostly blank type the
+# subject, and "not closed" in the close dates becomes a blank value.
 # Then: the amoCRM CSV and XLSX exports of one book give the same lists;
 # init never overwrites without --force; files it cannot use at all.
 set -euo pipefail
 : "${SF:?}" "${TMP:?}" "${PY:?}" "${ROOT:?}"
 SHAPES="$ROOT/tests/py/crm_shapes.py"
-
-# Zoho's mixed book needs "account | contact" (the first non-empty of two
-# columns, issue 12 item 6): until the configuration takes it, init
-# replaces the account by the contact and the B2B deals without a contact
-# are rejected (22 %): the run is then expected to stop on the limit.
-first_nonempty=no
 
 for shape in $("$PY" "$SHAPES" list); do
     d="$TMP/$shape"
@@ -30,20 +27,12 @@ for shape in $("$PY" "$SHAPES" list); do
         { echo "$shape: init failed"; cat "$d/init.err"; exit 1; }
     grep -q "^wrote cfg.ini; next: salesfocus check -c cfg.ini" "$d/init.out"
     "$PY" "$ROOT/tests/py/init_check.py" "$d" || { echo "$shape: init's guesses differ"; cat "$d/cfg.ini"; exit 1; }
-    if grep -q '^account_id = .* | ' "$d/cfg.ini"; then first_nonempty=yes; fi
     set +e
     (cd "$d" && "$SF" check -c cfg.ini --as-of 2025-06-30 >check.out 2>check.err)
     crc=$?
     (cd "$d" && "$SF" run -c cfg.ini --as-of 2025-06-30 --out out >run.out 2>run.err)
     rc=$?
     set -e
-    if [ "$shape" = zoho ] && [ "$first_nonempty" = no ]; then
-        [ "$rc" -eq 3 ] || { echo "zoho: expected the reject limit without first-non-empty columns"; exit 1; }
-        [ "$(cut -d, -f3,4 "$d/out/csv/rejects.csv" | sort -u | grep -vc reason)" -eq 1 ]
-        grep -q 'missing_required,account_id' "$d/out/csv/rejects.csv"
-        echo "zoho: pending first-non-empty columns (issue 12 item 6)"
-        continue
-    fi
     [ "$crc" -eq 0 ] || { echo "$shape: check failed ($crc)"; cat "$d/check.out" "$d/check.err"; exit 1; }
     grep -q '^check: ok' "$d/check.out"
     [ "$rc" -eq 0 ] || { echo "$shape: run failed ($rc)"; cat "$d/cfg.ini" "$d/run.err"; exit 1; }

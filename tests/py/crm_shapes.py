@@ -107,7 +107,7 @@ def salesforce_api(d):
               ["Id", "IsDeleted", "MasterRecordId", "Name", "Type", "ParentId", "BillingCity", "BillingCountry",
                "Industry", "AnnualRevenue", "NumberOfEmployees", "OwnerId", "CreatedDate", "CurrencyIsoCode"],
               acc_rows, encoding="latin-1", quote_all=True)
-    opp_rows, currencies, nul_won = [], {}, 0
+    opp_rows, currencies = [], {}
     for i, x in enumerate(b.deals):
         stage = {"won": "Cerrada ganada", "lost": "Cerrada perdida"}.get(x["status"], x["stage_open"])
         close = x["close"] or (x["created"] + dt.timedelta(days=60))
@@ -115,10 +115,7 @@ def salesforce_api(d):
         currencies[cur] = currencies.get(cur, 0) + 1
         desc = "Nota: línea uno\nlínea dos"
         if i % 40 == 0:
-            # a NUL byte in an unmapped rich-text column: rejected as bad_encoding
-            # until only mapped columns can cost a record (issue 12 item 4)
-            desc = "texto con\x00nulo"
-            nul_won += x["status"] == "won"
+            desc = "texto con\x00nulo"  # a NUL byte in an unmapped rich-text column: costs nothing
         opp_rows.append([sf_id("006", x["id"]), sf_id("001", int(x["company"][0])), f"Oportunidad {x['id']}", stage,
                          f"{x['amount']:.2f}", "100" if x["status"] == "won" else "40", close.isoformat(),
                          "New Business", "Llamar al cliente", "true" if x["status"] != "open" else "false",
@@ -150,9 +147,10 @@ def salesforce_api(d):
               [[o, f"u{i}@x.mx", "Núñez", "Ana", f"Ana Núñez {i}", f"u{i}@x.mx", "true"] for i, o in enumerate(owners)],
               encoding="latin-1", quote_all=True)
     expect(d, files=["Account.csv", "Opportunity.csv", "Task.csv", "Event.csv", "User.csv"],
-           kinds={"accounts": "Account.csv", "opportunities": "Opportunity.csv", "activities": "Event.csv"},
-           not_used=["Task.csv", "User.csv"], preset="", encoding="ISO-8859-1", date_format="%Y-%m-%d",
-           transactions="@won", won=b.won() - nul_won, currency="MXN", rates={"USD": "17.5", "COP": "0.0045"},
+           kinds={"accounts": "Account.csv", "opportunities": "Opportunity.csv", "activities": "Task.csv, Event.csv",
+                  "users": "User.csv"},
+           not_used=[], preset="salesforce_export", encoding="ISO-8859-1", date_format="%Y-%m-%d",
+           transactions="@won", won=b.won(), currency="MXN", rates={"USD": "17.5", "COP": "0.0045"},
            status={"Cerrada ganada": "won", "Cerrada perdida": "lost"})
 
 
@@ -265,7 +263,7 @@ def bitrix24_api(d):
     write_csv(os.path.join(d, "deals_api.csv"),
               ["ID", "TITLE", "STAGE_ID", "ASSIGNED_BY_ID", "OPPORTUNITY", "CURRENCY_ID", "BEGINDATE", "CLOSEDATE",
                "CLOSED", "DATE_CREATE", "COMPANY_ID", "CONTACT_ID"], rows, newline="\n")
-    expect(d, files=["deals_api.csv"], kinds={"opportunities": "deals_api.csv"}, not_used=[], preset="",
+    expect(d, files=["deals_api.csv"], kinds={"opportunities": "deals_api.csv"}, not_used=[], preset="bitrix24_api",
            encoding="UTF-8", date_format="%Y-%m-%d", transactions="@won", won=b.won(), currency="RUB",
            status={"C6:WON": "won", "WON": "won", "C6:LOSE": "lost", "LOSE": "lost", "C6:APOLOGY": "lost"})
 
@@ -277,12 +275,13 @@ def bitrix24_api(d):
 def zoho(d):
     b = Book(55, 30, 200, ["Acme Pty", "Koala Foods", "Harbour Ltd", "Outback Co"], ["Sydney", "Perth"],
              ["Qualification", "Needs Analysis", "Proposal/Price Quote", "Negotiation/Review"])
-    rows = []
+    rows, won = [], 0
     for x in b.deals:
         stage = {"won": "Closed Won", "lost": "Closed Lost" if x["id"] % 3 else "Closed-Lost to Competition"}.get(
             x["status"], x["stage_open"])
         b2b = x["id"] % 10 < 4
         contact = "" if x["id"] % 50 == 7 else f"Person {x['id'] % 70}"
+        won += x["status"] == "won" and (b2b or contact != "")  # a deal with neither is rejected
         close = x["close"] or (x["created"] + dt.timedelta(days=45))
         rows.append([f"52910000{x['id']:05d}", f"Deal {x['id']}", stage, f"{x['amount']:.2f}", close.isoformat(),
                      x["created"].isoformat() + "T18:17:31+10:00", "90" if x["status"] == "won" else "30",
@@ -291,8 +290,8 @@ def zoho(d):
     write_csv(os.path.join(d, "Deals.csv"),
               ["id", "Deal_Name", "Stage", "Amount", "Closing_Date", "Created_Time", "Probability", "Next_Step",
                "Owner__name", "Account_Name__name", "Contact_Name__name", "Lead_Source", "Type"], rows, newline="\n")
-    expect(d, files=["Deals.csv"], kinds={"opportunities": "Deals.csv"}, not_used=[], preset="", encoding="UTF-8",
-           date_format="%Y-%m-%d", transactions="@won", won=b.won(), account="Contact_Name__name",
+    expect(d, files=["Deals.csv"], kinds={"opportunities": "Deals.csv"}, not_used=[], preset="zoho", encoding="UTF-8",
+           date_format="%Y-%m-%d", transactions="@won", won=won, account="Contact_Name__name",
            status={"Closed Won": "won", "Closed Lost": "lost", "Closed-Lost to Competition": "lost"})
 
 
@@ -333,7 +332,7 @@ def odoo(d):
     write_csv(os.path.join(d, "account.move.csv"),
               ["id", "name", "invoice_date", "partner_id", "amount_total_signed", "move_type"], inv, newline="\n")
     expect(d, files=["crm.lead.csv", "account.move.csv"],
-           kinds={"transactions": "account.move.csv", "opportunities": "crm.lead.csv"}, not_used=[], preset="",
+           kinds={"transactions": "account.move.csv", "opportunities": "crm.lead.csv"}, not_used=[], preset="odoo",
            encoding="UTF-8", date_format="%Y-%m-%d", transactions="account.move.csv", won=len(inv),
            status={"Won": "won"})
 
@@ -426,8 +425,36 @@ def salesforce_report(d):
            status={"Closed Won": "won", "Closed Lost": "lost"})
 
 
+# ---------------------------------------------------------------------------
+# A CRM without a preset (plain English headers): a B2C book whose company
+# column is mostly empty (the contact is the client), activities whose type
+# is mostly blank (the subject says what they were), open deals whose close
+# date says "not closed".
+
+def generic_b2c(d):
+    b = Book(111, 30, 200, ["Smith & Co", "Jones Ltd", "Brown plc"], ["Leeds"], ["Lead", "Proposal", "Negotiation"])
+    rows = []
+    for x in b.deals:
+        stage = {"won": "Won", "lost": "Lost"}.get(x["status"], x["stage_open"])
+        b2b = x["id"] % 10 < 2
+        rows.append([f"D{x['id']:04d}", f"Deal {x['id']}", x["company"][1] if b2b else "",
+                     f"Client {x['id'] % 80}", x["created"].strftime("%d/%m/%Y"), stage, f"{x['amount']:.2f}",
+                     x["close"].strftime("%d/%m/%Y") if x["close"] else "not closed"])
+    write_csv(os.path.join(d, "deals.csv"),
+              ["Deal ID", "Deal name", "Company", "Contact", "Created", "Stage", "Amount", "Close date"], rows)
+    acts = []
+    for i in range(240):
+        acts.append([(D0 + dt.timedelta(days=i)).strftime("%d/%m/%Y"), "", f"Client {i % 80}",
+                     "Call" if i % 30 == 0 else "", ["Call", "Email", "Phone call", "Meeting"][i % 4]])
+    write_csv(os.path.join(d, "activities.csv"), ["Date", "Company", "Contact", "Activity type", "Subject"], acts)
+    expect(d, files=["deals.csv", "activities.csv"], kinds={"opportunities": "deals.csv", "activities": "activities.csv"},
+           not_used=[], preset="", encoding="UTF-8", date_format="%d/%m/%Y", transactions="@won", won=b.won(),
+           account="Company | Contact", act_type="Activity type | Subject", blank_values="not closed",
+           status={"Won": "won", "Lost": "lost"})
+
+
 SHAPES = {f.__name__: f for f in [salesforce_api, amocrm_csv, amocrm_xlsx, bitrix24_csv, bitrix24_api, zoho, odoo,
-                                  hubspot_xlsx, pipedrive_xlsx, salesforce_report]}
+                                  hubspot_xlsx, pipedrive_xlsx, salesforce_report, generic_b2c]}
 
 if __name__ == "__main__":
     if sys.argv[1] == "list":

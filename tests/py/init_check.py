@@ -76,6 +76,12 @@ def main():
         got = opp.get("account_id", ("",))[0]
         want(got == e["account"] or got.endswith("| " + e["account"]),
              f"[columns.opportunities] account_id: want {e['account']}, got {got}")
+    if e.get("act_type"):
+        got = ini.get("columns.activities", {}).get("type", ("",))[0]
+        want(got == e["act_type"], f"[columns.activities] type: want {e['act_type']}, got {got}")
+    if e.get("blank_values"):
+        got = items(inp.get("blank_values", ("",))[0])
+        want(e["blank_values"] in got, f"[input] blank_values lacks {e['blank_values']}: {got}")
     # every line fits the config reader
     for n, line in enumerate(text.splitlines(), 1):
         want(len(line.encode()) <= 198, f"cfg.ini:{n}: {len(line.encode())} bytes")
