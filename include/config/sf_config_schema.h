@@ -154,6 +154,7 @@ typedef struct {
     sf_ctx *ctx;
     const char *path;     /* file being applied, for messages */
     bool preset;          /* applying a preset: no input paths */
+    const char *forced;   /* preset = auto resolved to this (sf_config_load_auto) */
     bool defaults;        /* applying the built-in defaults */
     int key_line[CFG_N_KEYS]; /* where each key was last set (0: default) */
     const char *key_file[CFG_N_KEYS];

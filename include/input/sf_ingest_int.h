@@ -9,7 +9,7 @@
 
 #include <time.h>
 
-#include "input/sf_csvread.h"
+#include "input/sf_recsrc.h"
 #include "input/sf_idset.h"
 #include "input/sf_ingest.h"
 
@@ -62,7 +62,7 @@ typedef struct {
     sf_ctx *ctx;
     sf_progress_fn progress;
     void *puser;
-    sf_csvread rd;        /* the records of the file being read */
+    sf_recsrc src;        /* the records of the file being read (CSV or XLSX) */
 
     const sf_inputs *inputs; /* the files, opened by sf_ingest (borrowed) */
 

@@ -15,6 +15,8 @@
 
 #include "base/sf_settings.h"
 #include "config/sf_config.h"
+#include "input/sf_autoconf.h"
+#include "input/sf_hints.h"
 #include "input/sf_ingest.h"
 #include "base/sf_lock.h"
 #include "base/sf_log.h"
@@ -45,6 +47,7 @@ typedef struct {
     char *spool_dir;     /* check --rejects FILE: its folder, for the spool (owned) */
     sf_ctx ctx;
     sf_settings set;
+    sf_preset_choice auto_preset; /* [input] preset = auto: how each candidate matched */
     bool collect_values; /* check: tally activity types and outcomes too */
 } job;
 
@@ -70,6 +73,7 @@ static void job_release(job *j)
     free(j->out_dir);
     if (j->cfg_loaded)
         sf_config_release(&j->cfg);
+    sf_preset_choice_release(&j->auto_preset);
 }
 
 static bool parse_iso(const char *s, sf_date *out)
@@ -112,6 +116,35 @@ static int check_as_of(job *j)
     return fail(j);
 }
 
+/* [input] preset = auto: choose from the files, load the config again with
+ * the preset chosen, and say which and how well each matched (in the log;
+ * check prints it with the mapping instead). */
+static int choose_preset(job *j, bool log)
+{
+    if (sf_preset_choose(&j->cfg, &j->auto_preset, &j->ctx) != SF_OK)
+        return fail(j);
+    const sf_preset_choice *c = &j->auto_preset;
+    char line[256];
+    sf_preset_score_text(&c->v[c->chosen], line, sizeof line);
+    if (log)
+        sf_log(SF_LOG_INFO, "preset auto: %s%s", *c->v[c->chosen].name ? "" : "none, ", line);
+    for (size_t i = 0; log && i < c->n; i++) {
+        if (i == c->chosen)
+            continue;
+        sf_preset_score_text(&c->v[i], line, sizeof line);
+        sf_log(SF_LOG_INFO, "preset auto: not chosen: %s", line);
+    }
+    sf_config_release(&j->cfg);
+    if (sf_config_init(&j->cfg) != SF_OK) {
+        j->cfg_loaded = false;
+        sf_ctx_nomem(&j->ctx);
+        return fail(j);
+    }
+    if (sf_config_load_auto(&j->cfg, j->opts->config, j->set.share_dir, c->v[c->chosen].name, &j->ctx) != SF_OK)
+        return fail(j);
+    return 0;
+}
+
 /* Config, as-of date, output folder, labels. */
 static int job_setup(job *j, bool need_out)
 {
@@ -124,6 +157,9 @@ static int job_setup(job *j, bool need_out)
     j->cfg_loaded = true;
     if (sf_config_load(&j->cfg, j->opts->config, j->set.share_dir, &j->ctx) != SF_OK)
         return fail(j);
+    int rc;
+    if (j->cfg.preset_auto && (rc = choose_preset(j, need_out)) != 0)
+        return rc;
     if (j->opts->as_of) {
         if (!parse_iso(j->opts->as_of, &j->as_of)) {
             sf_ctx_error(&j->ctx, SF_ERR_USAGE, "--as-of '%s': expected a date YYYY-MM-DD", j->opts->as_of);
@@ -629,6 +665,26 @@ static void print_file_check(const job *j, sf_file_kind f)
     }
     for (size_t w = 0; w < fs->warnings.n; w++)
         printf("  warning: %s\n", fs->warnings.v[w]);
+    sf_strlist hints = {0};
+    sf_ctx hctx = {0};
+    if (sf_check_hints(&j->cfg, f, fs, &j->rejects, &hints, &hctx) == SF_OK)
+        for (size_t h = 0; h < hints.n; h++)
+            printf("  hint: %s\n", hints.v[h]);
+    sf_strlist_clear(&hints);
+}
+
+/* preset = auto: every candidate and how well it matched. */
+static void print_auto_preset(const job *j)
+{
+    const sf_preset_choice *c = &j->auto_preset;
+    if (!j->cfg.preset_auto || !c->n)
+        return;
+    printf("preset auto: %s\n", *c->v[c->chosen].name ? c->v[c->chosen].name : "none (canonical names)");
+    for (size_t i = 0; i < c->n; i++) {
+        char line[256];
+        sf_preset_score_text(&c->v[i], line, sizeof line);
+        printf("  %s %s\n", i == c->chosen ? "*" : " ", line);
+    }
 }
 
 /* Lists the workbook will continue on more sheets: exactly for the
@@ -686,8 +742,11 @@ int sf_cmd_check(const sf_run_opts *opts)
         if (j.ds && (rc == 0 || j.rejects.over_limit)) {
             char d[16];
             sf_date_iso(j.as_of, d);
-            printf("config: %s%s%s%s\nas of: %s\n", opts->config, j.cfg.preset ? " (preset " : "",
-                   j.cfg.preset ? j.cfg.preset : "", j.cfg.preset ? ")" : "", d);
+            printf("config: %s%s%s%s\nas of: %s\n", opts->config,
+                   j.cfg.preset || j.cfg.preset_auto ? (j.cfg.preset_auto ? " (preset auto: " : " (preset ") : "",
+                   j.cfg.preset ? j.cfg.preset : j.cfg.preset_auto ? "none" : "",
+                   j.cfg.preset || j.cfg.preset_auto ? ")" : "", d);
+            print_auto_preset(&j);
             for (int f = 0; f < SF_FILE_N; f++)
                 print_file_check(&j, (sf_file_kind)f);
             uint32_t owners = 0;

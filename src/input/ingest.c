@@ -63,7 +63,7 @@ static void acache_add(sf_acache *c, uint64_t h, const char *id, size_t len, uin
 static const char *fld_alt(const sf_ingest_reader *g, int field)
 {
     for (int a = 0; a < g->nalt[field]; a++) {
-        const char *v = sf_csvread_field(&g->rd, (size_t)g->alt[field][a]);
+        const char *v = sf_recsrc_field(&g->src, (size_t)g->alt[field][a]);
         if (*v)
             return v;
     }
@@ -75,7 +75,7 @@ static const char *fld(const sf_ingest_reader *g, int field)
     int c = g->col[field];
     if (c < 0)
         return "";
-    const char *v = sf_csvread_field(&g->rd, (size_t)c);
+    const char *v = sf_recsrc_field(&g->src, (size_t)c);
     return *v || !g->nalt[field] ? v : fld_alt(g, field);
 }
 
@@ -184,16 +184,21 @@ static sf_err push_line(sf_ingest_reader *g, sf_file_kind line_file, sf_file_kin
     if (r->n_ex[count_file][reason][kept] < SF_REJ_EXAMPLES) {
         /* what check shows: the field's value, or of a record-level fault
          * the record itself */
-        char note[64];
-        const char *value = g->rd.rec.text;
+        char note[64], head[SF_REJ_EXAMPLE_TEXT + 8];
+        /* the record's text is not NUL-terminated: its first bytes, enough
+         * for the example (which is cut at SF_REJ_EXAMPLE_TEXT anyway) */
+        size_t hn = g->src.rec->text_n < sizeof head - 1 ? g->src.rec->text_n : sizeof head - 1;
+        memcpy(head, g->src.rec->text, hn);
+        head[hn] = '\0';
+        const char *value = head;
         int fi = field_index(g->kind, field);
         if (fi >= 0) {
             value = fld(g, fi);
         } else if (reason == SF_REJ_FIELD_COUNT) {
-            snprintf(note, sizeof note, "%zu fields, the header has %zu", g->rd.nf, g->ncols);
+            snprintf(note, sizeof note, "%zu fields, the header has %zu", g->src.nf, g->ncols);
             value = note;
         }
-        if (!sf_rejects_example(r, count_file, reason, kept, (uint16_t)g->file_no, g->rd.rec.line, field, value))
+        if (!sf_rejects_example(r, count_file, reason, kept, (uint16_t)g->file_no, g->src.rec->line, field, value))
             return sf_ctx_nomem(g->ctx);
     }
     return SF_OK;
@@ -204,7 +209,7 @@ static sf_err push_line(sf_ingest_reader *g, sf_file_kind line_file, sf_file_kin
 static sf_err reject(sf_ingest_reader *g, sf_reject_reason reason, const char *field)
 {
     if (g->kept_lines)
-        sf_rejects_drop_kept_examples(g->rj, g->kind, (uint16_t)g->file_no, g->rd.rec.line);
+        sf_rejects_drop_kept_examples(g->rj, g->kind, (uint16_t)g->file_no, g->src.rec->line);
     g->n_pend = 0;
     g->kept_lines = 0;
     g->st->rejected++;
@@ -229,15 +234,15 @@ static sf_err flush_lines(sf_ingest_reader *g)
         kept |= g->pend[i].kept;
     }
     if (rejected && kept)
-        sf_rejects_drop_kept_examples(g->rj, g->kind, (uint16_t)g->file_no, g->rd.rec.line);
+        sf_rejects_drop_kept_examples(g->rj, g->kind, (uint16_t)g->file_no, g->src.rec->line);
     sf_err e = SF_OK;
     for (int i = 0; i < g->n_pend && !e; i++) {
         if (rejected && g->pend[i].kept)
             continue;
-        sf_reject x = {.file = g->pend[i].line_file, .line = g->rd.rec.line, .reason = g->pend[i].reason,
-                       .field = g->pend[i].field, .kept = g->pend[i].kept, .raw = g->rd.rec.text,
+        sf_reject x = {.file = g->pend[i].line_file, .line = g->src.rec->line, .reason = g->pend[i].reason,
+                       .field = g->pend[i].field, .kept = g->pend[i].kept, .raw = g->src.rec->text,
                        .part = (uint16_t)g->file_no};
-        e = sf_rejects_put(g->rj, g->seg, &x, g->rd.rec.text_n, g->pend[i].count_file, g->ctx);
+        e = sf_rejects_put(g->rj, g->seg, &x, g->src.rec->text_n, g->pend[i].count_file, g->ctx);
     }
     g->n_pend = 0;
     return e;
@@ -312,7 +317,7 @@ static sf_err do_account(sf_ingest_reader *g)
     bool dup;
     uint32_t a = sf_dataset_add_account(g->ds, id, name, fld(g, SF_AF_OWNER), fld(g, SF_AF_INDUSTRY),
                                         fld(g, SF_AF_REGION), employees, revenue,
-                                        fld(g, SF_AF_CONTACT_TITLE), fld(g, SF_AF_FIT), g->rd.rec.line, &dup);
+                                        fld(g, SF_AF_CONTACT_TITLE), fld(g, SF_AF_FIT), g->src.rec->line, &dup);
     if (a == SF_NO_ACCOUNT)
         return dup ? reject(g, SF_REJ_DUPLICATE_ID, "account_id") : sf_ctx_nomem(g->ctx);
     accept(g, SF_NODATE);
@@ -600,7 +605,7 @@ static sf_err do_opportunity(sf_ingest_reader *g)
     memset(&o, 0, sizeof o);
     o.account = SF_NO_ACCOUNT;
     o.created = created;
-    o.line = g->rd.rec.line;
+    o.line = g->src.rec->line;
     o.part = (uint16_t)g->file_no;
     if ((e = deal_status(g, &o.status)) != SF_OK)
         return e;
@@ -750,17 +755,17 @@ static sf_err do_user(sf_ingest_reader *g)
 static bool mapped_undecodable(const sf_ingest_reader *g)
 {
     for (size_t i = 0; i < g->n_used; i++)
-        if (strstr(sf_csvread_field(&g->rd, (size_t)g->used[i]), "\xEF\xBF\xBD"))
+        if (strstr(sf_recsrc_field(&g->src, (size_t)g->used[i]), "\xEF\xBF\xBD"))
             return true;
     return false;
 }
 
-/* The record just read (g->rd.rec): counted, then typed unless blank or
+/* The record just read (g->src.rec): counted, then typed unless blank or
  * after the footer. */
 static sf_err type_record(sf_ingest_reader *g)
 {
     sf_file_stats *st = g->st;
-    const sf_csvrec *rec = &g->rd.rec;
+    const sf_csvrec *rec = g->src.rec;
     st->read++;
     if (g->footer) {
         st->footer++;
@@ -770,12 +775,12 @@ static sf_err type_record(sf_ingest_reader *g)
         st->blank++;
         return SF_OK;
     }
-    sf_err e = sf_csvread_fields(&g->rd);
+    sf_err e = sf_recsrc_fields(&g->src);
     if (e != SF_OK)
         return e;
     const char *marker = g->cfg->end_marker;
-    if (marker && *marker && g->rd.nf > 0 &&
-        strncmp(sf_csvread_field(&g->rd, 0), marker, strlen(marker)) == 0) {
+    if (marker && *marker && g->src.nf > 0 &&
+        strncmp(sf_recsrc_field(&g->src, 0), marker, strlen(marker)) == 0) {
         g->footer = true;
         st->footer++;
         return SF_OK;
@@ -787,9 +792,9 @@ static sf_err type_record(sf_ingest_reader *g)
         return reject(g, SF_REJ_TOO_LONG, NULL);
     if (rec->open_quote)
         return reject(g, SF_REJ_BAD_QUOTE, NULL);
-    if (rec->bad_encoding && (g->rd.nf != g->ncols || mapped_undecodable(g)))
+    if (rec->bad_encoding && (g->src.nf != g->ncols || mapped_undecodable(g)))
         return reject(g, SF_REJ_BAD_ENCODING, NULL);
-    if (g->rd.nf != g->ncols)
+    if (g->src.nf != g->ncols)
         return reject(g, SF_REJ_FIELD_COUNT, NULL);
     switch (g->kind) {
     case SF_FILE_ACCOUNTS:
@@ -822,7 +827,7 @@ sf_err sf_ingest_read_records(sf_ingest_reader *g)
     sf_err e;
     for (;;) {
         sf_csv_event ev;
-        if ((e = sf_csvread_next(&g->rd, &ev)) != SF_OK)
+        if ((e = sf_recsrc_next(&g->src, &ev)) != SF_OK)
             return e;
         if (ev == SF_CSV_RECORD) {
             if ((e = handle_record(g)) != SF_OK)

@@ -266,7 +266,7 @@ static sf_err take_tail(sf_ingest_reader *g, bool *done)
     sf_ingest_widen_dates(st, t->min_date);
     sf_ingest_widen_dates(st, t->max_date);
     *done = true;
-    return rejects_merge(g->rj, &sr->tail_rj, g->rd.line - 1, g->ctx);
+    return rejects_merge(g->rj, &sr->tail_rj, g->src.csv.line - 1, g->ctx);
 }
 
 sf_err sf_ingest_at_tail(sf_ingest_reader *g, bool exact, bool *done)
@@ -317,6 +317,8 @@ static int64_t split_point(const sf_inputs *in, int64_t min)
     if (min < 1)
         min = 1;
     const sf_input *tx = &in->v[SF_FILE_TRANSACTIONS][0];
+    if (sf_file_format_of_fd(tx->fd) != SF_FMT_TEXT)
+        return 0; /* a workbook is read by one reader, from its start */
     int64_t t = tx->size, a = kind_size(in, SF_FILE_ACTIVITIES), o = kind_size(in, SF_FILE_OPPORTUNITIES);
     int64_t head = (t + a - o) / 2;
     if (head < 0)

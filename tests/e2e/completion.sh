@@ -27,7 +27,7 @@ expect() { # "offers, space-separated (a space inside an offer: %20)" WORD...
     [ "$got" = "$want" ] || { echo "completing '$*': expected [$(echo $want)], got [$(echo $got)]"; exit 1; }
 }
 
-expect "check config lists review run" salesfocus ""
+expect "check config init lists review run" salesfocus ""
 expect "review run" salesfocus r
 expect "--help --version" salesfocus --
 expect "--as-of --config --help --out --quiet --timeout --version" salesfocus run --
@@ -48,6 +48,10 @@ expect "a.ini" salesfocus check --config a
 expect "sub%20dir" salesfocus run --out ""
 expect "$(date +%Y-%m-%d)" salesfocus run --as-of ""
 expect "" salesfocus review --owner ""
+# init: its options, the configuration to write, then any export file
+expect "--force --help --out --quiet --version" salesfocus init --
+expect "a.ini b.ini sub%20dir" salesfocus init -o ""
+expect "a.ini b.ini data.csv sub%20dir" salesfocus init --force ""
 
 # every command of --help is offered, and each usage line's options are
 # offered after its command (short options by their long name)

@@ -56,6 +56,31 @@ for f in "$TMP"/ref/csv/*.csv; do
     cmp "$f" "$TMP/renamed/csv/$(basename "$f")"
 done
 
+# the same with XLSX exports (the zip is opened through /proc/self/fd, the
+# file opened once): a new workbook renamed over the file mid-read is not
+# mixed in
+"$PY" - "$D" <<'PYEOF'
+import csv, sys, openpyxl
+d = sys.argv[1]
+for src, dst in (("transactions.orig", "tx.xlsx.orig"), ("other.orig", "other.xlsx.orig")):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in csv.reader(open(f"{d}/{src}")):
+        ws.append(row)
+    wb.save(f"{d}/{dst}")
+PYEOF
+sed 's/^transactions = transactions.csv$/transactions = tx.xlsx/' "$D/cfg.ini" >"$D/xlsx.ini"
+cp "$D/tx.xlsx.orig" "$D/tx.xlsx"
+"$SF" run -q -c "$D/xlsx.ini" --out "$TMP/xref"
+cp "$D/tx.xlsx.orig" "$D/tx.xlsx"
+cp "$D/other.xlsx.orig" "$D/other.xlsx"
+LD_PRELOAD="$TMP/readhook.so" SHIM_PATH="$(readlink -f "$D/tx.xlsx")" SHIM_ACTION="rename:$D/other.xlsx" \
+    "$SF" run -q -c "$D/xlsx.ini" --out "$TMP/xrenamed"
+cmp "$D/tx.xlsx" "$D/other.xlsx.orig" # it was replaced, mid-read
+for f in "$TMP"/xref/csv/*.csv; do
+    cmp "$f" "$TMP/xrenamed/csv/$(basename "$f")"
+done
+
 # changed in place: cut short, grown, rewritten at the same size
 size=$(stat -c %s "$D/transactions.orig")
 for act in "truncate:$((size / 2))" "truncate:0" "append:T99999,A001,2025-01-01,5.00
