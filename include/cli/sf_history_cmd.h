@@ -1,8 +1,9 @@
 /*
  * sf_history_cmd.h - the history store as the commands use it (SPEC §7):
  * where it is for a config, loading what a run compares with, storing a
- * run, what `check` says of it, and the `history` command itself. The
- * `backfill` command lives in run.c beside the job it shares with `run`.
+ * run, the dates of `backfill`, what `check` says of it, and the
+ * `history` command itself. The `backfill` command lives in run.c beside
+ * the job it shares with `run`.
  */
 #ifndef SF_HISTORY_CMD_H
 #define SF_HISTORY_CMD_H
@@ -11,6 +12,8 @@
 
 #include "cli/sf_run.h"
 #include "config/sf_config.h"
+#include "analysis/sf_report.h"
+#include "data/sf_rejects.h"
 #include "history/sf_history.h"
 
 /* The store of one config for one command. */
@@ -86,6 +89,21 @@ void sf_cli_history_store_begin(sf_cli_history_writer *w, const sf_cli_history *
 sf_err sf_cli_history_store_end(sf_cli_history_writer *w, bool commit, sf_ctx *ctx);
 /* Roll back what is not decided yet, wait for the writer to finish. */
 void sf_cli_history_store_join(sf_cli_history_writer *w);
+
+/* backfill: for each date from, from + every, ... <= to, ds as of that
+ * date (sf_dataset_at), the analyses and the run into the store, one
+ * transaction per date (the writes of one date beside the analyses of the
+ * next when threaded); *stored counts the dates committed. */
+sf_err sf_cli_history_backfill(const sf_cli_history *hc, sf_dataset *ds, const sf_config *cfg,
+                               const sf_rejects *rejects, bool threaded, sf_date from, sf_date to, long every,
+                               unsigned *stored, sf_ctx *ctx);
+
+/* backfill's --from and --every (default: *every as given) checked
+ * against the last date to; SF_ERR_USAGE saying what is wrong. */
+sf_err sf_cli_backfill_range(const sf_run_opts *o, sf_date to, sf_date *from, long *every, sf_ctx *ctx);
+
+/* The summary lines of a run: "first run", or the changes since P by kind. */
+void sf_cli_history_print(const sf_history_result *h, const char *path);
 
 /* `check`: print the store's state (or that there is none yet); writes
  * nothing. Returns the error of a store a run could not use. */

@@ -283,6 +283,81 @@ void sf_cli_history_store_join(sf_cli_history_writer *w)
     w->active = false;
 }
 
+/* The analyses as of each date and the run into the store: a date's
+ * rows are written (and committed) on a thread of their own while the
+ * next date is analysed; its snapshot borrows only the dataset's strings,
+ * which do not change with the date. */
+sf_err sf_cli_history_backfill(const sf_cli_history *hc, sf_dataset *ds, const sf_config *cfg,
+                               const sf_rejects *rejects, bool threaded, sf_date from, sf_date to, long every,
+                               unsigned *stored, sf_ctx *ctx)
+{
+    sf_hist_run runs[2];
+    memset(runs, 0, sizeof runs);
+    sf_cli_history_writer hw;
+    memset(&hw, 0, sizeof hw);
+    char pending[16] = "";
+    int slot = 0;
+    sf_err e = SF_OK;
+    for (sf_date t = from; !e && t <= to; t = (sf_date)(t + every), slot ^= 1) {
+        sf_report rep;
+        memset(&rep, 0, sizeof rep);
+        if ((e = sf_dataset_at(ds, t, ctx)) != SF_OK || (e = sf_analyze(ds, cfg, threaded, &rep, ctx)) != SF_OK)
+            break;
+        rep.rejects = rejects;
+        e = sf_history_snapshot(&rep, &runs[slot]);
+        sf_report_release(&rep);
+        if (e != SF_OK) {
+            e = sf_ctx_nomem(ctx);
+            break;
+        }
+        memcpy(runs[slot].fingerprint, hc->fingerprint, sizeof runs[slot].fingerprint);
+        /* the previous date's rows are in: its snapshot may go */
+        e = sf_cli_history_store_end(&hw, true, ctx);
+        sf_cli_history_store_join(&hw);
+        if (e != SF_OK)
+            break;
+        if (*pending) {
+            sf_log(SF_LOG_INFO, "stored the run as of %s", pending);
+            (*stored)++;
+        }
+        sf_hist_run_release(&runs[slot ^ 1]);
+        sf_date_iso(t, pending);
+        sf_cli_history_store_begin(&hw, hc, cfg, &runs[slot], threaded, true);
+    }
+    if (!e)
+        e = sf_cli_history_store_end(&hw, true, ctx);
+    sf_cli_history_store_join(&hw); /* after a failure: roll back the date in flight */
+    if (!e && *pending) {
+        sf_log(SF_LOG_INFO, "stored the run as of %s", pending);
+        (*stored)++;
+    }
+    sf_hist_run_release(&runs[0]);
+    sf_hist_run_release(&runs[1]);
+    return e;
+}
+
+/* The run's summary lines of SPEC §7: what changed since P, by kind. */
+void sf_cli_history_print(const sf_history_result *h, const char *path)
+{
+    if (h->first_run) {
+        printf("  history: first run, nothing to compare with (store %s)\n", path);
+        return;
+    }
+    char d[16];
+    sf_date_iso(h->since, d);
+    printf("  changes since %s: %zu", d, h->n - h->rules_changed);
+    const char *sep = " (";
+    for (int k = SF_CHG_RULES_CHANGED + 1; k < SF_CHG_N; k++) {
+        if (!h->count[k])
+            continue;
+        printf("%s%s %u", sep, sf_change_name((sf_change_kind)k), h->count[k]);
+        sep = ", ";
+    }
+    printf("%s\n", *sep == ',' ? ")" : "");
+    if (h->rules_changed)
+        printf("  the rules changed since %s: some moves may come from the new settings, not from the clients\n", d);
+}
+
 sf_err sf_cli_history_check(const sf_cli_history *hc, sf_ctx *ctx)
 {
     sf_history *h = NULL;
@@ -362,6 +437,23 @@ static bool parse_date(const char *s, sf_date *out)
         return false;
     *out = sf_date_from_ymd(y, m, d);
     return true;
+}
+
+sf_err sf_cli_backfill_range(const sf_run_opts *o, sf_date to, sf_date *from, long *every, sf_ctx *ctx)
+{
+    char *end = NULL;
+    if (!parse_date(o->from, from))
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "--from '%s': expected a date YYYY-MM-DD", o->from);
+    if (o->every && ((*every = strtol(o->every, &end, 10)) < 1 || *every > 3650 || *end || end == o->every))
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "--every '%s': expected a whole number of days from 1 to 3650",
+                            o->every);
+    if (*from > to) {
+        char a[16], b[16];
+        sf_date_iso(*from, a);
+        sf_date_iso(to, b);
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "--from %s is after the last date %s", a, b);
+    }
+    return SF_OK;
 }
 
 int sf_cmd_history(const sf_run_opts *o)
