@@ -32,9 +32,12 @@ typedef enum {
     SF_COL_TIER,     /* sf_tier: "A".."D", coloured in the workbook */
     SF_COL_TEMP,     /* sf_temp: hot warm cold, coloured in the workbook */
     SF_COL_FLAGS,    /* a bit set, written as the ';'-joined names of its bits */
-    SF_COL_PERCENT   /* a percentage as the data gave it (probability): the
+    SF_COL_PERCENT,  /* a percentage as the data gave it (probability): the
                       * text as given in CSV, the number (v, ppm of a point)
                       * in the workbook; text NULL = empty */
+    SF_COL_ANY       /* each cell says its own type (sf_cell.type, one of the
+                      * above but FLAGS): a long list of items of several
+                      * kinds, e.g. explain.csv's value column */
 } sf_col_type;
 
 typedef struct {
@@ -47,6 +50,12 @@ typedef struct {
      * person reads show the label "<label_prefix><text>" instead; NULL:
      * the text is data and shown as it is */
     const char *label_prefix;
+    /* Shown in the workbook's sheet of the list only, never in its CSV
+     * file (whose columns SPEC §4 fixes): a figure a person reads beside
+     * the list's own, e.g. the accounts sheet's "to next tier" (SPEC §9).
+     * The CSV writer skips the column; `salesfocus lists` marks it
+     * NAME:TYPE:sheet. */
+    bool sheet_only;
 } sf_column;
 
 /* Column initialisers: a plain column, a text of a fixed vocabulary shown
@@ -55,6 +64,7 @@ typedef struct {
 #define SF_COLUMN_WORDS(n, prefix) {.name = (n), .type = SF_COL_TEXT, .label_prefix = (prefix)}
 #define SF_COLUMN_FLAGS(n, fn, count, prefix) \
     {.name = (n), .type = SF_COL_FLAGS, .flag_name = (fn), .n_flags = (count), .label_prefix = (prefix)}
+#define SF_COLUMN_SHEET(n, t) {.name = (n), .type = (t), .sheet_only = true}
 
 /* One cell of a row, as the row function fills it. Texts are borrowed from
  * the dataset, the report or static storage, and live as long as they. */
@@ -62,13 +72,17 @@ typedef struct {
     const char *text;  /* SF_COL_TEXT, SF_COL_PERCENT */
     int64_t v;         /* every other type (tier and temp as their enum) */
     bool alert;        /* outside its benchmark band: the workbook marks it */
+    sf_col_type type;  /* SF_COL_ANY columns only: this cell's type */
 } sf_cell;
 
 #define SF_LIST_MAX_COLS 16
 
 typedef struct sf_list {
     const char *name;       /* "accounts": the file csv/accounts.csv */
-    const char *sheet_key;  /* label of its workbook sheet, "xlsx.<sheet_key>" */
+    /* label of its workbook sheet, "xlsx.<sheet_key>"; NULL: the list is a
+     * CSV file only (explain.csv: about ten rows per account, a machine's
+     * list; the workbook shows its figures as columns of other sheets) */
+    const char *sheet_key;
     const sf_column *cols;
     int n_cols;
     /* Is the list part of this report at all (NULL: always)? A list that
@@ -95,7 +109,8 @@ const sf_list *sf_list_find(const char *name);
 int sf_list_col(const sf_list *l, const char *name);
 
 /* The text a CSV field gets for a cell: money with two decimals, shares
- * with four, ISO dates, "" for empty; flags joined with ';'. Returns out
+ * with four, ISO dates, "" for empty; flags joined with ';'; an SF_COL_ANY
+ * cell by its own type. Returns out
  * (at least SF_CELL_TEXT_MAX bytes) or, for text cells, the cell's own
  * text (never NULL). */
 #define SF_CELL_TEXT_MAX 512
@@ -107,6 +122,7 @@ void sf_report_account_cells(const sf_report *rep, uint32_t account, sf_cell *ce
 
 /* The lists' descriptions, defined beside their analyses. */
 extern const sf_list sf_list_accounts, sf_list_cadence, sf_list_decline, sf_list_fire,
-    sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects, sf_list_reorder;
+    sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects, sf_list_reorder,
+    sf_list_explain;
 
 #endif

@@ -20,6 +20,9 @@ typedef enum { SF_TEMP_HOT = 0, SF_TEMP_WARM, SF_TEMP_COLD } sf_temp;
 /* §3.1, one per account (indexed like ds->accounts). */
 typedef struct {
     int64_t benchmark;   /* cents, SF_NONE = no benchmark */
+    uint32_t bench_peers;/* buying accounts whose median it is (SPEC §9) */
+    uint8_t bench_level; /* the first bench_level keys of segment_by gave
+                          * it; 0 = no benchmark */
     int64_t potential;   /* cents */
     sf_tier tier;
     int64_t ratio;       /* e4, SF_NONE when L does not exist */
@@ -214,6 +217,26 @@ typedef struct {
     int64_t rejected_total;
 } sf_summary_result;
 
+/* §9 explanations: what each verdict rests on and what would change it,
+ * in the figures explain.csv writes (the sentences of the review pack and
+ * the mail use the same). */
+#define SF_EXPLAIN_KEYS_MAX 160
+typedef struct {
+    int64_t a_cut, b_cut;     /* ceil(a_min x L), ceil(b_min x L), cents;
+                               * SF_NONE when L does not exist */
+    int64_t *to_next_tier;    /* per account, cents: B and C only, at least
+                               * 0.01; SF_NONE = empty */
+    int64_t *to_warm;         /* per account: cold only; SF_NONE = empty */
+    int64_t *to_hot;          /* per account: cold and warm; SF_NONE = empty */
+    int64_t *to_clear;        /* per decline row (rep->decline.rows) */
+    int64_t cut_net_value;    /* net value of the last fire candidate; SF_NONE */
+    int64_t stale_after_days; /* floor(stale_factor x avg_cycle) */
+    /* the keys of benchmark level k + 1, ';'-joined ("industry;size_band") */
+    char bench_keys[8][SF_EXPLAIN_KEYS_MAX];
+    char min_probability[32]; /* [qualification] min_probability as written */
+    size_t n_rows;            /* rows of explain.csv */
+} sf_explain_result;
+
 typedef struct sf_report {
     const sf_dataset *ds;      /* borrowed */
     const sf_config *cfg;      /* borrowed */
@@ -228,6 +251,7 @@ typedef struct sf_report {
     sf_split_result split;
     sf_kpi_result kpi;
     sf_summary_result summary;
+    sf_explain_result explain;
     /* analyses skipped for missing inputs, e.g. "rep KPIs: no activities
      * or opportunities"; static strings */
     const char *skipped[8];
@@ -246,6 +270,11 @@ sf_err sf_analyze_fire(const sf_dataset *ds, const sf_config *cfg, const sf_tier
 sf_err sf_analyze_split(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t, sf_split_result *out);
 sf_err sf_analyze_kpi(const sf_dataset *ds, const sf_config *cfg, sf_kpi_result *out);
 sf_err sf_analyze_summary(const sf_report *rep, sf_summary_result *out);
+/* After every other analysis (it explains their verdicts). */
+sf_err sf_analyze_explain(const sf_report *rep, sf_explain_result *out);
+void sf_explain_release(sf_explain_result *e); /* NULL-safe */
+/* §9 to_clear of a decline alert of prior and current (cents; prior > 0). */
+int64_t sf_explain_to_clear(const sf_config *cfg, int64_t prior, int64_t current);
 
 /* Run every analysis into rep (zeroed first). On failure rep is released. */
 /* threads: the pipeline and KPIs on a second thread (same results). */

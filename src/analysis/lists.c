@@ -12,7 +12,7 @@
 const sf_list *const sf_lists[] = {
     &sf_list_accounts, &sf_list_cadence, &sf_list_decline, &sf_list_fire,
     &sf_list_split,    &sf_list_pipeline, &sf_list_kpis,   &sf_list_reorder,
-    &sf_list_rejects,
+    &sf_list_explain,  &sf_list_rejects,
 };
 const size_t sf_n_lists = SF_ARRAY_LEN(sf_lists);
 
@@ -86,6 +86,12 @@ const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out)
         return sf_temp_name((sf_temp)cell->v);
     case SF_COL_FLAGS:
         join_flags(col, cell->v, out);
+        break;
+    case SF_COL_ANY:
+        if (cell->type != SF_COL_ANY && cell->type != SF_COL_FLAGS) {
+            const sf_column own = {.name = col->name, .type = cell->type};
+            return sf_cell_text(&own, cell, out);
+        }
         break;
     }
     return out;

@@ -181,12 +181,13 @@ static const char *const col_type_names[] = {
     [SF_COL_TEXT] = "text",   [SF_COL_INT] = "int",     [SF_COL_MONEY] = "money",
     [SF_COL_SHARE] = "share", [SF_COL_DECIMAL] = "decimal", [SF_COL_DATE] = "date",
     [SF_COL_TIER] = "tier",   [SF_COL_TEMP] = "temperature", [SF_COL_FLAGS] = "flags",
-    [SF_COL_PERCENT] = "percent",
+    [SF_COL_PERCENT] = "percent", [SF_COL_ANY] = "any",
 };
 
 /* `salesfocus lists`: one line per list, tab-separated: the CSV file, the
- * label key of its workbook sheet, and its columns as NAME:TYPE,... (tests
- * walk this instead of naming the files). */
+ * label key of its workbook sheet ("-": none, a CSV file only), and its
+ * columns as NAME:TYPE,... (NAME:TYPE:sheet for a column of the sheet
+ * only; tests walk this instead of naming the files). */
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
 {
     (void)o, (void)argv;
@@ -195,9 +196,10 @@ static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
     bool ok = true;
     for (size_t i = 0; i < sf_n_lists; i++) {
         const sf_list *l = sf_lists[i];
-        ok &= printf("%s.csv\t%s\t", l->name, l->sheet_key) >= 0;
+        ok &= printf("%s.csv\t%s\t", l->name, l->sheet_key ? l->sheet_key : "-") >= 0;
         for (int c = 0; c < l->n_cols; c++)
-            ok &= printf("%s%s:%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type]) >= 0;
+            ok &= printf("%s%s:%s%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type],
+                         l->cols[c].sheet_only ? ":sheet" : "") >= 0;
         ok &= putchar('\n') != EOF;
     }
     return stdout_result(ok);

@@ -29,6 +29,13 @@
 static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *col, const sf_cell *cell)
 {
     char text[SF_CELL_TEXT_MAX];
+    if (col->type == SF_COL_ANY) { /* the cell's own type */
+        if (cell->type != SF_COL_ANY && cell->type != SF_COL_FLAGS) {
+            const sf_column own = {.name = col->name, .type = cell->type};
+            list_cell(x, sh, r, c, &own, cell);
+        }
+        return;
+    }
     switch (col->type) {
     case SF_COL_TEXT:
     case SF_COL_FLAGS:
@@ -65,6 +72,8 @@ static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *
             int w = snprintf(text, sizeof text, "%g", (double)cell->v / SF_PPM);
             xl_cell_num(x, sh, r, c, (double)cell->v / SF_PPM, NULL, (double)w);
         }
+        break;        break;
+    case SF_COL_ANY:
         break;
     }
 }
@@ -248,7 +257,7 @@ sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
     memset(&rows, 0, sizeof rows);
     xl_sheet_summary(&x, &rows);
     for (size_t i = 0; i < sf_n_lists; i++)
-        if (!sf_lists[i]->present || sf_lists[i]->present(o->rep))
+        if (sf_lists[i]->sheet_key && (!sf_lists[i]->present || sf_lists[i]->present(o->rep)))
             sheet_list(&x, sf_lists[i]);
     if (x.n_sheets > 0)
         xl_summary_charts(&x, &x.sheets[0], &rows);

@@ -25,21 +25,25 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 # The lists as the binary describes them (`salesfocus lists`: CSV file,
-# sheet label key, NAME:TYPE columns), in workbook order after the Summary;
+# sheet label key or "-" for a CSV file only, NAME:TYPE columns, NAME:TYPE:sheet
+# for a column of the workbook only), in workbook order after the Summary;
 # the column types decide how each cell must read back.
 def _lists():
     out = subprocess.run([os.environ["SF"], "lists"], check=True, capture_output=True, text=True).stdout
-    lists, types = [], {}
+    lists, types, sheet_only = [], {}, {}
     for line in out.splitlines():
         f, key, cols = line.split("\t")
-        lists.append((key, f))
+        if key != "-":
+            lists.append((key, f))
         for c in cols.split(","):
-            name, typ = c.split(":")
+            name, typ, *where = c.split(":")
             types[name] = typ
-    return lists, types
+            if where == ["sheet"]:
+                sheet_only.setdefault(f, []).append(name)
+    return lists, types, sheet_only
 
 
-LISTS, TYPES = _lists()
+LISTS, TYPES, SHEET_ONLY = _lists()
 MONEY = {c for c, t in TYPES.items() if t == "money"}
 PCT = {c for c, t in TYPES.items() if t == "share"}
 DATES = {c for c, t in TYPES.items() if t == "date"}
@@ -119,9 +123,28 @@ def check_cell(where, col, text, cell, currency, date_fmt):
             fail(f"{where}: text {text!r} read back as {v!r} (type {cell.data_type})")
 
 
+def sheet_only_rows(csv_path, header, rows):
+    """A list's sheet-only columns (SHEET_ONLY): appended to the header and
+    to each row, their values being explain.csv's items of the same name for
+    the row's id (the first column)."""
+    name = os.path.basename(csv_path)
+    extra = SHEET_ONLY.get(name, [])
+    if not extra:
+        return header, rows
+    _, items = read_csv(os.path.join(os.path.dirname(csv_path), "explain.csv"))
+    stem = name[:-len(".csv")]
+    value = {(r[1], r[2]): r[3] for r in items if r[0] == stem}
+    for r in rows:
+        for c in extra:
+            if (r[0], c) not in value:
+                fail(f"{name}: no explain.csv item {c} for {r[0]}")
+    return header + extra, [r + [value.get((r[0], c), "") for c in extra] for r in rows]
+
+
 def check_list(ws, csv_path, xl, args):
     header, rows = read_csv(csv_path)
     name = os.path.basename(csv_path)
+    header, rows = sheet_only_rows(csv_path, header, rows)
     got_header = [c.value for c in ws[1]]
     want_header = [xl.get("col_" + h) for h in header]
     if got_header != want_header:

@@ -1,0 +1,307 @@
+/*
+ * an_explain.c - SPEC §9: every verdict says why, and what would change
+ * it, in numbers equal to the lists'. The analysis computes the figures
+ * that are not in another list (the tier cuts, what a client lacks to the
+ * next tier or temperature, what ends a decline alert, the fire cut, the
+ * deadlines of a deal); explain.csv is then one row per (list row, item),
+ * read straight from the results when it is written.
+ *
+ * Every figure is exact: config fractions are ppm, products in __int128,
+ * ceil and floor in integer arithmetic (§2).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/sf_list.h"
+
+/* Items per row of each list explained, in §9's order. */
+enum { N_ACC = 9, N_DEC = 3, N_CAD = 4, N_FIRE = 4, N_PIPE = 7 };
+
+/* ceil(frac_ppm x v / 10^6) for v >= 0. */
+static int64_t ceil_ppm(int64_t frac_ppm, int64_t v)
+{
+    return sf_div_ceil((__int128)frac_ppm * v, SF_PPM);
+}
+
+/* The smallest added current revenue that ends a decline alert (§9):
+ * the alert holds while current x 10^6 <= (10^6 - min_drop_share) x prior
+ * and prior - current >= min_drop_amount, so it ends at current =
+ * floor((1 - share) x prior) + 0.01, or (amount > 0) at current = prior -
+ * min_drop_amount + 0.01, whichever comes first; at least 0.01. */
+int64_t sf_explain_to_clear(const sf_config *cfg, int64_t prior, int64_t current)
+{
+    __int128 keep = (__int128)(SF_PPM - cfg->min_drop_share) * prior;
+    int64_t by_share = (int64_t)(keep / SF_PPM) + 1 - current; /* prior > 0: keep >= 0 */
+    int64_t best = by_share;
+    if (cfg->min_drop_amount > 0) {
+        int64_t by_amount = prior - cfg->min_drop_amount + 1 - current;
+        if (by_amount < best)
+            best = by_amount;
+    }
+    return best < 1 ? 1 : best;
+}
+
+/* The keys of each benchmark level, ';'-joined. */
+static void bench_keys(const sf_config *cfg, sf_explain_result *out)
+{
+    int nseg = cfg->n_segment_by < 8 ? cfg->n_segment_by : 8;
+    for (int level = 1; level <= nseg; level++) {
+        char *b = out->bench_keys[level - 1];
+        size_t len = 0;
+        for (int j = 0; j < level; j++) {
+            int k = snprintf(b + len, SF_EXPLAIN_KEYS_MAX - len, "%s%s", j ? ";" : "",
+                             sf_segment_key_name(cfg->segment_by[j]));
+            if (k < 0 || (size_t)k >= SF_EXPLAIN_KEYS_MAX - len)
+                break; /* eight short names always fit */
+            len += (size_t)k;
+        }
+    }
+}
+
+/* A ppm value as a plain decimal without trailing zeros: 20000000 ->
+ * "20", 20500000 -> "20.5". */
+static void ppm_text(int64_t v, char out[32])
+{
+    int64_t ip = v / SF_PPM, fp = v % SF_PPM;
+    int n = snprintf(out, 32, "%lld", (long long)ip);
+    if (fp > 0 && n > 0) {
+        char frac[8];
+        snprintf(frac, sizeof frac, "%06lld", (long long)fp);
+        size_t k = strlen(frac);
+        while (k > 0 && frac[k - 1] == '0')
+            k--;
+        snprintf(out + n, 32 - (size_t)n, ".%.*s", (int)k, frac);
+    }
+}
+
+/* The tier and temperature figures of account a. */
+static void account_figures(const sf_report *rep, uint32_t a, sf_explain_result *out)
+{
+    const sf_config *cfg = rep->cfg;
+    const sf_account_result *r = &rep->tiers.acc[a];
+    int64_t rev = rep->ds->accounts[a].rev12 > 0 ? rep->ds->accounts[a].rev12 : 0;
+    int64_t next = SF_NONE;
+    if (out->a_cut != SF_NONE && (r->tier == SF_TIER_B || r->tier == SF_TIER_C)) {
+        next = (r->tier == SF_TIER_B ? out->a_cut : out->b_cut) - rev;
+        if (next < 1)
+            next = 1;
+    }
+    out->to_next_tier[a] = next;
+    out->to_warm[a] = r->temp == SF_TEMP_COLD ? ceil_ppm(cfg->cold_below, r->potential) - rev : SF_NONE;
+    out->to_hot[a] = r->temp != SF_TEMP_HOT ? ceil_ppm(cfg->hot_min, r->potential) - rev : SF_NONE;
+}
+
+void sf_explain_release(sf_explain_result *e)
+{
+    if (!e)
+        return;
+    free(e->to_next_tier);
+    free(e->to_warm);
+    free(e->to_hot);
+    free(e->to_clear);
+    memset(e, 0, sizeof *e);
+}
+
+/* Fills out (zeroed first; owns the arrays) from the other results of
+ * rep. Returns SF_OK or SF_ERR_NOMEM (out released then). */
+sf_err sf_analyze_explain(const sf_report *rep, sf_explain_result *out)
+{
+    const sf_dataset *ds = rep->ds;
+    const sf_config *cfg = rep->cfg;
+    size_t n = (size_t)ds->n_accounts + 1;
+    memset(out, 0, sizeof *out);
+    out->to_next_tier = malloc(n * sizeof *out->to_next_tier);
+    out->to_warm = malloc(n * sizeof *out->to_warm);
+    out->to_hot = malloc(n * sizeof *out->to_hot);
+    out->to_clear = malloc(((size_t)rep->decline.n + 1) * sizeof *out->to_clear);
+    if (!out->to_next_tier || !out->to_warm || !out->to_hot || !out->to_clear) {
+        sf_explain_release(out);
+        return SF_ERR_NOMEM;
+    }
+    int64_t L = rep->tiers.L;
+    out->a_cut = L == SF_NONE ? SF_NONE : ceil_ppm(cfg->a_min, L);
+    out->b_cut = L == SF_NONE ? SF_NONE : ceil_ppm(cfg->b_min, L);
+    for (uint32_t a = 0; a < ds->n_accounts; a++)
+        account_figures(rep, a, out);
+    for (uint32_t i = 0; i < rep->decline.n; i++)
+        out->to_clear[i] = sf_explain_to_clear(cfg, rep->decline.rows[i].prior, rep->decline.rows[i].current);
+    out->cut_net_value = rep->fire.n ? rep->fire.rows[rep->fire.n - 1].net_value : SF_NONE;
+    out->stale_after_days =
+        (int64_t)((__int128)cfg->stale_factor * rep->pipeline.avg_cycle_days / SF_PPM);
+    bench_keys(cfg, out);
+    ppm_text(cfg->min_probability, out->min_probability);
+    out->n_rows = (size_t)ds->n_accounts * N_ACC + (size_t)rep->decline.n * N_DEC +
+                  (size_t)rep->cadence.n * N_CAD + (size_t)rep->fire.n * N_FIRE +
+                  (size_t)rep->pipeline.n * N_PIPE;
+    return SF_OK;
+}
+
+/* ---- explain.csv (SPEC §9) ------------------------------------------------- */
+
+static const sf_column explain_cols[] = {
+    SF_COLUMN("list", SF_COL_TEXT),
+    SF_COLUMN("id", SF_COL_TEXT),
+    SF_COLUMN("item", SF_COL_TEXT),
+    SF_COLUMN("value", SF_COL_ANY),
+};
+
+static const char *const acc_items[N_ACC] = {
+    "benchmark_keys", "benchmark_peers", "benchmark", "level_revenue", "a_cut",
+    "b_cut",          "to_next_tier",    "to_warm",   "to_hot"};
+static const char *const dec_items[N_DEC] = {"prior", "current", "to_clear"};
+static const char *const cad_items[N_CAD] = {"interval_days", "last_contact", "channel", "reorder_pull"};
+static const char *const fire_items[N_FIRE] = {"margin12", "cost12", "net_value", "cut_net_value"};
+static const char *const pipe_items[N_PIPE] = {
+    "avg_cycle_days", "next_step_date",   "latest_ok_next_step", "age_days",
+    "stale_after_days", "probability", "min_probability"};
+
+/* Which list row row is: the section (0 accounts .. 4 pipeline), the
+ * row of that list and the item. */
+typedef struct {
+    int section;
+    size_t row;
+    int item;
+} explain_pos;
+
+static explain_pos locate(const sf_report *rep, size_t row)
+{
+    const size_t len[5] = {(size_t)rep->ds->n_accounts * N_ACC, (size_t)rep->decline.n * N_DEC,
+                           (size_t)rep->cadence.n * N_CAD, (size_t)rep->fire.n * N_FIRE,
+                           (size_t)rep->pipeline.n * N_PIPE};
+    static const int items[5] = {N_ACC, N_DEC, N_CAD, N_FIRE, N_PIPE};
+    int s = 0;
+    while (s < 4 && row >= len[s])
+        row -= len[s++];
+    return (explain_pos){s, row / (size_t)items[s], (int)(row % (size_t)items[s])};
+}
+
+static size_t explain_count(const sf_report *rep)
+{
+    return rep->explain.to_next_tier ? rep->explain.n_rows : 0;
+}
+
+static uint32_t explain_owner(const sf_report *rep, size_t row)
+{
+    explain_pos p = locate(rep, row);
+    const sf_dataset *ds = rep->ds;
+    switch (p.section) {
+    case 0: return ds->accounts[rep->tiers.order[p.row]].owner;
+    case 1: return ds->accounts[rep->decline.rows[p.row].account].owner;
+    case 2: return ds->accounts[rep->cadence.rows[p.row].account].owner;
+    case 3: return ds->accounts[rep->fire.rows[p.row].account].owner;
+    default: return ds->opps[rep->pipeline.rows[p.row].opp].owner;
+    }
+}
+
+static void set_v(sf_cell *c, sf_col_type t, int64_t v)
+{
+    c->type = t;
+    c->v = v;
+}
+
+static void set_text(sf_cell *c, const char *text)
+{
+    c->type = SF_COL_TEXT;
+    c->text = text;
+}
+
+static void account_item(const sf_report *rep, size_t row, int item, sf_cell *c)
+{
+    uint32_t a = rep->tiers.order[row];
+    const sf_account_result *r = &rep->tiers.acc[a];
+    const sf_explain_result *e = &rep->explain;
+    c[0].text = "accounts";
+    c[1].text = rep->ds->accounts[a].id;
+    c[2].text = acc_items[item];
+    bool bench = r->bench_level > 0 && r->benchmark != SF_NONE;
+    switch (item) {
+    case 0: set_text(&c[3], bench ? e->bench_keys[r->bench_level - 1] : NULL); break;
+    case 1: set_v(&c[3], SF_COL_INT, bench ? (int64_t)r->bench_peers : SF_NONE); break;
+    case 2: set_v(&c[3], SF_COL_MONEY, r->benchmark); break;
+    case 3: set_v(&c[3], SF_COL_MONEY, rep->tiers.L); break;
+    case 4: set_v(&c[3], SF_COL_MONEY, e->a_cut); break;
+    case 5: set_v(&c[3], SF_COL_MONEY, e->b_cut); break;
+    case 6: set_v(&c[3], SF_COL_MONEY, e->to_next_tier[a]); break;
+    case 7: set_v(&c[3], SF_COL_MONEY, e->to_warm[a]); break;
+    default: set_v(&c[3], SF_COL_MONEY, e->to_hot[a]); break;
+    }
+}
+
+static void decline_item(const sf_report *rep, size_t row, int item, sf_cell *c)
+{
+    const sf_decline_row *d = &rep->decline.rows[row];
+    c[0].text = "decline_alerts";
+    c[1].text = rep->ds->accounts[d->account].id;
+    c[2].text = dec_items[item];
+    set_v(&c[3], SF_COL_MONEY, item == 0 ? d->prior : item == 1 ? d->current : rep->explain.to_clear[row]);
+}
+
+static void cadence_item(const sf_report *rep, size_t row, int item, sf_cell *c)
+{
+    const sf_cadence_row *d = &rep->cadence.rows[row];
+    c[0].text = "cadence_due";
+    c[1].text = rep->ds->accounts[d->account].id;
+    c[2].text = cad_items[item];
+    switch (item) {
+    case 0: set_v(&c[3], SF_COL_INT, rep->cfg->cadence_days[rep->tiers.acc[d->account].tier]); break;
+    case 1: set_v(&c[3], SF_COL_DATE, d->last_contact); break;
+    case 2: set_text(&c[3], d->channel); break;
+    default: set_text(&c[3], rep->cadence.pulled && rep->cadence.pulled[d->account] ? "yes" : "no"); break;
+    }
+}
+
+static void fire_item(const sf_report *rep, size_t row, int item, sf_cell *c)
+{
+    const sf_fire_row *d = &rep->fire.rows[row];
+    c[0].text = "fire_candidates";
+    c[1].text = rep->ds->accounts[d->account].id;
+    c[2].text = fire_items[item];
+    int64_t v = item == 0 ? d->margin12 : item == 1 ? d->cost12 : item == 2 ? d->net_value
+                                                                            : rep->explain.cut_net_value;
+    set_v(&c[3], SF_COL_MONEY, v);
+}
+
+static void pipeline_item(const sf_report *rep, size_t row, int item, sf_cell *c)
+{
+    const sf_opportunity *o = &rep->ds->opps[rep->pipeline.rows[row].opp];
+    const sf_date T = rep->as_of;
+    int64_t cyc = rep->pipeline.avg_cycle_days;
+    c[0].text = "pipeline";
+    c[1].text = o->id;
+    c[2].text = pipe_items[item];
+    switch (item) {
+    case 0: set_v(&c[3], SF_COL_INT, cyc); break;
+    case 1: set_v(&c[3], SF_COL_DATE, o->next_step_date); break;
+    case 2: set_v(&c[3], SF_COL_DATE, (int64_t)T + cyc); break;
+    case 3: set_v(&c[3], SF_COL_INT, o->created == SF_NODATE ? SF_NONE : (int64_t)T - o->created); break;
+    case 4: set_v(&c[3], SF_COL_INT, rep->explain.stale_after_days); break;
+    case 5: set_text(&c[3], o->probability_text); break;
+    default: set_text(&c[3], rep->explain.min_probability); break;
+    }
+}
+
+static void explain_row(const sf_report *rep, size_t row, sf_cell *c)
+{
+    explain_pos p = locate(rep, row);
+    switch (p.section) {
+    case 0: account_item(rep, p.row, p.item, c); break;
+    case 1: decline_item(rep, p.row, p.item, c); break;
+    case 2: cadence_item(rep, p.row, p.item, c); break;
+    case 3: fire_item(rep, p.row, p.item, c); break;
+    default: pipeline_item(rep, p.row, p.item, c); break;
+    }
+}
+
+/* A CSV file only (sheet_key NULL): about ten rows per account is a list
+ * for machines, and the workbook shows its figures where a person reads
+ * them (the accounts sheet's "to next tier" and "to warm"). */
+const sf_list sf_list_explain = {
+    .name = "explain",
+    .sheet_key = NULL,
+    .cols = explain_cols,
+    .n_cols = (int)SF_ARRAY_LEN(explain_cols),
+    .count = explain_count,
+    .owner = explain_owner,
+    .row = explain_row,
+};
