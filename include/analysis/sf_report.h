@@ -222,13 +222,28 @@ typedef struct {
  * the mail use the same). */
 #define SF_EXPLAIN_KEYS_MAX 160
 typedef struct {
+    const char *id;           /* the account's (borrowed from the dataset) */
+    uint32_t account;
+    uint32_t bench_peers;     /* as sf_account_result */
+    uint8_t bench_level;
+    int64_t benchmark;
+    int64_t to_next_tier;     /* cents: B and C only, at least 0.01; SF_NONE = empty */
+    int64_t to_warm;          /* cold only; SF_NONE = empty */
+    int64_t to_hot;           /* cold and warm; SF_NONE = empty */
+} sf_explain_account;
+
+typedef struct {
     int64_t a_cut, b_cut;     /* ceil(a_min x L), ceil(b_min x L), cents;
                                * SF_NONE when L does not exist */
-    int64_t *to_next_tier;    /* per account, cents: B and C only, at least
-                               * 0.01; SF_NONE = empty */
-    int64_t *to_warm;         /* per account: cold only; SF_NONE = empty */
-    int64_t *to_hot;          /* per account: cold and warm; SF_NONE = empty */
+    /* per account in accounts.csv order (the order explain.csv and the
+     * Accounts sheet read them in: one cache line per row, not four) */
+    sf_explain_account *acc;
+    uint32_t *pos;            /* per account index: its row in acc */
     int64_t *to_clear;        /* per decline row (rep->decline.rows) */
+    /* the id of each row of the other lists explained, in explain.csv's
+     * order (decline alerts, cadence, fire, pipeline): read in sequence,
+     * fetched ahead, where a list row would reach into the dataset */
+    const char **row_ids;
     int64_t cut_net_value;    /* net value of the last fire candidate; SF_NONE */
     int64_t stale_after_days; /* floor(stale_factor x avg_cycle) */
     /* the keys of benchmark level k + 1, ';'-joined ("industry;size_band") */

@@ -75,31 +75,38 @@ static void ppm_text(int64_t v, char out[32])
     }
 }
 
-/* The tier and temperature figures of account a. */
-static void account_figures(const sf_report *rep, uint32_t a, sf_explain_result *out)
+/* The tier and temperature figures of account a into *x. */
+static void account_figures(const sf_report *rep, uint32_t a, const sf_explain_result *e,
+                            sf_explain_account *x)
 {
     const sf_config *cfg = rep->cfg;
     const sf_account_result *r = &rep->tiers.acc[a];
     int64_t rev = rep->ds->accounts[a].rev12 > 0 ? rep->ds->accounts[a].rev12 : 0;
     int64_t next = SF_NONE;
-    if (out->a_cut != SF_NONE && (r->tier == SF_TIER_B || r->tier == SF_TIER_C)) {
-        next = (r->tier == SF_TIER_B ? out->a_cut : out->b_cut) - rev;
+    if (e->a_cut != SF_NONE && (r->tier == SF_TIER_B || r->tier == SF_TIER_C)) {
+        next = (r->tier == SF_TIER_B ? e->a_cut : e->b_cut) - rev;
         if (next < 1)
             next = 1;
     }
-    out->to_next_tier[a] = next;
-    out->to_warm[a] = r->temp == SF_TEMP_COLD ? ceil_ppm(cfg->cold_below, r->potential) - rev : SF_NONE;
-    out->to_hot[a] = r->temp != SF_TEMP_HOT ? ceil_ppm(cfg->hot_min, r->potential) - rev : SF_NONE;
+    bool bench = r->bench_level > 0 && r->benchmark != SF_NONE;
+    x->account = a;
+    x->id = rep->ds->accounts[a].id;
+    x->bench_level = bench ? r->bench_level : 0;
+    x->bench_peers = bench ? r->bench_peers : 0;
+    x->benchmark = bench ? r->benchmark : SF_NONE;
+    x->to_next_tier = next;
+    x->to_warm = r->temp == SF_TEMP_COLD ? ceil_ppm(cfg->cold_below, r->potential) - rev : SF_NONE;
+    x->to_hot = r->temp != SF_TEMP_HOT ? ceil_ppm(cfg->hot_min, r->potential) - rev : SF_NONE;
 }
 
 void sf_explain_release(sf_explain_result *e)
 {
     if (!e)
         return;
-    free(e->to_next_tier);
-    free(e->to_warm);
-    free(e->to_hot);
+    free(e->acc);
+    free(e->pos);
     free(e->to_clear);
+    free(e->row_ids);
     memset(e, 0, sizeof *e);
 }
 
@@ -111,21 +118,34 @@ sf_err sf_analyze_explain(const sf_report *rep, sf_explain_result *out)
     const sf_config *cfg = rep->cfg;
     size_t n = (size_t)ds->n_accounts + 1;
     memset(out, 0, sizeof *out);
-    out->to_next_tier = malloc(n * sizeof *out->to_next_tier);
-    out->to_warm = malloc(n * sizeof *out->to_warm);
-    out->to_hot = malloc(n * sizeof *out->to_hot);
+    out->acc = malloc(n * sizeof *out->acc);
+    out->pos = malloc(n * sizeof *out->pos);
     out->to_clear = malloc(((size_t)rep->decline.n + 1) * sizeof *out->to_clear);
-    if (!out->to_next_tier || !out->to_warm || !out->to_hot || !out->to_clear) {
+    size_t n_ids = (size_t)rep->decline.n + rep->cadence.n + rep->fire.n + rep->pipeline.n;
+    out->row_ids = malloc((n_ids + 1) * sizeof *out->row_ids);
+    if (!out->acc || !out->pos || !out->to_clear || !out->row_ids) {
         sf_explain_release(out);
         return SF_ERR_NOMEM;
     }
     int64_t L = rep->tiers.L;
     out->a_cut = L == SF_NONE ? SF_NONE : ceil_ppm(cfg->a_min, L);
     out->b_cut = L == SF_NONE ? SF_NONE : ceil_ppm(cfg->b_min, L);
-    for (uint32_t a = 0; a < ds->n_accounts; a++)
-        account_figures(rep, a, out);
+    for (uint32_t i = 0; i < ds->n_accounts; i++) {
+        uint32_t a = rep->tiers.order[i];
+        account_figures(rep, a, out, &out->acc[i]);
+        out->pos[a] = i;
+    }
     for (uint32_t i = 0; i < rep->decline.n; i++)
         out->to_clear[i] = sf_explain_to_clear(cfg, rep->decline.rows[i].prior, rep->decline.rows[i].current);
+    const char **id = out->row_ids;
+    for (uint32_t i = 0; i < rep->decline.n; i++)
+        *id++ = ds->accounts[rep->decline.rows[i].account].id;
+    for (uint32_t i = 0; i < rep->cadence.n; i++)
+        *id++ = ds->accounts[rep->cadence.rows[i].account].id;
+    for (uint32_t i = 0; i < rep->fire.n; i++)
+        *id++ = ds->accounts[rep->fire.rows[i].account].id;
+    for (uint32_t i = 0; i < rep->pipeline.n; i++)
+        *id++ = ds->opps[rep->pipeline.rows[i].opp].id;
     out->cut_net_value = rep->fire.n ? rep->fire.rows[rep->fire.n - 1].net_value : SF_NONE;
     out->stale_after_days =
         (int64_t)((__int128)cfg->stale_factor * rep->pipeline.avg_cycle_days / SF_PPM);
@@ -162,6 +182,7 @@ typedef struct {
     int section;
     size_t row;
     int item;
+    size_t id_at;  /* sections 1-4: index of the row's id in row_ids */
 } explain_pos;
 
 static explain_pos locate(const sf_report *rep, size_t row)
@@ -169,16 +190,24 @@ static explain_pos locate(const sf_report *rep, size_t row)
     const size_t len[5] = {(size_t)rep->ds->n_accounts * N_ACC, (size_t)rep->decline.n * N_DEC,
                            (size_t)rep->cadence.n * N_CAD, (size_t)rep->fire.n * N_FIRE,
                            (size_t)rep->pipeline.n * N_PIPE};
+    const size_t rows[5] = {rep->ds->n_accounts, rep->decline.n, rep->cadence.n, rep->fire.n,
+                            rep->pipeline.n};
     static const int items[5] = {N_ACC, N_DEC, N_CAD, N_FIRE, N_PIPE};
     int s = 0;
-    while (s < 4 && row >= len[s])
-        row -= len[s++];
-    return (explain_pos){s, row / (size_t)items[s], (int)(row % (size_t)items[s])};
+    size_t before = 0; /* rows of the sections 1.. before this one */
+    while (s < 4 && row >= len[s]) {
+        row -= len[s];
+        before += s > 0 ? rows[s] : 0;
+        s++;
+    }
+    explain_pos p = {s, row / (size_t)items[s], (int)(row % (size_t)items[s]), 0};
+    p.id_at = before + p.row;
+    return p;
 }
 
 static size_t explain_count(const sf_report *rep)
 {
-    return rep->explain.to_next_tier ? rep->explain.n_rows : 0;
+    return rep->explain.acc ? rep->explain.n_rows : 0;
 }
 
 static uint32_t explain_owner(const sf_report *rep, size_t row)
@@ -186,7 +215,7 @@ static uint32_t explain_owner(const sf_report *rep, size_t row)
     explain_pos p = locate(rep, row);
     const sf_dataset *ds = rep->ds;
     switch (p.section) {
-    case 0: return ds->accounts[rep->tiers.order[p.row]].owner;
+    case 0: return ds->accounts[rep->explain.acc[p.row].account].owner;
     case 1: return ds->accounts[rep->decline.rows[p.row].account].owner;
     case 2: return ds->accounts[rep->cadence.rows[p.row].account].owner;
     case 3: return ds->accounts[rep->fire.rows[p.row].account].owner;
@@ -208,40 +237,55 @@ static void set_text(sf_cell *c, const char *text)
 
 static void account_item(const sf_report *rep, size_t row, int item, sf_cell *c)
 {
-    uint32_t a = rep->tiers.order[row];
-    const sf_account_result *r = &rep->tiers.acc[a];
     const sf_explain_result *e = &rep->explain;
+    const sf_explain_account *x = &e->acc[row];
+    /* the next accounts' ids are far apart in memory: fetch them while
+     * this account's nine rows are written */
+    if (item == 0 && row + 2 < rep->ds->n_accounts)
+        __builtin_prefetch(e->acc[row + 2].id);
     c[0].text = "accounts";
-    c[1].text = rep->ds->accounts[a].id;
+    c[1].text = x->id;
     c[2].text = acc_items[item];
-    bool bench = r->bench_level > 0 && r->benchmark != SF_NONE;
     switch (item) {
-    case 0: set_text(&c[3], bench ? e->bench_keys[r->bench_level - 1] : NULL); break;
-    case 1: set_v(&c[3], SF_COL_INT, bench ? (int64_t)r->bench_peers : SF_NONE); break;
-    case 2: set_v(&c[3], SF_COL_MONEY, r->benchmark); break;
+    case 0: set_text(&c[3], x->bench_level ? e->bench_keys[x->bench_level - 1] : NULL); break;
+    case 1: set_v(&c[3], SF_COL_INT, x->bench_level ? (int64_t)x->bench_peers : SF_NONE); break;
+    case 2: set_v(&c[3], SF_COL_MONEY, x->benchmark); break;
     case 3: set_v(&c[3], SF_COL_MONEY, rep->tiers.L); break;
     case 4: set_v(&c[3], SF_COL_MONEY, e->a_cut); break;
     case 5: set_v(&c[3], SF_COL_MONEY, e->b_cut); break;
-    case 6: set_v(&c[3], SF_COL_MONEY, e->to_next_tier[a]); break;
-    case 7: set_v(&c[3], SF_COL_MONEY, e->to_warm[a]); break;
-    default: set_v(&c[3], SF_COL_MONEY, e->to_hot[a]); break;
+    case 6: set_v(&c[3], SF_COL_MONEY, x->to_next_tier); break;
+    case 7: set_v(&c[3], SF_COL_MONEY, x->to_warm); break;
+    default: set_v(&c[3], SF_COL_MONEY, x->to_hot); break;
     }
 }
 
-static void decline_item(const sf_report *rep, size_t row, int item, sf_cell *c)
+/* The id of a row of sections 1-4, the id two rows on fetched ahead. */
+static const char *row_id(const sf_report *rep, const explain_pos *p)
 {
+    const sf_explain_result *e = &rep->explain;
+    size_t n = (size_t)rep->decline.n + rep->cadence.n + rep->fire.n + rep->pipeline.n;
+    if (p->item == 0 && p->id_at + 2 < n)
+        __builtin_prefetch(e->row_ids[p->id_at + 2]);
+    return e->row_ids[p->id_at];
+}
+
+static void decline_item(const sf_report *rep, const explain_pos *p, sf_cell *c)
+{
+    size_t row = p->row;
+    int item = p->item;
     const sf_decline_row *d = &rep->decline.rows[row];
     c[0].text = "decline_alerts";
-    c[1].text = rep->ds->accounts[d->account].id;
+    c[1].text = row_id(rep, p);
     c[2].text = dec_items[item];
     set_v(&c[3], SF_COL_MONEY, item == 0 ? d->prior : item == 1 ? d->current : rep->explain.to_clear[row]);
 }
 
-static void cadence_item(const sf_report *rep, size_t row, int item, sf_cell *c)
+static void cadence_item(const sf_report *rep, const explain_pos *p, sf_cell *c)
 {
-    const sf_cadence_row *d = &rep->cadence.rows[row];
+    int item = p->item;
+    const sf_cadence_row *d = &rep->cadence.rows[p->row];
     c[0].text = "cadence_due";
-    c[1].text = rep->ds->accounts[d->account].id;
+    c[1].text = row_id(rep, p);
     c[2].text = cad_items[item];
     switch (item) {
     case 0: set_v(&c[3], SF_COL_INT, rep->cfg->cadence_days[rep->tiers.acc[d->account].tier]); break;
@@ -251,24 +295,26 @@ static void cadence_item(const sf_report *rep, size_t row, int item, sf_cell *c)
     }
 }
 
-static void fire_item(const sf_report *rep, size_t row, int item, sf_cell *c)
+static void fire_item(const sf_report *rep, const explain_pos *p, sf_cell *c)
 {
-    const sf_fire_row *d = &rep->fire.rows[row];
+    int item = p->item;
+    const sf_fire_row *d = &rep->fire.rows[p->row];
     c[0].text = "fire_candidates";
-    c[1].text = rep->ds->accounts[d->account].id;
+    c[1].text = row_id(rep, p);
     c[2].text = fire_items[item];
     int64_t v = item == 0 ? d->margin12 : item == 1 ? d->cost12 : item == 2 ? d->net_value
                                                                             : rep->explain.cut_net_value;
     set_v(&c[3], SF_COL_MONEY, v);
 }
 
-static void pipeline_item(const sf_report *rep, size_t row, int item, sf_cell *c)
+static void pipeline_item(const sf_report *rep, const explain_pos *p, sf_cell *c)
 {
-    const sf_opportunity *o = &rep->ds->opps[rep->pipeline.rows[row].opp];
+    int item = p->item;
+    const sf_opportunity *o = &rep->ds->opps[rep->pipeline.rows[p->row].opp];
     const sf_date T = rep->as_of;
     int64_t cyc = rep->pipeline.avg_cycle_days;
     c[0].text = "pipeline";
-    c[1].text = o->id;
+    c[1].text = row_id(rep, p);
     c[2].text = pipe_items[item];
     switch (item) {
     case 0: set_v(&c[3], SF_COL_INT, cyc); break;
@@ -286,10 +332,10 @@ static void explain_row(const sf_report *rep, size_t row, sf_cell *c)
     explain_pos p = locate(rep, row);
     switch (p.section) {
     case 0: account_item(rep, p.row, p.item, c); break;
-    case 1: decline_item(rep, p.row, p.item, c); break;
-    case 2: cadence_item(rep, p.row, p.item, c); break;
-    case 3: fire_item(rep, p.row, p.item, c); break;
-    default: pipeline_item(rep, p.row, p.item, c); break;
+    case 1: decline_item(rep, &p, c); break;
+    case 2: cadence_item(rep, &p, c); break;
+    case 3: fire_item(rep, &p, c); break;
+    default: pipeline_item(rep, &p, c); break;
     }
 }
 

@@ -412,8 +412,8 @@ static void accounts_row(const sf_report *rep, size_t row, sf_cell *c)
     c[8].v = r->temp;
     c[9].v = rep->ds->have_activities ? ac->last_contact : SF_NODATE;
     c[10].v = rep->cadence.next_due ? rep->cadence.next_due[a] : SF_NODATE;
-    c[11].v = rep->explain.to_next_tier ? rep->explain.to_next_tier[a] : SF_NONE;
-    c[12].v = rep->explain.to_warm ? rep->explain.to_warm[a] : SF_NONE;
+    c[11].v = rep->explain.acc ? rep->explain.acc[row].to_next_tier : SF_NONE;
+    c[12].v = rep->explain.acc ? rep->explain.acc[row].to_warm : SF_NONE;
 }
 
 const sf_list sf_list_accounts = {

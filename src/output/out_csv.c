@@ -102,16 +102,67 @@ static sf_err csv_close(csv_out *w, sf_ctx *ctx)
     return e;
 }
 
-/* One field; quoted when it holds a comma, quote, CR or LF (RFC 4180),
- * quotes doubled. NULL writes an empty field. */
-static void put(csv_out *w, const char *s)
+/* Bytes that make a field quoted (RFC 4180) or end it: , " CR LF NUL. */
+static inline bool csv_special(unsigned char c)
 {
+    return c <= '\r' ? c == '\0' || c == '\r' || c == '\n' : c == ',' || c == '"';
+}
+
+/* What a column wrote lately for a borrowed text (an id, a word), by the
+ * text's address: a list that repeats texts row after row (explain.csv:
+ * an id on nine rows, nine item names over and over) then scans each once. */
+#define MEMO_WAYS 16
+typedef struct {
+    const char *p;
+    size_t n;
+    bool plain;
+} field_memo;
+
+static field_memo *memo_slot(field_memo *col, const char *s)
+{
+    uintptr_t h = (uintptr_t)s;
+    return &col[(h ^ (h >> 4) ^ (h >> 9)) & (MEMO_WAYS - 1)];
+}
+
+/* One field; quoted when it holds a comma, quote, CR or LF (RFC 4180),
+ * quotes doubled. NULL writes an empty field. memo: NULL, or the column's
+ * memo (s is borrowed and lives as long as the list is written); plain:
+ * s is known to need no quotes (a number or date the writer formatted). */
+static void put_field(csv_out *w, const char *s, field_memo *memo, bool plain)
+{
+    if (!s) {
+        if (w->col++)
+            put_char(w, ',');
+        return;
+    }
+    size_t n = 0;
+    if (plain) {
+        n = strlen(s);
+    } else if (memo && memo->p == s) {
+        n = memo->n;
+        plain = memo->plain;
+    } else {
+        /* fields are short (ids, numbers, dates): a plain loop beats the
+         * set-up of a library scan, millions of times per run */
+        while (!csv_special((unsigned char)s[n]))
+            n++;
+        plain = !s[n];
+        if (memo)
+            *memo = (field_memo){s, n, plain};
+    }
+    if (plain && n < 64 && CSV_BUFSZ - w->len > 64) {
+        /* the common case, with one check of the room left */
+        char *o = w->buf + w->len;
+        if (w->col++)
+            *o++ = ',';
+        for (size_t i = 0; i < n; i++)
+            o[i] = s[i];
+        w->len = (size_t)(o + n - w->buf);
+        return;
+    }
     if (w->col++)
         put_char(w, ',');
-    if (!s)
-        return;
-    size_t n = strcspn(s, ",\"\r\n");
-    if (!s[n]) {
+    if (plain) {
         put_bytes(w, s, n);
         return;
     }
@@ -122,6 +173,11 @@ static void put(csv_out *w, const char *s)
         put_char(w, *p);
     }
     put_char(w, '"');
+}
+
+static void put(csv_out *w, const char *s)
+{
+    put_field(w, s, NULL, false);
 }
 
 static void end_line(csv_out *w)
@@ -143,12 +199,17 @@ sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx)
     /* only the list's own cells are cleared: explain.csv has a million
      * rows on 100,000 accounts */
     size_t clear = (size_t)l->n_cols * sizeof cells[0];
+    field_memo memo[SF_LIST_MAX_COLS][MEMO_WAYS];
+    memset(memo, 0, sizeof memo);
     for (size_t r = 0; r < n; r++) {
         memset(cells, 0, clear);
         l->row(o->rep, r, cells);
-        for (int c = 0; c < l->n_cols; c++)
-            if (!l->cols[c].sheet_only) /* the workbook's only (sf_column) */
-                put(w, sf_cell_text(&l->cols[c], &cells[c], text));
+        for (int c = 0; c < l->n_cols; c++) {
+            if (l->cols[c].sheet_only) /* the workbook's only (sf_column) */
+                continue;
+            const char *t = sf_cell_text(&l->cols[c], &cells[c], text);
+            put_field(w, t, t == text ? NULL : memo_slot(memo[c], t), t == text);
+        }
         end_line(w);
     }
     return csv_close(w, ctx);
