@@ -1,10 +1,12 @@
 /*
  * email_body.c - what a mail says (sf_email.h): the counts and totals of
  * the team or one rep, the top-N sections of the body (contacts due,
- * declines, fire candidates, deals to pursue / qualify) read through the
- * list descriptions (sf_list.h), and the subject and body rendered from
- * the language's templates. No I/O: out_email.c loads the template and
- * makes, writes and sends the messages.
+ * declines, fire candidates, deals to pursue / qualify, clients late to
+ * reorder) read through the list descriptions (sf_list.h), the
+ * explanations of the clients most worth explaining (sf_explain_text.h),
+ * and the subject and body rendered from the language's templates. No
+ * I/O: out_email.c loads the template and makes, writes and sends the
+ * messages.
  */
 #include "output/sf_email.h"
 
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "output/sf_buf.h"
+#include "output/sf_explain_text.h"
 #include "output/sf_mime.h"
 #include "output/sf_template.h"
 
@@ -116,10 +119,13 @@ static sf_err scope_counts(const sf_email_text *m, sf_email_scope *s, sf_ctx *ct
     const sf_report *rep = m->rep;
     row_view declines = {.l = find_list("decline_alerts", ctx)}, deals = {.l = find_list("pipeline", ctx)};
     const sf_list *due = find_list("cadence_due", ctx), *fire = find_list("fire_candidates", ctx);
-    if (!due || !declines.l || !fire || !deals.l)
+    const sf_list *late = find_list("reorder_due", ctx);
+    if (!due || !declines.l || !fire || !deals.l || !late)
         return ctx->code;
     for (size_t i = 0, n = due->count(rep); i < n; i++)
         s->due += in_scope(s, due->owner(rep, i));
+    for (size_t i = 0, n = late->count(rep); i < n; i++)
+        s->late += in_scope(s, late->owner(rep, i));
     for (size_t i = 0, n = fire->count(rep); i < n; i++)
         s->fire += in_scope(s, fire->owner(rep, i));
     for (size_t i = 0, n = declines.l->count(rep); i < n; i++) {
@@ -163,7 +169,7 @@ sf_err sf_email_scope_compute(const sf_email_text *m, sf_email_scope *s, sf_ctx 
 bool sf_email_scope_empty(const sf_email_scope *s)
 {
     return s->due == 0 && s->alerts == 0 && s->fire == 0 && s->verdict[SF_VERDICT_PURSUE] == 0 &&
-           s->verdict[SF_VERDICT_QUALIFY] == 0;
+           s->verdict[SF_VERDICT_QUALIFY] == 0 && s->late == 0;
 }
 
 /* ------------------------------------------------------ placeholder values */
@@ -307,8 +313,11 @@ static void line_due(const sf_email_text *m, row_view *r, sf_tvars *vt, const ch
 static void line_decline(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)
 {
     account_vars(m, vt, r, r->owner);
-    put_money(m, vt, "prior", at(r, "prior")->v);
-    put_money(m, vt, "current", at(r, "current")->v);
+    int64_t prior = at(r, "prior")->v, current = at(r, "current")->v;
+    put_money(m, vt, "prior", prior);
+    put_money(m, vt, "current", current);
+    /* what ends the alert (SPEC §9), as explain.csv's to_clear */
+    put_money(m, vt, "to_clear", prior > 0 ? sf_explain_to_clear(m->cfg, prior, current) : SF_NONE);
     put_money(m, vt, "drop", at(r, "drop")->v);
     put_pct(m, vt, "drop_share", at(r, "drop_share")->v, false);
     sf_tvars_set(vt, "severity", word_label(m, r, "severity"));
@@ -322,6 +331,19 @@ static void line_fire(const sf_email_text *m, row_view *r, sf_tvars *vt, const c
     put_money(m, vt, "net_value", at(r, "net_value")->v);
     flag_labels(m, r, "reasons", vt, "reasons");
     *key = "email.line_fire";
+}
+
+/* A client late to reorder (SPEC §8), against its own rhythm. */
+static void line_reorder(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)
+{
+    account_vars(m, vt, r, r->owner);
+    put_int(m, vt, "typical", at(r, "typical_gap_days")->v);
+    put_int(m, vt, "days_late", at(r, "days_late")->v);
+    put_date(m, vt, "last", at(r, "last_purchase")->v);
+    put_date(m, vt, "expected", at(r, "expected_date")->v);
+    put_money(m, vt, "at_risk", at(r, "revenue_at_risk")->v);
+    sf_tvars_set(vt, "status", word_label(m, r, "status"));
+    *key = "email.line_reorder";
 }
 
 /* A deal to pursue or qualify. Its account's name and tier are not cells
@@ -373,6 +395,7 @@ static const top_section k_sections[] = {
     {"top_fire", "fire_candidates", -1, line_fire},
     {"top_pursue", "pipeline", SF_VERDICT_PURSUE, line_deal},
     {"top_qualify", "pipeline", SF_VERDICT_QUALIFY, line_deal},
+    {"top_reorder", "reorder_due", -1, line_reorder},
 };
 
 /* The first TOP_N rows of section t in scope s, one line each, then the
@@ -406,6 +429,36 @@ static sf_err top_lines(const sf_email_text *m, const top_section *t, const sf_e
     return e ? e : list_end(m, total, out, ctx);
 }
 
+/* The explanations (SPEC §9) of the clients in scope most worth
+ * explaining: the key clients below their potential, then those nearest
+ * the next tier; one line each, "(none)" when there are none. */
+#define EXPLAIN_KEY 5
+#define EXPLAIN_NEXT 5
+static sf_err explain_lines(const sf_email_text *m, const sf_email_scope *s, sf_buf *out, sf_ctx *ctx)
+{
+    uint32_t pick[EXPLAIN_KEY + EXPLAIN_NEXT];
+    size_t n = sf_explain_pick(m->rep, s->owner, EXPLAIN_KEY, EXPLAIN_NEXT, pick);
+    const sf_explain_text x = {m->rep, m->lang, m->lang_file};
+    sf_err e = SF_OK;
+    for (size_t k = 0; k < n && !e; k++) {
+        row_view acc = {.l = &sf_list_accounts};
+        sf_tvars vt = {0};
+        sf_buf why = {0};
+        sf_report_account_cells(m->rep, pick[k], acc.c);
+        account_vars(m, &vt, &acc, m->ds->accounts[pick[k]].owner);
+        e = sf_explain_account_text(&x, pick[k], &why, ctx);
+        if (!e && why.oom)
+            e = sf_ctx_nomem(ctx);
+        if (!e) {
+            sf_tvars_set(&vt, "why", sf_buf_str(&why));
+            e = list_line(m, "email.line_explain", &vt, out, ctx);
+        }
+        sf_buf_free(&why);
+        sf_tvars_free(&vt);
+    }
+    return e ? e : list_end(m, (uint32_t)n, out, ctx);
+}
+
 /* ------------------------------------------------------- subject and body */
 
 /* Fill every placeholder of the body and subject for scope s. */
@@ -432,16 +485,18 @@ static sf_err scope_vars(const sf_email_text *m, const sf_email_scope *s, sf_tva
     put_int(m, vt, "drop", s->verdict[SF_VERDICT_DROP]);
     put_int(m, vt, "rejected", m->rep->summary.rejected_total);
 
-    for (size_t i = 0; i < SF_ARRAY_LEN(k_sections); i++) {
+    put_int(m, vt, "late_count", s->late);
+    for (size_t i = 0; i <= SF_ARRAY_LEN(k_sections); i++) {
         sf_buf b = {0};
-        sf_err e = top_lines(m, &k_sections[i], s, &b, ctx);
+        bool explain = i == SF_ARRAY_LEN(k_sections); /* the last section */
+        sf_err e = explain ? explain_lines(m, s, &b, ctx) : top_lines(m, &k_sections[i], s, &b, ctx);
         if (!e && b.oom)
             e = sf_ctx_nomem(ctx);
         /* drop the final newline: the template decides what follows */
         if (!e && b.n && b.p[b.n - 1] == '\n')
             b.p[--b.n] = '\0';
         if (!e)
-            sf_tvars_set(vt, k_sections[i].var, sf_buf_str(&b));
+            sf_tvars_set(vt, explain ? "top_explain" : k_sections[i].var, sf_buf_str(&b));
         sf_buf_free(&b);
         if (e)
             return e;

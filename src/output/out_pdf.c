@@ -9,7 +9,7 @@
  * (the rest folded into one "others" row), tables show the top N rows, the
  * Pareto curve is sampled, so the work is bounded however large the data.
  */
-#include "output/sf_pdf_tables.h"
+#include "output/sf_pdf_pages.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -614,6 +614,7 @@ static const sf_pdf_page_def report_pages[] = {
     {"page_temperature", page_temperature, NULL},
     {"page_due", page_due, NULL},
     {"page_declines", page_declines, NULL},
+    {"page_reorder", sf_pdf_page_reorder, NULL},
     {"page_split", page_split, NULL},
     {"page_pipeline", page_pipeline, NULL},
     {"page_kpi", page_kpi, NULL},

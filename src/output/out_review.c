@@ -1,13 +1,14 @@
 /*
- * out_review.c - the coach's review pack: review-<owner>.pdf, four A4
+ * out_review.c - the coach's review pack: review-<owner>.pdf, six A4
  * landscape pages on one rep's book (tiers and temperature, time split,
- * due list and declines, fire candidates and open deals, KPIs against the
+ * due list and declines, clients late to reorder, fire candidates and
+ * open deals, why each verdict is what it is, KPIs against the
  * benchmarks), each with the team's figures beside the rep's; a table of
  * page functions (review_pages) written by sf_pdf_write, the action lists
  * and KPI panels shared with report.pdf (pdf_tables.c).
  */
 #include "output/sf_filename.h"
-#include "output/sf_pdf_tables.h"
+#include "output/sf_pdf_pages.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -210,7 +211,9 @@ static bool page_kpi(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t o
 static const sf_pdf_page_def review_pages[] = {
     {"review_book", page_book, NULL},
     {"review_due", page_due, NULL},
+    {"review_reorder", sf_pdf_page_review_reorder, NULL},
     {"review_fire", page_fire, NULL},
+    {"review_explain", sf_pdf_page_review_explain, NULL},
     {"page_kpi", page_kpi, NULL},
 };
 
