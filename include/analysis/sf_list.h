@@ -120,6 +120,10 @@ const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out);
  * with (cells[0..3]). */
 void sf_report_account_cells(const sf_report *rep, uint32_t account, sf_cell *cells);
 
+/* backtest.csv (SPEC §10): written by `salesfocus backtest` only, so not
+ * one of sf_lists[] (the lists of a run); its rows are rep->backtest's. */
+extern const sf_list sf_list_backtest;
+
 /* The lists' descriptions, defined beside their analyses. */
 extern const sf_list sf_list_accounts, sf_list_cadence, sf_list_decline, sf_list_fire,
     sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects, sf_list_reorder,

@@ -252,6 +252,30 @@ typedef struct {
     size_t n_rows;            /* rows of explain.csv */
 } sf_explain_result;
 
+/* §10 the backtest: each warning rule replayed at past dates against what
+ * then happened, summed over the points. */
+typedef enum {
+    SF_BT_DECLINE_ALERT = 0, /* in §3.3's list */
+    SF_BT_LATE_REORDER,      /* §8 status late or lapsed */
+    SF_BT_COLD_A,            /* tier A and cold */
+    SF_BT_FIRE,              /* a §3.4 candidate */
+    SF_BT_OVERDUE_A_B,       /* in §3.2's list, tier A or B, days_overdue > 0 */
+    SF_BT_RULES
+} sf_bt_rule;
+const char *sf_bt_rule_name(sf_bt_rule r); /* "decline_alert" ... */
+
+typedef struct {
+    int64_t points, population, declined, flagged, hits;
+    int64_t precision, recall, base_rate; /* e4; SF_NONE when the denominator is 0 */
+    int64_t lift;                         /* e4 of the ratio; SF_NONE likewise */
+} sf_backtest_row;
+
+typedef struct {
+    sf_date as_of;                        /* T */
+    int64_t horizon, points, step;        /* H, N, S */
+    sf_backtest_row rows[SF_BT_RULES];
+} sf_backtest_result;
+
 typedef struct sf_report {
     const sf_dataset *ds;      /* borrowed */
     const sf_config *cfg;      /* borrowed */
@@ -267,6 +291,8 @@ typedef struct sf_report {
     sf_kpi_result kpi;
     sf_summary_result summary;
     sf_explain_result explain;
+    /* only in a backtest's report (its outputs), else NULL; borrowed */
+    const sf_backtest_result *backtest;
     /* analyses skipped for missing inputs, e.g. "rep KPIs: no activities
      * or opportunities"; static strings */
     const char *skipped[8];
@@ -290,6 +316,15 @@ sf_err sf_analyze_explain(const sf_report *rep, sf_explain_result *out);
 void sf_explain_release(sf_explain_result *e); /* NULL-safe */
 /* §9 to_clear of a decline alert of prior and current (cents; prior > 0). */
 int64_t sf_explain_to_clear(const sf_config *cfg, int64_t prior, int64_t current);
+
+/* §10: replay the analyses as of t_k = T - horizon - k x step, k = 0 ..
+ * points - 1, on ds (whose figures are recomputed for each t_k with
+ * sf_dataset_at and left as of the last), and score each rule against the
+ * revenue of (t_k, t_k + horizon]. progress (NULL: none) is called after
+ * each point with k and t_k. SF_OK, SF_ERR_NOMEM (ctx set). */
+sf_err sf_backtest(sf_dataset *ds, const sf_config *cfg, sf_date T, int64_t horizon, int64_t points,
+                   int64_t step, bool threads, void (*progress)(void *arg, int64_t k, sf_date t),
+                   void *arg, sf_backtest_result *out, sf_ctx *ctx);
 
 /* Run every analysis into rep (zeroed first). On failure rep is released. */
 /* threads: the pipeline and KPIs on a second thread (same results). */
