@@ -1,5 +1,5 @@
 /*
- * sf_run.h - the commands behind the CLI: run, check, review.
+ * sf_run.h - the commands behind the CLI: run, check, review, backtest.
  * Each returns the process exit code (SPEC §5) and prints its own
  * messages (the only layer besides main.c that does).
  */
@@ -15,10 +15,14 @@ typedef struct {
     const char *owner;      /* review --owner */
     bool all_owners;        /* review --all-owners */
     bool quiet;             /* -q */
+    const char *horizon;    /* backtest --horizon, NULL = 90 */
+    const char *points;     /* backtest --points, NULL = 8 */
+    const char *step;       /* backtest --step, NULL = 28 */
 } sf_run_opts;
 
 int sf_cmd_run(const sf_run_opts *o);
 int sf_cmd_check(const sf_run_opts *o);
 int sf_cmd_review(const sf_run_opts *o);
+int sf_cmd_backtest(const sf_run_opts *o); /* backtest.c, on run.c's job */
 
 #endif

@@ -24,12 +24,15 @@ enum {
     OPT_OWNER = 1 << 3,
     OPT_ALL_OWNERS = 1 << 4,
     OPT_QUIET = 1 << 5,
+    OPT_HORIZON = 1 << 6,
+    OPT_POINTS = 1 << 7,
+    OPT_STEP = 1 << 8,
 };
 
 typedef struct {
     const char *name;
     const char *synopsis; /* after "salesfocus NAME" */
-    const char *help;     /* lines of the command's description, each "          ..." after the first */
+    const char *help;     /* lines of the command's description ('\n' between them) */
     unsigned opts;        /* OPT_* it accepts; the config is required when OPT_CONFIG */
     int (*run)(const sf_run_opts *o, int argc, char **argv);
 } command;
@@ -39,6 +42,7 @@ static int cmd_check(const sf_run_opts *o, int argc, char **argv);
 static int cmd_review(const sf_run_opts *o, int argc, char **argv);
 static int cmd_config(const sf_run_opts *o, int argc, char **argv);
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv);
+static int cmd_backtest(const sf_run_opts *o, int argc, char **argv);
 
 static const command commands[] = {
     {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [-q]",
@@ -52,6 +56,10 @@ static const command commands[] = {
     {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]",
      "write a sales coach's review pack (PDF) per owner",
      OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET, cmd_review},
+    {"backtest", "-c CONFIG [--as-of YYYY-MM-DD] [--horizon DAYS] [--points N] [--step DAYS] [--out DIR] [-q]",
+     "replay the warnings as of past dates and score each against what\n"
+     "          followed: csv/backtest.csv, backtest.xlsx, backtest.pdf",
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET | OPT_HORIZON | OPT_POINTS | OPT_STEP, cmd_backtest},
     {"config", "(--reference | --markdown)",
      "print the reference configuration, every key with its default\n"
      "          (--reference, as config/salesfocus.ini), or the table of every key\n"
@@ -65,18 +73,35 @@ static const command commands[] = {
 
 static void usage(FILE *f)
 {
-    for (size_t i = 0; i < SF_ARRAY_LEN(commands); i++)
-        fprintf(f, "%s salesfocus %-6s%s%s\n", i ? "      " : "usage:", commands[i].name,
-                *commands[i].synopsis ? " " : "", commands[i].synopsis);
+    for (size_t i = 0; i < SF_ARRAY_LEN(commands); i++) {
+        if (*commands[i].synopsis)
+            fprintf(f, "%s salesfocus %-8s %s\n", i ? "      " : "usage:", commands[i].name, commands[i].synopsis);
+        else
+            fprintf(f, "%s salesfocus %s\n", i ? "      " : "usage:", commands[i].name);
+    }
     fputs("       salesfocus --help | --version\n\n", f);
-    for (size_t i = 0; i < SF_ARRAY_LEN(commands); i++)
-        fprintf(f, "  %-7s %s\n", commands[i].name, commands[i].help);
+    for (size_t i = 0; i < SF_ARRAY_LEN(commands); i++) {
+        /* the help's later lines under its first, past the widest name */
+        fprintf(f, "  %-9s ", commands[i].name);
+        for (const char *p = commands[i].help; *p; p++) {
+            fputc(*p, f);
+            if (*p == '\n') {
+                while (p[1] == ' ')
+                    p++;
+                fputs("            ", f);
+            }
+        }
+        fputc('\n', f);
+    }
     fputs("\n"
           "  -c, --config FILE   the INI configuration (see config/salesfocus.ini)\n"
           "      --as-of DATE    the as-of date T (default: [run] as_of, else today)\n"
           "      --out DIR       output folder (default: [run] output_dir)\n"
           "      --owner NAME    review: one owner, as written in the data\n"
           "      --all-owners    review: every owner\n"
+          "      --horizon DAYS  backtest: days compared after each date (default 90)\n"
+          "      --points N      backtest: how many past dates (default 8)\n"
+          "      --step DAYS     backtest: days between the dates (default 28)\n"
           "  -q, --quiet         errors only\n"
           "  -h, --help          this text\n"
           "  -V, --version       the version\n"
@@ -101,6 +126,8 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"config", required_argument, NULL, 'c'},   {"as-of", required_argument, NULL, 'a'},
         {"out", required_argument, NULL, 'o'},      {"owner", required_argument, NULL, 'w'},
         {"all-owners", no_argument, NULL, 'A'},     {"quiet", no_argument, NULL, 'q'},
+        {"horizon", required_argument, NULL, 'H'},  {"points", required_argument, NULL, 'N'},
+        {"step", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
@@ -108,7 +135,8 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
     int c;
     while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
         unsigned need = c == 'c' ? OPT_CONFIG : c == 'a' ? OPT_AS_OF : c == 'o' ? OPT_OUT
-                        : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET : 0;
+                        : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
+                        : c == 'H' ? OPT_HORIZON : c == 'N' ? OPT_POINTS : c == 'S' ? OPT_STEP : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
                 return bad_usage("--owner and --all-owners belong to the review command", NULL);
@@ -123,6 +151,9 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'w': o->owner = optarg; break;
         case 'A': o->all_owners = true; break;
         case 'q': o->quiet = true; break;
+        case 'H': o->horizon = optarg; break;
+        case 'N': o->points = optarg; break;
+        case 'S': o->step = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': sf_print_version(stdout); return 0;
         default: usage(stderr); return 2;
@@ -153,6 +184,12 @@ static int cmd_review(const sf_run_opts *o, int argc, char **argv)
     if (!o->owner == !o->all_owners)
         return bad_usage("review needs exactly one of --owner NAME or --all-owners", NULL);
     return sf_cmd_review(o);
+}
+
+static int cmd_backtest(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    return sf_cmd_backtest(o);
 }
 
 /* Standard output could not take it all: exit 4. */

@@ -1,6 +1,7 @@
 /*
  * run.c - the job: config → lock → ingest → analyses → outputs → commit →
- * email, and the check and review commands. This layer (with main.c) is
+ * email, and the check, review and backtest commands (the backtest's
+ * replay and outputs in backtest.c). This layer (with main.c) is
  * the only one that prints; modules report through sf_ctx.
  */
 #include "cli/sf_run.h"
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "base/sf_settings.h"
+#include "cli/sf_backtest.h"
 #include "config/sf_config.h"
 #include "input/sf_ingest.h"
 #include "base/sf_lock.h"
@@ -493,6 +495,34 @@ int sf_cmd_review(const sf_run_opts *opts)
         if (rc)
             sf_stage_abort(&j.stage);
     }
+    job_release(&j);
+    return rc;
+}
+
+/* SPEC §10: set up, lock and read the inputs once as a run does; the
+ * replay, its outputs and their commit are backtest.c's. */
+int sf_cmd_backtest(const sf_run_opts *opts)
+{
+    sf_backtest_params bp;
+    if (!sf_backtest_params_parse(opts, &bp))
+        return SF_ERR_USAGE;
+    job j;
+    memset(&j, 0, sizeof j);
+    j.opts = opts;
+    double t0 = sf_now_s();
+    int rc = job_setup(&j, true);
+    if (rc == 0)
+        rc = take_lock(&j);
+    if (rc == 0)
+        rc = job_ingest(&j, false);
+    if (rc == 0) {
+        sf_backtest_job b = {.opts = opts, .set = &j.set, .cfg = &j.cfg, .ds = j.ds, .rejects = &j.rejects,
+                             .lang = j.lang, .out_dir = j.out_dir, .as_of = j.as_of, .stage = &j.stage};
+        rc = sf_backtest_run(&b, &bp, &j.ctx);
+        if (rc)
+            rc = fail(&j);
+    }
+    timing(&j, "total", t0);
     job_release(&j);
     return rc;
 }

@@ -207,11 +207,17 @@ static void xl_release(xl *x)
  * temporary is left for sf_stage_abort), or SF_ERR_NOMEM. */
 sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
 {
-    size_t plen = strlen(o->out_dir) + sizeof "/workbook.xlsx";
+    return sf_out_xlsx_book(o, "workbook.xlsx", "title", sf_lists, sf_n_lists, true, ctx);
+}
+
+sf_err sf_out_xlsx_book(const sf_output_ctx *o, const char *file, const char *title_key,
+                        const sf_list *const *lists, size_t n_lists, bool summary, sf_ctx *ctx)
+{
+    size_t plen = strlen(o->out_dir) + strlen(file) + 2;
     char *final_path = malloc(plen);
     if (!final_path)
         return sf_ctx_nomem(ctx);
-    snprintf(final_path, plen, "%s/workbook.xlsx", o->out_dir);
+    snprintf(final_path, plen, "%s/%s", o->out_dir, file);
 
     const char *tmp_path = NULL;
     sf_err rc = sf_stage_path(o->stage, final_path, &tmp_path, ctx);
@@ -243,7 +249,7 @@ sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
     sf_date_iso(o->rep->as_of, date_iso);
     snprintf(subject, sizeof subject, "%s %s", xl_label(&x, "doc_subject"), date_iso);
     lxw_doc_properties props = {
-        .title = (char *)xl_label(&x, "title"),
+        .title = (char *)xl_label(&x, title_key),
         .subject = subject,
         .author = (char *)"salesfocus",
         .company = (char *)"salesfocus",
@@ -255,11 +261,12 @@ sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
     formats_init(&x);
     xl_summary_rows rows;
     memset(&rows, 0, sizeof rows);
-    xl_sheet_summary(&x, &rows);
-    for (size_t i = 0; i < sf_n_lists; i++)
-        if (sf_lists[i]->sheet_key && (!sf_lists[i]->present || sf_lists[i]->present(o->rep)))
-            sheet_list(&x, sf_lists[i]);
-    if (x.n_sheets > 0)
+    if (summary)
+        xl_sheet_summary(&x, &rows);
+    for (size_t i = 0; i < n_lists; i++)
+        if (lists[i]->sheet_key && (!lists[i]->present || lists[i]->present(o->rep)))
+            sheet_list(&x, lists[i]);
+    if (summary && x.n_sheets > 0)
         xl_summary_charts(&x, &x.sheets[0], &rows);
 
     if (xl_failed(&x)) {

@@ -27,13 +27,18 @@ expect() { # "offers, space-separated (a space inside an offer: %20)" WORD...
     [ "$got" = "$want" ] || { echo "completing '$*': expected [$(echo $want)], got [$(echo $got)]"; exit 1; }
 }
 
-expect "check config lists review run" salesfocus ""
+expect "backtest check config lists review run" salesfocus ""
 expect "review run" salesfocus r
+expect "backtest" salesfocus b
 expect "--help --version" salesfocus --
 expect "--as-of --config --help --out --quiet --version" salesfocus run --
 expect "--as-of --config --help --quiet --version" salesfocus check --
 expect "--all-owners --as-of --config --help --out --owner --quiet --version" salesfocus review --
 expect "--owner" salesfocus review --ow
+expect "--as-of --config --help --horizon --out --points --quiet --step --version" salesfocus backtest --
+expect "90" salesfocus backtest --horizon ""
+expect "28" salesfocus backtest --step ""
+expect "8" salesfocus backtest --points ""
 expect "--markdown --reference" salesfocus config --
 expect "" salesfocus config --reference ""
 expect "" salesfocus lists ""

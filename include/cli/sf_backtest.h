@@ -1,0 +1,38 @@
+/*
+ * sf_backtest.h - `salesfocus backtest` (SPEC §10) between its two files:
+ * run.c sets the job up as for a run (config, as-of date, output folder,
+ * lock, one ingest) and backtest.c replays the analyses, writes the
+ * outputs and commits them.
+ */
+#ifndef SF_BACKTEST_H
+#define SF_BACKTEST_H
+
+#include "cli/sf_run.h"
+#include "output/sf_output.h"
+
+typedef struct {
+    int64_t horizon, points, step; /* H, N, S */
+} sf_backtest_params;
+
+/* --horizon, --points, --step (defaults 90, 8, 28). False, with the
+ * usage error printed, on a value that is not a whole number in range. */
+bool sf_backtest_params_parse(const sf_run_opts *o, sf_backtest_params *p);
+
+/* What the job hands over; borrowed. */
+typedef struct {
+    const sf_run_opts *opts;
+    const sf_settings *set;
+    const sf_config *cfg;
+    sf_dataset *ds;        /* ingested and finished; left as of the last point */
+    const sf_rejects *rejects;
+    const sf_lang *lang;
+    const char *out_dir;
+    sf_date as_of;         /* T */
+    sf_stage *stage;
+} sf_backtest_job;
+
+/* The replay, its outputs, the commit (all or nothing) and the summary
+ * on stdout (unless -q). Returns 0 or the exit code, the error in ctx. */
+int sf_backtest_run(const sf_backtest_job *b, const sf_backtest_params *p, sf_ctx *ctx);
+
+#endif
