@@ -6,10 +6,16 @@
 # the spread (min..max) of wall time and peak RSS, the median CPU time
 # (user + sys: on two cores it may exceed the wall time), and the median per-stage
 # times when the binary reports them (SF_TIMINGS=1: "timing: <stage> <s>"
-# lines on stderr).
+# lines on stderr). Then times `salesfocus backtest` with its defaults (8
+# points) on the same set and prints its median against the run's (the
+# target: at most 3 x a run).
 #
 #   BENCH_RUNS=5  BENCH_DIR=/tmp/salesfocus-bench  BENCH_SETS="1m 10m"
 #   BUILD=build   (which build directory's binaries to use)
+#   BENCH_BASE_SF=/path/to/salesfocus   another build (e.g. of the commit
+#       before a feature, in a worktree of its own: it reads the templates
+#       beside it) timed on the same runs, interleaved with this one: the
+#       table then gives this build's wall time against that one's
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -62,7 +68,8 @@ for set in $SETS; do
     } >"$cfg"
     out="$DIR/out-$set"
     times="$DIR/times-$set.txt"; stages="$DIR/stages-$set.txt"
-    : >"$times"; : >"$stages"
+    btimes="$DIR/btimes-$set.txt"; basetimes="$DIR/basetimes-$set.txt"
+    : >"$times"; : >"$stages"; : >"$btimes"; : >"$basetimes"
     for i in $(seq 0 "$RUNS"); do
         rm -rf "$out"
         tf="$DIR/time.$$"; ef="$DIR/stderr.$$"
@@ -82,12 +89,34 @@ for set in $SETS; do
                 awk '{ v = $NF; s = $2; for (k = 3; k < NF; k++) s = s "_" $k; print s, v }' >>"$stages" || true
         fi
         rm -f "$tf" "$ef"
+        if [ -n "${BENCH_BASE_SF:-}" ]; then
+            rm -rf "$out"
+            # its own templates: the share folder it finds beside itself
+            env -u SALESFOCUS_SHARE /usr/bin/time -f '%e' -o "$DIR/time.$$" "$BENCH_BASE_SF" run -c "$cfg" -q --out "$out"
+            printf '  %-4s %-8s base build %s s\n' "$set" "$label" "$(cat "$DIR/time.$$")"
+            [ "$i" -gt 0 ] && cat "$DIR/time.$$" >>"$basetimes"
+            rm -f "$DIR/time.$$"
+        fi
+    done
+    # the backtest with its defaults: one ingest, 8 replays, three files
+    for i in $(seq 1 "$RUNS"); do
+        rm -rf "$out-bt"
+        /usr/bin/time -f '%e' -o "$DIR/time.$$" "$SF" backtest -c "$cfg" -q --out "$out-bt"
+        printf '  %-4s backtest %s s\n' "$set" "$(cat "$DIR/time.$$")"
+        cat "$DIR/time.$$" >>"$btimes"
+        rm -f "$DIR/time.$$"
     done
     wall_med=$(awk '{ print $1 }' "$times" | median)
     wall_mm=$(awk '{ print $1 }' "$times" | minmax)
     rss_med=$(awk '{ printf "%.0f\n", $2 / 1024 }' "$times" | median)
     rss_mm=$(awk '{ printf "%.0f\n", $2 / 1024 }' "$times" | minmax)
     cpu_med=$(awk '{ printf "%.2f\n", $3 + $4 }' "$times" | median)
+    bt_med=$(median <"$btimes")
+    extra="backtest ${bt_med} s = $(awk -v b="$bt_med" -v r="$wall_med" 'BEGIN { printf "%.2f", b / r }') x run"
+    if [ -s "$basetimes" ]; then
+        base_med=$(median <"$basetimes")
+        extra+=", base build ${base_med} s (this one $(awk -v b="$base_med" -v r="$wall_med" 'BEGIN { printf "%+.1f", (r / b - 1) * 100 }') %)"
+    fi
     stage_txt=""
     for st in $(awk '{ print $1 }' "$stages" | awk '!seen[$0]++'); do
         stage_txt+="$st=$(awk -v s="$st" '$1 == s { print $2 }' "$stages" | median)s "
@@ -95,6 +124,7 @@ for set in $SETS; do
     TABLE+=("$(printf '%-4s %9s %9s %9s %8s | %7s s %-13s | %5s s | %6s MB %-11s | %s' \
         "$set" "$na" "$nt" "$nv" "$no" "$wall_med" "($wall_mm)" "$cpu_med" "$rss_med" "($rss_mm)" \
         "${stage_txt:-(no SF_TIMINGS output)}")")
+    TABLE+=("     $extra")
 done
 
 echo

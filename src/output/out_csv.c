@@ -155,8 +155,7 @@ static void put_field(csv_out *w, const char *s, field_memo *memo, bool plain)
         char *o = w->buf + w->len;
         if (w->col++)
             *o++ = ',';
-        for (size_t i = 0; i < n; i++)
-            o[i] = s[i];
+        memcpy(o, s, n);
         w->len = (size_t)(o + n - w->buf);
         return;
     }
