@@ -35,6 +35,10 @@ typedef enum {
     SF_COL_PERCENT,  /* a percentage as the data gave it (probability): the
                       * text as given in CSV, the number (v, ppm of a point)
                       * in the workbook; text NULL = empty */
+    SF_COL_RATIO,    /* a ratio of two amounts in e4 (potential / A-level,
+                      * gap so far / typical gap): four decimals in CSV like
+                      * a share, but a plain number ("1.68", not "168 %") in
+                      * the workbook and the PDF; SF_NONE = empty */
     SF_COL_ANY       /* each cell says its own type (sf_cell.type, one of the
                       * above but FLAGS): a long list of items of several
                       * kinds, e.g. explain.csv's value column */

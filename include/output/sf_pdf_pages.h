@@ -9,10 +9,9 @@
 #include "output/sf_pdf_tables.h"
 
 /* pdf_reorder.c (SPEC §8): the report's page of clients late to reorder
- * (per owner and tier, and the largest revenue at risk), and the review
- * pack's page of the rep's late clients. */
+ * (per owner and tier, and the largest revenue at risk), and the table of
+ * the reorder_due list (the review pack's flow of the rep's late clients). */
 bool sf_pdf_page_reorder(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner);
-bool sf_pdf_page_review_reorder(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner);
 extern const sf_pdf_table_def sf_pdf_tab_reorder;
 
 /* pdf_explain.c (SPEC §9): the review pack's page of explanations, in

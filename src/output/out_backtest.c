@@ -8,6 +8,7 @@
  */
 #include "output/sf_pdf_tables.h"
 #include "output/sf_template.h"
+#include "draw/sf_table.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -119,10 +120,10 @@ static void table(sf_pdf_doc *d, const sf_output_ctx *o, const sf_backtest_resul
                            sf_pdf_label(o, "bt_col_hits"),      sf_pdf_label(o, "bt_col_precision"),
                            sf_pdf_label(o, "bt_col_recall"),    sf_pdf_label(o, "bt_col_lift"),
                            sf_pdf_label(o, "bt_col_verdict")};
-    static const double wd[NC] = {0.22, 0.09, 0.08, 0.10, 0.10, 0.08, 0.33};
     static const sf_align al[NC] = {SF_AL_LEFT,  SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT,
                                     SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_LEFT};
-    sf_table tb = {.headers = hdr, .widths = wd, .align = al, .n_cols = NC, .cells = ptrs,
+    static const bool wrap[NC] = {true, false, false, false, false, false, true};
+    sf_table tb = {.headers = hdr, .align = al, .wrap = wrap, .n_cols = NC, .cells = ptrs,
                    .n_rows = SF_BT_RULES};
     sf_chart_table(&d->ch, box, &tb);
 }
@@ -140,7 +141,7 @@ static bool page_backtest(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uin
 }
 
 static const sf_pdf_page_def backtest_pages[] = {
-    {"page_backtest", page_backtest, NULL},
+    {"page_backtest", page_backtest, NULL, NULL, 0},
 };
 
 sf_err sf_out_backtest(const sf_output_ctx *o, sf_ctx *ctx)

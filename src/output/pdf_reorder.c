@@ -12,7 +12,6 @@
 #include <string.h>
 
 #define RISK_BARS 15   /* accounts in the revenue-at-risk chart */
-#define REVIEW_ROWS 24 /* rows of the review pack's table */
 
 /* Late and lapsed clients per owner (name order, the heaviest
  * SF_PDF_MAX_OWNERS, the rest in one "others" row) and tier, stacked. */
@@ -145,14 +144,14 @@ bool sf_pdf_page_reorder(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint
 /* ---- the review pack ---- */
 
 static const sf_pdf_col reorder_cols[] = {
-    {"name", "col_account", 0.27, SF_AL_LEFT, NULL, NULL},
-    {"tier", "col_tier", 0.05, SF_AL_CENTER, NULL, NULL},
-    {"last_purchase", "col_last_purchase", 0.11, SF_AL_RIGHT, NULL, NULL},
-    {"typical_gap_days", "col_typical_gap", 0.10, SF_AL_RIGHT, NULL, NULL},
-    {"expected_date", "col_expected", 0.11, SF_AL_RIGHT, NULL, NULL},
-    {"days_late", "col_days_late", 0.09, SF_AL_RIGHT, NULL, NULL},
-    {"status", "col_status", 0.11, SF_AL_LEFT, NULL, "common."},
-    {"revenue_at_risk", "col_at_risk", 0.16, SF_AL_RIGHT, NULL, NULL},
+    {"name", "col_account", true, SF_AL_LEFT, NULL, NULL},
+    {"tier", "col_tier", false, SF_AL_CENTER, NULL, NULL},
+    {"last_purchase", "col_last_purchase", false, SF_AL_RIGHT, NULL, NULL},
+    {"typical_gap_days", "col_typical_gap", false, SF_AL_RIGHT, NULL, NULL},
+    {"expected_date", "col_expected", false, SF_AL_RIGHT, NULL, NULL},
+    {"days_late", "col_days_late", false, SF_AL_RIGHT, NULL, NULL},
+    {"status", "col_status", false, SF_AL_LEFT, NULL, "common."},
+    {"revenue_at_risk", "col_at_risk", false, SF_AL_RIGHT, NULL, NULL},
 };
 
 static sf_rgb mark_status(const sf_pdf_row *r)
@@ -164,12 +163,3 @@ static sf_rgb mark_status(const sf_pdf_row *r)
 
 const sf_pdf_table_def sf_pdf_tab_reorder = {"reorder_due", reorder_cols, SF_ARRAY_LEN(reorder_cols), NULL,
                                              mark_status};
-
-bool sf_pdf_page_review_reorder(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
-{
-    sf_pdf_table(d, o, (sf_box){box.x, box.y, box.w, box.h - 30}, &sf_pdf_tab_reorder, owner, REVIEW_ROWS,
-                 sf_pdf_label(o, "tab_reorder"));
-    sf_chart_text_wrap(&d->ch, box.x, box.y + box.h - 24, box.w, sf_pdf_label(o, "reorder_note"), 8,
-                       sf_rgb_muted, 2);
-    return true;
-}
