@@ -248,6 +248,7 @@ typedef struct {
      * order (decline alerts, cadence, fire, pipeline): read in sequence,
      * fetched ahead, where a list row would reach into the dataset */
     const char **row_ids;
+    uint8_t *cad_tier;        /* per cadence row: its tier (interval_days) */
     int64_t cut_net_value;    /* net value of the last fire candidate; SF_NONE */
     int64_t stale_after_days; /* floor(stale_factor x avg_cycle) */
     /* the keys of benchmark level k + 1, ';'-joined ("industry;size_band") */

@@ -107,6 +107,7 @@ void sf_explain_release(sf_explain_result *e)
     free(e->pos);
     free(e->to_clear);
     free(e->row_ids);
+    free(e->cad_tier);
     memset(e, 0, sizeof *e);
 }
 
@@ -123,7 +124,8 @@ sf_err sf_analyze_explain(const sf_report *rep, sf_explain_result *out)
     out->to_clear = malloc(((size_t)rep->decline.n + 1) * sizeof *out->to_clear);
     size_t n_ids = (size_t)rep->decline.n + rep->cadence.n + rep->fire.n + rep->pipeline.n;
     out->row_ids = malloc((n_ids + 1) * sizeof *out->row_ids);
-    if (!out->acc || !out->pos || !out->to_clear || !out->row_ids) {
+    out->cad_tier = malloc((size_t)rep->cadence.n + 1);
+    if (!out->acc || !out->pos || !out->to_clear || !out->row_ids || !out->cad_tier) {
         sf_explain_release(out);
         return SF_ERR_NOMEM;
     }
@@ -140,8 +142,10 @@ sf_err sf_analyze_explain(const sf_report *rep, sf_explain_result *out)
     const char **id = out->row_ids;
     for (uint32_t i = 0; i < rep->decline.n; i++)
         *id++ = ds->accounts[rep->decline.rows[i].account].id;
-    for (uint32_t i = 0; i < rep->cadence.n; i++)
+    for (uint32_t i = 0; i < rep->cadence.n; i++) {
         *id++ = ds->accounts[rep->cadence.rows[i].account].id;
+        out->cad_tier[i] = (uint8_t)rep->tiers.acc[rep->cadence.rows[i].account].tier;
+    }
     for (uint32_t i = 0; i < rep->fire.n; i++)
         *id++ = ds->accounts[rep->fire.rows[i].account].id;
     for (uint32_t i = 0; i < rep->pipeline.n; i++)
@@ -288,7 +292,7 @@ static void cadence_item(const sf_report *rep, const explain_pos *p, sf_cell *c)
     c[1].text = row_id(rep, p);
     c[2].text = cad_items[item];
     switch (item) {
-    case 0: set_v(&c[3], SF_COL_INT, rep->cfg->cadence_days[rep->tiers.acc[d->account].tier]); break;
+    case 0: set_v(&c[3], SF_COL_INT, rep->cfg->cadence_days[rep->explain.cad_tier[p->row]]); break;
     case 1: set_v(&c[3], SF_COL_DATE, d->last_contact); break;
     case 2: set_text(&c[3], d->channel); break;
     default: set_text(&c[3], rep->cadence.pulled && rep->cadence.pulled[d->account] ? "yes" : "no"); break;
@@ -310,6 +314,8 @@ static void fire_item(const sf_report *rep, const explain_pos *p, sf_cell *c)
 static void pipeline_item(const sf_report *rep, const explain_pos *p, sf_cell *c)
 {
     int item = p->item;
+    if (item == 0 && p->row + 2 < rep->pipeline.n)
+        __builtin_prefetch(&rep->ds->opps[rep->pipeline.rows[p->row + 2].opp]);
     const sf_opportunity *o = &rep->ds->opps[rep->pipeline.rows[p->row].opp];
     const sf_date T = rep->as_of;
     int64_t cyc = rep->pipeline.avg_cycle_days;

@@ -62,7 +62,9 @@ static void join_flags(const sf_column *col, int64_t bits, char *out)
 const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out)
 {
     out[0] = '\0';
-    switch (col->type) {
+    /* a cell of its own type (explain.csv's values): that type's text */
+    sf_col_type type = col->type == SF_COL_ANY ? cell->type : col->type;
+    switch (type) {
     case SF_COL_TEXT:
     case SF_COL_PERCENT:
         return cell->text ? cell->text : "";
@@ -86,13 +88,10 @@ const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out)
     case SF_COL_TEMP:
         return sf_temp_name((sf_temp)cell->v);
     case SF_COL_FLAGS:
-        join_flags(col, cell->v, out);
+        if (col->type == SF_COL_FLAGS) /* flags need their column's names */
+            join_flags(col, cell->v, out);
         break;
     case SF_COL_ANY:
-        if (cell->type != SF_COL_ANY && cell->type != SF_COL_FLAGS) {
-            const sf_column own = {.name = col->name, .type = cell->type};
-            return sf_cell_text(&own, cell, out);
-        }
         break;
     }
     return out;
