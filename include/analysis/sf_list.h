@@ -81,6 +81,20 @@ typedef struct {
 
 #define SF_LIST_MAX_COLS 16
 
+/* Where a list that writes its own CSV rows (sf_list.write_csv) puts
+ * them: the CSV writer's, with the writer's rules for every field. Each
+ * call appends one field; end_row ends the line. */
+typedef struct sf_csv_sink sf_csv_sink;
+struct sf_csv_sink {
+    /* a text of the data (an id; NULL = empty): quoted when it must be */
+    void (*text)(sf_csv_sink *s, const char *text);
+    /* a text the list knows needs no quoting (a fixed word), of n bytes */
+    void (*word)(sf_csv_sink *s, const char *text, size_t n);
+    /* a value of a column type, as sf_cell_text writes it (SF_NONE / SF_NODATE = empty) */
+    void (*value)(sf_csv_sink *s, sf_col_type type, int64_t v);
+    void (*end_row)(sf_csv_sink *s);
+};
+
 typedef struct sf_list {
     const char *name;       /* "accounts": the file csv/accounts.csv */
     /* label of its workbook sheet, "xlsx.<sheet_key>"; NULL: the list is a
@@ -101,6 +115,12 @@ typedef struct sf_list {
     uint32_t (*owner)(const sf_report *rep, size_t row);
     /* Fill cells[0 .. n_cols) of row `row` (0 <= row < count). */
     void (*row)(const sf_report *rep, size_t row, sf_cell *cells);
+    /* Optional (NULL: the CSV writer reads row() cell by cell): write
+     * every row into the sink, exactly as the cells of row() read (the
+     * unit tests compare the two). For a list of very many rows
+     * (explain.csv: about ten per account), where reading each row's
+     * cells costs more than writing them. */
+    void (*write_csv)(const sf_report *rep, sf_csv_sink *sink);
 } sf_list;
 
 /* Every list, in the order the outputs write them (SPEC §4). */

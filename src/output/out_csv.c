@@ -185,13 +185,87 @@ static void end_line(csv_out *w)
     w->col = 0;
 }
 
-/* One list, every row. */
+/* ---- the sink of a list that writes its own rows (sf_list.write_csv) ---- */
+
+typedef struct {
+    sf_csv_sink sink; /* first: the list sees only this */
+    csv_out *w;
+    field_memo memo[MEMO_WAYS];
+} csv_sink;
+
+static void sink_text(sf_csv_sink *s, const char *text)
+{
+    csv_sink *k = (csv_sink *)s;
+    put_field(k->w, text, text ? memo_slot(k->memo, text) : NULL, false);
+}
+
+/* Room for a field of up to 64 bytes and its comma, flushing first; the
+ * place to write the field. */
+static char *sink_room(csv_out *w)
+{
+    if (CSV_BUFSZ - w->len < 66)
+        flush_buf(w);
+    char *o = w->buf + w->len;
+    if (w->col++)
+        *o++ = ',';
+    return o;
+}
+
+static void sink_word(sf_csv_sink *s, const char *text, size_t n)
+{
+    csv_out *w = ((csv_sink *)s)->w;
+    if (n > 64) {
+        if (w->col++)
+            put_char(w, ',');
+        put_bytes(w, text, n);
+        return;
+    }
+    char *o = sink_room(w);
+    for (size_t i = 0; i < n; i++) /* a short word: no call to memcpy */
+        o[i] = text[i];
+    w->len = (size_t)(o + n - w->buf);
+}
+
+/* Numbers and dates formatted in place: the text sf_cell_text gives them. */
+static void sink_value(sf_csv_sink *s, sf_col_type type, int64_t v)
+{
+    csv_out *w = ((csv_sink *)s)->w;
+    int scale = type == SF_COL_MONEY ? 2 : type == SF_COL_INT ? 0
+              : type == SF_COL_SHARE || type == SF_COL_DECIMAL || type == SF_COL_RATIO ? 4 : -1;
+    if (scale >= 0 || type == SF_COL_DATE) {
+        char *o = sink_room(w);
+        char d[16];
+        size_t n = scale >= 0 ? sf_fmt_fixed(v, scale, o) : (sf_date_iso((sf_date)v, d), strlen(d));
+        if (scale < 0)
+            memcpy(o, d, n);
+        w->len = (size_t)(o + n - w->buf);
+        return;
+    }
+    char b[SF_CELL_TEXT_MAX];
+    const sf_column col = {.type = type};
+    const sf_cell cell = {.v = v};
+    const char *t = sf_cell_text(&col, &cell, b);
+    put_field(w, t, NULL, t == b);
+}
+
+static void sink_end_row(sf_csv_sink *s)
+{
+    end_line(((csv_sink *)s)->w);
+}
+
+/* One list, every row: through its own writer when it has one, else cell
+ * by cell. */
 sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx)
 {
     csv_out *w;
     sf_err e = csv_open(o, l, &w, ctx);
     if (e)
         return e;
+    if (l->write_csv) {
+        csv_sink k = {.sink = {sink_text, sink_word, sink_value, sink_end_row}, .w = w};
+        l->write_csv(o->rep, &k.sink);
+        return csv_close(w, ctx);
+    }
     size_t n = l->count(o->rep);
     sf_cell cells[SF_LIST_MAX_COLS];
     char text[SF_CELL_TEXT_MAX];

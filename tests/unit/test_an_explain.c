@@ -341,6 +341,101 @@ static void test_fire_cut_and_sections(void **state)
     fx_end();
 }
 
+/* A sink that keeps the text: fields quoted as RFC 4180 wants. */
+typedef struct {
+    sf_csv_sink sink;
+    char buf[1 << 16];
+    size_t len;
+    int col;
+} text_sink;
+
+static void ts_put(text_sink *t, const char *s, size_t n, bool quote_if_needed)
+{
+    if (t->col++)
+        t->buf[t->len++] = ',';
+    bool q = quote_if_needed && strcspn(s, ",\"\r\n") < n;
+    if (q)
+        t->buf[t->len++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (q && s[i] == '"')
+            t->buf[t->len++] = '"';
+        t->buf[t->len++] = s[i];
+    }
+    if (q)
+        t->buf[t->len++] = '"';
+    assert_true(t->len < sizeof t->buf - 256);
+}
+static void ts_text(sf_csv_sink *s, const char *text)
+{
+    ts_put((text_sink *)s, text ? text : "", text ? strlen(text) : 0, true);
+}
+static void ts_word(sf_csv_sink *s, const char *text, size_t n)
+{
+    ts_put((text_sink *)s, text, n, false);
+}
+static void ts_value(sf_csv_sink *s, sf_col_type type, int64_t v)
+{
+    char b[SF_CELL_TEXT_MAX];
+    const sf_column col = {.type = type};
+    const sf_cell cell = {.v = v};
+    const char *t = sf_cell_text(&col, &cell, b);
+    ts_put((text_sink *)s, t, strlen(t), true);
+}
+static void ts_end(sf_csv_sink *s)
+{
+    text_sink *t = (text_sink *)s;
+    t->buf[t->len++] = '\n';
+    t->col = 0;
+}
+
+/* explain.csv's own writer (write_csv, what the CSV output uses) gives
+ * exactly the rows its cells give, on a book with every section, ids that
+ * need quoting and an empty value of each kind. */
+static void test_writer_equals_cells(void **state)
+{
+    (void)state;
+    fx_config();
+    fx_begin("2025-06-30");
+    const char *ids[] = {"Q\"1", "C,2", "D3", "E4", "F5"};
+    for (int i = 0; i < 5; i++)
+        fx_account(ids[i], "Ann");
+    fx_tx("Q\"1", "2024-05-01", 100000);
+    fx_tx("Q\"1", "2025-05-01", 10000); /* a decline alert */
+    fx_tx("C,2", "2024-09-01", 50000);
+    fx_tx("D3", "2024-09-01", 20000);
+    fx_tx("E4", "2024-09-01", 30000);
+    fx_act("D3", NULL, "2025-01-10", SF_ACT_CALL, SF_OUT_NONE, 0);
+    fx_opp("O,1", "F5", NULL, "2025-04-01", SF_ST_OPEN, NULL, 5000, "50", "", "2025-07-10", NULL);
+    fx_opp("O2", "E4", NULL, "2025-04-01", SF_ST_OPEN, NULL, 5000, NULL, "", "", NULL);
+    fx_cfg.fire_fraction = 500000;
+    fx_run();
+    const sf_list *l = sf_list_find("explain");
+    assert_non_null(l->write_csv);
+    assert_true(fx_rep.decline.n > 0 && fx_rep.cadence.n > 0 && fx_rep.fire.n > 0 && fx_rep.pipeline.n == 2);
+    static text_sink a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.sink = (sf_csv_sink){ts_text, ts_word, ts_value, ts_end};
+    l->write_csv(&fx_rep, &a.sink);
+    for (size_t r = 0, n = l->count(&fx_rep); r < n; r++) {
+        sf_cell c[SF_LIST_MAX_COLS];
+        char buf[SF_CELL_TEXT_MAX];
+        memset(c, 0, sizeof c);
+        l->row(&fx_rep, r, c);
+        for (int k = 0; k < l->n_cols; k++) {
+            const char *t = sf_cell_text(&l->cols[k], &c[k], buf);
+            ts_put(&b, t, strlen(t), true);
+        }
+        ts_end(&b.sink);
+    }
+    a.buf[a.len] = b.buf[b.len] = '\0';
+    assert_string_equal(a.buf, b.buf);
+    assert_non_null(strstr(a.buf, "accounts,\"Q\"\"1\",benchmark_keys,\n"));
+    assert_non_null(strstr(a.buf, "pipeline,\"O,1\",probability,50\n"));
+    assert_non_null(strstr(a.buf, "pipeline,O2,next_step_date,\n"));
+    fx_end();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_temperature_and_benchmark),
         cmocka_unit_test(test_pipeline_deadlines),
         cmocka_unit_test(test_fire_cut_and_sections),
+        cmocka_unit_test(test_writer_equals_cells),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
