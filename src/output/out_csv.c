@@ -9,6 +9,8 @@
  * Every file goes through the staging area (temporary name, renamed into
  * place at commit), so a failed run never leaves a half-written list.
  */
+#define _GNU_SOURCE /* sync_file_range */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +98,13 @@ static sf_err csv_open(const sf_output_ctx *o, const sf_list *l, csv_out **out, 
 static sf_err csv_close(csv_out *w, sf_ctx *ctx)
 {
     flush_buf(w);
+#ifdef SYNC_FILE_RANGE_WRITE
+    /* A list of tens of megabytes (explain.csv): its writing back to disk
+     * starts now, beside the outputs still being rendered, instead of in
+     * the commit's fsync. Only a head start: the commit still fsyncs. */
+    if (fflush(w->fp) == 0 && ftell(w->fp) > (long)(8 << 20))
+        (void)sync_file_range(fileno(w->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
     sf_err e = sf_stage_close(w->fp, w->path, ctx);
     free(w->path);
     free(w);
