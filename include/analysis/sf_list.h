@@ -54,11 +54,12 @@ typedef struct {
      * person reads show the label "<label_prefix><text>" instead; NULL:
      * the text is data and shown as it is */
     const char *label_prefix;
-    /* Shown in the workbook's sheet of the list only, never in its CSV
-     * file (whose columns SPEC §4 fixes): a figure a person reads beside
-     * the list's own, e.g. the accounts sheet's "to next tier" (SPEC §9).
-     * The CSV writer skips the column; `salesfocus lists` marks it
-     * NAME:TYPE:sheet. */
+    /* Shown in the workbook's sheet of the list only (and to the PDF and
+     * email, which pick columns by name), never in its CSV file, whose
+     * columns SPEC §4 fixes: a figure a person reads beside the list's own,
+     * e.g. the deal's and the account's names beside the pipeline's ids,
+     * the accounts sheet's "to next tier" and "to warm" (SPEC §9). The CSV
+     * writer skips the column; `salesfocus lists` marks it NAME:TYPE:sheet. */
     bool sheet_only;
 } sf_column;
 

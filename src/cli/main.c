@@ -1,7 +1,8 @@
 /*
  * main.c - the command line: a table of commands, each with its synopsis,
  * its help and the options it takes; usage; dispatch. The commands
- * themselves live in run.c (run, check, review) and in their own files.
+ * themselves live in run.c (run, check, review), init.c and in their own
+ * files.
  *
  * Adding a command is one row of `commands` below (and its man page and
  * completion entries: tests/e2e/man.sh and completion.sh read --help).
@@ -24,9 +25,12 @@ enum {
     OPT_OWNER = 1 << 3,
     OPT_ALL_OWNERS = 1 << 4,
     OPT_QUIET = 1 << 5,
-    OPT_HORIZON = 1 << 6,
-    OPT_POINTS = 1 << 7,
-    OPT_STEP = 1 << 8,
+    OPT_REJECTS = 1 << 6,
+    OPT_FORCE = 1 << 7,
+    OPT_FILES = 1 << 8, /* takes file arguments */
+    OPT_HORIZON = 1 << 9,
+    OPT_POINTS = 1 << 10,
+    OPT_STEP = 1 << 11,
 };
 
 typedef struct {
@@ -42,6 +46,7 @@ static int cmd_check(const sf_run_opts *o, int argc, char **argv);
 static int cmd_review(const sf_run_opts *o, int argc, char **argv);
 static int cmd_config(const sf_run_opts *o, int argc, char **argv);
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv);
+static int cmd_init(const sf_run_opts *o, int argc, char **argv);
 static int cmd_backtest(const sf_run_opts *o, int argc, char **argv);
 
 static const command commands[] = {
@@ -49,13 +54,20 @@ static const command commands[] = {
      "read the CRM exports named in CONFIG, write the CSV lists, the workbook,\n"
      "          the PDF report and (if configured) the email",
      OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET, cmd_run},
-    {"check", "-c CONFIG [--as-of YYYY-MM-DD] [-q]",
-     "validate CONFIG and the inputs; print the column mapping and the\n"
-     "          data-quality counts; write nothing",
-     OPT_CONFIG | OPT_AS_OF | OPT_QUIET, cmd_check},
+    {"check", "-c CONFIG [--as-of YYYY-MM-DD] [--rejects FILE] [-q]",
+     "validate CONFIG and the inputs; print the column mapping, the\n"
+     "          data-quality counts with the first bad values, and how each status,\n"
+     "          activity type and outcome was classified; write nothing but\n"
+     "          --rejects FILE (the rejected records, as rejects.csv)",
+     OPT_CONFIG | OPT_AS_OF | OPT_QUIET | OPT_REJECTS, cmd_check},
     {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]",
      "write a sales coach's review pack (PDF) per owner",
      OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET, cmd_review},
+    {"init", "[-o CONFIG] [--force] FILE...",
+     "write a starter CONFIG (default salesfocus.ini) from the CRM's export\n"
+     "          files: which file is which, the preset, formats, column mapping and\n"
+     "          value lists, each guess with a comment; never overwrites without --force",
+     OPT_OUT | OPT_FORCE | OPT_FILES | OPT_QUIET, cmd_init},
     {"backtest", "-c CONFIG [--as-of YYYY-MM-DD] [--horizon DAYS] [--points N] [--step DAYS] [--out DIR] [-q]",
      "replay the warnings as of past dates and score each against what\n"
      "          followed: csv/backtest.csv, backtest.xlsx, backtest.pdf",
@@ -96,9 +108,13 @@ static void usage(FILE *f)
     fputs("\n"
           "  -c, --config FILE   the INI configuration (see config/salesfocus.ini)\n"
           "      --as-of DATE    the as-of date T (default: [run] as_of, else today)\n"
-          "      --out DIR       output folder (default: [run] output_dir)\n"
+          "  -o, --out PATH      run, review, backtest: the output folder (default:\n"
+          "                      [run] output_dir); init: the configuration to write\n"
+          "                      (default: salesfocus.ini)\n"
+          "      --force         init: overwrite an existing configuration\n"
           "      --owner NAME    review: one owner, as written in the data\n"
           "      --all-owners    review: every owner\n"
+          "      --rejects FILE  check: write the rejected records there (as rejects.csv)\n"
           "      --horizon DAYS  backtest: days compared after each date (default 90)\n"
           "      --points N      backtest: how many past dates (default 8)\n"
           "      --step DAYS     backtest: days between the dates (default 28)\n"
@@ -126,6 +142,8 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"config", required_argument, NULL, 'c'},   {"as-of", required_argument, NULL, 'a'},
         {"out", required_argument, NULL, 'o'},      {"owner", required_argument, NULL, 'w'},
         {"all-owners", no_argument, NULL, 'A'},     {"quiet", no_argument, NULL, 'q'},
+        {"force", no_argument, NULL, 'f'},
+        {"rejects", required_argument, NULL, 'R'},
         {"horizon", required_argument, NULL, 'H'},  {"points", required_argument, NULL, 'N'},
         {"step", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
@@ -133,9 +151,10 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
     };
     optind = 2;
     int c;
-    while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:o:qhV", longopts, NULL)) != -1) {
         unsigned need = c == 'c' ? OPT_CONFIG : c == 'a' ? OPT_AS_OF : c == 'o' ? OPT_OUT
                         : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
+                        : c == 'R' ? OPT_REJECTS : c == 'f' ? OPT_FORCE
                         : c == 'H' ? OPT_HORIZON : c == 'N' ? OPT_POINTS : c == 'S' ? OPT_STEP : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
@@ -151,6 +170,8 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'w': o->owner = optarg; break;
         case 'A': o->all_owners = true; break;
         case 'q': o->quiet = true; break;
+        case 'f': o->force = true; break;
+        case 'R': o->rejects = optarg; break;
         case 'H': o->horizon = optarg; break;
         case 'N': o->points = optarg; break;
         case 'S': o->step = optarg; break;
@@ -159,8 +180,14 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         default: usage(stderr); return 2;
         }
     }
-    if (optind < argc)
+    if (cmd->opts & OPT_FILES) {
+        o->files = argv + optind;
+        o->n_files = argc - optind;
+        if (!o->n_files)
+            return bad_usage("init needs the export files", NULL);
+    } else if (optind < argc) {
         return bad_usage("unexpected argument", argv[optind]);
+    }
     if ((cmd->opts & OPT_CONFIG) && !o->config)
         return bad_usage("missing -c CONFIG", NULL);
     return -1;
@@ -176,6 +203,12 @@ static int cmd_check(const sf_run_opts *o, int argc, char **argv)
 {
     (void)argc, (void)argv;
     return sf_cmd_check(o);
+}
+
+static int cmd_init(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    return sf_cmd_init(o);
 }
 
 static int cmd_review(const sf_run_opts *o, int argc, char **argv)
@@ -223,8 +256,8 @@ static const char *const col_type_names[] = {
 
 /* `salesfocus lists`: one line per list, tab-separated: the CSV file, the
  * label key of its workbook sheet ("-": none, a CSV file only), and its
- * columns as NAME:TYPE,... (NAME:TYPE:sheet for a column of the sheet
- * only; tests walk this instead of naming the files). */
+ * columns as NAME:TYPE,... (tests walk this instead of naming the files); a
+ * column only the workbook shows is NAME:TYPE:sheet. */
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
 {
     (void)o, (void)argv;

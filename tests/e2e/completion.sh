@@ -27,12 +27,12 @@ expect() { # "offers, space-separated (a space inside an offer: %20)" WORD...
     [ "$got" = "$want" ] || { echo "completing '$*': expected [$(echo $want)], got [$(echo $got)]"; exit 1; }
 }
 
-expect "backtest check config lists review run" salesfocus ""
+expect "backtest check config init lists review run" salesfocus ""
 expect "review run" salesfocus r
 expect "backtest" salesfocus b
 expect "--help --version" salesfocus --
 expect "--as-of --config --help --out --quiet --version" salesfocus run --
-expect "--as-of --config --help --quiet --version" salesfocus check --
+expect "--as-of --config --help --quiet --rejects --version" salesfocus check --
 expect "--all-owners --as-of --config --help --out --owner --quiet --version" salesfocus review --
 expect "--owner" salesfocus review --ow
 expect "--as-of --config --help --horizon --out --points --quiet --step --version" salesfocus backtest --
@@ -53,6 +53,10 @@ expect "a.ini" salesfocus check --config a
 expect "sub%20dir" salesfocus run --out ""
 expect "$(date +%Y-%m-%d)" salesfocus run --as-of ""
 expect "" salesfocus review --owner ""
+# init: its options, the configuration to write, then any export file
+expect "--force --help --out --quiet --version" salesfocus init --
+expect "a.ini b.ini sub%20dir" salesfocus init -o ""
+expect "a.ini b.ini data.csv sub%20dir" salesfocus init --force ""
 
 # every command of --help is offered, and each usage line's options are
 # offered after its command (short options by their long name)

@@ -38,24 +38,24 @@ warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
 
 # The lists as the binary describes them (`salesfocus lists`: CSV file,
 # sheet label key or "-" for a CSV file only, NAME:TYPE columns, NAME:TYPE:sheet
-# for a column of the workbook only), in workbook order after the Summary;
+# for a column only the workbook shows), in workbook order after the Summary;
 # the column types decide how each cell must read back.
 def _lists():
     out = subprocess.run([os.environ["SF"], "lists"], check=True, capture_output=True, text=True).stdout
-    lists, types, sheet_only = [], {}, {}
+    lists, types, cols_of = [], {}, {}
     for line in out.splitlines():
         f, key, cols = line.split("\t")
         if key != "-":
             lists.append((key, f))
+        cols_of[f] = []
         for c in cols.split(","):
-            name, typ, *where = c.split(":")
-            types[name] = typ
-            if where == ["sheet"]:
-                sheet_only.setdefault(f, []).append(name)
-    return lists, types, sheet_only
+            parts = c.split(":")
+            types[parts[0]] = parts[1]
+            cols_of[f].append((parts[0], len(parts) > 2 and parts[2] == "sheet"))
+    return lists, types, cols_of
 
 
-LISTS, TYPES, SHEET_ONLY = _lists()
+LISTS, TYPES, COLS_OF = _lists()
 MONEY = {c for c, t in TYPES.items() if t == "money"}
 PCT = {c for c, t in TYPES.items() if t == "share"}
 DATES = {c for c, t in TYPES.items() if t == "date"}
@@ -143,22 +143,14 @@ def check_cell(where, col, text, cell, currency, date_fmt):
             fail(f"{where}: text {text!r} read back as {v!r} (type {cell.data_type})")
 
 
-def sheet_only_rows(csv_path, header, rows):
-    """A list's sheet-only columns (SHEET_ONLY): appended to the header and
-    to each row, their values being explain.csv's items of the same name for
-    the row's id (the first column)."""
+def explain_items(csv_path):
+    """A list's items in explain.csv (SPEC §9), (id, item) -> text: the
+    values of its sheet-only figures (the Accounts sheet's to_next_tier and
+    to_warm)."""
     name = os.path.basename(csv_path)
-    extra = SHEET_ONLY.get(name, [])
-    if not extra:
-        return header, rows
     _, items = read_csv(os.path.join(os.path.dirname(csv_path), "explain.csv"))
     stem = name[:-len(".csv")]
-    value = {(r[1], r[2]): r[3] for r in items if r[0] == stem}
-    for r in rows:
-        for c in extra:
-            if (r[0], c) not in value:
-                fail(f"{name}: no explain.csv item {c} for {r[0]}")
-    return header + extra, [r + [value.get((r[0], c), "") for c in extra] for r in rows]
+    return {(r[1], r[2]): r[3] for r in items if r[0] == stem}
 
 
 def rules_by_column(ws):
@@ -217,7 +209,7 @@ def fill_by_rules(rules, row, v):
 DATA_BARS = {"rev12", "drop", "revenue_at_risk"}
 
 
-def check_rules(ws, name, header, rows, args):
+def check_rules(ws, name, header, rows, args, at):
     """Each rule on its column over exactly the data rows, with the
     configuration's thresholds; then row by row, the fill the rules give is
     the one the CSV's value calls for."""
@@ -225,7 +217,7 @@ def check_rules(ws, name, header, rows, args):
     n = len(rows)
     want_cols = {}
     for j, col in enumerate(header):
-        letter = get_column_letter(j + 1)
+        letter = get_column_letter(at[j] + 1)
         rules = by_col.get(letter, [])
         kinds = sorted((r.type, r.operator or "") for _, _, r in rules)
         expect = {"conv_to_appt": [("cellIs", "notBetween")],
@@ -282,9 +274,13 @@ def check_print(ws, name, repeat_header, pages_tall, title):
 def check_list(ws, csv_path, xl, args):
     header, rows = read_csv(csv_path)
     name = os.path.basename(csv_path)
-    header, rows = sheet_only_rows(csv_path, header, rows)
+    # the sheet's columns: the CSV's, with the sheet-only ones between
+    sheet_cols = [c for c, _ in COLS_OF[name]]
+    if [c for c, only in COLS_OF[name] if not only] != header:
+        fail(f"{name}: CSV header {header} is not the list's columns {COLS_OF[name]}")
+    at = [sheet_cols.index(h) for h in header]
     got_header = [c.value for c in ws[1]]
-    want_header = [xl.get("col_" + h) for h in header]
+    want_header = [xl.get("col_" + h) for h in sheet_cols]
     if got_header != want_header:
         fail(f"{name}: header {got_header} != {want_header}")
     for c in ws[1]:
@@ -295,7 +291,7 @@ def check_list(ws, csv_path, xl, args):
     # an Excel table named after the list (the same in every language),
     # banded, over the header and the rows (one blank row when empty), its
     # columns named as the header cells; the table brings the filter
-    last = get_column_letter(len(header))
+    last = get_column_letter(len(sheet_cols))
     want_ref = f"A1:{last}{max(len(rows), 1) + 1}"
     tname = os.path.splitext(name)[0]
     if list(ws.tables.keys()) != [tname]:
@@ -314,18 +310,33 @@ def check_list(ws, csv_path, xl, args):
             fail(f"{name}: table filter {t.autoFilter.ref if t.autoFilter else None}")
     if ws.auto_filter.ref:
         fail(f"{name}: a sheet filter {ws.auto_filter.ref} beside the table's")
-    if ws.max_column != len(header):
-        fail(f"{name}: {ws.max_column} columns, CSV has {len(header)}")
+    if ws.max_column != len(sheet_cols):
+        fail(f"{name}: {ws.max_column} columns, the list has {len(sheet_cols)}")
     check_print(ws, name, True, 0, xl["title"])
-    rules = check_rules(ws, name, header, rows, args)
+    rules = check_rules(ws, name, header, rows, args, at)
     if not rows:
         if ws.max_row != 3 or ws["A3"].value != xl["empty_list"] or any(c.value for c in ws[2]):
             fail(f"{name}: empty list shows {ws['A3'].value!r} under a blank row ({ws.max_row} rows)")
         return
     if ws.max_row != len(rows) + 1:
         fail(f"{name}: {ws.max_row - 1} data rows, CSV has {len(rows)}")
+    explained = explain_items(csv_path)
+    explained_cols = {item for _, item in explained} & {c for c, only in COLS_OF[name] if only}
     for i, row in enumerate(rows):
-        cells = ws[i + 2]
+        allcells = ws[i + 2]
+        cells = [allcells[k] for k in at]
+        # a sheet-only column holds a figure of explain.csv for the row's id
+        # (typed as its column), else text (a name) or nothing
+        for k, (c, only) in enumerate(COLS_OF[name]):
+            if not only:
+                continue
+            if (row[0], c) in explained:
+                check_cell(f"{name} row {i + 2} {c}", c, explained[(row[0], c)], allcells[k],
+                           args.currency, xl["date_format"])
+            elif c in explained_cols:
+                fail(f"{name} row {i + 2} {c}: no explain.csv item for {row[0]}")
+            elif allcells[k].value is not None and allcells[k].data_type != "s":
+                fail(f"{name} row {i + 2} {c}: {allcells[k].value!r} is not text")
         for j, col in enumerate(header):
             check_cell(f"{name} row {i + 2} {col}", col, row[j], cells[j],
                        args.currency, xl["date_format"])
@@ -351,8 +362,8 @@ def check_list(ws, csv_path, xl, args):
                     fail(f"{name} row {i + 2}: days_overdue {row[j]} highlight wrong")
     # widths fit the content (capped)
     for j, col in enumerate(header):
-        letter = get_column_letter(j + 1)
-        longest = max([len(r[j]) for r in rows] + [len(want_header[j] or "")])
+        letter = get_column_letter(at[j] + 1)
+        longest = max([len(r[j]) for r in rows] + [len(want_header[at[j]] or "")])
         w = ws.column_dimensions[letter].width
         if w is None or w < min(longest, 55) or w > 62:
             fail(f"{name}: column {letter} ({col}) width {w} for text of {longest}")

@@ -437,7 +437,7 @@ static void test_error_messages(void **state)
                  "activity_types, outcomes, opportunity_status, tiers, potential, temperature, "
                  "cadence, decline, fire, costs, durations, time_split, ideal_client, "
                  "qualification, kpi, reorder, outputs, email, columns.accounts, columns.transactions, "
-                 "columns.activities, columns.opportunities, currency_rates, owners)");
+                 "columns.activities, columns.opportunities, columns.users, currency_rates, owners)");
     expect_error(INPUT "[cadence]\na_dyas = 10\n", SF_ERR_USAGE,
                  "c.ini:4: [cadence] a_dyas: unknown key (did you mean 'a_days'?)");
     expect_error(INPUT "[run]\nfoo = 1\n", SF_ERR_USAGE,
@@ -642,6 +642,52 @@ static void test_won(void **state)
     sf_config_release(&c);
 }
 
+/* preset = auto: loaded without a preset until the input layer has
+ * chosen one; then with it, the user's keys still over it. */
+static void test_preset_auto(void **state)
+{
+    (void)state;
+    sf_config c;
+    sf_ctx ctx;
+    const char *text = "[input]\npreset = auto\ntransactions = t.csv\ndecimal = .\n";
+    assert_int_equal(load(&c, &ctx, text), SF_OK);
+    assert_true(c.preset_auto);
+    assert_null(c.preset);
+    assert_int_equal(c.delimiter, 0);
+    sf_config_release(&c);
+
+    assert_int_equal(sf_config_init(&c), SF_OK);
+    assert_int_equal(sf_config_load_auto(&c, "c.ini", "share", "acme", &ctx), SF_OK);
+    assert_true(c.preset_auto);
+    assert_string_equal(c.preset, "acme");
+    assert_int_equal(c.delimiter, ';'); /* from the preset */
+    assert_int_equal(c.decimal, '.');   /* the user's */
+    sf_config_release(&c);
+    assert_int_equal(sf_config_init(&c), SF_OK);
+    assert_int_equal(sf_config_load_auto(&c, "c.ini", "share", "", &ctx), SF_OK); /* none chosen */
+    assert_null(c.preset);
+    sf_config_release(&c);
+
+    /* a preset alone, for comparing it with files */
+    assert_int_equal(sf_config_init(&c), SF_OK);
+    assert_int_equal(sf_config_load_preset_only(&c, "share", "acme", &ctx), SF_OK);
+    assert_string_equal(c.columns[SF_FILE_ACCOUNTS][SF_AF_NAME].header, "Company");
+    assert_null(c.file[SF_FILE_TRANSACTIONS]);
+    sf_config_release(&c);
+    assert_int_equal(sf_config_init(&c), SF_OK);
+    assert_int_equal(sf_config_load_preset_only(&c, "share", "auto", &ctx), SF_ERR_USAGE);
+    sf_config_release(&c);
+
+    sf_strlist names = {0};
+    write_file("share/config/crm/auto.ini", "[input]\n"); /* never a preset's name */
+    assert_int_equal(sf_config_preset_names("share", &names), SF_OK);
+    assert_int_equal(names.n, 3);
+    assert_string_equal(names.v[0], "acme");
+    assert_string_equal(names.v[2], "withfile");
+    sf_strlist_clear(&names);
+    assert_int_equal(remove("share/config/crm/auto.ini"), 0);
+}
+
 static void test_preset(void **state)
 {
     (void)state;
@@ -669,7 +715,7 @@ static void test_preset(void **state)
     sf_config_release(&c);
 
     expect_error("[input]\npreset = nosuch\ntransactions = t.csv\n", SF_ERR_USAGE,
-                 "c.ini:2: [input] preset: unknown preset 'nosuch' (available: acme, nested, withfile)");
+                 "c.ini:2: [input] preset: unknown preset 'nosuch' (available: acme, nested, withfile, or auto)");
     expect_error("[input]\npreset = ../etc\ntransactions = t.csv\n", SF_ERR_USAGE,
                  "c.ini:2: [input] preset: '../etc' is not a preset name (letters a-z, digits, _ and -)");
     expect_error("[input]\npreset = nested\ntransactions = t.csv\n", SF_ERR_USAGE,
@@ -823,6 +869,14 @@ static void test_reference_file(void **state)
     free(c.share_dir);
     free(c.file[SF_FILE_TRANSACTIONS]);
     c.path = c.dir = c.share_dir = c.file[SF_FILE_TRANSACTIONS] = NULL;
+    sf_input_list *in = &c.inputs[SF_FILE_TRANSACTIONS];
+    assert_int_equal(in->n, 1);
+    free(in->v[0].path);
+    free(in->v[0].given);
+    free(in->v);
+    memset(in, 0, sizeof *in);
+    sf_strlist_clear(&c.input_items[SF_FILE_TRANSACTIONS]);
+    sf_strlist_clear(&c.input_given[SF_FILE_TRANSACTIONS]);
     assert_int_equal(c.as_of, d.as_of);
     assert_string_equal(c.output_dir, d.output_dir);
     assert_string_equal(c.language, d.language);
@@ -861,6 +915,63 @@ static void test_reference_file(void **state)
     free(ref);
 }
 
+/* [input] lists and patterns; [columns.KIND.FILE]; "A | B"; a preset's
+ * section for a file the user does not read; '*' in a mapped value. */
+static void test_several_files(void **state)
+{
+    (void)state;
+    write_file("inv-01.csv", "x\n");
+    write_file("inv-02.csv", "x\n");
+    write_file("Task.csv", "x\n");
+    write_file("Event.csv", "x\n");
+    write_file("share/config/crm/sfx.ini",
+               "[columns.activities.Task.csv]\nduration_min =\n"
+               "[columns.activities.Other.csv]\ndate = Day\n"
+               "[opportunity_status]\nwon = *:WON, Won\n");
+    sf_config c;
+    sf_ctx ctx;
+    sf_err rc = load(&c, &ctx,
+                     "[input]\npreset = sfx\ntransactions = inv-*.csv, inv-01.csv\n"
+                     "activities = Task.csv,\n  Event.csv\nusers = t.csv\n"
+                     "blank_values = не закрыта\n"
+                     "[columns.activities]\naccount_id = AccountId | WhoId\n"
+                     "[columns.activities.Event.csv]\ndate = ActivityDateTime\n");
+    assert_string_equal(ctx.msg, "");
+    assert_int_equal(rc, SF_OK);
+    const sf_input_list *tx = &c.inputs[SF_FILE_TRANSACTIONS], *ac = &c.inputs[SF_FILE_ACTIVITIES];
+    assert_int_equal(tx->n, 2); /* the pattern, sorted; inv-01.csv once */
+    assert_string_equal(tx->v[0].path, "inv-01.csv");
+    assert_string_equal(tx->v[1].path, "inv-02.csv");
+    assert_string_equal(c.file[SF_FILE_TRANSACTIONS], "inv-01.csv");
+    assert_int_equal(ac->n, 2);
+    assert_int_equal(ac->v[0].columns[SF_VF_DURATION_MIN].kind, SF_MAP_NONE); /* the preset's */
+    assert_int_equal(ac->v[0].columns[SF_VF_DATE].kind, SF_MAP_DEFAULT);
+    assert_string_equal(ac->v[1].columns[SF_VF_DATE].header, "ActivityDateTime");
+    assert_string_equal(sf_config_column(&c, SF_FILE_ACTIVITIES, 1, SF_VF_DATE)->header, "ActivityDateTime");
+    assert_string_equal(sf_config_column(&c, SF_FILE_ACTIVITIES, 0, SF_VF_ACCOUNT_ID)->header, "AccountId | WhoId");
+    assert_string_equal(c.file[SF_FILE_USERS], "t.csv");
+    assert_true(sf_config_blank_value(&c, " Не закрыта "));
+    assert_true(c.statuses[SF_ST_WON].wild);
+    assert_int_equal(sf_config_status(&c, "C6:WON"), SF_ST_WON);
+    assert_int_equal(sf_config_status(&c, "c12:won"), SF_ST_WON);
+    assert_int_equal(sf_config_status(&c, "C6:WONT"), SF_ST_OPEN);
+    assert_int_equal(sf_config_status(&c, "won"), SF_ST_WON);
+    sf_config_release(&c);
+
+    expect_error("[input]\ntransactions = t.csv\n[columns.transactions.x.csv]\namount = A\n", SF_ERR_USAGE,
+                 "c.ini:4: [columns.transactions.x.csv]: no transactions file is named 'x.csv' (files: 't.csv')");
+    expect_error("[input]\ntransactions = t.csv, t.csv\n", SF_ERR_USAGE,
+                 "c.ini:2: [input] transactions: 't.csv' is listed twice");
+    expect_error("[input]\ntransactions = @won, t.csv\nopportunities = o.csv\n", SF_ERR_USAGE,
+                 "c.ini:2: [input] transactions: @won stands alone: it cannot be listed with files");
+    expect_error("[input]\ntransactions = nothing-*.csv\n", SF_ERR_INPUT,
+                 "c.ini:2: [input] transactions: no file matches 'nothing-*.csv'");
+    expect_error(INPUT "[columns.accounts.t.csv]\nnope = x\n", SF_ERR_USAGE,
+                 "c.ini:4: [columns.accounts.t.csv] nope: unknown key (did you mean 'name'?)");
+    expect_error(INPUT "[columns.users]\nuser_id = A |\n", SF_ERR_USAGE,
+                 "c.ini:4: [columns.users] user_id: 'A |' has an empty alternative: write headers as 'A | B'");
+}
+
 int main(void)
 {
     if (!getcwd(g_start, sizeof g_start))
@@ -878,8 +989,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_currency_rates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_won, setup, teardown),
         cmocka_unit_test_setup_teardown(test_preset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_preset_auto, setup, teardown),
         cmocka_unit_test_setup_teardown(test_preset_self, setup, teardown),
         cmocka_unit_test_setup_teardown(test_valmap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_several_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expand, setup, teardown),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_share_dir),
