@@ -97,7 +97,7 @@ DEB_PKGS := build-essential pkg-config libcsv-dev libinih-dev libcairo2-dev \
             libpango1.0-dev libxlsxwriter-dev zlib1g-dev libexpat1-dev libminizip-dev \
             libcmocka-dev fonts-dejavu-core \
             poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd \
-            groff-base man-db bsdextrautils
+            groff-base man-db bsdextrautils time
 deps:
 	$(Q)tools/deps.sh $(DEB_PKGS) $(EXTRA_DEB_PKGS)
 

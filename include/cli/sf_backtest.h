@@ -1,8 +1,8 @@
 /*
  * sf_backtest.h - `salesfocus backtest` (SPEC §10) between its two files:
  * run.c sets the job up as for a run (config, as-of date, output folder,
- * lock, one ingest) and backtest.c replays the analyses, writes the
- * outputs and commits them.
+ * lock, the output folder, one ingest), backtest.c replays the analyses
+ * and renders the outputs, run.c puts the folder in place.
  */
 #ifndef SF_BACKTEST_H
 #define SF_BACKTEST_H
@@ -31,8 +31,11 @@ typedef struct {
     sf_stage *stage;
 } sf_backtest_job;
 
-/* The replay, its outputs, the commit (all or nothing) and the summary
- * on stdout (unless -q). Returns 0 or the exit code, the error in ctx. */
-int sf_backtest_run(const sf_backtest_job *b, const sf_backtest_params *p, sf_ctx *ctx);
+/* The replay into *bt and its outputs, staged in b->stage (the caller
+ * commits them, all or nothing, or aborts). Returns 0 or the exit code,
+ * the error in ctx. */
+int sf_backtest_run(const sf_backtest_job *b, const sf_backtest_params *p, sf_backtest_result *bt, sf_ctx *ctx);
+/* The rules' counts and ratios on stdout, as backtest.csv has them. */
+void sf_backtest_print(const sf_backtest_job *b, const sf_backtest_result *bt);
 
 #endif

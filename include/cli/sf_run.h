@@ -15,6 +15,7 @@ typedef struct {
     const char *owner;      /* review --owner */
     bool all_owners;        /* review --all-owners */
     bool quiet;             /* -q */
+    const char *timeout;    /* --timeout SECONDS, NULL = [run] timeout */
     const char *horizon;    /* backtest --horizon, NULL = 90 */
     const char *points;     /* backtest --points, NULL = 8 */
     const char *step;       /* backtest --step, NULL = 28 */

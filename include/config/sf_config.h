@@ -130,8 +130,10 @@ typedef struct {
 
 /* When an output of the registry (config/sf_outputs.def) runs. */
 typedef enum {
-    SF_PHASE_STAGED = 0,  /* writes temporaries, committed with the others */
-    SF_PHASE_AFTER_COMMIT /* runs once the staged files are in place */
+    SF_PHASE_STAGED = 0, /* writes into the run's folder, beside the others */
+    SF_PHASE_LAST        /* writes into it once every staged output is complete
+                          * (the email reads the files it attaches); work for
+                          * after the switch is deferred (sf_stage_defer) */
 } sf_output_phase;
 
 /* The member each key type declares, for a SF_CFG_KEY line of

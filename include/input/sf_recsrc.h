@@ -31,6 +31,8 @@ typedef enum {
 /* The format of the file at path (SF_FMT_TEXT when it cannot be read: the
  * reader that opens it reports that). */
 sf_file_format sf_file_format_of(const char *path);
+/* The same from an open descriptor (read with pread: its offset stays). */
+sf_file_format sf_file_format_of_fd(int fd);
 
 typedef struct {
     sf_csvread csv;       /* reads CSV files (set up once, buffers kept) */
@@ -38,6 +40,7 @@ typedef struct {
     sf_xlsx_opts xo;      /* how cells become text (strings borrowed) */
     sf_ctx *ctx;
     const char *path;     /* the open file (borrowed) */
+    char fd_path[32];     /* /proc/self/fd/N of sf_recsrc_open_fd's workbook */
     /* the current record and, after sf_recsrc_fields, its fields */
     const sf_csvrec *rec;
     const char *fb;
@@ -59,6 +62,12 @@ void sf_recsrc_release(sf_recsrc *s); /* NULL-safe; a zeroed source is released 
  * (the message names the fix). */
 sf_err sf_recsrc_open(sf_recsrc *s, const char *path, sf_csv_progress_fn progress, void *user);
 void sf_recsrc_close(sf_recsrc *s);
+/* The same on a descriptor the caller opened (borrowed; size: the file's
+ * when opened): a CSV file is read from it with pread (sf_csvread_open_fd),
+ * a workbook through /proc/self/fd/FD, the same file whatever happens to
+ * path meanwhile; path names it in messages. */
+sf_err sf_recsrc_open_fd(sf_recsrc *s, int fd, int64_t size, const char *path, sf_csv_progress_fn progress,
+                         void *user);
 
 static inline bool sf_recsrc_is_xlsx(const sf_recsrc *s) { return s->xlsx != NULL; }
 

@@ -52,6 +52,8 @@ typedef struct {
     const char *date_format; /* date cells are written in it; NULL: %Y-%m-%d */
     char decimal;            /* decimal mark of the numbers written; 0: '.' */
     char delimiter;          /* joins a row's raw text; 0: ',' */
+    const char *open_path;   /* where the zip is opened (/proc/self/fd/N of a
+                              * file opened once); NULL: path */
 } sf_xlsx_opts;
 
 /* Open the workbook at path and its sheet (opts copied). Errors

@@ -36,6 +36,12 @@ sf_err sf_explain_deal_text(const sf_explain_text *x, size_t row, sf_buf *out, s
 /* A client late to reorder (row of rep->reorder): its rhythm. */
 sf_err sf_explain_reorder_text(const sf_explain_text *x, size_t row, sf_buf *out, sf_ctx *ctx);
 
+/* Every [explain] sentence of the language uses only the placeholders it
+ * is given (checked without data, as the mail's templates are: `check`
+ * and the start of a run that mails). SF_OK or SF_ERR_USAGE naming the
+ * file and key. */
+sf_err sf_explain_check_templates(const sf_lang *lang, const char *lang_file, sf_ctx *ctx);
+
 /* The accounts most worth explaining to owner (SF_OWNER_ALL: the team),
  * into out (room for max_key + max_next): first up to max_key key clients
  * below their potential (tier A, not hot; in accounts.csv order), then up

@@ -3,8 +3,8 @@
  * [--points N] [--step S] [--out DIR] [-q]` (SPEC §10), after run.c has
  * read the inputs once: the analyses replayed as of t_k = T - H - k x S
  * (sf_backtest), then csv/backtest.csv, backtest.xlsx and backtest.pdf
- * staged and committed together, as a run's outputs are, and a summary
- * on stdout.
+ * staged into the run's new folder (run.c puts it in place, as a run's),
+ * and a summary on stdout.
  */
 #include "cli/sf_backtest.h"
 
@@ -58,8 +58,7 @@ static void on_point(void *arg, int64_t k, sf_date t)
         sf_log_progress(NULL, "backtest", (double)(k + 1) / (double)ps->p->points);
 }
 
-/* The rules' counts and ratios, as backtest.csv has them. */
-static void print_summary(const sf_backtest_job *b, const sf_backtest_result *bt)
+void sf_backtest_print(const sf_backtest_job *b, const sf_backtest_result *bt)
 {
     char first[16], last[16];
     sf_date_iso((sf_date)(bt->as_of - bt->horizon - (bt->points - 1) * bt->step), first);
@@ -85,31 +84,22 @@ static void print_summary(const sf_backtest_job *b, const sf_backtest_result *bt
     printf("  output: %s\n", b->out_dir);
 }
 
-int sf_backtest_run(const sf_backtest_job *b, const sf_backtest_params *p, sf_ctx *ctx)
+int sf_backtest_run(const sf_backtest_job *b, const sf_backtest_params *p, sf_backtest_result *bt, sf_ctx *ctx)
 {
-    sf_backtest_result bt;
     progress_state ps = {b, p, sf_now_s()};
     double t0 = sf_now_s();
     sf_err e = sf_backtest(b->ds, b->cfg, b->as_of, p->horizon, p->points, p->step, !b->set->single_thread,
-                           on_point, &ps, &bt, ctx);
+                           on_point, &ps, bt, ctx);
     if (e)
         return (int)e;
     if (b->set->timings)
         fprintf(stderr, "timing: replay %.3f\n", sf_now_s() - t0);
     t0 = sf_now_s();
-    sf_report rep = {.ds = b->ds, .cfg = b->cfg, .rejects = b->rejects, .as_of = b->as_of, .backtest = &bt};
+    sf_report rep = {.ds = b->ds, .cfg = b->cfg, .rejects = b->rejects, .as_of = b->as_of, .backtest = bt};
     sf_output_ctx o = {.set = b->set, .cfg = b->cfg, .ds = b->ds, .rep = &rep, .rejects = b->rejects,
                        .lang = b->lang, .out_dir = b->out_dir, .stage = b->stage};
     e = sf_out_backtest(&o, ctx);
-    if (!e)
-        e = sf_stage_commit(b->stage, ctx);
-    if (e) {
-        sf_stage_abort(b->stage);
-        return (int)e;
-    }
     if (b->set->timings)
         fprintf(stderr, "timing: outputs %.3f\n", sf_now_s() - t0);
-    if (!b->opts->quiet)
-        print_summary(b, &bt);
-    return 0;
+    return (int)e;
 }

@@ -28,9 +28,10 @@ enum {
     OPT_REJECTS = 1 << 6,
     OPT_FORCE = 1 << 7,
     OPT_FILES = 1 << 8, /* takes file arguments */
-    OPT_HORIZON = 1 << 9,
-    OPT_POINTS = 1 << 10,
-    OPT_STEP = 1 << 11,
+    OPT_TIMEOUT = 1 << 9,
+    OPT_HORIZON = 1 << 10,
+    OPT_POINTS = 1 << 11,
+    OPT_STEP = 1 << 12,
 };
 
 typedef struct {
@@ -50,19 +51,19 @@ static int cmd_init(const sf_run_opts *o, int argc, char **argv);
 static int cmd_backtest(const sf_run_opts *o, int argc, char **argv);
 
 static const command commands[] = {
-    {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [-q]",
+    {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [--timeout SECONDS] [-q]",
      "read the CRM exports named in CONFIG, write the CSV lists, the workbook,\n"
      "          the PDF report and (if configured) the email",
-     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET, cmd_run},
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET | OPT_TIMEOUT, cmd_run},
     {"check", "-c CONFIG [--as-of YYYY-MM-DD] [--rejects FILE] [-q]",
      "validate CONFIG and the inputs; print the column mapping, the\n"
      "          data-quality counts with the first bad values, and how each status,\n"
      "          activity type and outcome was classified; write nothing but\n"
      "          --rejects FILE (the rejected records, as rejects.csv)",
      OPT_CONFIG | OPT_AS_OF | OPT_QUIET | OPT_REJECTS, cmd_check},
-    {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]",
+    {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [--timeout SECONDS] [-q]",
      "write a sales coach's review pack (PDF) per owner",
-     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET, cmd_review},
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET | OPT_TIMEOUT, cmd_review},
     {"init", "[-o CONFIG] [--force] FILE...",
      "write a starter CONFIG (default salesfocus.ini) from the CRM's export\n"
      "          files: which file is which, the preset, formats, column mapping and\n"
@@ -115,6 +116,8 @@ static void usage(FILE *f)
           "      --owner NAME    review: one owner, as written in the data\n"
           "      --all-owners    review: every owner\n"
           "      --rejects FILE  check: write the rejected records there (as rejects.csv)\n"
+          "      --timeout SECS  stop the whole run after SECS seconds, exit 4\n"
+          "                      (default: [run] timeout, 0 = no limit)\n"
           "      --horizon DAYS  backtest: days compared after each date (default 90)\n"
           "      --points N      backtest: how many past dates (default 8)\n"
           "      --step DAYS     backtest: days between the dates (default 28)\n"
@@ -147,14 +150,14 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"horizon", required_argument, NULL, 'H'},  {"points", required_argument, NULL, 'N'},
         {"step", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"timeout", required_argument, NULL, 't'},  {NULL, 0, NULL, 0},
     };
     optind = 2;
     int c;
     while ((c = getopt_long(argc, argv, "c:o:qhV", longopts, NULL)) != -1) {
         unsigned need = c == 'c' ? OPT_CONFIG : c == 'a' ? OPT_AS_OF : c == 'o' ? OPT_OUT
                         : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
-                        : c == 'R' ? OPT_REJECTS : c == 'f' ? OPT_FORCE
+                        : c == 'R' ? OPT_REJECTS : c == 'f' ? OPT_FORCE : c == 't' ? OPT_TIMEOUT
                         : c == 'H' ? OPT_HORIZON : c == 'N' ? OPT_POINTS : c == 'S' ? OPT_STEP : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
@@ -172,6 +175,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'q': o->quiet = true; break;
         case 'f': o->force = true; break;
         case 'R': o->rejects = optarg; break;
+        case 't': o->timeout = optarg; break;
         case 'H': o->horizon = optarg; break;
         case 'N': o->points = optarg; break;
         case 'S': o->step = optarg; break;

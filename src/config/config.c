@@ -6,6 +6,7 @@
  * (config_set.c); last come the checks that need the whole configuration.
  */
 #include "config/sf_config_schema.h"
+#include "base/sf_file.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -398,19 +399,15 @@ static sf_err check_order(cfg_loader *ld, const char *section, const char *lo, c
 
 static bool has_glob(const char *p) { return strpbrk(p, "*?[") != NULL; }
 
-/* Why path cannot be read as an input file, or NULL. */
-static const char *unreadable(const char *p)
+/* Why path cannot be read as an input (into why, n bytes), or NULL: it
+ * must be a regular file (a FIFO would block, /dev/zero never end). */
+static const char *unreadable(const char *p, char *why, size_t n)
 {
-    const char *why = NULL;
-    struct stat st;
-    FILE *fp = fopen(p, "r");
-    if (!fp)
-        why = strerror(errno);
-    else if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
-        why = strerror(EISDIR);
-    if (fp)
-        fclose(fp);
-    return why;
+    int fd = sf_open_regular(p, why, n);
+    if (fd < 0)
+        return why;
+    close(fd);
+    return NULL;
 }
 
 /* Append path (given: the item it came from) to the kind's files, once. */
@@ -446,8 +443,9 @@ static sf_err expand_inputs(cfg_loader *ld, sf_file_kind f)
     sf_err rc = SF_OK;
     for (size_t i = 0; i < items->n && !rc; i++) {
         const char *p = items->v[i], *given = cfg->input_given[f].v[i];
+        char wbuf[160];
         if (!has_glob(p)) {
-            const char *why = unreadable(p);
+            const char *why = unreadable(p, wbuf, sizeof wbuf);
             if (why)
                 return sf_ctx_error(ld->ctx, SF_ERR_INPUT, "%s:%d: [input] %s: cannot open '%s': %s", where, line,
                                     sf_file_kind_name(f), p, why);
@@ -468,7 +466,7 @@ static sf_err expand_inputs(cfg_loader *ld, sf_file_kind f)
                                                     where, line, sf_file_kind_name(f), p);
         }
         for (size_t j = 0; j < g.gl_pathc && !rc; j++) {
-            const char *why = unreadable(g.gl_pathv[j]);
+            const char *why = unreadable(g.gl_pathv[j], wbuf, sizeof wbuf);
             if (why)
                 rc = sf_ctx_error(ld->ctx, SF_ERR_INPUT, "%s:%d: [input] %s: cannot open '%s': %s", where, line,
                                   sf_file_kind_name(f), g.gl_pathv[j], why);

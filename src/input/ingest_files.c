@@ -68,8 +68,9 @@ static sf_err read_body(sf_ingest_reader *g)
     return e;
 }
 
-sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *path)
+sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const sf_input *in)
 {
+    const char *path = in->path;
     double t0 = sf_now_s();
     sf_file_stats *agg = &g->ds->files[kind];
     sf_file_stats *st = g->st_own ? g->st_own : g->file_no < agg->n_parts ? &agg->parts[g->file_no] : agg;
@@ -81,8 +82,16 @@ sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *p
     if (!st->path && !(st->path = sf_strdup(path)))
         return sf_ctx_nomem(g->ctx);
     g->footer = false;
+    g->n_pend = 0;
     g->ids_hint = 0;
-    sf_err e = sf_recsrc_open(&g->src, path, g->progress, g->puser);
+    /* this reader's lines of this file: the tail of a split file after
+     * its head */
+    sf_err e = sf_rejects_segment(g->rj, kind, (uint16_t)g->file_no, g->start > 0 ? 1 : 0, &g->seg, g->ctx);
+    if (e != SF_OK)
+        return e;
+    /* the descriptor sf_ingest opened, read with pread (docs/ingest.md,
+     * "Open once") */
+    e = sf_recsrc_open_fd(&g->src, in->fd, in->size, path, g->progress, g->puser);
     if (e != SF_OK)
         return e;
     e = read_body(g);
@@ -123,36 +132,30 @@ static sf_err sum_part(sf_file_stats *agg, const sf_file_stats *p)
 
 sf_err sf_ingest_read_kind(sf_ingest_reader *g, sf_file_kind kind)
 {
-    const sf_input_list *in = &g->cfg->inputs[kind];
-    /* a configuration made in code (tests, fuzzers) may name file[kind]
-     * only: that one file */
-    sf_input_file one;
-    sf_input_list just_one = {&one, 1};
-    if (!in->n && g->cfg->file[kind] && *g->cfg->file[kind]) {
-        memset(&one, 0, sizeof one);
-        one.path = one.given = g->cfg->file[kind];
-        in = &just_one;
-    }
+    /* the kind's files as sf_ingest opened them (cfg->inputs[kind], or a
+     * configuration made in code that names file[kind] only) */
+    size_t n = g->inputs ? g->inputs->n[kind] : 0;
+    const sf_input *files = n ? g->inputs->v[kind] : NULL;
     sf_file_stats *agg = &g->ds->files[kind];
     sf_err e = SF_OK;
-    if (!in->n)
+    if (!n)
         return SF_OK;
     if (!agg->parts) {
-        if (!(agg->parts = calloc(in->n, sizeof *agg->parts)))
+        if (!(agg->parts = calloc(n, sizeof *agg->parts)))
             return sf_ctx_nomem(g->ctx);
-        agg->n_parts = (uint32_t)in->n;
+        agg->n_parts = (uint32_t)n;
     }
     agg->present = true;
-    if (!agg->path && !(agg->path = sf_strdup(in->v[0].path)))
+    if (!agg->path && !(agg->path = sf_strdup(files[0].path)))
         return sf_ctx_nomem(g->ctx);
     /* ids are unique across the kind's files: one set for all of them */
     sf_idset_free(g->ids);
     g->ids = NULL;
     int64_t limit = g->limit;
-    for (size_t i = 0; i < in->n && e == SF_OK; i++) {
+    for (size_t i = 0; i < n && e == SF_OK; i++) {
         g->file_no = i;
         g->limit = i == 0 ? limit : -1;
-        e = sf_ingest_read_file(g, kind, in->v[i].path);
+        e = sf_ingest_read_file(g, kind, &files[i]);
         if (e == SF_OK && sum_part(agg, &agg->parts[i]) != SF_OK)
             e = sf_ctx_nomem(g->ctx);
     }
@@ -215,7 +218,10 @@ sf_err sf_ingest_reader_init(sf_ingest_reader *g, sf_dataset *ds, const sf_confi
     snprintf(origin, sizeof origin, "%s: [input] encoding", cfg->path ? cfg->path : "config");
     /* a workbook's dates and numbers are written as the CSV export has them */
     sf_xlsx_opts xo = {.sheet = cfg->sheet, .date_format = cfg->date_format, .decimal = cfg->decimal};
-    return sf_recsrc_init(&g->src, cfg->encoding, origin, cfg->delimiter, &xo, ctx);
+    sf_err e = sf_recsrc_init(&g->src, cfg->encoding, origin, cfg->delimiter, &xo, ctx);
+    if (e == SF_OK && cfg->max_record_bytes > 0)
+        sf_csvread_set_max_record(&g->src.csv, cfg->max_record_bytes);
+    return e;
 }
 
 void sf_ingest_reader_release(sf_ingest_reader *g)

@@ -22,17 +22,9 @@ static bool has_ci(const char *buf, size_t n, const char *needle)
     return false;
 }
 
-sf_file_format sf_file_format_of(const char *path)
+/* The format from the file's first bytes b[0..n). */
+static sf_file_format format_of(const char *b, ssize_t n)
 {
-    char b[4096];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return SF_FMT_TEXT;
-    ssize_t n;
-    do
-        n = read(fd, b, sizeof b);
-    while (n < 0 && errno == EINTR);
-    close(fd);
     if (n < 4)
         return SF_FMT_TEXT;
     if (memcmp(b, "PK\x03\x04", 4) == 0 || memcmp(b, "PK\x05\x06", 4) == 0)
@@ -47,6 +39,30 @@ sf_file_format sf_file_format_of(const char *path)
     if (i < len && b[i] == '<' && (has_ci(b + i, len - i, "<table") || has_ci(b + i, len - i, "<html")))
         return SF_FMT_HTML;
     return SF_FMT_TEXT;
+}
+
+sf_file_format sf_file_format_of(const char *path)
+{
+    char b[4096];
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return SF_FMT_TEXT;
+    ssize_t n;
+    do
+        n = read(fd, b, sizeof b);
+    while (n < 0 && errno == EINTR);
+    close(fd);
+    return format_of(b, n);
+}
+
+sf_file_format sf_file_format_of_fd(int fd)
+{
+    char b[4096];
+    ssize_t n;
+    do
+        n = pread(fd, b, sizeof b, 0);
+    while (n < 0 && errno == EINTR);
+    return format_of(b, n);
 }
 
 sf_err sf_recsrc_init(sf_recsrc *s, const char *encoding, const char *enc_origin, char delimiter,
@@ -106,6 +122,32 @@ sf_err sf_recsrc_open(sf_recsrc *s, const char *path, sf_csv_progress_fn progres
         break;
     }
     return sf_csvread_open(&s->csv, path, progress, user);
+}
+
+sf_err sf_recsrc_open_fd(sf_recsrc *s, int fd, int64_t size, const char *path, sf_csv_progress_fn progress,
+                         void *user)
+{
+    sf_recsrc_close(s);
+    s->path = path;
+    switch (sf_file_format_of_fd(fd)) {
+    case SF_FMT_ZIP: {
+        /* the zip library opens a path: this file's own, whatever path is
+         * now (a new export renamed over it is not mixed in) */
+        snprintf(s->fd_path, sizeof s->fd_path, "/proc/self/fd/%d", fd);
+        sf_xlsx_opts xo = s->xo;
+        xo.open_path = s->fd_path;
+        sf_err e = sf_xlsxread_open(&s->xlsx, path, &xo, progress, user, s->ctx);
+        if (e == SF_OK)
+            s->rec = sf_xlsxread_rec(s->xlsx);
+        return e;
+    }
+    case SF_FMT_XLS:
+    case SF_FMT_HTML:
+        return sf_recsrc_open(s, path, progress, user); /* its message names the fix */
+    case SF_FMT_TEXT:
+        break;
+    }
+    return sf_csvread_open_fd(&s->csv, fd, size, path, progress, user);
 }
 
 size_t sf_recsrc_rows_hint(const sf_recsrc *s, int64_t start, int64_t end)

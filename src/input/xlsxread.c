@@ -455,7 +455,7 @@ sf_err sf_xlsxread_open(sf_xlsxread **out, const char *path, const sf_xlsx_opts 
     sf_err e = SF_OK;
     wb_state w = {.x = x};
     char *sheet_entry = NULL;
-    if (!(x->zf = unzOpen64(path)))
+    if (!(x->zf = unzOpen64(opts && opts->open_path ? opts->open_path : path)))
         e = sf_ctx_error(ctx, SF_ERR_INPUT, "%s: starts like a zip archive (XLSX) but cannot be opened as one",
                          path);
     if (!e)

@@ -271,6 +271,58 @@ sf_err sf_explain_reorder_text(const sf_explain_text *x, size_t row, sf_buf *out
     return err;
 }
 
+/* ---- the check of the sentences ---- */
+
+/* The placeholders each sentence is given (what the functions above set;
+ * keep them together). */
+#define TIER_VARS "tier", "potential", "rev12"
+#define BENCH_VARS "peers", "benchmark", "segment"
+static const char *const k_tier_bench[] = {TIER_VARS, BENCH_VARS, "to_next", "next_tier"};
+static const char *const k_tier_nobench[] = {TIER_VARS, "to_next", "next_tier"};
+static const char *const k_tier_top_bench[] = {TIER_VARS, BENCH_VARS, "a_cut"};
+static const char *const k_tier_top[] = {TIER_VARS, "a_cut"};
+static const char *const k_tier_other[] = {TIER_VARS};
+static const char *const k_hot[] = {"realization"};
+static const char *const k_warm[] = {"realization", "to_hot"};
+static const char *const k_cold[] = {"realization", "to_warm", "to_hot"};
+static const char *const k_decline[] = {"prior", "current", "to_clear"};
+static const char *const k_fire[] = {"net_value", "margin12", "cost12", "cut_net_value"};
+static const char *const k_deal[] = {"next_step", "latest_ok", "age", "stale_after", "probability",
+                                     "min_probability"};
+static const char *const k_reorder[] = {"typical", "last", "expected", "days_late", "at_risk"};
+static const char *const k_band[] = {"band"};
+
+typedef struct {
+    const char *key;
+    const char *const *vars;
+    size_t n;
+} sentence_vars;
+
+#define SV(key, v) {key, v, SF_ARRAY_LEN(v)}
+static const sentence_vars k_sentences[] = {
+    SV("tier_bench", k_tier_bench), SV("tier_nobench", k_tier_nobench),
+    SV("tier_top_bench", k_tier_top_bench), SV("tier_top", k_tier_top),
+    SV("tier_d", k_tier_other), SV("tier_none", k_tier_other),
+    SV("hot", k_hot), SV("warm", k_warm), SV("cold", k_cold), SV("cold_zero", k_hot),
+    SV("decline", k_decline), SV("fire", k_fire), SV("deal", k_deal), SV("deal_noprob", k_deal),
+    SV("reorder_late", k_reorder), SV("reorder_lapsed", k_reorder), SV("size_band", k_band),
+};
+
+sf_err sf_explain_check_templates(const sf_lang *lang, const char *lang_file, sf_ctx *ctx)
+{
+    for (size_t i = 0; i < SF_ARRAY_LEN(k_sentences); i++) {
+        char k[64], where[192];
+        snprintf(k, sizeof k, "explain.%s", k_sentences[i].key);
+        snprintf(where, sizeof where, "%s [explain] %s", lang_file ? lang_file : "templates/lang",
+                 k_sentences[i].key);
+        sf_err e = sf_template_check(sf_lang_get(lang, k), k_sentences[i].vars, k_sentences[i].n, where, false,
+                                     ctx);
+        if (e)
+            return e;
+    }
+    return SF_OK;
+}
+
 /* ---- which accounts ---- */
 
 size_t sf_explain_pick(const sf_report *rep, uint32_t owner, size_t max_key, size_t max_next, uint32_t *out)

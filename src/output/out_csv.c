@@ -6,6 +6,10 @@
  * formats are fixed (sf_cell_text): money with two decimals, shares with
  * four, ISO dates, empty for "not applicable".
  *
+ * Texts from the data that a spreadsheet would run as a formula are
+ * written behind a ' (the formula guard of SPEC §4, [outputs]
+ * csv_formula_guard).
+ *
  * Every file goes through the staging area (temporary name, renamed into
  * place at commit), so a failed run never leaves a half-written list.
  */
@@ -123,7 +127,9 @@ static inline bool csv_special(unsigned char c)
 
 /* What a column wrote lately for a borrowed text (an id, a word), by the
  * text's address: a list that repeats texts row after row (explain.csv:
- * an id on nine rows, nine item names over and over) then scans each once. */
+ * an id on nine rows, nine item names over and over) then scans each
+ * once. Only for texts that stay put while the list is written (a list in
+ * memory, not one read back through a reader's buffer). */
 #define MEMO_WAYS 16
 typedef struct {
     const char *p;
@@ -138,10 +144,10 @@ static field_memo *memo_slot(field_memo *col, const char *s)
 }
 
 /* One field; quoted when it holds a comma, quote, CR or LF (RFC 4180),
- * quotes doubled. NULL writes an empty field. memo: NULL, or the column's
- * memo (s is borrowed and lives as long as the list is written); plain:
- * s is known to need no quotes (a number or date the writer formatted). */
-static void put_field(csv_out *w, const char *s, field_memo *memo, bool plain)
+ * quotes doubled; behind a ' when guard (the formula guard). NULL writes
+ * an empty field. memo: NULL, or the column's memo of s; plain: s is
+ * known to need no quotes (a number or date the writer formatted). */
+static void put_field_m(csv_out *w, const char *s, field_memo *memo, bool plain, bool guard)
 {
     if (!s) {
         if (w->col++)
@@ -163,7 +169,7 @@ static void put_field(csv_out *w, const char *s, field_memo *memo, bool plain)
         if (memo)
             *memo = (field_memo){s, n, plain};
     }
-    if (plain && n < 64 && CSV_BUFSZ - w->len > 64) {
+    if (plain && !guard && n < 64 && CSV_BUFSZ - w->len > 64) {
         /* the common case, with one check of the room left */
         char *o = w->buf + w->len;
         if (w->col++)
@@ -175,10 +181,14 @@ static void put_field(csv_out *w, const char *s, field_memo *memo, bool plain)
     if (w->col++)
         put_char(w, ',');
     if (plain) {
+        if (guard)
+            put_char(w, '\'');
         put_bytes(w, s, n);
         return;
     }
     put_char(w, '"');
+    if (guard)
+        put_char(w, '\'');
     for (const char *p = s; *p; p++) {
         if (*p == '"')
             put_char(w, '"');
@@ -187,10 +197,7 @@ static void put_field(csv_out *w, const char *s, field_memo *memo, bool plain)
     put_char(w, '"');
 }
 
-static void put(csv_out *w, const char *s)
-{
-    put_field(w, s, NULL, false);
-}
+static void put(csv_out *w, const char *s) { put_field_m(w, s, NULL, false, false); }
 
 static void end_line(csv_out *w)
 {
@@ -198,18 +205,48 @@ static void end_line(csv_out *w)
     w->col = 0;
 }
 
+/* A plain number as the lists write numbers: -?digits[.digits]. */
+static bool plain_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s < '0' || *s > '9')
+        return false;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    if (*s == '.') {
+        s++;
+        if (*s < '0' || *s > '9')
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
+/* The formula guard of SPEC §4: a text from the data that a spreadsheet
+ * would run as a formula (it starts with = + - @ TAB or CR and is not a
+ * plain number) is written behind a '. Only the written text changes:
+ * every sort and comparison happened on the raw value before. */
+bool sf_csv_needs_guard(const char *s)
+{
+    return s && *s && strchr("=+-@\t\r", *s) && !plain_number(s);
+}
+
 /* ---- the sink of a list that writes its own rows (sf_list.write_csv) ---- */
 
 typedef struct {
     sf_csv_sink sink; /* first: the list sees only this */
     csv_out *w;
+    bool guard;       /* [outputs] csv_formula_guard */
     field_memo memo[MEMO_WAYS];
 } csv_sink;
 
 static void sink_text(sf_csv_sink *s, const char *text)
 {
     csv_sink *k = (csv_sink *)s;
-    put_field(k->w, text, text ? memo_slot(k->memo, text) : NULL, false);
+    put_field_m(k->w, text, text ? memo_slot(k->memo, text) : NULL, false,
+                k->guard && sf_csv_needs_guard(text));
 }
 
 /* Room for a field of up to 64 bytes and its comma, flushing first; the
@@ -239,7 +276,8 @@ static void sink_word(sf_csv_sink *s, const char *text, size_t n)
     w->len = (size_t)(o + n - w->buf);
 }
 
-/* Numbers and dates formatted in place: the text sf_cell_text gives them. */
+/* Numbers and dates formatted in place: the text sf_cell_text gives them
+ * (the program's own, so never behind the formula guard). */
 static void sink_value(sf_csv_sink *s, sf_col_type type, int64_t v)
 {
     csv_out *w = ((csv_sink *)s)->w;
@@ -258,7 +296,7 @@ static void sink_value(sf_csv_sink *s, sf_col_type type, int64_t v)
     const sf_column col = {.type = type};
     const sf_cell cell = {.v = v};
     const char *t = sf_cell_text(&col, &cell, b);
-    put_field(w, t, NULL, t == b);
+    put_field_m(w, t, NULL, t == b, false);
 }
 
 static void sink_end_row(sf_csv_sink *s)
@@ -266,8 +304,7 @@ static void sink_end_row(sf_csv_sink *s)
     end_line(((csv_sink *)s)->w);
 }
 
-/* One list, every row: through its own writer when it has one, else cell
- * by cell. */
+/* One list, every row. */
 sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx)
 {
     return sf_out_csv_list_at(o, l, NULL, ctx);
@@ -279,30 +316,47 @@ sf_err sf_out_csv_list_at(const sf_output_ctx *o, const sf_list *l, const char *
     sf_err e = csv_open(o, l, path, &w, ctx);
     if (e)
         return e;
-    if (l->write_csv) {
-        csv_sink k = {.sink = {sink_text, sink_word, sink_value, sink_end_row}, .w = w};
+    if (l->write_csv) { /* rows straight from the list (sf_list.write_csv) */
+        csv_sink k = {.sink = {sink_text, sink_word, sink_value, sink_end_row}, .w = w,
+                      .guard = o->cfg->csv_formula_guard};
         l->write_csv(o->rep, &k.sink);
         return csv_close(w, ctx);
     }
     size_t n = l->count(o->rep);
-    sf_cell cells[SF_LIST_MAX_COLS];
-    char text[SF_CELL_TEXT_MAX];
-    /* only the list's own cells are cleared: explain.csv has a million
-     * rows on 100,000 accounts */
-    size_t clear = (size_t)l->n_cols * sizeof cells[0];
+    /* texts stay put only in a list held in memory (one read back through
+     * a reader reuses its buffer) */
+    bool stable = !l->read;
     field_memo memo[SF_LIST_MAX_COLS][MEMO_WAYS];
     memset(memo, 0, sizeof memo);
+    sf_cell cells[SF_LIST_MAX_COLS];
+    char text[SF_CELL_TEXT_MAX];
+    sf_list_walk lw;
+    if (!sf_list_walk_open(&lw, l, o->rep)) {
+        csv_close(w, ctx);
+        return sf_ctx_nomem(ctx);
+    }
     for (size_t r = 0; r < n; r++) {
-        memset(cells, 0, clear);
-        l->row(o->rep, r, cells);
+        if (!sf_list_walk_row(&lw, r, cells)) {
+            sf_list_walk_close(&lw);
+            csv_close(w, ctx);
+            return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s/csv/%s.csv: cannot read back row %zu of the list", o->out_dir,
+                                l->name, r + 1);
+        }
         for (int c = 0; c < l->n_cols; c++) {
-            if (l->cols[c].sheet_only) /* the workbook's only (sf_column) */
+            if (l->cols[c].sheet_only)
                 continue;
-            const char *t = sf_cell_text(&l->cols[c], &cells[c], text);
-            put_field(w, t, t == text ? NULL : memo_slot(memo[c], t), t == text);
+            /* the columns whose text comes from the data; the program's
+             * own numbers, dates and words never start a formula */
+            sf_col_type t = l->cols[c].type == SF_COL_ANY ? cells[c].type : l->cols[c].type;
+            bool data_text = t == SF_COL_TEXT || t == SF_COL_PERCENT;
+            const char *v = sf_cell_text(&l->cols[c], &cells[c], text);
+            bool own = v == text; /* formatted here: a number, a date, flags */
+            put_field_m(w, v, own || !stable ? NULL : memo_slot(memo[c], v), own,
+                        data_text && o->cfg->csv_formula_guard && sf_csv_needs_guard(v));
         }
         end_line(w);
     }
+    sf_list_walk_close(&lw);
     return csv_close(w, ctx);
 }
 

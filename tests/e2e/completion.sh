@@ -31,9 +31,9 @@ expect "backtest check config init lists review run" salesfocus ""
 expect "review run" salesfocus r
 expect "backtest" salesfocus b
 expect "--help --version" salesfocus --
-expect "--as-of --config --help --out --quiet --version" salesfocus run --
+expect "--as-of --config --help --out --quiet --timeout --version" salesfocus run --
 expect "--as-of --config --help --quiet --rejects --version" salesfocus check --
-expect "--all-owners --as-of --config --help --out --owner --quiet --version" salesfocus review --
+expect "--all-owners --as-of --config --help --out --owner --quiet --timeout --version" salesfocus review --
 expect "--owner" salesfocus review --ow
 expect "--as-of --config --help --horizon --out --points --quiet --step --version" salesfocus backtest --
 expect "90" salesfocus backtest --horizon ""
@@ -42,7 +42,7 @@ expect "8" salesfocus backtest --points ""
 expect "--markdown --reference" salesfocus config --
 expect "" salesfocus config --reference ""
 expect "" salesfocus lists ""
-expect "--as-of --config --help --out --quiet --version" salesfocus run -q ""
+expect "--as-of --config --help --out --quiet --timeout --version" salesfocus run -q ""
 
 # -c offers INI files and folders, not other files
 mkdir -p "$TMP/w/sub dir"

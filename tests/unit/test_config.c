@@ -442,7 +442,7 @@ static void test_error_messages(void **state)
                  "c.ini:4: [cadence] a_dyas: unknown key (did you mean 'a_days'?)");
     expect_error(INPUT "[run]\nfoo = 1\n", SF_ERR_USAGE,
                  "c.ini:4: [run] foo: unknown key (known keys: as_of, output_dir, language, "
-                 "currency, period, lock_file)");
+                 "currency, period, lock_file, timeout)");
     expect_error(INPUT "[cadence]\na_days = ten\n", SF_ERR_USAGE,
                  "c.ini:4: [cadence] a_days: expected a whole number from 1 to 3650, got 'ten'");
     expect_error(INPUT "[cadence]\na_days = 0\n", SF_ERR_USAGE,
@@ -460,7 +460,7 @@ static void test_error_messages(void **state)
     expect_error(INPUT "[tiers]\na_min =\n", SF_ERR_USAGE,
                  "c.ini:4: [tiers] a_min: expected a decimal number from 0 to 1, got ''");
     expect_error(INPUT "[costs]\ncall =\n", SF_ERR_USAGE,
-                 "c.ini:4: [costs] call: expected an amount from 0 to 100000000000, got ''");
+                 "c.ini:4: [costs] call: expected an amount from 0 to 1000000, got ''");
     expect_error(INPUT "[costs]\ncall = 1.555\n", SF_ERR_USAGE,
                  "c.ini:4: [costs] call: '1.555' has more than 2 decimals");
     expect_error(INPUT "[outputs]\npdf = maybe\n", SF_ERR_USAGE,
