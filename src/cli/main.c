@@ -69,10 +69,12 @@ static const command commands[] = {
      "          files: which file is which, the preset, formats, column mapping and\n"
      "          value lists, each guess with a comment; never overwrites without --force",
      OPT_OUT | OPT_FORCE | OPT_FILES | OPT_QUIET, cmd_init},
-    {"backtest", "-c CONFIG [--as-of YYYY-MM-DD] [--horizon DAYS] [--points N] [--step DAYS] [--out DIR] [-q]",
+    {"backtest",
+     "-c CONFIG [--as-of YYYY-MM-DD] [--horizon DAYS] [--points N] [--step DAYS] [--out DIR] [--timeout SECONDS] [-q]",
      "replay the warnings as of past dates and score each against what\n"
      "          followed: csv/backtest.csv, backtest.xlsx, backtest.pdf",
-     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET | OPT_HORIZON | OPT_POINTS | OPT_STEP, cmd_backtest},
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET | OPT_TIMEOUT | OPT_HORIZON | OPT_POINTS | OPT_STEP,
+     cmd_backtest},
     {"config", "(--reference | --markdown)",
      "print the reference configuration, every key with its default\n"
      "          (--reference, as config/salesfocus.ini), or the table of every key\n"

@@ -35,7 +35,7 @@ expect "--as-of --config --help --out --quiet --timeout --version" salesfocus ru
 expect "--as-of --config --help --quiet --rejects --version" salesfocus check --
 expect "--all-owners --as-of --config --help --out --owner --quiet --timeout --version" salesfocus review --
 expect "--owner" salesfocus review --ow
-expect "--as-of --config --help --horizon --out --points --quiet --step --version" salesfocus backtest --
+expect "--as-of --config --help --horizon --out --points --quiet --step --timeout --version" salesfocus backtest --
 expect "90" salesfocus backtest --horizon ""
 expect "28" salesfocus backtest --step ""
 expect "8" salesfocus backtest --points ""
