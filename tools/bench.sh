@@ -11,9 +11,16 @@
 # the history off gives the overhead (median against median); the store's
 # growth by that second run, per account; and on the 1M set a backfill of
 # 52 weekly dates into a fresh store.
+# Then times `salesfocus backtest` with its defaults (8
+# points) on the same set and prints its median against the run's (the
+# target: at most 3 x a run).
 #
 #   BENCH_RUNS=5  BENCH_DIR=/tmp/salesfocus-bench  BENCH_SETS="1m 10m"
 #   BUILD=build   (which build directory's binaries to use)
+#   BENCH_BASE_SF=/path/to/salesfocus   another build (e.g. of the commit
+#       before a feature, in a worktree of its own: it reads the templates
+#       beside it) timed on the same runs, interleaved with this one: the
+#       table then gives this build's wall time against that one's
 #   BENCH_REVIEW_OWNERS=6000 (0: skip) - then `review --all-owners` on that
 #   many owners whose names all reduce to one file name (cut at 80 bytes):
 #   the numbering of colliding names must stay linear
@@ -82,7 +89,8 @@ for set in $SETS; do
     size_one=$(stat -c %s "$hstore")
     out="$DIR/out-$set"
     times="$DIR/times-$set.txt"; stages="$DIR/stages-$set.txt"; times_off="$DIR/times-off-$set.txt"
-    : >"$times"; : >"$stages"; : >"$times_off"
+    btimes="$DIR/btimes-$set.txt"; basetimes="$DIR/basetimes-$set.txt"
+    : >"$times"; : >"$stages"; : >"$times_off"; : >"$btimes"; : >"$basetimes"
     for i in $(seq 0 "$RUNS"); do
         rm -rf "$out"
         tf="$DIR/time.$$"; ef="$DIR/stderr.$$"
@@ -109,6 +117,22 @@ for set in $SETS; do
             tail -1 "$tf" >>"$times_off"
             rm -f "$tf"
         fi
+        if [ -n "${BENCH_BASE_SF:-}" ]; then
+            rm -rf "$out"
+            # its own templates: the share folder it finds beside itself
+            env -u SALESFOCUS_SHARE /usr/bin/time -f '%e' -o "$DIR/time.$$" "$BENCH_BASE_SF" run -c "$cfg" -q --out "$out"
+            printf '  %-4s %-8s base build %s s\n' "$set" "$label" "$(cat "$DIR/time.$$")"
+            [ "$i" -gt 0 ] && cat "$DIR/time.$$" >>"$basetimes"
+            rm -f "$DIR/time.$$"
+        fi
+    done
+    # the backtest with its defaults: one ingest, 8 replays, three files
+    for i in $(seq 1 "$RUNS"); do
+        rm -rf "$out-bt"
+        /usr/bin/time -f '%e' -o "$DIR/time.$$" "$SF" backtest -c "$cfg" -q --out "$out-bt"
+        printf '  %-4s backtest %s s\n' "$set" "$(cat "$DIR/time.$$")"
+        cat "$DIR/time.$$" >>"$btimes"
+        rm -f "$DIR/time.$$"
     done
     # the store with two runs (a week earlier, then the timed runs' date,
     # replaced by each): the second run's bytes per account
@@ -138,6 +162,12 @@ for set in $SETS; do
     rss_med=$(awk '{ printf "%.0f\n", $2 / 1024 }' "$times" | median)
     rss_mm=$(awk '{ printf "%.0f\n", $2 / 1024 }' "$times" | minmax)
     cpu_med=$(awk '{ printf "%.2f\n", $3 + $4 }' "$times" | median)
+    bt_med=$(median <"$btimes")
+    extra="backtest ${bt_med} s = $(awk -v b="$bt_med" -v r="$wall_med" 'BEGIN { printf "%.2f", b / r }') x run"
+    if [ -s "$basetimes" ]; then
+        base_med=$(median <"$basetimes")
+        extra+=", base build ${base_med} s (this one $(awk -v b="$base_med" -v r="$wall_med" 'BEGIN { printf "%+.1f", (r / b - 1) * 100 }') %)"
+    fi
     stage_txt=""
     for st in $(awk '{ print $1 }' "$stages" | awk '!seen[$0]++'); do
         stage_txt+="$st=$(awk -v s="$st" '$1 == s { print $2 }' "$stages" | median)s "
@@ -145,6 +175,7 @@ for set in $SETS; do
     TABLE+=("$(printf '%-4s %9s %9s %9s %8s | %7s s %-13s | %5s s | %6s MB %-11s | %s' \
         "$set" "$na" "$nt" "$nv" "$no" "$wall_med" "($wall_mm)" "$cpu_med" "$rss_med" "($rss_mm)" \
         "${stage_txt:-(no SF_TIMINGS output)}")")
+    TABLE+=("     $extra")
 done
 
 echo

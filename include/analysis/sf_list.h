@@ -35,10 +35,13 @@ typedef enum {
     SF_COL_PERCENT,  /* a percentage as the data gave it (probability): the
                       * text as given in CSV, the number (v, ppm of a point)
                       * in the workbook; text NULL = empty */
-    SF_COL_RATIO     /* a ratio of two amounts in e4 (potential / A-level,
+    SF_COL_RATIO,    /* a ratio of two amounts in e4 (potential / A-level,
                       * gap so far / typical gap): four decimals in CSV like
                       * a share, but a plain number ("1.68", not "168 %") in
                       * the workbook and the PDF; SF_NONE = empty */
+    SF_COL_ANY       /* each cell says its own type (sf_cell.type, one of the
+                      * above but FLAGS): a long list of items of several
+                      * kinds, e.g. explain.csv's value column */
 } sf_col_type;
 
 typedef struct {
@@ -51,9 +54,12 @@ typedef struct {
      * person reads show the label "<label_prefix><text>" instead; NULL:
      * the text is data and shown as it is */
     const char *label_prefix;
-    /* shown in the workbook (and to the PDF and email, which pick columns
-     * by name) but not written to the CSV list, whose columns SPEC §4 fixes:
-     * the deal's and the account's names beside the pipeline's ids */
+    /* Shown in the workbook's sheet of the list only (and to the PDF and
+     * email, which pick columns by name), never in its CSV file, whose
+     * columns SPEC §4 fixes: a figure a person reads beside the list's own,
+     * e.g. the deal's and the account's names beside the pipeline's ids,
+     * the accounts sheet's "to next tier" and "to warm" (SPEC §9). The CSV
+     * writer skips the column; `salesfocus lists` marks it NAME:TYPE:sheet. */
     bool sheet_only;
 } sf_column;
 
@@ -71,13 +77,31 @@ typedef struct {
     const char *text;  /* SF_COL_TEXT, SF_COL_PERCENT */
     int64_t v;         /* every other type (tier and temp as their enum) */
     bool alert;        /* outside its benchmark band: the workbook marks it */
+    sf_col_type type;  /* SF_COL_ANY columns only: this cell's type */
 } sf_cell;
 
 #define SF_LIST_MAX_COLS 24
 
+/* Where a list that writes its own CSV rows (sf_list.write_csv) puts
+ * them: the CSV writer's, with the writer's rules for every field. Each
+ * call appends one field; end_row ends the line. */
+typedef struct sf_csv_sink sf_csv_sink;
+struct sf_csv_sink {
+    /* a text of the data (an id; NULL = empty): quoted when it must be */
+    void (*text)(sf_csv_sink *s, const char *text);
+    /* a text the list knows needs no quoting (a fixed word), of n bytes */
+    void (*word)(sf_csv_sink *s, const char *text, size_t n);
+    /* a value of a column type, as sf_cell_text writes it (SF_NONE / SF_NODATE = empty) */
+    void (*value)(sf_csv_sink *s, sf_col_type type, int64_t v);
+    void (*end_row)(sf_csv_sink *s);
+};
+
 typedef struct sf_list {
     const char *name;       /* "accounts": the file csv/accounts.csv */
-    const char *sheet_key;  /* label of its workbook sheet, "xlsx.<sheet_key>" */
+    /* label of its workbook sheet, "xlsx.<sheet_key>"; NULL: the list is a
+     * CSV file only (explain.csv: about ten rows per account, a machine's
+     * list; the workbook shows its figures as columns of other sheets) */
+    const char *sheet_key;
     const sf_column *cols;
     int n_cols;
     /* Is the list part of this report at all (NULL: always)? A list that
@@ -93,6 +117,12 @@ typedef struct sf_list {
     /* Fill cells[0 .. n_cols) of row `row` (0 <= row < count). NULL for a
      * list whose rows are not in memory (below). */
     void (*row)(const sf_report *rep, size_t row, sf_cell *cells);
+    /* Optional (NULL: the CSV writer reads row() cell by cell): write
+     * every row into the sink, exactly as the cells of row() read (the
+     * unit tests compare the two). For a list of very many rows
+     * (explain.csv: about ten per account), where reading each row's
+     * cells costs more than writing them. */
+    void (*write_csv)(const sf_report *rep, sf_csv_sink *sink);
     /* A list whose rows are read back from disk (the rejects, from their
      * spool): each walk opens a reader of its own (NULL on out of memory),
      * reads rows through it (texts valid until its next read; any order,
@@ -131,7 +161,8 @@ const sf_list *sf_list_find(const char *name);
 int sf_list_col(const sf_list *l, const char *name);
 
 /* The text a CSV field gets for a cell: money with two decimals, shares
- * with four, ISO dates, "" for empty; flags joined with ';'. Returns out
+ * with four, ISO dates, "" for empty; flags joined with ';'; an SF_COL_ANY
+ * cell by its own type. Returns out
  * (at least SF_CELL_TEXT_MAX bytes) or, for text cells, the cell's own
  * text (never NULL). */
 #define SF_CELL_TEXT_MAX 512
@@ -141,9 +172,14 @@ const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out);
  * with (cells[0..3]). */
 void sf_report_account_cells(const sf_report *rep, uint32_t account, sf_cell *cells);
 
+/* backtest.csv (SPEC §10): written by `salesfocus backtest` only, so not
+ * one of sf_lists[] (the lists of a run); its rows are rep->backtest's. */
+extern const sf_list sf_list_backtest;
+
 /* The lists' descriptions, defined beside their analyses. */
 extern const sf_list sf_list_accounts, sf_list_cadence, sf_list_decline, sf_list_fire,
-    sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects, sf_list_reorder;
+    sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects, sf_list_reorder,
+    sf_list_explain;
 /* §7, present with the history on (sf_history_present) */
 extern const sf_list sf_list_changes, sf_list_tier_migration, sf_list_trend;
 bool sf_history_present(const sf_report *rep);

@@ -21,6 +21,9 @@ typedef enum { SF_TEMP_HOT = 0, SF_TEMP_WARM, SF_TEMP_COLD } sf_temp;
 /* §3.1, one per account (indexed like ds->accounts). */
 typedef struct {
     int64_t benchmark;   /* cents, SF_NONE = no benchmark */
+    uint32_t bench_peers;/* buying accounts whose median it is (SPEC §9) */
+    uint8_t bench_level; /* the first bench_level keys of segment_by gave
+                          * it; 0 = no benchmark */
     int64_t potential;   /* cents */
     sf_tier tier;
     int64_t ratio;       /* e4, SF_NONE when L does not exist */
@@ -232,6 +235,65 @@ typedef struct {
     int64_t rejected_total;
 } sf_summary_result;
 
+/* §9 explanations: what each verdict rests on and what would change it,
+ * in the figures explain.csv writes (the sentences of the review pack and
+ * the mail use the same). */
+#define SF_EXPLAIN_KEYS_MAX 160
+typedef struct {
+    const char *id;           /* the account's (borrowed from the dataset) */
+    uint32_t account;
+    uint32_t bench_peers;     /* as sf_account_result */
+    uint8_t bench_level;
+    int64_t benchmark;
+    int64_t to_next_tier;     /* cents: B and C only, at least 0.01; SF_NONE = empty */
+    int64_t to_warm;          /* cold only; SF_NONE = empty */
+    int64_t to_hot;           /* cold and warm; SF_NONE = empty */
+} sf_explain_account;
+
+typedef struct {
+    int64_t a_cut, b_cut;     /* ceil(a_min x L), ceil(b_min x L), cents;
+                               * SF_NONE when L does not exist */
+    /* per account in accounts.csv order (the order explain.csv and the
+     * Accounts sheet read them in: one cache line per row, not four) */
+    sf_explain_account *acc;
+    uint32_t *pos;            /* per account index: its row in acc */
+    int64_t *to_clear;        /* per decline row (rep->decline.rows) */
+    /* the id of each row of the other lists explained, in explain.csv's
+     * order (decline alerts, cadence, fire, pipeline): read in sequence,
+     * fetched ahead, where a list row would reach into the dataset */
+    const char **row_ids;
+    uint8_t *cad_tier;        /* per cadence row: its tier (interval_days) */
+    int64_t cut_net_value;    /* net value of the last fire candidate; SF_NONE */
+    int64_t stale_after_days; /* floor(stale_factor x avg_cycle) */
+    /* the keys of benchmark level k + 1, ';'-joined ("industry;size_band") */
+    char bench_keys[8][SF_EXPLAIN_KEYS_MAX];
+    char min_probability[32]; /* [qualification] min_probability as written */
+    size_t n_rows;            /* rows of explain.csv */
+} sf_explain_result;
+
+/* §10 the backtest: each warning rule replayed at past dates against what
+ * then happened, summed over the points. */
+typedef enum {
+    SF_BT_DECLINE_ALERT = 0, /* in §3.3's list */
+    SF_BT_LATE_REORDER,      /* §8 status late or lapsed */
+    SF_BT_COLD_A,            /* tier A and cold */
+    SF_BT_FIRE,              /* a §3.4 candidate */
+    SF_BT_OVERDUE_A_B,       /* in §3.2's list, tier A or B, days_overdue > 0 */
+    SF_BT_RULES
+} sf_bt_rule;
+const char *sf_bt_rule_name(sf_bt_rule r); /* "decline_alert" ... */
+
+typedef struct {
+    int64_t points, population, declined, flagged, hits;
+    int64_t precision, recall, base_rate; /* e4; SF_NONE when the denominator is 0 */
+    int64_t lift;                         /* e4 of the ratio; SF_NONE likewise */
+} sf_backtest_row;
+
+typedef struct {
+    sf_date as_of;                        /* T */
+    int64_t horizon, points, step;        /* H, N, S */
+    sf_backtest_row rows[SF_BT_RULES];
+} sf_backtest_result;
 /* What the data cannot support, or what was read in a way the user may
  * not expect: `check`, the run log and the report's data-quality page
  * say each of these (docs/analyses.md, "Data quality"). */
@@ -330,6 +392,9 @@ typedef struct sf_report {
     sf_split_result split;
     sf_kpi_result kpi;
     sf_summary_result summary;
+    sf_explain_result explain;
+    /* only in a backtest's report (its outputs), else NULL; borrowed */
+    const sf_backtest_result *backtest;
     sf_quality_result quality;
     /* §7, with the history on (sf_analyze_history): the store's view
      * (borrowed; NULL: history off, the §7 lists are not written) */
@@ -353,6 +418,20 @@ sf_err sf_analyze_fire(const sf_dataset *ds, const sf_config *cfg, const sf_tier
 sf_err sf_analyze_split(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t, sf_split_result *out);
 sf_err sf_analyze_kpi(const sf_dataset *ds, const sf_config *cfg, sf_kpi_result *out);
 sf_err sf_analyze_summary(const sf_report *rep, sf_summary_result *out);
+/* After every other analysis (it explains their verdicts). */
+sf_err sf_analyze_explain(const sf_report *rep, sf_explain_result *out);
+void sf_explain_release(sf_explain_result *e); /* NULL-safe */
+/* §9 to_clear of a decline alert of prior and current (cents; prior > 0). */
+int64_t sf_explain_to_clear(const sf_config *cfg, int64_t prior, int64_t current);
+
+/* §10: replay the analyses as of t_k = T - horizon - k x step, k = 0 ..
+ * points - 1, on ds (whose figures are recomputed for each t_k with
+ * sf_dataset_at and left as of the last), and score each rule against the
+ * revenue of (t_k, t_k + horizon]. progress (NULL: none) is called after
+ * each point with k and t_k. SF_OK, SF_ERR_NOMEM (ctx set). */
+sf_err sf_backtest(sf_dataset *ds, const sf_config *cfg, sf_date T, int64_t horizon, int64_t points,
+                   int64_t step, bool threads, void (*progress)(void *arg, int64_t k, sf_date t),
+                   void *arg, sf_backtest_result *out, sf_ctx *ctx);
 /* After the summary: the notes of what the data cannot support. */
 sf_err sf_analyze_quality(const sf_report *rep, sf_quality_result *out);
 

@@ -70,6 +70,9 @@ void sf_fmt_money(int64_t cents, char out[32]);
 void sf_fmt_e4(int64_t e4, char out[32]);
 /* v as a decimal integer ("" for SF_NONE). */
 void sf_fmt_int(int64_t v, char out[32]);
+/* The same for v / 10^scale with `scale` decimals; returns the length
+ * (0 for SF_NONE). */
+size_t sf_fmt_fixed(int64_t v, int scale, char out[32]);
 
 /* A growable list of owned NUL-terminated strings. */
 typedef struct {

@@ -32,4 +32,10 @@ void sf_check_print_notes(const sf_report *rep);
 sf_err sf_check_write_rejects(const sf_settings *set, const sf_config *cfg, const sf_dataset *ds,
                               sf_rejects *rj, const char *path, sf_ctx *ctx);
 
+/* One input file of `check`: mapping, counts, reasons and their first bad
+ * values, dates, warnings and the hints that lead to the fix. */
+void sf_check_print_file(const sf_config *cfg, const sf_dataset *ds, const sf_rejects *rj, sf_file_kind f);
+/* The lists the workbook will continue on more sheets. */
+void sf_check_print_sheet_notes(const sf_config *cfg, const sf_dataset *ds, const sf_rejects *rj);
+
 #endif

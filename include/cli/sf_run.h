@@ -1,5 +1,6 @@
 /*
- * sf_run.h - the commands behind the CLI: run, check, review, backfill, init.
+ * sf_run.h - the commands behind the CLI: run, check, review, backfill, init,
+ * backtest.
  * Each returns the process exit code (SPEC §5) and prints its own
  * messages (the only layer besides main.c that does).
  */
@@ -16,6 +17,9 @@ typedef struct {
     bool all_owners;        /* review --all-owners */
     bool quiet;             /* -q */
     const char *timeout;    /* --timeout SECONDS, NULL = [run] timeout */
+    const char *horizon;    /* backtest --horizon, NULL = 90 */
+    const char *points;     /* backtest --points, NULL = 8 */
+    const char *step;       /* backtest --step, NULL = 28 */
     const char *rejects;    /* check --rejects FILE: write the rejects list there */
     bool force;             /* init --force */
     char **files;           /* init: the export files */
@@ -28,6 +32,7 @@ typedef struct {
 int sf_cmd_run(const sf_run_opts *o);
 int sf_cmd_check(const sf_run_opts *o);
 int sf_cmd_review(const sf_run_opts *o);
+int sf_cmd_backtest(const sf_run_opts *o); /* backtest.c, on run.c's job */
 int sf_cmd_init(const sf_run_opts *o); /* init.c */
 int sf_cmd_backfill(const sf_run_opts *o);
 

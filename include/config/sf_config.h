@@ -115,6 +115,8 @@ typedef enum { SF_SPLIT_AUTO = 0, SF_SPLIT_EXISTING, SF_SPLIT_NEW } sf_split_mod
 
 /* Segment keys for the lookalike benchmark. */
 typedef enum { SF_SEG_INDUSTRY = 0, SF_SEG_SIZE_BAND, SF_SEG_REGION, SF_SEG_FIT, SF_SEG_OWNER } sf_segment_key;
+/* Its name as segment_by spells it: "industry", "size_band", ... */
+const char *sf_segment_key_name(sf_segment_key k);
 
 typedef struct {
     char *code;     /* owned, exact ISO code */

@@ -26,6 +26,7 @@ typedef struct {
 typedef struct {
     uint32_t owner;
     uint32_t due, alerts, lost, fire, verdict[3];
+    uint32_t late;             /* clients late to reorder (SPEC §8) */
     int64_t rev, rev_prev, growth;
 } sf_email_scope;
 

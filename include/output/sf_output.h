@@ -149,6 +149,13 @@ sf_err sf_out_csv_list_at(const sf_output_ctx *o, const sf_list *l, const char *
 bool sf_csv_needs_guard(const char *s);
 /* workbook.xlsx */
 sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx);
+/* A workbook OUT/file of the sheets of lists[0..n) (those present), after
+ * a Summary sheet when summary; document title "xlsx.<title_key>". */
+sf_err sf_out_xlsx_book(const sf_output_ctx *o, const char *file, const char *title_key,
+                        const sf_list *const *lists, size_t n_lists, bool summary, sf_ctx *ctx);
+/* `salesfocus backtest` (SPEC §10, o->rep->backtest set): csv/backtest.csv,
+ * backtest.xlsx and the one-page backtest.pdf, staged in o->stage. */
+sf_err sf_out_backtest(const sf_output_ctx *o, sf_ctx *ctx);
 /* report.pdf */
 sf_err sf_out_pdf(const sf_output_ctx *o, sf_ctx *ctx);
 /* review-<owner>.pdf for one owner id (into o->out_dir). */

@@ -253,8 +253,11 @@ static bool benchmarks(const sf_dataset *ds, const sf_config *cfg, sf_account_re
                     qsort(revs, cnt, sizeof *revs, cmp_i64);
                     int64_t med = revs[(cnt - 1) / 2];
                     for (uint32_t i = s; i < e; i++)
-                        if (acc[it[i].idx].benchmark == SF_NONE)
+                        if (acc[it[i].idx].benchmark == SF_NONE) {
                             acc[it[i].idx].benchmark = med;
+                            acc[it[i].idx].bench_peers = cnt;
+                            acc[it[i].idx].bench_level = (uint8_t)level;
+                        }
                 }
             }
             s = e;
@@ -382,6 +385,8 @@ static const sf_column accounts_cols[] = {
     SF_COLUMN("tier", SF_COL_TIER), SF_COLUMN("rev12", SF_COL_MONEY), SF_COLUMN("potential", SF_COL_MONEY),
     SF_COLUMN("ratio", SF_COL_RATIO), SF_COLUMN("realization", SF_COL_SHARE), SF_COLUMN("temperature", SF_COL_TEMP),
     SF_COLUMN("last_contact", SF_COL_DATE), SF_COLUMN("next_due", SF_COL_DATE),
+    /* the workbook's only (SPEC §9, explain.csv has them too) */
+    SF_COLUMN_SHEET("to_next_tier", SF_COL_MONEY), SF_COLUMN_SHEET("to_warm", SF_COL_MONEY),
 };
 
 static size_t accounts_count(const sf_report *rep)
@@ -407,6 +412,8 @@ static void accounts_row(const sf_report *rep, size_t row, sf_cell *c)
     c[8].v = r->temp;
     c[9].v = rep->ds->have_activities ? ac->last_contact : SF_NODATE;
     c[10].v = rep->cadence.next_due ? rep->cadence.next_due[a] : SF_NODATE;
+    c[11].v = rep->explain.acc ? rep->explain.acc[row].to_next_tier : SF_NONE;
+    c[12].v = rep->explain.acc ? rep->explain.acc[row].to_warm : SF_NONE;
 }
 
 const sf_list sf_list_accounts = {

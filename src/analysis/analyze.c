@@ -81,6 +81,7 @@ void sf_report_release(sf_report *rep)
     free(rep->summary.temp_grid);
     free(rep->summary.due_grid);
     free(rep->summary.verdict_grid);
+    sf_explain_release(&rep->explain);
     free(rep->quality.v);
     memset(&rep->quality, 0, sizeof rep->quality);
     memset(&rep->tiers, 0, sizeof rep->tiers);
@@ -173,6 +174,7 @@ sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_r
                               &rep->fire)) != SF_OK ||
         (rc = sf_analyze_split(ds, cfg, &rep->tiers, &rep->split)) != SF_OK ||
         (rc = sf_analyze_summary(rep, &rep->summary)) != SF_OK ||
+        (rc = sf_analyze_explain(rep, &rep->explain)) != SF_OK ||
         (rc = sf_analyze_quality(rep, &rep->quality)) != SF_OK) {
         sf_report_release(rep);
         if (rc == SF_ERR_NOMEM)

@@ -13,7 +13,8 @@
 const sf_list *const sf_lists[] = {
     &sf_list_accounts, &sf_list_cadence, &sf_list_decline, &sf_list_fire,
     &sf_list_split,    &sf_list_pipeline, &sf_list_kpis,   &sf_list_reorder,
-    &sf_list_rejects,  &sf_list_changes,  &sf_list_tier_migration, &sf_list_trend,
+    &sf_list_explain,  &sf_list_rejects,  &sf_list_changes,  &sf_list_tier_migration,
+    &sf_list_trend,
 };
 const size_t sf_n_lists = SF_ARRAY_LEN(sf_lists);
 
@@ -87,7 +88,9 @@ static void join_flags(const sf_column *col, int64_t bits, char *out)
 const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out)
 {
     out[0] = '\0';
-    switch (col->type) {
+    /* a cell of its own type (explain.csv's values): that type's text */
+    sf_col_type type = col->type == SF_COL_ANY ? cell->type : col->type;
+    switch (type) {
     case SF_COL_TEXT:
     case SF_COL_PERCENT:
         return cell->text ? cell->text : "";
@@ -111,7 +114,10 @@ const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out)
     case SF_COL_TEMP:
         return sf_temp_name((sf_temp)cell->v);
     case SF_COL_FLAGS:
-        join_flags(col, cell->v, out);
+        if (col->type == SF_COL_FLAGS) /* flags need their column's names */
+            join_flags(col, cell->v, out);
+        break;
+    case SF_COL_ANY:
         break;
     }
     return out;

@@ -147,11 +147,11 @@ int64_t sf_div_ceil(__int128 num, __int128 den)
 
 /* Fixed-point v / 10^scale with exactly `scale` decimals (none and no
  * point for scale 0). By hand: a list row formats several of these. */
-static void fmt_fixed(int64_t v, int scale, char out[32])
+size_t sf_fmt_fixed(int64_t v, int scale, char out[32])
 {
     if (v == SF_NONE) {
         out[0] = '\0';
-        return;
+        return 0;
     }
     uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     char tmp[32];
@@ -171,11 +171,12 @@ static void fmt_fixed(int64_t v, int scale, char out[32])
     for (int i = 0; i < n; i++)
         out[i] = tmp[n - 1 - i];
     out[n] = '\0';
+    return (size_t)n;
 }
 
-void sf_fmt_money(int64_t cents, char out[32]) { fmt_fixed(cents, 2, out); }
-void sf_fmt_e4(int64_t e4, char out[32]) { fmt_fixed(e4, 4, out); }
-void sf_fmt_int(int64_t v, char out[32]) { fmt_fixed(v, 0, out); }
+void sf_fmt_money(int64_t cents, char out[32]) { sf_fmt_fixed(cents, 2, out); }
+void sf_fmt_e4(int64_t e4, char out[32]) { sf_fmt_fixed(e4, 4, out); }
+void sf_fmt_int(int64_t v, char out[32]) { sf_fmt_fixed(v, 0, out); }
 
 sf_err sf_strlist_push(sf_strlist *l, const char *s)
 {

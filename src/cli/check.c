@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/sf_hints.h"
 #include "output/sf_output.h"
 
 #define VALUES_SHOWN 30 /* distinct values printed per column, most frequent first */
@@ -142,4 +143,90 @@ sf_err sf_check_write_rejects(const sf_settings *set, const sf_config *cfg, cons
         sf_stage_abort(&stage);
     sf_stage_release(&stage);
     return e;
+}
+
+/* One input file: its mapping, counts, reject reasons with examples,
+ * dates, warnings and hints. */
+void sf_check_print_file(const sf_config *cfg, const sf_dataset *ds, const sf_rejects *rj, sf_file_kind f)
+{
+    const sf_file_stats *fs = &ds->files[f];
+    const char *kind = sf_file_kind_name(f);
+    if (!fs->present) {
+        printf("%s: not configured\n", kind);
+        return;
+    }
+    if (fs->n_parts > 1)
+        printf("%s: %u files\n", kind, fs->n_parts);
+    else
+        printf("%s: %s\n", kind, fs->path ? fs->path : "(derived)");
+    if (fs->n_parts > 1) {
+        sf_check_print_parts(ds, f);
+    } else {
+        printf("  mapping:\n");
+        for (int k = 0; k < sf_field_count(f); k++) {
+            const char *h = fs->mapped_header[k];
+            printf("    %-16s <- %s%s%s%s\n", sf_field_name(f, k), h ? "\"" : "", h ? h : "(unmapped)",
+                   h ? "\"" : "", sf_field_required(f, k) ? "  [required]" : "");
+        }
+    }
+    printf("  records: read %lld, accepted %lld, rejected %lld, blank %lld, footer %lld\n", (long long)fs->read,
+           (long long)fs->accepted, (long long)fs->rejected, (long long)fs->blank, (long long)fs->footer);
+    bool any = false;
+    for (int r = 0; r < SF_REJ_N; r++) {
+        if (!rj->count[f][r])
+            continue;
+        printf("%s%s %lld", any ? ", " : "  rejected by reason: ", sf_reject_reason_name((sf_reject_reason)r),
+               (long long)rj->count[f][r]);
+        any = true;
+    }
+    if (any)
+        printf("\n");
+    sf_check_print_examples(cfg, rj, f, false);
+    any = false;
+    for (int r = 0; r < SF_REJ_N; r++) {
+        if (!rj->kept_count[f][r])
+            continue;
+        printf("%s%s %lld", any ? ", " : "  kept with a field emptied: ", sf_reject_reason_name((sf_reject_reason)r),
+               (long long)rj->kept_count[f][r]);
+        any = true;
+    }
+    if (any)
+        printf("\n");
+    sf_check_print_examples(cfg, rj, f, true);
+    if (fs->min_date != SF_NODATE) {
+        char a[16], b[16];
+        sf_date_iso(fs->min_date, a);
+        sf_date_iso(fs->max_date, b);
+        printf("  dates: %s .. %s\n", a, b);
+    }
+    for (size_t w = 0; w < fs->warnings.n; w++)
+        printf("  warning: %s\n", fs->warnings.v[w]);
+    sf_strlist hints = {0};
+    sf_ctx hctx = {0};
+    if (sf_check_hints(cfg, f, fs, rj, &hints, &hctx) == SF_OK)
+        for (size_t h = 0; h < hints.n; h++)
+            printf("  hint: %s\n", hints.v[h]);
+    sf_strlist_clear(&hints);
+}
+
+/* Lists the workbook will continue on more sheets: exactly for the
+ * accounts and the rejects, "up to" for the lists bounded by the accounts
+ * or the deals (check runs no analysis). */
+void sf_check_print_sheet_notes(const sf_config *cfg, const sf_dataset *ds, const sf_rejects *rj)
+{
+    if (!cfg->out_xlsx)
+        return;
+    const struct {
+        const char *what;
+        size_t n;
+        bool exact;
+    } l[] = {{"accounts", ds->n_accounts, true},
+             {"rejects", rj->n, true},
+             {"cadence_due, decline_alerts, fire_candidates, reorder_due", ds->n_accounts, false},
+             {"pipeline", ds->n_opps, false}};
+    for (size_t i = 0; i < SF_ARRAY_LEN(l); i++)
+        if (l[i].n > SF_SHEET_ROWS)
+            printf("workbook: %s: %s%zu rows, more than one sheet holds (%zu): continued on %s%zu more sheet%s\n",
+                   l[i].what, l[i].exact ? "" : "up to ", l[i].n, SF_SHEET_ROWS, l[i].exact ? "" : "up to ",
+                   sf_sheets_for(l[i].n) - 1, sf_sheets_for(l[i].n) > 2 ? "s" : "");
 }

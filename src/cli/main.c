@@ -34,12 +34,15 @@ enum {
     OPT_FROM = 1 << 11,
     OPT_TO = 1 << 12,
     OPT_EVERY = 1 << 13,
+    OPT_HORIZON = 1 << 14,
+    OPT_POINTS = 1 << 15,
+    OPT_STEP = 1 << 16,
 };
 
 typedef struct {
     const char *name;
     const char *synopsis; /* after "salesfocus NAME" */
-    const char *help;     /* lines of the command's description, each "          ..." after the first */
+    const char *help;     /* lines of the command's description ('\n' between them) */
     unsigned opts;        /* OPT_* it accepts; the config is required when OPT_CONFIG */
     int (*run)(const sf_run_opts *o, int argc, char **argv);
 } command;
@@ -52,6 +55,7 @@ static int cmd_lists(const sf_run_opts *o, int argc, char **argv);
 static int cmd_init(const sf_run_opts *o, int argc, char **argv);
 static int cmd_history(const sf_run_opts *o, int argc, char **argv);
 static int cmd_backfill(const sf_run_opts *o, int argc, char **argv);
+static int cmd_backtest(const sf_run_opts *o, int argc, char **argv);
 
 static const command commands[] = {
     {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [--timeout SECONDS] [-q]",
@@ -82,6 +86,12 @@ static const command commands[] = {
      "          date from --from to --to (default: the as-of date) every DAYS days\n"
      "          (default 7), as `run --as-of` of that date would; writes no reports",
      OPT_CONFIG | OPT_FROM | OPT_TO | OPT_EVERY | OPT_OUT | OPT_QUIET, cmd_backfill},
+    {"backtest",
+     "-c CONFIG [--as-of YYYY-MM-DD] [--horizon DAYS] [--points N] [--step DAYS] [--out DIR] [--timeout SECONDS] [-q]",
+     "replay the warnings as of past dates and score each against what\n"
+     "          followed: csv/backtest.csv, backtest.xlsx, backtest.pdf",
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET | OPT_TIMEOUT | OPT_HORIZON | OPT_POINTS | OPT_STEP,
+     cmd_backtest},
     {"config", "(--reference | --markdown)",
      "print the reference configuration, every key with its default\n"
      "          (--reference, as config/salesfocus.ini), or the table of every key\n"
@@ -95,17 +105,32 @@ static const command commands[] = {
 
 static void usage(FILE *f)
 {
-    for (size_t i = 0; i < SF_ARRAY_LEN(commands); i++)
-        fprintf(f, "%s salesfocus %-6s%s%s\n", i ? "      " : "usage:", commands[i].name,
-                *commands[i].synopsis ? " " : "", commands[i].synopsis);
+    for (size_t i = 0; i < SF_ARRAY_LEN(commands); i++) {
+        if (*commands[i].synopsis)
+            fprintf(f, "%s salesfocus %-8s %s\n", i ? "      " : "usage:", commands[i].name, commands[i].synopsis);
+        else
+            fprintf(f, "%s salesfocus %s\n", i ? "      " : "usage:", commands[i].name);
+    }
     fputs("       salesfocus --help | --version\n\n", f);
-    for (size_t i = 0; i < SF_ARRAY_LEN(commands); i++)
-        fprintf(f, "  %-7s %s\n", commands[i].name, commands[i].help);
+    for (size_t i = 0; i < SF_ARRAY_LEN(commands); i++) {
+        /* the help's later lines under its first, past the widest name */
+        fprintf(f, "  %-9s ", commands[i].name);
+        for (const char *p = commands[i].help; *p; p++) {
+            fputc(*p, f);
+            if (*p == '\n') {
+                while (p[1] == ' ')
+                    p++;
+                fputs("            ", f);
+            }
+        }
+        fputc('\n', f);
+    }
     fputs("\n"
           "  -c, --config FILE   the INI configuration (see config/salesfocus.ini)\n"
           "      --as-of DATE    the as-of date T (default: [run] as_of, else today)\n"
-          "  -o, --out PATH      run, review: the output folder (default: [run] output_dir);\n"
-          "                      init: the configuration to write (default: salesfocus.ini)\n"
+          "  -o, --out PATH      run, review, backtest: the output folder (default:\n"
+          "                      [run] output_dir); init: the configuration to write\n"
+          "                      (default: salesfocus.ini)\n"
           "      --force         init: overwrite an existing configuration\n"
           "      --owner NAME    review: one owner, as written in the data\n"
           "      --all-owners    review: every owner\n"
@@ -116,6 +141,9 @@ static void usage(FILE *f)
           "      --from DATE     backfill: the first date stored\n"
           "      --to DATE       backfill: the last date (default: the as-of date)\n"
           "      --every DAYS    backfill: days between the dates (default 7)\n"
+          "      --horizon DAYS  backtest: days compared after each date (default 90)\n"
+          "      --points N      backtest: how many past dates (default 8)\n"
+          "      --step DAYS     backtest: days between the dates (default 28)\n"
           "  -q, --quiet         errors only\n"
           "  -h, --help          this text\n"
           "  -V, --version       the version\n"
@@ -144,6 +172,8 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"rejects", required_argument, NULL, 'R'},
         {"account", required_argument, NULL, 'i'},  {"from", required_argument, NULL, 'F'},
         {"to", required_argument, NULL, 'T'},       {"every", required_argument, NULL, 'E'},
+        {"horizon", required_argument, NULL, 'H'},  {"points", required_argument, NULL, 'N'},
+        {"step", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
         {"timeout", required_argument, NULL, 't'},  {NULL, 0, NULL, 0},
     };
@@ -154,7 +184,8 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
                         : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
                         : c == 'R' ? OPT_REJECTS : c == 'f' ? OPT_FORCE : c == 't' ? OPT_TIMEOUT
                         : c == 'i' ? OPT_ACCOUNT : c == 'F' ? OPT_FROM : c == 'T' ? OPT_TO
-                        : c == 'E' ? OPT_EVERY : 0;
+                        : c == 'E' ? OPT_EVERY
+                        : c == 'H' ? OPT_HORIZON : c == 'N' ? OPT_POINTS : c == 'S' ? OPT_STEP : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
                 return bad_usage("--owner and --all-owners belong to the review command", NULL);
@@ -176,6 +207,9 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'F': o->from = optarg; break;
         case 'T': o->to = optarg; break;
         case 'E': o->every = optarg; break;
+        case 'H': o->horizon = optarg; break;
+        case 'N': o->points = optarg; break;
+        case 'S': o->step = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': sf_print_version(stdout); return 0;
         default: usage(stderr); return 2;
@@ -234,6 +268,12 @@ static int cmd_backfill(const sf_run_opts *o, int argc, char **argv)
     return sf_cmd_backfill(o);
 }
 
+static int cmd_backtest(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    return sf_cmd_backtest(o);
+}
+
 /* Standard output could not take it all: exit 4. */
 static int stdout_result(bool ok)
 {
@@ -260,13 +300,13 @@ static const char *const col_type_names[] = {
     [SF_COL_TEXT] = "text",   [SF_COL_INT] = "int",     [SF_COL_MONEY] = "money",
     [SF_COL_SHARE] = "share", [SF_COL_DECIMAL] = "decimal", [SF_COL_DATE] = "date",
     [SF_COL_TIER] = "tier",   [SF_COL_TEMP] = "temperature", [SF_COL_FLAGS] = "flags",
-    [SF_COL_PERCENT] = "percent", [SF_COL_RATIO] = "ratio",
+    [SF_COL_PERCENT] = "percent", [SF_COL_RATIO] = "ratio", [SF_COL_ANY] = "any",
 };
 
 /* `salesfocus lists`: one line per list, tab-separated: the CSV file, the
- * label key of its workbook sheet, and its columns as NAME:TYPE,... (tests
- * walk this instead of naming the files); a column only the workbook
- * shows is NAME:TYPE:sheet. */
+ * label key of its workbook sheet ("-": none, a CSV file only), and its
+ * columns as NAME:TYPE,... (tests walk this instead of naming the files); a
+ * column only the workbook shows is NAME:TYPE:sheet. */
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
 {
     (void)o, (void)argv;
@@ -275,7 +315,7 @@ static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
     bool ok = true;
     for (size_t i = 0; i < sf_n_lists; i++) {
         const sf_list *l = sf_lists[i];
-        ok &= printf("%s.csv\t%s\t", l->name, l->sheet_key) >= 0;
+        ok &= printf("%s.csv\t%s\t", l->name, l->sheet_key ? l->sheet_key : "-") >= 0;
         for (int c = 0; c < l->n_cols; c++)
             ok &= printf("%s%s:%s%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type],
                          l->cols[c].sheet_only ? ":sheet" : "") >= 0;

@@ -1,6 +1,7 @@
 /*
  * run.c - the job: config → lock → ingest → analyses → outputs → commit →
- * email, and the check and review commands. This layer (with main.c) is
+ * email, and the check, review and backtest commands (the backtest's
+ * replay and outputs in backtest.c). This layer (with main.c) is
  * the only one that prints; modules report through sf_ctx.
  */
 #include "cli/sf_run.h"
@@ -15,6 +16,7 @@
 
 #include "base/sf_settings.h"
 #include "cli/sf_history_cmd.h"
+#include "cli/sf_backtest.h"
 #include "config/sf_config.h"
 #include "input/sf_autoconf.h"
 #include "input/sf_hints.h"
@@ -713,68 +715,6 @@ int sf_cmd_run(const sf_run_opts *opts)
     return rc;
 }
 
-static void print_file_check(const job *j, sf_file_kind f)
-{
-    const sf_file_stats *fs = &j->ds->files[f];
-    const char *kind = sf_file_kind_name(f);
-    if (!fs->present) {
-        printf("%s: not configured\n", kind);
-        return;
-    }
-    if (fs->n_parts > 1)
-        printf("%s: %u files\n", kind, fs->n_parts);
-    else
-        printf("%s: %s\n", kind, fs->path ? fs->path : "(derived)");
-    if (fs->n_parts > 1) {
-        sf_check_print_parts(j->ds, f);
-    } else {
-        printf("  mapping:\n");
-        for (int k = 0; k < sf_field_count(f); k++) {
-            const char *h = fs->mapped_header[k];
-            printf("    %-16s <- %s%s%s%s\n", sf_field_name(f, k), h ? "\"" : "", h ? h : "(unmapped)",
-                   h ? "\"" : "", sf_field_required(f, k) ? "  [required]" : "");
-        }
-    }
-    printf("  records: read %lld, accepted %lld, rejected %lld, blank %lld, footer %lld\n", (long long)fs->read,
-           (long long)fs->accepted, (long long)fs->rejected, (long long)fs->blank, (long long)fs->footer);
-    bool any = false;
-    for (int r = 0; r < SF_REJ_N; r++) {
-        if (!j->rejects.count[f][r])
-            continue;
-        printf("%s%s %lld", any ? ", " : "  rejected by reason: ", sf_reject_reason_name((sf_reject_reason)r),
-               (long long)j->rejects.count[f][r]);
-        any = true;
-    }
-    if (any)
-        printf("\n");
-    sf_check_print_examples(&j->cfg, &j->rejects, f, false);
-    any = false;
-    for (int r = 0; r < SF_REJ_N; r++) {
-        if (!j->rejects.kept_count[f][r])
-            continue;
-        printf("%s%s %lld", any ? ", " : "  kept with a field emptied: ", sf_reject_reason_name((sf_reject_reason)r),
-               (long long)j->rejects.kept_count[f][r]);
-        any = true;
-    }
-    if (any)
-        printf("\n");
-    sf_check_print_examples(&j->cfg, &j->rejects, f, true);
-    if (fs->min_date != SF_NODATE) {
-        char a[16], b[16];
-        sf_date_iso(fs->min_date, a);
-        sf_date_iso(fs->max_date, b);
-        printf("  dates: %s .. %s\n", a, b);
-    }
-    for (size_t w = 0; w < fs->warnings.n; w++)
-        printf("  warning: %s\n", fs->warnings.v[w]);
-    sf_strlist hints = {0};
-    sf_ctx hctx = {0};
-    if (sf_check_hints(&j->cfg, f, fs, &j->rejects, &hints, &hctx) == SF_OK)
-        for (size_t h = 0; h < hints.n; h++)
-            printf("  hint: %s\n", hints.v[h]);
-    sf_strlist_clear(&hints);
-}
-
 /* preset = auto: every candidate and how well it matched. */
 static void print_auto_preset(const job *j)
 {
@@ -787,28 +727,6 @@ static void print_auto_preset(const job *j)
         sf_preset_score_text(&c->v[i], line, sizeof line);
         printf("  %s %s\n", i == c->chosen ? "*" : " ", line);
     }
-}
-
-/* Lists the workbook will continue on more sheets: exactly for the
- * accounts and the rejects, "up to" for the lists bounded by the accounts
- * or the deals (check runs no analysis). */
-static void print_sheet_notes(const job *j)
-{
-    if (!j->cfg.out_xlsx)
-        return;
-    const struct {
-        const char *what;
-        size_t n;
-        bool exact;
-    } l[] = {{"accounts", j->ds->n_accounts, true},
-             {"rejects", j->rejects.n, true},
-             {"cadence_due, decline_alerts, fire_candidates, reorder_due", j->ds->n_accounts, false},
-             {"pipeline", j->ds->n_opps, false}};
-    for (size_t i = 0; i < SF_ARRAY_LEN(l); i++)
-        if (l[i].n > SF_SHEET_ROWS)
-            printf("workbook: %s: %s%zu rows, more than one sheet holds (%zu): continued on %s%zu more sheet%s\n",
-                   l[i].what, l[i].exact ? "" : "up to ", l[i].n, SF_SHEET_ROWS, l[i].exact ? "" : "up to ",
-                   sf_sheets_for(l[i].n) - 1, sf_sheets_for(l[i].n) > 2 ? "s" : "");
 }
 
 /* SPEC §7: the store's state, read only. */
@@ -869,7 +787,7 @@ int sf_cmd_check(const sf_run_opts *opts)
                    j.cfg.preset || j.cfg.preset_auto ? ")" : "", d);
             print_auto_preset(&j);
             for (int f = 0; f < SF_FILE_N; f++)
-                print_file_check(&j, (sf_file_kind)f);
+                sf_check_print_file(&j.cfg, j.ds, &j.rejects, (sf_file_kind)f);
             uint32_t owners = 0;
             for (uint32_t i = 0; i < j.ds->n_owners; i++)
                 owners += j.ds->owner_seen[i];
@@ -883,7 +801,7 @@ int sf_cmd_check(const sf_run_opts *opts)
                 sf_check_print_notes(&j.rep);
             if (opts->rejects)
                 printf("rejects list written to %s (%zu lines)\n", opts->rejects, j.rejects.n);
-            print_sheet_notes(&j);
+            sf_check_print_sheet_notes(&j.cfg, j.ds, &j.rejects);
             int trc = check_templates(&j, true);
             int hrc = rc == 0 ? check_history(&j) : 0;
             printf("%s\n", rc == 0 && trc == 0 && hrc == 0 ? "check: ok"
@@ -987,6 +905,49 @@ int sf_cmd_backfill(const sf_run_opts *opts)
         rc = fail(&j);
     if (rc == 0 && !opts->quiet)
         printf("backfill: %u run%s stored in %s\n", stored, stored == 1 ? "" : "s", j.hist.path);
+    job_release(&j);
+    return rc;
+}
+
+/* SPEC §10: set up, lock, open the output folder and read the inputs
+ * once as a run does; backtest.c replays the analyses and renders the
+ * outputs; the folder is put in place here as a run's is. */
+int sf_cmd_backtest(const sf_run_opts *opts)
+{
+    sf_backtest_params bp;
+    if (!sf_backtest_params_parse(opts, &bp))
+        return SF_ERR_USAGE;
+    job j;
+    memset(&j, 0, sizeof j);
+    j.opts = opts;
+    j.placed_fd = -1;
+    double t0 = sf_now_s();
+    int rc = job_setup(&j, true);
+    if (rc == 0)
+        rc = take_lock(&j);
+    int parent_rc = rc == 0 ? limit_time(&j, t0) : -1;
+    if (parent_rc >= 0) {
+        job_release(&j);
+        return parent_rc;
+    }
+    if (rc == 0)
+        rc = open_output(&j);
+    if (rc == 0)
+        rc = job_ingest(&j, false);
+    sf_backtest_result bt;
+    if (rc == 0) {
+        sf_backtest_job b = {.opts = opts, .set = &j.set, .cfg = &j.cfg, .ds = j.ds, .rejects = &j.rejects,
+                             .lang = j.lang, .out_dir = j.out_dir, .as_of = j.as_of, .stage = &j.stage};
+        if (sf_backtest_run(&b, &bp, &bt, &j.ctx) != 0 || sf_stage_commit(&j.stage, &j.ctx) != SF_OK) {
+            sf_stage_abort(&j.stage);
+            rc = fail(&j);
+        } else {
+            sf_limit_placed(j.placed_fd);
+            if (!opts->quiet)
+                sf_backtest_print(&b, &bt);
+        }
+    }
+    timing(&j, "total", t0);
     job_release(&j);
     return rc;
 }

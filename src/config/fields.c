@@ -96,6 +96,11 @@ const char *const cfg_tier_names[SF_TIER_N] = {"A", "B", "C", "D"};
 const char *const cfg_segment_names[CFG_N_SEGMENTS] = {"industry", "size_band", "region", "fit",
                                                        "owner"};
 
+const char *sf_segment_key_name(sf_segment_key k)
+{
+    return ((int)k >= 0 && (int)k < CFG_N_SEGMENTS) ? cfg_segment_names[k] : "?";
+}
+
 /* Mapping raw CRM values */
 
 /* Does s match pattern p, where '*' stands for any text (also none)?

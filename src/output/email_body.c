@@ -1,10 +1,12 @@
 /*
  * email_body.c - what a mail says (sf_email.h): the counts and totals of
  * the team or one rep, the top-N sections of the body (contacts due,
- * declines, fire candidates, deals to pursue / qualify) read through the
- * list descriptions (sf_list.h), and the subject and body rendered from
- * the language's templates. No I/O: out_email.c loads the template and
- * makes, writes and sends the messages.
+ * declines, fire candidates, deals to pursue / qualify, clients late to
+ * reorder) read through the list descriptions (sf_list.h), the
+ * explanations of the clients most worth explaining (sf_explain_text.h),
+ * and the subject and body rendered from the language's templates. No
+ * I/O: out_email.c loads the template and makes, writes and sends the
+ * messages.
  */
 #include "output/sf_email.h"
 
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "output/sf_buf.h"
+#include "output/sf_explain_text.h"
 #include "output/sf_mime.h"
 #include "output/sf_template.h"
 
@@ -117,10 +120,13 @@ static sf_err scope_counts(const sf_email_text *m, sf_email_scope *s, sf_ctx *ct
     const sf_report *rep = m->rep;
     row_view declines = {.l = find_list("decline_alerts", ctx)}, deals = {.l = find_list("pipeline", ctx)};
     const sf_list *due = find_list("cadence_due", ctx), *fire = find_list("fire_candidates", ctx);
-    if (!due || !declines.l || !fire || !deals.l)
+    const sf_list *late = find_list("reorder_due", ctx);
+    if (!due || !declines.l || !fire || !deals.l || !late)
         return ctx->code;
     for (size_t i = 0, n = due->count(rep); i < n; i++)
         s->due += in_scope(s, due->owner(rep, i));
+    for (size_t i = 0, n = late->count(rep); i < n; i++)
+        s->late += in_scope(s, late->owner(rep, i));
     for (size_t i = 0, n = fire->count(rep); i < n; i++)
         s->fire += in_scope(s, fire->owner(rep, i));
     for (size_t i = 0, n = declines.l->count(rep); i < n; i++) {
@@ -164,7 +170,7 @@ sf_err sf_email_scope_compute(const sf_email_text *m, sf_email_scope *s, sf_ctx 
 bool sf_email_scope_empty(const sf_email_scope *s)
 {
     return s->due == 0 && s->alerts == 0 && s->fire == 0 && s->verdict[SF_VERDICT_PURSUE] == 0 &&
-           s->verdict[SF_VERDICT_QUALIFY] == 0;
+           s->verdict[SF_VERDICT_QUALIFY] == 0 && s->late == 0;
 }
 
 /* ------------------------------------------------------ placeholder values */
@@ -308,9 +314,11 @@ static void line_due(const sf_email_text *m, row_view *r, sf_tvars *vt, const ch
 static void line_decline(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)
 {
     account_vars(m, vt, r, r->owner);
-    int64_t cur = at(r, "current")->v;
-    put_money(m, vt, "prior", at(r, "prior")->v);
+    int64_t prior = at(r, "prior")->v, cur = at(r, "current")->v;
+    put_money(m, vt, "prior", prior);
     put_money(m, vt, "current", cur);
+    /* what ends the alert (SPEC §9), as explain.csv's to_clear */
+    put_money(m, vt, "to_clear", prior > 0 ? sf_explain_to_clear(m->cfg, prior, cur) : SF_NONE);
     put_money(m, vt, "drop", at(r, "drop")->v);
     put_pct(m, vt, "drop_share", at(r, "drop_share")->v, false);
     sf_tvars_set(vt, "severity", word_label(m, r, "severity"));
@@ -325,6 +333,19 @@ static void line_fire(const sf_email_text *m, row_view *r, sf_tvars *vt, const c
     put_money(m, vt, "net_value", at(r, "net_value")->v);
     flag_labels(m, r, "reasons", vt, "reasons");
     *key = "email.line_fire";
+}
+
+/* A client late to reorder (SPEC §8), against its own rhythm. */
+static void line_reorder(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)
+{
+    account_vars(m, vt, r, r->owner);
+    put_int(m, vt, "typical", at(r, "typical_gap_days")->v);
+    put_int(m, vt, "days_late", at(r, "days_late")->v);
+    put_date(m, vt, "last", at(r, "last_purchase")->v);
+    put_date(m, vt, "expected", at(r, "expected_date")->v);
+    put_money(m, vt, "at_risk", at(r, "revenue_at_risk")->v);
+    sf_tvars_set(vt, "status", word_label(m, r, "status"));
+    *key = "email.line_reorder";
 }
 
 /* A deal to pursue or qualify. Its account's name and tier are not cells
@@ -379,6 +400,7 @@ static const top_section k_sections[] = {
     {"top_fire", "fire_candidates", -1, line_fire},
     {"top_pursue", "pipeline", SF_VERDICT_PURSUE, line_deal},
     {"top_qualify", "pipeline", SF_VERDICT_QUALIFY, line_deal},
+    {"top_reorder", "reorder_due", -1, line_reorder},
 };
 
 /* The first TOP_N rows of section t in scope s, one line each, then the
@@ -410,6 +432,36 @@ static sf_err top_lines(const sf_email_text *m, const top_section *t, const sf_e
         sf_tvars_free(&vt);
     }
     return e ? e : list_end(m, total, out, ctx);
+}
+
+/* The explanations (SPEC §9) of the clients in scope most worth
+ * explaining: the key clients below their potential, then those nearest
+ * the next tier; one line each, "(none)" when there are none. */
+#define EXPLAIN_KEY 5
+#define EXPLAIN_NEXT 5
+static sf_err explain_lines(const sf_email_text *m, const sf_email_scope *s, sf_buf *out, sf_ctx *ctx)
+{
+    uint32_t pick[EXPLAIN_KEY + EXPLAIN_NEXT];
+    size_t n = sf_explain_pick(m->rep, s->owner, EXPLAIN_KEY, EXPLAIN_NEXT, pick);
+    const sf_explain_text x = {m->rep, m->lang, m->lang_file};
+    sf_err e = SF_OK;
+    for (size_t k = 0; k < n && !e; k++) {
+        row_view acc = {.l = &sf_list_accounts};
+        sf_tvars vt = {0};
+        sf_buf why = {0};
+        sf_report_account_cells(m->rep, pick[k], acc.c);
+        account_vars(m, &vt, &acc, m->ds->accounts[pick[k]].owner);
+        e = sf_explain_account_text(&x, pick[k], &why, ctx);
+        if (!e && why.oom)
+            e = sf_ctx_nomem(ctx);
+        if (!e) {
+            sf_tvars_set(&vt, "why", sf_buf_str(&why));
+            e = list_line(m, "email.line_explain", &vt, out, ctx);
+        }
+        sf_buf_free(&why);
+        sf_tvars_free(&vt);
+    }
+    return e ? e : list_end(m, (uint32_t)n, out, ctx);
 }
 
 /* ------------------------------------------------------- subject and body */
@@ -449,16 +501,18 @@ static sf_err scope_vars(const sf_email_text *m, const sf_email_scope *s, sf_tva
     if (se)
         return se;
 
-    for (size_t i = 0; i < SF_ARRAY_LEN(k_sections); i++) {
+    put_int(m, vt, "late_count", s->late);
+    for (size_t i = 0; i <= SF_ARRAY_LEN(k_sections); i++) {
         sf_buf b = {0};
-        sf_err e = top_lines(m, &k_sections[i], s, &b, ctx);
+        bool explain = i == SF_ARRAY_LEN(k_sections); /* the last section */
+        sf_err e = explain ? explain_lines(m, s, &b, ctx) : top_lines(m, &k_sections[i], s, &b, ctx);
         if (!e && b.oom)
             e = sf_ctx_nomem(ctx);
         /* drop the final newline: the template decides what follows */
         if (!e && b.n && b.p[b.n - 1] == '\n')
             b.p[--b.n] = '\0';
         if (!e)
-            sf_tvars_set(vt, k_sections[i].var, sf_buf_str(&b));
+            sf_tvars_set(vt, explain ? "top_explain" : k_sections[i].var, sf_buf_str(&b));
         sf_buf_free(&b);
         if (e)
             return e;
@@ -534,9 +588,13 @@ out:
 static const char *const k_scope_vars[] = {
     "as_of", "period", "currency", "owner", "revenue", "revenue_prev", "growth", "due_count", "alert_count",
     "lost_count", "fire_count", "pursue", "qualify", "drop", "rejected", "top_due", "top_declines", "top_fire",
-    "top_pursue", "top_qualify"};
+    "top_pursue", "top_qualify", "late_count", "top_reorder", "top_explain"};
 static const char *const k_due_vars[] = {ACCOUNT_VARS, "days", "next_due", "last_contact", "channel"};
-static const char *const k_decline_vars[] = {ACCOUNT_VARS, "prior", "current", "drop", "drop_share", "severity"};
+static const char *const k_decline_vars[] = {ACCOUNT_VARS, "prior", "current", "drop", "drop_share", "severity",
+                                             "to_clear"};
+static const char *const k_reorder_vars[] = {ACCOUNT_VARS, "typical", "days_late", "last", "expected", "at_risk",
+                                             "status"};
+static const char *const k_explain_vars[] = {ACCOUNT_VARS, "why"};
 static const char *const k_fire_vars[] = {ACCOUNT_VARS, "rev12", "net_value", "reasons"};
 static const char *const k_deal_vars[] = {ACCOUNT_VARS, "opportunity", "opportunity_id", "stage", "amount",
                                           "next_step_date", "misses"};
@@ -545,7 +603,7 @@ static const char *const k_more_vars[] = {"n", "total"};
 static const char *const k_body_vars[] = {
     "as_of", "period", "currency", "owner", "revenue", "revenue_prev", "growth", "due_count", "alert_count",
     "lost_count", "fire_count", "pursue", "qualify", "drop", "rejected", "top_due", "top_declines", "top_fire",
-    "top_pursue", "top_qualify", "since"};
+    "top_pursue", "top_qualify", "late_count", "top_reorder", "top_explain", "since"};
 static const char *const k_since_vars[] = {"since", "n"};
 static const char *const k_count_vars[] = {"change", "n"};
 static const char *const k_move_vars[] = {"name", "account_id", "owner", "from", "to", "delta", "currency"};
@@ -564,6 +622,7 @@ static const template_vars k_templates[] = {
     TV("email.line_decline", k_decline_vars), TV("email.line_decline_credit", k_decline_vars),
     TV("email.line_fire", k_fire_vars),
     TV("email.line_pursue", k_deal_vars),     TV("email.line_qualify", k_deal_vars),
+    TV("email.line_reorder", k_reorder_vars), TV("email.line_explain", k_explain_vars),
     TV("email.more", k_more_vars),            TV("messages.owner_no_address", k_owner_vars),
     TV("email.since_title", k_since_vars),    TV("email.since_nothing", k_since_vars),
     TV("email.since_count", k_count_vars),    TV("email.line_move", k_move_vars),
@@ -579,6 +638,10 @@ sf_err sf_email_check_templates(const sf_email_text *m, sf_ctx *ctx)
         if (e)
             return e;
     }
+    /* the explanations' sentences the mail carries (SPEC §9) */
+    sf_err ee = sf_explain_check_templates(m->lang, m->lang_file, ctx);
+    if (ee)
+        return ee;
     if (m->cfg->email_subject && m->cfg->email_subject[0]) {
         snprintf(where, sizeof where, "%s: [email] subject", m->cfg->path ? m->cfg->path : "config");
         sf_err e = sf_template_check(m->cfg->email_subject, k_scope_vars, SF_ARRAY_LEN(k_scope_vars), where, false,

@@ -13,6 +13,8 @@
  * Every file goes through the staging area (temporary name, renamed into
  * place at commit), so a failed run never leaves a half-written list.
  */
+#define _GNU_SOURCE /* sync_file_range */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,23 +106,81 @@ static sf_err csv_open(const sf_output_ctx *o, const sf_list *l, const char *pat
 static sf_err csv_close(csv_out *w, sf_ctx *ctx)
 {
     flush_buf(w);
+#ifdef SYNC_FILE_RANGE_WRITE
+    /* A list of tens of megabytes (explain.csv): its writing back to disk
+     * starts now, beside the outputs still being rendered, instead of in
+     * the commit's fsync. Only a head start: the commit still fsyncs. */
+    if (fflush(w->fp) == 0 && ftell(w->fp) > (long)(8 << 20))
+        (void)sync_file_range(fileno(w->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
     sf_err e = sf_stage_close(w->fp, w->path, ctx);
     free(w->path);
     free(w);
     return e;
 }
 
+/* Bytes that make a field quoted (RFC 4180) or end it: , " CR LF NUL. */
+static inline bool csv_special(unsigned char c)
+{
+    return c <= '\r' ? c == '\0' || c == '\r' || c == '\n' : c == ',' || c == '"';
+}
+
+/* What a column wrote lately for a borrowed text (an id, a word), by the
+ * text's address: a list that repeats texts row after row (explain.csv:
+ * an id on nine rows, nine item names over and over) then scans each
+ * once. Only for texts that stay put while the list is written (a list in
+ * memory, not one read back through a reader's buffer). */
+#define MEMO_WAYS 16
+typedef struct {
+    const char *p;
+    size_t n;
+    bool plain;
+} field_memo;
+
+static field_memo *memo_slot(field_memo *col, const char *s)
+{
+    uintptr_t h = (uintptr_t)s;
+    return &col[(h ^ (h >> 4) ^ (h >> 9)) & (MEMO_WAYS - 1)];
+}
+
 /* One field; quoted when it holds a comma, quote, CR or LF (RFC 4180),
  * quotes doubled; behind a ' when guard (the formula guard). NULL writes
- * an empty field. */
-static void put_field(csv_out *w, const char *s, bool guard)
+ * an empty field. memo: NULL, or the column's memo of s; plain: s is
+ * known to need no quotes (a number or date the writer formatted). */
+static void put_field_m(csv_out *w, const char *s, field_memo *memo, bool plain, bool guard)
 {
+    if (!s) {
+        if (w->col++)
+            put_char(w, ',');
+        return;
+    }
+    size_t n = 0;
+    if (plain) {
+        n = strlen(s);
+    } else if (memo && memo->p == s) {
+        n = memo->n;
+        plain = memo->plain;
+    } else {
+        /* fields are short (ids, numbers, dates): a plain loop beats the
+         * set-up of a library scan, millions of times per run */
+        while (!csv_special((unsigned char)s[n]))
+            n++;
+        plain = !s[n];
+        if (memo)
+            *memo = (field_memo){s, n, plain};
+    }
+    if (plain && !guard && n < 64 && CSV_BUFSZ - w->len > 64) {
+        /* the common case, with one check of the room left */
+        char *o = w->buf + w->len;
+        if (w->col++)
+            *o++ = ',';
+        memcpy(o, s, n);
+        w->len = (size_t)(o + n - w->buf);
+        return;
+    }
     if (w->col++)
         put_char(w, ',');
-    if (!s)
-        return;
-    size_t n = strcspn(s, ",\"\r\n");
-    if (!s[n]) {
+    if (plain) {
         if (guard)
             put_char(w, '\'');
         put_bytes(w, s, n);
@@ -137,7 +197,7 @@ static void put_field(csv_out *w, const char *s, bool guard)
     put_char(w, '"');
 }
 
-static void put(csv_out *w, const char *s) { put_field(w, s, false); }
+static void put(csv_out *w, const char *s) { put_field_m(w, s, NULL, false, false); }
 
 static void end_line(csv_out *w)
 {
@@ -173,6 +233,77 @@ bool sf_csv_needs_guard(const char *s)
     return s && *s && strchr("=+-@\t\r", *s) && !plain_number(s);
 }
 
+/* ---- the sink of a list that writes its own rows (sf_list.write_csv) ---- */
+
+typedef struct {
+    sf_csv_sink sink; /* first: the list sees only this */
+    csv_out *w;
+    bool guard;       /* [outputs] csv_formula_guard */
+    field_memo memo[MEMO_WAYS];
+} csv_sink;
+
+static void sink_text(sf_csv_sink *s, const char *text)
+{
+    csv_sink *k = (csv_sink *)s;
+    put_field_m(k->w, text, text ? memo_slot(k->memo, text) : NULL, false,
+                k->guard && sf_csv_needs_guard(text));
+}
+
+/* Room for a field of up to 64 bytes and its comma, flushing first; the
+ * place to write the field. */
+static char *sink_room(csv_out *w)
+{
+    if (CSV_BUFSZ - w->len < 66)
+        flush_buf(w);
+    char *o = w->buf + w->len;
+    if (w->col++)
+        *o++ = ',';
+    return o;
+}
+
+static void sink_word(sf_csv_sink *s, const char *text, size_t n)
+{
+    csv_out *w = ((csv_sink *)s)->w;
+    if (n > 64) {
+        if (w->col++)
+            put_char(w, ',');
+        put_bytes(w, text, n);
+        return;
+    }
+    char *o = sink_room(w);
+    for (size_t i = 0; i < n; i++) /* a short word: no call to memcpy */
+        o[i] = text[i];
+    w->len = (size_t)(o + n - w->buf);
+}
+
+/* Numbers and dates formatted in place: the text sf_cell_text gives them
+ * (the program's own, so never behind the formula guard). */
+static void sink_value(sf_csv_sink *s, sf_col_type type, int64_t v)
+{
+    csv_out *w = ((csv_sink *)s)->w;
+    int scale = type == SF_COL_MONEY ? 2 : type == SF_COL_INT ? 0
+              : type == SF_COL_SHARE || type == SF_COL_DECIMAL || type == SF_COL_RATIO ? 4 : -1;
+    if (scale >= 0 || type == SF_COL_DATE) {
+        char *o = sink_room(w);
+        char d[16];
+        size_t n = scale >= 0 ? sf_fmt_fixed(v, scale, o) : (sf_date_iso((sf_date)v, d), strlen(d));
+        if (scale < 0)
+            memcpy(o, d, n);
+        w->len = (size_t)(o + n - w->buf);
+        return;
+    }
+    char b[SF_CELL_TEXT_MAX];
+    const sf_column col = {.type = type};
+    const sf_cell cell = {.v = v};
+    const char *t = sf_cell_text(&col, &cell, b);
+    put_field_m(w, t, NULL, t == b, false);
+}
+
+static void sink_end_row(sf_csv_sink *s)
+{
+    end_line(((csv_sink *)s)->w);
+}
+
 /* One list, every row. */
 sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx)
 {
@@ -185,7 +316,18 @@ sf_err sf_out_csv_list_at(const sf_output_ctx *o, const sf_list *l, const char *
     sf_err e = csv_open(o, l, path, &w, ctx);
     if (e)
         return e;
+    if (l->write_csv) { /* rows straight from the list (sf_list.write_csv) */
+        csv_sink k = {.sink = {sink_text, sink_word, sink_value, sink_end_row}, .w = w,
+                      .guard = o->cfg->csv_formula_guard};
+        l->write_csv(o->rep, &k.sink);
+        return csv_close(w, ctx);
+    }
     size_t n = l->count(o->rep);
+    /* texts stay put only in a list held in memory (one read back through
+     * a reader reuses its buffer) */
+    bool stable = !l->read;
+    field_memo memo[SF_LIST_MAX_COLS][MEMO_WAYS];
+    memset(memo, 0, sizeof memo);
     sf_cell cells[SF_LIST_MAX_COLS];
     char text[SF_CELL_TEXT_MAX];
     sf_list_walk lw;
@@ -205,10 +347,12 @@ sf_err sf_out_csv_list_at(const sf_output_ctx *o, const sf_list *l, const char *
                 continue;
             /* the columns whose text comes from the data; the program's
              * own numbers, dates and words never start a formula */
-            sf_col_type t = l->cols[c].type;
+            sf_col_type t = l->cols[c].type == SF_COL_ANY ? cells[c].type : l->cols[c].type;
             bool data_text = t == SF_COL_TEXT || t == SF_COL_PERCENT;
             const char *v = sf_cell_text(&l->cols[c], &cells[c], text);
-            put_field(w, v, data_text && o->cfg->csv_formula_guard && sf_csv_needs_guard(v));
+            bool own = v == text; /* formatted here: a number, a date, flags */
+            put_field_m(w, v, own || !stable ? NULL : memo_slot(memo[c], v), own,
+                        data_text && o->cfg->csv_formula_guard && sf_csv_needs_guard(v));
         }
         end_line(w);
     }

@@ -9,6 +9,7 @@
  * (the rest folded into one "others" row), tables show the top N rows, the
  * Pareto curve is sampled, so the work is bounded however large the data.
  */
+#include "output/sf_pdf_pages.h"
 #include "output/sf_pdf_quality.h"
 #include "output/sf_pdf_history.h"
 #include "output/sf_pdf_tables.h"
@@ -640,6 +641,7 @@ static const sf_pdf_page_def report_pages[] = {
     {"page_temperature", page_temperature, NULL, NULL, 0},
     {"page_due", page_due, NULL, NULL, 0},
     {"page_declines", page_declines, NULL, NULL, 0},
+    {"page_reorder", sf_pdf_page_reorder, NULL, NULL, 0},
     {"page_split", page_split, NULL, NULL, 0},
     {"page_pipeline", page_pipeline, NULL, NULL, 0},
     {"page_kpi", page_kpi, NULL, NULL, 0},

@@ -1,15 +1,17 @@
 /*
  * out_review.c - the coach's review pack: review-<owner>.pdf, A4
  * landscape pages on one rep's book (tiers and temperature, time split;
- * due list and declines; fire candidates and open deals; KPIs against the
- * benchmarks), with the team's figures beside the rep's; a table of page
- * functions (review_pages) written by sf_pdf_write, the action lists and
- * KPI panels shared with report.pdf (pdf_tables.c). The action lists hold
- * every one of the rep's rows and continue on as many pages as they need.
+ * due list and declines; clients late to reorder; fire candidates and open
+ * deals; why each verdict is what it is; KPIs against the benchmarks),
+ * with the team's figures beside the rep's; a table of page functions
+ * (review_pages) written by sf_pdf_write, the action lists and KPI panels
+ * shared with report.pdf (pdf_tables.c). The action lists hold every one
+ * of the rep's rows and continue on as many pages as they need.
  */
 #include "output/sf_filename.h"
 #include "output/sf_pdf_history.h"
 #include "output/sf_pdf_tables.h"
+#include "output/sf_pdf_pages.h"
 #include "draw/sf_table.h"
 
 #include <math.h>
@@ -171,6 +173,10 @@ static const sf_pdf_flow_item flow_due[] = {
     {&sf_pdf_tab_due, "tab_due", SIZE_MAX, NULL, NULL},
     {&sf_pdf_tab_declines, "tab_declines", SIZE_MAX, NULL, NULL},
 };
+/* The rep's clients late to reorder (SPEC §8), all of them. */
+static const sf_pdf_flow_item flow_reorder[] = {
+    {&sf_pdf_tab_reorder, "tab_reorder", SIZE_MAX, NULL, NULL},
+};
 static const sf_pdf_flow_item flow_fire[] = {
     {&sf_pdf_tab_fire, "tab_fire", SIZE_MAX, NULL, NULL},
     {&sf_pdf_tab_deals, "tab_deals", SIZE_MAX, no_opportunities, "no_opportunities"},
@@ -187,7 +193,9 @@ static const sf_pdf_page_def review_pages[] = {
     {"review_book", page_book, NULL, NULL, 0},
     {"review_history", sf_pdf_page_strip, sf_pdf_strip_shown, NULL, 0},
     {"review_due", NULL, NULL, flow_due, SF_ARRAY_LEN(flow_due)},
+    {"review_reorder", NULL, NULL, flow_reorder, SF_ARRAY_LEN(flow_reorder)},
     {"review_fire", NULL, NULL, flow_fire, SF_ARRAY_LEN(flow_fire)},
+    {"review_explain", sf_pdf_page_review_explain, NULL, NULL, 0},
     {"page_kpi", page_kpi, NULL, NULL, 0},
 };
 

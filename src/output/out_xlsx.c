@@ -32,6 +32,13 @@ static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *
                       bool ruled)
 {
     char text[SF_CELL_TEXT_MAX];
+    if (col->type == SF_COL_ANY) { /* the cell's own type */
+        if (cell->type != SF_COL_ANY && cell->type != SF_COL_FLAGS) {
+            const sf_column own = {.name = col->name, .type = cell->type};
+            list_cell(x, sh, r, c, &own, cell, ruled);
+        }
+        return;
+    }
     /* a column under a conditional format gets its colours from the rule,
      * which follows the value when a manager edits it */
     bool alert = cell->alert && !ruled;
@@ -75,6 +82,8 @@ static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *
             int w = snprintf(text, sizeof text, "%g", (double)cell->v / SF_PPM);
             xl_cell_num(x, sh, r, c, (double)cell->v / SF_PPM, NULL, (double)w);
         }
+        break;        break;
+    case SF_COL_ANY:
         break;
     }
 }
@@ -230,11 +239,17 @@ static void xl_release(xl *x)
  * temporary is left for sf_stage_abort), or SF_ERR_NOMEM. */
 sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
 {
-    size_t plen = strlen(o->out_dir) + sizeof "/workbook.xlsx";
+    return sf_out_xlsx_book(o, "workbook.xlsx", "title", sf_lists, sf_n_lists, true, ctx);
+}
+
+sf_err sf_out_xlsx_book(const sf_output_ctx *o, const char *file, const char *title_key,
+                        const sf_list *const *lists, size_t n_lists, bool summary, sf_ctx *ctx)
+{
+    size_t plen = strlen(o->out_dir) + strlen(file) + 2;
     char *final_path = malloc(plen);
     if (!final_path)
         return sf_ctx_nomem(ctx);
-    snprintf(final_path, plen, "%s/workbook.xlsx", o->out_dir);
+    snprintf(final_path, plen, "%s/%s", o->out_dir, file);
 
     const char *tmp_path = NULL;
     sf_err rc = sf_stage_path(o->stage, final_path, &tmp_path, ctx);
@@ -267,7 +282,7 @@ sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
     sf_date_iso(o->rep->as_of, date_iso);
     snprintf(subject, sizeof subject, "%s %s", xl_label(&x, "doc_subject"), date_iso);
     lxw_doc_properties props = {
-        .title = (char *)xl_label(&x, "title"),
+        .title = (char *)xl_label(&x, title_key),
         .subject = subject,
         .author = (char *)"salesfocus",
         .company = (char *)"salesfocus",
@@ -279,21 +294,22 @@ sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
     formats_init(&x);
     xl_summary_rows rows;
     memset(&rows, 0, sizeof rows);
-    xl_sheet_summary(&x);
-    for (size_t i = 0; i < sf_n_lists; i++) {
-        const sf_list *l = sf_lists[i];
+    if (summary)
+        xl_sheet_summary(&x);
+    for (size_t i = 0; i < n_lists; i++) {
+        const sf_list *l = lists[i];
         if (l->present && !l->present(o->rep))
             continue;
         if (l == &sf_list_changes)
             xl_sheet_changes(&x); /* the migration matrix and the changes (SPEC §7) */
-        else if (l->own_sheet)
-            continue;             /* shown on the sheet of its own making */
+        else if (l->own_sheet || !l->sheet_key)
+            continue;             /* shown on a sheet of its own making, or on none */
         else if (l == &sf_list_trend)
             xl_trend_charts(&x, sheet_list(&x, l));
         else
             sheet_list(&x, l);
     }
-    const xl_sheet *data = xl_sheet_chart_data(&x, &rows);
+    const xl_sheet *data = summary ? xl_sheet_chart_data(&x, &rows) : NULL;
     if (x.n_sheets > 0 && data)
         xl_summary_charts(&x, &x.sheets[0], data, &rows);
 

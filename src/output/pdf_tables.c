@@ -109,6 +109,8 @@ static void fmt_by_type(const sf_pdf_row *r, int col, const char *section, char 
         if (v->v != SF_NONE)
             sf_lang_fmt_pct(lang, sf_div_round(v->v, 10000), 0, out, SF_PDF_CELL);
         break;
+    case SF_COL_ANY: /* no table shows such a column */
+        break;
     }
 }
 

@@ -220,8 +220,10 @@ static lxw_row_t summary_notes(xl *x, xl_sheet *sh, lxw_row_t r)
 {
     const sf_report *rep = x->o->rep;
     bool any = rep->n_skipped > 0;
+    /* (a list without a sheet, explain.csv, is in no sheet to continue) */
     for (size_t i = 0; i < sf_n_lists && !any; i++)
-        any = (!sf_lists[i]->present || sf_lists[i]->present(rep)) && sf_lists[i]->count(rep) > SF_SHEET_ROWS;
+        any = sf_lists[i]->sheet_key && (!sf_lists[i]->present || sf_lists[i]->present(rep)) &&
+              sf_lists[i]->count(rep) > SF_SHEET_ROWS;
     if (!any)
         return r;
     xl_cell_str(x, sh, r++, 0, xl_label(x, "notes"), x->f.section);
@@ -230,7 +232,7 @@ static lxw_row_t summary_notes(xl *x, xl_sheet *sh, lxw_row_t r)
         xl_cell_str(x, sh, r++, 0, rep->skipped[i], x->f.note);
     for (size_t i = 0; i < sf_n_lists; i++) {
         const sf_list *l = sf_lists[i];
-        size_t n = (!l->present || l->present(rep)) ? l->count(rep) : 0;
+        size_t n = l->sheet_key && (!l->present || l->present(rep)) ? l->count(rep) : 0;
         if (n > SF_SHEET_ROWS && !note_continued(x, sh, r++, l, n))
             x->nomem = true;
     }

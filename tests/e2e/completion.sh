@@ -27,8 +27,9 @@ expect() { # "offers, space-separated (a space inside an offer: %20)" WORD...
     [ "$got" = "$want" ] || { echo "completing '$*': expected [$(echo $want)], got [$(echo $got)]"; exit 1; }
 }
 
-expect "backfill check config history init lists review run" salesfocus ""
+expect "backfill backtest check config history init lists review run" salesfocus ""
 expect "review run" salesfocus r
+expect "backfill backtest" salesfocus b
 expect "--help --version" salesfocus --
 expect "--as-of --config --help --out --quiet --timeout --version" salesfocus run --
 expect "--as-of --config --help --quiet --rejects --version" salesfocus check --
@@ -38,6 +39,10 @@ expect "--account --as-of --config --help --out --quiet --version" salesfocus hi
 expect "--config --every --from --help --out --quiet --to --version" salesfocus backfill --
 expect "$(date +%Y-%m-%d)" salesfocus backfill --from ""
 expect "" salesfocus history --account ""
+expect "--as-of --config --help --horizon --out --points --quiet --step --timeout --version" salesfocus backtest --
+expect "90" salesfocus backtest --horizon ""
+expect "28" salesfocus backtest --step ""
+expect "8" salesfocus backtest --points ""
 expect "--markdown --reference" salesfocus config --
 expect "" salesfocus config --reference ""
 expect "" salesfocus lists ""

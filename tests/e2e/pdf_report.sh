@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # report.pdf on the worked example (tests/data/mini), in English and
-# Russian: 16 A4 landscape pages (14, then the history's two), fonts embedded, qpdf-clean, every page
+# Russian: 17 A4 landscape pages (15, then the history's two), fonts embedded, qpdf-clean, every page
 # renders; the localised page titles and the tier counts of
 # csv/accounts.csv are in the text (Cyrillic extracted intact); dates and
 # numbers follow the language.
@@ -11,7 +11,7 @@ for lang in en ru; do
     mini_config $lang "$TMP/$lang.ini"
     "$SF" run -q -c "$TMP/$lang.ini" --as-of 2025-06-30 --out "$TMP/$lang/out"
     pdf="$TMP/$lang/out/report.pdf"
-    pdf_ok "$pdf" 16
+    pdf_ok "$pdf" 17
     pdf_in_margins "$pdf"
     pdftotext -layout "$pdf" "$TMP/$lang.txt"
     # no temporary file left beside it
@@ -38,30 +38,31 @@ need() { # lang, text
 }
 for s in "Summary" "Accounts and revenue by tier" "Revenue concentration" \
          "Temperature map: owners × tiers" "Contacts due per owner" "Largest revenue declines" \
+         "Clients late to reorder" "Late and lapsed clients per owner" "Largest revenue at risk" \
          "Time split: recommended vs actual" "Pipeline verdicts" "Rep KPIs against benchmarks" \
          "Action list: contacts due" "Action list: revenue declines" "Action list: fire candidates" \
-         "Action list: deals to pursue" "As of 2025-06-30" "Page 14 of 16" "Anna Kowalska"; do
+         "Action list: deals to pursue" "As of 2025-06-30" "Page 17 of 17" "Anna Kowalska"; do
     need en "$s"
 done
 for s in "Сводка" "Клиенты и выручка по категориям" "Концентрация выручки" \
          "Температурная карта: менеджеры × категории" "Крупнейшие падения выручки" \
          "Вердикты по воронке" "KPI менеджеров и нормативы" "Список действий: пора связаться" \
-         "На дату 30.06.2025" "Страница 14 из 16" "(не назначен)" "Качество данных" \
-         "Записи по входным файлам"; do
+         "На дату 30.06.2025" "Страница 17 из 17" "Клиенты, запаздывающие с заказом" "(не назначен)" \
+         "Качество данных" "Записи по входным файлам"; do
     need ru "$s"
 done
 # no English page title leaks into the Russian report
 if grep -qF "Revenue concentration" "$TMP/ru.txt"; then echo "ru: English title"; exit 1; fi
-# the data-quality page (14): every input file with the counts of the run's
+# the data-quality page (15): every input file with the counts of the run's
 # summary (transactions: 289 read, 286 accepted, 3 rejected), no note
-pdftotext -layout -f 14 -l 14 "$TMP/en/out/report.pdf" "$TMP/en.p14.txt"
+pdftotext -layout -f 15 -l 15 "$TMP/en/out/report.pdf" "$TMP/en.p14.txt"
 grep -Eq "transactions\.csv +transactions +289 +286 +3 +0" "$TMP/en.p14.txt" || {
     echo "en: quality page lacks the transactions counts"; cat "$TMP/en.p14.txt"; exit 1; }
 grep -q "Nothing to report" "$TMP/en.p14.txt" || { echo "en: quality page has notes"; cat "$TMP/en.p14.txt"; exit 1; }
 # the English cover: revenue 330365.43 abbreviated, growth -17.4 %
 need en "330k EUR"
 need en "-17.4%"
-# the action lists (pages 10-13) are the CSV lists: "top N of M" (or "all
+# the action lists (pages 11-14) are the CSV lists: "top N of M" (or "all
 # M" when the whole list is shown) counts the list's rows (deals: those to
 # pursue), every row is on its page in list order, worded in the report's
 # language (owner "(unassigned)", an empty last contact, days overdue 98 / 0
@@ -82,11 +83,11 @@ def rows(name, keep=lambda r: True):
     with open(f"{out}/csv/{name}.csv", encoding="utf-8-sig") as f:
         return [r for r in csv.DictReader(f) if keep(r)]
 # page, rows, key column, {column: {CSV text: word the PDF shows}}
-pages = [(10, rows("cadence_due"), "name", {"last_contact": {"": "never"},
+pages = [(11, rows("cadence_due"), "name", {"last_contact": {"": "never"},
                                             "days_overdue": {d: "d" + d for d in ("98", "0", "-5", "-6")}}),
-         (11, rows("decline_alerts"), "name", {"severity": {"lost": "lost"}}),
-         (12, rows("fire_candidates"), "name", {}),
-         (13, rows("pipeline", lambda r: r["verdict"] == "pursue"), "opportunity_id",
+         (12, rows("decline_alerts"), "name", {"severity": {"lost": "lost"}}),
+         (13, rows("fire_candidates"), "name", {}),
+         (14, rows("pipeline", lambda r: r["verdict"] == "pursue"), "opportunity_id",
           {"verdict": {"pursue": "pursue"}})]
 seen = set()
 for page, rs, key, worded in pages:
@@ -113,12 +114,29 @@ assert seen == {"owner", "last_contact", "days_overdue", "severity", "verdict"},
 print(lang, "action lists ok")
 PYEOF
 done
+# the reorder page (7): every owner with a late client, and the accounts of
+# the largest revenue at risk of csv/reorder_due.csv, largest first
+$PY - "$TMP/en/out" <<'PYEOF'
+import csv, subprocess, sys
+out = sys.argv[1]
+rows = list(csv.DictReader(open(f"{out}/csv/reorder_due.csv", encoding="utf-8-sig")))
+assert rows, "the example has clients late to reorder"
+text = subprocess.run(["pdftotext", "-layout", "-f", "7", "-l", "7", f"{out}/report.pdf", "-"],
+                      capture_output=True, text=True, check=True).stdout
+assert "Clients late to reorder" in text and f"top {min(len(rows), 15)} of {len(rows)}" in text, text
+for o in {r["owner"] for r in rows}:
+    assert o in text, f"owner {o} not on the reorder page"
+top = sorted(rows, key=lambda r: -float(r["revenue_at_risk"]))[:15]
+at = [text.find(r["name"]) for r in top]
+assert -1 not in at and at == sorted(at), f"largest revenue at risk: {[r['name'] for r in top]} at {at}"
+print("reorder page ok")
+PYEOF
 # every bundled sample (each CRM dialect and language) renders cleanly
 for cfg in "$ROOT"/samples/*/config.ini; do
     [ -f "$cfg" ] || continue
     name=$(basename "$(dirname "$cfg")")
     "$SF" run -q -c "$cfg" --out "$TMP/samples/$name/out"
-    pdf_ok "$TMP/samples/$name/out/report.pdf" 16
+    pdf_ok "$TMP/samples/$name/out/report.pdf" 17
     pdf_in_margins "$TMP/samples/$name/out/report.pdf"
 done
 echo ok

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Review packs: `review --owner` and `--all-owners` write review-<owner>.pdf
-# (4 A4 landscape pages, more when the rep's lists need them; fonts
+# (6 A4 landscape pages, more when the rep's lists need them; fonts
 # embedded, qpdf-clean, every page renders) with the rep's figures beside
-# the team's, every one of the rep's rows and no owner column. Hostile owner names
+# the team's, every one of the rep's rows and no owner column, the rep's
+# clients late to reorder and a page of explanations. Hostile owner names
 # (tests/data/pdf: "../../etc/x", "a/b" and "a_b", a newline, "..",
 # Polish and Cyrillic letters) give safe, distinct names inside the folder.
 set -euo pipefail
@@ -27,15 +28,17 @@ want=$(LC_ALL=C sort <<<"$expected")
 [ -z "$(find "$TMP" -path "$out" -prune -o -name '*.pdf' -print)" ] || { echo "pdf outside the folder"; find "$TMP" -name '*.pdf'; exit 1; }
 [ ! -e "$TMP/deep/etc" ] && [ ! -e "$TMP/etc" ] && [ ! -e "$out/a" ]
 for f in "$out"/*.pdf; do
-    pdf_ok "$f" 4
+    pdf_ok "$f" 6
 done
 # the display keeps the owner's real name; "a/b" and "a_b" each get their own pack
-pdftotext "$out/review-a_b.pdf" - | grep -qF "Review pack: a/b"
-pdftotext "$out/review-a_b-2.pdf" - | grep -qF "Review pack: a_b"
-pdftotext "$out/review-Иван_Петров.pdf" - | grep -qF "Иван Петров"
-pdftotext "$out/review-Żaneta_Wójcik.pdf" - | grep -qF "Żaneta Wójcik"
+# (grep reads to the end: with pipefail, grep -q would leave pdftotext a
+# broken pipe on a long text)
+pdftotext "$out/review-a_b.pdf" - | grep -F "Review pack: a/b" >/dev/null
+pdftotext "$out/review-a_b-2.pdf" - | grep -F "Review pack: a_b" >/dev/null
+pdftotext "$out/review-Иван_Петров.pdf" - | grep -F "Иван Петров" >/dev/null
+pdftotext "$out/review-Żaneta_Wójcik.pdf" - | grep -F "Żaneta Wójcik" >/dev/null
 # the 1200-character account name is ellipsised, not spilled over the page
-pdftotext "$out/review-etc_x.pdf" - | grep -qF "Very long name" # it is there...
+pdftotext "$out/review-etc_x.pdf" - | grep -F "Very long name" >/dev/null # it is there...
 for f in "$out"/*.pdf; do pdf_in_margins "$f"; done          # ...but inside the page
 
 # the same names are stable from run to run (deterministic)
@@ -45,17 +48,18 @@ for f in "$out"/*.pdf; do pdf_in_margins "$f"; done          # ...but inside the
 # --- the worked example, one owner, English and Russian ---
 for lang in en ru; do
     mini_config $lang "$TMP/mini-$lang.ini"
-    "$SF" review -q -c "$TMP/mini-$lang.ini" --owner "Anna Kowalska" --out "$TMP/mini-$lang"
-    f="$TMP/mini-$lang/review-Anna_Kowalska.pdf"
-    pdf_ok "$f" 4
+    # each config its own folder, so each its own history store
+    "$SF" review -q -c "$TMP/mini-$lang.ini" --owner "Anna Kowalska" --out "$TMP/mini-$lang/out"
+    f="$TMP/mini-$lang/out/review-Anna_Kowalska.pdf"
+    pdf_ok "$f" 6
     pdftotext -layout "$f" "$TMP/mini-$lang.txt"
 done
 grep -qF "Review pack: Anna Kowalska" "$TMP/mini-en.txt"
 grep -qF "Team" "$TMP/mini-en.txt"
-grep -qF "Page 4 of 4" "$TMP/mini-en.txt"
+grep -qF "Page 6 of 6" "$TMP/mini-en.txt"
 grep -qF "Материалы для разбора: Anna Kowalska" "$TMP/mini-ru.txt"
 grep -qF "Команда" "$TMP/mini-ru.txt"
-grep -qF "Страница 4 из 4" "$TMP/mini-ru.txt"
+grep -qF "Страница 6 из 6" "$TMP/mini-ru.txt"
 # her due contacts (csv/cadence_due.csv of a run) are on her due page
 "$SF" run -q -c "$TMP/mini-en.ini" --as-of 2025-06-30 --out "$TMP/run"
 names=$($PY - "$TMP/run/csv/cadence_due.csv" <<'PYEOF'
@@ -65,12 +69,91 @@ print("\n".join(r["name"] for r in rows if r["owner"] == "Anna Kowalska"))
 PYEOF
 )
 [ -n "$names" ] || { echo "no due contacts for Anna in the example"; exit 1; }
-pdftotext -f 2 -l 2 "$TMP/mini-en/review-Anna_Kowalska.pdf" "$TMP/p2.txt"
+pdftotext -f 2 -l 2 "$TMP/mini-en/out/review-Anna_Kowalska.pdf" "$TMP/p2.txt"
 while IFS= read -r n; do
     grep -qF "$n" "$TMP/p2.txt" || { echo "due account '$n' missing from the review"; exit 1; }
 done <<<"$names"
 # and nobody else's
 if grep -qF "Ben Ortiz" "$TMP/p2.txt"; then echo "another owner's row in Anna's due page"; exit 1; fi
+
+# page 3: her clients late to reorder (csv/reorder_due.csv), in list order,
+# and nobody else's; page 5: why, in sentences with explain.csv's numbers
+"$SF" run -q -c "$TMP/mini-ru.ini" --as-of 2025-06-30 --out "$TMP/ru/run-ru"
+for lang in en ru; do
+$PY - "$TMP/mini-$lang/out/review-Anna_Kowalska.pdf" "$TMP/run" "$ROOT/tests/data/mini/accounts.csv" $lang <<'PYEOF'
+import csv, subprocess, sys
+pdf, run, acc_in, lang = sys.argv[1:5]
+def rows(name):
+    return list(csv.DictReader(open(f"{run}/csv/{name}.csv", encoding="utf-8-sig")))
+def page(n):
+    t = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), pdf, "-"], capture_output=True,
+                       text=True, check=True).stdout
+    return " ".join(t.replace("\u00a0", " ").split())
+mine = lambda r: r["owner"] == "Anna Kowalska"
+late = [r for r in rows("reorder_due") if mine(r)]
+others = [r for r in rows("reorder_due") if not mine(r)]
+p3 = page(3)
+assert late and others, "the example has late clients of Anna and of others"
+at = [p3.find(r["name"]) for r in late]
+assert -1 not in at and at == sorted(at), f"page 3: {[r['name'] for r in late]} at {at}"
+assert not any(r["name"] in p3 for r in others), "page 3 shows another owner's client"
+
+# the numbers as the language writes them: exact, no decimals when whole
+def money(text):
+    v = round(float(text) * 100)
+    s = f"{abs(v) // 100:,}" + (f".{abs(v) % 100:02d}" if v % 100 else "")
+    if lang == "ru":
+        s = s.replace(",", " ").replace(".", ",")
+    return ("-" if v < 0 else "") + s
+say = {"en": {"decline": "Revenue fell from {prior} to {current}; {to_clear} more in this period ends the alert.",
+              "tier": "Tier {tier}: {peers} look-alike clients in {segment}, have a median of {benchmark}; {to_next} more this year makes it {next}.",
+              "cold": "Cold: {pct}% of potential; {to_warm} more makes it warm, {to_hot} more hot.",
+              "hot": "Hot: {pct}% of potential.", "staff": "{band} staff"},
+       "ru": {"decline": "Выручка упала с {prior} до {current}; ещё {to_clear} в этом периоде — и сигнал снимется.",
+              "tier": "Категория {tier}: у {peers} похожих клиентов ({segment}) медиана {benchmark}; ещё {to_next} за год — и будет {next}.",
+              "cold": "Холодный: {pct} % потенциала; ещё {to_warm} — и станет тёплым, {to_hot} — горячим.",
+              "hot": "Горячий: {pct} % потенциала.", "staff": "{band} сотрудников"}}[lang]
+ex = {}
+for r in rows("explain"):
+    ex[(r["list"], r["id"], r["item"])] = r["value"]
+p5 = page(5)
+# every decline alert of hers: what ends it
+dec = [r for r in rows("decline_alerts") if mine(r)]
+assert dec, "the example has declines of Anna"
+for r in dec:
+    want = say["decline"].format(prior=money(r["prior"]), current=money(r["current"]),
+                                 to_clear=money(ex[("decline_alerts", r["account_id"], "to_clear")]))
+    assert want in p5, f"{lang} page 5: missing {want!r}"
+# her six B/C clients nearest the next tier (none of her A clients is below
+# potential): the tier and the temperature, from explain.csv and accounts.csv
+inp = {r["account_id"]: r for r in csv.DictReader(open(acc_in, encoding="utf-8-sig"))}
+def band(emp):
+    e = int(emp)
+    return "1\u20139" if e < 10 else "10\u201349" if e < 50 else "50\u2013249" if e < 250 else "250+"
+accs = [r for r in rows("accounts") if mine(r)]
+assert not [r for r in accs if r["tier"] == "A" and r["temperature"] != "hot"]
+near = sorted((r for r in accs if ex[("accounts", r["account_id"], "to_next_tier")]),
+              key=lambda r: float(ex[("accounts", r["account_id"], "to_next_tier")]))[:6]
+assert len(near) == 6
+for r in near:
+    i = r["account_id"]
+    keys = ex[("accounts", i, "benchmark_keys")].split(";")
+    seg = ", ".join(say["staff"].format(band=band(inp[i]["employees"])) if k == "size_band" else inp[i][k]
+                    for k in keys)
+    want = say["tier"].format(tier=r["tier"], peers=ex[("accounts", i, "benchmark_peers")], segment=seg,
+                              benchmark=money(ex[("accounts", i, "benchmark")]),
+                              to_next=money(ex[("accounts", i, "to_next_tier")]),
+                              next={"B": "A", "C": "B"}[r["tier"]])
+    pct = max(round(float(r["rev12"]) * 100), 0) * 100 // round(float(r["potential"]) * 100)
+    if r["temperature"] == "cold":
+        want += " " + say["cold"].format(pct=pct, to_warm=money(ex[("accounts", i, "to_warm")]),
+                                         to_hot=money(ex[("accounts", i, "to_hot")]))
+    elif r["temperature"] == "hot":
+        want += " " + say["hot"].format(pct=pct)
+    assert want in p5, f"{lang} page 5: missing {want!r}\n{p5}"
+print(lang, "reorder and explanation pages ok")
+PYEOF
+done
 # the whole page is hers: no owner column
 if grep -qF "Owner" "$TMP/p2.txt"; then echo "an owner column on a one-rep page"; exit 1; fi
 

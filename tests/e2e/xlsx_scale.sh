@@ -17,8 +17,10 @@ cp = configparser.RawConfigParser(strict=False, interpolation=None, comment_pref
                                   inline_comment_prefixes=None)
 cp.optionxform = str
 cp.read(sys.argv[3], encoding="utf-8")
-# every list of `salesfocus lists`: its sheet (English label) and CSV file
-lists = [(cp["xlsx"][l.split("\t")[1]], l.split("\t")[0]) for l in open(sys.argv[2]).read().splitlines()]
+# every list of `salesfocus lists` that has a sheet ("-": a CSV file only):
+# its sheet (English label) and CSV file
+lists = [(cp["xlsx"][l.split("\t")[1]], l.split("\t")[0]) for l in open(sys.argv[2]).read().splitlines()
+         if l.split("\t")[1] != "-"]
 assert len(lists) >= 8, lists
 wb = openpyxl.load_workbook(os.path.join(out, "workbook.xlsx"), read_only=True)
 def csv_rows(name):

@@ -37,16 +37,17 @@ from openpyxl.utils import get_column_letter
 warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
 
 # The lists as the binary describes them (`salesfocus lists`: CSV file,
-# sheet label key, NAME:TYPE columns, NAME:TYPE:sheet for a column only the
-# workbook shows), in workbook order after the Summary; the column types
-# decide how each cell must read back. Types are per list (trend's "drop"
-# is a count, decline_alerts' "drop" money).
+# sheet label key or "-" for a CSV file only, NAME:TYPE columns, NAME:TYPE:sheet
+# for a column only the workbook shows), in workbook order after the Summary;
+# the column types decide how each cell must read back. Types are per list
+# (trend's "drop" is a count, decline_alerts' "drop" money).
 def _lists():
     out = subprocess.run([os.environ["SF"], "lists"], check=True, capture_output=True, text=True).stdout
     lists, types, cols_of = [], {}, {}
     for line in out.splitlines():
         f, key, cols = line.split("\t")
-        lists.append((key, f))
+        if key != "-":
+            lists.append((key, f))
         types[f] = {}
         cols_of[f] = []
         for c in cols.split(","):
@@ -149,6 +150,16 @@ def check_cell(where, typ, text, cell, currency, date_fmt):
         text = text.replace("\ufffe", "\ufffd").replace("\uffff", "\ufffd")
         if cell.data_type != "s" or v != text:
             fail(f"{where}: text {text!r} read back as {v!r} (type {cell.data_type})")
+
+
+def explain_items(csv_path):
+    """A list's items in explain.csv (SPEC §9), (id, item) -> text: the
+    values of its sheet-only figures (the Accounts sheet's to_next_tier and
+    to_warm)."""
+    name = os.path.basename(csv_path)
+    _, items = read_csv(os.path.join(os.path.dirname(csv_path), "explain.csv"))
+    stem = name[:-len(".csv")]
+    return {(r[1], r[2]): r[3] for r in items if r[0] == stem}
 
 
 def rules_by_column(ws):
@@ -325,12 +336,22 @@ def check_list(ws, csv_path, xl, args):
         return
     if ws.max_row != len(rows) + 1:
         fail(f"{name}: {ws.max_row - 1} data rows, CSV has {len(rows)}")
+    explained = explain_items(csv_path)
+    explained_cols = {item for _, item in explained} & {c for c, only in COLS_OF[name] if only}
     for i, row in enumerate(rows):
         allcells = ws[i + 2]
         cells = [allcells[k] for k in at]
-        # a sheet-only column holds text (a name) or nothing
+        # a sheet-only column holds a figure of explain.csv for the row's id
+        # (typed as its column), else text (a name) or nothing
         for k, (c, only) in enumerate(COLS_OF[name]):
-            if only and allcells[k].value is not None and allcells[k].data_type != "s":
+            if not only:
+                continue
+            if (row[0], c) in explained:
+                check_cell(f"{name} row {i + 2} {c}", types[c], explained[(row[0], c)], allcells[k],
+                           args.currency, xl["date_format"])
+            elif c in explained_cols:
+                fail(f"{name} row {i + 2} {c}: no explain.csv item for {row[0]}")
+            elif allcells[k].value is not None and allcells[k].data_type != "s":
                 fail(f"{name} row {i + 2} {c}: {allcells[k].value!r} is not text")
         for j, col in enumerate(header):
             check_cell(f"{name} row {i + 2} {col}", types[col], row[j], cells[j],
