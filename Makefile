@@ -18,7 +18,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := 0.1.0
 
 CC      ?= cc
-PKGS    := inih cairo pangocairo xlsxwriter zlib
+PKGS    := inih cairo pangocairo xlsxwriter zlib gsl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -93,7 +93,7 @@ check-asan:
 # when something is missing.
 DEB_PKGS := build-essential pkg-config libcsv-dev libinih-dev libcairo2-dev \
             libpango1.0-dev libxlsxwriter-dev zlib1g-dev libcmocka-dev fonts-dejavu-core \
-            poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd \
+            libgsl-dev poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd \
             groff-base man-db bsdextrautils
 deps:
 	$(Q)tools/deps.sh $(DEB_PKGS) $(EXTRA_DEB_PKGS)

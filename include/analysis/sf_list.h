@@ -47,12 +47,17 @@ typedef struct {
      * person reads show the label "<label_prefix><text>" instead; NULL:
      * the text is data and shown as it is */
     const char *label_prefix;
+    /* Shown beside the list in the workbook only: the CSV list leaves the
+     * column out (accounts.csv stays as SPEC §4 has it; the Accounts sheet
+     * adds p_alive and clv of §11). */
+    bool sheet_only;
 } sf_column;
 
 /* Column initialisers: a plain column, a text of a fixed vocabulary shown
- * through labels, a bit set. */
+ * through labels, a column of the workbook only, a bit set. */
 #define SF_COLUMN(n, t) {.name = (n), .type = (t)}
 #define SF_COLUMN_WORDS(n, prefix) {.name = (n), .type = SF_COL_TEXT, .label_prefix = (prefix)}
+#define SF_COLUMN_SHEET(n, t) {.name = (n), .type = (t), .sheet_only = true}
 #define SF_COLUMN_FLAGS(n, fn, count, prefix) \
     {.name = (n), .type = SF_COL_FLAGS, .flag_name = (fn), .n_flags = (count), .label_prefix = (prefix)}
 
@@ -107,6 +112,7 @@ void sf_report_account_cells(const sf_report *rep, uint32_t account, sf_cell *ce
 
 /* The lists' descriptions, defined beside their analyses. */
 extern const sf_list sf_list_accounts, sf_list_cadence, sf_list_decline, sf_list_fire,
-    sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects, sf_list_reorder;
+    sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects, sf_list_reorder, sf_list_clv,
+    sf_list_clv_model;
 
 #endif

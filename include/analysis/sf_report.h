@@ -12,6 +12,7 @@
 #ifndef SF_REPORT_H
 #define SF_REPORT_H
 
+#include "analysis/sf_clv.h"
 #include "data/sf_dataset.h"
 #include "data/sf_rejects.h"
 
@@ -62,6 +63,57 @@ typedef struct {
     uint32_t n;
     uint8_t *status;           /* per account: sf_reorder_status, whatever its tier */
 } sf_reorder_result;
+
+/* §11 expected future value: one row per account with a purchase on or
+ * before T. */
+typedef struct {
+    uint32_t account;
+    uint32_t repeat_purchases; /* x */
+    int64_t recency_days;      /* last - first purchase day */
+    int64_t age_days;          /* T - first purchase day */
+    int64_t p_alive;           /* e4 */
+    int64_t expected;          /* expected purchases over the horizon, e4 */
+    int64_t order_value;       /* expected order value, cents */
+    int64_t clv;               /* cents */
+    int64_t revenue;           /* every purchase day up to T, cents (not a
+                                * clv.csv column: the report's "valuable") */
+} sf_clv_row;
+
+/* Why the lists of §11 are empty in this run. */
+typedef enum {
+    SF_CLV_FITTED = 0,
+    SF_CLV_TOO_FEW,     /* fewer modelled accounts than min_accounts */
+    SF_CLV_NO_REPEAT,   /* no account bought on a second day */
+    SF_CLV_NOT_FINITE   /* a figure was not a finite number */
+} sf_clv_state;
+
+/* One row of clv_model.csv: the value as its text (six significant
+ * digits, a count as a whole number). */
+typedef struct {
+    const char *model, *param; /* static */
+    char value[32];
+} sf_clv_model_row;
+
+typedef struct {
+    bool enabled;              /* [clv] enabled: the lists exist */
+    bool fitted;               /* the models ran and every figure is finite */
+    sf_clv_state state;
+    char why[200];             /* not fitted: why (the log, the report) */
+    uint32_t modelled;         /* accounts with a purchase on or before T */
+    sf_clv_fits fits;
+    sf_clv_row *rows;          /* clv.csv order after sf_clv_order */
+    uint32_t n;
+    /* the valuable clients least likely to be alive (revenue to date in
+     * the top quarter, p_alive below 50 %): indexes into rows, by owner
+     * name, then revenue descending, then account id (sf_clv_order) */
+    uint32_t *at_risk;
+    uint32_t n_at_risk;
+    int64_t valuable_from;     /* the revenue to date that makes a client valuable */
+    int64_t *acc_p_alive, *acc_clv; /* per account (e4, cents), SF_NONE: not modelled */
+    sf_clv_model_row model_rows[16];
+    int n_model_rows;
+    double seconds;            /* the fit and the figures (SF_TIMINGS) */
+} sf_clv_result;
 
 /* §3.2 */
 typedef struct {
@@ -228,6 +280,7 @@ typedef struct sf_report {
     sf_split_result split;
     sf_kpi_result kpi;
     sf_summary_result summary;
+    sf_clv_result clv;
     /* analyses skipped for missing inputs, e.g. "rep KPIs: no activities
      * or opportunities"; static strings */
     const char *skipped[8];
@@ -246,6 +299,13 @@ sf_err sf_analyze_fire(const sf_dataset *ds, const sf_config *cfg, const sf_tier
 sf_err sf_analyze_split(const sf_dataset *ds, const sf_config *cfg, const sf_tiers_result *t, sf_split_result *out);
 sf_err sf_analyze_kpi(const sf_dataset *ds, const sf_config *cfg, sf_kpi_result *out);
 sf_err sf_analyze_summary(const sf_report *rep, sf_summary_result *out);
+/* §11: threads lets the fits use a second thread (same figures). The
+ * rows are left in account order; sf_clv_order sorts them and picks the
+ * clients at risk once the tiers (the id ranks) exist. SF_OK or
+ * SF_ERR_NOMEM. */
+sf_err sf_analyze_clv(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_clv_result *out);
+sf_err sf_clv_order(const sf_dataset *ds, const sf_tiers_result *t, sf_clv_result *out);
+void sf_clv_release(sf_clv_result *c); /* NULL-safe */
 
 /* Run every analysis into rep (zeroed first). On failure rep is released. */
 /* threads: the pipeline and KPIs on a second thread (same results). */

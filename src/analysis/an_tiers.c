@@ -382,6 +382,8 @@ static const sf_column accounts_cols[] = {
     SF_COLUMN("tier", SF_COL_TIER), SF_COLUMN("rev12", SF_COL_MONEY), SF_COLUMN("potential", SF_COL_MONEY),
     SF_COLUMN("ratio", SF_COL_SHARE), SF_COLUMN("realization", SF_COL_SHARE), SF_COLUMN("temperature", SF_COL_TEMP),
     SF_COLUMN("last_contact", SF_COL_DATE), SF_COLUMN("next_due", SF_COL_DATE),
+    /* §11 beside each account in the workbook; accounts.csv keeps §4's columns */
+    SF_COLUMN_SHEET("p_alive", SF_COL_SHARE), SF_COLUMN_SHEET("clv", SF_COL_MONEY),
 };
 
 static size_t accounts_count(const sf_report *rep)
@@ -407,6 +409,8 @@ static void accounts_row(const sf_report *rep, size_t row, sf_cell *c)
     c[8].v = r->temp;
     c[9].v = rep->ds->have_activities ? ac->last_contact : SF_NODATE;
     c[10].v = rep->cadence.next_due ? rep->cadence.next_due[a] : SF_NODATE;
+    c[11].v = rep->clv.fitted ? rep->clv.acc_p_alive[a] : SF_NONE;
+    c[12].v = rep->clv.fitted ? rep->clv.acc_clv[a] : SF_NONE;
 }
 
 const sf_list sf_list_accounts = {

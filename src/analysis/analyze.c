@@ -81,6 +81,7 @@ void sf_report_release(sf_report *rep)
     free(rep->summary.temp_grid);
     free(rep->summary.due_grid);
     free(rep->summary.verdict_grid);
+    sf_clv_release(&rep->clv);
     memset(&rep->tiers, 0, sizeof rep->tiers);
     memset(&rep->reorder, 0, sizeof rep->reorder);
     memset(&rep->cadence, 0, sizeof rep->cadence);
@@ -103,6 +104,7 @@ typedef struct {
     const sf_dataset *ds;
     const sf_config *cfg;
     sf_report *rep;
+    bool threads;
     sf_err rc;
 } side_job;
 
@@ -112,6 +114,8 @@ static void *side_analyses(void *arg)
     j->rc = sf_analyze_pipeline(j->ds, j->cfg, &j->rep->pipeline);
     if (j->rc == SF_OK)
         j->rc = sf_analyze_kpi(j->ds, j->cfg, &j->rep->kpi);
+    if (j->rc == SF_OK)
+        j->rc = sf_analyze_clv(j->ds, j->cfg, j->threads, &j->rep->clv);
     return NULL;
 }
 
@@ -143,10 +147,10 @@ sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_r
     else if (!ds->have_opportunities)
         add_skipped(rep, "rep KPIs: no opportunities file, proposal and close counts left empty");
 
-    /* The pipeline and the KPIs need no other result: they run on a
-     * second thread while the tiers and what follows from them run here
-     * (each analysis writes only its own result). */
-    side_job side = {ds, cfg, rep, SF_OK};
+    /* The pipeline, the KPIs and the expected-value fit need no other
+     * result: they run on a second thread while the tiers and what follows
+     * from them run here (each analysis writes only its own result). */
+    side_job side = {ds, cfg, rep, threads, SF_OK};
     pthread_t tid;
     bool threaded = threads && pthread_create(&tid, NULL, side_analyses, &side) == 0;
     if (!threaded)
@@ -162,6 +166,10 @@ sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_r
         pthread_join(tid, NULL);
     if (rc == SF_OK)
         rc = side.rc;
+    if (rc == SF_OK)
+        rc = sf_clv_order(ds, &rep->tiers, &rep->clv);
+    if (rc == SF_OK && rep->clv.enabled && !rep->clv.fitted)
+        add_skipped(rep, rep->clv.why);
     if (rc != SF_OK ||
         (rc = sf_analyze_fire(ds, cfg, &rep->tiers, &rep->decline, &rep->pipeline,
                               &rep->fire)) != SF_OK ||

@@ -84,7 +84,8 @@ static sf_err csv_open(const sf_output_ctx *o, const sf_list *l, csv_out **out, 
     if (o->cfg->csv_bom)
         put_bytes(w, "\xEF\xBB\xBF", 3);
     for (int c = 0; c < l->n_cols; c++)
-        put(w, l->cols[c].name);
+        if (!l->cols[c].sheet_only)
+            put(w, l->cols[c].name);
     end_line(w);
     *out = w;
     return SF_OK;
@@ -143,7 +144,8 @@ sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx)
         memset(cells, 0, sizeof cells);
         l->row(o->rep, r, cells);
         for (int c = 0; c < l->n_cols; c++)
-            put(w, sf_cell_text(&l->cols[c], &cells[c], text));
+            if (!l->cols[c].sheet_only) /* the workbook's alone */
+                put(w, sf_cell_text(&l->cols[c], &cells[c], text));
         end_line(w);
     }
     return csv_close(w, ctx);
