@@ -185,8 +185,9 @@ static const char *const col_type_names[] = {
 };
 
 /* `salesfocus lists`: one line per list, tab-separated: the CSV file, the
- * label key of its workbook sheet, and its columns as NAME:TYPE,... (tests
- * walk this instead of naming the files). */
+ * label key of its workbook sheet, and its columns as NAME:TYPE,... with
+ * ":sheet" after a column of the workbook only (tests walk this instead of
+ * naming the files). */
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
 {
     (void)o, (void)argv;
@@ -197,7 +198,8 @@ static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
         const sf_list *l = sf_lists[i];
         ok &= printf("%s.csv\t%s\t", l->name, l->sheet_key) >= 0;
         for (int c = 0; c < l->n_cols; c++)
-            ok &= printf("%s%s:%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type]) >= 0;
+            ok &= printf("%s%s:%s%s", c ? "," : "", l->cols[c].name, col_type_names[l->cols[c].type],
+                         l->cols[c].sheet_only ? ":sheet" : "") >= 0;
         ok &= putchar('\n') != EOF;
     }
     return stdout_result(ok);

@@ -9,6 +9,7 @@
  * (the rest folded into one "others" row), tables show the top N rows, the
  * Pareto curve is sampled, so the work is bounded however large the data.
  */
+#include "output/sf_pdf_clv.h"
 #include "output/sf_pdf_tables.h"
 
 #include <math.h>
@@ -621,6 +622,7 @@ static const sf_pdf_page_def report_pages[] = {
     {"page_tab_declines", page_tab_declines, NULL},
     {"page_tab_fire", page_tab_fire, NULL},
     {"page_tab_pursue", page_tab_pursue, NULL},
+    {"page_clv", sf_pdf_page_clv, sf_pdf_clv_shown},
 };
 
 sf_err sf_out_pdf(const sf_output_ctx *o, sf_ctx *ctx)

@@ -7,6 +7,7 @@
  * and KPI panels shared with report.pdf (pdf_tables.c).
  */
 #include "output/sf_filename.h"
+#include "output/sf_pdf_clv.h"
 #include "output/sf_pdf_tables.h"
 
 #include <math.h>
@@ -211,6 +212,7 @@ static const sf_pdf_page_def review_pages[] = {
     {"review_book", page_book, NULL},
     {"review_due", page_due, NULL},
     {"review_fire", page_fire, NULL},
+    {"review_clv", sf_pdf_page_clv, sf_pdf_clv_shown},
     {"page_kpi", page_kpi, NULL},
 };
 

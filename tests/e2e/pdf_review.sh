@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Review packs: `review --owner` and `--all-owners` write review-<owner>.pdf
-# (4 A4 landscape pages, fonts embedded, qpdf-clean, every page renders)
+# (5 A4 landscape pages, fonts embedded, qpdf-clean, every page renders)
 # with the rep's figures beside the team's. Hostile owner names
 # (tests/data/pdf: "../../etc/x", "a/b" and "a_b", a newline, "..",
 # Polish and Cyrillic letters) give safe, distinct names inside the folder.
@@ -26,7 +26,7 @@ want=$(LC_ALL=C sort <<<"$expected")
 [ -z "$(find "$TMP" -path "$out" -prune -o -name '*.pdf' -print)" ] || { echo "pdf outside the folder"; find "$TMP" -name '*.pdf'; exit 1; }
 [ ! -e "$TMP/deep/etc" ] && [ ! -e "$TMP/etc" ] && [ ! -e "$out/a" ]
 for f in "$out"/*.pdf; do
-    pdf_ok "$f" 4
+    pdf_ok "$f" 5
 done
 # the display keeps the owner's real name; "a/b" and "a_b" each get their own pack
 pdftotext "$out/review-a_b.pdf" - | grep -qF "Review pack: a/b"
@@ -46,15 +46,15 @@ for lang in en ru; do
     mini_config $lang "$TMP/mini-$lang.ini"
     "$SF" review -q -c "$TMP/mini-$lang.ini" --owner "Anna Kowalska" --out "$TMP/mini-$lang"
     f="$TMP/mini-$lang/review-Anna_Kowalska.pdf"
-    pdf_ok "$f" 4
+    pdf_ok "$f" 5
     pdftotext -layout "$f" "$TMP/mini-$lang.txt"
 done
 grep -qF "Review pack: Anna Kowalska" "$TMP/mini-en.txt"
 grep -qF "Team" "$TMP/mini-en.txt"
-grep -qF "Page 4 of 4" "$TMP/mini-en.txt"
+grep -qF "Page 5 of 5" "$TMP/mini-en.txt"
 grep -qF "Материалы для разбора: Anna Kowalska" "$TMP/mini-ru.txt"
 grep -qF "Команда" "$TMP/mini-ru.txt"
-grep -qF "Страница 4 из 4" "$TMP/mini-ru.txt"
+grep -qF "Страница 5 из 5" "$TMP/mini-ru.txt"
 # her due contacts (csv/cadence_due.csv of a run) are on her due page
 "$SF" run -q -c "$TMP/mini-en.ini" --as-of 2025-06-30 --out "$TMP/run"
 names=$($PY - "$TMP/run/csv/cadence_due.csv" <<'PYEOF'

@@ -25,21 +25,24 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 # The lists as the binary describes them (`salesfocus lists`: CSV file,
-# sheet label key, NAME:TYPE columns), in workbook order after the Summary;
-# the column types decide how each cell must read back.
+# sheet label key, NAME:TYPE[:sheet] columns), in workbook order after the
+# Summary; the column types decide how each cell must read back. A column
+# marked ":sheet" is the workbook's only: the sheet has it, the CSV not.
 def _lists():
     out = subprocess.run([os.environ["SF"], "lists"], check=True, capture_output=True, text=True).stdout
-    lists, types = [], {}
+    lists, types, sheet_cols = [], {}, {}
     for line in out.splitlines():
         f, key, cols = line.split("\t")
         lists.append((key, f))
+        sheet_cols[f] = []
         for c in cols.split(","):
-            name, typ = c.split(":")
-            types[name] = typ
-    return lists, types
+            parts = c.split(":")
+            types[parts[0]] = parts[1]
+            sheet_cols[f].append((parts[0], parts[2:] == ["sheet"]))
+    return lists, types, sheet_cols
 
 
-LISTS, TYPES = _lists()
+LISTS, TYPES, SHEET_COLS = _lists()
 MONEY = {c for c, t in TYPES.items() if t == "money"}
 PCT = {c for c, t in TYPES.items() if t == "share"}
 DATES = {c for c, t in TYPES.items() if t == "date"}
@@ -119,9 +122,40 @@ def check_cell(where, col, text, cell, currency, date_fmt):
             fail(f"{where}: text {text!r} read back as {v!r} (type {cell.data_type})")
 
 
+def sheet_only_values(csv_dir, name, header, rows, only):
+    """The CSV text each workbook-only column should show: the same figure
+    of the same account in another list (p_alive and clv of clv.csv beside
+    accounts.csv), "" where that list has no row for the account."""
+    out = {}
+    for col in only:
+        found = {}
+        for _, f in LISTS:
+            p = os.path.join(csv_dir, f)
+            if f == name or not os.path.exists(p):
+                continue
+            h, rs = read_csv(p)
+            if col in h and "account_id" in h:
+                j, k = h.index(col), h.index("account_id")
+                found = {r[k]: r[j] for r in rs}
+                break
+        a = header.index("account_id")
+        out[col] = [found.get(r[a], "") for r in rows]
+    return out
+
+
 def check_list(ws, csv_path, xl, args):
     header, rows = read_csv(csv_path)
     name = os.path.basename(csv_path)
+    # the sheet: the CSV's columns with the workbook-only ones where the
+    # list has them, their cells from the list that holds the figure
+    cols = SHEET_COLS.get(name, [(h, False) for h in header])
+    only = [c for c, o in cols if o]
+    if only:
+        extra = sheet_only_values(os.path.dirname(csv_path), name, header, rows, only)
+        by = {h: [r[header.index(h)] for r in rows] for h in header}
+        by.update(extra)
+        header = [c for c, _ in cols]
+        rows = [[by[c][i] for c in header] for i in range(len(rows))]
     got_header = [c.value for c in ws[1]]
     want_header = [xl.get("col_" + h) for h in header]
     if got_header != want_header:
