@@ -73,11 +73,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(BUILD)
 	$(Q)$(CC) $(FINAL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB_OBJ) \
 	    $(FINAL_LDFLAGS) $(LIBS) $(shell pkg-config --libs cmocka)
 
-# The sample generator (tools/gen.c); plain C, no dependencies.
-tools: $(BUILD)/sfgen
+# The sample generator (tools/gen.c); plain C, no dependencies. The book
+# drawn from the expected-value models (tools/clvsim.c) uses GSL's random
+# numbers.
+tools: $(BUILD)/sfgen $(BUILD)/sfclvsim
 $(BUILD)/sfgen: tools/gen.c | $(BUILD)
 	@echo "  CC   $<"
 	$(Q)$(CC) $(STD) $(WARN) $(OPT) $(SAN) -o $@ $< -lm
+$(BUILD)/sfclvsim: tools/clvsim.c | $(BUILD)
+	@echo "  CC   $<"
+	$(Q)$(CC) $(STD) $(WARN) $(OPT) $(SAN) $(shell pkg-config --cflags gsl) -o $@ $< \
+	    $(shell pkg-config --libs gsl) -lm
 
 # Every test: cmocka unit tests, then the end-to-end scripts. The runner
 # prints one "N passed, N failed" line and fails if any test failed.

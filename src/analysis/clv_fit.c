@@ -70,7 +70,7 @@ typedef struct {
     /* per evaluation */
     double *LT, *IT;          /* ln(alpha + T), 1/(alpha + T) per age */
     double *Lt, *It;          /* the same per recency */
-    double *pre1, *pre2, *pre3; /* [max_x + 1]: sum_{k<x} 1/(v+k) for three v */
+    double *pre1, *pre2, *pre3; /* [max_x + 1]: the prefix sums of poch_steps, beta_steps */
     double *sig_x, *cx, *ibx; /* [max_x + 1] */
     sf_clv_model model;
 } book;
@@ -188,14 +188,32 @@ static bool book_new(book *b, const sf_clv_obs *obs, size_t n, double unit)
     return ok;
 }
 
-/* pre[x] = sum_{k<x} 1/(v+k) = psi(v+x) - psi(v), x = 0..max_x: exact for
- * whole x, where subtracting two digamma values loses every digit once v
- * is large (the ridges of SPEC §11 run to v -> infinity). */
-static void psi_steps(double v, uint32_t max_x, double *pre)
+/* Finite sums over k < x, x = 0..max_x, as prefix sums: exact for whole x.
+ * ln Gamma(v+x) - ln Gamma(v) = sum ln(v+k) and psi(v+x) - psi(v) =
+ * sum 1/(v+k). Neither GSL's lnpoch nor a difference of digammas keeps
+ * its digits once v is large (both subtract two numbers near v ln v), and
+ * the ridges of SPEC §11 run to v -> infinity. */
+static void poch_steps(double v, uint32_t max_x, double *lp, double *psi)
 {
-    pre[0] = 0;
-    for (uint32_t k = 0; k < max_x; k++)
-        pre[k + 1] = pre[k] + 1.0 / (v + k);
+    lp[0] = psi[0] = 0;
+    for (uint32_t k = 0; k < max_x; k++) {
+        lp[k + 1] = lp[k] + log(v + k);
+        psi[k + 1] = psi[k] + 1.0 / (v + k);
+    }
+}
+
+/* The Beta ratio ln B(a, b+x) - ln B(a, b) = -sum_{k<x} ln(1 + a/(b+k))
+ * into lb[x], its derivatives in a, -sum 1/(a+b+k), into da[x] and in b,
+ * sum a/((b+k)(a+b+k)), into db[x]: each term on its own, so nothing
+ * cancels as b grows. */
+static void beta_steps(double a, double b, uint32_t max_x, double *lb, double *da, double *db)
+{
+    lb[0] = da[0] = db[0] = 0;
+    for (uint32_t k = 0; k < max_x; k++) {
+        lb[k + 1] = lb[k] - log1p(a / (b + k));
+        da[k + 1] = da[k] - 1.0 / (a + b + k);
+        db[k + 1] = db[k] + a / ((b + k) * (a + b + k));
+    }
 }
 
 /* ---- the log-likelihoods and their gradients --------------------------- */
@@ -208,27 +226,30 @@ static inline double softplus(double s, double *sigma)
     return (s > 0 ? s : 0.0) + log1p(e);
 }
 
-/* The terms every model shares (the NBD part): returns loglik, adds
- * d loglik / dr and / dalpha to *dr, *dal. */
+/* The terms every model shares (the NBD part), per account
+ *   lnpoch(r, x) + r ln alpha - (r+x) ln(alpha+T)
+ *     = lnpoch(r, x) - r ln(1 + T/alpha) - x ln(alpha+T),
+ * the second form so that nothing cancels when r and alpha grow together
+ * (the Poisson limit): returns loglik, adds d loglik / dr and / dalpha to
+ * *dr, *dal. */
 static double ll_common(book *b, double r, double al, double *dr, double *dal)
 {
-    double ll = 0, lal = log(al);
+    double ll = 0;
     for (size_t i = 0; i < b->n_age; i++) {
-        b->LT[i] = log(al + b->age_t[i]);
-        b->IT[i] = 1.0 / (al + b->age_t[i]);
-        ll -= (r * b->age_cnt[i] + b->age_sx[i]) * b->LT[i];
-        *dr -= b->age_cnt[i] * b->LT[i];
-        *dal -= (r * b->age_cnt[i] + b->age_sx[i]) * b->IT[i];
+        double T = b->age_t[i], l1p = log1p(T / al);
+        b->LT[i] = log(al + T);
+        b->IT[i] = 1.0 / (al + T);
+        ll -= r * b->age_cnt[i] * l1p + b->age_sx[i] * b->LT[i];
+        *dr -= b->age_cnt[i] * l1p;
+        /* d/dalpha: r T / (alpha (alpha+T)) - x / (alpha+T) */
+        *dal += (r * b->age_cnt[i] * T / al - b->age_sx[i]) * b->IT[i];
     }
-    psi_steps(r, b->max_x, b->pre1);
+    poch_steps(r, b->max_x, b->pre1, b->pre2);
     for (uint32_t j = 0; j < b->n_xs; j++) {
         uint32_t x = b->xs[j];
-        ll += b->cnt_x[x] * gsl_sf_lnpoch(r, x);
-        *dr += b->cnt_x[x] * b->pre1[x];
+        ll += b->cnt_x[x] * b->pre1[x];
+        *dr += b->cnt_x[x] * b->pre2[x];
     }
-    ll += b->n * r * lal;
-    *dr += b->n * lal;
-    *dal += b->n * r / al;
     return ll;
 }
 
@@ -261,6 +282,33 @@ static double ll_dropout(book *b, double r, double al, const double *cx, bool pe
     return ll;
 }
 
+/* The BG/NBD's own terms: the Beta ratio and the drop-out term, with the
+ * derivatives in a and b into *da, *db. */
+static double ll_bgnbd(book *b, double r, double al, double a, double bb, double *dr, double *dal, double *da,
+                       double *db)
+{
+    double ll = 0, la = log(a), sig;
+    beta_steps(a, bb, b->max_x, b->pre1, b->pre2, b->pre3);
+    for (uint32_t j = 0; j < b->n_xs; j++) {
+        uint32_t x = b->xs[j];
+        ll += b->cnt_x[x] * b->pre1[x];
+        *da += b->cnt_x[x] * b->pre2[x];
+        *db += b->cnt_x[x] * b->pre3[x];
+        b->sig_x[x] = 0;
+        if (x > 0) {
+            b->cx[x] = la - log(bb + x - 1);
+            b->ibx[x] = 1.0 / (bb + x - 1);
+        }
+    }
+    ll += ll_dropout(b, r, al, b->cx, true, 0, dr, dal, &sig);
+    for (uint32_t j = 0; j < b->n_xs; j++) {
+        uint32_t x = b->xs[j];
+        *da += b->sig_x[x] / a;
+        *db -= b->sig_x[x] * b->ibx[x];
+    }
+    return ll;
+}
+
 /* -loglik of the book at theta (log-parameters; logit pi) and its
  * gradient g in theta; +inf outside the trusted range. */
 static double neg_ll(book *b, const double *th, double *g)
@@ -282,27 +330,7 @@ static double neg_ll(book *b, const double *th, double *g)
         g[2] = -(sig - pi * b->sum_x);
     } else if (b->model == SF_CLV_BGNBD) {
         double a = exp(th[2]), bb = exp(th[3]), da = 0, db = 0;
-        psi_steps(bb, b->max_x, b->pre2);
-        psi_steps(a + bb, b->max_x, b->pre3);
-        double la = log(a);
-        for (uint32_t j = 0; j < b->n_xs; j++) {
-            uint32_t x = b->xs[j];
-            /* ln B(a, b+x) - ln B(a, b) = lnpoch(b, x) - lnpoch(a+b, x) */
-            ll += b->cnt_x[x] * (gsl_sf_lnpoch(bb, x) - gsl_sf_lnpoch(a + bb, x));
-            da -= b->cnt_x[x] * b->pre3[x];
-            db += b->cnt_x[x] * (b->pre2[x] - b->pre3[x]);
-            b->sig_x[x] = 0;
-            if (x > 0) {
-                b->cx[x] = la - log(bb + x - 1);
-                b->ibx[x] = 1.0 / (bb + x - 1);
-            }
-        }
-        ll += ll_dropout(b, r, al, b->cx, true, 0, &dr, &dal, &sig);
-        for (uint32_t j = 0; j < b->n_xs; j++) {
-            uint32_t x = b->xs[j];
-            da += b->sig_x[x] / a;
-            db -= b->sig_x[x] * b->ibx[x];
-        }
+        ll += ll_bgnbd(b, r, al, a, bb, &dr, &dal, &da, &db);
         g[2] = -a * da;
         g[3] = -bb * db;
     }

@@ -182,8 +182,11 @@ static void test_fits_and_the_ridge(void **state)
     for (int m = 0; m < SF_CLV_MODEL_N; m++) {
         const sf_clv_fit *f = &F.fit[m];
         assert_true(f->ok && f->converged);
-        /* the table-driven sums are the term-by-term log-likelihood */
-        near_rel(sf_clv_loglik((sf_clv_model)m, f->par, obs, n, 7.0), f->loglik, 1e-11);
+        /* the table-driven sums are the term-by-term log-likelihood; far out
+         * on the ridge (a, b ~ 1e10) the term-by-term ln B(a, b+x) - ln B(a, b)
+         * of GSL's lngamma keeps fewer digits than the fit's own sums */
+        near_rel(sf_clv_loglik((sf_clv_model)m, f->par, obs, n, 7.0), f->loglik,
+                 m == SF_CLV_BGNBD ? 1e-7 : 1e-11);
         near_rel(f->aic, 2.0 * sf_clv_model_k((sf_clv_model)m) - 2.0 * f->loglik, 1e-15);
         if (m == SF_CLV_BGNBD)
             continue;
