@@ -170,6 +170,9 @@ static int job_analyze(job *j)
     j->rep_done = true;
     j->rep.rejects = &j->rejects;
     timing(j, "analyses", t0);
+    /* the expected-value fit ran inside the analyses, beside the tiers */
+    if (j->set.timings && j->rep.clv.enabled)
+        fprintf(stderr, "timing: analyses clv %.3f\n", j->rep.clv.seconds);
     for (int i = 0; i < j->rep.n_skipped; i++)
         sf_log(SF_LOG_INFO, "skipped: %s", j->rep.skipped[i]);
     return 0;

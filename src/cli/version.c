@@ -11,6 +11,7 @@
 #include <cairo.h>
 #include <csv.h>
 #include <gnu/libc-version.h>
+#include <gsl/gsl_version.h>
 #include <pango/pango.h>
 #include <xlsxwriter.h>
 #include <zlib.h>
@@ -28,9 +29,11 @@ void sf_print_version(FILE *f)
     const char *inih = SF_INIH_VERSION;
     fprintf(f, "salesfocus %s\n", SF_VERSION);
     fprintf(f,
-            "built with: cairo %s, pango %s, libxlsxwriter %s, zlib %s, inih%s%s, libcsv %d.%d.%d, glibc %d.%d\n",
-            CAIRO_VERSION_STRING, PANGO_VERSION_STRING, LXW_VERSION, ZLIB_VERSION, *inih ? " " : "", inih,
-            CSV_MAJOR, CSV_MINOR, CSV_RELEASE, __GLIBC__, __GLIBC_MINOR__);
-    fprintf(f, "runs with: cairo %s, pango %s, libxlsxwriter %s, zlib %s, glibc %s\n", cairo_version_string(),
-            pango_version_string(), lxw_version(), zlibVersion(), gnu_get_libc_version());
+            "built with: cairo %s, pango %s, libxlsxwriter %s, zlib %s, gsl %s, inih%s%s, libcsv %d.%d.%d, "
+            "glibc %d.%d\n",
+            CAIRO_VERSION_STRING, PANGO_VERSION_STRING, LXW_VERSION, ZLIB_VERSION, GSL_VERSION, *inih ? " " : "",
+            inih, CSV_MAJOR, CSV_MINOR, CSV_RELEASE, __GLIBC__, __GLIBC_MINOR__);
+    fprintf(f, "runs with: cairo %s, pango %s, libxlsxwriter %s, zlib %s, gsl %s, glibc %s\n",
+            cairo_version_string(), pango_version_string(), lxw_version(), zlibVersion(), gsl_version,
+            gnu_get_libc_version());
 }
