@@ -10,6 +10,8 @@
 #
 #   BENCH_RUNS=5  BENCH_DIR=/tmp/salesfocus-bench  BENCH_SETS="1m 10m"
 #   BUILD=build   (which build directory's binaries to use)
+#   BENCH_INI='[clv]\nenabled = no'   (INI text added to the runs' config, to
+#                 measure what a part costs: printf escapes are expanded)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -59,6 +61,7 @@ for set in $SETS; do
     { cat "$data/config.ini"
       printf '\n[outputs]\npdf = yes\nxlsx = yes\ncsv = yes\nemail = yes\n'
       printf '\n[email]\nfrom = bench@example.com\nto = manager@example.com\n'
+      [ -z "${BENCH_INI:-}" ] || printf "\n${BENCH_INI}\n"
     } >"$cfg"
     out="$DIR/out-$set"
     times="$DIR/times-$set.txt"; stages="$DIR/stages-$set.txt"
