@@ -32,9 +32,13 @@ typedef enum {
     SF_COL_TIER,     /* sf_tier: "A".."D", coloured in the workbook */
     SF_COL_TEMP,     /* sf_temp: hot warm cold, coloured in the workbook */
     SF_COL_FLAGS,    /* a bit set, written as the ';'-joined names of its bits */
-    SF_COL_PERCENT   /* a percentage as the data gave it (probability): the
+    SF_COL_PERCENT,  /* a percentage as the data gave it (probability): the
                       * text as given in CSV, the number (v, ppm of a point)
                       * in the workbook; text NULL = empty */
+    SF_COL_RATIO     /* a ratio of two amounts in e4 (potential / A-level,
+                      * gap so far / typical gap): four decimals in CSV like
+                      * a share, but a plain number ("1.68", not "168 %") in
+                      * the workbook and the PDF; SF_NONE = empty */
 } sf_col_type;
 
 typedef struct {

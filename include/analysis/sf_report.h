@@ -243,6 +243,10 @@ typedef struct {
     sf_kpi_row *rows;
     uint32_t n;
     int64_t weekdays;          /* Mon-Fri in the window */
+    /* The team's median cycle over the same deals as the reps' (won in
+     * the KPI window; lower median), and how many: SF_NONE, 0 without. */
+    int64_t team_cycle_days;
+    int64_t team_won;
 } sf_kpi_result;
 
 /* §3.8 plus the aggregates the charts need (rendering never re-scans). */

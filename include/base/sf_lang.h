@@ -20,6 +20,16 @@ void sf_lang_free(sf_lang *l);
 const char *sf_lang_get(const sf_lang *l, const char *key);
 const char *sf_lang_code(const sf_lang *l);
 
+/* Plural forms. A label may hold several forms of a phrase with a number,
+ * separated by '|': en "{n} day|{n} days" (one, other), ru and pl three
+ * (one, few, many: "{n} день|{n} дня|{n} дней"), id one. The form for n:
+ * its index by the language's rule (CLDR's, for integers); and the text
+ * of that form of label (the last form when the label has fewer), into
+ * out (cap bytes). */
+int sf_lang_plural_form(const sf_lang *l, int64_t n);
+int sf_lang_plural_forms(const sf_lang *l); /* how many forms the language has */
+void sf_lang_plural_pick(const sf_lang *l, const char *label, int64_t n, char *out, size_t cap);
+
 /* Locale conventions for numbers and dates of the language:
  * en/id: "1,234.56"? id uses "1.234,56"; ru/pl "1 234,56"; dates
  * en ISO "2025-06-30", ru/pl "30.06.2025", id "30/06/2025". */

@@ -11,6 +11,9 @@
  *                       (default 1 MiB; tests set it low to force a split)
  *   SALESFOCUS_SHARE    where config/crm and templates/ are (default: next
  *                       to the binary, else the installed share folder)
+ *   SF_DEBUG_CELLS=DIR  tests only: each PDF also writes the box of every
+ *                       table cell it draws to DIR/<pdf name>.cells, so a
+ *                       test can find text that overflows its cell
  */
 #ifndef SF_SETTINGS_H
 #define SF_SETTINGS_H
@@ -22,6 +25,7 @@ typedef struct {
     bool timings;
     int64_t split_min;     /* bytes, >= 1 */
     const char *share_dir; /* never NULL once read: the environment's, or share_buf */
+    const char *debug_cells; /* a folder for the PDFs' cell boxes, or NULL (tests) */
     char share_buf[4096];  /* the folder found next to the binary */
 } sf_settings;
 

@@ -15,6 +15,7 @@
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <stdio.h>
 #include "base/sf_lang.h"
 
 typedef struct {
@@ -40,6 +41,11 @@ typedef struct {
     PangoLayout *layout;          /* owned */
     PangoFontDescription *font;   /* owned */
     const sf_lang *lang;          /* borrowed */
+    /* Tests only: when set, every table cell drawn writes its box as a
+     * line "cell PAGE X0 Y0 X1 Y1" (points, tab-separated), so a test can
+     * tell text that overflows its cell from the rendered page. */
+    FILE *geom;                   /* borrowed, NULL: none */
+    int page;                     /* the page being drawn, 1-based */
 } sf_chart;
 
 /* Bind to cr (borrowed). Returns false on out of memory. */
@@ -54,6 +60,14 @@ double sf_chart_text(sf_chart *c, double x, double y, double w, const char *text
  * Returns the height used. */
 double sf_chart_text_wrap(sf_chart *c, double x, double y, double w, const char *text,
                           double size, sf_rgb col, int max_lines);
+/* Text wrapped at word boundaries (inside a word when a word alone is
+ * wider) inside width w, at most max_lines lines (ellipsised), aligned al.
+ * Returns the height used. */
+double sf_chart_text_lines(sf_chart *c, double x, double y, double w, const char *text, double size,
+                           bool bold, sf_align al, sf_rgb col, int max_lines);
+/* The height sf_chart_text_lines would use, without drawing. */
+double sf_chart_text_height(sf_chart *c, const char *text, double size, bool bold, double w,
+                            int max_lines);
 /* Width of one line of text. */
 double sf_chart_text_width(sf_chart *c, const char *text, double size, bool bold);
 
@@ -75,7 +89,8 @@ void sf_chart_fmt_dec1(const sf_lang *l, double e4, char *out, size_t n);
  * n_series + series]). Stacked or grouped; vertical bars (categories
  * along x) or horizontal (categories down the y axis, long labels
  * ellipsised). The value axis always includes 0, negative values and the
- * band / reference line. NAN band_lo or ref means none. */
+ * band / reference line. NAN band_lo or ref means none. A value label
+ * that would leave the chart on the right goes inside its bar. */
 typedef struct {
     const char *const *cats;
     size_t n_cats;
@@ -91,7 +106,18 @@ typedef struct {
     const char *ref_label;
     const bool *highlight;             /* per category: bold label; NULL */
     const bool *missing;               /* per category: value empty; NULL */
+    /* The value axis ends at axis_max (a ratio's 100 %) unless a value or
+     * the band goes beyond it; NAN: from the values. */
+    double axis_max;
+    /* Per value (values' index): a short text after its label, e.g. the
+     * counts behind a ratio "1 / 1"; NULL or NULL entries: none. */
+    const char *const *notes;
+    /* Per category: drawn grey (a sample too small to judge); NULL. */
+    const bool *muted;
 } sf_bars;
+
+/* The grey of a muted bar. */
+extern const sf_rgb sf_rgb_muted_bar;
 
 void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b);
 
@@ -118,21 +144,6 @@ typedef struct {
 void sf_chart_heatgrid(sf_chart *c, sf_box box, const sf_heatgrid *g);
 /* Heat of a mean (e4) against the ppm thresholds. */
 sf_heat sf_chart_heat_of(int64_t mean_e4, int64_t hot_min, int64_t cold_below);
-
-/* A table: a header row then rows of cells (cells[row * n_cols + col],
- * NULL = empty); each cell is one ellipsised line. widths are fractions
- * of box.w. Returns the height used. */
-typedef struct {
-    const char *const *headers;
-    const double *widths;
-    const sf_align *align;
-    size_t n_cols;
-    char *const *cells;
-    size_t n_rows;
-    const sf_rgb *row_mark;            /* NULL or per-row colour dot */
-} sf_table;
-
-double sf_chart_table(sf_chart *c, sf_box box, const sf_table *t);
 
 /* A headline tile: label, a large value, a smaller note line. */
 void sf_chart_tile(sf_chart *c, sf_box box, const char *label, const char *value,

@@ -50,6 +50,12 @@ typedef struct {
  * and the sf_err is returned. */
 sf_err sf_pdf_doc_open(sf_pdf_doc *d, FILE *fp, const char *name, const sf_pdf_info *info,
                        const sf_lang *lang, sf_ctx *ctx);
+/* The content box of every page (below the title, above the footer):
+ * where a page's content goes, known before any page is started. */
+sf_box sf_pdf_content_box(void);
+/* The "M" of "page N of M", when it is known only after the document was
+ * opened (pages laid out with its fonts); before the first page ends. */
+void sf_pdf_doc_set_pages(sf_pdf_doc *d, int n_pages);
 /* Start a page: header, page title; returns the content box below. */
 sf_box sf_pdf_page(sf_pdf_doc *d, const char *page_title);
 /* Finish the current page (footer) and emit it. */

@@ -31,7 +31,9 @@ const char *sf_pdf_owner_name(const sf_output_ctx *o, uint32_t owner);
 const char *sf_pdf_tier_label(const sf_output_ctx *o, sf_tier t);
 const char *sf_pdf_verdict_label(const sf_output_ctx *o, sf_verdict v);
 /* The "pdf.KEY" label with {n} and {m} replaced by n and m formatted for
- * the language (labels are data, never printf formats); into out (cap). */
+ * the language (labels are data, never printf formats); into out (cap).
+ * A label of several plural forms ("{n} day|{n} days") gives the form
+ * of n (sf_lang_plural_pick). */
 void sf_pdf_label_nm(const sf_output_ctx *o, const char *key, int64_t n, int64_t m, char *out,
                      size_t cap);
 
@@ -57,20 +59,29 @@ int sf_pdf_cmp_weighted(const void *a, const void *b);
  * false on out of memory. */
 typedef bool (*sf_pdf_draw_fn)(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner);
 
+/* Tables that continue over pages (sf_pdf_tables.h). */
+typedef struct sf_pdf_flow_item sf_pdf_flow_item;
+typedef struct sf_pdf_flow sf_pdf_flow;
+
 typedef struct {
     const char *title_key;  /* the page's title, label "pdf.<title_key>" */
     sf_pdf_draw_fn draw;
     /* Is the page part of this document (NULL: always)? */
     bool (*shown)(const sf_output_ctx *o, uint32_t owner);
+    /* Instead of draw: tables one after the other that continue on as
+     * many pages as they need, each under the same title. They are laid
+     * out before the first page is drawn, so "page N of M" counts them. */
+    const sf_pdf_flow_item *flow;
+    size_t n_flow;
 } sf_pdf_page_def;
 
-/* How many pages of pages[0..n) are drawn for owner: the "M" of "page N
- * of M". */
-int sf_pdf_count_pages(const sf_output_ctx *o, const sf_pdf_page_def *pages, size_t n,
-                       uint32_t owner);
 /* Stage final_path (o->stage) and write the document: title in the header
  * and the metadata, "as of DATE · period" beside it, then each shown page
- * of pages[] with its title ("TITLE — who" when who is not NULL).
+ * of pages[] with its title ("TITLE — who" when who is not NULL); a
+ * flow page as many times as its tables need. With o->set->debug_cells
+ * set, the box of every table cell drawn goes to a side file there
+ * (<that folder>/<file name>.cells, see sf_chart.h): the tests' overflow
+ * check.
  * SF_ERR_NOMEM when a page ran out of memory, SF_ERR_OUTPUT naming the
  * file when it cannot be written. */
 sf_err sf_pdf_write(const sf_output_ctx *o, const char *final_path, const char *title,

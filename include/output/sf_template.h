@@ -21,6 +21,7 @@ typedef struct {
     struct {
         const char *name; /* borrowed: static or outliving the table */
         char *value;      /* owned */
+        bool omit;        /* the template line that holds it is left out */
     } v[SF_TVARS_MAX];
     int n;
     bool oom;
@@ -31,6 +32,10 @@ void sf_tvars_set(sf_tvars *t, const char *name, const char *value);
 /* The same for a value from the data: control characters (a line break in
  * a name) become spaces, so the text keeps its layout. */
 void sf_tvars_set_flat(sf_tvars *t, const char *name, const char *value);
+/* A placeholder that does not apply to this rendering (a rep's mail has
+ * no count of the team's rejected records): every template line that
+ * holds it is left out, its line break included. */
+void sf_tvars_omit(sf_tvars *t, const char *name);
 /* The value of name[0..len), or NULL. */
 const char *sf_tvars_get(const sf_tvars *t, const char *name, size_t len);
 /* Free every value; t is empty again. NULL-safe. */

@@ -3,8 +3,9 @@
  * out_xlsx.c (the workbook, its formats and the list sheets),
  * xlsx_cells.c (typed cells, sheets, list headers and widths),
  * xlsx_fast.c (list rows formatted here and compressed ahead, the fast
- * path behind [outputs] xlsx_fast) and xlsx_summary.c (the Summary sheet
- * and its native charts). No other output includes it.
+ * path behind [outputs] xlsx_fast), xlsx_summary.c (the Summary sheet, the
+ * hidden chart-data sheet and the native charts) and xlsx_look.c (Excel
+ * tables, conditional formats, print setup). No other output includes it.
  */
 #ifndef SF_XLSX_H
 #define SF_XLSX_H
@@ -29,6 +30,7 @@ typedef struct {
     lxw_format *temp[3];          /* hot, warm, cold */
     lxw_format *tier[SF_TIER_N];  /* A..D */
     lxw_format *bad_pct, *bad_dec;
+    lxw_format *bad;              /* conditional: outside a benchmark */
 } xl_formats;
 
 /* One worksheet being written, and the widest text seen per column (in
@@ -38,6 +40,7 @@ typedef struct {
     char *name;          /* owned; charts refer to the sheet by it */
     int ncols;
     double width[XL_MAX_COLS];
+    lxw_row_t last_row;  /* the Summary: rows written, for its print area */
     bool fast;           /* data rows go through the row writer below */
     sf_zip_rows *zr;     /* where they go (owned) */
 } xl_sheet;
@@ -72,7 +75,7 @@ typedef struct {
     bool fast_path;      /* [outputs] xlsx_fast: list rows through xlsx_fast.c */
 } xl;
 
-/* Row numbers of the chart data tables on the Summary sheet. */
+/* Row numbers of the chart data tables on the chart-data sheet. */
 typedef struct {
     lxw_row_t tier_first;             /* 4 rows A..D: tier, accounts, revenue */
     lxw_row_t split_first, split_last;
@@ -108,11 +111,12 @@ void xl_cell_date(xl *x, xl_sheet *sh, lxw_row_t r, int c, sf_date d);
 /* A worksheet named from a label key (valid and unique); NULL after
  * recording the failure. */
 xl_sheet *xl_sheet_add(xl *x, const char *label_key);
-/* A list sheet: localised header row ("xlsx.col_<name>"), frozen; its
- * rows then go through the fast path when it is on. */
-xl_sheet *xl_list_begin(xl *x, const char *sheet_key, const char *const *cols, int ncols);
-/* The empty-list note, the autofilter and the column widths. */
-void xl_list_end(xl *x, xl_sheet *sh, uint32_t nrows);
+/* A list sheet of nrows rows: localised header row ("xlsx.col_<name>"),
+ * frozen, an Excel table over header and rows; its rows then go through
+ * the fast path when it is on. */
+xl_sheet *xl_list_begin(xl *x, const sf_list *l, uint32_t nrows);
+/* The empty-list note, conditional formats, column widths, print setup. */
+void xl_list_end(xl *x, xl_sheet *sh, const sf_list *l, uint32_t nrows);
 
 /* ---- xlsx_fast.c ---- */
 
@@ -130,9 +134,29 @@ void xl_rows_string(xl *x, xl_sheet *sh, lxw_row_t r, int c, const char *s, size
 
 /* ---- xlsx_summary.c ---- */
 
-/* The Summary sheet: headline figures and the tables the charts draw on. */
-void xl_sheet_summary(xl *x, xl_summary_rows *rows);
-/* The Summary's native charts, each drawn on a table of the sheet. */
-void xl_summary_charts(xl *x, xl_sheet *sh, const xl_summary_rows *rows);
+/* The Summary sheet: title, headline figures, tiers, input files; laid out
+ * to print on one page with its charts. */
+void xl_sheet_summary(xl *x);
+/* The hidden "chart data" sheet (the last): the tables the Summary's
+ * charts draw on. NULL after a failure. */
+xl_sheet *xl_sheet_chart_data(xl *x, xl_summary_rows *rows);
+/* The Summary's native charts, each drawn on a table of the chart-data
+ * sheet, and the Summary's print area around them. */
+void xl_summary_charts(xl *x, xl_sheet *summary, const xl_sheet *data, const xl_summary_rows *rows);
+
+/* ---- xlsx_look.c ---- */
+
+/* An Excel table named after the list over its header and nrows rows (one
+ * blank row when empty); before the header row is flushed. */
+void xl_list_table(xl *x, xl_sheet *sh, const sf_list *l, const char *const *headers, uint32_t nrows);
+/* The conditional formats of the list's columns over rows 1..nrows. */
+void xl_list_rules(xl *x, xl_sheet *sh, const sf_list *l, uint32_t nrows);
+/* Does a conditional format mark the column (then its cells carry no
+ * fixed alert or temperature fill)? */
+bool xl_col_has_rule(const char *col);
+/* Landscape A4, one page wide and at most pages_tall pages tall (0: as
+ * many as needed), the first row repeated on every page when asked, the
+ * title and "page N of M" in the header and footer. */
+void xl_print_setup(xl *x, xl_sheet *sh, bool repeat_header, uint16_t pages_tall);
 
 #endif

@@ -3,7 +3,9 @@
  * window: calls per weekday against the quota, conversation to
  * appointment, appointment to proposal, close ratio, sales cycle and the
  * average sale. A ratio with a zero denominator is empty (SF_NONE); the
- * counts of a missing input file are empty too.
+ * counts of a missing input file are empty too. The team's median cycle is
+ * taken over the same deals, so the report's reference line and the reps'
+ * bars share one window.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +58,7 @@ sf_err sf_analyze_kpi(const sf_dataset *ds, const sf_config *cfg, sf_kpi_result 
 
     memset(out, 0, sizeof *out);
     out->weekdays = weekdays_in(T, w);
+    out->team_cycle_days = SF_NONE;
     if (!ds->have_activities && !ds->have_opportunities)
         return SF_OK;
 
@@ -93,6 +96,7 @@ sf_err sf_analyze_kpi(const sf_dataset *ds, const sf_config *cfg, sf_kpi_result 
     }
     for (size_t i = 1; i <= no; i++)
         won_start[i] += won_start[i - 1];
+    out->team_won = won_start[no];
     for (uint32_t i = 0; i < ds->n_opps; i++) {
         const sf_opportunity *o = &ds->opps[i];
         if (o->owner >= ds->n_owners || o->status != SF_ST_WON ||
@@ -143,6 +147,10 @@ sf_err sf_analyze_kpi(const sf_dataset *ds, const sf_config *cfg, sf_kpi_result 
         }
     }
     out->n = m;
+    if (out->team_won > 0) { /* every slice is sorted: the team's median of the whole */
+        qsort(cycles, (size_t)out->team_won, sizeof *cycles, cmp_i64);
+        out->team_cycle_days = cycles[(out->team_won - 1) / 2];
+    }
     free(oa);
     free(won_start);
     free(won_fill);

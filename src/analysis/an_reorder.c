@@ -160,7 +160,7 @@ static const sf_column reorder_cols[] = {
     SF_COLUMN("owner", SF_COL_TEXT),         SF_COLUMN("tier", SF_COL_TIER),
     SF_COLUMN("last_purchase", SF_COL_DATE), SF_COLUMN("purchases", SF_COL_INT),
     SF_COLUMN("typical_gap_days", SF_COL_INT), SF_COLUMN("expected_date", SF_COL_DATE),
-    SF_COLUMN("days_late", SF_COL_INT),      SF_COLUMN("late_ratio", SF_COL_SHARE),
+    SF_COLUMN("days_late", SF_COL_INT),      SF_COLUMN("late_ratio", SF_COL_RATIO),
     SF_COLUMN_WORDS("status", "reorder_"),   SF_COLUMN("revenue_at_risk", SF_COL_MONEY),
 };
 

@@ -380,7 +380,7 @@ nomem:
 static const sf_column accounts_cols[] = {
     SF_COLUMN("account_id", SF_COL_TEXT), SF_COLUMN("name", SF_COL_TEXT), SF_COLUMN("owner", SF_COL_TEXT),
     SF_COLUMN("tier", SF_COL_TIER), SF_COLUMN("rev12", SF_COL_MONEY), SF_COLUMN("potential", SF_COL_MONEY),
-    SF_COLUMN("ratio", SF_COL_SHARE), SF_COLUMN("realization", SF_COL_SHARE), SF_COLUMN("temperature", SF_COL_TEMP),
+    SF_COLUMN("ratio", SF_COL_RATIO), SF_COLUMN("realization", SF_COL_SHARE), SF_COLUMN("temperature", SF_COL_TEMP),
     SF_COLUMN("last_contact", SF_COL_DATE), SF_COLUMN("next_due", SF_COL_DATE),
     /* §11 beside each account in the workbook; accounts.csv keeps §4's columns */
     SF_COLUMN_SHEET("p_alive", SF_COL_SHARE), SF_COLUMN_SHEET("clv", SF_COL_MONEY),

@@ -75,6 +75,7 @@ const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out)
         break;
     case SF_COL_SHARE:
     case SF_COL_DECIMAL:
+    case SF_COL_RATIO:
         sf_fmt_e4(cell->v, out);
         break;
     case SF_COL_DATE:

@@ -170,6 +170,48 @@ const char *sf_lang_code(const sf_lang *l)
     return l ? l->code : "en";
 }
 
+int sf_lang_plural_forms(const sf_lang *l)
+{
+    const char *c = sf_lang_code(l);
+    if (strcmp(c, "ru") == 0 || strcmp(c, "pl") == 0)
+        return 3;
+    return strcmp(c, "id") == 0 ? 1 : 2;
+}
+
+int sf_lang_plural_form(const sf_lang *l, int64_t n)
+{
+    const char *c = sf_lang_code(l);
+    uint64_t a = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+    uint64_t m10 = a % 10, m100 = a % 100;
+    bool few = m10 >= 2 && m10 <= 4 && !(m100 >= 12 && m100 <= 14);
+    if (strcmp(c, "ru") == 0)
+        return m10 == 1 && m100 != 11 ? 0 : few ? 1 : 2;
+    if (strcmp(c, "pl") == 0)
+        return a == 1 ? 0 : few ? 1 : 2;
+    if (strcmp(c, "id") == 0)
+        return 0;
+    return a == 1 ? 0 : 1;
+}
+
+void sf_lang_plural_pick(const sf_lang *l, const char *text, int64_t n, char *out, size_t cap)
+{
+    if (cap == 0)
+        return;
+    int want = sf_lang_plural_form(l, n);
+    const char *p = text ? text : "";
+    for (int i = 0; i < want; i++) {
+        const char *bar = strchr(p, '|');
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    size_t len = strcspn(p, "|");
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+}
+
 /* Conventions per language. */
 typedef struct {
     const char *thousands; /* UTF-8 */

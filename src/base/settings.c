@@ -80,6 +80,8 @@ void sf_settings_from_env(sf_settings *s)
         long long v = strtoll(m, NULL, 10);
         s->split_min = v < 1 ? 1 : v;
     }
+    const char *cells = getenv("SF_DEBUG_CELLS");
+    s->debug_cells = cells && *cells ? cells : NULL;
     const char *share = getenv("SALESFOCUS_SHARE");
     if (share && *share)
         s->share_dir = share;

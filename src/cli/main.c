@@ -181,7 +181,7 @@ static const char *const col_type_names[] = {
     [SF_COL_TEXT] = "text",   [SF_COL_INT] = "int",     [SF_COL_MONEY] = "money",
     [SF_COL_SHARE] = "share", [SF_COL_DECIMAL] = "decimal", [SF_COL_DATE] = "date",
     [SF_COL_TIER] = "tier",   [SF_COL_TEMP] = "temperature", [SF_COL_FLAGS] = "flags",
-    [SF_COL_PERCENT] = "percent",
+    [SF_COL_PERCENT] = "percent", [SF_COL_RATIO] = "ratio",
 };
 
 /* `salesfocus lists`: one line per list, tab-separated: the CSV file, the

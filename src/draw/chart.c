@@ -18,6 +18,7 @@ const sf_rgb sf_rgb_accent = {0.13, 0.35, 0.62};
 const sf_rgb sf_rgb_accent2 = {0.55, 0.74, 0.88};
 const sf_rgb sf_rgb_bad = {0.80, 0.20, 0.18};
 const sf_rgb sf_rgb_good = {0.18, 0.60, 0.30};
+const sf_rgb sf_rgb_muted_bar = {0.78, 0.78, 0.80};
 
 static const sf_rgb rgb_empty = {0.94, 0.94, 0.95};
 
@@ -118,6 +119,22 @@ double sf_chart_text_wrap(sf_chart *c, double x, double y, double w, const char 
     return draw_layout(c, x, y, w, SF_AL_LEFT, col);
 }
 
+double sf_chart_text_lines(sf_chart *c, double x, double y, double w, const char *text, double size,
+                           bool bold, sf_align al, sf_rgb col, int max_lines)
+{
+    layout_set(c, text, size, bold, w, max_lines < 2 ? 2 : max_lines, al);
+    return draw_layout(c, x, y, w, al, col);
+}
+
+double sf_chart_text_height(sf_chart *c, const char *text, double size, bool bold, double w,
+                            int max_lines)
+{
+    int pw, ph;
+    layout_set(c, text, size, bold, w, max_lines < 2 ? 2 : max_lines, SF_AL_LEFT);
+    pango_layout_get_size(c->layout, &pw, &ph);
+    return (double)ph / PANGO_SCALE;
+}
+
 double sf_chart_text_width(sf_chart *c, const char *text, double size, bool bold)
 {
     int pw, ph;
@@ -204,8 +221,8 @@ double sf_chart_legend(sf_chart *c, double x, double y, double w, const char *co
     double cx = x;
     for (size_t i = 0; i < n; i++) {
         double tw = sf_chart_text_width(c, names[i], 8, false);
-        if (tw > 150)
-            tw = 150;
+        if (tw > w - 14)
+            tw = w - 14; /* only a name wider than the chart is cut */
         if (cx > x && cx + 14 + tw > x + w) {
             cx = x;
             y += 12;
@@ -254,7 +271,10 @@ static void bars_range(const sf_bars *b, double *vmin, double *vmax)
         lo = fmin(lo, b->ref);
         hi = fmax(hi, b->ref);
     }
-    if (b->value_labels) { /* headroom for the labels at the bar ends */
+    if (b->axis_max > 0 && hi <= b->axis_max) {
+        hi = b->axis_max; /* labels that do not fit go inside their bars */
+        lo -= lo < 0 ? (hi - lo) * 0.06 : 0;
+    } else if (b->value_labels) { /* headroom for the labels at the bar ends */
         hi += (hi - lo) * 0.06;
         lo -= lo < 0 ? (hi - lo) * 0.06 : 0;
     }
@@ -273,7 +293,7 @@ typedef struct {
 
 /* The value axis (1-2-5 ticks, whole steps for counts), plot area and
  * category band of a chart of at least one category. */
-static void bars_layout(const sf_bars *b, sf_box box, bars_geom *g)
+static void bars_layout(sf_chart *c, const sf_bars *b, sf_box box, bars_geom *g)
 {
     double vmin, vmax;
     bars_range(b, &vmin, &vmax);
@@ -291,8 +311,11 @@ static void bars_layout(const sf_bars *b, sf_box box, bars_geom *g)
     /* plot area and category band geometry */
     sf_box p = box;
     double label_w = 0;
-    if (b->horizontal) {
-        label_w = fmin(box.w * 0.36, 170);
+    if (b->horizontal) { /* the widest label, up to a third of the chart */
+        double widest = 0;
+        for (size_t i = 0; i < b->n_cats; i++)
+            widest = fmax(widest, sf_chart_text_width(c, b->cats[i], 8, true));
+        label_w = fmin(box.w * 0.36, fmax(60, widest + 4));
         p.x += label_w + 6;
         p.w -= label_w + 6 + 30;
         p.h -= 16;
@@ -349,6 +372,34 @@ static void bars_grid(sf_chart *c, const sf_bars *b, const bars_geom *g)
     }
 }
 
+/* The label of a horizontal bar from q0 to q1 at y: the value, then the
+ * note in grey ("1 / 3"), right of the bar's end; inside the bar, in
+ * white, when that would leave the chart (a ratio at 100 % on an axis
+ * that ends there). */
+static void bar_label_h(sf_chart *c, const bars_geom *g, const char *value, const char *note,
+                        double q0, double q1, double y, bool muted)
+{
+    char text[160];
+    snprintf(text, sizeof text, "%s%s%s", value, note && *note ? "  " : "", note ? note : "");
+    double tw = sf_chart_text_width(c, text, 6.5, false);
+    double right = g->box.x + g->box.w;
+    bool neg = q1 < q0;
+    if (!neg && q1 + 2 + tw > right && q1 - q0 > tw + 4) {
+        sf_chart_text(c, q1 - 2, y, 0, text, 6.5, false, SF_AL_RIGHT,
+                      muted ? sf_rgb_text : (sf_rgb){1, 1, 1});
+        return;
+    }
+    double x = neg ? q1 - 2 : q1 + 2;
+    sf_align al = neg ? SF_AL_RIGHT : SF_AL_LEFT;
+    if (!note || !*note || neg) {
+        sf_chart_text(c, x, y, 0, text, 6.5, false, al, muted ? sf_rgb_muted : sf_rgb_text);
+        return;
+    }
+    sf_chart_text(c, x, y, 0, value, 6.5, false, al, muted ? sf_rgb_muted : sf_rgb_text);
+    double vw = sf_chart_text_width(c, value, 6.5, false);
+    sf_chart_text(c, x + vw + 4, y, 0, note, 6.5, false, al, sf_rgb_muted);
+}
+
 /* Category i: its label, then its bars (or a dash for a missing value)
  * with their value labels. */
 static void bars_category(sf_chart *c, const sf_bars *b, const bars_geom *g, size_t i)
@@ -382,6 +433,7 @@ static void bars_category(sf_chart *c, const sf_bars *b, const bars_geom *g, siz
     }
     double pos = 0, neg = 0, end = 0;
     size_t ns = b->n_series;
+    bool muted = b->muted && b->muted[i];
     double sub = b->stacked ? thick : thick / (double)ns;
     for (size_t s = 0; s < ns; s++) {
         double v = b->values[i * ns + s];
@@ -391,8 +443,8 @@ static void bars_category(sf_chart *c, const sf_bars *b, const bars_geom *g, siz
             b->fmt(c->lang, 0, buf, sizeof buf);
             double off0 = -thick / 2 + sub * s;
             if (b->horizontal)
-                sf_chart_text(c, zero + 2, mid + off0 + sub / 2 - 4, 0, buf, 6.5, false,
-                              SF_AL_LEFT, sf_rgb_text);
+                bar_label_h(c, g, buf, b->notes ? b->notes[i * ns + s] : NULL, zero, zero,
+                            mid + off0 + sub / 2 - 4, muted);
             else
                 sf_chart_text(c, mid + off0 + sub / 2, zero - 10, 0, buf, 7, false,
                               SF_AL_CENTER, sf_rgb_text);
@@ -413,7 +465,7 @@ static void bars_category(sf_chart *c, const sf_bars *b, const bars_geom *g, siz
         }
         double q0 = axis_pos(&a, from), q1 = axis_pos(&a, to);
         double off = b->stacked ? -thick / 2 : -thick / 2 + sub * s;
-        set_rgb(cr, b->colors[s]);
+        set_rgb(cr, muted ? sf_rgb_muted_bar : b->colors[s]);
         if (b->horizontal)
             cairo_rectangle(cr, fmin(q0, q1), mid + off, fabs(q1 - q0), sub);
         else
@@ -421,12 +473,12 @@ static void bars_category(sf_chart *c, const sf_bars *b, const bars_geom *g, siz
         cairo_fill(cr);
         if (b->value_labels && !b->stacked && band >= 9) {
             b->fmt(c->lang, v, buf, sizeof buf);
+            const char *note = b->notes ? b->notes[i * ns + s] : NULL;
             if (b->horizontal)
-                sf_chart_text(c, v >= 0 ? q1 + 2 : q1 - 2, mid + off + sub / 2 - 4, 0, buf, 6.5,
-                              false, v >= 0 ? SF_AL_LEFT : SF_AL_RIGHT, sf_rgb_text);
+                bar_label_h(c, g, buf, note, q0, q1, mid + off + sub / 2 - 4, muted);
             else
                 sf_chart_text(c, mid + off + sub / 2, v >= 0 ? q1 - 10 : q1 + 1, 0, buf, 7, false,
-                              SF_AL_CENTER, sf_rgb_text);
+                              SF_AL_CENTER, muted ? sf_rgb_muted : sf_rgb_text);
         }
     }
     end = pos != 0 ? pos : neg;
@@ -507,7 +559,7 @@ void sf_chart_bars(sf_chart *c, sf_box box, const sf_bars *b)
     if (b->n_cats == 0)
         return;
     bars_geom g;
-    bars_layout(b, box, &g);
+    bars_layout(c, b, box, &g);
     bars_grid(c, b, &g);
     for (size_t i = 0; i < b->n_cats; i++)
         bars_category(c, b, &g, i);
@@ -564,50 +616,6 @@ void sf_chart_heatgrid(sf_chart *c, sf_box box, const sf_heatgrid *g)
                               ink);
         }
     }
-}
-
-double sf_chart_table(sf_chart *c, sf_box box, const sf_table *t)
-{
-    cairo_t *cr = c->cr;
-    const double rh = 15, fs = 7.5;
-    double y = box.y;
-    double x = box.x;
-    double mark = t->row_mark ? 10 : 0;
-    for (size_t k = 0; k < t->n_cols; k++) {
-        double w = t->widths[k] * (box.w - mark);
-        sf_chart_text(c, x + mark + 3, y + 3, w - 6, t->headers[k], fs, true, t->align[k],
-                      sf_rgb_text);
-        x += w;
-    }
-    y += rh;
-    set_rgb(cr, sf_rgb_muted);
-    cairo_set_line_width(cr, 0.8);
-    cairo_move_to(cr, box.x, y);
-    cairo_line_to(cr, box.x + box.w, y);
-    cairo_stroke(cr);
-    for (size_t r = 0; r < t->n_rows && y + rh <= box.y + box.h; r++) {
-        if (r % 2 == 1) {
-            set_rgb(cr, (sf_rgb){0.96, 0.97, 0.98});
-            cairo_rectangle(cr, box.x, y, box.w, rh);
-            cairo_fill(cr);
-        }
-        if (t->row_mark) {
-            set_rgb(cr, t->row_mark[r]);
-            cairo_new_path(cr); /* no line from the last text's point */
-            cairo_arc(cr, box.x + 5, y + rh / 2, 3, 0, 2 * G_PI);
-            cairo_fill(cr);
-        }
-        x = box.x + mark;
-        for (size_t k = 0; k < t->n_cols; k++) {
-            double w = t->widths[k] * (box.w - mark);
-            const char *s = t->cells[r * t->n_cols + k];
-            if (s && *s)
-                sf_chart_text(c, x + 3, y + 3.5, w - 6, s, fs, false, t->align[k], sf_rgb_text);
-            x += w;
-        }
-        y += rh;
-    }
-    return y - box.y;
 }
 
 void sf_chart_tile(sf_chart *c, sf_box box, const char *label, const char *value,

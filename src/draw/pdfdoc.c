@@ -121,10 +121,21 @@ sf_err sf_pdf_doc_open(sf_pdf_doc *d, FILE *fp, const char *name, const sf_pdf_i
     return SF_OK;
 }
 
+sf_box sf_pdf_content_box(void)
+{
+    return (sf_box){SF_MARGIN, 64, SF_PAGE_W - 2 * SF_MARGIN, SF_PAGE_H - 64 - 34};
+}
+
+void sf_pdf_doc_set_pages(sf_pdf_doc *d, int n_pages)
+{
+    d->n_pages = n_pages;
+}
+
 sf_box sf_pdf_page(sf_pdf_doc *d, const char *page_title)
 {
     sf_chart *c = &d->ch;
     d->page++;
+    c->page = d->page;
     cairo_t *cr = d->cr;
     set_rgb(cr, sf_rgb_accent);
     cairo_rectangle(cr, 0, 0, SF_PAGE_W, 4);
@@ -138,7 +149,7 @@ sf_box sf_pdf_page(sf_pdf_doc *d, const char *page_title)
     cairo_move_to(cr, SF_MARGIN, 54);
     cairo_line_to(cr, SF_PAGE_W - SF_MARGIN, 54);
     cairo_stroke(cr);
-    return (sf_box){SF_MARGIN, 64, SF_PAGE_W - 2 * SF_MARGIN, SF_PAGE_H - 64 - 34};
+    return sf_pdf_content_box();
 }
 
 void sf_pdf_page_end(sf_pdf_doc *d)

@@ -307,12 +307,14 @@ static void line_due(const sf_email_text *m, row_view *r, sf_tvars *vt, const ch
 static void line_decline(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)
 {
     account_vars(m, vt, r, r->owner);
+    int64_t cur = at(r, "current")->v;
     put_money(m, vt, "prior", at(r, "prior")->v);
-    put_money(m, vt, "current", at(r, "current")->v);
+    put_money(m, vt, "current", cur);
     put_money(m, vt, "drop", at(r, "drop")->v);
     put_pct(m, vt, "drop_share", at(r, "drop_share")->v, false);
     sf_tvars_set(vt, "severity", word_label(m, r, "severity"));
-    *key = "email.line_decline";
+    /* credit notes above the sales: "lost, net credit -1,061", not a drop of 196 % */
+    *key = cur != SF_NONE && cur < 0 ? "email.line_decline_credit" : "email.line_decline";
 }
 
 static void line_fire(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)
@@ -419,7 +421,7 @@ static sf_err scope_vars(const sf_email_text *m, const sf_email_scope *s, sf_tva
     sf_tvars_set(vt, "period", strcmp(pl, pk) == 0 ? period : pl);
     sf_tvars_set(vt, "currency", m->cfg->currency ? m->cfg->currency : "");
     /* not flattened: the subject check must see a line break in a name */
-    sf_tvars_set(vt, "owner", s->owner == SF_OWNER_ALL ? L(m, "common.all_owners") : owner_label(m, s->owner));
+    sf_tvars_set(vt, "owner", s->owner == SF_OWNER_ALL ? L(m, "email.whole_team") : owner_label(m, s->owner));
     put_money(m, vt, "revenue", s->rev);
     put_money(m, vt, "revenue_prev", s->rev_prev);
     put_pct(m, vt, "growth", s->growth, true);
@@ -430,7 +432,11 @@ static sf_err scope_vars(const sf_email_text *m, const sf_email_scope *s, sf_tva
     put_int(m, vt, "pursue", s->verdict[SF_VERDICT_PURSUE]);
     put_int(m, vt, "qualify", s->verdict[SF_VERDICT_QUALIFY]);
     put_int(m, vt, "drop", s->verdict[SF_VERDICT_DROP]);
-    put_int(m, vt, "rejected", m->rep->summary.rejected_total);
+    /* the rejected records belong to no rep: a rep's mail leaves the line out */
+    if (s->owner == SF_OWNER_ALL)
+        put_int(m, vt, "rejected", m->rep->summary.rejected_total);
+    else
+        sf_tvars_omit(vt, "rejected");
 
     for (size_t i = 0; i < SF_ARRAY_LEN(k_sections); i++) {
         sf_buf b = {0};

@@ -12,6 +12,8 @@
 #include "output/sf_pdf_clv.h"
 #include "output/sf_pdf_tables.h"
 
+#include "draw/sf_table.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,7 +231,7 @@ static bool page_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
         acc[t] = s->tier_accounts[t];
         rev[t] = (double)s->tier_revenue[t];
     }
-    double gw = (box.w - 30) / 2, th = 15.0 * (SF_TIER_N + 1) + 8;
+    double gw = (box.w - 30) / 2, th = 15.0 * SF_TIER_N + 26 + 8; /* a header of up to two lines */
     sf_box b1 = {box.x, box.y, gw, box.h - 30 - th}, b2 = {box.x + gw + 30, box.y, gw, box.h - 30 - th};
     sf_chart_text(c, b1.x, b1.y, gw, sf_pdf_label(o, "chart_accounts"), 11, true, SF_AL_LEFT, sf_rgb_text);
     char rl[160];
@@ -453,8 +455,13 @@ static bool page_declines(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uin
     sf_bars b = {.cats = cats, .n_cats = n, .values = vals, .n_series = 2, .colors = colors,
                  .series_names = names, .stacked = true, .horizontal = true, .value_labels = true,
                  .fmt = sf_chart_fmt_money, .band_lo = NAN, .band_hi = NAN, .ref = NAN};
-    char cap[160];
-    sf_pdf_label_nm(o, "top_of", (int64_t)n, dr->n, cap, sizeof cap);
+    /* what the bars compare: "top 15 of 49 · last 90 days against the same
+     * 90 days a year earlier" */
+    char cap[512], top[160], win[320];
+    sf_pdf_label_nm(o, "top_of", (int64_t)n, dr->n, top, sizeof top);
+    sf_pdf_label_nm(o, o->cfg->decline_compare == SF_CMP_YOY ? "declines_yoy" : "declines_previous",
+                    o->cfg->decline_window_days, 0, win, sizeof win);
+    snprintf(cap, sizeof cap, "%s · %s", top, win);
     sf_chart_text(&d->ch, box.x + box.w, box.y, 0, cap, 8, false, SF_AL_RIGHT, sf_rgb_muted);
     sf_chart_bars(&d->ch, (sf_box){box.x, box.y, box.w, box.h - 24}, &b);
     sf_chart_text_wrap(&d->ch, box.x, box.y + box.h - 16, box.w, sf_pdf_label(o, "declines_note"), 8,
@@ -494,7 +501,8 @@ static bool page_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
     if (ok) {
         for (size_t j = 0; j < m; j++) {
             const sf_split_row *r = &sr->rows[sel[j]];
-            cats[j] = sf_pdf_owner_name(o, r->owner);
+            /* the row of everyone reads "Team", not the lists' "(all)" */
+            cats[j] = r->owner == SF_OWNER_ALL ? sf_pdf_label(o, "team") : sf_pdf_owner_name(o, r->owner);
             hl[j] = r->owner == SF_OWNER_ALL;
             vals[j * 2] = (double)r->recommended_key;
             vals[j * 2 + 1] = r->actual_key == SF_NONE ? NAN : (double)r->actual_key;
@@ -504,7 +512,10 @@ static bool page_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
         sf_bars b = {.cats = cats, .n_cats = m, .values = vals, .n_series = 2, .colors = colors,
                      .series_names = names, .horizontal = true, .value_labels = true,
                      .fmt = sf_chart_fmt_pct, .band_lo = NAN, .band_hi = NAN, .ref = NAN,
-                     .highlight = hl};
+                     .highlight = hl, .axis_max = SF_E4};
+        char win[256];
+        sf_pdf_label_nm(o, "split_window", o->cfg->actual_window_days, 0, win, sizeof win);
+        sf_chart_text(&d->ch, box.x + box.w, box.y, 0, win, 8, false, SF_AL_RIGHT, sf_rgb_muted);
         sf_chart_bars(&d->ch, (sf_box){box.x, box.y, box.w, box.h - 30}, &b);
         sf_chart_text_wrap(&d->ch, box.x, box.y + box.h - 22, box.w,
                            sf_pdf_label(o, o->ds->have_activities ? "split_note" : "no_activities"), 8,
@@ -593,37 +604,36 @@ static bool page_kpi(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t
     return sf_pdf_kpi_panels(d, o, box, owner);
 }
 
-/* The action lists: the top TABLE_ROWS of a shared table. */
-#define TABLE_PAGE(fn, table, caption)                                                     \
-    static bool fn(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)       \
-    {                                                                                      \
-        sf_pdf_table(d, o, box, &(table), owner, TABLE_ROWS, sf_pdf_label(o, caption));    \
-        return true;                                                                       \
-    }
-TABLE_PAGE(page_tab_due, sf_pdf_tab_due, "tab_due")
-TABLE_PAGE(page_tab_declines, sf_pdf_tab_declines, "tab_declines")
-TABLE_PAGE(page_tab_fire, sf_pdf_tab_fire, "tab_fire")
-TABLE_PAGE(page_tab_pursue, sf_pdf_tab_pursue, "tab_pursue")
-#undef TABLE_PAGE
+/* The action lists: the top TABLE_ROWS of a shared table each, on as many
+ * pages as their wrapped rows need. */
+static const sf_pdf_flow_item flow_due[] = {{&sf_pdf_tab_due, "tab_due", TABLE_ROWS, NULL, NULL}};
+static const sf_pdf_flow_item flow_declines[] = {
+    {&sf_pdf_tab_declines, "tab_declines", TABLE_ROWS, NULL, NULL}};
+static const sf_pdf_flow_item flow_fire[] = {{&sf_pdf_tab_fire, "tab_fire", TABLE_ROWS, NULL, NULL}};
+static const sf_pdf_flow_item flow_pursue[] = {
+    {&sf_pdf_tab_pursue, "tab_pursue", TABLE_ROWS, NULL, NULL}};
+
+#define FLOW(items) NULL, NULL, (items), SF_ARRAY_LEN(items)
 
 /* The report's pages in order (SPEC §4); every page is part of every
  * report, a page that has nothing to show says so. */
 static const sf_pdf_page_def report_pages[] = {
-    {"page_cover", page_cover, NULL},
-    {"page_tiers", page_tiers, NULL},
-    {"page_pareto", page_pareto, NULL},
-    {"page_temperature", page_temperature, NULL},
-    {"page_due", page_due, NULL},
-    {"page_declines", page_declines, NULL},
-    {"page_split", page_split, NULL},
-    {"page_pipeline", page_pipeline, NULL},
-    {"page_kpi", page_kpi, NULL},
-    {"page_tab_due", page_tab_due, NULL},
-    {"page_tab_declines", page_tab_declines, NULL},
-    {"page_tab_fire", page_tab_fire, NULL},
-    {"page_tab_pursue", page_tab_pursue, NULL},
-    {"page_clv", sf_pdf_page_clv, sf_pdf_clv_shown},
+    {"page_cover", page_cover, NULL, NULL, 0},
+    {"page_tiers", page_tiers, NULL, NULL, 0},
+    {"page_pareto", page_pareto, NULL, NULL, 0},
+    {"page_temperature", page_temperature, NULL, NULL, 0},
+    {"page_due", page_due, NULL, NULL, 0},
+    {"page_declines", page_declines, NULL, NULL, 0},
+    {"page_split", page_split, NULL, NULL, 0},
+    {"page_pipeline", page_pipeline, NULL, NULL, 0},
+    {"page_kpi", page_kpi, NULL, NULL, 0},
+    {"page_tab_due", FLOW(flow_due)},
+    {"page_tab_declines", FLOW(flow_declines)},
+    {"page_tab_fire", FLOW(flow_fire)},
+    {"page_tab_pursue", FLOW(flow_pursue)},
+    {"page_clv", sf_pdf_page_clv, sf_pdf_clv_shown, NULL, 0},
 };
+#undef FLOW
 
 sf_err sf_out_pdf(const sf_output_ctx *o, sf_ctx *ctx)
 {

@@ -1,21 +1,21 @@
 /*
- * out_review.c - the coach's review pack: review-<owner>.pdf, four A4
- * landscape pages on one rep's book (tiers and temperature, time split,
- * due list and declines, fire candidates and open deals, KPIs against the
- * benchmarks), each with the team's figures beside the rep's; a table of
- * page functions (review_pages) written by sf_pdf_write, the action lists
- * and KPI panels shared with report.pdf (pdf_tables.c).
+ * out_review.c - the coach's review pack: review-<owner>.pdf, A4
+ * landscape pages on one rep's book (tiers and temperature, time split;
+ * due list and declines; fire candidates and open deals; KPIs against the
+ * benchmarks), with the team's figures beside the rep's; a table of page
+ * functions (review_pages) written by sf_pdf_write, the action lists and
+ * KPI panels shared with report.pdf (pdf_tables.c). The action lists hold
+ * every one of the rep's rows and continue on as many pages as they need.
  */
 #include "output/sf_filename.h"
 #include "output/sf_pdf_clv.h"
 #include "output/sf_pdf_tables.h"
+#include "draw/sf_table.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define REVIEW_ROWS 20 /* rows of each action list */
 
 /* The review file name for owner, made unique among the files already
  * staged in this run ("-2", "-3", ... after the name) so that two owners
@@ -157,14 +157,15 @@ static void book_split(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
     const sf_rgb colors[2] = {sf_rgb_accent, sf_rgb_accent2};
     sf_bars b = {.cats = cats, .n_cats = 4, .values = vals, .n_series = 2, .colors = colors,
                  .series_names = names, .horizontal = true, .value_labels = true,
-                 .fmt = sf_chart_fmt_pct, .band_lo = NAN, .band_hi = NAN, .ref = NAN};
+                 .fmt = sf_chart_fmt_pct, .band_lo = NAN, .band_hi = NAN, .ref = NAN,
+                 .axis_max = SF_E4};
     sf_chart_bars(c, sb, &b);
     sf_chart_text_wrap(c, box.x, box.y + box.h - 20, box.w,
                        sf_pdf_label(o, o->ds->have_activities ? "split_note" : "no_activities"), 8,
                        sf_rgb_muted, 2);
 }
 
-/* Page 1: the rep's book beside the team's: temperature grid (two rows),
+/* The rep's book beside the team's: temperature grid (two rows),
  * accounts and revenue per tier, time split. */
 static bool page_book(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
 {
@@ -175,33 +176,23 @@ static bool page_book(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_
     return true;
 }
 
-/* Page 2: the rep's contacts due above, the rep's declines below. */
-static bool page_due(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t owner)
+static bool no_opportunities(const sf_output_ctx *o)
 {
-    sf_box top = {b.x, b.y, b.w, b.h * 0.56};
-    sf_box bottom = {b.x, b.y + b.h * 0.56 + 10, b.w, b.h * 0.44 - 10};
-    sf_pdf_table(d, o, top, &sf_pdf_tab_due, owner, REVIEW_ROWS, sf_pdf_label(o, "tab_due"));
-    sf_pdf_table(d, o, bottom, &sf_pdf_tab_declines, owner, REVIEW_ROWS,
-                 sf_pdf_label(o, "tab_declines"));
-    return true;
+    return !o->ds->have_opportunities;
 }
 
-/* Page 3: the rep's fire candidates above, every open deal below. */
-static bool page_fire(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t owner)
-{
-    sf_box top = {b.x, b.y, b.w, b.h * 0.44};
-    sf_box bottom = {b.x, b.y + b.h * 0.44 + 10, b.w, b.h * 0.56 - 10};
-    sf_pdf_table(d, o, top, &sf_pdf_tab_fire, owner, REVIEW_ROWS, sf_pdf_label(o, "tab_fire"));
-    if (o->ds->have_opportunities)
-        sf_pdf_table(d, o, bottom, &sf_pdf_tab_deals, owner, REVIEW_ROWS,
-                     sf_pdf_label(o, "tab_deals"));
-    else
-        sf_chart_nothing(&d->ch, (sf_box){bottom.x, bottom.y, bottom.w, 40},
-                         sf_pdf_label(o, "no_opportunities"));
-    return true;
-}
+/* The rep's contacts due, then the rep's declines; then the rep's fire
+ * candidates and every open deal with its misses: all of the rep's rows. */
+static const sf_pdf_flow_item flow_due[] = {
+    {&sf_pdf_tab_due, "tab_due", SIZE_MAX, NULL, NULL},
+    {&sf_pdf_tab_declines, "tab_declines", SIZE_MAX, NULL, NULL},
+};
+static const sf_pdf_flow_item flow_fire[] = {
+    {&sf_pdf_tab_fire, "tab_fire", SIZE_MAX, NULL, NULL},
+    {&sf_pdf_tab_deals, "tab_deals", SIZE_MAX, no_opportunities, "no_opportunities"},
+};
 
-/* Page 4: the KPI panels with the rep drawn bold. */
+/* The KPI panels with the rep drawn bold. */
 static bool page_kpi(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t owner)
 {
     return sf_pdf_kpi_panels(d, o, b, owner);
@@ -209,11 +200,11 @@ static bool page_kpi(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t o
 
 /* The pack's pages in order; each title is followed by the rep's name. */
 static const sf_pdf_page_def review_pages[] = {
-    {"review_book", page_book, NULL},
-    {"review_due", page_due, NULL},
-    {"review_fire", page_fire, NULL},
-    {"review_clv", sf_pdf_page_clv, sf_pdf_clv_shown},
-    {"page_kpi", page_kpi, NULL},
+    {"review_book", page_book, NULL, NULL, 0},
+    {"review_due", NULL, NULL, flow_due, SF_ARRAY_LEN(flow_due)},
+    {"review_fire", NULL, NULL, flow_fire, SF_ARRAY_LEN(flow_fire)},
+    {"review_clv", sf_pdf_page_clv, sf_pdf_clv_shown, NULL, 0},
+    {"page_kpi", page_kpi, NULL, NULL, 0},
 };
 
 sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx)

@@ -1,11 +1,13 @@
 /*
  * out_xlsx.c - the manager's workbook (workbook.xlsx) with libxlsxwriter.
  *
- * A Summary sheet (headline figures of SPEC §3.8, the chart data tables and
- * native Excel charts drawn on those tables), then one sheet per CSV list
- * with the same columns and rows as src/out_csv.c writes, typed cells and
- * the report language's labels. It only renders sf_report, the dataset's
- * names and the rejects: nothing is analysed here.
+ * A Summary sheet (headline figures of SPEC §3.8 and native Excel charts),
+ * then one sheet per CSV list with the same columns and rows as
+ * src/out_csv.c writes, typed cells and the report language's labels, each
+ * an Excel table with conditional formats (xlsx_look.c), and last a hidden
+ * "chart data" sheet with the tables the charts draw on. Every sheet is set
+ * up to print. It only renders sf_report, the dataset's names and the
+ * rejects: nothing is analysed here.
  *
  * The workbook is written in libxlsxwriter's constant_memory mode (rows
  * stream to temporary files in the output folder), so every sheet is
@@ -26,9 +28,13 @@
  * column and row order of the CSV lists, each cell typed by its column.
  * --------------------------------------------------------------------- */
 
-static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *col, const sf_cell *cell)
+static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *col, const sf_cell *cell,
+                      bool ruled)
 {
     char text[SF_CELL_TEXT_MAX];
+    /* a column under a conditional format gets its colours from the rule,
+     * which follows the value when a manager edits it */
+    bool alert = cell->alert && !ruled;
     switch (col->type) {
     case SF_COL_TEXT:
     case SF_COL_FLAGS:
@@ -41,12 +47,16 @@ static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *
         xl_cell_money(x, sh, r, c, cell->v, NULL);
         break;
     case SF_COL_SHARE:
-        xl_cell_pct(x, sh, r, c, cell->v, cell->alert ? x->f.bad_pct : NULL);
+        xl_cell_pct(x, sh, r, c, cell->v, alert ? x->f.bad_pct : NULL);
+        break;
+    case SF_COL_RATIO: /* a plain number: 1.6761 shows "1.68", not "168 %" */
+        if (cell->v != SF_NONE)
+            xl_cell_scaled(x, sh, r, c, cell->v, 4, x->f.dec2, (double)(xl_digits(cell->v / SF_E4) + 3));
         break;
     case SF_COL_DECIMAL:
         if (cell->v != SF_NONE) {
             int w = snprintf(text, sizeof text, "%.2f", (double)cell->v / SF_E4);
-            xl_cell_num(x, sh, r, c, (double)cell->v / SF_E4, cell->alert ? x->f.bad_dec : x->f.dec2, (double)w);
+            xl_cell_num(x, sh, r, c, (double)cell->v / SF_E4, alert ? x->f.bad_dec : x->f.dec2, (double)w);
         }
         break;
     case SF_COL_DATE:
@@ -56,7 +66,7 @@ static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *
         xl_cell_str(x, sh, r, c, sf_tier_name((sf_tier)cell->v), x->f.tier[cell->v]);
         break;
     case SF_COL_TEMP:
-        xl_cell_str(x, sh, r, c, sf_temp_name((sf_temp)cell->v), x->f.temp[cell->v]);
+        xl_cell_str(x, sh, r, c, sf_temp_name((sf_temp)cell->v), ruled ? NULL : x->f.temp[cell->v]);
         break;
     case SF_COL_PERCENT:
         /* a number where the CSV shows the text as given; v is ppm of a
@@ -71,21 +81,21 @@ static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *
 
 static void sheet_list(xl *x, const sf_list *l)
 {
-    const char *names[SF_LIST_MAX_COLS];
-    for (int c = 0; c < l->n_cols; c++)
-        names[c] = l->cols[c].name;
-    xl_sheet *sh = xl_list_begin(x, l->sheet_key, names, l->n_cols);
+    size_t n = l->count(x->o->rep);
+    xl_sheet *sh = xl_list_begin(x, l, (uint32_t)n);
     if (!sh)
         return;
-    size_t n = l->count(x->o->rep);
+    bool ruled[SF_LIST_MAX_COLS];
+    for (int c = 0; c < l->n_cols; c++)
+        ruled[c] = xl_col_has_rule(l->cols[c].name);
     sf_cell cells[SF_LIST_MAX_COLS];
     for (size_t i = 0; i < n && !xl_failed(x); i++) {
         memset(cells, 0, sizeof cells);
         l->row(x->o->rep, i, cells);
         for (int c = 0; c < l->n_cols; c++)
-            list_cell(x, sh, (lxw_row_t)(i + 1), c, &l->cols[c], &cells[c]);
+            list_cell(x, sh, (lxw_row_t)(i + 1), c, &l->cols[c], &cells[c], ruled[c]);
     }
-    xl_list_end(x, sh, (uint32_t)n);
+    xl_list_end(x, sh, l, (uint32_t)n);
 }
 /* ---------------------------------------------------------------------
  * Formats and the workbook
@@ -178,6 +188,7 @@ static void formats_init(xl *x)
         format_set_num_format(f->bad_pct, "0.00%");
     if ((f->bad_dec = fmt_fill(x, 0xFFC7CE, 0x9C0006)))
         format_set_num_format(f->bad_dec, "0.00");
+    f->bad = fmt_fill(x, 0xFFC7CE, 0x9C0006);
 }
 
 static void xl_release(xl *x)
@@ -246,12 +257,13 @@ sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
     formats_init(&x);
     xl_summary_rows rows;
     memset(&rows, 0, sizeof rows);
-    xl_sheet_summary(&x, &rows);
+    xl_sheet_summary(&x);
     for (size_t i = 0; i < sf_n_lists; i++)
         if (!sf_lists[i]->present || sf_lists[i]->present(o->rep))
             sheet_list(&x, sf_lists[i]);
-    if (x.n_sheets > 0)
-        xl_summary_charts(&x, &x.sheets[0], &rows);
+    const xl_sheet *data = xl_sheet_chart_data(&x, &rows);
+    if (x.n_sheets > 0 && data)
+        xl_summary_charts(&x, &x.sheets[0], data, &rows);
 
     if (xl_failed(&x)) {
         lxw_workbook_free(x.wb);

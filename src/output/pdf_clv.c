@@ -14,6 +14,8 @@
 #include "output/sf_pdf_tables.h"
 #include "output/sf_template.h"
 
+#include "draw/sf_table.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,26 +53,18 @@ static void fmt_owner(const sf_pdf_row *r, int col, const char *section, char *o
     cell_copy(out, sf_pdf_owner_name(r->o, r->owner));
 }
 
+/* The largest expected values: the first rows of the clv list (a pack of
+ * one owner's rows leaves the owner column out, sf_pdf_table). */
 static const sf_pdf_col top_cols[] = {
-    {"name", "col_account", 0.27, SF_AL_LEFT, NULL, NULL},
-    {"owner", "col_owner", 0.17, SF_AL_LEFT, fmt_owner, NULL},
-    {"tier", "col_tier", 0.05, SF_AL_CENTER, NULL, NULL},
-    {"p_alive", "col_alive", 0.10, SF_AL_RIGHT, NULL, NULL},
-    {"expected_purchases", "col_exp_purchases", 0.12, SF_AL_RIGHT, NULL, NULL},
-    {"expected_order_value", "col_exp_order", 0.13, SF_AL_RIGHT, NULL, NULL},
-    {"clv", "col_clv", 0.16, SF_AL_RIGHT, NULL, NULL},
+    {"name", "col_account", true, SF_AL_LEFT, NULL, NULL},
+    {"owner", "col_owner", true, SF_AL_LEFT, fmt_owner, NULL},
+    {"tier", "col_tier", false, SF_AL_CENTER, NULL, NULL},
+    {"p_alive", "col_alive", false, SF_AL_RIGHT, NULL, NULL},
+    {"expected_purchases", "col_exp_purchases", false, SF_AL_RIGHT, NULL, NULL},
+    {"expected_order_value", "col_exp_order", false, SF_AL_RIGHT, NULL, NULL},
+    {"clv", "col_clv", false, SF_AL_RIGHT, NULL, NULL},
 };
 static const sf_pdf_table_def top_table = {"clv", top_cols, SF_ARRAY_LEN(top_cols), NULL, NULL};
-/* the same for one owner's pack: no owner column */
-static const sf_pdf_col top_cols_one[] = {
-    {"name", "col_account", 0.36, SF_AL_LEFT, NULL, NULL},
-    {"tier", "col_tier", 0.06, SF_AL_CENTER, NULL, NULL},
-    {"p_alive", "col_alive", 0.12, SF_AL_RIGHT, NULL, NULL},
-    {"expected_purchases", "col_exp_purchases", 0.14, SF_AL_RIGHT, NULL, NULL},
-    {"expected_order_value", "col_exp_order", 0.14, SF_AL_RIGHT, NULL, NULL},
-    {"clv", "col_clv", 0.18, SF_AL_RIGHT, NULL, NULL},
-};
-static const sf_pdf_table_def top_table_one = {"clv", top_cols_one, SF_ARRAY_LEN(top_cols_one), NULL, NULL};
 
 /* The line under the tables: the models and how many clients they saw. */
 static void model_note(const sf_output_ctx *o, char *out, size_t cap)
@@ -126,55 +120,58 @@ static size_t risk_cells(const sf_output_ctx *o, uint32_t owner, size_t max, cha
     return total;
 }
 
-/* The table of the clients at risk into box; false on out of memory. */
+/* The table of the clients at risk into box, as many rows as fit, under
+ * its caption "top N of M"; false on out of memory. */
 static bool risk_table(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
 {
-    double avail = box.h - 18 - 15;
-    size_t fit = avail > 0 ? (size_t)(avail / 15) : 0;
-    if (fit > RISK_ROWS)
-        fit = RISK_ROWS;
-    char *text = calloc((fit ? fit : 1) * RISK_COLS, SF_PDF_CELL);
-    char **ptrs = calloc((fit ? fit : 1) * RISK_COLS, sizeof *ptrs);
+    char *text = calloc((size_t)RISK_ROWS * RISK_COLS, SF_PDF_CELL);
+    char **ptrs = calloc((size_t)RISK_ROWS * RISK_COLS, sizeof *ptrs);
     if (!text || !ptrs) {
         free(text);
         free(ptrs);
         return false;
     }
-    size_t shown, total = risk_cells(o, owner, fit, text, &shown);
-    char cap[160];
+    size_t have, total = risk_cells(o, owner, RISK_ROWS, text, &have);
+    /* the owner column only where rows of several owners are shown */
+    size_t first = owner == SF_OWNER_ALL ? 0 : 1, nc = RISK_COLS - first;
+    for (size_t r = 0; r < have; r++)
+        for (size_t k = 0; k < nc; k++)
+            ptrs[r * nc + k] = text + (r * RISK_COLS + first + k) * SF_PDF_CELL;
+    static const char *const keys[RISK_COLS] = {"col_owner", "col_account", "col_tier", "col_revenue_to_date",
+                                                "col_last_purchase", "col_alive", "col_clv"};
+    static const sf_align al[RISK_COLS] = {SF_AL_LEFT, SF_AL_LEFT, SF_AL_CENTER, SF_AL_RIGHT,
+                                           SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT};
+    static const bool wrap[RISK_COLS] = {true, true, false, false, false, false, false};
+    const char *hdr[RISK_COLS];
+    for (size_t k = 0; k < nc; k++)
+        hdr[k] = sf_pdf_label(o, keys[first + k]);
+    /* column widths from the content */
+    sf_table t = {.headers = hdr, .align = al + first, .wrap = wrap + first, .n_cols = nc, .cells = ptrs,
+                  .n_rows = have};
+    sf_box tb = {box.x, box.y + 18, box.w, box.h - 18};
+    sf_table_layout lay = {0};
+    bool ok = have == 0 || sf_table_layout_new(&d->ch, tb.w, &t, &lay);
+    size_t fit = 0;
+    for (double h = lay.head_h; ok && fit < have && h + lay.row_h[fit] <= tb.h; fit++)
+        h += lay.row_h[fit];
     sf_chart_text(&d->ch, box.x, box.y, box.w * 0.6, sf_pdf_label(o, "clv_at_risk"), 11, true, SF_AL_LEFT,
                   sf_rgb_text);
-    if (total > 0) {
-        sf_pdf_label_nm(o, "top_of", (int64_t)shown, (int64_t)total, cap, sizeof cap);
+    if (ok && total > 0) {
+        char cap[160];
+        if (fit < total)
+            sf_pdf_label_nm(o, "top_of", (int64_t)fit, (int64_t)total, cap, sizeof cap);
+        else
+            sf_pdf_label_nm(o, "all_of", (int64_t)total, 0, cap, sizeof cap);
         sf_chart_text(&d->ch, box.x + box.w, box.y + 2, 0, cap, 8, false, SF_AL_RIGHT, sf_rgb_muted);
     }
-    sf_box tb = {box.x, box.y + 18, box.w, box.h - 18};
-    if (shown == 0) {
+    if (ok && fit == 0)
         sf_chart_nothing(&d->ch, (sf_box){tb.x, tb.y, tb.w, fmin(tb.h, 40)}, sf_pdf_label(o, "nothing"));
-    } else {
-        /* the owner column only where rows of several owners are shown */
-        bool with_owner = owner == SF_OWNER_ALL;
-        size_t first = with_owner ? 0 : 1, nc = RISK_COLS - first;
-        for (size_t r = 0; r < shown; r++)
-            for (size_t k = 0; k < nc; k++)
-                ptrs[r * nc + k] = text + (r * RISK_COLS + first + k) * SF_PDF_CELL;
-        static const char *const keys[RISK_COLS] = {"col_owner", "col_account", "col_tier",
-                                                    "col_revenue_to_date", "col_last_purchase",
-                                                    "col_alive", "col_clv"};
-        static const double w_all[RISK_COLS] = {0.16, 0.23, 0.05, 0.16, 0.14, 0.13, 0.13};
-        static const double w_one[RISK_COLS] = {0, 0.32, 0.06, 0.18, 0.16, 0.14, 0.14};
-        static const sf_align al[RISK_COLS] = {SF_AL_LEFT, SF_AL_LEFT, SF_AL_CENTER, SF_AL_RIGHT,
-                                               SF_AL_RIGHT, SF_AL_RIGHT, SF_AL_RIGHT};
-        const char *hdr[RISK_COLS];
-        for (size_t k = 0; k < nc; k++)
-            hdr[k] = sf_pdf_label(o, keys[first + k]);
-        sf_table t = {.headers = hdr, .widths = (with_owner ? w_all : w_one) + first,
-                      .align = al + first, .n_cols = nc, .cells = ptrs, .n_rows = shown};
-        sf_chart_table(&d->ch, tb, &t);
-    }
+    else if (ok)
+        sf_table_draw(&d->ch, tb.x, tb.y, &t, &lay, 0, fit);
+    sf_table_layout_free(&lay);
     free(text);
     free(ptrs);
-    return true;
+    return ok;
 }
 
 /* Revenue to date of the clients at risk per owner, as bars (the report
@@ -263,14 +260,15 @@ bool sf_pdf_page_clv(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t
     char text[512];
     if (!c->fitted) {
         empty_reason(o, text, sizeof text);
-        sf_chart_text_wrap(&d->ch, box.x, box.y + 10, box.w, text, 10, sf_rgb_muted, 3);
+        double y = box.y + 10;
+        y += sf_chart_text_wrap(&d->ch, box.x, y, box.w, text, 12, sf_rgb_text, 3) + 12;
+        sf_chart_text_wrap(&d->ch, box.x, y, box.w, sf_pdf_label(o, "clv_empty_note"), 10, sf_rgb_muted, 4);
         return true;
     }
     double notes = 30, half = (box.h - notes) / 2;
     char cap[200];
     sf_pdf_label_nm(o, "clv_top", o->cfg->clv_horizon_days, 0, cap, sizeof cap);
-    sf_pdf_table(d, o, (sf_box){box.x, box.y, box.w, half - 8},
-                 owner == SF_OWNER_ALL ? &top_table : &top_table_one, owner, TOP_ROWS, cap);
+    sf_pdf_table(d, o, (sf_box){box.x, box.y, box.w, half - 8}, &top_table, owner, TOP_ROWS, cap);
     sf_box low = {box.x, box.y + half + 4, box.w, half - 4};
     bool ok = true;
     if (owner == SF_OWNER_ALL) {

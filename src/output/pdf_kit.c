@@ -5,6 +5,7 @@
  * whose page count is counted from the table.
  */
 #include "output/sf_pdf_kit.h"
+#include "output/sf_pdf_tables.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,8 @@ const char *sf_pdf_verdict_label(const sf_output_ctx *o, sf_verdict v)
 void sf_pdf_label_nm(const sf_output_ctx *o, const char *key, int64_t n, int64_t m, char *out,
                      size_t cap)
 {
-    const char *pat = sf_pdf_label(o, key);
+    char pat[512];
+    sf_lang_plural_pick(o->lang, sf_pdf_label(o, key), n, pat, sizeof pat);
     char num[40];
     size_t w = 0;
     for (const char *p = pat; *p && w + 1 < cap;) {
@@ -107,15 +109,6 @@ size_t sf_pdf_pick(const uint64_t *weight, size_t n, size_t max, size_t force, b
 
 /* ---- a PDF from a table of pages ---- */
 
-int sf_pdf_count_pages(const sf_output_ctx *o, const sf_pdf_page_def *pages, size_t n,
-                       uint32_t owner)
-{
-    int count = 0;
-    for (size_t i = 0; i < n; i++)
-        count += !pages[i].shown || pages[i].shown(o, owner);
-    return count;
-}
-
 /* The header's right side: "As of DATE · weekly|monthly"; malloc'd. */
 static char *subtitle(const sf_output_ctx *o)
 {
@@ -132,26 +125,87 @@ static char *subtitle(const sf_output_ctx *o)
     return sub;
 }
 
-/* Every shown page: header and title, content, footer. False when a page
- * ran out of memory (the rest are still started and ended, not drawn). */
-static bool draw_pages(sf_pdf_doc *d, const sf_output_ctx *o, const sf_pdf_page_def *pages,
-                       size_t n, uint32_t owner, const char *who)
+/* The pages of a document: per page of pages[] its plan (flow pages) and
+ * how many pages it takes (0: not shown). */
+typedef struct {
+    sf_pdf_flow **plan;
+    int *parts;
+    size_t n;
+    int total;
+} doc_plan;
+
+static void doc_plan_free(doc_plan *p)
 {
-    bool ok = true;
+    for (size_t i = 0; p->plan && i < p->n; i++)
+        sf_pdf_flow_free(p->plan[i]);
+    free(p->plan);
+    free(p->parts);
+}
+
+/* Lay out every flow page with d's fonts and count the pages. False on
+ * out of memory. */
+static bool doc_plan_make(sf_pdf_doc *d, const sf_output_ctx *o, const sf_pdf_page_def *pages,
+                          size_t n, uint32_t owner, doc_plan *p)
+{
+    memset(p, 0, sizeof *p);
+    p->n = n;
+    p->plan = calloc(n ? n : 1, sizeof *p->plan);
+    p->parts = calloc(n ? n : 1, sizeof *p->parts);
+    if (!p->plan || !p->parts)
+        return false;
     for (size_t i = 0; i < n; i++) {
         if (pages[i].shown && !pages[i].shown(o, owner))
             continue;
+        p->parts[i] = 1;
+        if (pages[i].flow) {
+            p->plan[i] = sf_pdf_flow_plan(d, o, sf_pdf_content_box(), pages[i].flow, pages[i].n_flow,
+                                          owner, &p->parts[i]);
+            if (!p->plan[i])
+                return false;
+        }
+        p->total += p->parts[i];
+    }
+    return true;
+}
+
+/* Every shown page: header and title, content, footer. False when a page
+ * ran out of memory (the rest are still started and ended, not drawn). */
+static bool draw_pages(sf_pdf_doc *d, const sf_output_ctx *o, const sf_pdf_page_def *pages,
+                       const doc_plan *p, uint32_t owner, const char *who)
+{
+    bool ok = true;
+    for (size_t i = 0; i < p->n; i++) {
         const char *title = sf_pdf_label(o, pages[i].title_key);
         char buf[512];
         if (who) {
             snprintf(buf, sizeof buf, "%s — %s", title, who);
             title = buf;
         }
-        sf_box box = sf_pdf_page(d, title);
-        ok = ok && pages[i].draw(d, o, box, owner);
-        sf_pdf_page_end(d);
+        for (int part = 0; part < p->parts[i]; part++) {
+            sf_box box = sf_pdf_page(d, title);
+            if (p->plan[i])
+                sf_pdf_flow_draw(d, p->plan[i], box, part);
+            else
+                ok = ok && pages[i].draw(d, o, box, owner);
+            sf_pdf_page_end(d);
+        }
     }
     return ok;
+}
+
+/* The tests' cell-box side file for final_path, when asked for; NULL
+ * otherwise or when it cannot be opened (it is a debugging aid: the test
+ * that asked for it fails on its absence). */
+static FILE *cells_file(const sf_output_ctx *o, const char *final_path)
+{
+    if (!o->set || !o->set->debug_cells)
+        return NULL;
+    const char *base = strrchr(final_path, '/');
+    base = base ? base + 1 : final_path;
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s.cells", o->set->debug_cells, base) >= (int)sizeof path)
+        return NULL;
+    return fopen(path, "w");
 }
 
 sf_err sf_pdf_write(const sf_output_ctx *o, const char *final_path, const char *title,
@@ -173,7 +227,7 @@ sf_err sf_pdf_write(const sf_output_ctx *o, const char *final_path, const char *
                         .page_of = sf_pdf_label(o, "page_of"),
                         .creator = "salesfocus",
                         .date = o->rep->as_of,
-                        .n_pages = sf_pdf_count_pages(o, pages, n, owner)};
+                        .n_pages = 0};
     sf_pdf_doc d;
     rc = sf_pdf_doc_open(&d, fp, final_path, &info, o->lang, ctx);
     free(sub);
@@ -181,7 +235,19 @@ sf_err sf_pdf_write(const sf_output_ctx *o, const char *final_path, const char *
         fclose(fp);
         return rc;
     }
-    if (!draw_pages(&d, o, pages, n, owner, who)) {
+    doc_plan plan;
+    FILE *cells = NULL;
+    bool ok = doc_plan_make(&d, o, pages, n, owner, &plan);
+    if (ok) {
+        sf_pdf_doc_set_pages(&d, plan.total);
+        d.ch.geom = cells = cells_file(o, final_path);
+        ok = draw_pages(&d, o, pages, &plan, owner, who);
+        d.ch.geom = NULL;
+    }
+    doc_plan_free(&plan);
+    if (cells)
+        fclose(cells);
+    if (!ok) {
         sf_pdf_doc_discard(&d);
         fclose(fp);
         return sf_ctx_nomem(ctx);

@@ -1,12 +1,15 @@
 /*
  * pdf_tables.c - the tables report.pdf and the review pack share (see
- * sf_pdf_tables.h), each a list description with a column subset, and
- * the rep-KPI panels drawn from the rep_kpis list.
+ * sf_pdf_tables.h), each a list description with a column subset, and the
+ * flows that lay such tables out over as many pages as they need.
  *
  * The cells come from the list's row function, so a table shows what the
  * CSV list holds; only the wording is the PDF's (localised names and
- * numbers). One detail the list cannot give: the deal tables show the
- * account's name where the pipeline list has its id (fmt_deal_account).
+ * numbers, "due in 5 days" for a days_overdue of -5, a net credit instead
+ * of a drop beyond 100 %). One detail the list cannot give: the deal
+ * tables show the account's name where the pipeline list has its id
+ * (fmt_deal_account). Column widths come from the content (draw/sf_table.h):
+ * long texts wrap and the row grows, nothing is cut.
  */
 #include "output/sf_pdf_tables.h"
 
@@ -14,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "draw/sf_table.h"
 
 /* ---- cell wording ---- */
 
@@ -43,12 +48,12 @@ static const char *word_label(const sf_output_ctx *o, const char *section, const
     return sf_lang_get(o->lang, key);
 }
 
-/* A bit set as the labels of its bits, ", "-joined in bit order. */
+/* A bit set as the labels of its bits, ", "-joined in bit order, after
+ * what out already holds. */
 static void flags_text(const sf_pdf_row *r, const sf_column *c, int64_t bits, const char *section,
                        char *out)
 {
-    size_t w = 0;
-    out[0] = 0;
+    size_t w = strlen(out);
     for (int i = 0; i < c->n_flags; i++) {
         if (!(bits & ((int64_t)1 << i)))
             continue;
@@ -73,15 +78,19 @@ static void fmt_by_type(const sf_pdf_row *r, int col, const char *section, char 
                                                  : v->text);
         break;
     case SF_COL_INT:
-        sf_lang_fmt_int(lang, v->v, out, SF_PDF_CELL);
+        if (v->v != SF_NONE)
+            sf_lang_fmt_int(lang, v->v, out, SF_PDF_CELL);
         break;
     case SF_COL_MONEY:
-        sf_lang_fmt_money(lang, v->v, 0, out, SF_PDF_CELL);
+        if (v->v != SF_NONE)
+            sf_lang_fmt_money(lang, v->v, 0, out, SF_PDF_CELL);
         break;
     case SF_COL_SHARE:
-        sf_lang_fmt_pct(lang, v->v, 0, out, SF_PDF_CELL);
+        if (v->v != SF_NONE)
+            sf_lang_fmt_pct(lang, v->v, 0, out, SF_PDF_CELL);
         break;
     case SF_COL_DECIMAL: /* e4 as a number with two decimals */
+    case SF_COL_RATIO:
         if (v->v != SF_NONE)
             sf_lang_fmt_money(lang, sf_div_round(v->v, 100), 2, out, SF_PDF_CELL);
         break;
@@ -122,6 +131,46 @@ static void fmt_date_or_never(const sf_pdf_row *r, int col, const char *section,
         fmt_by_type(r, col, section, out);
 }
 
+/* days_overdue in words: "3 days overdue", "due today", "due in 5 days"
+ * (the list's -5), with the language's plural forms. */
+static void fmt_due_days(const sf_pdf_row *r, int col, const char *section, char *out)
+{
+    (void)section;
+    int64_t d = r->cells[col].v;
+    if (d == SF_NONE)
+        out[0] = 0;
+    else if (d == 0)
+        cell_set(out, sf_pdf_label(r->o, "due_today"));
+    else
+        sf_pdf_label_nm(r->o, d > 0 ? "days_overdue" : "due_in_days", d > 0 ? d : -d, 0, out,
+                        SF_PDF_CELL);
+}
+
+/* The current period of a decline: a negative figure (credit notes above
+ * the sales) is a net credit, said so. */
+static void fmt_decline_current(const sf_pdf_row *r, int col, const char *section, char *out)
+{
+    int64_t v = r->cells[col].v;
+    if (v == SF_NONE || v >= 0) {
+        fmt_by_type(r, col, section, out);
+        return;
+    }
+    char num[64];
+    sf_lang_fmt_money(r->o->lang, v, 0, num, sizeof num);
+    snprintf(out, SF_PDF_CELL, "%s %s", sf_pdf_label(r->o, "net_credit"), num);
+}
+
+/* The drop share, left out where the current period is a net credit: a
+ * drop of 196 % says less than "lost, net credit". */
+static void fmt_decline_share(const sf_pdf_row *r, int col, const char *section, char *out)
+{
+    int cur = sf_list_col(r->l, "current");
+    if (cur >= 0 && r->cells[cur].v != SF_NONE && r->cells[cur].v < 0)
+        cell_set(out, "—");
+    else
+        fmt_by_type(r, col, section, out);
+}
+
 /* A word shown as the PDF's own label of that word, without the column's
  * prefix ("pdf.lost", which the declines chart's legend uses too). */
 static void fmt_bare_word(const sf_pdf_row *r, int col, const char *section, char *out)
@@ -139,6 +188,20 @@ static void fmt_deal_account(const sf_pdf_row *r, int col, const char *section, 
     const sf_dataset *ds = r->o->ds;
     const sf_opportunity *op = &ds->opps[r->o->rep->pipeline.rows[r->row].opp];
     cell_set(out, op->account != SF_NO_ACCOUNT ? ds->accounts[op->account].name : r->cells[col].text);
+}
+
+/* Both filters' misses of a deal ("industry, no next step"), the labels
+ * "pdf.miss_<name>": what explains its verdict. */
+static void fmt_misses(const sf_pdf_row *r, int col, const char *section, char *out)
+{
+    (void)col;
+    out[0] = 0;
+    static const char *const cols[2] = {"filter1_misses", "filter2_misses"};
+    for (int i = 0; i < 2; i++) {
+        int c = sf_list_col(r->l, cols[i]);
+        if (c >= 0)
+            flags_text(r, &r->l->cols[c], r->cells[c].v, section, out);
+    }
 }
 
 /* ---- the tables ---- */
@@ -171,60 +234,75 @@ static bool keep_pursue(const sf_pdf_row *r)
     return row_verdict(r) == SF_VERDICT_PURSUE;
 }
 
+/* column, header, wraps, alignment, wording, section of its words */
 static const sf_pdf_col due_cols[] = {
-    {"name", "col_account", 0.32, SF_AL_LEFT, NULL, NULL},
-    {"owner", "col_owner", 0.18, SF_AL_LEFT, fmt_owner, NULL},
-    {"tier", "col_tier", 0.06, SF_AL_CENTER, NULL, NULL},
-    {"last_contact", "col_last_contact", 0.12, SF_AL_RIGHT, fmt_date_or_never, NULL},
-    {"next_due", "col_next_due", 0.12, SF_AL_RIGHT, NULL, NULL},
-    {"days_overdue", "col_overdue", 0.09, SF_AL_RIGHT, NULL, NULL},
-    {"channel", "col_channel", 0.11, SF_AL_LEFT, NULL, NULL},
+    {"name", "col_account", true, SF_AL_LEFT, NULL, NULL},
+    {"owner", "col_owner", true, SF_AL_LEFT, fmt_owner, NULL},
+    {"tier", "col_tier", false, SF_AL_CENTER, NULL, NULL},
+    {"last_contact", "col_last_contact", false, SF_AL_RIGHT, fmt_date_or_never, NULL},
+    {"next_due", "col_next_due", false, SF_AL_RIGHT, NULL, NULL},
+    {"days_overdue", "col_overdue", false, SF_AL_RIGHT, fmt_due_days, NULL},
+    {"channel", "col_channel", true, SF_AL_LEFT, NULL, NULL},
 };
 const sf_pdf_table_def sf_pdf_tab_due = {"cadence_due", due_cols, SF_ARRAY_LEN(due_cols), NULL,
                                          mark_tier};
 
 static const sf_pdf_col decline_cols[] = {
-    {"name", "col_account", 0.30, SF_AL_LEFT, NULL, NULL},
-    {"owner", "col_owner", 0.17, SF_AL_LEFT, fmt_owner, NULL},
-    {"tier", "col_tier", 0.05, SF_AL_CENTER, NULL, NULL},
-    {"prior", "col_prior", 0.11, SF_AL_RIGHT, NULL, NULL},
-    {"current", "col_current", 0.11, SF_AL_RIGHT, NULL, NULL},
-    {"drop", "col_drop", 0.11, SF_AL_RIGHT, NULL, NULL},
-    {"drop_share", "col_drop_share", 0.07, SF_AL_RIGHT, NULL, NULL},
-    {"severity", "col_severity", 0.08, SF_AL_LEFT, fmt_bare_word, NULL},
+    {"name", "col_account", true, SF_AL_LEFT, NULL, NULL},
+    {"owner", "col_owner", true, SF_AL_LEFT, fmt_owner, NULL},
+    {"tier", "col_tier", false, SF_AL_CENTER, NULL, NULL},
+    {"prior", "col_prior", false, SF_AL_RIGHT, NULL, NULL},
+    {"current", "col_current", true, SF_AL_RIGHT, fmt_decline_current, NULL},
+    {"drop", "col_drop", false, SF_AL_RIGHT, NULL, NULL},
+    {"drop_share", "col_drop_share", false, SF_AL_RIGHT, fmt_decline_share, NULL},
+    {"severity", "col_severity", false, SF_AL_LEFT, fmt_bare_word, NULL},
 };
 const sf_pdf_table_def sf_pdf_tab_declines = {"decline_alerts", decline_cols,
                                               SF_ARRAY_LEN(decline_cols), NULL, NULL};
 
 static const sf_pdf_col fire_cols[] = {
-    {"name", "col_account", 0.24, SF_AL_LEFT, NULL, NULL},
-    {"owner", "col_owner", 0.14, SF_AL_LEFT, fmt_owner, NULL},
-    {"tier", "col_tier", 0.05, SF_AL_CENTER, NULL, NULL},
-    {"rev12", "col_rev12", 0.10, SF_AL_RIGHT, NULL, NULL},
-    {"margin12", "col_margin12", 0.10, SF_AL_RIGHT, NULL, NULL},
-    {"cost12", "col_cost12", 0.09, SF_AL_RIGHT, NULL, NULL},
-    {"net_value", "col_net", 0.10, SF_AL_RIGHT, NULL, NULL},
-    {"reasons", "col_reasons", 0.18, SF_AL_LEFT, NULL, "pdf."},
+    {"name", "col_account", true, SF_AL_LEFT, NULL, NULL},
+    {"owner", "col_owner", true, SF_AL_LEFT, fmt_owner, NULL},
+    {"tier", "col_tier", false, SF_AL_CENTER, NULL, NULL},
+    {"rev12", "col_rev12", false, SF_AL_RIGHT, NULL, NULL},
+    {"margin12", "col_margin12", false, SF_AL_RIGHT, NULL, NULL},
+    {"cost12", "col_cost12", false, SF_AL_RIGHT, NULL, NULL},
+    {"net_value", "col_net", false, SF_AL_RIGHT, NULL, NULL},
+    {"reasons", "col_reasons", true, SF_AL_LEFT, NULL, "pdf."},
 };
 const sf_pdf_table_def sf_pdf_tab_fire = {"fire_candidates", fire_cols, SF_ARRAY_LEN(fire_cols),
                                           NULL, NULL};
 
-static const sf_pdf_col deal_cols[] = {
-    {"opportunity_id", "col_opportunity", 0.11, SF_AL_LEFT, NULL, NULL},
-    {"account_id", "col_account", 0.25, SF_AL_LEFT, fmt_deal_account, NULL},
-    {"owner", "col_owner", 0.15, SF_AL_LEFT, fmt_owner, NULL},
-    {"stage", "col_stage", 0.12, SF_AL_LEFT, NULL, NULL},
-    {"amount", "col_amount", 0.10, SF_AL_RIGHT, NULL, NULL},
-    {"probability", "col_probability", 0.08, SF_AL_RIGHT, NULL, NULL},
-    {"next_step_date", "col_next_step", 0.10, SF_AL_RIGHT, NULL, NULL},
-    {"verdict", "col_verdict", 0.09, SF_AL_LEFT, NULL, "common."},
+/* The deals to pursue pass both filters: no misses to show. */
+static const sf_pdf_col pursue_cols[] = {
+    {"opportunity_id", "col_opportunity", true, SF_AL_LEFT, NULL, NULL},
+    {"account_id", "col_account", true, SF_AL_LEFT, fmt_deal_account, NULL},
+    {"owner", "col_owner", true, SF_AL_LEFT, fmt_owner, NULL},
+    {"stage", "col_stage", true, SF_AL_LEFT, NULL, NULL},
+    {"amount", "col_amount", false, SF_AL_RIGHT, NULL, NULL},
+    {"probability", "col_probability", false, SF_AL_RIGHT, NULL, NULL},
+    {"next_step_date", "col_next_step", false, SF_AL_RIGHT, NULL, NULL},
+    {"verdict", "col_verdict", false, SF_AL_LEFT, NULL, "common."},
 };
-const sf_pdf_table_def sf_pdf_tab_pursue = {"pipeline", deal_cols, SF_ARRAY_LEN(deal_cols),
+const sf_pdf_table_def sf_pdf_tab_pursue = {"pipeline", pursue_cols, SF_ARRAY_LEN(pursue_cols),
                                             keep_pursue, mark_verdict};
+
+/* Every open deal: the misses beside the verdict they explain. */
+static const sf_pdf_col deal_cols[] = {
+    {"opportunity_id", "col_opportunity", true, SF_AL_LEFT, NULL, NULL},
+    {"account_id", "col_account", true, SF_AL_LEFT, fmt_deal_account, NULL},
+    {"owner", "col_owner", true, SF_AL_LEFT, fmt_owner, NULL},
+    {"stage", "col_stage", true, SF_AL_LEFT, NULL, NULL},
+    {"amount", "col_amount", false, SF_AL_RIGHT, NULL, NULL},
+    {"probability", "col_probability", false, SF_AL_RIGHT, NULL, NULL},
+    {"next_step_date", "col_next_step", false, SF_AL_RIGHT, NULL, NULL},
+    {"verdict", "col_verdict", false, SF_AL_LEFT, NULL, "common."},
+    {"filter1_misses", "col_misses", true, SF_AL_LEFT, fmt_misses, "pdf."},
+};
 const sf_pdf_table_def sf_pdf_tab_deals = {"pipeline", deal_cols, SF_ARRAY_LEN(deal_cols), NULL,
                                            mark_verdict};
 
-/* ---- drawing a table ---- */
+/* ---- the cells of a table ---- */
 
 /* The cells of the rows shown, and what the table needs per column. */
 typedef struct {
@@ -232,9 +310,10 @@ typedef struct {
     char **ptrs;
     sf_rgb *marks;
     const char **headers;
-    double *widths;
     sf_align *align;
+    bool *wrap;
     int *col;              /* the list's column index of each table column */
+    const sf_pdf_col **def; /* each table column's definition */
     size_t n_cols, n_rows;
 } cellbuf;
 
@@ -244,59 +323,55 @@ static void cells_free(cellbuf *b)
     free(b->ptrs);
     free(b->marks);
     free(b->headers);
-    free(b->widths);
     free(b->align);
+    free(b->wrap);
     free(b->col);
+    free(b->def);
+    memset(b, 0, sizeof *b);
 }
 
-/* Room for rows rows of t; false on out of memory or when a column is not
- * in the list (a table out of step with its list). */
-static bool cells_new(cellbuf *b, const sf_output_ctx *o, const sf_pdf_table_def *t,
-                      const sf_list *l, size_t rows)
+/* A page of one owner's rows leaves the owner column out. */
+static bool col_shown(const sf_pdf_col *c, uint32_t owner)
 {
-    size_t nc = t->n_cols, n = (rows ? rows : 1) * nc;
+    return owner == SF_OWNER_ALL || strcmp(c->col, "owner") != 0;
+}
+
+/* Room for rows rows of t for owner; false on out of memory or when a
+ * column is not in the list (a table out of step with its list). */
+static bool cells_new(cellbuf *b, const sf_output_ctx *o, const sf_pdf_table_def *t,
+                      const sf_list *l, size_t rows, uint32_t owner)
+{
+    size_t nc = 0;
+    for (size_t k = 0; k < t->n_cols; k++)
+        nc += col_shown(&t->cols[k], owner);
+    size_t n = (rows ? rows : 1) * (nc ? nc : 1);
     memset(b, 0, sizeof *b);
     b->n_cols = nc;
     b->text = calloc(n, SF_PDF_CELL);
     b->ptrs = calloc(n, sizeof *b->ptrs);
     b->marks = calloc(rows ? rows : 1, sizeof *b->marks);
-    b->headers = calloc(nc, sizeof *b->headers);
-    b->widths = calloc(nc, sizeof *b->widths);
-    b->align = calloc(nc, sizeof *b->align);
-    b->col = calloc(nc, sizeof *b->col);
-    bool ok = b->text && b->ptrs && b->marks && b->headers && b->widths && b->align && b->col;
+    b->headers = calloc(t->n_cols, sizeof *b->headers);
+    b->align = calloc(t->n_cols, sizeof *b->align);
+    b->wrap = calloc(t->n_cols, sizeof *b->wrap);
+    b->col = calloc(t->n_cols, sizeof *b->col);
+    b->def = calloc(t->n_cols, sizeof *b->def);
+    bool ok = b->text && b->ptrs && b->marks && b->headers && b->align && b->wrap && b->col && b->def;
     for (size_t i = 0; ok && i < n; i++)
         b->ptrs[i] = b->text + i * SF_PDF_CELL;
-    for (size_t k = 0; ok && k < nc; k++) {
-        b->col[k] = sf_list_col(l, t->cols[k].col);
-        b->headers[k] = sf_pdf_label(o, t->cols[k].header);
-        b->widths[k] = t->cols[k].width;
-        b->align[k] = t->cols[k].align;
-        ok = b->col[k] >= 0;
+    for (size_t k = 0, j = 0; ok && k < t->n_cols; k++) {
+        if (!col_shown(&t->cols[k], owner))
+            continue;
+        b->def[j] = &t->cols[k];
+        b->col[j] = sf_list_col(l, t->cols[k].col);
+        b->headers[j] = sf_pdf_label(o, t->cols[k].header);
+        b->align[j] = t->cols[k].align;
+        b->wrap[j] = t->cols[k].wrap;
+        ok = b->col[j] >= 0;
+        j++;
     }
     if (!ok)
         cells_free(b);
     return ok;
-}
-
-/* Caption "title — top N of M" above a table. */
-static double caption(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, const char *title,
-                      size_t shown, size_t total)
-{
-    char buf[160];
-    sf_chart_text(&d->ch, box.x, box.y, box.w * 0.6, title, 11, true, SF_AL_LEFT, sf_rgb_text);
-    if (total > 0) {
-        sf_pdf_label_nm(o, "top_of", (int64_t)shown, (int64_t)total, buf, sizeof buf);
-        sf_chart_text(&d->ch, box.x + box.w, box.y + 2, 0, buf, 8, false, SF_AL_RIGHT, sf_rgb_muted);
-    }
-    return 18;
-}
-
-static size_t rows_fit(sf_box box, size_t max_rows)
-{
-    double avail = box.h - 18 - 15; /* caption + header row */
-    size_t fit = avail > 0 ? (size_t)(avail / 15) : 0;
-    return fit < max_rows ? fit : max_rows;
 }
 
 /* Is row i one of the table's rows for owner? Fills r, and its cells when
@@ -316,7 +391,7 @@ static bool row_taken(const sf_pdf_table_def *t, sf_pdf_row *r, sf_cell *cells, 
     return !t->keep || t->keep(r);
 }
 
-/* Fill cb with the first cb-capacity rows taken; returns how many. */
+/* Fill cb with the first `show` rows taken; returns how many. */
 static size_t fill_rows(const sf_pdf_table_def *t, sf_pdf_row *r, cellbuf *cb, size_t show,
                         uint32_t owner)
 {
@@ -327,8 +402,8 @@ static size_t fill_rows(const sf_pdf_table_def *t, sf_pdf_row *r, cellbuf *cb, s
         if (!row_taken(t, r, cells, i, owner, true))
             continue;
         for (size_t c = 0; c < cb->n_cols; c++) {
-            sf_pdf_cell_fmt fmt = t->cols[c].fmt ? t->cols[c].fmt : fmt_by_type;
-            fmt(r, cb->col[c], t->cols[c].section, cb->ptrs[k * cb->n_cols + c]);
+            sf_pdf_cell_fmt fmt = cb->def[c]->fmt ? cb->def[c]->fmt : fmt_by_type;
+            fmt(r, cb->col[c], cb->def[c]->section, cb->ptrs[k * cb->n_cols + c]);
         }
         if (t->mark)
             cb->marks[k] = t->mark(r);
@@ -337,190 +412,239 @@ static size_t fill_rows(const sf_pdf_table_def *t, sf_pdf_row *r, cellbuf *cb, s
     return k;
 }
 
+/* The rows of t for owner counted (total) and the first `max` of them
+ * worded into cb. False on out of memory. */
+static bool table_cells(const sf_output_ctx *o, const sf_pdf_table_def *t, uint32_t owner,
+                        size_t max, cellbuf *cb, size_t *total)
+{
+    const sf_list *l = sf_list_find(t->list);
+    size_t count = l ? l->count(o->rep) : 0;
+    sf_cell cells[SF_LIST_MAX_COLS];
+    sf_pdf_row r = {.o = o, .l = l, .cells = cells};
+    *total = 0;
+    for (size_t i = 0; i < count; i++)
+        *total += row_taken(t, &r, cells, i, owner, false);
+    size_t show = *total < max ? *total : max;
+    if (!l || !cells_new(cb, o, t, l, show, owner))
+        return false;
+    cb->n_rows = fill_rows(t, &r, cb, show, owner);
+    return true;
+}
+
+static sf_table table_of(const sf_pdf_table_def *t, const cellbuf *cb)
+{
+    return (sf_table){.headers = cb->headers, .align = cb->align, .wrap = cb->wrap,
+                      .n_cols = cb->n_cols, .cells = cb->ptrs, .n_rows = cb->n_rows,
+                      .row_mark = t->mark ? cb->marks : NULL};
+}
+
+/* ---- captions ---- */
+
+#define CAPTION_H 18.0
+#define NOTHING_H 40.0
+#define FLOW_GAP 16.0
+
+/* Caption "title" left and "top N of M" / "all M" right; part > 0 adds
+ * "continued" to the title. */
+static void caption(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, const char *title,
+                    size_t shown, size_t total, bool continued)
+{
+    char buf[192], head[256];
+    if (continued) {
+        snprintf(head, sizeof head, "%s (%s)", title, sf_pdf_label(o, "continued"));
+        title = head;
+    }
+    sf_chart_text(&d->ch, box.x, box.y, box.w * 0.7, title, 11, true, SF_AL_LEFT, sf_rgb_text);
+    if (total > 0) {
+        if (shown < total)
+            sf_pdf_label_nm(o, "top_of", (int64_t)shown, (int64_t)total, buf, sizeof buf);
+        else
+            sf_pdf_label_nm(o, "all_of", (int64_t)total, 0, buf, sizeof buf);
+        sf_chart_text(&d->ch, box.x + box.w, box.y + 2, 0, buf, 8, false, SF_AL_RIGHT, sf_rgb_muted);
+    }
+}
+
 double sf_pdf_table(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, const sf_pdf_table_def *t,
                     uint32_t owner, size_t max_rows, const char *title)
 {
-    const sf_list *l = sf_list_find(t->list);
-    size_t total = 0, count = l ? l->count(o->rep) : 0;
-    sf_cell cells[SF_LIST_MAX_COLS];
-    sf_pdf_row r = {.o = o, .l = l, .cells = cells};
-    for (size_t i = 0; i < count; i++)
-        total += row_taken(t, &r, cells, i, owner, false);
-    size_t fit = rows_fit(box, max_rows), show = total < fit ? total : fit;
-    double used = caption(d, o, box, title, show, total);
     cellbuf cb;
-    if (!l || !cells_new(&cb, o, t, l, show))
+    size_t total = 0;
+    if (!table_cells(o, t, owner, max_rows, &cb, &total)) {
+        caption(d, o, box, title, 0, total, false);
+        return CAPTION_H;
+    }
+    sf_table tb = table_of(t, &cb);
+    sf_table_layout lay;
+    size_t to = 0;
+    if (cb.n_rows > 0 && sf_table_layout_new(&d->ch, box.w, &tb, &lay)) {
+        double h = CAPTION_H + lay.head_h;
+        while (to < cb.n_rows && h + lay.row_h[to] <= box.h + 1e-6)
+            h += lay.row_h[to++];
+        caption(d, o, box, title, to, total, false);
+        double used = CAPTION_H + sf_table_draw(&d->ch, box.x, box.y + CAPTION_H, &tb, &lay, 0, to);
+        sf_table_layout_free(&lay);
+        cells_free(&cb);
         return used;
-    cb.n_rows = fill_rows(t, &r, &cb, show, owner);
-    box.y += used;
-    box.h -= used;
-    if (cb.n_rows == 0) {
-        sf_box nb = {box.x, box.y, box.w, fmin(box.h, 40)};
-        sf_chart_nothing(&d->ch, nb, sf_pdf_label(o, "nothing"));
-        used += nb.h;
-    } else {
-        sf_table tb = {.headers = cb.headers, .widths = cb.widths, .align = cb.align,
-                       .n_cols = cb.n_cols, .cells = cb.ptrs, .n_rows = cb.n_rows,
-                       .row_mark = t->mark ? cb.marks : NULL};
-        used += sf_chart_table(&d->ch, box, &tb);
     }
+    caption(d, o, box, title, 0, total, false);
+    double nh = fmin(box.h - CAPTION_H, NOTHING_H);
+    if (cb.n_rows == 0)
+        sf_chart_nothing(&d->ch, (sf_box){box.x, box.y + CAPTION_H, box.w, nh},
+                         sf_pdf_label(o, "nothing"));
     cells_free(&cb);
-    return used;
+    return CAPTION_H + nh;
 }
 
-/* ---- KPI panels ---- */
+/* ---- flows: tables that continue on the next pages ---- */
 
-/* The rep_kpis columns the panels show, in panel order, and those whose
- * sum weighs a rep (activity of any kind). */
-static const char *const kpi_shown[4] = {"conv_to_appt", "calls_per_day", "close_ratio",
-                                         "median_cycle_days"};
-static const char *const kpi_weighed[5] = {"calls", "conversations", "won", "lost", "proposals"};
-
-/* What the panels draw: m reps (categories), per panel p the values
- * val[p * n + j] and whether they are missing. */
+/* One table of a flow, worded and laid out. */
 typedef struct {
-    size_t n, m, n_others;
-    const char **cats;
-    bool *hl, *miss;
-    double *val;
-} kpi_rows;
+    const sf_pdf_flow_item *item;
+    bool absent;           /* its input is missing: a note instead */
+    cellbuf cb;
+    sf_table tb;
+    sf_table_layout lay;
+    size_t total;
+} flow_table;
 
-static void kpi_rows_free(kpi_rows *k)
+/* A piece of a table on a part (page): caption, header and rows [from, to). */
+typedef struct {
+    int part;
+    size_t table;
+    size_t from, to;
+    double y;              /* from the top of the content box */
+    bool continued;
+} flow_slice;
+
+struct sf_pdf_flow {
+    const sf_output_ctx *o;
+    flow_table *t;
+    size_t n;
+    flow_slice *s;
+    size_t n_s, cap_s;
+    int parts;
+};
+
+void sf_pdf_flow_free(sf_pdf_flow *f)
 {
-    free(k->cats);
-    free(k->hl);
-    free(k->miss);
-    free(k->val);
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n; i++) {
+        sf_table_layout_free(&f->t[i].lay);
+        cells_free(&f->t[i].cb);
+    }
+    free(f->t);
+    free(f->s);
+    free(f);
 }
 
-/* Pick the reps of the rep_kpis list l (the heaviest, highlight always)
- * and fill k. False on out of memory or a column missing from the list. */
-static bool kpi_rows_build(const sf_output_ctx *o, const sf_list *l, uint32_t highlight, kpi_rows *k)
+static bool slice_add(sf_pdf_flow *f, flow_slice s)
 {
-    int cw[5], cv[4];
-    bool ok = true;
-    for (int i = 0; i < 5; i++)
-        ok = ok && (cw[i] = sf_list_col(l, kpi_weighed[i])) >= 0;
-    for (int p = 0; p < 4; p++)
-        ok = ok && (cv[p] = sf_list_col(l, kpi_shown[p])) >= 0;
-    size_t n = k->n, force = SIZE_MAX;
-    uint64_t *w = malloc(n * sizeof *w);
-    size_t *sel = malloc(n * sizeof *sel);
-    k->cats = malloc(n * sizeof *k->cats);
-    k->hl = calloc(n, sizeof *k->hl);
-    k->miss = calloc(4 * n, sizeof *k->miss);
-    k->val = malloc(4 * n * sizeof *k->val);
-    ok = ok && w && sel && k->cats && k->hl && k->miss && k->val;
-    sf_cell c[SF_LIST_MAX_COLS];
+    if (f->n_s == f->cap_s) {
+        size_t cap = f->cap_s ? 2 * f->cap_s : 8;
+        flow_slice *v = realloc(f->s, cap * sizeof *v);
+        if (!v)
+            return false;
+        f->s = v;
+        f->cap_s = cap;
+    }
+    f->s[f->n_s++] = s;
+    if (s.part + 1 > f->parts)
+        f->parts = s.part + 1;
+    return true;
+}
+
+/* Cut table i into slices from (*part, *y) on, starting a new part when
+ * the next row does not fit; a table always starts with its caption,
+ * header and first row together. */
+static bool flow_cut(sf_pdf_flow *f, size_t i, double h, int *part, double *y)
+{
+    flow_table *ft = &f->t[i];
+    size_t n = ft->cb.n_rows;
+    double first = CAPTION_H + (n && !ft->absent ? ft->lay.head_h + ft->lay.row_h[0] : NOTHING_H);
+    if (*y > 0 && *y + FLOW_GAP + first > h) {
+        (*part)++;
+        *y = 0;
+    } else if (*y > 0) {
+        *y += FLOW_GAP;
+    }
+    if (ft->absent || n == 0) {
+        flow_slice s = {*part, i, 0, 0, *y, false};
+        *y += CAPTION_H + NOTHING_H;
+        return slice_add(f, s);
+    }
+    size_t from = 0;
+    while (from < n) {
+        double top = *y, used = CAPTION_H + ft->lay.head_h;
+        size_t to = from;
+        while (to < n && (to == from || top + used + ft->lay.row_h[to] <= h + 1e-6))
+            used += ft->lay.row_h[to++];
+        if (!slice_add(f, (flow_slice){*part, i, from, to, top, from > 0}))
+            return false;
+        *y = top + used;
+        from = to;
+        if (from < n) {
+            (*part)++;
+            *y = 0;
+        }
+    }
+    return true;
+}
+
+sf_pdf_flow *sf_pdf_flow_plan(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box,
+                              const sf_pdf_flow_item *items, size_t n, uint32_t owner, int *n_parts)
+{
+    sf_pdf_flow *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->o = o;
+    f->t = calloc(n ? n : 1, sizeof *f->t);
+    bool ok = f->t != NULL;
     for (size_t i = 0; ok && i < n; i++) {
-        memset(c, 0, sizeof c);
-        l->row(o->rep, i, c);
-        double weight = 0;
-        for (int j = 0; j < 5; j++)
-            weight += (double)c[cw[j]].v;
-        w[i] = (uint64_t)weight;
-        if (l->owner(o->rep, i) == highlight)
-            force = i;
+        flow_table *ft = &f->t[i];
+        f->n = i + 1;
+        ft->item = &items[i];
+        ft->absent = items[i].absent && items[i].absent(o);
+        if (ft->absent)
+            continue;
+        ok = table_cells(o, items[i].table, owner, items[i].max_rows, &ft->cb, &ft->total);
+        ft->tb = table_of(items[i].table, &ft->cb);
+        if (ok && ft->cb.n_rows > 0)
+            ok = sf_table_layout_new(&d->ch, box.w, &ft->tb, &ft->lay);
     }
-    if (ok) {
-        k->m = sf_pdf_pick(w, n, SF_PDF_MAX_OWNERS, force, false, sel, &k->n_others);
-        ok = k->m != SIZE_MAX;
+    int part = 0;
+    double y = 0;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = flow_cut(f, i, box.h, &part, &y);
+    if (!ok) {
+        sf_pdf_flow_free(f);
+        return NULL;
     }
-    for (size_t j = 0; ok && j < k->m; j++) {
-        uint32_t owner = l->owner(o->rep, sel[j]);
-        memset(c, 0, sizeof c);
-        l->row(o->rep, sel[j], c);
-        k->cats[j] = sf_pdf_owner_name(o, owner);
-        k->hl[j] = owner == highlight;
-        for (int p = 0; p < 4; p++) {
-            int64_t v = c[cv[p]].v;
-            k->miss[(size_t)p * n + j] = v == SF_NONE;
-            k->val[(size_t)p * n + j] = v == SF_NONE ? 0 : (double)v;
-        }
-    }
-    free(w);
-    free(sel);
-    return ok;
+    *n_parts = f->parts ? f->parts : 1;
+    return f;
 }
 
-/* The four panels of k in a 2 x 2 grid, each against its benchmark. */
-static void kpi_draw(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, const kpi_rows *k)
+void sf_pdf_flow_draw(sf_pdf_doc *d, const sf_pdf_flow *f, sf_box box, int part)
 {
-    const sf_config *cfg = o->cfg;
-    sf_chart *c = &d->ch;
-    size_t n = k->n;
-    double gw = (box.w - 20) / 2, gh = (box.h - 16) / 2;
-    char band[96], lo[32], hi[32], quota[64], cyc[64];
-    sf_lang_fmt_pct(o->lang, cfg->conv_to_appt_low / 100, 0, lo, sizeof lo);
-    sf_lang_fmt_pct(o->lang, cfg->conv_to_appt_high / 100, 0, hi, sizeof hi);
-    snprintf(band, sizeof band, "%s %s–%s", sf_pdf_label(o, "kpi_band"), lo, hi);
-    sf_pdf_label_nm(o, "kpi_quota", cfg->daily_call_quota, 0, quota, sizeof quota);
-    sf_pdf_label_nm(o, "kpi_team_cycle", o->rep->pipeline.avg_cycle_days, 0, cyc, sizeof cyc);
-    static const char *const titles[4] = {"kpi_conv", "kpi_calls", "kpi_close", "kpi_cycle"};
-    static const sf_rgb colors[4] = {{0.13, 0.35, 0.62}, {0.30, 0.58, 0.80},
-                                     {0.18, 0.60, 0.30}, {0.45, 0.45, 0.55}};
-    for (int p = 0; p < 4; p++) {
-        sf_box b = {box.x + (p % 2) * (gw + 20), box.y + (p / 2) * (gh + 16), gw, gh};
-        sf_chart_text(c, b.x, b.y, b.w, sf_pdf_label(o, titles[p]), 10, true, SF_AL_LEFT,
-                      sf_rgb_text);
-        b.y += 26;
-        b.h -= 26;
-        sf_bars bars = {.cats = k->cats, .n_cats = k->m, .values = k->val + (size_t)p * n,
-                        .n_series = 1, .colors = &colors[p], .horizontal = true,
-                        .value_labels = true, .band_lo = NAN, .band_hi = NAN, .ref = NAN,
-                        .highlight = k->hl, .missing = k->miss + (size_t)p * n};
-        switch (p) {
-        case 0:
-            bars.fmt = sf_chart_fmt_pct;
-            bars.band_lo = (double)cfg->conv_to_appt_low / 100.0;
-            bars.band_hi = (double)cfg->conv_to_appt_high / 100.0;
-            bars.band_label = band;
-            break;
-        case 1:
-            bars.fmt = sf_chart_fmt_dec1;
-            bars.ref = (double)cfg->daily_call_quota * SF_E4;
-            bars.ref_label = quota;
-            break;
-        case 2:
-            bars.fmt = sf_chart_fmt_pct;
-            break;
-        default:
-            bars.fmt = sf_chart_fmt_count;
-            if (o->ds->have_opportunities) {
-                bars.ref = (double)o->rep->pipeline.avg_cycle_days;
-                bars.ref_label = cyc;
-            }
-            break;
+    const sf_output_ctx *o = f->o;
+    for (size_t k = 0; k < f->n_s; k++) {
+        const flow_slice *s = &f->s[k];
+        if (s->part != part)
+            continue;
+        const flow_table *ft = &f->t[s->table];
+        sf_box b = {box.x, box.y + s->y, box.w, box.h - s->y};
+        const char *title = sf_pdf_label(o, ft->item->caption);
+        if (ft->absent) {
+            caption(d, o, b, title, 0, 0, false);
+            sf_chart_nothing(&d->ch, (sf_box){b.x, b.y + CAPTION_H, b.w, NOTHING_H},
+                             sf_pdf_label(o, ft->item->absent_note));
+            continue;
         }
-        sf_chart_bars(c, b, &bars);
+        caption(d, o, b, title, ft->cb.n_rows, ft->total, s->continued);
+        if (ft->cb.n_rows == 0)
+            sf_chart_nothing(&d->ch, (sf_box){b.x, b.y + CAPTION_H, b.w, NOTHING_H},
+                             sf_pdf_label(o, "nothing"));
+        else
+            sf_table_draw(&d->ch, b.x, b.y + CAPTION_H, &ft->tb, &ft->lay, s->from, s->to);
     }
-    if (k->n_others) {
-        char note[128];
-        sf_pdf_label_nm(o, "showing_reps", (int64_t)k->m, (int64_t)(k->m + k->n_others), note,
-                        sizeof note);
-        sf_chart_text(c, box.x, box.y + box.h - 2, box.w, note, 7, false, SF_AL_LEFT, sf_rgb_muted);
-    }
-}
-
-bool sf_pdf_kpi_panels(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t highlight)
-{
-    sf_chart *c = &d->ch;
-    sf_box none = {box.x, box.y, box.w, 40};
-    if (!o->ds->have_activities && !o->ds->have_opportunities) {
-        sf_chart_nothing(c, none, sf_pdf_label(o, "no_kpi_inputs"));
-        return true;
-    }
-    const sf_list *l = sf_list_find("rep_kpis");
-    kpi_rows k = {.n = l ? l->count(o->rep) : 0};
-    if (k.n == 0) {
-        sf_chart_nothing(c, none, sf_pdf_label(o, "nothing"));
-        return l != NULL;
-    }
-    bool ok = kpi_rows_build(o, l, highlight, &k);
-    if (ok && k.m == 0)
-        sf_chart_nothing(c, none, sf_pdf_label(o, "nothing"));
-    else if (ok)
-        kpi_draw(d, o, box, &k);
-    kpi_rows_free(&k);
-    return ok;
 }

@@ -19,6 +19,7 @@ void sf_tvars_set(sf_tvars *t, const char *name, const char *value)
         if (strcmp(t->v[i].name, name) == 0) {
             free(t->v[i].value);
             t->v[i].value = copy;
+            t->v[i].omit = false;
             return;
         }
     }
@@ -29,7 +30,25 @@ void sf_tvars_set(sf_tvars *t, const char *name, const char *value)
     }
     t->v[t->n].name = name;
     t->v[t->n].value = copy;
+    t->v[t->n].omit = false;
     t->n++;
+}
+
+void sf_tvars_omit(sf_tvars *t, const char *name)
+{
+    sf_tvars_set(t, name, "");
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->v[i].name, name) == 0)
+            t->v[i].omit = true;
+}
+
+/* Is name[0..len) a placeholder whose line is left out? */
+static bool tvars_omitted(const sf_tvars *t, const char *name, size_t len)
+{
+    for (int i = 0; i < t->n; i++)
+        if (strlen(t->v[i].name) == len && memcmp(t->v[i].name, name, len) == 0)
+            return t->v[i].omit;
+    return false;
 }
 
 void sf_tvars_set_flat(sf_tvars *t, const char *name, const char *value)
@@ -65,6 +84,7 @@ sf_err sf_template_render(const char *tmpl, const sf_tvars *t, const char *where
 {
     int line = 1;
     const char *p = tmpl;
+    size_t line_start = out->n; /* where the current line began in out */
     while (*p) {
         if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
             sf_buf_putc(out, p[0]);
@@ -85,14 +105,25 @@ sf_err sf_template_render(const char *tmpl, const sf_tvars *t, const char *where
                     return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: unknown placeholder '{%.*s}'", where, (int)len,
                                         p + 1);
                 }
+                if (tvars_omitted(t, p + 1, len)) { /* drop the whole line */
+                    out->n = line_start;
+                    if (out->p)
+                        out->p[out->n] = '\0';
+                    const char *nl = strchr(q, '\n');
+                    p = nl ? nl + 1 : q + strlen(q);
+                    line += nl != NULL;
+                    continue;
+                }
                 sf_buf_puts(out, val);
                 p = q + 1;
                 continue;
             }
         }
-        if (*p == '\n')
-            line++;
         sf_buf_putc(out, *p);
+        if (*p == '\n') {
+            line++;
+            line_start = out->n;
+        }
         p++;
     }
     return out->oom ? sf_ctx_nomem(ctx) : SF_OK;

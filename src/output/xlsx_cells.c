@@ -2,7 +2,8 @@
  * xlsx_cells.c - the workbook's typed cells, sheets and list frames: texts
  * always as strings (never formulas, cut at Excel's cell limit), numbers
  * from exact integers, dates as real date cells, sheet names made valid
- * and unique, list headers, the empty-list note, autofilter and widths.
+ * and unique, list headers and their Excel table, the empty-list note and
+ * widths.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,44 +308,54 @@ xl_sheet *xl_sheet_add(xl *x, const char *label_key)
     return sh;
 }
 
-/* A list sheet: localised header row (bold, frozen). cols are the CSV
- * column names of SPEC §4; "xlsx.col_<name>" gives each header. */
-xl_sheet *xl_list_begin(xl *x, const char *sheet_key, const char *const *cols, int ncols)
+/* A list sheet: localised header row (bold, frozen) and the Excel table
+ * over it. The header's texts are "xlsx.col_<name>"; the table's column
+ * names must be those texts, or Excel repairs the file. */
+xl_sheet *xl_list_begin(xl *x, const sf_list *l, uint32_t nrows)
 {
-    xl_sheet *sh = xl_sheet_add(x, sheet_key);
+    xl_sheet *sh = xl_sheet_add(x, l->sheet_key);
     if (!sh)
         return NULL;
-    sh->ncols = ncols;
-    for (int c = 0; c < ncols; c++) {
+    const char *headers[SF_LIST_MAX_COLS];
+    sh->ncols = l->n_cols;
+    for (int c = 0; c < l->n_cols; c++) {
         char key[64];
-        snprintf(key, sizeof key, "col_%s", cols[c]);
-        xl_cell_str(x, sh, 0, c, xl_label(x, key), x->f.hdr);
-        sh->width[c] += 2; /* room for the autofilter's drop-down button */
+        snprintf(key, sizeof key, "col_%s", l->cols[c].name);
+        headers[c] = xl_label(x, key);
+        xl_cell_str(x, sh, 0, c, headers[c], x->f.hdr);
+        sh->width[c] += 2; /* room for the filter's drop-down button */
     }
+    xl_list_table(x, sh, l, headers, nrows);
     worksheet_freeze_panes(sh->ws, 1, 0);
     xl_rows_begin(x, sh);
     return sh;
 }
 
-/* Close a list: the "nothing due" note for an empty list, the autofilter
- * over header and data, and column widths from the longest text. */
-void xl_list_end(xl *x, xl_sheet *sh, uint32_t nrows)
+/* Close a list: the "nothing due" note under an empty list's table, the
+ * conditional formats, column widths from the longest text and the print
+ * setup. */
+void xl_list_end(xl *x, xl_sheet *sh, const sf_list *l, uint32_t nrows)
 {
     if (!sh || xl_failed(x))
         return;
-    /* before the note: in constant memory mode a range may not end above
-     * the row being written */
-    xl_check(x, worksheet_autofilter(sh->ws, 0, 0, nrows, (lxw_col_t)(sh->ncols - 1)), "autofilter");
     double note_w = sh->width[0];
     if (nrows == 0) {
-        xl_cell_str(x, sh, 1, 0, xl_label(x, "empty_list"), x->f.note);
+        /* below the table's blank row */
+        xl_cell_str(x, sh, 2, 0, xl_label(x, "empty_list"), x->f.note);
         sh->width[0] = note_w; /* the note may spill over; keep column A narrow */
     }
+    /* on the library's own path the last row is still pending: write it out
+     * before a data bar turns on Excel 2010 attributes for the rows written
+     * after it, so that both paths write the same rows */
+    if (!sh->fast && sh->ws->optimize)
+        lxw_worksheet_write_single_row(sh->ws);
     xl_rows_end(x, sh);
+    xl_list_rules(x, sh, l, nrows);
     for (int c = 0; c < sh->ncols && c < XL_MAX_COLS; c++) {
         double w = sh->width[c] + 2.0;
         if (w > XL_WIDTH_MAX)
             w = XL_WIDTH_MAX;
         xl_check(x, worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL), "column width");
     }
+    xl_print_setup(x, sh, true, 0);
 }

@@ -26,7 +26,7 @@
  * (the same elements, escapes and style ids), and handed to the zip layer
  * (sf_zip_rows, zip_deflate.c), which compresses them on the other core;
  * the row file gets only a marker where they belong. The
- * header row, the autofilter, the widths and everything else still go
+ * header row, the Excel table, the widths and everything else still go
  * through the library. One difference: a cell that directly follows the
  * previous one in its row has no r="" reference (it is optional), which
  * makes a fifth less XML to write and compress. Numbers are written from the exact integers (cents,

@@ -1,7 +1,9 @@
 /*
  * xlsx_summary.c - the workbook's Summary sheet: the headline figures of
- * SPEC §3.8, the input files' counts, then the tables the native charts
- * draw on (kept visible: they are the charts' numbers), and the charts.
+ * SPEC §3.8, accounts and revenue per tier and the input files' counts
+ * beside five native charts, laid out to print on one landscape page; the
+ * tables the charts draw on live on a hidden "chart data" sheet at the end
+ * of the workbook (unhide it to see the charts' numbers).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,11 +11,13 @@
 
 #include "output/sf_xlsx.h"
 
-/* ---------------------------------------------------------------------
- * The Summary sheet: headline figures, then the tables the charts draw
- * on (kept visible: they are the charts' numbers), written top to bottom.
- * --------------------------------------------------------------------- */
-
+/* Where the charts go on the Summary: two columns of charts right of the
+ * figures (columns F.. and N..), each CHART_ROWS rows tall. */
+#define CHART_COL0 5
+#define CHART_COL1 13
+#define CHART_COLS 8       /* default-width columns a chart covers */
+#define CHART_ROWS 16
+#define CHART_SCALE 0.95
 
 static void kv_label(xl *x, xl_sheet *sh, lxw_row_t r, const char *key)
 {
@@ -102,12 +106,11 @@ static lxw_row_t summary_headline(xl *x, xl_sheet *sh, lxw_row_t r)
 
 /* Accounts and revenue per tier (the tier charts' table), then the
  * records read, accepted and rejected per input file. */
-static lxw_row_t summary_tiers_files(xl *x, xl_sheet *sh, lxw_row_t r, xl_summary_rows *rows)
+static lxw_row_t summary_tiers_files(xl *x, xl_sheet *sh, lxw_row_t r)
 {
     const sf_summary_result *s = &x->o->rep->summary;
     static const char *const tier_cols[] = {"accounts", "revenue"};
     section(x, sh, r++, "tiers", tier_cols, 2);
-    rows->tier_first = r;
     for (int t = 0; t < SF_TIER_N; t++) {
         xl_cell_str(x, sh, r, 0, sf_tier_name((sf_tier)t), x->f.tier[t]);
         xl_cell_int(x, sh, r, 1, s->tier_accounts[t], x->f.integer);
@@ -130,7 +133,7 @@ static lxw_row_t summary_tiers_files(xl *x, xl_sheet *sh, lxw_row_t r, xl_summar
 
 /* Time on key clients per owner, and pipeline verdicts per owner (the
  * tables of two charts; a chart needs one row, even an empty one). */
-static lxw_row_t summary_owner_tables(xl *x, xl_sheet *sh, lxw_row_t r, xl_summary_rows *rows)
+static lxw_row_t data_owner_tables(xl *x, xl_sheet *sh, lxw_row_t r, xl_summary_rows *rows)
 {
     const sf_dataset *ds = x->o->ds;
     const sf_report *rep = x->o->rep;
@@ -172,7 +175,16 @@ static lxw_row_t summary_owner_tables(xl *x, xl_sheet *sh, lxw_row_t r, xl_summa
     return r + 1;
 }
 
-void xl_sheet_summary(xl *x, xl_summary_rows *rows)
+/* Column widths of a sheet from what was written, capped. */
+static void widths_set(xl *x, xl_sheet *sh, int ncols)
+{
+    for (int c = 0; c < ncols; c++) {
+        double w = sh->width[c] + 2 > XL_WIDTH_MAX ? XL_WIDTH_MAX : sh->width[c] + 2;
+        xl_check(x, worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL), "column width");
+    }
+}
+
+void xl_sheet_summary(xl *x)
 {
     xl_sheet *sh = xl_sheet_add(x, "sheet_summary");
     if (!sh)
@@ -180,8 +192,7 @@ void xl_sheet_summary(xl *x, xl_summary_rows *rows)
     const sf_report *rep = x->o->rep;
     lxw_row_t r = summary_head(x, sh, 0);
     r = summary_headline(x, sh, r);
-    r = summary_tiers_files(x, sh, r, rows);
-    r = summary_owner_tables(x, sh, r, rows);
+    r = summary_tiers_files(x, sh, r);
     if (rep->n_skipped > 0) {
         xl_cell_str(x, sh, r++, 0, xl_label(x, "notes"), x->f.section);
         double w = sh->width[0];
@@ -190,8 +201,31 @@ void xl_sheet_summary(xl *x, xl_summary_rows *rows)
         sh->width[0] = w;
         r++;
     }
+    sh->ncols = 4;
+    sh->last_row = r;
+    widths_set(x, sh, 4);
+}
+
+/* The tables the charts draw on: accounts and revenue per tier, time on
+ * key clients and verdicts per owner, the Pareto points. */
+xl_sheet *xl_sheet_chart_data(xl *x, xl_summary_rows *rows)
+{
+    xl_sheet *sh = xl_sheet_add(x, "sheet_chart_data");
+    if (!sh)
+        return NULL;
+    const sf_summary_result *s = &x->o->rep->summary;
+    lxw_row_t r = 0;
+    static const char *const tier_cols[] = {"accounts", "revenue"};
+    section(x, sh, r++, "tiers", tier_cols, 2);
+    rows->tier_first = r;
+    for (int t = 0; t < SF_TIER_N; t++) {
+        xl_cell_str(x, sh, r, 0, sf_tier_name((sf_tier)t), NULL);
+        xl_cell_int(x, sh, r, 1, s->tier_accounts[t], x->f.integer);
+        xl_cell_money(x, sh, r++, 2, s->tier_revenue[t], NULL);
+    }
+    r = data_owner_tables(x, sh, r + 1, rows);
     double px[XL_PARETO_POINTS], py[XL_PARETO_POINTS];
-    int np = pareto_points(rep, x->o->ds, px, py);
+    int np = pareto_points(x->o->rep, x->o->ds, px, py);
     static const char *const pareto_cols[] = {"pareto_clients", "pareto_revenue"};
     section(x, sh, r++, "pareto", pareto_cols, 2);
     rows->pareto_first = r;
@@ -200,12 +234,10 @@ void xl_sheet_summary(xl *x, xl_summary_rows *rows)
         xl_cell_num(x, sh, r++, 2, py[i], x->f.pct, 8);
     }
     rows->pareto_last = r - 1;
-    double wa = sh->width[0] + 2 > XL_WIDTH_MAX ? XL_WIDTH_MAX : sh->width[0] + 2;
-    xl_check(x, worksheet_set_column(sh->ws, 0, 0, wa, NULL), "column width");
-    for (int c = 1; c <= 3; c++) {
-        double w = sh->width[c] + 2 > XL_WIDTH_MAX ? XL_WIDTH_MAX : sh->width[c] + 2;
-        xl_check(x, worksheet_set_column(sh->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL), "column width");
-    }
+    widths_set(x, sh, 4);
+    worksheet_hide(sh->ws);
+    xl_print_setup(x, sh, false, 0);
+    return sh;
 }
 
 /* A chart placed on the Summary sheet; NULL after recording a failure. */
@@ -249,21 +281,23 @@ static void chart_place(xl *x, xl_sheet *sh, lxw_row_t r, int c, lxw_chart *ch)
 {
     if (!ch || xl_failed(x))
         return;
-    lxw_chart_options opt = {.x_scale = 1.0, .y_scale = 1.0};
+    lxw_chart_options opt = {.x_scale = CHART_SCALE, .y_scale = CHART_SCALE};
     xl_check(x, worksheet_insert_chart_opt(sh->ws, r, (lxw_col_t)c, ch, &opt), "placing a chart");
 }
 
-/* The Summary's native charts, each drawn on a table of the sheet. */
-void xl_summary_charts(xl *x, xl_sheet *sh, const xl_summary_rows *rows)
+/* The Summary's native charts, each drawn on a table of the chart-data
+ * sheet, in two columns right of the figures; then the print area over
+ * figures and charts, printed on one landscape page. */
+void xl_summary_charts(xl *x, xl_sheet *sh, const xl_sheet *data, const xl_summary_rows *rows)
 {
-    const char *sn = sh->name;
+    const char *sn = data->name;
     lxw_row_t t0 = rows->tier_first, t1 = rows->tier_first + SF_TIER_N - 1;
 
     lxw_chart *ch = chart_new(x, LXW_CHART_COLUMN, "chart_tier_accounts");
     series_add(x, ch, sn, t0, t1, 0, 1, xl_label(x, "accounts"), 0x4472C4);
     if (ch)
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
-    chart_place(x, sh, 0, 5, ch);
+    chart_place(x, sh, 0, CHART_COL0, ch);
 
     ch = chart_new(x, LXW_CHART_COLUMN, "chart_tier_revenue");
     series_add(x, ch, sn, t0, t1, 0, 2, xl_label(x, "revenue"), 0xED7D31);
@@ -271,7 +305,7 @@ void xl_summary_charts(xl *x, xl_sheet *sh, const xl_summary_rows *rows)
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
         chart_axis_set_num_format(ch->y_axis, "#,##0");
     }
-    chart_place(x, sh, 0, 13, ch);
+    chart_place(x, sh, 0, CHART_COL1, ch);
 
     ch = chart_new(x, LXW_CHART_SCATTER_STRAIGHT, "chart_pareto");
     series_add(x, ch, sn, rows->pareto_first, rows->pareto_last, 1, 2, xl_label(x, "pareto_revenue"),
@@ -287,7 +321,7 @@ void xl_summary_charts(xl *x, xl_sheet *sh, const xl_summary_rows *rows)
         chart_axis_set_num_format(ch->x_axis, "0%");
         chart_axis_set_num_format(ch->y_axis, "0%");
     }
-    chart_place(x, sh, 16, 5, ch);
+    chart_place(x, sh, CHART_ROWS, CHART_COL0, ch);
 
     ch = chart_new(x, LXW_CHART_BAR, "chart_time_split");
     series_add(x, ch, sn, rows->split_first, rows->split_last, 0, 1, xl_label(x, "col_recommended_key"),
@@ -296,13 +330,14 @@ void xl_summary_charts(xl *x, xl_sheet *sh, const xl_summary_rows *rows)
                0x4472C4);
     if (ch) {
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-        /* in a bar chart x_axis is the horizontal value axis */
+        /* in a bar chart x_axis is the horizontal value axis: shares to 100 % */
         chart_axis_set_num_format(ch->x_axis, "0%");
         chart_axis_set_min(ch->x_axis, 0);
+        chart_axis_set_max(ch->x_axis, 1);
         chart_axis_set_reverse(ch->y_axis); /* first owner on top, as in the table */
         chart_axis_set_crossing_max(ch->y_axis); /* and the values below */
     }
-    chart_place(x, sh, 16, 13, ch);
+    chart_place(x, sh, CHART_ROWS, CHART_COL1, ch);
 
     ch = chart_new(x, LXW_CHART_COLUMN_STACKED, "chart_verdicts");
     static const char *const vk[3] = {"common.verdict_pursue", "common.verdict_qualify",
@@ -312,5 +347,10 @@ void xl_summary_charts(xl *x, xl_sheet *sh, const xl_summary_rows *rows)
         series_add(x, ch, sn, rows->verdict_first, rows->verdict_last, 0, 1 + v, xl_label(x, vk[v]), vc[v]);
     if (ch)
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-    chart_place(x, sh, 32, 5, ch);
+    chart_place(x, sh, 2 * CHART_ROWS, CHART_COL0, ch);
+
+    /* one page: the figures and the three rows of charts */
+    lxw_row_t last = sh->last_row > 3 * CHART_ROWS ? sh->last_row : 3 * CHART_ROWS;
+    xl_check(x, worksheet_print_area(sh->ws, 0, 0, last, CHART_COL1 + CHART_COLS - 1), "print area");
+    xl_print_setup(x, sh, false, 1);
 }

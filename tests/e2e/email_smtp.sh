@@ -2,7 +2,9 @@
 # A real mail path: the run's messages go through msmtp to a local SMTP
 # server and arrive intact - Russian subject decoded, attachments identical
 # to the files on disk, per-owner mail to the owner's own address, the
-# owner without an address named in the manager's mail.
+# owner without an address named in the manager's mail. The manager's mail
+# greets the whole team (never "(все)") and counts the rejected records;
+# a rep's mail greets the rep and shows only the rep's own figures.
 set -euo pipefail
 . "$ROOT/tests/py/email_lib.bash"
 trap stop_sink EXIT
@@ -16,7 +18,7 @@ email = yes
 from = Отдел продаж <sales@example.com>
 to = Руководитель Иванов <boss@example.com>
 cc = coach@example.com
-subject = Фокус продаж {as_of} для {owner}: контактов {due_count}, тревог {alert_count}
+subject = Фокус продаж {as_of} — {owner}: контактов {due_count}, тревог {alert_count}
 sendmail = $SENDMAIL
 per_owner = yes
 
@@ -40,26 +42,30 @@ refute grep -qx ben@example.com "${boss%.eml}.rcpt"
 # decline alerts in all; Ben Ortiz owns C013 C016 C001 C004 C019 (due) and
 # C013 C010 C007 (alerts). Dates in Russian style.
 "$PY" "$ROOT/tests/py/email_check.py" "$boss" \
-    --subject "Фокус продаж 30.06.2025 для (все): контактов 14, тревог 10" \
+    --subject "Фокус продаж 30.06.2025 — вся команда: контактов 14, тревог 10" \
     --to boss@example.com --cc coach@example.com \
     --from-name "Отдел продаж" --to-name "Руководитель Иванов" \
     --attach "report.pdf=$TMP/out/report.pdf" --attach "workbook.xlsx=$TMP/out/workbook.xlsx" \
     --body-has "Client 13 Ltd (Ben Ortiz, уровень A): просрочено дней: 98, call/visit" \
     --body-has "Client 9 Sp. z o.o. (Anna Kowalska, уровень A): просрочено дней: 25" \
     --body-has "у Anna Kowalska нет адреса в [owners]: личное письмо не отправлено" \
-    --body-has "… и ещё 4 (см. вложения)"
+    --body-has "… и ещё 4 (см. вложения)" \
+    --body-has "Приоритеты продаж — вся команда: еженедельный отчёт на 30.06.2025" \
+    --body-has "Отклонённые записи входных данных: 3" --body-lacks "(все)"
 "$PY" "$ROOT/tests/py/email_check.py" "$ben" \
-    --subject "Фокус продаж 30.06.2025 для Ben Ortiz: контактов 5, тревог 3" \
+    --subject "Фокус продаж 30.06.2025 — Ben Ortiz: контактов 5, тревог 3" \
     --to ben@example.com --to-name "Ben Ortiz" \
     --attach "report.pdf=$TMP/out/report.pdf" --attach "workbook.xlsx=$TMP/out/workbook.xlsx" \
     --body-has "Client 13 Ltd (Ben Ortiz, уровень A): просрочено дней: 98" \
     --body-has "Client 19 Ltd (Ben Ortiz, уровень C): срок 05.07.2025, call" \
-    --body-lacks "Client 9 Sp. z o.o." --body-lacks "Anna Kowalska" --body-lacks "Client 5 Ltd"
+    --body-lacks "Client 9 Sp. z o.o." --body-lacks "Anna Kowalska" --body-lacks "Client 5 Ltd" \
+    --body-has "Приоритеты продаж — Ben Ortiz: еженедельный отчёт на 30.06.2025" \
+    --body-lacks "Отклонённые записи"
 
 # the files on disk are the messages that were sent
 [ -f "$TMP/out/email.eml" ] && [ -f "$TMP/out/email-Ben_Ortiz.eml" ]
 "$PY" "$ROOT/tests/py/email_check.py" "$TMP/out/email.eml" --to boss@example.com \
-    --subject "Фокус продаж 30.06.2025 для (все): контактов 14, тревог 10"
+    --subject "Фокус продаж 30.06.2025 — вся команда: контактов 14, тревог 10"
 "$PY" - "$TMP/out/email.eml" "$boss" <<'PYEOF'
 import sys, email, email.policy
 a, b = (email.message_from_bytes(open(f, "rb").read(), policy=email.policy.default) for f in sys.argv[1:])

@@ -36,7 +36,7 @@ Due: 14
 - Client 11 Ltd ((unassigned), tier C): due 2025-06-30, call
 - Client 18 Sp. z o.o. (Anna Kowalska, tier C): due 2025-06-30, call
 … and 4 more (see the attachments)
-{literal} (all) 1/2/5
+{literal} the whole team 1/2/5
 TXT
 "$PY" "$ROOT/tests/py/email_check.py" "$TMP/out/email.eml" --no-attach --to boss@example.com \
     --subject "Sales focus: weekly report as of 2025-06-30 — 14 contacts due, 10 alerts"

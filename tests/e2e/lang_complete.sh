@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every language has exactly the keys of English, in every section, none
 # empty, with the same {placeholders} (a translation may reorder them,
-# never drop or invent one); the mail body templates of every language use
-# the placeholders of the English one. Parsed like src/lang.c does.
+# never drop or invent one) and its language's number of plural forms; the
+# mail body templates of every language use the placeholders of the
+# English one. Parsed like src/lang.c does.
 set -euo pipefail
 "$PY" - "$ROOT" <<'PYEOF'
 import re, sys, os
@@ -61,6 +62,20 @@ for code in langs:
     same = [k for k in mail if k in data[code] and data[code][k][0] == en[k][0]]
     if len(same) > len(mail) // 5:
         problems.append("%s: %d of %d [email] texts are the English ones: %s" % (path, len(same), len(mail), same[:8]))
+
+# plural forms ("{n} day|{n} days"): a label with '|' has exactly the
+# forms of its language (sf_lang_plural_form: en one/other, ru and pl
+# one/few/many, id one), and a key is plural in every language or in none
+# but Indonesian
+FORMS = {"en": 2, "ru": 3, "pl": 3, "id": 1}
+for code in langs:
+    path = os.path.join(d, code + ".ini")
+    for k, (v, n) in data[code].items():
+        forms = v.count("|") + 1
+        if "|" in v and forms != FORMS[code]:
+            problems.append("%s:%d: %s has %d plural forms, %s has %d" % (path, n, k, forms, code, FORMS[code]))
+        if code != "id" and k in en and ("|" in en[k][0]) != ("|" in v):
+            problems.append("%s:%d: %s is plural in one of en.ini and %s.ini only" % (path, n, k, code))
 
 # mail body templates
 t = os.path.join(root, "templates", "email")

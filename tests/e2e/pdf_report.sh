@@ -57,23 +57,29 @@ if grep -qF "Revenue concentration" "$TMP/ru.txt"; then echo "ru: English title"
 # the English cover: revenue 330365.43 abbreviated, growth -17.4 %
 need en "330k EUR"
 need en "-17.4%"
-# the action lists (pages 10-13) are the CSV lists: "top N of M" counts the
-# list's rows (deals: those to pursue), every row is on its page in list
-# order, worded in the report's language (owner "(unassigned)", an empty
-# last contact, severity "lost", verdict "pursue")
+# the action lists (pages 10-13) are the CSV lists: "top N of M" (or "all
+# M" when the whole list is shown) counts the list's rows (deals: those to
+# pursue), every row is on its page in list order, worded in the report's
+# language (owner "(unassigned)", an empty last contact, days overdue 98 / 0
+# / -5 as "98 days overdue", "due today", "due in 5 days", severity "lost",
+# verdict "pursue")
 for lang in en ru; do
 $PY - "$TMP/$lang/out" $lang <<'PYEOF'
 import csv, subprocess, sys
 out, lang = sys.argv[1], sys.argv[2]
-words = {"en": {"top": "top {n} of {m}", "(unassigned)": "(unassigned)", "never": "never",
-                "lost": "lost", "pursue": "pursue"},
-         "ru": {"top": "первые {n} из {m}", "(unassigned)": "(не назначен)", "never": "никогда",
-                "lost": "потерян", "pursue": "вести"}}[lang]
+words = {"en": {"top": "top {n} of {m}", "all": "all {m}", "(unassigned)": "(unassigned)",
+                "never": "never", "lost": "lost", "pursue": "pursue", "d98": "98 days overdue",
+                "d0": "due today", "d-5": "due in 5 days", "d-6": "due in 6 days"},
+         "ru": {"top": "первые {n} из {m}", "all": "всего {m}", "(unassigned)": "(не назначен)",
+                "never": "никогда", "lost": "потерян", "pursue": "вести",
+                "d98": "просрочено на 98 дней", "d0": "сегодня", "d-5": "через 5 дней",
+                "d-6": "через 6 дней"}}[lang]
 def rows(name, keep=lambda r: True):
     with open(f"{out}/csv/{name}.csv", encoding="utf-8-sig") as f:
         return [r for r in csv.DictReader(f) if keep(r)]
 # page, rows, key column, {column: {CSV text: word the PDF shows}}
-pages = [(10, rows("cadence_due"), "name", {"last_contact": {"": "never"}}),
+pages = [(10, rows("cadence_due"), "name", {"last_contact": {"": "never"},
+                                            "days_overdue": {d: "d" + d for d in ("98", "0", "-5", "-6")}}),
          (11, rows("decline_alerts"), "name", {"severity": {"lost": "lost"}}),
          (12, rows("fire_candidates"), "name", {}),
          (13, rows("pipeline", lambda r: r["verdict"] == "pursue"), "opportunity_id",
@@ -84,7 +90,7 @@ for page, rs, key, worded in pages:
                            f"{out}/report.pdf", "-"], capture_output=True, text=True,
                           check=True).stdout
     assert rs, f"page {page}: the example has no rows for it"
-    want = words["top"].format(n=min(len(rs), 20), m=len(rs))
+    want = words["top" if len(rs) > 20 else "all"].format(n=min(len(rs), 20), m=len(rs))
     assert want in text, f"{lang} page {page}: no '{want}'"
     lines = [l for l in text.splitlines() if l.strip()]
     at = [next((i for i, l in enumerate(lines) if l.split()[:len(r[key].split())] == r[key].split()), -1)
@@ -98,7 +104,8 @@ for page, rs, key, worded in pages:
                 w = words[m[r[col]]]
                 assert w in lines[i], f"{lang} page {page}: {r[key]} without '{w}': {lines[i]}"
                 seen.add(col)
-assert seen == {"owner", "last_contact", "severity", "verdict"}, f"not every wording met: {seen}"
+assert seen == {"owner", "last_contact", "days_overdue", "severity", "verdict"}, \
+    f"not every wording met: {seen}"
 print(lang, "action lists ok")
 PYEOF
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Review packs: `review --owner` and `--all-owners` write review-<owner>.pdf
-# (5 A4 landscape pages, fonts embedded, qpdf-clean, every page renders)
-# with the rep's figures beside the team's. Hostile owner names
+# (5 A4 landscape pages, more when the rep's lists need them; fonts
+# embedded, qpdf-clean, every page renders) with the rep's figures beside
+# the team's, every one of the rep's rows and no owner column. Hostile owner names
 # (tests/data/pdf: "../../etc/x", "a/b" and "a_b", a newline, "..",
 # Polish and Cyrillic letters) give safe, distinct names inside the folder.
 set -euo pipefail
@@ -70,4 +71,51 @@ while IFS= read -r n; do
 done <<<"$names"
 # and nobody else's
 if grep -qF "Ben Ortiz" "$TMP/p2.txt"; then echo "another owner's row in Anna's due page"; exit 1; fi
+# the whole page is hers: no owner column
+if grep -qF "Owner" "$TMP/p2.txt"; then echo "an owner column on a one-rep page"; exit 1; fi
+
+# --- a rep with more rows than a page holds: every row is listed ---
+# James Carter (salesforce-en) has 25 due contacts and 12 declines: at
+# least 15 pt a row, more than one page of 497 pt. His due page continues
+# on the next page under "(continued)", every one of his rows is in the
+# pack (in list order), "page N of M" counts the added pages, and his open
+# deals show the misses beside each verdict.
+cp -r "$ROOT/samples/salesforce-en" "$TMP/sf"
+"$SF" review -q -c "$TMP/sf/config.ini" --owner "James Carter" --out "$TMP/jc"
+"$SF" run -q -c "$TMP/sf/config.ini" --out "$TMP/sfrun"
+f="$TMP/jc/review-James_Carter.pdf"
+pages=$(pdfinfo "$f" | awk '/^Pages:/ {print $2}')
+[ "$pages" -ge 6 ] || { echo "James Carter's pack has $pages pages, his lists need at least 6"; exit 1; }
+pdf_ok "$f" "$pages"
+pdf_in_margins "$f"
+$PY - "$f" "$pages" "$TMP/sfrun/csv" <<'PYEOF'
+import csv, subprocess, sys
+pdf, pages, csvd = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+texts = [subprocess.run(["pdftotext", "-layout", "-f", str(p), "-l", str(p), pdf, "-"],
+                        capture_output=True, text=True, check=True).stdout for p in range(1, pages + 1)]
+for p, t in enumerate(texts, 1):
+    assert f"Page {p} of {pages}" in t, f"page {p}: no 'Page {p} of {pages}'"
+    if 1 < p < pages:
+        assert "Owner" not in t, f"page {p}: an owner column on a one-rep page"
+assert any("(continued)" in t for t in texts), "no table continues on a next page"
+lines = [l for t in texts[1:-1] for l in t.splitlines()]
+def rows(name):
+    return [r for r in csv.DictReader(open(f"{csvd}/{name}.csv", encoding="utf-8-sig"))
+            if r["owner"] == "James Carter"]
+for name, key, caption in (("cadence_due", "name", "Contacts due"),
+                           ("decline_alerts", "name", "Revenue declines"),
+                           ("fire_candidates", "name", "Fire candidates"),
+                           ("pipeline", "opportunity_id", "Open deals")):
+    want = rows(name)
+    start = next(i for i, l in enumerate(lines) if l.strip().startswith(caption))
+    at = [next((i for i, l in enumerate(lines) if i > start and
+                l.split()[:len(r[key].split())] == r[key].split()), -1) for r in want]
+    assert -1 not in at, f"{name}: rows missing: {[r[key] for r, i in zip(want, at) if i < 0]}"
+    assert at == sorted(at), f"{name}: rows out of the list's order"
+    if name == "pipeline":  # misses beside each verdict: every drop names what it misses
+        for r, i in zip(want, at):
+            if r["verdict"] == "drop":
+                assert len(lines[i].split("drop", 1)[1].strip()) > 3, f"no misses: {lines[i]}"
+print(f"James Carter: {pages} pages, every row listed")
+PYEOF
 echo ok

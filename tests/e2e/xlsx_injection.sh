@@ -3,7 +3,7 @@
 # rejected record whose raw text starts with = must come back as text cells
 # (data_type 's'), and no sheet may hold a formula. The set has no
 # activities or opportunities, so the pipeline, KPI and cadence sheets show
-# the header and the "nothing due" note. A name holding U+FFFE (valid UTF-8,
+# the header, the table's one blank row and the "nothing due" note. A name holding U+FFFE (valid UTF-8,
 # not allowed in XML) must not break the file: it shows U+FFFD.
 set -euo pipefail
 $PY "$ROOT/tests/py/xlsx_prep.py" "$ROOT/tests/data/xlsx" "$TMP/in"
@@ -24,8 +24,10 @@ raw = [r[5].value for r in dq.iter_rows(min_row=2)]
 assert '"=cmd|\' /C calc\'!A0",X2,2025-02-30,10.00' in raw, raw
 for name in ("Pipeline", "Rep KPIs", "Cadence", "Declines"):
     ws = wb[name]
-    assert ws.max_row == 2 and ws["A2"].value == "Nothing due: this list is empty.", name
-    assert ws.auto_filter.ref.endswith("1"), ws.auto_filter.ref
+    # the table keeps one blank row; the note is under it
+    assert ws.max_row == 3 and ws["A3"].value == "Nothing due: this list is empty.", name
+    (t,) = ws.tables.values()
+    assert t.ref.endswith("2") and not ws.auto_filter.ref, (t.ref, ws.auto_filter.ref)
 acc = wb["Accounts"]
 names = [r[1].value for r in acc.iter_rows(min_row=2)]
 assert "ООО «Ромашка»" in names and "Zakład Łódź sp. z o.o." in names, names

@@ -2,9 +2,11 @@
 # The workbook against the CSV lists of the same run: the worked example in
 # all four report languages (sheet names, headers, labels), then every
 # bundled sample set. Each sheet of a list must hold the CSV's rows cell for
-# cell, typed (numbers, dates, money and percent formats), with a frozen
-# bold header, autofilter, fitted widths, temperature/tier/KPI colours; the
-# Summary's figures must agree with the lists; its charts must be native.
+# cell, typed (numbers, dates, money, percent and ratio formats), with a
+# frozen bold header, an Excel table, fitted widths, tier colours and the
+# conditional formats (temperature, KPI bands, days overdue, data bars),
+# print setup; the Summary's figures must agree with the lists, it prints
+# on one page; its charts must be native, drawn on the hidden chart data.
 set -euo pipefail
 MINI="$ROOT/tests/data/mini"
 CHECK="$PY $ROOT/tests/py/xlsx_check.py"
@@ -44,9 +46,14 @@ assert abs(labels["Revenue, last 12 months"] - 330365.43) < 1e-9, labels
 assert abs(labels["Growth year over year"] - (-0.1739)) < 1e-12, labels
 assert labels["Contacts due"] == 14 and labels["Fire candidates"] == 2, labels
 assert labels["Opportunities to drop"] == 5 and labels["Records rejected"] == 3, labels
+assert ws["G2"].number_format == "0.00", ws["G2"].number_format  # a ratio, not 168 %
 k = wb["Rep KPIs"]
-# Ben Ortiz: conv_to_appt 0.6667 is above the 4-18 % band: highlighted
-assert k["A4"].value == "Ben Ortiz" and k["F4"].fill.fgColor.rgb.endswith("FFC7CE")
+# Ben Ortiz: conv_to_appt 0.6667 is above the 4-18 % band: the band's rule
+# (conditional, so it follows an edited value) marks F4
+assert k["A4"].value == "Ben Ortiz" and abs(k["F4"].value - 0.6667) < 1e-12
+(band,) = [r for cf in k.conditional_formatting if str(cf.sqref).startswith("F2") for r in cf.rules]
+assert band.operator == "notBetween" and band.formula == ["0.04", "0.18"], band.formula
+assert band.dxf.fill.bgColor.rgb.endswith("FFC7CE")
 print("worked example cells ok")
 PYEOF
 

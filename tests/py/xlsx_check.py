@@ -1,6 +1,13 @@
 #!/usr/bin/python3
 """xlsx_check.py - read workbook.xlsx back with openpyxl and check it against
-the CSV lists of the same run (SPEC §4) and the [xlsx] labels.
+the CSV lists of the same run (SPEC §4) and the [xlsx] labels: every list
+sheet holds the CSV's cells, typed, in an Excel table named after the list;
+its conditional formats (KPIs outside their band, days overdue, the
+temperature, data bars for revenue) are evaluated row by row against the
+CSV; every sheet is set up to print (landscape A4, one page wide, the
+header row repeated, title and page numbers); the Summary's figures agree
+with the lists, it prints on one page with its charts, which draw on the
+hidden chart-data sheet.
 
 usage: xlsx_check.py --out OUTDIR --root ROOT [--config CONFIG.ini]
                      [--lang en] [--as-of 2025-06-30] [--currency EUR]
@@ -19,10 +26,15 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 import zipfile
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+
+# openpyxl drops the data bars' Excel 2010 extension it cannot model, with a
+# warning per sheet: the extension is checked in the XML (check_zip)
+warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
 
 # The lists as the binary describes them (`salesfocus lists`: CSV file,
 # sheet label key, NAME:TYPE[:sheet] columns), in workbook order after the
@@ -48,6 +60,7 @@ PCT = {c for c, t in TYPES.items() if t == "share"}
 DATES = {c for c, t in TYPES.items() if t == "date"}
 INTS = {c for c, t in TYPES.items() if t == "int"}
 DECIMALS = {c for c, t in TYPES.items() if t in ("decimal", "percent")}
+RATIOS = {c for c, t in TYPES.items() if t == "ratio"}
 
 TEMP_FILL = {"hot": "F8696B", "warm": "FFC000", "cold": "5B9BD5"}
 TIER_FILL = {"A": "00B050", "B": "92D050", "C": "FFE699", "D": "D9D9D9"}
@@ -104,6 +117,13 @@ def check_cell(where, col, text, cell, currency, date_fmt):
             fail(f"{where}: share {text} read back as {v!r}")
         elif cell.number_format != "0.00%":
             fail(f"{where}: share format {cell.number_format!r}")
+    elif col in RATIOS:
+        # a ratio (potential / A-level 1.6761) is a number shown "1.68",
+        # never a percentage ("168 %")
+        if not is_num(v) or abs(v - float(text)) > 1e-9:
+            fail(f"{where}: ratio {text} read back as {v!r}")
+        elif cell.number_format != "0.00":
+            fail(f"{where}: ratio format {cell.number_format!r}")
     elif col in DATES:
         if not isinstance(v, datetime.datetime) or v.date().isoformat() != text:
             fail(f"{where}: date {text} read back as {v!r}")
@@ -143,6 +163,124 @@ def sheet_only_values(csv_dir, name, header, rows, only):
     return out
 
 
+def rules_by_column(ws):
+    """Column letter -> [(first row, last row, rule)] of the sheet's
+    conditional formats (each sqref is one column range here)."""
+    out = {}
+    for cf in ws.conditional_formatting:
+        ref = str(cf.sqref)
+        m = re.fullmatch(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?", ref)
+        if not m or (m.group(3) and m.group(1) != m.group(3)):
+            fail(f"{ws.title}: conditional format over {ref}, expected one column")
+            continue
+        last = int(m.group(4) or m.group(2))
+        for r in cf.rules:
+            out.setdefault(m.group(1), []).append((int(m.group(2)), last, r))
+    return out
+
+
+def dxf_fill(rule):
+    f = rule.dxf.fill if rule.dxf is not None else None
+    if f is None:
+        return None
+    for c in (f.bgColor, f.fgColor):
+        if c is not None and isinstance(c.rgb, str) and c.rgb[-6:] not in ("000000",):
+            return c.rgb[-6:].upper()
+    return None
+
+
+def cell_rule_applies(rule, v):
+    """Does a cellIs rule hold for the cell value v (as Excel judges it)?"""
+    f = rule.formula
+    if rule.operator == "equal":
+        return isinstance(v, str) and f[0] == '"' + v + '"'
+    if v is None or not is_num(v):
+        return False
+    a = float(f[0])
+    if rule.operator == "lessThan":
+        return v < a
+    if rule.operator == "greaterThan":
+        return v > a
+    if rule.operator == "notBetween":
+        return v < a or v > float(f[1])
+    fail(f"rule operator {rule.operator} not understood")
+    return False
+
+
+def fill_by_rules(rules, row, v):
+    """The fill the column's cellIs rules give a cell of that row, or None."""
+    for first, last, r in rules:
+        if r.type == "cellIs" and first <= row <= last and cell_rule_applies(r, v):
+            return dxf_fill(r)
+    return None
+
+
+# Which columns carry which conditional format (src/output/xlsx_look.c).
+DATA_BARS = {"rev12", "drop", "revenue_at_risk"}
+
+
+def check_rules(ws, name, header, rows, args):
+    """Each rule on its column over exactly the data rows, with the
+    configuration's thresholds; then row by row, the fill the rules give is
+    the one the CSV's value calls for."""
+    by_col = rules_by_column(ws)
+    n = len(rows)
+    want_cols = {}
+    for j, col in enumerate(header):
+        letter = get_column_letter(j + 1)
+        rules = by_col.get(letter, [])
+        kinds = sorted((r.type, r.operator or "") for _, _, r in rules)
+        expect = {"conv_to_appt": [("cellIs", "notBetween")],
+                  "calls_per_day": [("cellIs", "lessThan")],
+                  "days_overdue": [("cellIs", "greaterThan")],
+                  "temperature": [("cellIs", "equal")] * 3}.get(col, [])
+        if col in DATA_BARS:
+            expect = [("dataBar", "")]
+        if not n:
+            expect = []
+        want_cols[j] = rules
+        if kinds != sorted(expect):
+            fail(f"{name}: column {col} conditional formats {kinds}, expected {sorted(expect)}")
+            continue
+        for first, last, r in rules:
+            if (first, last) != (2, n + 1):
+                fail(f"{name}: column {col} rule over rows {first}-{last}, list has {n}")
+        if col == "conv_to_appt" and rules:
+            f = rules[0][2].formula
+            if [float(v) for v in f] != [args.band_low, args.band_high]:
+                fail(f"{name}: conv_to_appt band rule {f}, config {args.band_low}-{args.band_high}")
+        if col == "calls_per_day" and rules and float(rules[0][2].formula[0]) != args.quota:
+            fail(f"{name}: calls_per_day quota rule {rules[0][2].formula}, config {args.quota}")
+        if col == "days_overdue" and rules and float(rules[0][2].formula[0]) != 0:
+            fail(f"{name}: days_overdue rule {rules[0][2].formula}")
+        if col == "temperature" and rules:
+            got = {r.formula[0].strip('"'): dxf_fill(r) for _, _, r in rules}
+            if got != TEMP_FILL:
+                fail(f"{name}: temperature rules {got}, expected {TEMP_FILL}")
+    return want_cols
+
+
+def check_print(ws, name, repeat_header, pages_tall, title):
+    ps = ws.page_setup
+    if ps.orientation != "landscape" or str(ps.paperSize) != "9":
+        fail(f"{name}: page {ps.orientation} paper {ps.paperSize}, expected landscape A4 (9)")
+    pr = ws.sheet_properties.pageSetUpPr
+    if pr is None or not pr.fitToPage:
+        fail(f"{name}: not fitted to the page width")
+    if int(ps.fitToWidth or 1) != 1 or int(ps.fitToHeight if ps.fitToHeight is not None else 1) != pages_tall:
+        fail(f"{name}: fit to {ps.fitToWidth} x {ps.fitToHeight} pages, expected 1 x {pages_tall}")
+    if repeat_header and ws.print_title_rows not in ("1:1", "$1:$1"):
+        fail(f"{name}: repeated rows {ws.print_title_rows!r}, expected the header row")
+    head = ws.oddHeader.left.text or ""
+    if head.replace("&&", "&") != title:
+        fail(f"{name}: page header {head!r}, expected the title {title!r}")
+    if "&A" not in (ws.oddHeader.right.text or ""):
+        fail(f"{name}: page header lacks the sheet name: {ws.oddHeader.right.text!r}")
+    foot = ws.oddFooter.right.text or ""
+    if "&P" not in foot or "&N" not in foot:
+        fail(f"{name}: page footer {foot!r} lacks page N of M")
+
+
 def check_list(ws, csv_path, xl, args):
     header, rows = read_csv(csv_path)
     name = os.path.basename(csv_path)
@@ -165,15 +303,35 @@ def check_list(ws, csv_path, xl, args):
             fail(f"{name}: header cell {c.coordinate} is not bold")
     if ws.freeze_panes != "A2":
         fail(f"{name}: freeze_panes {ws.freeze_panes!r}")
+    # an Excel table named after the list (the same in every language),
+    # banded, over the header and the rows (one blank row when empty), its
+    # columns named as the header cells; the table brings the filter
     last = get_column_letter(len(header))
-    want_ref = f"A1:{last}{len(rows) + 1}"
-    if ws.auto_filter.ref != want_ref:
-        fail(f"{name}: autofilter {ws.auto_filter.ref!r}, expected {want_ref!r}")
+    want_ref = f"A1:{last}{max(len(rows), 1) + 1}"
+    tname = os.path.splitext(name)[0]
+    if list(ws.tables.keys()) != [tname]:
+        fail(f"{name}: tables {list(ws.tables.keys())}, expected one named {tname!r}")
+    else:
+        t = ws.tables[tname]
+        cols = [c.name for c in t.tableColumns]
+        if t.ref != want_ref:
+            fail(f"{name}: table over {t.ref}, expected {want_ref}")
+        if cols != want_header or len(set(cols)) != len(cols):
+            fail(f"{name}: table columns {cols}, header {want_header}")
+        si = t.tableStyleInfo
+        if si is None or si.name != "TableStyleLight9" or not si.showRowStripes:
+            fail(f"{name}: table style {si.name if si else None}, banded {si.showRowStripes if si else None}")
+        if t.autoFilter is None or t.autoFilter.ref != want_ref:
+            fail(f"{name}: table filter {t.autoFilter.ref if t.autoFilter else None}")
+    if ws.auto_filter.ref:
+        fail(f"{name}: a sheet filter {ws.auto_filter.ref} beside the table's")
     if ws.max_column != len(header):
         fail(f"{name}: {ws.max_column} columns, CSV has {len(header)}")
+    check_print(ws, name, True, 0, xl["title"])
+    rules = check_rules(ws, name, header, rows, args)
     if not rows:
-        if ws.max_row != 2 or ws["A2"].value != xl["empty_list"]:
-            fail(f"{name}: empty list shows {ws['A2'].value!r} ({ws.max_row} rows)")
+        if ws.max_row != 3 or ws["A3"].value != xl["empty_list"] or any(c.value for c in ws[2]):
+            fail(f"{name}: empty list shows {ws['A3'].value!r} under a blank row ({ws.max_row} rows)")
         return
     if ws.max_row != len(rows) + 1:
         fail(f"{name}: {ws.max_row - 1} data rows, CSV has {len(rows)}")
@@ -182,18 +340,26 @@ def check_list(ws, csv_path, xl, args):
         for j, col in enumerate(header):
             check_cell(f"{name} row {i + 2} {col}", col, row[j], cells[j],
                        args.currency, xl["date_format"])
-            if col == "temperature" and fill_rgb(cells[j]) != TEMP_FILL[row[j]]:
-                fail(f"{name} row {i + 2}: temperature {row[j]} fill {fill_rgb(cells[j])}")
+            if col == "temperature":
+                if fill_rgb(cells[j]) is not None:
+                    fail(f"{name} row {i + 2}: temperature with a fixed fill (the rule colours it)")
+                if fill_by_rules(rules[j], i + 2, cells[j].value) != TEMP_FILL[row[j]]:
+                    fail(f"{name} row {i + 2}: temperature {row[j]} rule fill "
+                         f"{fill_by_rules(rules[j], i + 2, cells[j].value)}")
             if col == "tier" and fill_rgb(cells[j]) != TIER_FILL[row[j]]:
                 fail(f"{name} row {i + 2}: tier {row[j]} fill {fill_rgb(cells[j])}")
-            if col == "conv_to_appt" and row[j]:
-                off = not (args.band_low <= float(row[j]) <= args.band_high)
-                if (fill_rgb(cells[j]) == BAD_FILL) != off:
+            if col == "conv_to_appt":
+                off = bool(row[j]) and not (args.band_low <= float(row[j]) <= args.band_high)
+                if (fill_by_rules(rules[j], i + 2, cells[j].value) == BAD_FILL) != off:
                     fail(f"{name} row {i + 2}: conv_to_appt {row[j]} highlight wrong")
-            if col == "calls_per_day" and row[j]:
-                low = float(row[j]) < args.quota
-                if (fill_rgb(cells[j]) == BAD_FILL) != low:
+            if col == "calls_per_day":
+                low = bool(row[j]) and float(row[j]) < args.quota
+                if (fill_by_rules(rules[j], i + 2, cells[j].value) == BAD_FILL) != low:
                     fail(f"{name} row {i + 2}: calls_per_day {row[j]} highlight wrong")
+            if col == "days_overdue":
+                late = int(row[j]) > 0
+                if (fill_by_rules(rules[j], i + 2, cells[j].value) == BAD_FILL) != late:
+                    fail(f"{name} row {i + 2}: days_overdue {row[j]} highlight wrong")
     # widths fit the content (capped)
     for j, col in enumerate(header):
         letter = get_column_letter(j + 1)
@@ -216,13 +382,29 @@ def cents(text):
     return round(float(text) * 100) if text else 0
 
 
-def check_summary(ws, xl, common, args, out):
+def check_summary(ws, data, xl, common, args, out):
     sv = summary_values(ws)
     if ws["A1"].value != xl["title"]:
         fail(f"summary: title {ws['A1'].value!r}")
+    # one landscape page: the print area holds the figures and the charts
+    # (placed from column F, three rows of charts), fitted to 1 x 1 pages
+    check_print(ws, "summary", False, 1, xl["title"])
+    area = ws.print_area[0] if isinstance(ws.print_area, list) else ws.print_area
+    m = re.fullmatch(r"\$?A\$?1:\$?([A-Z]+)\$?(\d+)", (area or "").split("!")[-1])
+    if not m or m.group(1) != "U" or int(m.group(2)) < max(ws.max_row, 48):
+        fail(f"summary: print area {area!r}, expected A1 to column U below the charts and figures")
+    if data.sheet_state != "hidden":
+        fail(f"chart data: sheet is {data.sheet_state}, expected hidden")
+    check_print(data, "chart data", False, 0, xl["title"])
+    # the Summary holds figures only: no chart tables left on it
+    if sv.get(xl["pareto"]) or sv.get(xl["time_split"]) or sv.get(xl["verdicts"]):
+        fail("summary: chart data tables still on the Summary")
+    if ws.max_row > 45:
+        fail(f"summary: {ws.max_row} rows, a one-page Summary has about 30 (40 with every note)")
+    sv_summary, sv = sv, summary_values(data)
 
     def val(key):
-        row = sv.get(xl[key])
+        row = sv_summary.get(xl[key])
         if row is None:
             fail(f"summary: no row labelled {xl[key]!r}")
             return None
@@ -251,21 +433,23 @@ def check_summary(ws, xl, common, args, out):
         n = sum(1 for r in rows if cond is None or r[cond[0]] == cond[1])
         if val(key) != n:
             fail(f"summary: {key} {val(key)!r}, {f} has {n}")
-    # tier table: accounts and revenue per tier from accounts.csv
-    tier_hdr = sv.get(xl["tiers"])
-    if tier_hdr is None:
-        fail("summary: no tier table")
-    else:
+    # tier table: accounts and revenue per tier from accounts.csv, on the
+    # Summary and on the chart data its charts draw on
+    for sheet, table in ((ws, sv_summary), (data, sv)):
+        tier_hdr = table.get(xl["tiers"])
+        if tier_hdr is None:
+            fail(f"{sheet.title}: no tier table")
+            continue
         r0 = tier_hdr[0].row
         for k, t in enumerate("ABCD"):
-            row = ws[r0 + 1 + k]
+            row = sheet[r0 + 1 + k]
             n = sum(1 for r in acc if r[3] == t)
             rev = sum(cents(r[4]) for r in acc if r[3] == t)
             if row[0].value != t or row[1].value != n or round((row[2].value or 0) * 100) != rev:
-                fail(f"summary: tier {t} row {[c.value for c in row[:3]]}, expected {n} / {rev / 100:.2f}")
+                fail(f"{sheet.title}: tier {t} row {[c.value for c in row[:3]]}, expected {n} / {rev / 100:.2f}")
     # per input file: rejected lines of rejects.csv
     _, rej = read_csv(os.path.join(csvd, "rejects.csv"))
-    files_hdr = sv.get(xl["input_files"])
+    files_hdr = sv_summary.get(xl["input_files"])
     if files_hdr is None:
         fail("summary: no input file table")
     else:
@@ -280,10 +464,11 @@ def check_summary(ws, xl, common, args, out):
             r += 1
         if seen == 0:
             fail("summary: no input file rows")
-    # Pareto data: at most 200 points from (0,0) rising to (1,1)
+    # Pareto data (chart data sheet): at most 200 points from (0,0) rising to (1,1)
+    ws = data
     p_hdr = sv.get(xl["pareto"])
     if p_hdr is None:
-        fail("summary: no Pareto table")
+        fail("chart data: no Pareto table")
     else:
         pts = []
         r = p_hdr[0].row + 1
@@ -313,7 +498,7 @@ def check_summary(ws, xl, common, args, out):
                     cum += revs[k]
 
 
-def check_zip(path, summary_name, n_charts=5):
+def check_zip(path, data_name, n_charts=5):
     with zipfile.ZipFile(path) as z:
         names = set(z.namelist())
         charts = sorted(n for n in names if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
@@ -334,8 +519,8 @@ def check_zip(path, summary_name, n_charts=5):
             fail("zip: the drawing is not on the first (Summary) sheet")
         for c in charts:
             x = z.read(c).decode()
-            if summary_name not in x:
-                fail(f"zip: {c} does not draw on the {summary_name} sheet")
+            if data_name not in x:
+                fail(f"zip: {c} does not draw on the {data_name} sheet")
         for n in names:
             if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"):
                 if "<f>" in z.read(n).decode():
@@ -388,13 +573,13 @@ def main():
     xl, common = labels(args.root, args.lang)
     path = os.path.join(args.out, "workbook.xlsx")
     wb = openpyxl.load_workbook(path)
-    want = [xl["sheet_summary"]] + [xl[k] for k, _ in LISTS]
+    want = [xl["sheet_summary"]] + [xl[k] for k, _ in LISTS] + [xl["sheet_chart_data"]]
     if wb.sheetnames != want:
         fail(f"sheets {wb.sheetnames} != {want}")
     else:
         for (key, f) in LISTS:
             check_list(wb[xl[key]], os.path.join(args.out, "csv", f), xl, args)
-        check_summary(wb[xl["sheet_summary"]], xl, common, args, args.out)
+        check_summary(wb[xl["sheet_summary"]], wb[xl["sheet_chart_data"]], xl, common, args, args.out)
     p = wb.properties
     if p.creator != "salesfocus" or p.title != xl["title"]:
         fail(f"properties: creator {p.creator!r} title {p.title!r}")
@@ -411,7 +596,7 @@ def main():
             c = found.get(t)
             if c is None or c.data_type != "s":
                 fail(f"injection: {t!r} not read back as text ({c.data_type if c else 'missing'})")
-    check_zip(path, xl["sheet_summary"])
+    check_zip(path, xl["sheet_chart_data"])
 
     for f in failures[:60]:
         print("FAIL", f)

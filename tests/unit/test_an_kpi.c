@@ -11,7 +11,8 @@
  * created 25), P7 (negotiation, created 26) = 3 -> appt_to_proposal 3/2 =
  * 1.5. Won in the window: P2 (cycle 2, 100.01), P3 (10, 200.00), P6 (19,
  * no amount), P8 (6, 0.01); lost P4 -> close 4/5 = 0.8; cycles 2 6 10 19
- * -> lower median 6; avg_sale 300.02/3 = 100.0067 -> 100.01.
+ * -> lower median 6; avg_sale 300.02/3 = 100.0067 -> 100.01. The team's
+ * median cycle is over the same deals (test_team_cycle).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,6 +83,39 @@ static void test_week_window(void **state)
     assert_true(b->close_ratio == SF_NONE);
     assert_true(b->median_cycle_days == SF_NONE);
     assert_true(b->avg_sale == SF_NONE);
+    /* the team's median cycle over the same deals: Ann's 2 6 10 19 */
+    assert_int_equal(fx_rep.kpi.team_won, 4);
+    assert_int_equal(fx_rep.kpi.team_cycle_days, 6);
+    fx_end();
+}
+
+/* The team line of the cycle panel: the lower median over every rep's
+ * deals won in the window, not the pipeline's all-time figure. Ann's
+ * cycles 2 6 10 19 (P5, won 06-23, and Bob's B0, won in March, are
+ * outside the week), Bob's B2 (06-01 .. 06-29) 28: team 2 6 10 19 28 ->
+ * 10; Bob's own median 28. */
+static void test_team_cycle(void **state)
+{
+    (void)state;
+    fx_config();
+    fx_cfg.kpi_window_days = 7;
+    fx_begin("2025-06-30");
+    fx_ds->have_activities = false;
+    fx_ds->have_opportunities = true;
+    fx_account("AC", "Ann");
+    fx_account("BC", "Bob");
+    fx_opp("P2", "AC", NULL, "2025-06-25", SF_ST_WON, NULL, 100, NULL, "2025-06-27", "", NULL);
+    fx_opp("P3", "AC", NULL, "2025-06-20", SF_ST_WON, NULL, 100, NULL, "2025-06-30", "", NULL);
+    fx_opp("P5", "AC", NULL, "2025-06-01", SF_ST_WON, NULL, 100, NULL, "2025-06-23", "", NULL);
+    fx_opp("P6", "AC", NULL, "2025-06-10", SF_ST_WON, NULL, 100, NULL, "2025-06-29", "", NULL);
+    fx_opp("P8", "AC", NULL, "2025-06-22", SF_ST_WON, NULL, 100, NULL, "2025-06-28", "", NULL);
+    fx_opp("B0", "BC", NULL, "2025-01-01", SF_ST_WON, NULL, 100, NULL, "2025-03-01", "", NULL);
+    fx_opp("B2", "BC", NULL, "2025-06-01", SF_ST_WON, NULL, 100, NULL, "2025-06-29", "", NULL);
+    fx_run();
+    assert_int_equal(fx_rep.kpi.rows[0].median_cycle_days, 6);
+    assert_int_equal(fx_rep.kpi.rows[1].median_cycle_days, 28);
+    assert_int_equal(fx_rep.kpi.team_won, 5);
+    assert_int_equal(fx_rep.kpi.team_cycle_days, 10);
     fx_end();
 }
 
@@ -124,6 +158,8 @@ static void test_neither(void **state)
     (void)state;
     build(90, false, false);
     assert_int_equal(fx_rep.kpi.n, 0);
+    assert_true(fx_rep.kpi.team_cycle_days == SF_NONE);
+    assert_int_equal(fx_rep.kpi.team_won, 0);
     fx_end();
 }
 
@@ -131,6 +167,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_week_window),
+        cmocka_unit_test(test_team_cycle),
         cmocka_unit_test(test_weekend_window),
         cmocka_unit_test(test_quarter_no_activities),
         cmocka_unit_test(test_neither),

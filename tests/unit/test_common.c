@@ -138,6 +138,33 @@ static void test_lang_formats(void **state)
     assert_string_equal(b, "999");
     assert_string_equal(sf_lang_get(ru, "common.temp_cold"), "холодный");
     assert_string_equal(sf_lang_get(en, "common.no_such_key"), "common.no_such_key");
+    /* plural forms: en one/other; ru one/few/many by the last two digits;
+     * pl one only for 1; id one form */
+    static const struct { const char *lang; int64_t n; int form; } pl_cases[] = {
+        {"en", 1, 0}, {"en", 0, 1}, {"en", 2, 1}, {"en", 21, 1},
+        {"ru", 1, 0}, {"ru", 21, 0}, {"ru", 101, 0}, {"ru", 11, 2}, {"ru", 2, 1}, {"ru", 24, 1},
+        {"ru", 12, 2}, {"ru", 14, 2}, {"ru", 5, 2}, {"ru", 0, 2}, {"ru", -3, 1}, {"ru", 111, 2},
+        {"pl", 1, 0}, {"pl", 21, 2}, {"pl", 22, 1}, {"pl", 12, 2}, {"pl", 5, 2}, {"pl", 104, 1},
+        {"id", 1, 0}, {"id", 7, 0},
+    };
+    sf_lang *pl = NULL;
+    assert_int_equal(sf_lang_load(share ? share : ".", "pl", &pl, &ctx), SF_OK);
+    for (size_t i = 0; i < sizeof pl_cases / sizeof *pl_cases; i++) {
+        const char *c = pl_cases[i].lang;
+        sf_lang *l = strcmp(c, "en") == 0 ? en : strcmp(c, "ru") == 0 ? ru : strcmp(c, "pl") == 0 ? pl : id;
+        assert_int_equal(sf_lang_plural_form(l, pl_cases[i].n), pl_cases[i].form);
+    }
+    assert_int_equal(sf_lang_plural_forms(ru), 3);
+    assert_int_equal(sf_lang_plural_forms(en), 2);
+    sf_lang_plural_pick(ru, "{n} день|{n} дня|{n} дней", 22, b, sizeof b);
+    assert_string_equal(b, "{n} дня");
+    sf_lang_plural_pick(ru, "{n} день|{n} дня", 5, b, sizeof b); /* fewer forms: the last */
+    assert_string_equal(b, "{n} дня");
+    sf_lang_plural_pick(en, "plain", 5, b, sizeof b);
+    assert_string_equal(b, "plain");
+    sf_lang_plural_pick(en, "{n} day|{n} days", 1, b, 4); /* cut to the buffer */
+    assert_string_equal(b, "{n}");
+    sf_lang_free(pl);
     sf_lang *xx = NULL;
     assert_int_equal(sf_lang_load(".", "xx", &xx, &ctx), SF_ERR_USAGE);
     assert_null(xx);

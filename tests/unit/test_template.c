@@ -1,8 +1,9 @@
 /*
  * test_template.c - {placeholder} rendering: known names, "{{" / "}}"
  * escapes, braces that are not placeholders, the unknown-name errors (with
- * and without the template line), and the value table (replacing, values
- * from data flattened, a full table).
+ * and without the template line), the value table (replacing, values
+ * from data flattened, a full table), and placeholders that leave their
+ * whole line out (a rep's mail has no team-wide rejected count).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -107,6 +108,37 @@ static void test_values(void **state)
     sf_tvars_free(NULL);
 }
 
+static void test_omitted_lines(void **state)
+{
+    (void)state;
+    sf_tvars t = {0};
+    sf_tvars_set(&t, "due", "3");
+    sf_tvars_omit(&t, "rejected");
+    sf_ctx ctx = {0};
+    sf_buf out = {0};
+    sf_buf_puts(&out, "> "); /* what was there before stays */
+    const char *tmpl = "Due: {due}\n  Rejected: {rejected} records\nEnd {due}\n{rejected}";
+    assert_int_equal(sf_template_render(tmpl, &t, "x", true, &out, &ctx), SF_OK);
+    assert_string_equal(sf_buf_str(&out), "> Due: 3\nEnd 3\n");
+    sf_buf_free(&out);
+    /* the first line of the output: only that line goes, not what came before */
+    assert_int_equal(sf_template_render("{rejected} x\nkept", &t, "x", true, &out, &ctx), SF_OK);
+    assert_string_equal(sf_buf_str(&out), "kept");
+    sf_buf_free(&out);
+    /* line numbers of later errors still count the dropped line */
+    assert_int_equal(sf_template_render("a {rejected}\nb\n{nope}", &t, "f.txt", true, &out, &ctx),
+                     SF_ERR_USAGE);
+    assert_non_null(strstr(ctx.msg, "f.txt:3:"));
+    sf_buf_free(&out);
+    /* set again: an ordinary value */
+    sf_tvars_set(&t, "rejected", "7");
+    sf_ctx ctx2 = {0};
+    assert_int_equal(sf_template_render("R {rejected}\n", &t, "x", false, &out, &ctx2), SF_OK);
+    assert_string_equal(sf_buf_str(&out), "R 7\n");
+    sf_buf_free(&out);
+    sf_tvars_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +146,7 @@ int main(void)
         cmocka_unit_test(test_braces),
         cmocka_unit_test(test_unknown_placeholder),
         cmocka_unit_test(test_values),
+        cmocka_unit_test(test_omitted_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
