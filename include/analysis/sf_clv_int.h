@@ -11,8 +11,13 @@
 #define SF_CLV_MAX_ITER 2000  /* a safety cap; a converging fit needs < 50 */
 
 /* The function minimised: -loglik at th (k <= 4 parameters) and its
- * gradient into g; +inf where it is not defined. */
-typedef double (*sf_clv_objective)(void *ctx, const double *th, double *g);
+ * gradient into g; +inf where it is not defined. rough: an estimate is
+ * enough (the Hessian that only scales the problem): a large book may sum
+ * its per-account terms over every SF_CLV_ROUGH_STEP-th account, scaled. */
+typedef double (*sf_clv_objective)(void *ctx, const double *th, double *g, bool rough);
+
+#define SF_CLV_ROUGH_STEP 8
+#define SF_CLV_ROUGH_MIN 16384 /* accounts in the sum before rough skips any */
 
 /* Minimise fn over k parameters from th (in: the start; out: the minimum
  * found) with GSL's vector_bfgs2, in rounds that rescale the problem by

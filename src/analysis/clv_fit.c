@@ -256,36 +256,37 @@ static double ll_common(book *b, double r, double al, double *dr, double *dal)
 /* The drop-out term over the accounts with x > 0: sum of log(1 + e^s),
  * s = c_x + (r+x) ln((alpha+T)/(alpha+t_x)); adds the r and alpha
  * derivatives and the sum of the logistic per x (sig_x) or in total. */
-static double ll_dropout(book *b, double r, double al, const double *cx, bool per_x, double c,
+static double ll_dropout(book *b, double r, double al, const double *cx, bool per_x, double c, bool rough,
                          double *dr, double *dal, double *sig)
 {
+    size_t step = rough && b->n_rep >= SF_CLV_ROUGH_MIN ? SF_CLV_ROUGH_STEP : 1;
     for (size_t i = 0; i < b->n_rec; i++) {
         b->Lt[i] = log(al + b->rec_t[i]);
         b->It[i] = 1.0 / (al + b->rec_t[i]);
     }
     double ll = 0, gr = 0, ga = 0, st = 0;
     const double *LT = b->LT, *IT = b->IT, *Lt = b->Lt, *It = b->It;
-    for (size_t i = 0; i < b->n_rep; i++) {
+    for (size_t i = 0; i < b->n_rep; i += step) {
         const rep_obs *o = &b->rep[i];
         double w = r + o->x, d = LT[o->ia] - Lt[o->ir], sg;
         ll += softplus((per_x ? cx[o->x] : c) + w * d, &sg);
         gr += sg * d;
         ga += sg * w * (IT[o->ia] - It[o->ir]);
         if (per_x)
-            b->sig_x[o->x] += sg;
+            b->sig_x[o->x] += sg * (double)step;
         else
             st += sg;
     }
-    *dr += gr;
-    *dal += ga;
-    *sig = st;
-    return ll;
+    *dr += gr * (double)step;
+    *dal += ga * (double)step;
+    *sig = st * (double)step;
+    return ll * (double)step;
 }
 
 /* The BG/NBD's own terms: the Beta ratio and the drop-out term, with the
  * derivatives in a and b into *da, *db. */
-static double ll_bgnbd(book *b, double r, double al, double a, double bb, double *dr, double *dal, double *da,
-                       double *db)
+static double ll_bgnbd(book *b, double r, double al, double a, double bb, bool rough, double *dr, double *dal,
+                       double *da, double *db)
 {
     double ll = 0, la = log(a), sig;
     beta_steps(a, bb, b->max_x, b->pre1, b->pre2, b->pre3);
@@ -300,7 +301,7 @@ static double ll_bgnbd(book *b, double r, double al, double a, double bb, double
             b->ibx[x] = 1.0 / (bb + x - 1);
         }
     }
-    ll += ll_dropout(b, r, al, b->cx, true, 0, dr, dal, &sig);
+    ll += ll_dropout(b, r, al, b->cx, true, 0, rough, dr, dal, &sig);
     for (uint32_t j = 0; j < b->n_xs; j++) {
         uint32_t x = b->xs[j];
         *da += b->sig_x[x] / a;
@@ -310,8 +311,9 @@ static double ll_bgnbd(book *b, double r, double al, double a, double bb, double
 }
 
 /* -loglik of the book at theta (log-parameters; logit pi) and its
- * gradient g in theta; +inf outside the trusted range. */
-static double neg_ll(book *b, const double *th, double *g)
+ * gradient g in theta; +inf outside the trusted range. rough: the
+ * drop-out term over a sample of the accounts (sf_clv_objective). */
+static double neg_ll(book *b, const double *th, double *g, bool rough)
 {
     int k = sf_clv_model_k(b->model);
     for (int i = 0; i < k; i++)
@@ -326,11 +328,11 @@ static double neg_ll(book *b, const double *th, double *g)
         /* th[2] = logit pi = ln(pi / (1 - pi)); ln(1 - pi) = -softplus(th[2]) */
         double pi = 1.0 / (1.0 + exp(-th[2])), unused;
         ll -= b->sum_x * softplus(th[2], &unused);
-        ll += ll_dropout(b, r, al, NULL, false, th[2], &dr, &dal, &sig);
+        ll += ll_dropout(b, r, al, NULL, false, th[2], rough, &dr, &dal, &sig);
         g[2] = -(sig - pi * b->sum_x);
     } else if (b->model == SF_CLV_BGNBD) {
         double a = exp(th[2]), bb = exp(th[3]), da = 0, db = 0;
-        ll += ll_bgnbd(b, r, al, a, bb, &dr, &dal, &da, &db);
+        ll += ll_bgnbd(b, r, al, a, bb, rough, &dr, &dal, &da, &db);
         g[2] = -a * da;
         g[3] = -bb * db;
     }
@@ -339,9 +341,9 @@ static double neg_ll(book *b, const double *th, double *g)
     return isfinite(ll) ? -ll : HUGE_VAL;
 }
 
-static double book_objective(void *ctx, const double *th, double *g)
+static double book_objective(void *ctx, const double *th, double *g, bool rough)
 {
-    return neg_ll(ctx, th, g);
+    return neg_ll(ctx, th, g, rough);
 }
 
 /* Fit model m from th (log-parameters) into *out. False on out of memory. */
@@ -395,9 +397,10 @@ static void spend_free(spend_book *s)
 /* -loglik of the scaled mean order values at th = ln(p, q, gamma'). The
  * per-x terms ln Gamma(px+q) - ln Gamma(px) - ln Gamma(q) = -ln B(px, q)
  * and the digammas are computed once per distinct x. */
-static double spend_neg_ll(void *ctx, const double *th, double *g)
+static double spend_neg_ll(void *ctx, const double *th, double *g, bool rough)
 {
     const spend_book *s = ctx;
+    size_t step = rough && s->n >= SF_CLV_ROUGH_MIN ? SF_CLV_ROUGH_STEP : 1;
     for (int i = 0; i < 3; i++)
         if (!(fabs(th[i]) <= THETA_MAX)) {
             g[0] = g[1] = g[2] = 0;
@@ -415,18 +418,19 @@ static double spend_neg_ll(void *ctx, const double *th, double *g)
         dp += c * x * (dpsi - gsl_sf_psi(px));
         dq += c * dpsi;
     }
-    double sl = 0, sxl = 0, si = 0;
-    for (size_t i = 0; i < s->n; i++) {
+    double sl = 0, sxl = 0, si = 0, sll = 0;
+    for (size_t i = 0; i < s->n; i += step) {
         double x = s->x[i], v = ga + x * s->mm[i], w = p * x + q;
         double l = log(v);
         sl += w * l;
         sxl += x * l;
         si += w / v;
-        dq -= l;
+        sll += l;
     }
-    ll -= sl;
-    dp -= sxl;
-    dg -= si;
+    ll -= sl * (double)step;
+    dp -= sxl * (double)step;
+    dg -= si * (double)step;
+    dq -= sll * (double)step;
     g[0] = -p * dp;
     g[1] = -q * dq;
     g[2] = -ga * dg;

@@ -50,7 +50,7 @@ static void evaluate(problem *p, const gsl_vector *v)
         for (int j = 0; j < k; j++)
             th[i] += p->M[i * k + j] * p->u[j];
     }
-    p->f = p->fn(p->ctx, th, gt);
+    p->f = p->fn(p->ctx, th, gt, false);
     for (int j = 0; j < k; j++) {
         p->g[j] = 0;
         for (int i = 0; i < k; i++)
@@ -80,18 +80,19 @@ static void mm_fdf(const gsl_vector *v, void *params, double *f, gsl_vector *df)
 }
 
 /* p->M from the Hessian of p->fn at p->c (forward differences of the
- * gradient: it only scales the problem, the minimiser does the rest);
- * the identity where it cannot be measured. False on out of memory. */
+ * gradient, of the rough objective: it only scales the problem, the
+ * minimiser does the rest); the identity where it cannot be measured.
+ * False on out of memory. */
 static bool precondition(problem *p)
 {
     int k = p->k;
     double H[16] = {0}, g0[4] = {0}, g1[4] = {0}, t[4];
     const double h = 1e-4;
-    bool finite = isfinite(p->fn(p->ctx, p->c, g0));
+    bool finite = isfinite(p->fn(p->ctx, p->c, g0, true));
     for (int j = 0; finite && j < k; j++) {
         memcpy(t, p->c, sizeof t);
         t[j] += h;
-        finite = isfinite(p->fn(p->ctx, t, g1));
+        finite = isfinite(p->fn(p->ctx, t, g1, true));
         for (int i = 0; i < k; i++)
             H[i * k + j] = (g1[i] - g0[i]) / h;
     }
