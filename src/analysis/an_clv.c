@@ -187,6 +187,8 @@ static void model_rows(sf_clv_result *out)
     }
 }
 
+static bool presort(sf_clv_result *out);
+
 /* Fit and figures on the observations; false on out of memory (a
  * figure that is not finite is not a failure: out->why says so). */
 static bool fit_and_figure(const sf_config *cfg, bool threads, const sf_clv_obs *obs, const uint32_t *acc,
@@ -201,6 +203,7 @@ static bool fit_and_figure(const sf_config *cfg, bool threads, const sf_clv_obs 
         out->fitted = true;
         out->n = n;
         model_rows(out);
+        ok = presort(out);
     } else if (ok) {
         out->state = SF_CLV_NOT_FINITE;
         snprintf(out->why, sizeof out->why,
@@ -259,22 +262,29 @@ sf_err sf_analyze_clv(const sf_dataset *ds, const sf_config *cfg, bool threads, 
     return SF_OK;
 }
 
+/* ---- the order of the rows and the clients at risk ---------------------- *
+ *
+ * The list's order is clv descending, then account_id; the id ranks come
+ * from the tiers, which run on the other thread. So the rows are sorted
+ * here by clv and account index (presort, beside the tiers), and only the
+ * runs of equal clv are put in id order once both are done (sf_clv_order). */
+
 typedef struct {
-    int64_t key;        /* clv (the list), revenue (the clients at risk) */
-    uint32_t owner;     /* rank of the owner's name; 0 for the list */
-    uint32_t rank;      /* rank of the account id */
-    uint32_t idx;
+    int64_t key;        /* clv, or revenue to date */
+    uint32_t group;     /* 0, or the rank of the owner's name */
+    uint32_t tie;       /* account index, or rank of the account id */
+    uint32_t idx;       /* the row */
 } clv_item;
 
-/* owner rank, then key descending, then account id. */
+/* group, then key descending, then tie. */
 static int cmp_item(const void *pa, const void *pb)
 {
     const clv_item *a = pa, *b = pb;
-    if (a->owner != b->owner)
-        return a->owner < b->owner ? -1 : 1;
+    if (a->group != b->group)
+        return a->group < b->group ? -1 : 1;
     if (a->key != b->key)
         return a->key > b->key ? -1 : 1;
-    return (a->rank > b->rank) - (a->rank < b->rank);
+    return (a->tie > b->tie) - (a->tie < b->tie);
 }
 
 static int cmp_i64_desc(const void *pa, const void *pb)
@@ -283,23 +293,51 @@ static int cmp_i64_desc(const void *pa, const void *pb)
     return (a < b) - (a > b);
 }
 
-/* The clients at risk among the sorted rows: revenue to date at least
- * that of the client at place ceil(n / 4) by revenue (the top quarter,
- * ties in), p_alive below 0.5. it: room for n items; owner_rank by id. */
+/* Sort rows[from, to) by the items' order. */
+static bool permute(sf_clv_row *rows, const clv_item *it, uint32_t from, uint32_t to)
+{
+    sf_clv_row *tmp = malloc(((size_t)(to - from) + 1) * sizeof *tmp);
+    if (!tmp)
+        return false;
+    for (uint32_t i = from; i < to; i++)
+        tmp[i - from] = rows[it[i - from].idx];
+    memcpy(rows + from, tmp, (size_t)(to - from) * sizeof *tmp);
+    free(tmp);
+    return true;
+}
+
+/* The rows by clv descending, then account index; and the revenue to
+ * date from which a client is valuable: that of the client at place
+ * ceil(n / 4) by revenue (the top quarter, ties in). */
+static bool presort(sf_clv_result *out)
+{
+    uint32_t n = out->n;
+    clv_item *it = malloc((size_t)n * sizeof *it);
+    int64_t *revs = malloc((size_t)n * sizeof *revs);
+    bool ok = it && revs;
+    if (ok) {
+        for (uint32_t i = 0; i < n; i++) {
+            it[i] = (clv_item){out->rows[i].clv, 0, out->rows[i].account, i};
+            revs[i] = out->rows[i].revenue;
+        }
+        qsort(it, n, sizeof *it, cmp_item);
+        ok = permute(out->rows, it, 0, n);
+        qsort(revs, n, sizeof *revs, cmp_i64_desc);
+        out->valuable_from = revs[(n + 3) / 4 - 1];
+    }
+    free(it);
+    free(revs);
+    return ok;
+}
+
+/* The clients at risk: valuable, p_alive below 0.5; by owner name, then
+ * revenue descending, then account id. it: room for n items. */
 static bool pick_at_risk(sf_clv_result *out, const uint32_t *owner_rank, const sf_dataset *ds,
                          const sf_tiers_result *t, clv_item *it)
 {
-    int64_t *revs = malloc((size_t)out->n * sizeof *revs);
-    out->at_risk = malloc((size_t)out->n * sizeof *out->at_risk);
-    if (!revs || !out->at_risk) {
-        free(revs);
+    out->at_risk = malloc(((size_t)out->n + 1) * sizeof *out->at_risk);
+    if (!out->at_risk)
         return false;
-    }
-    for (uint32_t i = 0; i < out->n; i++)
-        revs[i] = out->rows[i].revenue;
-    qsort(revs, out->n, sizeof *revs, cmp_i64_desc);
-    out->valuable_from = revs[(out->n + 3) / 4 - 1];
-    free(revs);
     uint32_t m = 0;
     for (uint32_t i = 0; i < out->n; i++) {
         const sf_clv_row *r = &out->rows[i];
@@ -320,22 +358,23 @@ sf_err sf_clv_order(const sf_dataset *ds, const sf_tiers_result *t, sf_clv_resul
     if (out->n == 0 || !t->id_rank)
         return SF_OK;
     clv_item *it = malloc((size_t)out->n * sizeof *it);
-    sf_clv_row *rows = malloc((size_t)out->n * sizeof *rows);
     uint32_t *owner_rank = calloc((size_t)ds->n_owners + 1, sizeof *owner_rank);
-    bool ok = it && rows && owner_rank;
-    if (ok) {
-        for (uint32_t i = 0; i < out->n; i++)
-            it[i] = (clv_item){out->rows[i].clv, 0, t->id_rank[out->rows[i].account], i};
-        qsort(it, out->n, sizeof *it, cmp_item);
-        for (uint32_t i = 0; i < out->n; i++)
-            rows[i] = out->rows[it[i].idx];
-        memcpy(out->rows, rows, (size_t)out->n * sizeof *rows);
-        for (uint32_t k = 0; k < ds->n_owners; k++)
-            owner_rank[ds->owner_order ? ds->owner_order[k] : k] = k;
-        ok = pick_at_risk(out, owner_rank, ds, t, it);
+    bool ok = it && owner_rank;
+    /* the runs of equal clv (many a 0.00) in account_id order */
+    for (uint32_t i = 0, j; ok && i < out->n; i = j) {
+        for (j = i + 1; j < out->n && out->rows[j].clv == out->rows[i].clv; j++)
+            ;
+        if (j - i < 2)
+            continue;
+        for (uint32_t k = i; k < j; k++)
+            it[k - i] = (clv_item){0, 0, t->id_rank[out->rows[k].account], k};
+        qsort(it, j - i, sizeof *it, cmp_item);
+        ok = permute(out->rows, it, i, j);
     }
+    for (uint32_t k = 0; ok && k < ds->n_owners; k++)
+        owner_rank[ds->owner_order ? ds->owner_order[k] : k] = k;
+    ok = ok && pick_at_risk(out, owner_rank, ds, t, it);
     free(it);
-    free(rows);
     free(owner_rank);
     return ok ? SF_OK : SF_ERR_NOMEM;
 }

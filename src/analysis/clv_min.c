@@ -32,6 +32,11 @@ typedef struct {
     void *ctx;
     int k;
     double c[4], M[16]; /* theta = c + M u */
+    /* M is the Hessian's own scale, measured where an earlier round
+     * ended and positive definite: the quadratic model's promise of what
+     * is left to gain can be trusted (the stopping rule) */
+    bool model;
+    bool first;
     /* the last point evaluated: GSL asks for f and the gradient at one
      * point in separate calls, and each costs a pass over the book */
     bool cached;
@@ -102,6 +107,7 @@ static bool precondition(problem *p)
     for (int i = 0; i < k; i++)
         p->M[i * k + i] = 1.0;
     p->cached = false;
+    p->model = false;
     if (!finite)
         return true;
     gsl_matrix *A = gsl_matrix_alloc((size_t)k, (size_t)k), *V = gsl_matrix_alloc((size_t)k, (size_t)k);
@@ -116,9 +122,11 @@ static bool precondition(problem *p)
             double top = 0;
             for (int j = 0; j < k; j++)
                 top = fmax(top, fabs(gsl_vector_get(ev, (size_t)j)));
+            p->model = !p->first && top > 0;
             for (int j = 0; top > 0 && j < k; j++) {
                 /* a flat direction (a ridge) gets a long but finite scale */
-                double l = fmax(fabs(gsl_vector_get(ev, (size_t)j)), 1e-10 * top);
+                double e = gsl_vector_get(ev, (size_t)j), l = fmax(fabs(e), 1e-10 * top);
+                p->model = p->model && e >= 1e-10 * top;
                 for (int i = 0; i < k; i++)
                     p->M[i * k + j] = gsl_matrix_get(V, (size_t)i, (size_t)j) / sqrt(l);
             }
@@ -161,13 +169,15 @@ static double round_bfgs(problem *p, double *th, int max_iter, int *iters, bool 
             }
             if (st != GSL_SUCCESS)
                 break;
-            /* the rule: the last step, or the step the quadratic model still
-             * promises (half the squared gradient in these coordinates),
-             * changed the log-likelihood by less than REL_STOP of itself */
+            /* the rule: the last step changed the log-likelihood by less
+             * than SF_CLV_REL_STOP of itself, or (where the scale is the
+             * Hessian's own, p->model) the quadratic model promises less than
+             * that still to gain: half the squared gradient here */
             double g2 = 0;
             for (int i = 0; i < k; i++)
                 g2 += gsl_vector_get(s->gradient, (size_t)i) * gsl_vector_get(s->gradient, (size_t)i);
-            if (fabs(prev - s->f) <= SF_CLV_REL_STOP * fabs(s->f) || 0.5 * g2 <= SF_CLV_REL_STOP * fabs(s->f)) {
+            if (fabs(prev - s->f) <= SF_CLV_REL_STOP * fabs(s->f) ||
+                (p->model && 0.5 * g2 <= SF_CLV_REL_STOP * fabs(s->f))) {
                 *stopped = true;
                 break;
             }
@@ -187,7 +197,7 @@ static double round_bfgs(problem *p, double *th, int max_iter, int *iters, bool 
 
 double sf_clv_minimise(sf_clv_objective fn, void *ctx, int k, double *th, int *iters, bool *converged)
 {
-    problem p = {.fn = fn, .ctx = ctx, .k = k};
+    problem p = {.fn = fn, .ctx = ctx, .k = k, .first = true};
     double f = HUGE_VAL;
     *iters = 0;
     *converged = false;
@@ -195,6 +205,7 @@ double sf_clv_minimise(sf_clv_objective fn, void *ctx, int k, double *th, int *i
         memcpy(p.c, th, (size_t)k * sizeof *th);
         if (!precondition(&p))
             return NAN;
+        p.first = false;
         int before = *iters;
         double fr = round_bfgs(&p, th, ROUND_ITER, iters, converged);
         if (isnan(fr))
