@@ -51,9 +51,10 @@ typedef struct {
      * person reads show the label "<label_prefix><text>" instead; NULL:
      * the text is data and shown as it is */
     const char *label_prefix;
-    /* Shown beside the list in the workbook only: the CSV list leaves the
-     * column out (accounts.csv stays as SPEC §4 has it; the Accounts sheet
-     * adds p_alive and clv of §11). */
+    /* shown in the workbook (and to the PDF and email, which pick columns
+     * by name) but not written to the CSV list, whose columns SPEC §4 fixes:
+     * the deal's and the account's names beside the pipeline's ids, p_alive
+     * and clv (§11) beside each account */
     bool sheet_only;
 } sf_column;
 
@@ -61,9 +62,9 @@ typedef struct {
  * through labels, a column of the workbook only, a bit set. */
 #define SF_COLUMN(n, t) {.name = (n), .type = (t)}
 #define SF_COLUMN_WORDS(n, prefix) {.name = (n), .type = SF_COL_TEXT, .label_prefix = (prefix)}
-#define SF_COLUMN_SHEET(n, t) {.name = (n), .type = (t), .sheet_only = true}
 #define SF_COLUMN_FLAGS(n, fn, count, prefix) \
     {.name = (n), .type = SF_COL_FLAGS, .flag_name = (fn), .n_flags = (count), .label_prefix = (prefix)}
+#define SF_COLUMN_SHEET(n, t) {.name = (n), .type = (t), .sheet_only = true}
 
 /* One cell of a row, as the row function fills it. Texts are borrowed from
  * the dataset, the report or static storage, and live as long as they. */

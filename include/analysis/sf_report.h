@@ -218,8 +218,11 @@ typedef struct {
 typedef struct {
     sf_pipeline_row *rows;     /* open opportunities created <= T, in order */
     uint32_t n;
-    int64_t avg_cycle_days;
-    bool avg_cycle_default;    /* fewer than min_won: default used */
+    int64_t avg_cycle_days;    /* the cycle filter 2 uses */
+    bool avg_cycle_default;    /* fewer than min_won, or too short: default used */
+    int64_t measured_cycle_days; /* median of the won deals; SF_NONE: fewer than min_won */
+    bool cycle_too_short;      /* measured < min_cycle_days (deals entered at close) */
+    bool next_step_skipped;    /* no next_step_date column: its criteria are skipped */
     bool *account_f1_fail;     /* per account: fails filter 1 (icp_miss) */
     bool f1_configured;        /* any ideal-client criterion set */
 } sf_pipeline_result;
@@ -255,9 +258,19 @@ typedef struct {
     int64_t realization_sum;   /* sum of e4 realizations, for the mean */
 } sf_temp_cell;
 
+/* Why growth is "n/a" (SF_NONE). */
+typedef enum {
+    SF_GROWTH_SHOWN = 0,
+    SF_GROWTH_NO_PRIOR,   /* the previous 365 days' revenue is not above 0 */
+    SF_GROWTH_PARTIAL     /* the transactions begin inside the previous 365 days */
+} sf_growth_why;
+
 typedef struct {
     int64_t rev12_total, rev_prev12_total; /* cents */
-    int64_t growth;                        /* e4, SF_NONE when prev <= 0 */
+    int64_t growth;                        /* e4, SF_NONE when not shown (growth_why) */
+    sf_growth_why growth_why;
+    sf_date first_tx, prior_start;         /* PARTIAL: first transaction, the window's first day */
+    bool no_revenue;                       /* no transaction of the book has amount > 0 */
     uint32_t tier_accounts[SF_TIER_N];
     int64_t tier_revenue[SF_TIER_N];       /* sum of rev12 per tier */
     uint32_t due_count, alert_count, lost_count, fire_count;
@@ -269,6 +282,37 @@ typedef struct {
     uint32_t (*verdict_grid)[3];
     int64_t rejected_total;
 } sf_summary_result;
+
+/* What the data cannot support, or what was read in a way the user may
+ * not expect: `check`, the run log and the report's data-quality page
+ * say each of these (docs/analyses.md, "Data quality"). */
+typedef enum {
+    SF_NOTE_NO_REVENUE = 0,  /* no transaction with amount > 0 at all */
+    SF_NOTE_GROWTH_PARTIAL,  /* d1 first transaction, d2 first day of the prior year */
+    SF_NOTE_CLOSED_AS_OPEN,  /* text a status value that reads as closed, n deals: open */
+    SF_NOTE_SHORT_CYCLE,     /* n measured median won cycle, m the cycle used */
+    SF_NOTE_NO_NEXT_STEP,    /* no next-step date column: its criteria skipped */
+    SF_NOTE_OWNERS_UNNAMED,  /* n owners not in the users export, text the first */
+    SF_NOTE_N
+} sf_note_kind;
+
+typedef struct {
+    sf_note_kind kind;
+    const char *text;        /* borrowed from the dataset */
+    int64_t n, m;
+    sf_date d1, d2;
+} sf_note;
+
+typedef struct {
+    sf_note *v;
+    uint32_t n;
+} sf_quality_result;
+
+/* Does a status value read as closed (won, lost, closed...) in English,
+ * Russian, Polish, Indonesian or Spanish? */
+bool sf_reads_closed(const char *value);
+/* One note in English, for the run log and `check`, into out. */
+void sf_note_text(const sf_note *n, char *out, size_t cap);
 
 typedef struct sf_report {
     const sf_dataset *ds;      /* borrowed */
@@ -285,6 +329,7 @@ typedef struct sf_report {
     sf_kpi_result kpi;
     sf_summary_result summary;
     sf_clv_result clv;
+    sf_quality_result quality;
     /* analyses skipped for missing inputs, e.g. "rep KPIs: no activities
      * or opportunities"; static strings */
     const char *skipped[8];
@@ -310,6 +355,8 @@ sf_err sf_analyze_summary(const sf_report *rep, sf_summary_result *out);
 sf_err sf_analyze_clv(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_clv_result *out);
 sf_err sf_clv_order(const sf_dataset *ds, const sf_tiers_result *t, sf_clv_result *out);
 void sf_clv_release(sf_clv_result *c); /* NULL-safe */
+/* After the summary: the notes of what the data cannot support. */
+sf_err sf_analyze_quality(const sf_report *rep, sf_quality_result *out);
 
 /* Run every analysis into rep (zeroed first). On failure rep is released. */
 /* threads: the pipeline and KPIs on a second thread (same results). */
@@ -323,6 +370,9 @@ const char *sf_report_owner_name(const sf_report *rep, uint32_t owner);
  * column): of the configured path, else of the path read, else the kind's
  * name ("@won" stays "@won"). Borrowed. */
 const char *sf_report_file_base(const sf_report *rep, sf_file_kind f);
+/* The base name of the kind's file number `part` (several files of one
+ * kind: [input] activities = Task.csv, Event.csv). Borrowed. */
+const char *sf_report_part_base(const sf_report *rep, sf_file_kind f, size_t part);
 
 /* Names used in every output. Static strings. */
 const char *sf_tier_name(sf_tier t);  /* "A" .. "D" */

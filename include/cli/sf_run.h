@@ -15,6 +15,7 @@ typedef struct {
     const char *owner;      /* review --owner */
     bool all_owners;        /* review --all-owners */
     bool quiet;             /* -q */
+    const char *rejects;    /* check --rejects FILE: write the rejects list there */
 } sf_run_opts;
 
 int sf_cmd_run(const sf_run_opts *o);

@@ -21,6 +21,7 @@ typedef enum {
     SF_FILE_TRANSACTIONS,
     SF_FILE_ACTIVITIES,
     SF_FILE_OPPORTUNITIES,
+    SF_FILE_USERS,   /* a users export: owner id -> display name */
     SF_FILE_N
 } sf_file_kind;
 
@@ -48,11 +49,16 @@ typedef enum {
     SF_OF_OPPORTUNITY_ID = 0, SF_OF_ACCOUNT_ID, SF_OF_CREATED, SF_OF_STATUS,
     SF_OF_STAGE, SF_OF_AMOUNT, SF_OF_CURRENCY, SF_OF_PROBABILITY,
     SF_OF_CLOSE_DATE, SF_OF_NEXT_STEP_DATE, SF_OF_NEXT_STEP, SF_OF_OWNER,
-    SF_OF_CONTACT_TITLE,
+    SF_OF_CONTACT_TITLE, SF_OF_NAME, SF_OF_IS_WON, SF_OF_IS_CLOSED,
     SF_OF_N
 } sf_opportunity_field;
 
-#define SF_FIELD_MAX 13 /* the largest of SF_xF_N */
+typedef enum {
+    SF_UF_USER_ID = 0, SF_UF_NAME, SF_UF_FIRST_NAME, SF_UF_LAST_NAME,
+    SF_UF_N
+} sf_user_field;
+
+#define SF_FIELD_MAX 16 /* the largest of SF_xF_N */
 
 /* Number of canonical fields of a file, a field's canonical name, and
  * whether it is required. Static strings: do not free. */
@@ -77,13 +83,29 @@ typedef enum {
 
 typedef struct {
     sf_map_kind kind;
-    char *header; /* owned; SF_MAP_HEADER only */
+    char *header; /* owned; SF_MAP_HEADER only: one header, or several
+                   * joined by '|' (the first non-empty of them) */
 } sf_colmap;
+
+/* One input file of a kind: [input] activities = Task.csv, Event.csv
+ * names two. columns[] are the file's own [columns.KIND.NAME] overrides:
+ * SF_MAP_DEFAULT = as [columns.KIND] says. */
+typedef struct {
+    char *path;   /* resolved (a glob pattern expanded) */
+    char *given;  /* the item as written in [input] */
+    sf_colmap columns[SF_FIELD_MAX];
+} sf_input_file;
+
+typedef struct {
+    sf_input_file *v;
+    size_t n;
+} sf_input_list;
 
 /* A mapped-value list ([activity_types] call = ..., proposal_stages, ...):
  * `set` false means "not configured" (the canonical name itself matches). */
 typedef struct {
     bool set;
+    bool wild;         /* an item holds '*', which matches any text */
     sf_strlist values; /* lower-cased with sf_utf8_lower at load time */
 } sf_valmap;
 
@@ -164,8 +186,14 @@ typedef struct sf_config {
 #undef SF_CFG_KEY
 #undef SF_CFG_KEY_ELEM
 
-    /* [input]: resolved paths, NULL = absent (transactions required) */
+    /* [input]: resolved paths, NULL = absent (transactions required);
+     * file[k] is the first of the kind's files, inputs[k] every one of
+     * them (glob patterns expanded by sf_config_load), input_items[k] the
+     * items as written, resolved against the config's folder */
     char *file[SF_FILE_N];
+    sf_input_list inputs[SF_FILE_N];
+    sf_strlist input_items[SF_FILE_N];
+    sf_strlist input_given[SF_FILE_N];
     bool transactions_from_won; /* transactions = @won */
 
     /* [columns.*] */
@@ -216,6 +244,14 @@ bool sf_config_rate(const sf_config *cfg, const char *code, int64_t *rate_ppm);
  * is not configured - the canonical name `canon`? Trimmed, Unicode
  * lower-cased comparison. */
 bool sf_valmap_match(const sf_valmap *m, const char *canon, const char *value);
+
+/* The mapping of `field` in input file `part` of kind k: the file's own
+ * [columns.KIND.NAME] line when it has one, else [columns.KIND]. */
+const sf_colmap *sf_config_column(const sf_config *cfg, sf_file_kind k, size_t part, int field);
+
+/* Does value (trimmed) match one of [input] blank_values (an export's
+ * word for "empty", e.g. amoCRM's "не закрыта" in a close date)? */
+bool sf_config_blank_value(const sf_config *cfg, const char *value);
 
 /* Map raw CRM values to canonical enums through the config. */
 sf_act_type sf_config_act_type(const sf_config *cfg, const char *value);

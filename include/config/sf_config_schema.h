@@ -60,7 +60,7 @@
       "industry, size_band, region, fit, owner") \
     X(SIZEBANDS, sizeof(int64_t[16]), true, set_size_bands, FREE_NONE, "integer list", \
       "ascending, 1 to 1000000000") \
-    X(INPUT, sizeof(char *), false, set_input, FREE_STR, "path", NULL) \
+    X(INPUT, sizeof(char *), true, set_input, FREE_STR, "paths", NULL) \
     X(PRESET, sizeof(char *), false, set_preset, FREE_STR, "preset name", "[a-z0-9_-]+")
 
 typedef enum { FREE_NONE = 0, FREE_STR, FREE_VALMAP, FREE_STRLIST } cfg_free;
@@ -102,7 +102,7 @@ typedef struct {
 extern const cfg_key cfg_keys[CFG_N_KEYS];
 
 /* Sections with free keys or per-file keys, after the fixed ones. */
-#define CFG_N_EXTRA_SECTIONS 6
+#define CFG_N_EXTRA_SECTIONS 7
 extern const char *const cfg_extra_sections[CFG_N_EXTRA_SECTIONS];
 
 /* Index of [section] key in cfg_keys, -1 if none. */
@@ -154,6 +154,18 @@ typedef struct {
     int key_line[CFG_N_KEYS]; /* where each key was last set (0: default) */
     const char *key_file[CFG_N_KEYS];
     int input_header_line;
+    /* [columns.KIND.NAME] lines, matched with the input files once every
+     * entry is applied */
+    struct cfg_file_col {
+        sf_file_kind kind;
+        char *name;       /* NAME as written */
+        int field;
+        char *value;      /* NULL: FIELD = (unmapped) */
+        const char *path; /* the config file (or preset) of the line */
+        int line;
+        bool preset;
+    } *file_cols;
+    size_t n_file_cols;
 } cfg_loader;
 
 /* Record "FILE:LINE: [section] key: <what>" (line 0: the entry's line) and

@@ -18,6 +18,7 @@
 #define SF_DATASET_H
 
 #include "config/sf_config.h"
+#include "data/sf_tally.h"
 
 #define SF_OWNER_UNASSIGNED 0 /* owner id 0 is always "(unassigned)" */
 #define SF_NO_ACCOUNT UINT32_MAX
@@ -96,7 +97,9 @@ typedef struct {
     char *next_step;
     uint32_t owner;         /* opportunity owner, else account owner */
     char *contact_title;
+    char *name;             /* the deal's name (opportunities.name), NULL when empty */
     uint32_t line;
+    uint16_t part;          /* which opportunities file (cfg->inputs) */
 } sf_opportunity;
 
 /* Per-owner counters over the KPI window, from activities. */
@@ -106,8 +109,10 @@ typedef struct {
     int64_t appointments;
 } sf_owner_acts;
 
-/* Counts per input file (SPEC §1: read = accepted + rejected + blank + footer). */
-typedef struct {
+/* Counts per input file (SPEC §1: read = accepted + rejected + blank + footer).
+ * ds->files[kind] sums a kind's files; with several files of a kind (or
+ * one) each has its own stats in parts[] (mapping, headers, counts). */
+typedef struct sf_file_stats {
     bool present;
     char *path;
     int64_t read, accepted, rejected, kept_with_fault, blank, footer;
@@ -121,6 +126,8 @@ typedef struct {
     double seconds;
     int64_t split_at;       /* 0: not split */
     const char *split_note; /* static text */
+    struct sf_file_stats *parts; /* each file of the kind (owned), n_parts */
+    uint32_t n_parts;
 } sf_file_stats;
 
 typedef struct sf_dataset {
@@ -141,6 +148,11 @@ typedef struct sf_dataset {
     uint32_t n_opps, cap_opps;
 
     bool have_activities, have_opportunities;
+    bool collect_values;    /* tally activity types and outcomes too (check) */
+    sf_tally tally[SF_TALLY_N]; /* status always; type and outcome when collecting */
+    uint32_t n_users;       /* entries of the users export */
+    uint32_t owners_named;  /* owners whose id the users export named */
+    bool *owner_named;      /* per owner id: named so (NULL without a users export) */
     bool margin_mapped;     /* transactions map a margin column */
     sf_file_stats files[SF_FILE_N];
 
@@ -171,6 +183,15 @@ void sf_file_stats_release(sf_file_stats *fs);
 /* Intern an owner name (trimmed); "" or NULL gives SF_OWNER_UNASSIGNED.
  * Marks the owner as seen. Returns UINT32_MAX on out of memory. */
 uint32_t sf_dataset_owner(sf_dataset *ds, const char *name);
+
+/* A user of the users export: owner text `id` is shown as `name`
+ * (sf_dataset_finish renames the owners). false on out of memory; *dup
+ * when the id was given before (the first one stays). */
+bool sf_dataset_add_user(sf_dataset *ds, const char *id, const char *name, bool *dup);
+
+/* Set an account's owner (the owner of the latest won deal of an account
+ * derived from `transactions = @won`). */
+void sf_dataset_set_account_owner(sf_dataset *ds, uint32_t account, uint32_t owner);
 
 /* Find an account by id; SF_NO_ACCOUNT if unknown. */
 uint32_t sf_dataset_find(const sf_dataset *ds, const char *id);
@@ -232,8 +253,9 @@ bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner,
  * the account's owner. Returns false on out of memory. */
 bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o);
 
-/* After ingest: sort owner ids, sum the transactions by account and day,
- * then sf_dataset_at(ds, ds->as_of). */
+/* After ingest: owners named through the users export (two owners
+ * given one name keep their ids beside it), sort owner ids, sum the
+ * transactions by account and day, then sf_dataset_at(ds, ds->as_of). */
 sf_err sf_dataset_finish(sf_dataset *ds, sf_ctx *ctx);
 
 /* The figures as of T (after sf_dataset_finish): every account's rev12,

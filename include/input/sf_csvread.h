@@ -8,7 +8,8 @@
  * the block is carried over to the next read, so memory follows the
  * longest record, not the file. On request the record is decoded to UTF-8
  * (validated, or converted with iconv; invalid input gives a lossy text
- * with U+FFFD) and split into fields by libcsv, each trimmed of spaces and
+ * with U+FFFD; a file that starts with a UTF-8 BOM is UTF-8 whatever the
+ * configured encoding) and split into fields by libcsv, each trimmed of spaces and
  * tabs. Reading may start at a byte offset and report when it reaches a
  * limit (the two-thread split of a large file).
  *
@@ -64,6 +65,7 @@ typedef struct {
     sf_ctx *ctx;
     char delim_cfg;      /* configured delimiter; 0: sniffed per file */
     bool utf8;           /* else converted with cd */
+    bool bom_utf8;       /* this file starts with a UTF-8 BOM: read as UTF-8 */
     iconv_t cd;
     bool cd_live;
 

@@ -31,6 +31,9 @@ typedef struct {
 
 typedef struct sf_ingest_side sf_ingest_side; /* ingest_split.c */
 
+/* Columns one field may read: "A | B" takes the first non-empty. */
+#define SF_ALT_MAX 4
+
 /* Reads input files one after the other into the dataset. */
 typedef struct {
     sf_dataset *ds;
@@ -43,6 +46,7 @@ typedef struct {
 
     /* the file being read */
     sf_file_kind kind;
+    size_t file_no;       /* which of the kind's files (cfg->inputs[kind]) */
     const char *path;
     sf_file_stats *st;
     bool footer;          /* the end marker was seen */
@@ -53,7 +57,11 @@ typedef struct {
 
     /* header mapping */
     size_t ncols;
-    int col[SF_FIELD_MAX];
+    int col[SF_FIELD_MAX];            /* column of each field, -1: unmapped */
+    int alt[SF_FIELD_MAX][SF_ALT_MAX - 1]; /* then these, when it is empty */
+    uint8_t nalt[SF_FIELD_MAX];
+    int used[SF_FIELD_MAX * SF_ALT_MAX]; /* the distinct columns read */
+    size_t n_used;
     bool by_product;      /* transactions: amount = quantity x unit_price */
 
     sf_idset *ids;        /* of the file being read, made at its first id */
@@ -78,9 +86,27 @@ sf_err sf_ingest_reader_init(sf_ingest_reader *g, sf_dataset *ds, const sf_confi
                              sf_progress_fn progress, void *progress_user, sf_ctx *ctx);
 void sf_ingest_reader_release(sf_ingest_reader *g);
 
+/* Read every file of a kind (cfg->inputs[kind]) into the dataset: each
+ * file's counts in ds->files[kind].parts[i], summed into ds->files[kind];
+ * ids are checked across the kind's files; opportunities are handed to
+ * the dataset after the last one. g->limit applies to the first file. */
+sf_err sf_ingest_read_kind(sf_ingest_reader *g, sf_file_kind kind);
+
 /* Read one file (or its part from g->start, or up to g->limit) into the
- * dataset: counts in ds->files[kind] (or *g->st_own), rejects in g->rj. */
+ * dataset: counts in ds->files[kind].parts[g->file_no] (or *g->st_own),
+ * rejects in g->rj. */
 sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *path);
+
+/* ingest.c: the records after the header, to the end of the file (or to
+ * g->limit); the buffered opportunities handed to the dataset (with
+ * @won's derived accounts given their owner). */
+sf_err sf_ingest_read_records(sf_ingest_reader *g);
+sf_err sf_ingest_flush_opps(sf_ingest_reader *g);
+
+/* ingest_map.c: map g->st's headers to the canonical fields of g->kind
+ * for file g->file_no (col, alt, used, by_product, mapped_header, warnings).
+ * SF_ERR_INPUT for a missing required column. */
+sf_err sf_ingest_map_columns(sf_ingest_reader *g);
 
 /* SF_ERR_INPUT naming every file whose reject share is over the limit. */
 sf_err sf_ingest_check_shares(sf_ingest_reader *g);

@@ -60,6 +60,9 @@ typedef struct {
 sf_err sf_out_csv(const sf_output_ctx *o, sf_ctx *ctx);
 /* One list's CSV (rejects.csv alone when the reject limit stops the run). */
 sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx);
+/* The same list at `path` (NULL: <out_dir>/csv/<name>.csv), staged in
+ * o->stage (`check --rejects FILE`). */
+sf_err sf_out_csv_list_at(const sf_output_ctx *o, const sf_list *l, const char *path, sf_ctx *ctx);
 /* workbook.xlsx */
 sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx);
 /* report.pdf */

@@ -163,16 +163,26 @@ sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeli
             o->close_date != SF_NODATE && o->close_date <= T)
             cycles[nc++] = (int64_t)o->close_date - o->created;
     }
+    out->measured_cycle_days = SF_NONE;
     if ((int64_t)nc < cfg->min_won || nc == 0) {
         out->avg_cycle_days = cfg->default_cycle_days;
         out->avg_cycle_default = true;
     } else {
         qsort(cycles, nc, sizeof *cycles, cmp_i64);
-        out->avg_cycle_days = cycles[(nc - 1) / 2];
+        out->avg_cycle_days = out->measured_cycle_days = cycles[(nc - 1) / 2];
+        /* deals entered at close (created the day they are won) measure
+         * no sales cycle: below min_cycle_days the default stands in */
+        if (out->measured_cycle_days < cfg->min_cycle_days) {
+            out->avg_cycle_days = cfg->default_cycle_days;
+            out->avg_cycle_default = out->cycle_too_short = true;
+        }
     }
     const int64_t cyc = out->avg_cycle_days;
     const bool prob_mapped =
         ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_PROBABILITY] != NULL;
+    /* a criterion whose field no column holds is skipped, as probability
+     * is (docs/analyses.md): without a next-step date no deal could pass */
+    out->next_step_skipped = ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_NEXT_STEP_DATE] == NULL;
 
     uint32_t m = 0;
     for (uint32_t i = 0; i < ds->n_opps; i++) {
@@ -181,7 +191,9 @@ sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeli
             continue;
         const sf_account *a = o->account != SF_NO_ACCOUNT ? &ds->accounts[o->account] : NULL;
         unsigned f1 = a ? acc_f1[o->account] : f1_misses(cfg, NULL, memo), f2 = 0;
-        if (o->next_step_date == SF_NODATE)
+        if (out->next_step_skipped)
+            ; /* no next-step column: nothing to judge */
+        else if (o->next_step_date == SF_NODATE)
             f2 |= SF_F2_NO_NEXT_STEP;
         else if (o->next_step_date < T)
             f2 |= SF_F2_NEXT_STEP_OVERDUE;
@@ -228,8 +240,13 @@ nomem:
 
 /* ---- pipeline.csv --------------------------------------------------------------- */
 
+/* The deal's and the account's names stand beside their ids in the
+ * workbook, the report and the email; pipeline.csv keeps SPEC §4's
+ * columns (sheet_only). */
 static const sf_column pipeline_cols[] = {
-    SF_COLUMN("opportunity_id", SF_COL_TEXT), SF_COLUMN("account_id", SF_COL_TEXT), SF_COLUMN("owner", SF_COL_TEXT),
+    SF_COLUMN("opportunity_id", SF_COL_TEXT), SF_COLUMN_SHEET("deal_name", SF_COL_TEXT),
+    SF_COLUMN("account_id", SF_COL_TEXT), SF_COLUMN_SHEET("account_name", SF_COL_TEXT),
+    SF_COLUMN("owner", SF_COL_TEXT),
     SF_COLUMN("stage", SF_COL_TEXT), SF_COLUMN("amount", SF_COL_MONEY), SF_COLUMN("probability", SF_COL_PERCENT),
     SF_COLUMN("next_step_date", SF_COL_DATE), SF_COLUMN_WORDS("filter1", "filter_"),
     SF_COLUMN_FLAGS("filter1_misses", sf_f1_miss_name, SF_F1_MISS_N, "miss_"),
@@ -250,18 +267,20 @@ static void pipeline_row(const sf_report *rep, size_t row, sf_cell *c)
     const sf_pipeline_row *r = &rep->pipeline.rows[row];
     const sf_opportunity *op = &rep->ds->opps[r->opp];
     c[0].text = op->id;
-    c[1].text = op->account_id;
-    c[2].text = sf_report_owner_name(rep, op->owner);
-    c[3].text = op->stage;
-    c[4].v = op->amount;
-    c[5].text = op->probability != SF_NONE ? op->probability_text : NULL;
-    c[5].v = op->probability;
-    c[6].v = op->next_step_date;
-    c[7].text = r->f1_misses ? "fail" : "pass";
-    c[8].v = r->f1_misses;
-    c[9].text = r->f2_misses ? "fail" : "pass";
-    c[10].v = r->f2_misses;
-    c[11].text = sf_verdict_name(r->verdict);
+    c[1].text = op->name;
+    c[2].text = op->account_id;
+    c[3].text = op->account != SF_NO_ACCOUNT ? rep->ds->accounts[op->account].name : NULL;
+    c[4].text = sf_report_owner_name(rep, op->owner);
+    c[5].text = op->stage;
+    c[6].v = op->amount;
+    c[7].text = op->probability != SF_NONE ? op->probability_text : NULL;
+    c[7].v = op->probability;
+    c[8].v = op->next_step_date;
+    c[9].text = r->f1_misses ? "fail" : "pass";
+    c[10].v = r->f1_misses;
+    c[11].text = r->f2_misses ? "fail" : "pass";
+    c[12].v = r->f2_misses;
+    c[13].text = sf_verdict_name(r->verdict);
 }
 
 const sf_list sf_list_pipeline = {

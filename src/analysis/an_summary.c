@@ -43,7 +43,26 @@ sf_err sf_analyze_summary(const sf_report *rep, sf_summary_result *out)
     }
     out->rev12_total = (int64_t)cur;
     out->rev_prev12_total = (int64_t)prev;
-    out->growth = prev > 0 ? sf_share_e4(cur - prev, prev) : SF_NONE;
+    /* Growth needs the whole prior year, (T-730, T-365]: transactions
+     * that begin inside it would compare a full year with part of one. */
+    out->first_tx = SF_NODATE;
+    out->no_revenue = true;
+    for (uint32_t a = 0; a < ds->n_accounts; a++) {
+        uint32_t nd;
+        const sf_tx_day *d = sf_account_days(ds, a, &nd);
+        if (nd && (out->first_tx == SF_NODATE || d[0].date < out->first_tx))
+            out->first_tx = d[0].date;
+        for (uint32_t i = 0; i < nd && out->no_revenue; i++)
+            out->no_revenue = d[i].positive == 0;
+    }
+    out->prior_start = (sf_date)(rep->as_of - 729);
+    out->growth = SF_NONE;
+    if (out->first_tx != SF_NODATE && out->first_tx > out->prior_start)
+        out->growth_why = SF_GROWTH_PARTIAL;
+    else if (prev <= 0)
+        out->growth_why = SF_GROWTH_NO_PRIOR;
+    else
+        out->growth = sf_share_e4(cur - prev, prev);
 
     out->due_count = rep->cadence.n;
     for (uint32_t i = 0; i < rep->cadence.n; i++) {

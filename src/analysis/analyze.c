@@ -82,6 +82,8 @@ void sf_report_release(sf_report *rep)
     free(rep->summary.due_grid);
     free(rep->summary.verdict_grid);
     sf_clv_release(&rep->clv);
+    free(rep->quality.v);
+    memset(&rep->quality, 0, sizeof rep->quality);
     memset(&rep->tiers, 0, sizeof rep->tiers);
     memset(&rep->reorder, 0, sizeof rep->reorder);
     memset(&rep->cadence, 0, sizeof rep->cadence);
@@ -146,6 +148,8 @@ sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_r
         add_skipped(rep, "rep KPIs: no activities file, call and meeting counts left empty");
     else if (!ds->have_opportunities)
         add_skipped(rep, "rep KPIs: no opportunities file, proposal and close counts left empty");
+    if (ds->have_opportunities && !ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_NEXT_STEP_DATE])
+        add_skipped(rep, "pipeline: no next-step date column, the next-step criteria of filter 2 are skipped");
 
     /* The pipeline, the KPIs and the expected-value fit need no other
      * result: they run on a second thread while the tiers and what follows
@@ -174,7 +178,8 @@ sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_r
         (rc = sf_analyze_fire(ds, cfg, &rep->tiers, &rep->decline, &rep->pipeline,
                               &rep->fire)) != SF_OK ||
         (rc = sf_analyze_split(ds, cfg, &rep->tiers, &rep->split)) != SF_OK ||
-        (rc = sf_analyze_summary(rep, &rep->summary)) != SF_OK) {
+        (rc = sf_analyze_summary(rep, &rep->summary)) != SF_OK ||
+        (rc = sf_analyze_quality(rep, &rep->quality)) != SF_OK) {
         sf_report_release(rep);
         if (rc == SF_ERR_NOMEM)
             return sf_ctx_nomem(ctx);

@@ -108,6 +108,17 @@ static uint32_t rejects_owner(const sf_report *rep, size_t row)
     return SF_OWNER_ALL;
 }
 
+const char *sf_report_part_base(const sf_report *rep, sf_file_kind f, size_t part)
+{
+    const char *p = rep->cfg && part < rep->cfg->inputs[f].n ? rep->cfg->inputs[f].v[part].path : NULL;
+    if (!p && rep->ds && part < rep->ds->files[f].n_parts)
+        p = rep->ds->files[f].parts[part].path;
+    if (!p)
+        return sf_report_file_base(rep, f);
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
 const char *sf_report_file_base(const sf_report *rep, sf_file_kind f)
 {
     const char *p = rep->cfg ? rep->cfg->file[f] : NULL;
@@ -122,7 +133,7 @@ const char *sf_report_file_base(const sf_report *rep, sf_file_kind f)
 static void rejects_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_reject *r = &rep->rejects->v[row];
-    c[0].text = sf_report_file_base(rep, r->file);
+    c[0].text = sf_report_part_base(rep, r->file, r->part);
     c[1].v = r->line;
     c[2].text = sf_reject_reason_name(r->reason);
     c[3].text = r->field;

@@ -24,6 +24,7 @@ enum {
     OPT_OWNER = 1 << 3,
     OPT_ALL_OWNERS = 1 << 4,
     OPT_QUIET = 1 << 5,
+    OPT_REJECTS = 1 << 6,
 };
 
 typedef struct {
@@ -45,10 +46,12 @@ static const command commands[] = {
      "read the CRM exports named in CONFIG, write the CSV lists, the workbook,\n"
      "          the PDF report and (if configured) the email",
      OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET, cmd_run},
-    {"check", "-c CONFIG [--as-of YYYY-MM-DD] [-q]",
-     "validate CONFIG and the inputs; print the column mapping and the\n"
-     "          data-quality counts; write nothing",
-     OPT_CONFIG | OPT_AS_OF | OPT_QUIET, cmd_check},
+    {"check", "-c CONFIG [--as-of YYYY-MM-DD] [--rejects FILE] [-q]",
+     "validate CONFIG and the inputs; print the column mapping, the\n"
+     "          data-quality counts with the first bad values, and how each status,\n"
+     "          activity type and outcome was classified; write nothing but\n"
+     "          --rejects FILE (the rejected records, as rejects.csv)",
+     OPT_CONFIG | OPT_AS_OF | OPT_QUIET | OPT_REJECTS, cmd_check},
     {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]",
      "write a sales coach's review pack (PDF) per owner",
      OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET, cmd_review},
@@ -77,6 +80,7 @@ static void usage(FILE *f)
           "      --out DIR       output folder (default: [run] output_dir)\n"
           "      --owner NAME    review: one owner, as written in the data\n"
           "      --all-owners    review: every owner\n"
+          "      --rejects FILE  check: write the rejected records there (as rejects.csv)\n"
           "  -q, --quiet         errors only\n"
           "  -h, --help          this text\n"
           "  -V, --version       the version\n"
@@ -101,6 +105,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"config", required_argument, NULL, 'c'},   {"as-of", required_argument, NULL, 'a'},
         {"out", required_argument, NULL, 'o'},      {"owner", required_argument, NULL, 'w'},
         {"all-owners", no_argument, NULL, 'A'},     {"quiet", no_argument, NULL, 'q'},
+        {"rejects", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
@@ -108,7 +113,8 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
     int c;
     while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
         unsigned need = c == 'c' ? OPT_CONFIG : c == 'a' ? OPT_AS_OF : c == 'o' ? OPT_OUT
-                        : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET : 0;
+                        : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
+                        : c == 'R' ? OPT_REJECTS : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
                 return bad_usage("--owner and --all-owners belong to the review command", NULL);
@@ -123,6 +129,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'w': o->owner = optarg; break;
         case 'A': o->all_owners = true; break;
         case 'q': o->quiet = true; break;
+        case 'R': o->rejects = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': sf_print_version(stdout); return 0;
         default: usage(stderr); return 2;
@@ -185,9 +192,9 @@ static const char *const col_type_names[] = {
 };
 
 /* `salesfocus lists`: one line per list, tab-separated: the CSV file, the
- * label key of its workbook sheet, and its columns as NAME:TYPE,... with
- * ":sheet" after a column of the workbook only (tests walk this instead of
- * naming the files). */
+ * label key of its workbook sheet, and its columns as NAME:TYPE,... (tests
+ * walk this instead of naming the files); a column only the workbook
+ * shows is NAME:TYPE:sheet. */
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
 {
     (void)o, (void)argv;

@@ -19,6 +19,7 @@
 #include "base/sf_log.h"
 #include "output/sf_output.h"
 #include "analysis/sf_report.h"
+#include "cli/sf_check.h"
 
 /* Everything one command holds; released by job_release in reverse. */
 typedef struct {
@@ -36,6 +37,7 @@ typedef struct {
     sf_stage stage;
     sf_ctx ctx;
     sf_settings set;
+    bool collect_values; /* check: tally activity types and outcomes too */
 } job;
 
 static void timing(const job *j, const char *stage, double t0)
@@ -118,6 +120,7 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
         sf_ctx_nomem(&j->ctx);
         return fail(j);
     }
+    j->ds->collect_values = j->collect_values;
     sf_err e = sf_ingest(j->ds, &j->cfg, &j->set, &j->rejects, sf_log_progress, NULL, &j->ctx);
     timing(j, "ingest", t0);
     for (int f = 0; j->set.timings && f < SF_FILE_N; f++) {
@@ -175,6 +178,13 @@ static int job_analyze(job *j)
         fprintf(stderr, "timing: analyses clv %.3f\n", j->rep.clv.seconds);
     for (int i = 0; i < j->rep.n_skipped; i++)
         sf_log(SF_LOG_INFO, "skipped: %s", j->rep.skipped[i]);
+    char note[1024];
+    for (uint32_t i = 0; !j->collect_values && i < j->rep.quality.n; i++) { /* check prints them */
+        if (j->rep.quality.v[i].kind == SF_NOTE_NO_NEXT_STEP)
+            continue; /* the "skipped:" line above says it */
+        sf_note_text(&j->rep.quality.v[i], note, sizeof note);
+        sf_log(SF_LOG_WARN, "%s", note);
+    }
     return 0;
 }
 
@@ -286,7 +296,13 @@ static void print_summary(const job *j)
     print_money("revenue, last 365 days:", s->rev12_total);
     print_money("revenue, 365 days before:", s->rev_prev12_total);
     if (s->growth == SF_NONE) {
-        printf("  %-28s %s\n", "growth:", "n/a");
+        char a[16], why[96];
+        sf_date_iso(s->first_tx, a);
+        if (s->growth_why == SF_GROWTH_PARTIAL)
+            snprintf(why, sizeof why, " (the transactions begin on %s, inside the previous 365 days)", a);
+        else
+            snprintf(why, sizeof why, " (no revenue in the previous 365 days)");
+        printf("  %-28s n/a%s\n", "growth:", why);
     } else {
         sf_fmt_e4(s->growth * 100, b); /* e4 fraction -> percent with 2 decimals */
         char pct[40];
@@ -307,6 +323,12 @@ static void print_summary(const job *j)
             continue;
         printf("  %s: read %lld, accepted %lld, rejected %lld\n", sf_file_kind_name((sf_file_kind)f),
                (long long)fs->read, (long long)fs->accepted, (long long)fs->rejected);
+        for (uint32_t p = 0; fs->n_parts > 1 && p < fs->n_parts; p++) {
+            const sf_file_stats *ps = &fs->parts[p];
+            const char *base = ps->path ? strrchr(ps->path, '/') : NULL;
+            printf("    %s: read %lld, accepted %lld, rejected %lld\n", base ? base + 1 : ps->path,
+                   (long long)ps->read, (long long)ps->accepted, (long long)ps->rejected);
+        }
     }
     printf("  output: %s\n", j->out_dir);
 }
@@ -395,12 +417,19 @@ static void print_file_check(const job *j, sf_file_kind f)
         printf("%s: not configured\n", kind);
         return;
     }
-    printf("%s: %s\n", kind, fs->path ? fs->path : "(derived)");
-    printf("  mapping:\n");
-    for (int k = 0; k < sf_field_count(f); k++) {
-        const char *h = fs->mapped_header[k];
-        printf("    %-16s <- %s%s%s%s\n", sf_field_name(f, k), h ? "\"" : "", h ? h : "(unmapped)", h ? "\"" : "",
-               sf_field_required(f, k) ? "  [required]" : "");
+    if (fs->n_parts > 1)
+        printf("%s: %u files\n", kind, fs->n_parts);
+    else
+        printf("%s: %s\n", kind, fs->path ? fs->path : "(derived)");
+    if (fs->n_parts > 1) {
+        sf_check_print_parts(j->ds, f);
+    } else {
+        printf("  mapping:\n");
+        for (int k = 0; k < sf_field_count(f); k++) {
+            const char *h = fs->mapped_header[k];
+            printf("    %-16s <- %s%s%s%s\n", sf_field_name(f, k), h ? "\"" : "", h ? h : "(unmapped)",
+                   h ? "\"" : "", sf_field_required(f, k) ? "  [required]" : "");
+        }
     }
     printf("  records: read %lld, accepted %lld, rejected %lld, blank %lld, footer %lld\n", (long long)fs->read,
            (long long)fs->accepted, (long long)fs->rejected, (long long)fs->blank, (long long)fs->footer);
@@ -414,6 +443,7 @@ static void print_file_check(const job *j, sf_file_kind f)
     }
     if (any)
         printf("\n");
+    sf_check_print_examples(&j->cfg, &j->rejects, f, false);
     any = false;
     for (int r = 0; r < SF_REJ_N; r++) {
         if (!j->rejects.kept_count[f][r])
@@ -424,6 +454,7 @@ static void print_file_check(const job *j, sf_file_kind f)
     }
     if (any)
         printf("\n");
+    sf_check_print_examples(&j->cfg, &j->rejects, f, true);
     if (fs->min_date != SF_NODATE) {
         char a[16], b[16];
         sf_date_iso(fs->min_date, a);
@@ -439,9 +470,20 @@ int sf_cmd_check(const sf_run_opts *opts)
     job j;
     memset(&j, 0, sizeof j);
     j.opts = opts;
+    j.collect_values = true;
     int rc = job_setup(&j, false);
     if (rc == 0) {
         rc = job_ingest(&j, false);
+        if (rc == 0)
+            rc = job_analyze(&j);
+        if (j.ds && opts->rejects && (rc == 0 || j.rejects.over_limit)) {
+            sf_ctx wctx = {0};
+            if (sf_check_write_rejects(&j.set, &j.cfg, j.ds, &j.rejects, opts->rejects, &wctx) != SF_OK) {
+                sf_log(SF_LOG_ERROR, "%s", wctx.msg);
+                if (rc == 0)
+                    rc = (int)wctx.code;
+            }
+        }
         if (j.ds && (rc == 0 || j.rejects.over_limit)) {
             char d[16];
             sf_date_iso(j.as_of, d);
@@ -454,6 +496,14 @@ int sf_cmd_check(const sf_run_opts *opts)
                 owners += j.ds->owner_seen[i];
             printf("accounts: %u%s, owners: %u, opportunities: %u\n", j.ds->n_accounts,
                    j.ds->accounts_derived ? " (derived from transactions)" : "", owners, j.ds->n_opps);
+            if (j.ds->n_users)
+                printf("users: %u in the users export, %u owner(s) shown by name\n", j.ds->n_users,
+                       j.ds->owners_named);
+            sf_check_print_values(j.ds);
+            if (j.rep_done)
+                sf_check_print_notes(&j.rep);
+            if (opts->rejects)
+                printf("rejects list written to %s (%zu lines)\n", opts->rejects, j.rejects.n);
             printf("%s\n", rc == 0 ? "check: ok" : "check: too many rejected records");
         }
     }

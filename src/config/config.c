@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,8 +81,28 @@ static int control_char(const char *s)
     return 0;
 }
 
+/* The file kind of "[columns.KIND.NAME]" (a file's own mappings), with
+ * *name at NAME; -1 when s is not such a section. */
+static int file_columns_kind(const char *s, const char **name)
+{
+    if (strncmp(s, "columns.", 8) != 0)
+        return -1;
+    for (int f = 0; f < SF_FILE_N; f++) {
+        const char *k = sf_file_kind_name((sf_file_kind)f);
+        size_t l = strlen(k);
+        if (strncmp(s + 8, k, l) == 0 && s[8 + l] == '.' && s[9 + l]) {
+            *name = s + 9 + l;
+            return f;
+        }
+    }
+    return -1;
+}
+
 static bool known_section(const char *s)
 {
+    const char *name;
+    if (file_columns_kind(s, &name) >= 0)
+        return true;
     for (size_t i = 0; i < CFG_N_KEYS; i++)
         if (strcmp(cfg_keys[i].section, s) == 0)
             return true;
@@ -135,7 +156,28 @@ static sf_err unknown_key(cfg_loader *ld, const cfg_entry *e, const char *const 
     return cfg_key_error(ld, e, 0, "unknown key (known keys: %s)", list);
 }
 
-static sf_err apply_columns(cfg_loader *ld, const cfg_entry *e, sf_file_kind f)
+/* A header list "A | B" (the first non-empty of several columns) must
+ * not hold an empty alternative. */
+static bool header_alternatives_ok(const char *v)
+{
+    if (!strchr(v, '|'))
+        return true;
+    for (const char *p = v;;) {
+        size_t l = strcspn(p, "|");
+        size_t a = 0;
+        while (a < l && cfg_is_blank(p[a]))
+            a++;
+        if (a == l)
+            return false;
+        if (!p[l])
+            return true;
+        p += l + 1;
+    }
+}
+
+/* [columns.KIND] FIELD = header, or with name set [columns.KIND.NAME]
+ * (kept until the input files are known: check_config). */
+static sf_err apply_columns(cfg_loader *ld, const cfg_entry *e, sf_file_kind f, const char *name)
 {
     int n = sf_field_count(f);
     int idx = -1;
@@ -149,12 +191,30 @@ static sf_err apply_columns(cfg_loader *ld, const cfg_entry *e, sf_file_kind f)
         return unknown_key(ld, e, names, (size_t)n);
     if (e->cont_line)
         return cfg_key_error(ld, e, e->cont_line, CFG_NOT_A_LIST);
-    sf_colmap *c = &ld->cfg->columns[f][idx];
     if (!*e->value && sf_field_required(f, idx))
         return cfg_key_error(ld, e, 0, "a required field cannot be left unmapped");
+    if (!header_alternatives_ok(e->value))
+        return cfg_key_error(ld, e, 0, "'%s' has an empty alternative: write headers as 'A | B'", e->value);
     char *h = NULL;
     if (*e->value && !(h = sf_strdup(e->value)))
         return sf_ctx_nomem(ld->ctx);
+    if (name) {
+        struct cfg_file_col *v = realloc(ld->file_cols, (ld->n_file_cols + 1) * sizeof *v);
+        char *nm = sf_strdup(name);
+        if (!v || !nm) {
+            free(h);
+            free(nm);
+            if (v)
+                ld->file_cols = v;
+            return sf_ctx_nomem(ld->ctx);
+        }
+        ld->file_cols = v;
+        v[ld->n_file_cols++] = (struct cfg_file_col){.kind = f, .name = nm, .field = idx, .value = h,
+                                                     .path = ld->preset ? NULL : ld->path, /* a preset's path dies with its load */
+                                                     .line = e->line, .preset = ld->preset};
+        return SF_OK;
+    }
+    sf_colmap *c = &ld->cfg->columns[f][idx];
     free(c->header);
     c->header = h;
     c->kind = h ? SF_MAP_HEADER : SF_MAP_NONE;
@@ -250,12 +310,15 @@ static sf_err apply_file(cfg_loader *ld, const cfg_file *cf)
         }
         sf_err rc = SF_OK;
         int cols = -1;
+        const char *file_name = NULL;
         if (strncmp(e->section, "columns.", 8) == 0)
             for (int f = 0; f < SF_FILE_N; f++)
                 if (strcmp(e->section + 8, sf_file_kind_name((sf_file_kind)f)) == 0)
                     cols = f;
+        if (cols < 0)
+            cols = file_columns_kind(e->section, &file_name);
         if (cols >= 0) {
-            rc = apply_columns(ld, e, (sf_file_kind)cols);
+            rc = apply_columns(ld, e, (sf_file_kind)cols, file_name);
         } else if (strcmp(e->section, "currency_rates") == 0) {
             rc = apply_rate(ld, e);
         } else if (strcmp(e->section, "owners") == 0) {
@@ -333,13 +396,11 @@ static sf_err check_order(cfg_loader *ld, const char *section, const char *lo, c
     return cfg_key_error(ld, &e, ld->key_line[ih], "%s must not be below %s (%s)", th, lo, tl);
 }
 
-static sf_err check_input_file(cfg_loader *ld, sf_file_kind f)
+static bool has_glob(const char *p) { return strpbrk(p, "*?[") != NULL; }
+
+/* Why path cannot be read as an input file, or NULL. */
+static const char *unreadable(const char *p)
 {
-    const char *p = ld->cfg->file[f];
-    if (!p)
-        return SF_OK;
-    int idx = cfg_find_key("input", sf_file_kind_name((sf_file_kind)f));
-    int line = ld->key_line[idx];
     const char *why = NULL;
     struct stat st;
     FILE *fp = fopen(p, "r");
@@ -349,10 +410,125 @@ static sf_err check_input_file(cfg_loader *ld, sf_file_kind f)
         why = strerror(EISDIR);
     if (fp)
         fclose(fp);
-    if (why)
-        return sf_ctx_error(ld->ctx, SF_ERR_INPUT, "%s:%d: [input] %s: cannot open '%s': %s",
-                            ld->key_file[idx] ? ld->key_file[idx] : ld->cfg->path, line,
-                            sf_file_kind_name((sf_file_kind)f), p, why);
+    return why;
+}
+
+/* Append path (given: the item it came from) to the kind's files, once. */
+static sf_err push_input(cfg_loader *ld, sf_file_kind f, const char *path, const char *given)
+{
+    sf_input_list *l = &ld->cfg->inputs[f];
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].path, path) == 0)
+            return SF_OK; /* a pattern that also matches a listed file */
+    if (l->n >= 4096)
+        return sf_ctx_error(ld->ctx, SF_ERR_USAGE, "%s: [input] %s: more than 4096 files", ld->cfg->path,
+                            sf_file_kind_name(f));
+    sf_input_file *v = realloc(l->v, (l->n + 1) * sizeof *v);
+    if (!v)
+        return sf_ctx_nomem(ld->ctx);
+    l->v = v;
+    memset(&v[l->n], 0, sizeof v[l->n]);
+    v[l->n].path = sf_strdup(path);
+    v[l->n].given = sf_strdup(given);
+    l->n++; /* counted first: release frees a half-built entry */
+    return v[l->n - 1].path && v[l->n - 1].given ? SF_OK : sf_ctx_nomem(ld->ctx);
+}
+
+/* The kind's files: every item of [input] KIND, a glob pattern expanded
+ * (sorted; no match is an input error), each one readable. */
+static sf_err expand_inputs(cfg_loader *ld, sf_file_kind f)
+{
+    sf_config *cfg = ld->cfg;
+    const sf_strlist *items = &cfg->input_items[f];
+    int idx = cfg_find_key("input", sf_file_kind_name(f));
+    const char *where = ld->key_file[idx] ? ld->key_file[idx] : cfg->path;
+    int line = ld->key_line[idx];
+    sf_err rc = SF_OK;
+    for (size_t i = 0; i < items->n && !rc; i++) {
+        const char *p = items->v[i], *given = cfg->input_given[f].v[i];
+        if (!has_glob(p)) {
+            const char *why = unreadable(p);
+            if (why)
+                return sf_ctx_error(ld->ctx, SF_ERR_INPUT, "%s:%d: [input] %s: cannot open '%s': %s", where, line,
+                                    sf_file_kind_name(f), p, why);
+            rc = push_input(ld, f, p, given);
+            continue;
+        }
+        glob_t g;
+        int r = glob(p, 0, NULL, &g);
+        if (r == GLOB_NOMATCH) {
+            globfree(&g);
+            return sf_ctx_error(ld->ctx, SF_ERR_INPUT, "%s:%d: [input] %s: no file matches '%s'", where, line,
+                                sf_file_kind_name(f), p);
+        }
+        if (r != 0) {
+            globfree(&g);
+            return r == GLOB_NOSPACE ? sf_ctx_nomem(ld->ctx)
+                                     : sf_ctx_error(ld->ctx, SF_ERR_INPUT, "%s:%d: [input] %s: cannot read the folder of '%s'",
+                                                    where, line, sf_file_kind_name(f), p);
+        }
+        for (size_t j = 0; j < g.gl_pathc && !rc; j++) {
+            const char *why = unreadable(g.gl_pathv[j]);
+            if (why)
+                rc = sf_ctx_error(ld->ctx, SF_ERR_INPUT, "%s:%d: [input] %s: cannot open '%s': %s", where, line,
+                                  sf_file_kind_name(f), g.gl_pathv[j], why);
+            else
+                rc = push_input(ld, f, g.gl_pathv[j], given);
+        }
+        globfree(&g);
+    }
+    if (!rc && cfg->inputs[f].n) {
+        char *first = sf_strdup(cfg->inputs[f].v[0].path);
+        if (!first)
+            return sf_ctx_nomem(ld->ctx);
+        free(cfg->file[f]);
+        cfg->file[f] = first;
+    }
+    return rc;
+}
+
+/* Give each [columns.KIND.NAME] line to the files it names: NAME is an
+ * item as written in [input] (a pattern names every file it matched) or
+ * a file's base name. A preset's line for a file the user does not read
+ * is dropped; the user's own is an error. */
+static sf_err resolve_file_columns(cfg_loader *ld)
+{
+    sf_config *cfg = ld->cfg;
+    for (size_t i = 0; i < ld->n_file_cols; i++) {
+        const struct cfg_file_col *fc = &ld->file_cols[i];
+        sf_input_list *l = &cfg->inputs[fc->kind];
+        bool hit = false;
+        for (size_t k = 0; k < l->n; k++) {
+            const char *base = strrchr(l->v[k].path, '/');
+            base = base ? base + 1 : l->v[k].path;
+            if (strcmp(l->v[k].given, fc->name) != 0 && strcmp(base, fc->name) != 0)
+                continue;
+            sf_colmap *c = &l->v[k].columns[fc->field];
+            char *h = fc->value ? sf_strdup(fc->value) : NULL;
+            if (fc->value && !h)
+                return sf_ctx_nomem(ld->ctx);
+            free(c->header);
+            c->header = h;
+            c->kind = h ? SF_MAP_HEADER : SF_MAP_NONE;
+            hit = true;
+        }
+        if (hit || fc->preset)
+            continue;
+        char names[512] = "";
+        size_t o = 0;
+        for (size_t k = 0; k < l->n && o + 4 < sizeof names; k++) {
+            const char *base = strrchr(l->v[k].path, '/');
+            int w = snprintf(names + o, sizeof names - o, "%s'%s'", k ? ", " : "", base ? base + 1 : l->v[k].path);
+            if (w < 0)
+                break;
+            o += (size_t)w < sizeof names - o ? (size_t)w : sizeof names - o - 1;
+        }
+        char sec[160];
+        cfg_printable(fc->name, sec, sizeof sec);
+        return sf_ctx_error(ld->ctx, SF_ERR_USAGE, "%s:%d: [columns.%s.%s]: no %s file is named '%s' (%s%s)", fc->path,
+                            fc->line, sf_file_kind_name(fc->kind), sec, sf_file_kind_name(fc->kind), sec,
+                            l->n ? "files: " : "[input] names none", names);
+    }
     return SF_OK;
 }
 
@@ -387,9 +563,9 @@ static sf_err check_config(cfg_loader *ld)
         return cfg_key_error(ld, &e, ld->key_line[ik], "must differ from the decimal mark '%c'", cfg->decimal);
     }
     for (int f = 0; f < SF_FILE_N; f++)
-        if ((rc = check_input_file(ld, (sf_file_kind)f)))
+        if ((rc = expand_inputs(ld, (sf_file_kind)f)))
             return rc;
-    return SF_OK;
+    return resolve_file_columns(ld);
 }
 
 /* ------------------------------------------------------------------ */
@@ -434,9 +610,19 @@ void sf_config_release(sf_config *cfg)
     free(cfg->path);
     free(cfg->dir);
     free(cfg->share_dir);
-    for (int f = 0; f < SF_FILE_N; f++)
+    for (int f = 0; f < SF_FILE_N; f++) {
         for (int i = 0; i < SF_FIELD_MAX; i++)
             free(cfg->columns[f][i].header);
+        for (size_t k = 0; k < cfg->inputs[f].n; k++) {
+            free(cfg->inputs[f].v[k].path);
+            free(cfg->inputs[f].v[k].given);
+            for (int i = 0; i < SF_FIELD_MAX; i++)
+                free(cfg->inputs[f].v[k].columns[i].header);
+        }
+        free(cfg->inputs[f].v);
+        sf_strlist_clear(&cfg->input_items[f]);
+        sf_strlist_clear(&cfg->input_given[f]);
+    }
     for (size_t i = 0; i < cfg->n_rates; i++)
         free(cfg->rates[i].code);
     free(cfg->rates);
@@ -576,6 +762,11 @@ sf_err sf_config_load(sf_config *cfg, const char *path, const char *share_dir, s
     rc = check_config(ld);
 done:
     cfg_file_release(&uf);
+    for (size_t i = 0; i < ld->n_file_cols; i++) {
+        free(ld->file_cols[i].name);
+        free(ld->file_cols[i].value);
+    }
+    free(ld->file_cols);
     free(ld);
     return rc;
 }

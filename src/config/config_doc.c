@@ -16,9 +16,13 @@ static void write_columns_ini(FILE *out)
         int n = sf_field_count((sf_file_kind)f);
         fprintf(out, "\n[columns.%s]\n", sf_file_kind_name((sf_file_kind)f));
         if (f == 0)
-            fprintf(out, "; FIELD = header of the CRM export (case-sensitive). A field not listed\n"
-                         "; uses the header of its own name; FIELD = (nothing) leaves an optional\n"
-                         "; field unmapped. The same header may serve two fields.\n");
+            fprintf(out, "; FIELD = header of the CRM export: an exact match first, else one that\n"
+                         "; differs only in case, surrounding blanks or a trailing *. A field not\n"
+                         "; listed uses the header of its own name; FIELD = (nothing) leaves an\n"
+                         "; optional field unmapped. The same header may serve two fields.\n"
+                         "; FIELD = A | B reads the first non-empty of the columns A and B.\n"
+                         "; [columns.KIND.FILE] (e.g. [columns.activities.Event.csv]) maps one of\n"
+                         "; several files of a kind; its keys override [columns.KIND] for that file.\n");
         for (int i = 0; i < n; i++) {
             const char *name = sf_field_name((sf_file_kind)f, i);
             fprintf(out, "; %s = %s%s\n", name, name,
@@ -89,8 +93,8 @@ static void allowed_text(const cfg_key *k, char *out, size_t n)
         cfg_choices_text(k->choices, out, n);
         break;
     case K_INPUT:
-        if (k->aux == SF_FILE_TRANSACTIONS)
-            snprintf(out, n, "a path or @won");
+        snprintf(out, n, "%s", k->aux == SF_FILE_TRANSACTIONS ? "paths (comma-separated; * ? [ patterns) or @won"
+                                                              : "paths (comma-separated; * ? [ patterns)");
         break;
     default:
         if (k->type >= 0 && k->type < K_N && fixed[k->type])

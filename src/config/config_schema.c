@@ -60,7 +60,7 @@ const cfg_key cfg_keys[CFG_N_KEYS] = {
 
 const char *const cfg_extra_sections[CFG_N_EXTRA_SECTIONS] = {
     "columns.accounts", "columns.transactions", "columns.activities",
-    "columns.opportunities", "currency_rates", "owners"};
+    "columns.opportunities", "columns.users", "currency_rates", "owners"};
 
 int cfg_find_key(const char *section, const char *key)
 {

@@ -450,6 +450,9 @@ static sf_err set_valmap(cfg_loader *ld, const cfg_key *k, const cfg_entry *e, v
     sf_strlist_clear(&m->values);
     m->values = items;
     m->set = !(k->aux == VM_EMPTY_UNSETS && items.n == 0);
+    m->wild = false;
+    for (size_t i = 0; i < items.n; i++)
+        m->wild |= strchr(items.v[i], '*') != NULL;
     return SF_OK;
 nomem:
     sf_strlist_clear(&items);
@@ -587,25 +590,52 @@ static sf_err set_size_bands(cfg_loader *ld, const cfg_key *k, const cfg_entry *
 /* [input] files and preset                                            */
 /* ------------------------------------------------------------------ */
 
-/* INPUT: a path relative to the config file, or (transactions) @won. */
+/* INPUT: paths relative to the config file, comma-separated (several
+ * files of one kind, glob patterns expanded by sf_config_load), or
+ * (transactions) @won. file[k] keeps the first item until expansion. */
 static sf_err set_input(cfg_loader *ld, const cfg_key *k, const cfg_entry *e, void *p)
 {
     sf_config *cfg = ld->cfg;
     char **file = p;
-    bool is_tx = k->aux == SF_FILE_TRANSACTIONS;
+    sf_file_kind kind = (sf_file_kind)k->aux;
+    bool is_tx = kind == SF_FILE_TRANSACTIONS;
     if (ld->preset)
         return cfg_key_error(ld, e, 0, "a preset cannot name input files (it carries only mappings and formats)");
     if (is_tx)
         cfg->transactions_from_won = false;
     free(*file);
     *file = NULL;
+    sf_strlist_clear(&cfg->input_items[kind]);
+    sf_strlist_clear(&cfg->input_given[kind]);
     if (is_tx && strcmp(e->value, "@won") == 0) {
         cfg->transactions_from_won = true;
         return SF_OK;
     }
-    if (*e->value && !(*file = resolve_path(cfg, e->value)))
+    sf_strlist items = {0};
+    if (split_list(e->value, &items)) {
+        sf_strlist_clear(&items);
         return sf_ctx_nomem(ld->ctx);
-    return SF_OK;
+    }
+    sf_err rc = SF_OK;
+    for (size_t i = 0; i < items.n && !rc; i++) {
+        if (strcmp(items.v[i], "@won") == 0) {
+            rc = cfg_key_error(ld, e, 0, is_tx ? "@won stands alone: it cannot be listed with files"
+                                               : "@won is for transactions only");
+            break;
+        }
+        for (size_t j = 0; j < i && !rc; j++)
+            if (strcmp(items.v[i], items.v[j]) == 0)
+                rc = cfg_key_error(ld, e, 0, "'%s' is listed twice", items.v[i]);
+        char *r = rc ? NULL : resolve_path(cfg, items.v[i]);
+        if (!rc && (!r || sf_strlist_push(&cfg->input_items[kind], r) ||
+                    sf_strlist_push(&cfg->input_given[kind], items.v[i])))
+            rc = sf_ctx_nomem(ld->ctx);
+        free(r);
+    }
+    sf_strlist_clear(&items);
+    if (!rc && cfg->input_items[kind].n && !(*file = sf_strdup(cfg->input_items[kind].v[0])))
+        rc = sf_ctx_nomem(ld->ctx);
+    return rc;
 }
 
 /* PRESET: loaded by sf_config_load before this file's keys; here only the

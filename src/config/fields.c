@@ -34,7 +34,11 @@ static const field_def opportunity_fields[SF_OF_N] = {
     {"status", false}, {"stage", false}, {"amount", false},
     {"currency", false}, {"probability", false}, {"close_date", false},
     {"next_step_date", false}, {"next_step", false}, {"owner", false},
-    {"contact_title", false},
+    {"contact_title", false}, {"name", false}, {"is_won", false},
+    {"is_closed", false},
+};
+static const field_def user_fields[SF_UF_N] = {
+    {"user_id", true}, {"name", false}, {"first_name", false}, {"last_name", false},
 };
 
 static const field_def *fields_of(sf_file_kind f, int *n)
@@ -44,6 +48,7 @@ static const field_def *fields_of(sf_file_kind f, int *n)
     case SF_FILE_TRANSACTIONS: *n = SF_TF_N; return transaction_fields;
     case SF_FILE_ACTIVITIES: *n = SF_VF_N; return activity_fields;
     case SF_FILE_OPPORTUNITIES: *n = SF_OF_N; return opportunity_fields;
+    case SF_FILE_USERS: *n = SF_UF_N; return user_fields;
     case SF_FILE_N: break;
     }
     *n = 0;
@@ -73,7 +78,7 @@ bool sf_field_required(sf_file_kind f, int field)
 }
 
 static const char *const file_kind_names[SF_FILE_N] = {
-    "accounts", "transactions", "activities", "opportunities"};
+    "accounts", "transactions", "activities", "opportunities", "users"};
 
 const char *sf_file_kind_name(sf_file_kind f)
 {
@@ -92,6 +97,31 @@ const char *const cfg_segment_names[CFG_N_SEGMENTS] = {"industry", "size_band", 
                                                        "owner"};
 
 /* Mapping raw CRM values */
+
+/* Does s match pattern p, where '*' stands for any text (also none)?
+ * Bytes compare exactly: both sides are lower-cased UTF-8, and a '*'
+ * that stops inside a character cannot make the rest match. */
+static bool glob_match(const char *p, const char *s)
+{
+    const char *star = NULL, *resume = NULL;
+    while (*s) {
+        if (*p == '*') {
+            star = p++;
+            resume = s;
+        } else if (*p == *s) {
+            p++;
+            s++;
+        } else if (star) {
+            p = star + 1;
+            s = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*p == '*')
+        p++;
+    return !*p;
+}
 
 bool sf_valmap_match(const sf_valmap *m, const char *canon, const char *value)
 {
@@ -113,7 +143,8 @@ bool sf_valmap_match(const sf_valmap *m, const char *canon, const char *value)
         hit = canon && strcasecmp(s, canon) == 0;
     } else {
         for (size_t i = 0; i < m->values.n && !hit; i++)
-            hit = strcmp(m->values.v[i], s) == 0;
+            hit = strcmp(m->values.v[i], s) == 0 ||
+                  (m->wild && strchr(m->values.v[i], '*') && glob_match(m->values.v[i], s));
     }
     free(low);
     return hit;
@@ -143,4 +174,17 @@ sf_status sf_config_status(const sf_config *cfg, const char *value)
     if (sf_valmap_match(&cfg->statuses[SF_ST_LOST], "lost", value))
         return SF_ST_LOST;
     return SF_ST_OPEN;
+}
+
+const sf_colmap *sf_config_column(const sf_config *cfg, sf_file_kind k, size_t part, int field)
+{
+    const sf_input_list *in = &cfg->inputs[k];
+    if (part < in->n && in->v[part].columns[field].kind != SF_MAP_DEFAULT)
+        return &in->v[part].columns[field];
+    return &cfg->columns[k][field];
+}
+
+bool sf_config_blank_value(const sf_config *cfg, const char *value)
+{
+    return cfg->blank_values.set && sf_valmap_match(&cfg->blank_values, NULL, value);
 }

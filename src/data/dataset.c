@@ -7,6 +7,7 @@
 #include "data/sf_dataset.h"
 #include "data/sf_dataset_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,9 @@ typedef struct text_block {
 typedef struct {
     strmap accounts;
     strmap owners;
+    strmap users;      /* the users export: id -> name */
+    char **user_id, **user_name; /* in the text blocks */
+    uint32_t n_users, cap_users;
     text_block *texts;
 } ds_index;
 
@@ -110,6 +114,10 @@ static void strmap_free(strmap *m)
 
 static const char *account_key(const sf_dataset *ds, uint32_t i) { return ds->accounts[i].id; }
 static const char *owner_key(const sf_dataset *ds, uint32_t i) { return ds->owners[i]; }
+static const char *user_key(const sf_dataset *ds, uint32_t i)
+{
+    return ((const ds_index *)ds->index)->user_id[i];
+}
 
 void sf_opportunity_release(sf_opportunity *o)
 {
@@ -119,10 +127,16 @@ void sf_opportunity_release(sf_opportunity *o)
     free(o->probability_text);
     free(o->next_step);
     free(o->contact_title);
+    free(o->name);
 }
 
 void sf_file_stats_release(sf_file_stats *fs)
 {
+    if (!fs)
+        return;
+    for (uint32_t i = 0; i < fs->n_parts; i++)
+        sf_file_stats_release(&fs->parts[i]);
+    free(fs->parts);
     free(fs->path);
     for (int k = 0; k < SF_FIELD_MAX; k++)
         free(fs->mapped_header[k]);
@@ -140,7 +154,7 @@ sf_dataset *sf_dataset_new(const sf_config *cfg, sf_date as_of)
     ds->cfg = cfg;
     ds->as_of = as_of;
     ds->index = ix;
-    if (!strmap_grow(&ix->accounts) || !strmap_grow(&ix->owners))
+    if (!strmap_grow(&ix->accounts) || !strmap_grow(&ix->owners) || !strmap_grow(&ix->users))
         goto fail;
     for (int f = 0; f < SF_FILE_N; f++) {
         ds->files[f].min_date = SF_NODATE;
@@ -173,15 +187,21 @@ void sf_dataset_free(sf_dataset *ds)
     free(ds->owner_order);
     free(ds->owner_acts);
     free(ds->owner_seen);
+    free(ds->owner_named);
     for (uint32_t i = 0; i < ds->n_opps; i++)
         sf_opportunity_release(&ds->opps[i]);
     free(ds->opps);
     for (int f = 0; f < SF_FILE_N; f++)
         sf_file_stats_release(&ds->files[f]);
+    for (int t = 0; t < SF_TALLY_N; t++)
+        sf_tally_release(&ds->tally[t]);
     ds_index *ix = ds->index;
     if (ix) {
         strmap_free(&ix->accounts);
         strmap_free(&ix->owners);
+        strmap_free(&ix->users);
+        free(ix->user_id);
+        free(ix->user_name);
         while (ix->texts) {
             text_block *next = ix->texts->next;
             free(ix->texts);
@@ -385,6 +405,7 @@ bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o)
     c.probability_text = dup_trimmed(o->probability_text, &oom);
     c.next_step = dup_trimmed(o->next_step, &oom);
     c.contact_title = dup_trimmed(o->contact_title, &oom);
+    c.name = dup_trimmed(o->name, &oom);
     if (!c.id || !c.account_id || oom) {
         sf_opportunity_release(&c);
         return false;
@@ -395,6 +416,63 @@ bool sf_dataset_add_opportunity(sf_dataset *ds, const sf_opportunity *o)
     ds->owner_seen[c.owner] = true;
     ds->opps[ds->n_opps++] = c;
     return true;
+}
+
+bool sf_dataset_add_user(sf_dataset *ds, const char *id, const char *name, bool *dup)
+{
+    ds_index *ix = ds->index;
+    *dup = false;
+    size_t idn, nn;
+    id = trimmed(id, &idn);
+    name = trimmed(name, &nn);
+    if (!idn || !nn)
+        return true; /* nothing to name */
+    char key[512];
+    if (idn >= sizeof key)
+        return true; /* no owner id is that long */
+    memcpy(key, id, idn);
+    key[idn] = '\0';
+    uint64_t h = sf_hash_str(key);
+    size_t slot = strmap_slot(&ix->users, key, h, user_key, ds);
+    if (ix->users.slots[slot]) {
+        *dup = true;
+        return true;
+    }
+    if (ix->n_users == ix->cap_users) {
+        uint32_t cap = ix->cap_users ? ix->cap_users * 2 : 64;
+        char **a = realloc(ix->user_id, cap * sizeof *a);
+        if (a)
+            ix->user_id = a;
+        char **b = realloc(ix->user_name, cap * sizeof *b);
+        if (b)
+            ix->user_name = b;
+        if (!a || !b)
+            return false;
+        ix->cap_users = cap;
+    }
+    if (2 * (ix->users.n + 1) > ix->users.cap) {
+        if (!strmap_grow(&ix->users))
+            return false;
+        slot = strmap_slot(&ix->users, key, h, user_key, ds);
+    }
+    char *i = text_dup(ix, key, idn), *n = text_dup(ix, name, nn);
+    if (!i || !n)
+        return false;
+    ix->user_id[ix->n_users] = i;
+    ix->user_name[ix->n_users] = n;
+    ix->users.slots[slot] = ++ix->n_users;
+    ix->users.hashes[slot] = h;
+    ix->users.n++;
+    ds->n_users = ix->n_users;
+    return true;
+}
+
+void sf_dataset_set_account_owner(sf_dataset *ds, uint32_t account, uint32_t owner)
+{
+    if (account < ds->n_accounts && owner < ds->n_owners) {
+        ds->accounts[account].owner = owner;
+        ds->owner_seen[owner] = true;
+    }
 }
 
 /* An owner's name beside its id, so that qsort needs no context. */
@@ -412,8 +490,103 @@ static int cmp_owner(const void *x, const void *y)
     return c ? c : (a->id > b->id) - (a->id < b->id);
 }
 
+/* The users export's name of every owner whose text is a user id. Two
+ * owners that would show one name (two users of one name, or a user's
+ * name also written as an owner elsewhere) keep their id beside it:
+ * "Ana Ruiz (0058a00000MNWtFAAX)". The owner index follows the names. */
+static sf_err name_owners(sf_dataset *ds, sf_ctx *ctx)
+{
+    ds_index *ix = ds->index;
+    uint32_t n = ds->n_owners;
+    if (!ix->n_users)
+        return SF_OK;
+    owner_sort_ent *v = malloc(n * sizeof *v);
+    const char **uname = calloc(n, sizeof *uname); /* the user's name, NULL: not a user id */
+    bool *clash = calloc(n, sizeof *clash);
+    char **fresh = calloc(n, sizeof *fresh);       /* the new names, made before any is set */
+    sf_err e = SF_OK;
+    free(ds->owner_named);
+    ds->owner_named = calloc(n, sizeof *ds->owner_named);
+    if (!v || !uname || !clash || !fresh || !ds->owner_named) {
+        e = sf_ctx_nomem(ctx);
+        goto done;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const char *nm = ds->owners[i];
+        if (i != SF_OWNER_UNASSIGNED) {
+            size_t slot = strmap_slot(&ix->users, nm, sf_hash_str(nm), user_key, ds);
+            if (ix->users.slots[slot])
+                nm = uname[i] = ix->user_name[ix->users.slots[slot] - 1];
+        }
+        v[i] = (owner_sort_ent){.name = nm, .id = i};
+    }
+    qsort(v, n, sizeof *v, cmp_owner);
+    for (uint32_t k = 0; k + 1 < n; k++)
+        if (strcmp(v[k].name, v[k + 1].name) == 0)
+            clash[v[k].id] = clash[v[k + 1].id] = true;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!uname[i])
+            continue;
+        size_t len = strlen(uname[i]) + (clash[i] ? strlen(ds->owners[i]) + 3 : 0) + 1;
+        if (!(fresh[i] = malloc(len))) {
+            e = sf_ctx_nomem(ctx);
+            goto done;
+        }
+        if (clash[i])
+            snprintf(fresh[i], len, "%s (%s)", uname[i], ds->owners[i]);
+        else
+            memcpy(fresh[i], uname[i], len);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (!fresh[i])
+            continue;
+        free(ds->owners[i]);
+        ds->owners[i] = fresh[i];
+        fresh[i] = NULL;
+        ds->owners_named++;
+        ds->owner_named[i] = true;
+    }
+    /* the index by name, rebuilt over the new names */
+    memset(ix->owners.slots, 0, ix->owners.cap * sizeof *ix->owners.slots);
+    ix->owners.n = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t h = sf_hash_str(ds->owners[i]);
+        size_t slot = strmap_slot(&ix->owners, ds->owners[i], h, owner_key, ds);
+        ix->owners.slots[slot] = i + 1;
+        ix->owners.hashes[slot] = h;
+        ix->owners.n++;
+    }
+done:
+    for (uint32_t i = 0; fresh && i < n; i++)
+        free(fresh[i]);
+    free(fresh);
+    free(v);
+    free(uname);
+    free(clash);
+    return e;
+}
+
+/* Which owners a record names, from the records as they stand: an
+ * account made from won deals without an owner took its latest won deal's
+ * afterwards (sf_dataset_set_account_owner), and "(unassigned)" is listed
+ * only when a record still has no owner (SPEC §4). */
+static void mark_owners_seen(sf_dataset *ds)
+{
+    memset(ds->owner_seen, 0, ds->n_owners * sizeof *ds->owner_seen);
+    for (uint32_t a = 0; a < ds->n_accounts; a++)
+        ds->owner_seen[ds->accounts[a].owner] = true;
+    for (size_t i = 0; i < ds->n_acts; i++)
+        ds->owner_seen[ds->acts[i].owner] = true;
+    for (uint32_t i = 0; i < ds->n_opps; i++)
+        ds->owner_seen[ds->opps[i].owner] = true;
+}
+
 sf_err sf_dataset_finish(sf_dataset *ds, sf_ctx *ctx)
 {
+    mark_owners_seen(ds);
+    sf_err e = name_owners(ds, ctx);
+    if (e != SF_OK)
+        return e;
     size_t n = ds->n_owners ? ds->n_owners : 1;
     free(ds->owner_order);
     ds->owner_order = malloc(n * sizeof *ds->owner_order);
@@ -428,6 +601,6 @@ sf_err sf_dataset_finish(sf_dataset *ds, sf_ctx *ctx)
     for (uint32_t i = 0; i < ds->n_owners; i++)
         ds->owner_order[i] = v[i].id;
     free(v);
-    sf_err e = sf_dataset_build_days(ds, ctx);
+    e = sf_dataset_build_days(ds, ctx);
     return e != SF_OK ? e : sf_dataset_at(ds, ds->as_of, ctx);
 }

@@ -208,9 +208,26 @@ static int iconv_record(sf_csvread *r, const char *p, size_t n, bool lossy)
     if (memchr(r->dec, '\0', out_len)) {
         if (!lossy)
             return 0;
+        /* a NUL (rich-text export fields hold them) becomes U+FFFD as in
+         * UTF-8 input, so the field it sits in is known to be damaged and
+         * the raw text stays a C string */
+        size_t nul = 0;
         for (size_t i = 0; i < out_len; i++)
-            if (!r->dec[i])
-                r->dec[i] = '?'; /* rare: keep the raw text a C string */
+            nul += !r->dec[i];
+        if (!dec_reserve(r, out_len + 2 * nul + 1))
+            return -1;
+        size_t o = out_len + 2 * nul;
+        r->dec[o] = '\0';
+        for (size_t i = out_len; i-- > 0;) {
+            if (r->dec[i]) {
+                r->dec[--o] = r->dec[i];
+            } else {
+                o -= 3;
+                memcpy(r->dec + o, replacement, 3);
+            }
+        }
+        r->rec.text = r->dec;
+        r->rec.text_n = out_len + 2 * nul;
     }
     return 1;
 }
@@ -219,7 +236,7 @@ static int iconv_record(sf_csvread *r, const char *p, size_t n, bool lossy)
  * (text is then the lossy rendering), -1 on out of memory. */
 static int decode(sf_csvread *r, const char *p, size_t n)
 {
-    if (r->utf8) {
+    if (r->utf8 || r->bom_utf8) {
         if (utf8_ok(p, n)) {
             r->rec.text = p;
             r->rec.text_n = n;
@@ -509,8 +526,13 @@ sf_err sf_csvread_open(sf_csvread *r, const char *path, sf_csv_progress_fn progr
         sf_csvread_close(r);
         return e;
     }
-    if (r->utf8 && r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+    /* a UTF-8 byte-order mark says the file is UTF-8, whatever encoding
+     * the configuration names (a CP1251 preset on a portal set to UTF-8) */
+    r->bom_utf8 = false;
+    if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
         r->pos = 3;
+        r->bom_utf8 = !r->utf8;
+    }
     return SF_OK;
 }
 

@@ -61,10 +61,41 @@ static void acache_add(sf_acache *c, uint64_t h, const char *id, size_t len, uin
     c->n++;
 }
 
+/* The first non-empty of a field's other columns ("A | B"). */
+static const char *fld_alt(const sf_ingest_reader *g, int field)
+{
+    for (int a = 0; a < g->nalt[field]; a++) {
+        const char *v = sf_csvread_field(&g->rd, (size_t)g->alt[field][a]);
+        if (*v)
+            return v;
+    }
+    return "";
+}
+
 static const char *fld(const sf_ingest_reader *g, int field)
 {
     int c = g->col[field];
-    return c < 0 ? "" : sf_csvread_field(&g->rd, (size_t)c);
+    if (c < 0)
+        return "";
+    const char *v = sf_csvread_field(&g->rd, (size_t)c);
+    return *v || !g->nalt[field] ? v : fld_alt(g, field);
+}
+
+/* The field of that canonical name in the file being read, -1 if none. */
+static int field_index(sf_file_kind kind, const char *name)
+{
+    for (int f = 0; name && f < sf_field_count(kind); f++)
+        if (strcmp(sf_field_name(kind, f), name) == 0)
+            return f;
+    return -1;
+}
+
+/* Does v (text that failed to parse as a date or number) mean "empty" in
+ * this export ([input] blank_values)? Asked only after a parse failed, so
+ * the common record pays nothing. */
+static bool blank_word(const sf_ingest_reader *g, const char *v)
+{
+    return g->cfg->blank_values.set && sf_config_blank_value(g->cfg, v);
 }
 
 static bool has(const sf_ingest_reader *g, int field) { return *fld(g, field) != '\0'; }
@@ -154,8 +185,23 @@ static sf_err push_line(sf_ingest_reader *g, sf_file_kind line_file, sf_file_kin
     char *raw = sf_strndup(g->rd.rec.text, g->rd.rec.text_n);
     if (!raw)
         return sf_ctx_nomem(g->ctx);
-    r->v[r->n++] = (sf_reject){.file = line_file, .line = g->rd.rec.line, .reason = reason,
-                               .field = field, .kept = kept, .raw = raw};
+    r->v[r->n++] = (sf_reject){.file = line_file, .part = (uint16_t)g->file_no, .line = g->rd.rec.line,
+                               .reason = reason, .field = field, .kept = kept, .raw = raw};
+    if (r->n_ex[count_file][reason][kept] < SF_REJ_EXAMPLES) {
+        /* what check shows: the field's value, or of a record-level fault
+         * the record itself */
+        char note[64];
+        const char *value = raw;
+        int fi = field_index(g->kind, field);
+        if (fi >= 0) {
+            value = fld(g, fi);
+        } else if (reason == SF_REJ_FIELD_COUNT) {
+            snprintf(note, sizeof note, "%zu fields, the header has %zu", g->rd.nf, g->ncols);
+            value = note;
+        }
+        if (!sf_rejects_example(r, count_file, reason, kept, (uint16_t)g->file_no, g->rd.rec.line, field, value))
+            return sf_ctx_nomem(g->ctx);
+    }
     if (kept)
         r->kept_count[count_file][reason]++;
     else
@@ -174,6 +220,8 @@ static sf_err reject(sf_ingest_reader *g, sf_reject_reason reason, const char *f
             r->kept_count[x->file][x->reason]--;
         free(x->raw);
     }
+    if (g->kept_lines)
+        sf_rejects_drop_kept_examples(r, g->kind, (uint16_t)g->file_no, g->rd.rec.line);
     g->kept_lines = 0;
     g->st->rejected++;
     return push_line(g, g->kind, g->kind, reason, field, false);
@@ -230,10 +278,10 @@ static sf_err do_account(sf_ingest_reader *g)
     if (has(g, SF_AF_EMPLOYEES) &&
         !sf_parse_int(fld(g, SF_AF_EMPLOYEES), cfg->decimal, cfg->thousands, &employees)) {
         employees = SF_NONE;
-        if ((e = keep(g, SF_REJ_BAD_NUMBER, "employees")) != SF_OK)
+        if (!blank_word(g, fld(g, SF_AF_EMPLOYEES)) && (e = keep(g, SF_REJ_BAD_NUMBER, "employees")) != SF_OK)
             return e;
     }
-    if (has(g, SF_AF_COMPANY_REVENUE)) {
+    if (has(g, SF_AF_COMPANY_REVENUE) && !blank_word(g, fld(g, SF_AF_COMPANY_REVENUE))) {
         char code[4] = "";
         int64_t rate;
         if (!sf_parse_money(fld(g, SF_AF_COMPANY_REVENUE), cfg->decimal, cfg->thousands, &revenue,
@@ -312,13 +360,14 @@ static sf_err do_transaction(sf_ingest_reader *g)
     uint64_t aid_h = acache_prefetch(g, aid, aid_len);
     sf_date date;
     if (!sf_parse_date(fld(g, SF_TF_DATE), cfg->date_format, &date))
-        return reject(g, SF_REJ_BAD_DATE, "date");
+        return reject(g, blank_word(g, fld(g, SF_TF_DATE)) ? SF_REJ_MISSING_REQUIRED : SF_REJ_BAD_DATE, "date");
     int64_t amount;
     char code[4] = "";
     const char *amount_field = "amount";
     if (!g->by_product) {
         if (!sf_parse_money(fld(g, SF_TF_AMOUNT), cfg->decimal, cfg->thousands, &amount, code))
-            return reject(g, SF_REJ_BAD_NUMBER, "amount");
+            return reject(g, blank_word(g, fld(g, SF_TF_AMOUNT)) ? SF_REJ_MISSING_REQUIRED : SF_REJ_BAD_NUMBER,
+                          "amount");
     } else {
         __int128 q, p;
         char qcode[4];
@@ -357,7 +406,7 @@ static sf_err do_transaction(sf_ingest_reader *g)
     }
     sf_err e;
     int64_t margin = SF_NONE;
-    if (has(g, SF_TF_MARGIN)) {
+    if (has(g, SF_TF_MARGIN) && !blank_word(g, fld(g, SF_TF_MARGIN))) {
         if (!sf_parse_money(fld(g, SF_TF_MARGIN), cfg->decimal, cfg->thousands, &margin, NULL) ||
             !sf_convert_cents(margin, rate, &margin)) {
             margin = SF_NONE;
@@ -394,13 +443,13 @@ static sf_err do_activity(sf_ingest_reader *g)
         return reject(g, SF_REJ_MISSING_REQUIRED, "account_id");
     if (!has(g, SF_VF_DATE))
         return reject(g, SF_REJ_MISSING_REQUIRED, "date");
-    if (!has(g, SF_VF_TYPE))
-        return reject(g, SF_REJ_MISSING_REQUIRED, "type");
+    /* a blank type is "other" (a task export whose Type is left empty):
+     * only the type column itself is required */
     size_t aid_len = strlen(aid);
     uint64_t aid_h = acache_prefetch(g, aid, aid_len);
     sf_date date;
     if (!sf_parse_date(fld(g, SF_VF_DATE), cfg->date_format, &date))
-        return reject(g, SF_REJ_BAD_DATE, "date");
+        return reject(g, blank_word(g, fld(g, SF_VF_DATE)) ? SF_REJ_MISSING_REQUIRED : SF_REJ_BAD_DATE, "date");
     uint32_t acc = find_account_h(g, aid, aid_len, aid_h);
     if (acc == SF_NO_ACCOUNT && !g->ds->accounts_derived)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
@@ -411,14 +460,19 @@ static sf_err do_activity(sf_ingest_reader *g)
     if (has(g, SF_VF_DURATION_MIN) &&
         !sf_parse_int(fld(g, SF_VF_DURATION_MIN), cfg->decimal, cfg->thousands, &minutes)) {
         minutes = 0;
-        if ((e = keep(g, SF_REJ_BAD_NUMBER, "duration_min")) != SF_OK)
+        if (!blank_word(g, fld(g, SF_VF_DURATION_MIN)) && (e = keep(g, SF_REJ_BAD_NUMBER, "duration_min")) != SF_OK)
             return e;
     }
     uint32_t owner;
     if ((e = owner_of(g, fld(g, SF_VF_OWNER), &owner)) != SF_OK)
         return e;
-    sf_act_type type = (sf_act_type)map_value(g, MEMO_TYPE, fld(g, SF_VF_TYPE));
-    sf_outcome outcome = has(g, SF_VF_OUTCOME) ? (sf_outcome)map_value(g, MEMO_OUTCOME, fld(g, SF_VF_OUTCOME)) : SF_OUT_NONE;
+    const char *tv = fld(g, SF_VF_TYPE), *ov = fld(g, SF_VF_OUTCOME);
+    sf_act_type type = *tv ? (sf_act_type)map_value(g, MEMO_TYPE, tv) : SF_ACT_OTHER;
+    sf_outcome outcome = *ov ? (sf_outcome)map_value(g, MEMO_OUTCOME, ov) : SF_OUT_NONE;
+    if (g->ds->collect_values &&
+        (!sf_tally_add(&g->ds->tally[SF_TALLY_TYPE], tv, type) ||
+         (g->col[SF_VF_OUTCOME] >= 0 && !sf_tally_add(&g->ds->tally[SF_TALLY_OUTCOME], ov, outcome))))
+        return sf_ctx_nomem(g->ctx);
     if (!sf_dataset_add_activity(g->ds, acc, owner, date, type, outcome, minutes))
         return sf_ctx_nomem(g->ctx);
     accept(g, date);
@@ -433,6 +487,69 @@ static char *dup_or_null(const char *s, bool *oom)
     if (!c)
         *oom = true;
     return c;
+}
+
+/* A yes/no flag (is_won, is_closed): 1, 0, or -1 when unmapped or empty;
+ * -2 for a value that is neither (a kept bad_value line). */
+static int flag_of(const char *v)
+{
+    static const char *const yes[] = {"true", "yes", "y", "1", "x", "да", "tak", "ya"};
+    static const char *const no[] = {"false", "no", "n", "0", "нет", "nie", "tidak"};
+    if (!*v)
+        return -1;
+    for (size_t i = 0; i < SF_ARRAY_LEN(yes); i++)
+        if (sf_utf8_ieq(v, yes[i]))
+            return 1;
+    for (size_t i = 0; i < SF_ARRAY_LEN(no); i++)
+        if (sf_utf8_ieq(v, no[i]))
+            return 0;
+    return -2;
+}
+
+/* A deal's status (SPEC §1 status, with the program's is_won and
+ * is_closed flags, docs/ingest.md "Status"): the status column mapped
+ * through [opportunity_status]; then is_won true makes it won, is_closed
+ * true makes it lost unless the status or is_won say won, is_closed false
+ * makes it open, and is_won false alone takes a "won" status back to
+ * open. Counted in the status tally with the value of the status column. */
+static sf_err deal_status(sf_ingest_reader *g, sf_status *out)
+{
+    sf_err e;
+    const char *sv = fld(g, SF_OF_STATUS);
+    sf_status st = *sv ? (sf_status)map_value(g, MEMO_STATUS, sv) : SF_ST_OPEN;
+    int won = g->col[SF_OF_IS_WON] >= 0 ? flag_of(fld(g, SF_OF_IS_WON)) : -1;
+    int closed = g->col[SF_OF_IS_CLOSED] >= 0 ? flag_of(fld(g, SF_OF_IS_CLOSED)) : -1;
+    if (won == -2 && (e = keep(g, SF_REJ_BAD_VALUE, "is_won")) != SF_OK)
+        return e;
+    if (closed == -2 && (e = keep(g, SF_REJ_BAD_VALUE, "is_closed")) != SF_OK)
+        return e;
+    if (won == 1)
+        st = SF_ST_WON;
+    else if (closed == 1)
+        st = st == SF_ST_WON && won != 0 ? SF_ST_WON : SF_ST_LOST;
+    else if (closed == 0 || (won == 0 && st == SF_ST_WON))
+        st = SF_ST_OPEN;
+    *out = st;
+    if (g->col[SF_OF_STATUS] >= 0 && !sf_tally_add(&g->ds->tally[SF_TALLY_STATUS], sv, st))
+        return sf_ctx_nomem(g->ctx);
+    return SF_OK;
+}
+
+/* A probability 0-100 ("60%" is 60) in ppm of a point; false if bad. */
+static bool probability_of(const sf_config *cfg, const char *prob, int64_t *out)
+{
+    char tmp[64];
+    size_t pn = strlen(prob);
+    int64_t ppm;
+    if (pn >= sizeof tmp)
+        return false;
+    memcpy(tmp, prob, pn + 1);
+    if (pn && tmp[pn - 1] == '%')
+        tmp[pn - 1] = '\0';
+    if (!sf_parse_decimal_ppm(tmp, cfg->decimal, cfg->thousands, &ppm) || ppm < 0 || ppm > 100 * (int64_t)SF_PPM)
+        return false;
+    *out = ppm;
+    return true;
 }
 
 /* With transactions = @won: the won deal becomes a transaction, or a
@@ -472,7 +589,8 @@ static sf_err do_opportunity(sf_ingest_reader *g)
         return reject(g, SF_REJ_MISSING_REQUIRED, "created");
     sf_date created;
     if (!sf_parse_date(fld(g, SF_OF_CREATED), cfg->date_format, &created))
-        return reject(g, SF_REJ_BAD_DATE, "created");
+        return reject(g, blank_word(g, fld(g, SF_OF_CREATED)) ? SF_REJ_MISSING_REQUIRED : SF_REJ_BAD_DATE,
+                      "created");
     if (!g->ds->accounts_derived && find_account(g, aid) == SF_NO_ACCOUNT)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
     sf_idset_key idk;
@@ -489,13 +607,15 @@ static sf_err do_opportunity(sf_ingest_reader *g)
     o.account = SF_NO_ACCOUNT;
     o.created = created;
     o.line = g->rd.rec.line;
-    o.status = has(g, SF_OF_STATUS) ? (sf_status)map_value(g, MEMO_STATUS, fld(g, SF_OF_STATUS)) : SF_ST_OPEN;
+    o.part = (uint16_t)g->file_no;
+    if ((e = deal_status(g, &o.status)) != SF_OK)
+        return e;
     o.amount = SF_NONE;
     o.probability = SF_NONE;
     o.close_date = o.next_step_date = SF_NODATE;
 
     char code[4] = "";
-    if (has(g, SF_OF_AMOUNT) &&
+    if (has(g, SF_OF_AMOUNT) && !blank_word(g, fld(g, SF_OF_AMOUNT)) &&
         !sf_parse_money(fld(g, SF_OF_AMOUNT), cfg->decimal, cfg->thousands, &o.amount, code)) {
         o.amount = SF_NONE;
         if ((e = keep(g, SF_REJ_BAD_NUMBER, "amount")) != SF_OK)
@@ -513,34 +633,19 @@ static sf_err do_opportunity(sf_ingest_reader *g)
             return e;
     }
     const char *prob = fld(g, SF_OF_PROBABILITY);
-    if (*prob) {
-        /* "60%" is accepted as 60 */
-        char tmp[64];
-        size_t pn = strlen(prob);
-        int64_t ppm;
-        bool ok = pn < sizeof tmp;
-        if (ok) {
-            memcpy(tmp, prob, pn + 1);
-            if (pn && tmp[pn - 1] == '%')
-                tmp[pn - 1] = '\0';
-            ok = sf_parse_decimal_ppm(tmp, cfg->decimal, cfg->thousands, &ppm) && ppm >= 0 &&
-                 ppm <= 100 * (int64_t)SF_PPM;
-        }
-        if (ok) {
-            o.probability = ppm;
-        } else if ((e = keep(g, SF_REJ_BAD_NUMBER, "probability")) != SF_OK) {
-            return e;
-        }
-    }
+    if (*prob && !blank_word(g, prob) && !probability_of(cfg, prob, &o.probability) &&
+        (e = keep(g, SF_REJ_BAD_NUMBER, "probability")) != SF_OK)
+        return e;
     if (has(g, SF_OF_CLOSE_DATE) && !sf_parse_date(fld(g, SF_OF_CLOSE_DATE), cfg->date_format, &o.close_date)) {
         o.close_date = SF_NODATE;
-        if ((e = keep(g, SF_REJ_BAD_DATE, "close_date")) != SF_OK)
+        if (!blank_word(g, fld(g, SF_OF_CLOSE_DATE)) && (e = keep(g, SF_REJ_BAD_DATE, "close_date")) != SF_OK)
             return e;
     }
     if (has(g, SF_OF_NEXT_STEP_DATE) &&
         !sf_parse_date(fld(g, SF_OF_NEXT_STEP_DATE), cfg->date_format, &o.next_step_date)) {
         o.next_step_date = SF_NODATE;
-        if ((e = keep(g, SF_REJ_BAD_DATE, "next_step_date")) != SF_OK)
+        if (!blank_word(g, fld(g, SF_OF_NEXT_STEP_DATE)) &&
+            (e = keep(g, SF_REJ_BAD_DATE, "next_step_date")) != SF_OK)
             return e;
     }
     if ((e = owner_of(g, fld(g, SF_OF_OWNER), &o.owner)) != SF_OK)
@@ -553,6 +658,7 @@ static sf_err do_opportunity(sf_ingest_reader *g)
     o.probability_text = o.probability != SF_NONE ? dup_or_null(prob, &oom) : NULL;
     o.next_step = dup_or_null(fld(g, SF_OF_NEXT_STEP), &oom);
     o.contact_title = dup_or_null(fld(g, SF_OF_CONTACT_TITLE), &oom);
+    o.name = dup_or_null(fld(g, SF_OF_NAME), &oom);
     if (!oom && g->n_opps == g->cap_opps) {
         size_t cap = g->cap_opps ? g->cap_opps * 2 : 64;
         sf_opportunity *v = realloc(g->opps, cap * sizeof *v);
@@ -581,12 +687,36 @@ static sf_err do_opportunity(sf_ingest_reader *g)
 /* Hand the buffered opportunities to the dataset. They wait until the end
  * of the file so that, with accounts derived from won deals, an open deal
  * finds an account created by a later won one. */
-static sf_err flush_opps(sf_ingest_reader *g)
+sf_err sf_ingest_flush_opps(sf_ingest_reader *g)
 {
     sf_err e = SF_OK;
+    for (size_t i = 0; i < g->n_opps; i++)
+        g->opps[i].account = find_account(g, g->opps[i].account_id);
+    /* An account made from won deals (transactions = @won, no accounts
+     * file) takes the owner of its latest won deal (close date, then the
+     * later record), so that its lists do not say "(unassigned)". */
+    if (g->cfg->transactions_from_won && g->ds->accounts_derived && g->ds->n_accounts) {
+        size_t *latest = malloc(g->ds->n_accounts * sizeof *latest);
+        if (!latest)
+            return sf_ctx_nomem(g->ctx);
+        for (uint32_t a = 0; a < g->ds->n_accounts; a++)
+            latest[a] = SIZE_MAX;
+        for (size_t i = 0; i < g->n_opps; i++) {
+            const sf_opportunity *o = &g->opps[i];
+            if (o->status != SF_ST_WON || o->account == SF_NO_ACCOUNT || o->owner == UINT32_MAX ||
+                o->close_date == SF_NODATE)
+                continue;
+            size_t *l = &latest[o->account];
+            if (*l == SIZE_MAX || g->opps[*l].close_date <= o->close_date)
+                *l = i;
+        }
+        for (uint32_t a = 0; a < g->ds->n_accounts; a++)
+            if (latest[a] != SIZE_MAX)
+                sf_dataset_set_account_owner(g->ds, a, g->opps[latest[a]].owner);
+        free(latest);
+    }
     for (size_t i = 0; i < g->n_opps; i++) {
         sf_opportunity *o = &g->opps[i];
-        o->account = find_account(g, o->account_id);
         if (e == SF_OK && !sf_dataset_add_opportunity(g->ds, o))
             e = sf_ctx_nomem(g->ctx);
         sf_opportunity_release(o);
@@ -595,7 +725,41 @@ static sf_err flush_opps(sf_ingest_reader *g)
     return e;
 }
 
+/* A user of the users export: its id and the name shown for it (name,
+ * else first and last name). */
+static sf_err do_user(sf_ingest_reader *g)
+{
+    const char *id = fld(g, SF_UF_USER_ID);
+    if (!*id)
+        return reject(g, SF_REJ_MISSING_REQUIRED, "user_id");
+    char both[512];
+    const char *name = fld(g, SF_UF_NAME);
+    if (!*name) {
+        const char *a = fld(g, SF_UF_FIRST_NAME), *b = fld(g, SF_UF_LAST_NAME);
+        snprintf(both, sizeof both, "%s%s%s", a, *a && *b ? " " : "", b);
+        name = both;
+    }
+    bool dup;
+    if (!sf_dataset_add_user(g->ds, id, name, &dup))
+        return sf_ctx_nomem(g->ctx);
+    if (dup)
+        return reject(g, SF_REJ_DUPLICATE_ID, "user_id");
+    accept(g, SF_NODATE);
+    return SF_OK;
+}
+
 /* ---- one record, one file ------------------------------------------------------ */
+
+/* Does a column some field reads hold undecodable bytes (U+FFFD in the
+ * lossy text)? Bytes a mapped field never reads cost nothing: the record
+ * is kept and its raw text shows U+FFFD. */
+static bool mapped_undecodable(const sf_ingest_reader *g)
+{
+    for (size_t i = 0; i < g->n_used; i++)
+        if (strstr(sf_csvread_field(&g->rd, (size_t)g->used[i]), "\xEF\xBF\xBD"))
+            return true;
+    return false;
+}
 
 /* The record just read (g->rd.rec): counted, then typed unless blank or
  * after the footer. */
@@ -626,7 +790,7 @@ static sf_err handle_record(sf_ingest_reader *g)
     g->kept_lines = 0;
     if (rec->open_quote)
         return reject(g, SF_REJ_BAD_QUOTE, NULL);
-    if (rec->bad_encoding)
+    if (rec->bad_encoding && (g->rd.nf != g->ncols || mapped_undecodable(g)))
         return reject(g, SF_REJ_BAD_ENCODING, NULL);
     if (g->rd.nf != g->ncols)
         return reject(g, SF_REJ_FIELD_COUNT, NULL);
@@ -639,112 +803,16 @@ static sf_err handle_record(sf_ingest_reader *g)
         return do_activity(g);
     case SF_FILE_OPPORTUNITIES:
         return do_opportunity(g);
+    case SF_FILE_USERS:
+        return do_user(g);
     case SF_FILE_N:
         break;
     }
     return SF_OK;
 }
 
-/* Append "'h', " items of the headers found to buf. */
-static void list_headers(const sf_file_stats *st, char *buf, size_t cap)
-{
-    size_t o = strlen(buf);
-    for (size_t i = 0; i < st->headers_found.n && o + 1 < cap; i++) {
-        int w = snprintf(buf + o, cap - o, "%s'%s'", i ? ", " : "", st->headers_found.v[i]);
-        if (w < 0)
-            break;
-        o += (size_t)w;
-    }
-}
-
-static int header_index(const sf_file_stats *st, const char *h)
-{
-    for (size_t i = 0; i < st->headers_found.n; i++)
-        if (strcmp(st->headers_found.v[i], h) == 0)
-            return (int)i;
-    return -1;
-}
-
-/* Map canonical fields to columns (SPEC §1.1 Headers). Missing required
- * column: SF_ERR_INPUT with the message of SPEC §1. */
-static sf_err resolve_columns(sf_ingest_reader *g)
-{
-    const sf_config *cfg = g->cfg;
-    sf_file_stats *st = g->st;
-    int nfields = sf_field_count(g->kind);
-    for (int f = 0; f < SF_FIELD_MAX; f++)
-        g->col[f] = -1;
-    for (int f = 0; f < nfields; f++) {
-        const sf_colmap *cm = &cfg->columns[g->kind][f];
-        const char *want = cm->kind == SF_MAP_HEADER ? cm->header
-                           : cm->kind == SF_MAP_DEFAULT ? sf_field_name(g->kind, f) : NULL;
-        if (!want)
-            continue;
-        int idx = header_index(st, want);
-        if (idx >= 0) {
-            g->col[f] = idx;
-            if (!(st->mapped_header[f] = sf_strdup(st->headers_found.v[idx])))
-                return sf_ctx_nomem(g->ctx);
-        } else if (cm->kind == SF_MAP_HEADER && !sf_field_required(g->kind, f)) {
-            char w[512];
-            snprintf(w, sizeof w, "%s: mapped optional header '%s' for field '%s' not found", g->path,
-                     want, sf_field_name(g->kind, f));
-            if (sf_strlist_push(&st->warnings, w) != SF_OK)
-                return sf_ctx_nomem(g->ctx);
-        }
-    }
-    g->by_product = false;
-    if (g->kind == SF_FILE_TRANSACTIONS && g->col[SF_TF_AMOUNT] < 0 &&
-        cfg->columns[g->kind][SF_TF_AMOUNT].kind != SF_MAP_HEADER && g->col[SF_TF_QUANTITY] >= 0 &&
-        g->col[SF_TF_UNIT_PRICE] >= 0)
-        g->by_product = true;
-    for (int f = 0; f < nfields; f++) {
-        if (!sf_field_required(g->kind, f) || g->col[f] >= 0)
-            continue;
-        if (g->kind == SF_FILE_TRANSACTIONS && f == SF_TF_AMOUNT && g->by_product)
-            continue;
-        const sf_colmap *cm = &cfg->columns[g->kind][f];
-        const char *want = cm->kind == SF_MAP_HEADER ? cm->header : sf_field_name(g->kind, f);
-        char found[1400] = "";
-        list_headers(st, found, sizeof found);
-        return sf_ctx_error(g->ctx, SF_ERR_INPUT,
-                            "%s: missing required column for '%s': looked for header '%s'; found: %s",
-                            g->path, sf_field_name(g->kind, f), want, found);
-    }
-    if (g->kind == SF_FILE_TRANSACTIONS)
-        g->ds->margin_mapped = g->col[SF_TF_MARGIN] >= 0;
-    return SF_OK;
-}
-
-
-/* Read the header record (the first non-blank line) and map its columns. */
-static sf_err read_header(sf_ingest_reader *g)
-{
-    int64_t blank = 0;
-    sf_err e = sf_csvread_header(&g->rd, &blank);
-    g->st->read += blank;
-    g->st->blank += blank;
-    if (e != SF_OK)
-        return e;
-    if (g->rd.rec.bad_encoding)
-        return sf_ctx_error(g->ctx, SF_ERR_INPUT,
-                            "%s:%u: header line is not valid %s (check [input] encoding)", g->path,
-                            (unsigned)g->rd.rec.line, g->cfg->encoding ? g->cfg->encoding : "UTF-8");
-    for (size_t i = 0; i < g->rd.nf; i++) {
-        const char *h = sf_csvread_field(&g->rd, i);
-        while (strncmp(h, "\xEF\xBB\xBF", 3) == 0)
-            h += 3;
-        while (*h == ' ' || *h == '\t')
-            h++;
-        if (sf_strlist_push(&g->st->headers_found, h) != SF_OK)
-            return sf_ctx_nomem(g->ctx);
-    }
-    g->ncols = g->rd.nf;
-    return resolve_columns(g);
-}
-
 /* Read the data records after the header. */
-static sf_err read_records(sf_ingest_reader *g)
+sf_err sf_ingest_read_records(sf_ingest_reader *g)
 {
     sf_err e;
     for (;;) {
@@ -767,113 +835,3 @@ static sf_err read_records(sf_ingest_reader *g)
     }
 }
 
-/* The file's header, then its records from g->start (if set). */
-static sf_err read_body(sf_ingest_reader *g)
-{
-    sf_err e;
-    /* Rows expected in the part read, from the line length of its start. */
-    g->ids_hint = sf_csvread_rows_hint(&g->rd, g->start, g->limit);
-    /* the account table sized once from the estimate (best effort: it
-     * grows as needed anyway) */
-    if (g->kind == SF_FILE_ACCOUNTS && g->ids_hint)
-        (void)sf_dataset_reserve_accounts(g->ds, g->ids_hint < ((size_t)1 << 24)
-                                                     ? g->ids_hint + g->ids_hint / 8
-                                                     : ((size_t)1 << 24));
-    if ((e = read_header(g)) != SF_OK)
-        return e;
-    /* the tail of a split file: records from `start`, lines counted from
-     * 1 there (the caller shifts them) */
-    if (g->start > 0 && (e = sf_csvread_seek(&g->rd, g->start)) != SF_OK)
-        return e;
-    sf_csvread_set_limit(&g->rd, g->limit);
-    if ((e = read_records(g)) != SF_OK)
-        return e;
-    if (g->kind == SF_FILE_OPPORTUNITIES)
-        e = flush_opps(g);
-    if (g->progress)
-        g->progress(g->puser, g->rd.stage, 1.0);
-    return e;
-}
-
-sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *path)
-{
-    double t0 = sf_now_s();
-    sf_file_stats *st = g->st_own ? g->st_own : &g->ds->files[kind];
-    g->kind = kind;
-    g->path = path;
-    g->st = st;
-    st->present = true;
-    st->min_date = st->max_date = SF_NODATE;
-    if (!st->path && !(st->path = sf_strdup(path)))
-        return sf_ctx_nomem(g->ctx);
-    g->footer = false;
-    sf_idset_free(g->ids);
-    g->ids = NULL;
-    g->ids_hint = 0;
-    sf_err e = sf_csvread_open(&g->rd, path, g->progress, g->puser);
-    if (e != SF_OK)
-        return e;
-    e = read_body(g);
-    sf_csvread_close(&g->rd);
-    st->seconds += sf_now_s() - t0;
-    return e;
-}
-
-
-/* Reject shares over the limit, all files named in one message. */
-sf_err sf_ingest_check_shares(sf_ingest_reader *g)
-{
-    char msg[1800] = "";
-    size_t o = 0;
-    for (int f = 0; f < SF_FILE_N; f++) {
-        const sf_file_stats *st = &g->ds->files[f];
-        int64_t total = st->accepted + st->rejected;
-        if (!st->present || total == 0 ||
-            (__int128)st->rejected * SF_PPM <= (__int128)g->cfg->max_reject_share * total)
-            continue;
-        int64_t pct = (int64_t)(((__int128)st->rejected * 10000 + total / 2) / total);
-        int64_t lim = (g->cfg->max_reject_share + 50) / 100;
-        int w = snprintf(msg + o, sizeof msg - o,
-                         "%s%s: %lld of %lld records rejected (%lld.%02lld%%), more than "
-                         "max_reject_share %lld.%02lld%%",
-                         o ? "; " : "", st->path ? st->path : sf_file_kind_name(f), (long long)st->rejected,
-                         (long long)total, (long long)(pct / 100), (long long)(pct % 100),
-                         (long long)(lim / 100), (long long)(lim % 100));
-        if (w < 0 || (size_t)w >= sizeof msg - o)
-            break;
-        o += (size_t)w;
-    }
-    if (o) {
-        g->rj->over_limit = true;
-        return sf_ctx_error(g->ctx, SF_ERR_INPUT, "%s (see rejects.csv)", msg);
-    }
-    return SF_OK;
-}
-
-
-sf_err sf_ingest_reader_init(sf_ingest_reader *g, sf_dataset *ds, const sf_config *cfg, sf_rejects *rejects,
-                             sf_progress_fn progress, void *progress_user, sf_ctx *ctx)
-{
-    memset(g, 0, sizeof *g);
-    g->ds = ds;
-    g->cfg = cfg;
-    g->rj = rejects;
-    g->ctx = ctx;
-    g->progress = progress;
-    g->puser = progress_user;
-    g->limit = -1;
-    char origin[600];
-    snprintf(origin, sizeof origin, "%s: [input] encoding", cfg->path ? cfg->path : "config");
-    return sf_csvread_init(&g->rd, cfg->encoding, origin, cfg->delimiter, ctx);
-}
-
-void sf_ingest_reader_release(sf_ingest_reader *g)
-{
-    for (size_t i = 0; i < g->n_opps; i++)
-        sf_opportunity_release(&g->opps[i]);
-    free(g->opps);
-    sf_idset_free(g->ids);
-    free(g->accounts.v);
-    sf_csvread_release(&g->rd);
-    memset(g, 0, sizeof *g);
-}

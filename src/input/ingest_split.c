@@ -12,10 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The first file of a kind, NULL when it has none. */
 static const char *input_path(const sf_config *cfg, sf_file_kind k)
 {
-    const char *p = cfg->file[k];
-    return (p && *p) ? p : NULL;
+    if (cfg->inputs[k].n)
+        return cfg->inputs[k].v[0].path;
+    return cfg->file[k] && *cfg->file[k] ? cfg->file[k] : NULL; /* a config made in code */
 }
 
 /* ---- two readers ------------------------------------------------------------ */
@@ -78,7 +80,7 @@ static void *side_thread(void *arg)
     sf_ingest_reader *g = &sr->g;
     sr->err = SF_OK;
     if (sr->act)
-        sr->err = sf_ingest_read_file(g, SF_FILE_ACTIVITIES, sr->act);
+        sr->err = sf_ingest_read_kind(g, SF_FILE_ACTIVITIES);
     pthread_mutex_lock(&sr->mu);
     sr->act_done = true;
     pthread_cond_broadcast(&sr->cv);
@@ -88,6 +90,9 @@ static void *side_thread(void *arg)
         g->part = sr->part;
         g->st_own = &sr->tail_st;
         g->start = sr->tx_start;
+        g->file_no = 0;
+        sf_idset_free(g->ids);
+        g->ids = NULL;
         sf_err e = sf_ingest_read_file(g, SF_FILE_TRANSACTIONS, sr->tx);
         /* keep the tail's ids for the check against the head's */
         sr->tail_ids = g->ids;
@@ -134,6 +139,7 @@ static sf_err rejects_merge(sf_rejects *dst, sf_rejects *src, uint32_t line_shif
             src->count[f][r] = src->kept_count[f][r] = 0;
         }
     }
+    sf_rejects_merge_examples(dst, src, line_shift);
     return SF_OK;
 }
 
@@ -150,7 +156,7 @@ static sf_err read_opps_meanwhile(sf_ingest_reader *g, sf_ingest_side *sr)
     sf_ingest_reader o;
     sf_err e = sf_ingest_reader_init(&o, g->ds, g->cfg, g->rj, g->progress, g->puser, g->ctx);
     if (e == SF_OK)
-        e = sf_ingest_read_file(&o, SF_FILE_OPPORTUNITIES, sr->opp);
+        e = sf_ingest_read_kind(&o, SF_FILE_OPPORTUNITIES);
     sf_ingest_reader_release(&o);
     sr->opp_done = e == SF_OK;
     return e;
@@ -295,14 +301,16 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
     ds->accounts_derived = !input_path(cfg, SF_FILE_ACCOUNTS);
     ds->have_activities = act != NULL;
     ds->have_opportunities = opp != NULL;
-    if (!ds->accounts_derived)
-        e = sf_ingest_read_file(&g, SF_FILE_ACCOUNTS, input_path(cfg, SF_FILE_ACCOUNTS));
+    e = sf_ingest_read_kind(&g, SF_FILE_USERS);
+    if (e == SF_OK && !ds->accounts_derived)
+        e = sf_ingest_read_kind(&g, SF_FILE_ACCOUNTS);
 
-    /* The second thread (see "two readers"): the activities file and the
-     * tail of the transactions file. */
+    /* The second thread (see "two readers"): the activities files and the
+     * tail of the transactions file (when there is one file). */
     bool parallel = e == SF_OK && tx && !ds->accounts_derived && !cfg->transactions_from_won &&
                     !set->single_thread;
-    int64_t tail = parallel ? split_point(tx, act, opp, set->split_min) : 0;
+    bool one_tx = cfg->inputs[SF_FILE_TRANSACTIONS].n <= 1;
+    int64_t tail = parallel && one_tx ? split_point(tx, act, opp, set->split_min) : 0;
     sf_ingest_side *sr = NULL;
     if (parallel && (act || tail) && (sr = calloc(1, sizeof *sr)) != NULL &&
         (pthread_mutex_init(&sr->mu, NULL) != 0 || pthread_cond_init(&sr->cv, NULL) != 0)) {
@@ -332,9 +340,9 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
         if (!t->path && !(t->path = sf_strdup("@won")))
             e = sf_ctx_nomem(ctx);
         if (e == SF_OK)
-            e = sf_ingest_read_file(&g, SF_FILE_OPPORTUNITIES, opp);
+            e = sf_ingest_read_kind(&g, SF_FILE_OPPORTUNITIES);
     } else if (e == SF_OK) {
-        e = sf_ingest_read_file(&g, SF_FILE_TRANSACTIONS, tx);
+        e = sf_ingest_read_kind(&g, SF_FILE_TRANSACTIONS);
     }
     g.limit = -1;
     g.side = NULL;
@@ -345,12 +353,12 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
         if (e == SF_OK)
             e = rejects_merge(rejects, &sr->rj, 0, ctx);
     } else if (e == SF_OK && act) {
-        e = sf_ingest_read_file(&g, SF_FILE_ACTIVITIES, act);
+        e = sf_ingest_read_kind(&g, SF_FILE_ACTIVITIES);
     }
     bool opp_done = sr && sr->opp_done;
     side_release(sr);
     if (e == SF_OK && opp && !cfg->transactions_from_won && !opp_done)
-        e = sf_ingest_read_file(&g, SF_FILE_OPPORTUNITIES, opp);
+        e = sf_ingest_read_kind(&g, SF_FILE_OPPORTUNITIES);
     if (e == SF_OK)
         e = sf_ingest_check_shares(&g);
     sf_ingest_reader_release(&g);

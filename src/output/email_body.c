@@ -348,7 +348,10 @@ static void line_deal(const sf_email_text *m, row_view *r, sf_tvars *vt, const c
         sf_tvars_set(vt, "tier", "");
         sf_tvars_set(vt, "currency", m->cfg->currency ? m->cfg->currency : "");
     }
-    sf_tvars_set_flat(vt, "opportunity", text_at(r, "opportunity_id"));
+    /* the deal by its name when the export gives one, else its id */
+    const char *deal = text_at(r, "deal_name");
+    sf_tvars_set_flat(vt, "opportunity", deal && *deal ? deal : text_at(r, "opportunity_id"));
+    sf_tvars_set_flat(vt, "opportunity_id", text_at(r, "opportunity_id"));
     sf_tvars_set_flat(vt, "stage", text_at(r, "stage"));
     put_money(m, vt, "amount", at(r, "amount")->v);
     int64_t next = at(r, "next_step_date")->v;

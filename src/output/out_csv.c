@@ -62,19 +62,23 @@ static void put_char(csv_out *w, char c)
 static void put(csv_out *w, const char *s);
 static void end_line(csv_out *w);
 
-static sf_err csv_open(const sf_output_ctx *o, const sf_list *l, csv_out **out, sf_ctx *ctx)
+static sf_err csv_open(const sf_output_ctx *o, const sf_list *l, const char *path, csv_out **out, sf_ctx *ctx)
 {
     csv_out *w = calloc(1, sizeof *w);
     *out = NULL;
     if (!w)
         return sf_ctx_nomem(ctx);
-    size_t n = strlen(o->out_dir) + strlen(l->name) + 12;
-    w->path = malloc(n);
+    if (path) {
+        w->path = sf_strdup(path);
+    } else {
+        size_t n = strlen(o->out_dir) + strlen(l->name) + 12;
+        if ((w->path = malloc(n)))
+            snprintf(w->path, n, "%s/csv/%s.csv", o->out_dir, l->name);
+    }
     if (!w->path) {
         free(w);
         return sf_ctx_nomem(ctx);
     }
-    snprintf(w->path, n, "%s/csv/%s.csv", o->out_dir, l->name);
     sf_err e = sf_stage_fopen(o->stage, w->path, &w->fp, ctx);
     if (e != SF_OK) {
         free(w->path);
@@ -133,8 +137,13 @@ static void end_line(csv_out *w)
 /* One list, every row. */
 sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx)
 {
+    return sf_out_csv_list_at(o, l, NULL, ctx);
+}
+
+sf_err sf_out_csv_list_at(const sf_output_ctx *o, const sf_list *l, const char *path, sf_ctx *ctx)
+{
     csv_out *w;
-    sf_err e = csv_open(o, l, &w, ctx);
+    sf_err e = csv_open(o, l, path, &w, ctx);
     if (e)
         return e;
     size_t n = l->count(o->rep);
@@ -144,7 +153,7 @@ sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx)
         memset(cells, 0, sizeof cells);
         l->row(o->rep, r, cells);
         for (int c = 0; c < l->n_cols; c++)
-            if (!l->cols[c].sheet_only) /* the workbook's alone */
+            if (!l->cols[c].sheet_only)
                 put(w, sf_cell_text(&l->cols[c], &cells[c], text));
         end_line(w);
     }

@@ -10,6 +10,7 @@
  * Pareto curve is sampled, so the work is bounded however large the data.
  */
 #include "output/sf_pdf_clv.h"
+#include "output/sf_pdf_quality.h"
 #include "output/sf_pdf_tables.h"
 
 #include "draw/sf_table.h"
@@ -157,7 +158,10 @@ static bool page_cover(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
     const sf_dataset *ds = o->ds;
     sf_chart *c = &d->ch;
     char v[96], v2[200], note[256], a[48], b[48];
-    double tw = (box.w - 3 * 12) / 4, th = (box.h - 30 - 2 * 12) / 3;
+    /* room under the tiles: the notes, and first the warning of a book
+     * without revenue */
+    double foot = s->no_revenue ? 58 : 30;
+    double tw = (box.w - 3 * 12) / 4, th = (box.h - foot - 2 * 12) / 3;
 #define TILE(i) ((sf_box){box.x + ((i) % 4) * (tw + 12), box.y + ((i) / 4) * (th + 12), tw, th})
     /* revenue and growth */
     sf_lang_fmt_money_short(o->lang, s->rev12_total, v, sizeof v);
@@ -167,8 +171,14 @@ static bool page_cover(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
     snprintf(v2, sizeof v2, "%s %s", v, o->cfg && o->cfg->currency ? o->cfg->currency : "");
     sf_chart_tile(c, TILE(0), sf_pdf_label(o, "tile_revenue"), v2, note, sf_rgb_accent);
     fmt_growth(o, s->growth, v, sizeof v);
-    sf_chart_tile(c, TILE(1), sf_pdf_label(o, "tile_growth"), v, sf_pdf_label(o, "tile_growth_note"),
-                  s->growth != SF_NONE && s->growth < 0 ? sf_rgb_bad : sf_rgb_good);
+    /* growth the data cannot support is "—" with the reason */
+    sf_note gn = {.kind = SF_NOTE_GROWTH_PARTIAL, .d1 = s->first_tx, .d2 = s->prior_start};
+    if (s->growth == SF_NONE)
+        sf_pdf_label_note(o, s->growth_why == SF_GROWTH_PARTIAL ? "growth_na_partial" : "growth_na_no_prior", &gn,
+                          note, sizeof note);
+    sf_chart_tile(c, TILE(1), sf_pdf_label(o, "tile_growth"), v,
+                  s->growth == SF_NONE ? note : sf_pdf_label(o, "tile_growth_note"),
+                  s->growth != SF_NONE && s->growth < 0 ? sf_rgb_bad : s->growth == SF_NONE ? sf_rgb_muted : sf_rgb_good);
     /* tiers */
     for (int t = 0; t < SF_TIER_N; t++) {
         char lab[96];
@@ -211,6 +221,9 @@ static bool page_cover(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
 #undef TILE
     /* missing inputs: say which parts are left out and why */
     double y = box.y + box.h - 22;
+    if (s->no_revenue) /* a report of zeros is no result: say so first */
+        sf_chart_text_wrap(c, box.x, box.y + box.h - foot + 6, box.w, sf_pdf_label(o, "warn_no_revenue"), 10,
+                           sf_rgb_bad, 2);
     if (!ds->have_activities)
         y -= sf_chart_text(c, box.x, y, box.w, sf_pdf_label(o, "no_activities"), 8, false,
                            SF_AL_LEFT, sf_rgb_muted);
@@ -574,6 +587,9 @@ static bool page_pipeline(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uin
         if (cnt[i] > 0)
             order[k++] = (sf_pdf_weighted){i, cnt[i]};
     }
+    if (o->rep->pipeline.next_step_skipped) /* the report says so (SPEC §3.6 as amended) */
+        sf_chart_text_wrap(c, b2.x, b2.y + b2.h - 24, b2.w, sf_pdf_label(o, "pipeline_no_next_step"), 8,
+                           sf_rgb_muted, 2);
     if (k == 0) {
         sf_chart_nothing(c, (sf_box){b2.x, b2.y, b2.w, 40}, sf_pdf_label(o, "nothing_misses"));
         return true;
@@ -632,6 +648,7 @@ static const sf_pdf_page_def report_pages[] = {
     {"page_tab_fire", FLOW(flow_fire)},
     {"page_tab_pursue", FLOW(flow_pursue)},
     {"page_clv", sf_pdf_page_clv, sf_pdf_clv_shown, NULL, 0},
+    {"page_quality", sf_pdf_page_quality, NULL, NULL, 0},
 };
 #undef FLOW
 

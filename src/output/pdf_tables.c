@@ -4,11 +4,10 @@
  * flows that lay such tables out over as many pages as they need.
  *
  * The cells come from the list's row function, so a table shows what the
- * CSV list holds; only the wording is the PDF's (localised names and
- * numbers, "due in 5 days" for a days_overdue of -5, a net credit instead
- * of a drop beyond 100 %). One detail the list cannot give: the deal
- * tables show the account's name where the pipeline list has its id
- * (fmt_deal_account). Column widths come from the content (draw/sf_table.h):
+ * list holds (its sheet-only columns too: the deal's and the account's
+ * names beside the pipeline's ids); only the wording is the PDF's
+ * (localised names and numbers, "due in 5 days" for a days_overdue of -5,
+ * a net credit instead of a drop beyond 100 %). Column widths come from the content (draw/sf_table.h):
  * long texts wrap and the row grows, nothing is cut.
  */
 #include "output/sf_pdf_tables.h"
@@ -180,14 +179,14 @@ static void fmt_bare_word(const sf_pdf_row *r, int col, const char *section, cha
     cell_set(out, w ? sf_pdf_label(r->o, w) : NULL);
 }
 
-/* The deal's account by name, its id when the account is unknown. The
- * pipeline list has only the id: the name comes from the pipeline row. */
+/* The deal's account by name (the list's sheet-only account_name), its
+ * id when the account is unknown. */
 static void fmt_deal_account(const sf_pdf_row *r, int col, const char *section, char *out)
 {
     (void)section;
-    const sf_dataset *ds = r->o->ds;
-    const sf_opportunity *op = &ds->opps[r->o->rep->pipeline.rows[r->row].opp];
-    cell_set(out, op->account != SF_NO_ACCOUNT ? ds->accounts[op->account].name : r->cells[col].text);
+    int n = sf_list_col(r->l, "account_name");
+    const char *name = n >= 0 ? r->cells[n].text : NULL;
+    cell_set(out, name && *name ? name : r->cells[col].text);
 }
 
 /* Both filters' misses of a deal ("industry, no next step"), the labels
@@ -275,7 +274,8 @@ const sf_pdf_table_def sf_pdf_tab_fire = {"fire_candidates", fire_cols, SF_ARRAY
 
 /* The deals to pursue pass both filters: no misses to show. */
 static const sf_pdf_col pursue_cols[] = {
-    {"opportunity_id", "col_opportunity", true, SF_AL_LEFT, NULL, NULL},
+    {"opportunity_id", "col_opportunity", false, SF_AL_LEFT, NULL, NULL}, /* an id stays whole */
+    {"deal_name", "col_deal", true, SF_AL_LEFT, NULL, NULL},
     {"account_id", "col_account", true, SF_AL_LEFT, fmt_deal_account, NULL},
     {"owner", "col_owner", true, SF_AL_LEFT, fmt_owner, NULL},
     {"stage", "col_stage", true, SF_AL_LEFT, NULL, NULL},
@@ -289,7 +289,8 @@ const sf_pdf_table_def sf_pdf_tab_pursue = {"pipeline", pursue_cols, SF_ARRAY_LE
 
 /* Every open deal: the misses beside the verdict they explain. */
 static const sf_pdf_col deal_cols[] = {
-    {"opportunity_id", "col_opportunity", true, SF_AL_LEFT, NULL, NULL},
+    {"opportunity_id", "col_opportunity", false, SF_AL_LEFT, NULL, NULL}, /* an id stays whole */
+    {"deal_name", "col_deal", true, SF_AL_LEFT, NULL, NULL},
     {"account_id", "col_account", true, SF_AL_LEFT, fmt_deal_account, NULL},
     {"owner", "col_owner", true, SF_AL_LEFT, fmt_owner, NULL},
     {"stage", "col_stage", true, SF_AL_LEFT, NULL, NULL},

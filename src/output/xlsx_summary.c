@@ -117,16 +117,29 @@ static lxw_row_t summary_tiers_files(xl *x, xl_sheet *sh, lxw_row_t r)
         xl_cell_money(x, sh, r++, 2, s->tier_revenue[t], NULL);
     }
     r++;
+    enum { XL_FILES_APART = 6 };
     static const char *const file_cols[] = {"read", "accepted", "rejected"};
     section(x, sh, r++, "input_files", file_cols, 3);
     for (int k = 0; k < SF_FILE_N; k++) {
-        const sf_file_stats *fs = &x->o->ds->files[k];
-        if (!fs->present)
+        const sf_file_stats *kind = &x->o->ds->files[k];
+        if (!kind->present)
             continue;
-        xl_cell_str(x, sh, r, 0, sf_report_file_base(x->o->rep, (sf_file_kind)k), NULL);
-        xl_cell_int(x, sh, r, 1, fs->read, x->f.integer);
-        xl_cell_int(x, sh, r, 2, fs->accepted, x->f.integer);
-        xl_cell_int(x, sh, r++, 3, fs->rejected, x->f.integer);
+        /* each file of a kind that has a few (Task.csv, Event.csv); many
+         * (monthly invoices) as one row, so the Summary stays one page */
+        uint32_t np = kind->n_parts > 1 && kind->n_parts <= XL_FILES_APART ? kind->n_parts : 1;
+        for (uint32_t p = 0; p < np; p++) {
+            const sf_file_stats *fs = np > 1 ? &kind->parts[p] : kind;
+            char many[160];
+            const char *name = sf_report_part_base(x->o->rep, (sf_file_kind)k, p);
+            if (kind->n_parts > XL_FILES_APART) {
+                snprintf(many, sizeof many, "%s (%u)", sf_file_kind_name((sf_file_kind)k), kind->n_parts);
+                name = many;
+            }
+            xl_cell_str(x, sh, r, 0, name, NULL);
+            xl_cell_int(x, sh, r, 1, fs->read, x->f.integer);
+            xl_cell_int(x, sh, r, 2, fs->accepted, x->f.integer);
+            xl_cell_int(x, sh, r++, 3, fs->rejected, x->f.integer);
+        }
     }
     return r + 1;
 }

@@ -16,7 +16,8 @@
 #   says why.
 set -euo pipefail
 CD="$ROOT/tests/data/cdnow"
-$PY "$ROOT/tests/py/cdnow_to_csv.py" "$CD/CDNOW_sample.txt" "$TMP/book" | grep -qx "8 purchases of \$0.00 written as 0.01"
+said=$($PY "$ROOT/tests/py/cdnow_to_csv.py" "$CD/CDNOW_sample.txt" "$TMP/book")
+[ "$said" = "8 purchases of \$0.00 written as 0.01" ] || { echo "converter: $said"; exit 1; }
 "$SF" run -q -c "$TMP/book/config.ini" --out "$TMP/out"
 
 $PY - "$CD/CDNOW_sample.txt" "$TMP/out/csv" <<'PYEOF'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The expected-value page (SPEC §11) on a book where BG/NBD is fitted
-# (sfgen, 3,000 accounts): the report's last page and one rep's pack.
+# (sfgen, 3,000 accounts): its page of the report and of one rep's pack.
 # - the largest expected values are clv.csv's first rows, in its order,
 #   with "top N of M" counting the list;
 # - the valuable clients least likely to be alive are recomputed here from
@@ -19,12 +19,19 @@ set -euo pipefail
 mkdir -p "$TMP/cells"
 SF_DEBUG_CELLS="$TMP/cells" "$SF" run -q -c "$TMP/in/config.ini" --out "$TMP/out"
 SF_DEBUG_CELLS="$TMP/cells" "$SF" review -q -c "$TMP/in/config.ini" --owner "James Carter" --out "$TMP/out"
+# the page: the one under its title
 pages=$(pdfinfo "$TMP/out/report.pdf" | awk '/^Pages:/ { print $2 }')
-pdftotext -layout -f "$pages" -l "$pages" "$TMP/out/report.pdf" "$TMP/report.txt"
+page=0
+for p in $(seq 1 "$pages"); do
+    pdftotext -layout -f "$p" -l "$p" "$TMP/out/report.pdf" "$TMP/p.txt"
+    if grep -qF "Expected value: who is still buying" "$TMP/p.txt"; then page=$p; fi
+done
+[ "$page" -gt 0 ] || { echo "no expected-value page in report.pdf"; exit 1; }
+pdftotext -layout -f "$page" -l "$page" "$TMP/out/report.pdf" "$TMP/report.txt"
 pdftotext -layout "$TMP/out/review-James_Carter.pdf" "$TMP/pack.txt"
-pdftotext -bbox -f "$pages" -l "$pages" "$TMP/out/report.pdf" "$TMP/report.bbox"
+pdftotext -bbox -f "$page" -l "$page" "$TMP/out/report.pdf" "$TMP/report.bbox"
 
-$PY - "$TMP" "$pages" <<'PYEOF'
+$PY - "$TMP" "$page" <<'PYEOF'
 import collections, csv, datetime, re, sys
 tmp, page = sys.argv[1], int(sys.argv[2])
 def rows(path):

@@ -31,7 +31,7 @@ expect "check config lists review run" salesfocus ""
 expect "review run" salesfocus r
 expect "--help --version" salesfocus --
 expect "--as-of --config --help --out --quiet --version" salesfocus run --
-expect "--as-of --config --help --quiet --version" salesfocus check --
+expect "--as-of --config --help --quiet --rejects --version" salesfocus check --
 expect "--all-owners --as-of --config --help --out --owner --quiet --version" salesfocus review --
 expect "--owner" salesfocus review --ow
 expect "--markdown --reference" salesfocus config --

@@ -17,7 +17,7 @@ transactions = transactions.csv
 INI
 "$SF" run -q -c "$TMP/in/config.ini" --out "$TMP/out"
 pdf="$TMP/out/report.pdf"
-pdf_ok "$pdf" 14
+pdf_ok "$pdf" 15
 pdf_in_margins "$pdf"
 pdftotext "$pdf" "$TMP/r.txt"
 for s in "No revenue declines: nothing to show." \

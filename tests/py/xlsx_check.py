@@ -37,24 +37,24 @@ from openpyxl.utils import get_column_letter
 warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
 
 # The lists as the binary describes them (`salesfocus lists`: CSV file,
-# sheet label key, NAME:TYPE[:sheet] columns), in workbook order after the
-# Summary; the column types decide how each cell must read back. A column
-# marked ":sheet" is the workbook's only: the sheet has it, the CSV not.
+# sheet label key, NAME:TYPE columns, NAME:TYPE:sheet for a column only the
+# workbook shows), in workbook order after the Summary; the column types
+# decide how each cell must read back.
 def _lists():
     out = subprocess.run([os.environ["SF"], "lists"], check=True, capture_output=True, text=True).stdout
-    lists, types, sheet_cols = [], {}, {}
+    lists, types, cols_of = [], {}, {}
     for line in out.splitlines():
         f, key, cols = line.split("\t")
         lists.append((key, f))
-        sheet_cols[f] = []
+        cols_of[f] = []
         for c in cols.split(","):
             parts = c.split(":")
             types[parts[0]] = parts[1]
-            sheet_cols[f].append((parts[0], parts[2:] == ["sheet"]))
-    return lists, types, sheet_cols
+            cols_of[f].append((parts[0], len(parts) > 2 and parts[2] == "sheet"))
+    return lists, types, cols_of
 
 
-LISTS, TYPES, SHEET_COLS = _lists()
+LISTS, TYPES, COLS_OF = _lists()
 MONEY = {c for c, t in TYPES.items() if t == "money"}
 PCT = {c for c, t in TYPES.items() if t == "share"}
 DATES = {c for c, t in TYPES.items() if t == "date"}
@@ -143,12 +143,13 @@ def check_cell(where, col, text, cell, currency, date_fmt):
 
 
 def sheet_only_values(csv_dir, name, header, rows, only):
-    """The CSV text each workbook-only column should show: the same figure
-    of the same account in another list (p_alive and clv of clv.csv beside
-    accounts.csv), "" where that list has no row for the account."""
+    """The CSV text each workbook-only column should show where the figure
+    is another list's (p_alive and clv of clv.csv beside accounts.csv): the
+    same figure of the same account, "" where that list has no row for it.
+    None for a column no other list has (a name beside an id)."""
     out = {}
     for col in only:
-        found = {}
+        found = None
         for _, f in LISTS:
             p = os.path.join(csv_dir, f)
             if f == name or not os.path.exists(p):
@@ -158,8 +159,11 @@ def sheet_only_values(csv_dir, name, header, rows, only):
                 j, k = h.index(col), h.index("account_id")
                 found = {r[k]: r[j] for r in rs}
                 break
-        a = header.index("account_id")
-        out[col] = [found.get(r[a], "") for r in rows]
+        if found is None or "account_id" not in header:
+            out[col] = None
+        else:
+            a = header.index("account_id")
+            out[col] = [found.get(r[a], "") for r in rows]
     return out
 
 
@@ -219,7 +223,7 @@ def fill_by_rules(rules, row, v):
 DATA_BARS = {"rev12", "drop", "revenue_at_risk"}
 
 
-def check_rules(ws, name, header, rows, args):
+def check_rules(ws, name, header, rows, args, at):
     """Each rule on its column over exactly the data rows, with the
     configuration's thresholds; then row by row, the fill the rules give is
     the one the CSV's value calls for."""
@@ -227,7 +231,7 @@ def check_rules(ws, name, header, rows, args):
     n = len(rows)
     want_cols = {}
     for j, col in enumerate(header):
-        letter = get_column_letter(j + 1)
+        letter = get_column_letter(at[j] + 1)
         rules = by_col.get(letter, [])
         kinds = sorted((r.type, r.operator or "") for _, _, r in rules)
         expect = {"conv_to_appt": [("cellIs", "notBetween")],
@@ -284,18 +288,15 @@ def check_print(ws, name, repeat_header, pages_tall, title):
 def check_list(ws, csv_path, xl, args):
     header, rows = read_csv(csv_path)
     name = os.path.basename(csv_path)
-    # the sheet: the CSV's columns with the workbook-only ones where the
-    # list has them, their cells from the list that holds the figure
-    cols = SHEET_COLS.get(name, [(h, False) for h in header])
-    only = [c for c, o in cols if o]
-    if only:
-        extra = sheet_only_values(os.path.dirname(csv_path), name, header, rows, only)
-        by = {h: [r[header.index(h)] for r in rows] for h in header}
-        by.update(extra)
-        header = [c for c, _ in cols]
-        rows = [[by[c][i] for c in header] for i in range(len(rows))]
+    # the sheet's columns: the CSV's, with the sheet-only ones between
+    sheet_cols = [c for c, _ in COLS_OF[name]]
+    if [c for c, only in COLS_OF[name] if not only] != header:
+        fail(f"{name}: CSV header {header} is not the list's columns {COLS_OF[name]}")
+    at = [sheet_cols.index(h) for h in header]
+    extra = sheet_only_values(os.path.dirname(csv_path), name, header, rows,
+                              [c for c, only in COLS_OF[name] if only])
     got_header = [c.value for c in ws[1]]
-    want_header = [xl.get("col_" + h) for h in header]
+    want_header = [xl.get("col_" + h) for h in sheet_cols]
     if got_header != want_header:
         fail(f"{name}: header {got_header} != {want_header}")
     for c in ws[1]:
@@ -306,7 +307,7 @@ def check_list(ws, csv_path, xl, args):
     # an Excel table named after the list (the same in every language),
     # banded, over the header and the rows (one blank row when empty), its
     # columns named as the header cells; the table brings the filter
-    last = get_column_letter(len(header))
+    last = get_column_letter(len(sheet_cols))
     want_ref = f"A1:{last}{max(len(rows), 1) + 1}"
     tname = os.path.splitext(name)[0]
     if list(ws.tables.keys()) != [tname]:
@@ -325,10 +326,10 @@ def check_list(ws, csv_path, xl, args):
             fail(f"{name}: table filter {t.autoFilter.ref if t.autoFilter else None}")
     if ws.auto_filter.ref:
         fail(f"{name}: a sheet filter {ws.auto_filter.ref} beside the table's")
-    if ws.max_column != len(header):
-        fail(f"{name}: {ws.max_column} columns, CSV has {len(header)}")
+    if ws.max_column != len(sheet_cols):
+        fail(f"{name}: {ws.max_column} columns, the list has {len(sheet_cols)}")
     check_print(ws, name, True, 0, xl["title"])
-    rules = check_rules(ws, name, header, rows, args)
+    rules = check_rules(ws, name, header, rows, args, at)
     if not rows:
         if ws.max_row != 3 or ws["A3"].value != xl["empty_list"] or any(c.value for c in ws[2]):
             fail(f"{name}: empty list shows {ws['A3'].value!r} under a blank row ({ws.max_row} rows)")
@@ -336,7 +337,18 @@ def check_list(ws, csv_path, xl, args):
     if ws.max_row != len(rows) + 1:
         fail(f"{name}: {ws.max_row - 1} data rows, CSV has {len(rows)}")
     for i, row in enumerate(rows):
-        cells = ws[i + 2]
+        allcells = ws[i + 2]
+        cells = [allcells[k] for k in at]
+        # a sheet-only column holds the same figure as the list it comes
+        # from, or text (a name) or nothing
+        for k, (c, only) in enumerate(COLS_OF[name]):
+            if not only:
+                continue
+            if extra.get(c) is not None:
+                check_cell(f"{name} row {i + 2} {c}", c, extra[c][i], allcells[k], args.currency,
+                           xl["date_format"])
+            elif allcells[k].value is not None and allcells[k].data_type != "s":
+                fail(f"{name} row {i + 2} {c}: {allcells[k].value!r} is not text")
         for j, col in enumerate(header):
             check_cell(f"{name} row {i + 2} {col}", col, row[j], cells[j],
                        args.currency, xl["date_format"])
@@ -362,8 +374,8 @@ def check_list(ws, csv_path, xl, args):
                     fail(f"{name} row {i + 2}: days_overdue {row[j]} highlight wrong")
     # widths fit the content (capped)
     for j, col in enumerate(header):
-        letter = get_column_letter(j + 1)
-        longest = max([len(r[j]) for r in rows] + [len(want_header[j] or "")])
+        letter = get_column_letter(at[j] + 1)
+        longest = max([len(r[j]) for r in rows] + [len(want_header[at[j]] or "")])
         w = ws.column_dimensions[letter].width
         if w is None or w < min(longest, 55) or w > 62:
             fail(f"{name}: column {letter} ({col}) width {w} for text of {longest}")

@@ -113,10 +113,10 @@ static void test_rejects(void **state)
     fx_run();
     sf_reject *v = calloc(4, sizeof *v);
     assert_non_null(v);
-    v[0] = (sf_reject){SF_FILE_TRANSACTIONS, 9, SF_REJ_BAD_DATE, "date", false, sf_strdup("a,b")};
-    v[1] = (sf_reject){SF_FILE_TRANSACTIONS, 7, SF_REJ_BAD_NUMBER, "margin", true, sf_strdup("x")};
-    v[2] = (sf_reject){SF_FILE_ACCOUNTS, 12, SF_REJ_BAD_NUMBER, "employees", true, sf_strdup("q\"r")};
-    v[3] = (sf_reject){SF_FILE_TRANSACTIONS, 7, SF_REJ_UNKNOWN_ACCOUNT, "account_id", false, sf_strdup("x")};
+    v[0] = (sf_reject){SF_FILE_TRANSACTIONS, 9, SF_REJ_BAD_DATE, "date", false, sf_strdup("a,b"), 0};
+    v[1] = (sf_reject){SF_FILE_TRANSACTIONS, 7, SF_REJ_BAD_NUMBER, "margin", true, sf_strdup("x"), 0};
+    v[2] = (sf_reject){SF_FILE_ACCOUNTS, 12, SF_REJ_BAD_NUMBER, "employees", true, sf_strdup("q\"r"), 0};
+    v[3] = (sf_reject){SF_FILE_TRANSACTIONS, 7, SF_REJ_UNKNOWN_ACCOUNT, "account_id", false, sf_strdup("x"), 0};
     sf_rejects rj;
     memset(&rj, 0, sizeof rj);
     rj.v = v;

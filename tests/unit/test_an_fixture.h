@@ -47,6 +47,9 @@ FX_FN void fx_begin(const char *T)
     fx_ds->have_opportunities = true;
     for (int f = 0; f < SF_FILE_N; f++)
         fx_ds->files[f].present = true;
+    /* the opportunities file has a next-step date column (without one,
+     * filter 2 skips its criteria: test_an_pipeline.c) */
+    fx_ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_NEXT_STEP_DATE] = sf_strdup("next_step_date");
 }
 
 FX_FN uint32_t fx_account_full(const char *id, const char *owner, const char *industry,

@@ -122,6 +122,41 @@ static void test_probability_unmapped_and_default_cycle(void **state)
     fx_end();
 }
 
+/* No next-step date column: its three criteria are skipped, stale still
+ * judged. Deals entered at close: cycles 0, 1, 0 days, lower median 0 <
+ * min_cycle_days 7, so the default 60 days stands in (stale after 120). */
+static void test_no_next_step_column_short_cycle(void **state)
+{
+    (void)state;
+    fx_config();
+    fx_begin("2025-06-30");
+    free(fx_ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_NEXT_STEP_DATE]);
+    fx_ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_NEXT_STEP_DATE] = NULL;
+    fx_account("ACC", "Ann");
+    fx_tx("ACC", "2023-01-01", 100);
+    fx_opp("W1", "ACC", NULL, "2025-01-10", SF_ST_WON, NULL, 100, NULL, "2025-01-10", "", NULL);
+    fx_opp("W2", "ACC", NULL, "2025-02-01", SF_ST_WON, NULL, 100, NULL, "2025-02-02", "", NULL);
+    fx_opp("W3", "ACC", NULL, "2025-03-01", SF_ST_WON, NULL, 100, NULL, "2025-03-01", "", NULL);
+    fx_opp("O1", "ACC", NULL, "2025-03-02", SF_ST_OPEN, NULL, 100, NULL, "", "", NULL); /* 120 days */
+    fx_opp("O2", "ACC", NULL, "2025-03-01", SF_ST_OPEN, NULL, 100, NULL, "", "", NULL); /* 121 days */
+    fx_run();
+    assert_true(fx_rep.pipeline.next_step_skipped);
+    assert_true(fx_rep.pipeline.cycle_too_short);
+    assert_int_equal(fx_rep.pipeline.measured_cycle_days, 0);
+    assert_int_equal(fx_rep.pipeline.avg_cycle_days, 60);
+    assert_int_equal(row_of("O1")->f2_misses, 0);
+    assert_int_equal(row_of("O1")->verdict, SF_VERDICT_PURSUE);
+    assert_int_equal(row_of("O2")->f2_misses, SF_F2_STALE);
+    /* both said on the data-quality notes, in this order */
+    const sf_quality_result *q = &fx_rep.quality;
+    assert_int_equal(q->n, 2);
+    assert_int_equal(q->v[0].kind, SF_NOTE_SHORT_CYCLE);
+    assert_int_equal(q->v[0].n, 0);
+    assert_int_equal(q->v[0].m, 60);
+    assert_int_equal(q->v[1].kind, SF_NOTE_NO_NEXT_STEP);
+    fx_end();
+}
+
 /* Filter 1, each criterion alone. Ideal: industry Retail, 20..500
  * employees, region North, company revenue >= 10,000.00, fit good. */
 static void test_filter1_each_miss(void **state)
@@ -184,6 +219,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_filter2_each_miss),
         cmocka_unit_test(test_probability_unmapped_and_default_cycle),
+        cmocka_unit_test(test_no_next_step_column_short_cycle),
         cmocka_unit_test(test_filter1_each_miss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

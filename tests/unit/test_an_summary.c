@@ -57,10 +57,66 @@ static void test_totals_and_grids(void **state)
     fx_end();
 }
 
+/* Growth needs the whole previous year (T-730, T-365] = (2023-07-01,
+ * 2024-06-30]: transactions beginning on its first day 2023-07-02 give
+ * a growth; beginning a day later, "n/a" with the reason. */
+static void test_growth_coverage(void **state)
+{
+    (void)state;
+    for (int late = 0; late < 2; late++) {
+        fx_config();
+        fx_begin("2025-06-30");
+        fx_account("J1", "John");
+        fx_tx("J1", late ? "2023-07-03" : "2023-07-02", 5000);
+        fx_tx("J1", "2024-01-10", 5000);
+        fx_tx("J1", "2025-01-10", 15000);
+        fx_run();
+        const sf_summary_result *s = &fx_rep.summary;
+        assert_int_equal(s->rev_prev12_total, 10000);
+        assert_int_equal(s->prior_start, D("2023-07-02"));
+        assert_int_equal(s->first_tx, D(late ? "2023-07-03" : "2023-07-02"));
+        if (late) {
+            assert_int_equal(s->growth, SF_NONE);
+            assert_int_equal(s->growth_why, SF_GROWTH_PARTIAL);
+            assert_int_equal(fx_rep.quality.n, 1);
+            assert_int_equal(fx_rep.quality.v[0].kind, SF_NOTE_GROWTH_PARTIAL);
+            char text[256];
+            sf_note_text(&fx_rep.quality.v[0], text, sizeof text);
+            assert_string_equal(text, "growth is n/a: the transactions begin on 2023-07-03, after the first day "
+                                      "of the previous 365 days (2023-07-02)");
+        } else {
+            assert_int_equal(s->growth, 5000); /* (150 - 100) / 100 */
+            assert_int_equal(fx_rep.quality.n, 0);
+        }
+        fx_end();
+    }
+}
+
+/* A book whose transactions are all credit notes or zero: no revenue at
+ * all, said first; growth n/a as the transactions begin this year. */
+static void test_no_revenue(void **state)
+{
+    (void)state;
+    fx_config();
+    fx_begin("2025-06-30");
+    fx_account("J1", "John");
+    fx_tx("J1", "2025-01-10", 0);
+    fx_tx("J1", "2025-02-10", -500);
+    fx_run();
+    assert_true(fx_rep.summary.no_revenue);
+    assert_int_equal(fx_rep.summary.growth_why, SF_GROWTH_PARTIAL);
+    assert_int_equal(fx_rep.quality.n, 2);
+    assert_int_equal(fx_rep.quality.v[0].kind, SF_NOTE_NO_REVENUE);
+    assert_int_equal(fx_rep.quality.v[1].kind, SF_NOTE_GROWTH_PARTIAL);
+    fx_end();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_totals_and_grids),
+        cmocka_unit_test(test_growth_coverage),
+        cmocka_unit_test(test_no_revenue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

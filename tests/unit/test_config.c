@@ -437,7 +437,7 @@ static void test_error_messages(void **state)
                  "activity_types, outcomes, opportunity_status, tiers, potential, temperature, "
                  "cadence, decline, fire, costs, durations, time_split, ideal_client, "
                  "qualification, kpi, reorder, clv, outputs, email, columns.accounts, columns.transactions, "
-                 "columns.activities, columns.opportunities, currency_rates, owners)");
+                 "columns.activities, columns.opportunities, columns.users, currency_rates, owners)");
     expect_error(INPUT "[cadence]\na_dyas = 10\n", SF_ERR_USAGE,
                  "c.ini:4: [cadence] a_dyas: unknown key (did you mean 'a_days'?)");
     expect_error(INPUT "[run]\nfoo = 1\n", SF_ERR_USAGE,
@@ -823,6 +823,14 @@ static void test_reference_file(void **state)
     free(c.share_dir);
     free(c.file[SF_FILE_TRANSACTIONS]);
     c.path = c.dir = c.share_dir = c.file[SF_FILE_TRANSACTIONS] = NULL;
+    sf_input_list *in = &c.inputs[SF_FILE_TRANSACTIONS];
+    assert_int_equal(in->n, 1);
+    free(in->v[0].path);
+    free(in->v[0].given);
+    free(in->v);
+    memset(in, 0, sizeof *in);
+    sf_strlist_clear(&c.input_items[SF_FILE_TRANSACTIONS]);
+    sf_strlist_clear(&c.input_given[SF_FILE_TRANSACTIONS]);
     assert_int_equal(c.as_of, d.as_of);
     assert_string_equal(c.output_dir, d.output_dir);
     assert_string_equal(c.language, d.language);
@@ -861,6 +869,63 @@ static void test_reference_file(void **state)
     free(ref);
 }
 
+/* [input] lists and patterns; [columns.KIND.FILE]; "A | B"; a preset's
+ * section for a file the user does not read; '*' in a mapped value. */
+static void test_several_files(void **state)
+{
+    (void)state;
+    write_file("inv-01.csv", "x\n");
+    write_file("inv-02.csv", "x\n");
+    write_file("Task.csv", "x\n");
+    write_file("Event.csv", "x\n");
+    write_file("share/config/crm/sfx.ini",
+               "[columns.activities.Task.csv]\nduration_min =\n"
+               "[columns.activities.Other.csv]\ndate = Day\n"
+               "[opportunity_status]\nwon = *:WON, Won\n");
+    sf_config c;
+    sf_ctx ctx;
+    sf_err rc = load(&c, &ctx,
+                     "[input]\npreset = sfx\ntransactions = inv-*.csv, inv-01.csv\n"
+                     "activities = Task.csv,\n  Event.csv\nusers = t.csv\n"
+                     "blank_values = не закрыта\n"
+                     "[columns.activities]\naccount_id = AccountId | WhoId\n"
+                     "[columns.activities.Event.csv]\ndate = ActivityDateTime\n");
+    assert_string_equal(ctx.msg, "");
+    assert_int_equal(rc, SF_OK);
+    const sf_input_list *tx = &c.inputs[SF_FILE_TRANSACTIONS], *ac = &c.inputs[SF_FILE_ACTIVITIES];
+    assert_int_equal(tx->n, 2); /* the pattern, sorted; inv-01.csv once */
+    assert_string_equal(tx->v[0].path, "inv-01.csv");
+    assert_string_equal(tx->v[1].path, "inv-02.csv");
+    assert_string_equal(c.file[SF_FILE_TRANSACTIONS], "inv-01.csv");
+    assert_int_equal(ac->n, 2);
+    assert_int_equal(ac->v[0].columns[SF_VF_DURATION_MIN].kind, SF_MAP_NONE); /* the preset's */
+    assert_int_equal(ac->v[0].columns[SF_VF_DATE].kind, SF_MAP_DEFAULT);
+    assert_string_equal(ac->v[1].columns[SF_VF_DATE].header, "ActivityDateTime");
+    assert_string_equal(sf_config_column(&c, SF_FILE_ACTIVITIES, 1, SF_VF_DATE)->header, "ActivityDateTime");
+    assert_string_equal(sf_config_column(&c, SF_FILE_ACTIVITIES, 0, SF_VF_ACCOUNT_ID)->header, "AccountId | WhoId");
+    assert_string_equal(c.file[SF_FILE_USERS], "t.csv");
+    assert_true(sf_config_blank_value(&c, " Не закрыта "));
+    assert_true(c.statuses[SF_ST_WON].wild);
+    assert_int_equal(sf_config_status(&c, "C6:WON"), SF_ST_WON);
+    assert_int_equal(sf_config_status(&c, "c12:won"), SF_ST_WON);
+    assert_int_equal(sf_config_status(&c, "C6:WONT"), SF_ST_OPEN);
+    assert_int_equal(sf_config_status(&c, "won"), SF_ST_WON);
+    sf_config_release(&c);
+
+    expect_error("[input]\ntransactions = t.csv\n[columns.transactions.x.csv]\namount = A\n", SF_ERR_USAGE,
+                 "c.ini:4: [columns.transactions.x.csv]: no transactions file is named 'x.csv' (files: 't.csv')");
+    expect_error("[input]\ntransactions = t.csv, t.csv\n", SF_ERR_USAGE,
+                 "c.ini:2: [input] transactions: 't.csv' is listed twice");
+    expect_error("[input]\ntransactions = @won, t.csv\nopportunities = o.csv\n", SF_ERR_USAGE,
+                 "c.ini:2: [input] transactions: @won stands alone: it cannot be listed with files");
+    expect_error("[input]\ntransactions = nothing-*.csv\n", SF_ERR_INPUT,
+                 "c.ini:2: [input] transactions: no file matches 'nothing-*.csv'");
+    expect_error(INPUT "[columns.accounts.t.csv]\nnope = x\n", SF_ERR_USAGE,
+                 "c.ini:4: [columns.accounts.t.csv] nope: unknown key (did you mean 'name'?)");
+    expect_error(INPUT "[columns.users]\nuser_id = A |\n", SF_ERR_USAGE,
+                 "c.ini:4: [columns.users] user_id: 'A |' has an empty alternative: write headers as 'A | B'");
+}
+
 int main(void)
 {
     if (!getcwd(g_start, sizeof g_start))
@@ -880,6 +945,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_preset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_preset_self, setup, teardown),
         cmocka_unit_test_setup_teardown(test_valmap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_several_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expand, setup, teardown),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_share_dir),

@@ -246,7 +246,7 @@ static void test_reasons(void **state)
         "C1,2025-06-02,visit,,,x\n"              /* 3 kept duration */
         "C9,2025-06-03,call,,,\n"                /* 4 unknown_account */
         "C1,2025-06-31,call,,,\n"                /* 5 bad_date */
-        "C1,2025-06-04,,,,\n");                  /* 6 missing type */
+        "C1,2025-06-04,,,,\n");                  /* 6 blank type: other, accepted */
     put(f, SF_FILE_OPPORTUNITIES, "opportunities.csv",
         "opportunity_id,account_id,created,status,amount,currency,probability,close_date,next_step_date\n"
         "O1,C1,2025-05-01,open,1000,,50,,2025-07-01\n"          /* 2 ok */
@@ -286,7 +286,6 @@ static void test_reasons(void **state)
     rej_is(f, i++, V, 3, SF_REJ_BAD_NUMBER, "duration_min", true);
     rej_is(f, i++, V, 4, SF_REJ_UNKNOWN_ACCOUNT, "account_id", false);
     rej_is(f, i++, V, 5, SF_REJ_BAD_DATE, "date", false);
-    rej_is(f, i++, V, 6, SF_REJ_MISSING_REQUIRED, "type", false);
     rej_is(f, i++, O, 3, SF_REJ_UNKNOWN_CURRENCY, "currency", true);
     rej_is(f, i++, O, 3, SF_REJ_BAD_NUMBER, "probability", true);
     rej_is(f, i++, O, 3, SF_REJ_BAD_DATE, "next_step_date", true);
@@ -309,8 +308,8 @@ static void test_reasons(void **state)
     assert_int_equal(st[T].accepted, 5);
     assert_int_equal(st[T].rejected, 15);
     assert_int_equal(st[T].kept_with_fault, 1);
-    assert_int_equal(st[V].accepted, 2);
-    assert_int_equal(st[V].rejected, 3);
+    assert_int_equal(st[V].accepted, 3);
+    assert_int_equal(st[V].rejected, 2);
     assert_int_equal(st[V].kept_with_fault, 1);
     assert_int_equal(st[O].accepted, 4);
     assert_int_equal(st[O].rejected, 3);
@@ -332,7 +331,7 @@ static void test_reasons(void **state)
     assert_int_equal(account_of(f, "C2")->employees, SF_NONE);
     assert_int_equal(account_of(f, "C4")->employees, SF_NONE);
     assert_int_equal(account_of(f, "C1")->employees, 10);
-    assert_int_equal(account_of(f, "C1")->last_contact, sf_date_from_ymd(2025, 6, 2));
+    assert_int_equal(account_of(f, "C1")->last_contact, sf_date_from_ymd(2025, 6, 4)); /* the blank type is other */
     assert_true(f->ds->have_activities);
     assert_true(f->ds->have_opportunities);
 
@@ -405,12 +404,12 @@ static void test_missing_column_and_empty(void **state)
 {
     (void)state;
     fx *f = fx_new();
-    put(f, SF_FILE_TRANSACTIONS, "transactions.csv", "account_id,Date,amount\nA,2025-01-01,1\n");
+    put(f, SF_FILE_TRANSACTIONS, "transactions.csv", "account_id,when,amount\nA,2025-01-01,1\n");
     assert_int_equal(run(f), SF_ERR_INPUT);
     char want[512];
     snprintf(want, sizeof want,
              "%s: missing required column for 'date': looked for header 'date'; found: 'account_id', "
-             "'Date', 'amount'",
+             "'when', 'amount'",
              f->cfg.file[SF_FILE_TRANSACTIONS]);
     assert_string_equal(f->ctx.msg, want);
     fx_free(f);
