@@ -18,7 +18,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := 0.1.0
 
 CC      ?= cc
-PKGS    := inih cairo pangocairo xlsxwriter zlib gsl
+PKGS    := inih cairo pangocairo xlsxwriter zlib expat minizip gsl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -57,8 +57,10 @@ $(BUILD)/salesfocus: $(BUILD)/cli/main.o $(LIB_OBJ)
 	@echo "  LD   $@"
 	$(Q)$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS)
 
-# inih's header has no version macro: --version takes it from pkg-config.
-$(BUILD)/cli/version.o: DEFS += -DSF_INIH_VERSION='"$(shell pkg-config --modversion inih 2>/dev/null)"'
+# inih's and minizip's headers have no version macro: --version takes them
+# from pkg-config.
+$(BUILD)/cli/version.o: DEFS += -DSF_INIH_VERSION='"$(shell pkg-config --modversion inih 2>/dev/null)"' \
+                               -DSF_MINIZIP_VERSION='"$(shell pkg-config --modversion minizip 2>/dev/null)"'
 
 $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
 	@echo "  CC   $<"
@@ -98,9 +100,10 @@ check-asan:
 # Debian build and test packages. Idempotent: dpkg is asked first, apt only
 # when something is missing.
 DEB_PKGS := build-essential pkg-config libcsv-dev libinih-dev libcairo2-dev \
-            libpango1.0-dev libxlsxwriter-dev zlib1g-dev libcmocka-dev fonts-dejavu-core \
-            libgsl-dev poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd \
-            groff-base man-db bsdextrautils
+            libpango1.0-dev libxlsxwriter-dev zlib1g-dev libexpat1-dev libminizip-dev libgsl-dev \
+            libcmocka-dev fonts-dejavu-core \
+            poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd \
+            groff-base man-db bsdextrautils time
 deps:
 	$(Q)tools/deps.sh $(DEB_PKGS) $(EXTRA_DEB_PKGS)
 

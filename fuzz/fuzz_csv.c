@@ -85,17 +85,18 @@ static void set_str(char **slot, const char *v)
         abort();
 }
 
-/* One sf_ingest of cfg into a new dataset; the rejects sorted. */
+/* One sf_ingest of cfg into a new dataset; the rejects spooled in the
+ * scratch folder. */
 static sf_err ingest_once(const sf_config *cfg, const sf_settings *set, sf_dataset **ds, sf_rejects *rej,
                           sf_ctx *ctx)
 {
     *ds = sf_dataset_new(cfg, sf_date_from_ymd(2025, 6, 30));
     if (!*ds)
         abort();
-    memset(rej, 0, sizeof *rej);
     memset(ctx, 0, sizeof *ctx);
+    if (sf_rejects_init(rej, g_dir, ctx) != SF_OK)
+        abort();
     sf_err e = sf_ingest(*ds, cfg, set, rej, NULL, NULL, ctx);
-    sf_rejects_sort(rej);
     if (e == SF_OK)
         e = sf_dataset_finish(*ds, ctx);
     return e;
@@ -145,13 +146,20 @@ static void split_differential(const sf_config *cfg)
         }
         if (ra.n != rb.n)
             differ("number of reject lines");
+        sf_rejects_reader *qa = sf_rejects_open(&ra), *qb = sf_rejects_open(&rb);
+        if (!qa || !qb)
+            abort();
         for (size_t i = 0; i < ra.n; i++) {
-            const sf_reject *x = &ra.v[i], *y = &rb.v[i];
+            sf_reject xa, ya, *x = &xa, *y = &ya;
+            if (!sf_rejects_read(qa, i, &xa) || !sf_rejects_read(qb, i, &ya))
+                differ("a reject line that cannot be read back");
             if (x->file != y->file || x->line != y->line || x->reason != y->reason || x->kept != y->kept ||
                 (x->field == NULL) != (y->field == NULL) || (x->field && strcmp(x->field, y->field) != 0) ||
                 strcmp(x->raw, y->raw) != 0)
                 differ("a reject line");
         }
+        sf_rejects_close(qa);
+        sf_rejects_close(qb);
     }
     sf_rejects_release(&ra);
     sf_rejects_release(&rb);
@@ -229,9 +237,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!ds)
         abort();
     sf_rejects rej;
-    memset(&rej, 0, sizeof rej);
     sf_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
+    if (sf_rejects_init(&rej, g_dir, &ctx) != SF_OK)
+        abort();
     sf_err e = sf_ingest(ds, &cfg, NULL, &rej, NULL, NULL, &ctx);
 
     /* An error must come with a message (the CLI prints nothing else). */
@@ -255,16 +264,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         if (e == SF_OK) {
-            sf_rejects_sort(&rej);
             int64_t lines[SF_FILE_N] = {0};
+            sf_rejects_reader *rd = sf_rejects_open(&rej);
+            if (!rd)
+                abort();
             for (size_t i = 0; i < rej.n; i++) {
-                const sf_reject *r = &rej.v[i];
+                sf_reject rv, *r = &rv;
+                if (!sf_rejects_read(rd, i, &rv))
+                    abort(); /* every line counted is in the spool */
                 if ((int)r->file < 0 || r->file >= SF_FILE_N || (int)r->reason < 0 || r->reason >= SF_REJ_N ||
                     !r->raw || !sf_utf8_valid(r->raw, strlen(r->raw)))
                     abort(); /* rejects.csv promises UTF-8 raw text */
+                if (i > 0) {
+                    sf_reject pv;
+                    if (!sf_rejects_read(rd, i - 1, &pv) || pv.file > rv.file ||
+                        (pv.file == rv.file && pv.line > rv.line))
+                        abort(); /* rejects.csv order: by file, then line */
+                    if (!sf_rejects_read(rd, i, &rv))
+                        abort();
+                }
                 if (!r->kept)
                     lines[r->file]++;
             }
+            sf_rejects_close(rd);
             int64_t want[SF_FILE_N];
             for (int f = 0; f < SF_FILE_N; f++)
                 want[f] = ds->files[f].present ? ds->files[f].rejected : 0;

@@ -27,7 +27,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Internal to parse.c/ingest.c (quantity and unit price at 9 decimals);
  * declared here because no header exports it. */
-bool sf_parse_money_e9(const char *s, char decimal, sf_thousands th, __int128 *v, char code[4]);
 
 static void check_date(sf_date d)
 {
@@ -103,20 +102,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             int64_t v = 0;
             (void)sf_parse_money(s, decimals[i], ths[t], &v, NULL);
-            __int128 e9 = 0;
-            char code9[4] = {0};
-            if (sf_parse_money_e9(s, decimals[i], ths[t], &e9, code9)) {
-                check_code(code9);
-                /* The same text at 2 decimals must agree with the 9-decimal
-                 * value rounded half away from zero - unless rounding to 9
-                 * decimals landed exactly on a half cent (0.0049999999999
-                 * -> 0.005000000), where rounding twice legitimately
-                 * differs from rounding once. */
-                int64_t c2 = 0;
-                __int128 rem = e9 % 10000000;
-                if (rem != 5000000 && rem != -5000000 &&
-                    sf_parse_money(s, decimals[i], ths[t], &c2, NULL))
-                    CHECK(sf_div_round(e9, 10000000) == c2);
+            sf_decimal ex;
+            char codex[4] = {0};
+            if (sf_parse_decimal_exact(s, decimals[i], ths[t], &ex, codex)) {
+                check_code(codex);
+                CHECK(ex.n <= SF_DECIMAL_DIGITS && ex.scale >= 0);
+                /* times one, rounded once: exactly what the money parser
+                 * gives (it rounds on the first dropped digit, which is
+                 * rounding the exact value once) */
+                sf_decimal one = {.n = 1, .d = {1}};
+                int64_t c1 = 0, c2 = 0;
+                if (sf_decimal_mul_cents(&ex, &one, &c1) && sf_parse_money(s, decimals[i], ths[t], &c2, NULL))
+                    CHECK(c1 == c2);
             }
             (void)sf_parse_decimal_ppm(s, decimals[i], ths[t], &v);
             if (sf_parse_int(s, decimals[i], ths[t], &v))

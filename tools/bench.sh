@@ -12,6 +12,9 @@
 #   BUILD=build   (which build directory's binaries to use)
 #   BENCH_INI='[clv]\nenabled = no'   (INI text added to the runs' config, to
 #                 measure what a part costs: printf escapes are expanded)
+#   BENCH_REVIEW_OWNERS=6000 (0: skip) - then `review --all-owners` on that
+#   many owners whose names all reduce to one file name (cut at 80 bytes):
+#   the numbering of colliding names must stay linear
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -104,3 +107,34 @@ echo
 echo "$("$SF" --version 2>/dev/null | head -1): $RUNS runs per set after one warm-up (median (min..max))"
 printf '%-4s %9s %9s %9s %8s | %-23s | %-7s | %-23s | %s\n' set accounts txns activities opps wall cpu "peak RSS" "stages (median)"
 for row in "${TABLE[@]}"; do echo "$row"; done
+
+# review packs of many owners whose file names collide: one timed run
+NREV=${BENCH_REVIEW_OWNERS:-6000}
+if [ "$NREV" -gt 0 ]; then
+    rdata="$DIR/review-collide-$NREV"
+    if [ ! -f "$rdata/.done" ]; then
+        rm -rf "$rdata" && mkdir -p "$rdata"
+        awk -v n="$NREV" -v d="$rdata" 'BEGIN {
+            o = sprintf("%085d", 0); gsub(/0/, "O", o)
+            print "account_id,name,owner" > (d "/accounts.csv")
+            print "account_id,date,amount" > (d "/transactions.csv")
+            for (i = 0; i < n; i++) {
+                printf "A%06d,Client %d,%s%d\n", i, i, o, i > (d "/accounts.csv")
+                printf "A%06d,2025-05-01,%d.00\n", i, 100 + i > (d "/transactions.csv")
+            }
+        }'
+        printf '[run]\nas_of = %s\n[input]\naccounts = accounts.csv\ntransactions = transactions.csv\n' \
+            "$AS_OF" >"$rdata/cfg.ini"
+        touch "$rdata/.done"
+    fi
+    rm -rf "$DIR/out-review"
+    tf="$DIR/time.$$"
+    /usr/bin/time -f '%e %M' -o "$tf" "$SF" review -q -c "$rdata/cfg.ini" --all-owners --out "$DIR/out-review"
+    read -r r_wall r_rss <"$tf"
+    rm -f "$tf"
+    packs=$(find "$DIR/out-review" -name 'review-*.pdf' | wc -l)
+    echo
+    printf 'review --all-owners, %s owners whose file names collide: %s packs in %s s, peak RSS %s MB\n' \
+        "$NREV" "$packs" "$r_wall" "$((r_rss / 1024))"
+    rm -rf "$DIR/out-review"
+fi

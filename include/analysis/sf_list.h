@@ -91,9 +91,32 @@ typedef struct sf_list {
      * SF_OWNER_ALL for a row of the whole team (the time split's "(all)",
      * a reject). */
     uint32_t (*owner)(const sf_report *rep, size_t row);
-    /* Fill cells[0 .. n_cols) of row `row` (0 <= row < count). */
+    /* Fill cells[0 .. n_cols) of row `row` (0 <= row < count). NULL for a
+     * list whose rows are not in memory (below). */
     void (*row)(const sf_report *rep, size_t row, sf_cell *cells);
+    /* A list whose rows are read back from disk (the rejects, from their
+     * spool): each walk opens a reader of its own (NULL on out of memory),
+     * reads rows through it (texts valid until its next read; any order,
+     * fastest in order; false on a read error) and closes it. Walk every
+     * list with sf_list_walk_*, which picks row or these (the PDF tables
+     * and the mail's sections take lists in memory only). */
+    void *(*open)(const sf_report *rep);
+    bool (*read)(void *reader, size_t row, sf_cell *cells);
+    void (*close)(void *reader);
 } sf_list;
+
+/* A walk over the rows of a list, whatever holds them. */
+typedef struct {
+    const sf_list *l;
+    const sf_report *rep;
+    void *reader;
+} sf_list_walk;
+/* False on out of memory. */
+bool sf_list_walk_open(sf_list_walk *w, const sf_list *l, const sf_report *rep);
+/* Fill cells (zeroed first) with row `row`; false when it cannot be read
+ * (an I/O error on the rejects' spool: the output fails). */
+bool sf_list_walk_row(sf_list_walk *w, size_t row, sf_cell *cells);
+void sf_list_walk_close(sf_list_walk *w); /* safe on a walk not opened */
 
 /* Every list, in the order the outputs write them (SPEC §4). */
 extern const sf_list *const sf_lists[];

@@ -88,10 +88,10 @@ typedef enum {
 } sf_clv_state;
 
 /* One row of clv_model.csv: the value as its text (six significant
- * digits, a count as a whole number). */
+ * digits without an exponent, a count as a whole number). */
 typedef struct {
     const char *model, *param; /* static */
-    char value[32];
+    char value[48];
 } sf_clv_model_row;
 
 typedef struct {
@@ -354,6 +354,9 @@ sf_err sf_analyze_summary(const sf_report *rep, sf_summary_result *out);
  * SF_ERR_NOMEM. */
 sf_err sf_analyze_clv(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_clv_result *out);
 sf_err sf_clv_order(const sf_dataset *ds, const sf_tiers_result *t, sf_clv_result *out);
+/* v with six significant digits, as a plain decimal number (clv_model.csv);
+ * "" for a value that is not finite. */
+void sf_clv_fmt6(double v, char *out, size_t cap);
 void sf_clv_release(sf_clv_result *c); /* NULL-safe */
 /* After the summary: the notes of what the data cannot support. */
 sf_err sf_analyze_quality(const sf_report *rep, sf_quality_result *out);

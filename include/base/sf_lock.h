@@ -18,5 +18,9 @@ typedef struct {
 sf_err sf_lock_acquire(sf_lock *lk, const char *path, sf_ctx *ctx);
 /* Release and free; NULL-safe and safe on a lock never taken. */
 void sf_lock_release(sf_lock *lk);
+/* Close this process's descriptor without releasing the lock: a child
+ * that shares it with its parent (a run under a time limit) leaves the
+ * lock to the parent. NULL-safe. */
+void sf_lock_forget(sf_lock *lk);
 
 #endif

@@ -128,8 +128,10 @@ typedef struct {
 
 /* When an output of the registry (config/sf_outputs.def) runs. */
 typedef enum {
-    SF_PHASE_STAGED = 0,  /* writes temporaries, committed with the others */
-    SF_PHASE_AFTER_COMMIT /* runs once the staged files are in place */
+    SF_PHASE_STAGED = 0, /* writes into the run's folder, beside the others */
+    SF_PHASE_LAST        /* writes into it once every staged output is complete
+                          * (the email reads the files it attaches); work for
+                          * after the switch is deferred (sf_stage_defer) */
 } sf_output_phase;
 
 /* The member each key type declares, for a SF_CFG_KEY line of
@@ -186,6 +188,11 @@ typedef struct sf_config {
 #undef SF_CFG_KEY
 #undef SF_CFG_KEY_ELEM
 
+    /* [input] preset = auto: the preset is chosen from the files
+     * (sf_preset_choose, input layer) and the file loaded again with it
+     * (sf_config_load_auto); until then no preset is loaded */
+    bool preset_auto;
+
     /* [input]: resolved paths, NULL = absent (transactions required);
      * file[k] is the first of the kind's files, inputs[k] every one of
      * them (glob patterns expanded by sf_config_load), input_items[k] the
@@ -232,6 +239,20 @@ sf_err sf_config_init(sf_config *cfg);
  * for likely typos); a missing input file named in [input] is SF_ERR_INPUT.
  */
 sf_err sf_config_load(sf_config *cfg, const char *path, const char *share_dir, sf_ctx *ctx);
+
+/* sf_config_load for a file with [input] preset = auto, the preset chosen
+ * being `preset` (NULL or "": none); cfg->preset_auto is set. */
+sf_err sf_config_load_auto(sf_config *cfg, const char *path, const char *share_dir, const char *preset,
+                           sf_ctx *ctx);
+
+/* Apply only preset `name` (share_dir/config/crm/NAME.ini) over cfg
+ * (after sf_config_init): its formats, column maps and value lists, for
+ * comparing presets with files. No whole-config checks. */
+sf_err sf_config_load_preset_only(sf_config *cfg, const char *share_dir, const char *name, sf_ctx *ctx);
+
+/* The names of the presets in share_dir/config/crm, sorted, appended to
+ * names. SF_OK (no folder: none) or SF_ERR_NOMEM. */
+sf_err sf_config_preset_names(const char *share_dir, sf_strlist *names);
 
 /* Free everything cfg owns; accepts a zeroed or half-built config. */
 void sf_config_release(sf_config *cfg);

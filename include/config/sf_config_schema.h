@@ -18,6 +18,10 @@
 /* Range helpers for the min/max columns of sf_config_keys.def. */
 #define PPM(x) ((int64_t)(x) * SF_PPM) /* whole numbers only */
 #define MONEY_MAX INT64_C(10000000000000) /* 1e11 units: sums stay far from overflow */
+/* [costs] per activity: 1,000,000.00 at most, so that a year of any number
+ * of activities memory can hold (9.2e10 would be needed) never sums past
+ * int64 cents. */
+#define SF_COST_MAX INT64_C(100000000)
 #define VM_EMPTY_UNSETS 1 /* aux of a VALMAP: empty means "not configured" */
 #define NOFLAG ((size_t)-1) /* aux of a number without has_ flag */
 
@@ -150,6 +154,7 @@ typedef struct {
     sf_ctx *ctx;
     const char *path;     /* file being applied, for messages */
     bool preset;          /* applying a preset: no input paths */
+    const char *forced;   /* preset = auto resolved to this (sf_config_load_auto) */
     bool defaults;        /* applying the built-in defaults */
     int key_line[CFG_N_KEYS]; /* where each key was last set (0: default) */
     const char *key_file[CFG_N_KEYS];

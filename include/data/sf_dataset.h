@@ -164,6 +164,7 @@ typedef struct sf_dataset {
     /* the activities, in the order read */
     sf_activity *acts;
     size_t n_acts, cap_acts;
+    int64_t minutes_total;   /* of every activity: at most SF_MINUTES_MAX */
 
     void *index;            /* private: account id hash, owner hash */
     void *tx_log;           /* private: transactions until sf_dataset_finish */
@@ -248,6 +249,14 @@ bool sf_dataset_merge_tx_part(sf_dataset *ds, sf_tx_part *p); /* takes p's trans
 bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner,
                              sf_date date, sf_act_type type, sf_outcome outcome,
                              int64_t minutes);
+/* The book's minutes stay within SF_MINUTES_MAX, so that every sum of
+ * them (an owner's time split, the team's) fits int64 with room to spare:
+ * half of INT64_MAX, which the [durations] defaults (at most 100,000 each)
+ * cannot fill with any number of activities memory can hold. Would a
+ * duration of `minutes` from the data still fit? (Else it is bad_number,
+ * and the activity kept with its type's default.) */
+#define SF_MINUTES_MAX (INT64_MAX / 2)
+bool sf_dataset_minutes_fit(const sf_dataset *ds, int64_t minutes);
 
 /* Append an opportunity (strings copied, may be NULL). owner UINT32_MAX =
  * the account's owner. Returns false on out of memory. */

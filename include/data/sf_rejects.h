@@ -4,8 +4,7 @@
  * (canonical name) and its raw text, and the counts per file and reason.
  *
  * Ingest fills it; a record's kept lines are dropped by ingest itself when
- * the record is rejected later, so after sf_rejects_sort the list is in
- * rejects.csv order and every output writes it as it stands.
+ * the record is rejected, and the lines come back in rejects.csv order.
  */
 #ifndef SF_REJECTS_H
 #define SF_REJECTS_H
@@ -23,6 +22,7 @@ typedef enum {
     SF_REJ_UNKNOWN_CURRENCY,
     SF_REJ_DUPLICATE_ID,
     SF_REJ_BAD_VALUE,  /* a yes/no flag (is_won, is_closed) that is neither: kept */
+    SF_REJ_TOO_LONG,   /* longer than [input] max_record_bytes: before any other */
     SF_REJ_N
 } sf_reject_reason;
 const char *sf_reject_reason_name(sf_reject_reason r); /* "field_count" ... */
@@ -31,9 +31,9 @@ typedef struct {
     sf_file_kind file;
     uint32_t line;             /* line on which the record starts (1-based) */
     sf_reject_reason reason;
-    const char *field;         /* canonical field name (static) or NULL */
+    const char *field;         /* canonical field name, or NULL */
     bool kept;                 /* action kept (else rejected) */
-    char *raw;                 /* owned, UTF-8 (undecodable bytes as U+FFFD) */
+    const char *raw;           /* UTF-8 (undecodable bytes as U+FFFD), borrowed */
     uint16_t part;             /* which of the kind's files (cfg->inputs[file]) */
 } sf_reject;
 
@@ -48,21 +48,66 @@ typedef struct {
     char *value;               /* owned: the field's text, or a record's note */
 } sf_reject_example;
 
+/* One reader's lines in one file, spooled to an unlinked temporary file
+ * (rejects.c). */
+typedef struct sf_reject_seg sf_reject_seg;
+
+/*
+ * The rejects of a run. Only counts and a few examples are in memory:
+ * each line is written, as the ingest finds it, to the spool of the reader
+ * that found it (a segment: one file, read by one reader, in line order),
+ * and read back by whoever walks the list, in rejects.csv order: by kind
+ * (accounts, transactions, activities, opportunities, users), then the
+ * kind's file, then line (the head of a split file before its tail, whose
+ * lines are shifted when it is merged). A record's lines are written when
+ * the record is done, a rejection without the kept lines it replaces (the
+ * ingest's business).
+ */
 typedef struct {
-    sf_reject *v;
-    size_t n, cap;
     int64_t count[SF_FILE_N][SF_REJ_N]; /* rejected records by reason */
     int64_t kept_count[SF_FILE_N][SF_REJ_N];
     /* the first examples: [file][reason][kept] */
     sf_reject_example ex[SF_FILE_N][SF_REJ_N][2][SF_REJ_EXAMPLES];
     uint8_t n_ex[SF_FILE_N][SF_REJ_N][2];
     bool over_limit;           /* a file's rejected share exceeds max_reject_share */
+    size_t n;                  /* lines, in every segment */
+    char *dir;                 /* folder of the spool files; NULL: lines are only counted */
+    sf_reject_seg **segs;
+    size_t n_segs, cap_segs;
 } sf_rejects;
 
-/* Sort by file (accounts, transactions, activities, opportunities,
- * users), then the kind's file, then line; a rejection after kept lines
- * of the same record replaces them. */
-void sf_rejects_sort(sf_rejects *r);
+/* Start empty. dir (copied): where the spool files go, unlinked at once
+ * (the run's own folder); NULL to count lines without keeping them
+ * (`check`). SF_OK or SF_ERR_NOMEM. */
+sf_err sf_rejects_init(sf_rejects *r, const char *dir, sf_ctx *ctx);
+/* A new segment for the lines of file f (the kind's file part) that one
+ * reader finds (order: 0,
+ * or 1 for the tail of a split file), owned by r. *seg is NULL when r
+ * only counts. SF_ERR_OUTPUT when the spool cannot be made. */
+sf_err sf_rejects_segment(sf_rejects *r, sf_file_kind f, uint16_t part, int order, sf_reject_seg **seg,
+                          sf_ctx *ctx);
+/* Append a line (raw[0..raw_n)) to seg of r and count it in count_file
+ * (the file whose counters it adds to). SF_ERR_OUTPUT on a write error. */
+sf_err sf_rejects_put(sf_rejects *r, sf_reject_seg *seg, const sf_reject *x, size_t raw_n, sf_file_kind count_file,
+                      sf_ctx *ctx);
+/* Move every segment and count of src into dst, src's lines shifted by
+ * line_shift (the tail of a split file). src is left empty. */
+sf_err sf_rejects_merge(sf_rejects *dst, sf_rejects *src, uint32_t line_shift, sf_ctx *ctx);
+/* Flush the spool and put the segments in rejects.csv order: call once
+ * every line is in, before reading. SF_ERR_OUTPUT on a write error. */
+sf_err sf_rejects_finish(sf_rejects *r, sf_ctx *ctx);
+
+/* Reading back, in order; one reader per walker (several may read at
+ * once). */
+typedef struct sf_rejects_reader sf_rejects_reader;
+/* NULL on out of memory. */
+sf_rejects_reader *sf_rejects_open(const sf_rejects *r);
+/* Line i (0 <= i < r->n) into *out, its texts borrowed until the next
+ * read; any order, fastest in order. False on a read error. */
+bool sf_rejects_read(sf_rejects_reader *rd, size_t i, sf_reject *out);
+void sf_rejects_close(sf_rejects_reader *rd); /* NULL-safe */
+
+/* Close the spool and free everything; r is empty again. NULL-safe. */
 void sf_rejects_release(sf_rejects *r);
 
 /* Keep value (copied, cut to SF_REJ_EXAMPLE_TEXT bytes) as an example of

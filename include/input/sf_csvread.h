@@ -33,6 +33,11 @@
 #include <stdint.h>
 
 #define SF_CSV_BLOCK ((size_t)1 << 20)
+/* The default longest record ([input] max_record_bytes): a longer one is
+ * skipped to its end without being held, and reported too_long. */
+#define SF_CSV_MAX_RECORD ((int64_t)16 << 20)
+/* Bytes of a too-long record kept as its raw text (then "…"). */
+#define SF_CSV_LONG_HEAD 1000
 
 /* Progress of a file: stage ("reading NAME"), fraction done 0..1. */
 typedef void (*sf_csv_progress_fn)(void *user, const char *stage, double done);
@@ -52,6 +57,8 @@ typedef struct {
     uint32_t line;       /* line on which it starts (1 = first line read) */
     bool open_quote;     /* a quote left open runs to the end of the file */
     bool blank;          /* only spaces and tabs (never with open_quote) */
+    bool too_long;       /* longer than the maximum: bytes are its first
+                          * SF_CSV_LONG_HEAD bytes only, it has no fields */
     /* set by sf_csvread_fields (and sf_csvread_header): */
     bool bad_encoding;   /* not valid in the encoding: text is lossy */
     const char *text;    /* UTF-8 (U+FFFD for bad bytes), not NUL-terminated */
@@ -69,10 +76,16 @@ typedef struct {
     iconv_t cd;
     bool cd_live;
 
-    /* the file */
+    /* the file: read with pread at off (so that two readers may share one
+     * descriptor; done is the offset of the next read), never past end,
+     * its size when it was opened */
     const char *path;
     int fd;
-    bool fd_live;
+    bool fd_live;        /* an open descriptor ... */
+    bool fd_own;         /* ... that close closes */
+    int64_t end;
+    int64_t max_rec;     /* the longest record held */
+    char long_head[SF_CSV_LONG_HEAD + 4];
     char *buf;
     size_t cap, len, pos;
     bool eof;
@@ -113,8 +126,18 @@ void sf_csvread_release(sf_csvread *r);
 
 /* Open path (borrowed until close) and read its first block; progress (may
  * be NULL) is told after each block. SF_ERR_INPUT when it cannot be opened
- * or read. */
+ * or read, or is not a regular file. */
 sf_err sf_csvread_open(sf_csvread *r, const char *path, sf_csv_progress_fn progress, void *user);
+/* The same on a descriptor the caller opened (borrowed: close leaves it
+ * open) and whose size it took: the reader reads bytes [0, size) with
+ * pread, so that another reader may read the same descriptor. A file
+ * that ends before size (it was cut while read) is SF_ERR_INPUT. */
+sf_err sf_csvread_open_fd(sf_csvread *r, int fd, int64_t size, const char *path, sf_csv_progress_fn progress,
+                          void *user);
+/* The longest record held, in bytes (default SF_CSV_MAX_RECORD): a longer
+ * record is skipped to its end and reported with rec.too_long; a longer
+ * header is SF_ERR_INPUT. */
+static inline void sf_csvread_set_max_record(sf_csvread *r, int64_t max) { r->max_rec = max; }
 
 /* Close the file (the buffers are kept for the next one). Idempotent. */
 void sf_csvread_close(sf_csvread *r);
@@ -146,7 +169,8 @@ static inline void sf_csvread_set_limit(sf_csvread *r, int64_t limit) { r->limit
 sf_err sf_csvread_next(sf_csvread *r, sf_csv_event *ev);
 
 /* Decode the current record and split it into fields (rec.text,
- * rec.bad_encoding, nf). SF_OK or SF_ERR_NOMEM. */
+ * rec.bad_encoding, nf). A too-long record gets its kept head as text,
+ * followed by "…", and no fields. SF_OK or SF_ERR_NOMEM. */
 sf_err sf_csvread_fields(sf_csvread *r);
 
 /* Field i of the current record, NUL-terminated; "" past the last. */

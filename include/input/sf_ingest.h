@@ -55,6 +55,23 @@ bool sf_parse_decimal_ppm(const char *s, char decimal, sf_thousands th, int64_t 
 /* Parse a non-negative integer (employees, duration). */
 bool sf_parse_int(const char *s, char decimal, sf_thousands th, int64_t *out);
 
+/* A number exactly as written (quantity, unit price): its significant
+ * digits, most significant first, and how many of them are decimals. */
+#define SF_DECIMAL_DIGITS 60
+typedef struct {
+    bool neg;
+    int scale;
+    size_t n;
+    unsigned char d[SF_DECIMAL_DIGITS];
+} sf_decimal;
+/* Parse s with the money grammar (separators, sign, currency sign or code
+ * into code) without rounding. False when malformed, or when it has more
+ * than SF_DECIMAL_DIGITS significant digits. */
+bool sf_parse_decimal_exact(const char *s, char decimal, sf_thousands th, sf_decimal *out, char code[4]);
+/* a x b rounded once, half away from zero, to cents (SPEC §1.1: the exact
+ * product). False when it is beyond int64 cents. */
+bool sf_decimal_mul_cents(const sf_decimal *a, const sf_decimal *b, int64_t *cents);
+
 /* Convert amount cents at rate (ppm): round half away from zero. False on
  * overflow. */
 bool sf_convert_cents(int64_t cents, int64_t rate_ppm, int64_t *out);

@@ -7,7 +7,9 @@
 #ifndef SF_INGEST_INT_H
 #define SF_INGEST_INT_H
 
-#include "input/sf_csvread.h"
+#include <time.h>
+
+#include "input/sf_recsrc.h"
 #include "input/sf_idset.h"
 #include "input/sf_ingest.h"
 
@@ -31,6 +33,24 @@ typedef struct {
 
 typedef struct sf_ingest_side sf_ingest_side; /* ingest_split.c */
 
+/* An input file, opened once for the whole ingest: every reader of it
+ * (both threads of a split file) reads this one descriptor with pread, so
+ * a file renamed over it meanwhile is never mixed in; its size and time are
+ * checked again once it has been read (ingest_split.c). */
+typedef struct {
+    const char *path;      /* borrowed */
+    int fd;                /* -1: not open */
+    int64_t size;
+    struct timespec mtime;
+} sf_input;
+
+/* Every file of every kind, opened (cfg->inputs, or file[kind] of a
+ * configuration made in code). */
+typedef struct {
+    sf_input *v[SF_FILE_N];
+    size_t n[SF_FILE_N];
+} sf_inputs;
+
 /* Columns one field may read: "A | B" takes the first non-empty. */
 #define SF_ALT_MAX 4
 
@@ -42,7 +62,9 @@ typedef struct {
     sf_ctx *ctx;
     sf_progress_fn progress;
     void *puser;
-    sf_csvread rd;        /* the records of the file being read */
+    sf_recsrc src;        /* the records of the file being read (CSV or XLSX) */
+
+    const sf_inputs *inputs; /* the files, opened by sf_ingest (borrowed) */
 
     /* the file being read */
     sf_file_kind kind;
@@ -51,8 +73,16 @@ typedef struct {
     sf_file_stats *st;
     bool footer;          /* the end marker was seen */
 
-    /* the record being handled */
-    size_t rec_mark;      /* rejects->n when the record started */
+    /* the record being handled: its lines for rejects, written when it is
+     * done (a rejection replaces the kept lines before it) */
+    sf_reject_seg *seg;   /* where this reader's lines of this file go */
+    struct {
+        sf_file_kind line_file, count_file;
+        sf_reject_reason reason;
+        const char *field;
+        bool kept;
+    } pend[SF_FIELD_MAX + 2];
+    int n_pend;
     int kept_lines;
 
     /* header mapping */
@@ -95,7 +125,7 @@ sf_err sf_ingest_read_kind(sf_ingest_reader *g, sf_file_kind kind);
 /* Read one file (or its part from g->start, or up to g->limit) into the
  * dataset: counts in ds->files[kind].parts[g->file_no] (or *g->st_own),
  * rejects in g->rj. */
-sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *path);
+sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const sf_input *in);
 
 /* ingest.c: the records after the header, to the end of the file (or to
  * g->limit); the buffered opportunities handed to the dataset (with

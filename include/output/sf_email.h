@@ -41,6 +41,12 @@ bool sf_email_scope_empty(const sf_email_scope *s);
 sf_err sf_email_render(const sf_email_text *t, const sf_email_scope *s, const char *notes, char **subject,
                        char **body, sf_ctx *ctx);
 
+/* Check every template a mail of this run may use (the body, the subject,
+ * the list lines and notes of the language) without data: every
+ * placeholder must be one that template receives. SF_ERR_USAGE naming the
+ * template (and its line), as the rendering would fail. */
+sf_err sf_email_check_templates(const sf_email_text *t, sf_ctx *ctx);
+
 /* A label of the language. */
 const char *sf_email_label(const sf_email_text *t, const char *key);
 

@@ -15,8 +15,10 @@ bool sf_sendmail_configured(const char *cmd);
  * standard input, CRLF turned into LF as the sendmail interface expects;
  * the command's standard output goes to our standard error. SF_ERR_OUTPUT
  * naming the command and its exit status when it cannot run, is killed or
- * does not exit 0; SF_ERR_USAGE for an empty command.
+ * does not exit 0; SF_ERR_USAGE for an empty command. A command that has
+ * not finished within timeout seconds (<= 0: 60) is killed with its
+ * process group: SF_ERR_OUTPUT saying so.
  */
-sf_err sf_sendmail(const char *cmd, const char *msg, size_t len, sf_ctx *ctx);
+sf_err sf_sendmail(const char *cmd, int timeout, const char *msg, size_t len, sf_ctx *ctx);
 
 #endif

@@ -14,6 +14,9 @@
 #include "output/sf_buf.h"
 
 #define SF_TVARS_MAX 64
+/* The largest template file read (a mail body); a larger one, or one that
+ * is not a regular file (/dev/zero, a FIFO), is refused. */
+#define SF_TEMPLATE_MAX ((size_t)1 << 20)
 
 /* The values of one rendering. An allocation failure (or a full table)
  * sets oom; check it once before rendering. Start from {0}. */
@@ -49,5 +52,10 @@ void sf_tvars_free(sf_tvars *t);
  */
 sf_err sf_template_render(const char *tmpl, const sf_tvars *t, const char *where, bool with_line, sf_buf *out,
                           sf_ctx *ctx);
+
+/* Check tmpl without rendering it: every placeholder must be one of
+ * names[0..n). Errors as sf_template_render's. */
+sf_err sf_template_check(const char *tmpl, const char *const *names, size_t n, const char *where, bool with_line,
+                         sf_ctx *ctx);
 
 #endif

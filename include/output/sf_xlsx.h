@@ -15,7 +15,7 @@
 #include "output/sf_output.h"
 
 #define XL_MAX_COLS 16
-#define XL_MAX_SHEETS 16
+#define XL_MAX_SHEETS 64     /* the Summary, every list, and the continuations of long ones */
 #define XL_NAME_MAX 31       /* Excel's limit on sheet names, in characters */
 #define XL_STR_MAX 32767     /* Excel's limit on a cell's text, in characters */
 #define XL_WIDTH_MAX 60.0    /* widest column we set, in characters */
@@ -113,8 +113,9 @@ void xl_cell_date(xl *x, xl_sheet *sh, lxw_row_t r, int c, sf_date d);
 xl_sheet *xl_sheet_add(xl *x, const char *label_key);
 /* A list sheet of nrows rows: localised header row ("xlsx.col_<name>"),
  * frozen, an Excel table over header and rows; its rows then go through
- * the fast path when it is on. */
-xl_sheet *xl_list_begin(xl *x, const sf_list *l, uint32_t nrows);
+ * the fast path when it is on. part: 0, or the continuation sheets of a
+ * list longer than a sheet (1: "<sheet> (2)", table "<name>_2", ...). */
+xl_sheet *xl_list_begin(xl *x, const sf_list *l, uint32_t nrows, int part);
 /* The empty-list note, conditional formats, column widths, print setup. */
 void xl_list_end(xl *x, xl_sheet *sh, const sf_list *l, uint32_t nrows);
 
@@ -146,9 +147,10 @@ void xl_summary_charts(xl *x, xl_sheet *summary, const xl_sheet *data, const xl_
 
 /* ---- xlsx_look.c ---- */
 
-/* An Excel table named after the list over its header and nrows rows (one
- * blank row when empty); before the header row is flushed. */
-void xl_list_table(xl *x, xl_sheet *sh, const sf_list *l, const char *const *headers, uint32_t nrows);
+/* An Excel table named after the list (part > 0: "<name>_<part + 1>")
+ * over its header and nrows rows (one blank row when empty); before the
+ * header row is flushed. */
+void xl_list_table(xl *x, xl_sheet *sh, const sf_list *l, const char *const *headers, uint32_t nrows, int part);
 /* The conditional formats of the list's columns over rows 1..nrows. */
 void xl_list_rules(xl *x, xl_sheet *sh, const sf_list *l, uint32_t nrows);
 /* Does a conditional format mark the column (then its cells carry no

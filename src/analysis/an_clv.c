@@ -145,6 +145,42 @@ static bool figures(const sf_config *cfg, const sf_clv_obs *obs, const uint32_t 
     return true;
 }
 
+/* v with six significant digits as a plain decimal number, never with an
+ * exponent ("-2665680", "0.00602615"): a spreadsheet reads it as a
+ * number, and the formula guard leaves it alone. Rounded once, by printf
+ * at the sixth digit; out holds 48 bytes (|v| within e^+-60 here). */
+void sf_clv_fmt6(double v, char *out, size_t cap)
+{
+    char e[32];
+    if (v == 0 || !isfinite(v)) {
+        snprintf(out, cap, v == 0 ? "0" : "");
+        return;
+    }
+    snprintf(e, sizeof e, "%.5e", v); /* "-2.66568e+06": the digits and the exponent */
+    const char *x = strchr(e, 'e');
+    int exp10 = x ? atoi(x + 1) : 0;
+    if (exp10 >= 5) {
+        /* an integer: the six digits, then zeros */
+        size_t w = 0;
+        for (const char *p = e; p < x && w + 1 < cap; p++)
+            if (*p != '.')
+                out[w++] = *p;
+        for (int k = 5; k < exp10 && w + 1 < cap; k++)
+            out[w++] = '0';
+        out[w] = 0;
+        return;
+    }
+    snprintf(out, cap, "%.*f", 5 - exp10, v);
+    char *dot = strchr(out, '.');
+    if (dot) {
+        char *end = out + strlen(out);
+        while (end > dot + 1 && end[-1] == '0')
+            *--end = 0;
+        if (end == dot + 1)
+            *dot = 0;
+    }
+}
+
 /* clv_model.csv: the chosen purchase model, the AIC of the others, the
  * spend model. */
 static void model_row(sf_clv_result *out, const char *model, const char *param, double v, bool count)
@@ -159,7 +195,7 @@ static void model_row(sf_clv_result *out, const char *model, const char *param, 
     else if (count)
         snprintf(r->value, sizeof r->value, "%.0f", v);
     else
-        snprintf(r->value, sizeof r->value, "%.6g", v == 0 ? 0.0 : v); /* no "-0" */
+        sf_clv_fmt6(v, r->value, sizeof r->value);
 }
 
 static void model_rows(sf_clv_result *out)

@@ -5,6 +5,7 @@
  * starts from.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/sf_list.h"
@@ -15,6 +16,30 @@ const sf_list *const sf_lists[] = {
     &sf_list_clv,      &sf_list_clv_model, &sf_list_rejects,
 };
 const size_t sf_n_lists = SF_ARRAY_LEN(sf_lists);
+
+bool sf_list_walk_open(sf_list_walk *w, const sf_list *l, const sf_report *rep)
+{
+    w->l = l;
+    w->rep = rep;
+    w->reader = l->open ? l->open(rep) : NULL;
+    return !l->open || w->reader;
+}
+
+bool sf_list_walk_row(sf_list_walk *w, size_t row, sf_cell *cells)
+{
+    memset(cells, 0, SF_LIST_MAX_COLS * sizeof *cells);
+    if (w->l->read)
+        return w->reader && w->l->read(w->reader, row, cells);
+    w->l->row(w->rep, row, cells);
+    return true;
+}
+
+void sf_list_walk_close(sf_list_walk *w)
+{
+    if (w->l && w->l->close && w->reader)
+        w->l->close(w->reader);
+    w->reader = NULL;
+}
 
 const sf_list *sf_list_find(const char *name)
 {
@@ -130,15 +155,45 @@ const char *sf_report_file_base(const sf_report *rep, sf_file_kind f)
     return s ? s + 1 : p;
 }
 
-static void rejects_row(const sf_report *rep, size_t row, sf_cell *c)
+/* The rows come back from the rejects' spool, one reader per walk. */
+typedef struct {
+    const sf_report *rep;
+    sf_rejects_reader *rd;
+} rejects_walk;
+
+static void *rejects_open(const sf_report *rep)
 {
-    const sf_reject *r = &rep->rejects->v[row];
-    c[0].text = sf_report_part_base(rep, r->file, r->part);
-    c[1].v = r->line;
-    c[2].text = sf_reject_reason_name(r->reason);
-    c[3].text = r->field;
-    c[4].text = r->kept ? "kept" : "rejected";
-    c[5].text = r->raw;
+    rejects_walk *w = calloc(1, sizeof *w);
+    if (w && rep->rejects && !(w->rd = sf_rejects_open(rep->rejects))) {
+        free(w);
+        return NULL;
+    }
+    if (w)
+        w->rep = rep;
+    return w;
+}
+
+static bool rejects_read(void *reader, size_t row, sf_cell *c)
+{
+    rejects_walk *w = reader;
+    sf_reject r;
+    if (!w->rd || !sf_rejects_read(w->rd, row, &r))
+        return false;
+    c[0].text = sf_report_part_base(w->rep, r.file, r.part);
+    c[1].v = r.line;
+    c[2].text = sf_reject_reason_name(r.reason);
+    c[3].text = r.field;
+    c[4].text = r.kept ? "kept" : "rejected";
+    c[5].text = r.raw;
+    return true;
+}
+
+static void rejects_close(void *reader)
+{
+    rejects_walk *w = reader;
+    if (w)
+        sf_rejects_close(w->rd);
+    free(w);
 }
 
 const sf_list sf_list_rejects = {
@@ -148,5 +203,7 @@ const sf_list sf_list_rejects = {
     .n_cols = (int)SF_ARRAY_LEN(rejects_cols),
     .count = rejects_count,
     .owner = rejects_owner,
-    .row = rejects_row,
+    .open = rejects_open,
+    .read = rejects_read,
+    .close = rejects_close,
 };

@@ -6,6 +6,7 @@
  * inih: labels may be longer than inih's 200-byte line buffer.
  */
 #include "base/sf_lang.h"
+#include "base/sf_file.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -68,9 +69,10 @@ sf_err sf_lang_load(const char *share_dir, const char *code, sf_lang **out, sf_c
         return sf_ctx_error(ctx, SF_ERR_USAGE, "language '%s' is not one of en, ru, pl, id", code);
     char path[4096];
     snprintf(path, sizeof path, "%s/templates/lang/%s.ini", share_dir, code);
-    FILE *f = fopen(path, "r");
+    char why[160];
+    FILE *f = sf_fopen_regular(path, why, sizeof why);
     if (!f)
-        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: cannot open label file: %s", path, strerror(errno));
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: cannot open label file: %s", path, why);
     sf_lang *l = calloc(1, sizeof *l);
     if (!l) {
         fclose(f);

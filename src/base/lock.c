@@ -7,6 +7,12 @@
  * and can be held from a shell with flock(1) for maintenance or tests.
  * The file is never unlinked: removing it would let a second run lock a
  * fresh inode while the first still holds the old one.
+ *
+ * The lock file sits in a folder others may write to, and a run may be
+ * root: it is opened with O_NOFOLLOW (a planted symbolic link is refused,
+ * never followed), created with mode 0600, and must be a regular file
+ * with one link (a planted hard link to another file is refused) before
+ * anything is written to it.
  */
 #include "base/sf_lock.h"
 
@@ -28,7 +34,7 @@ static int make_parents(char *buf)
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
             return -1; /* buf now names the failing folder */
         }
         *p = '/';
@@ -77,9 +83,19 @@ sf_err sf_lock_acquire(sf_lock *lk, const char *path, sf_ctx *ctx)
     }
     free(dirs);
 
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == ELOOP)
+        return sf_ctx_error(ctx, SF_ERR_OUTPUT, "lock '%s' is a symbolic link: refused (remove it)", path);
     if (fd < 0)
         return sf_ctx_error(ctx, SF_ERR_OUTPUT, "cannot open lock '%s': %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1) {
+        close(fd);
+        return sf_ctx_error(ctx, SF_ERR_OUTPUT,
+                            "lock '%s' is not a regular file of its own (a folder, device, FIFO or a hard link "
+                            "to another file): refused (remove it)",
+                            path);
+    }
 
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int e = errno;
@@ -117,6 +133,17 @@ sf_err sf_lock_acquire(sf_lock *lk, const char *path, sf_ctx *ctx)
     }
     lk->fd = fd;
     return SF_OK;
+}
+
+void sf_lock_forget(sf_lock *lk)
+{
+    if (lk == NULL)
+        return;
+    if (lk->fd >= 0)
+        close(lk->fd); /* flock belongs to the open file: the parent keeps it */
+    lk->fd = -1;
+    free(lk->path);
+    lk->path = NULL;
 }
 
 /* Release the lock and free lk->path. The PID is cleared while we still

@@ -43,11 +43,14 @@ static void stamp(void)
 
 void sf_log(sf_log_level level, const char *fmt, ...)
 {
-    if (g_quiet && level != SF_LOG_ERROR)
+    if (g_quiet && level != SF_LOG_ERROR && level != SF_LOG_NOTICE)
         return;
     end_progress_line();
     stamp();
-    fputs(level == SF_LOG_ERROR ? "salesfocus: error: " : level == SF_LOG_WARN ? "salesfocus: warning: " : "salesfocus: ",
+    fputs(level == SF_LOG_ERROR    ? "salesfocus: error: "
+          : level == SF_LOG_WARN   ? "salesfocus: warning: "
+          : level == SF_LOG_NOTICE ? "salesfocus: notice: "
+                                   : "salesfocus: ",
           stderr);
     va_list ap;
     va_start(ap, fmt);

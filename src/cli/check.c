@@ -128,12 +128,14 @@ void sf_check_print_notes(const sf_report *rep)
 sf_err sf_check_write_rejects(const sf_settings *set, const sf_config *cfg, const sf_dataset *ds,
                               sf_rejects *rj, const char *path, sf_ctx *ctx)
 {
-    sf_rejects_sort(rj);
     sf_report only = {.ds = ds, .cfg = cfg, .rejects = rj, .as_of = ds->as_of};
-    sf_stage stage = {0};
+    sf_stage stage;
     sf_output_ctx o = {.set = set, .cfg = cfg, .ds = ds, .rep = &only, .rejects = rj, .out_dir = ".",
                        .stage = &stage};
-    sf_err e = sf_out_csv_list_at(&o, &sf_list_rejects, path, ctx);
+    /* one file where the user asks, written beside it and renamed over */
+    sf_err e = sf_stage_begin_file(&stage, path, ctx);
+    if (e == SF_OK)
+        e = sf_out_csv_list_at(&o, &sf_list_rejects, path, ctx);
     if (e == SF_OK)
         e = sf_stage_commit(&stage, ctx);
     if (e != SF_OK)

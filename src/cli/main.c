@@ -1,7 +1,8 @@
 /*
  * main.c - the command line: a table of commands, each with its synopsis,
  * its help and the options it takes; usage; dispatch. The commands
- * themselves live in run.c (run, check, review) and in their own files.
+ * themselves live in run.c (run, check, review), init.c and in their own
+ * files.
  *
  * Adding a command is one row of `commands` below (and its man page and
  * completion entries: tests/e2e/man.sh and completion.sh read --help).
@@ -25,6 +26,9 @@ enum {
     OPT_ALL_OWNERS = 1 << 4,
     OPT_QUIET = 1 << 5,
     OPT_REJECTS = 1 << 6,
+    OPT_FORCE = 1 << 7,
+    OPT_FILES = 1 << 8, /* takes file arguments */
+    OPT_TIMEOUT = 1 << 9,
 };
 
 typedef struct {
@@ -40,21 +44,27 @@ static int cmd_check(const sf_run_opts *o, int argc, char **argv);
 static int cmd_review(const sf_run_opts *o, int argc, char **argv);
 static int cmd_config(const sf_run_opts *o, int argc, char **argv);
 static int cmd_lists(const sf_run_opts *o, int argc, char **argv);
+static int cmd_init(const sf_run_opts *o, int argc, char **argv);
 
 static const command commands[] = {
-    {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [-q]",
+    {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [--timeout SECONDS] [-q]",
      "read the CRM exports named in CONFIG, write the CSV lists, the workbook,\n"
      "          the PDF report and (if configured) the email",
-     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET, cmd_run},
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET | OPT_TIMEOUT, cmd_run},
     {"check", "-c CONFIG [--as-of YYYY-MM-DD] [--rejects FILE] [-q]",
      "validate CONFIG and the inputs; print the column mapping, the\n"
      "          data-quality counts with the first bad values, and how each status,\n"
      "          activity type and outcome was classified; write nothing but\n"
      "          --rejects FILE (the rejected records, as rejects.csv)",
      OPT_CONFIG | OPT_AS_OF | OPT_QUIET | OPT_REJECTS, cmd_check},
-    {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [-q]",
+    {"review", "-c CONFIG (--owner NAME | --all-owners) [--as-of YYYY-MM-DD] [--out DIR] [--timeout SECONDS] [-q]",
      "write a sales coach's review pack (PDF) per owner",
-     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET, cmd_review},
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_OWNER | OPT_ALL_OWNERS | OPT_QUIET | OPT_TIMEOUT, cmd_review},
+    {"init", "[-o CONFIG] [--force] FILE...",
+     "write a starter CONFIG (default salesfocus.ini) from the CRM's export\n"
+     "          files: which file is which, the preset, formats, column mapping and\n"
+     "          value lists, each guess with a comment; never overwrites without --force",
+     OPT_OUT | OPT_FORCE | OPT_FILES | OPT_QUIET, cmd_init},
     {"config", "(--reference | --markdown)",
      "print the reference configuration, every key with its default\n"
      "          (--reference, as config/salesfocus.ini), or the table of every key\n"
@@ -77,10 +87,14 @@ static void usage(FILE *f)
     fputs("\n"
           "  -c, --config FILE   the INI configuration (see config/salesfocus.ini)\n"
           "      --as-of DATE    the as-of date T (default: [run] as_of, else today)\n"
-          "      --out DIR       output folder (default: [run] output_dir)\n"
+          "  -o, --out PATH      run, review: the output folder (default: [run] output_dir);\n"
+          "                      init: the configuration to write (default: salesfocus.ini)\n"
+          "      --force         init: overwrite an existing configuration\n"
           "      --owner NAME    review: one owner, as written in the data\n"
           "      --all-owners    review: every owner\n"
           "      --rejects FILE  check: write the rejected records there (as rejects.csv)\n"
+          "      --timeout SECS  stop the whole run after SECS seconds, exit 4\n"
+          "                      (default: [run] timeout, 0 = no limit)\n"
           "  -q, --quiet         errors only\n"
           "  -h, --help          this text\n"
           "  -V, --version       the version\n"
@@ -105,16 +119,17 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"config", required_argument, NULL, 'c'},   {"as-of", required_argument, NULL, 'a'},
         {"out", required_argument, NULL, 'o'},      {"owner", required_argument, NULL, 'w'},
         {"all-owners", no_argument, NULL, 'A'},     {"quiet", no_argument, NULL, 'q'},
+        {"force", no_argument, NULL, 'f'},
         {"rejects", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"timeout", required_argument, NULL, 't'},  {NULL, 0, NULL, 0},
     };
     optind = 2;
     int c;
-    while ((c = getopt_long(argc, argv, "c:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:o:qhV", longopts, NULL)) != -1) {
         unsigned need = c == 'c' ? OPT_CONFIG : c == 'a' ? OPT_AS_OF : c == 'o' ? OPT_OUT
                         : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
-                        : c == 'R' ? OPT_REJECTS : 0;
+                        : c == 'R' ? OPT_REJECTS : c == 'f' ? OPT_FORCE : c == 't' ? OPT_TIMEOUT : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
                 return bad_usage("--owner and --all-owners belong to the review command", NULL);
@@ -129,14 +144,22 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'w': o->owner = optarg; break;
         case 'A': o->all_owners = true; break;
         case 'q': o->quiet = true; break;
+        case 'f': o->force = true; break;
         case 'R': o->rejects = optarg; break;
+        case 't': o->timeout = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': sf_print_version(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (optind < argc)
+    if (cmd->opts & OPT_FILES) {
+        o->files = argv + optind;
+        o->n_files = argc - optind;
+        if (!o->n_files)
+            return bad_usage("init needs the export files", NULL);
+    } else if (optind < argc) {
         return bad_usage("unexpected argument", argv[optind]);
+    }
     if ((cmd->opts & OPT_CONFIG) && !o->config)
         return bad_usage("missing -c CONFIG", NULL);
     return -1;
@@ -152,6 +175,12 @@ static int cmd_check(const sf_run_opts *o, int argc, char **argv)
 {
     (void)argc, (void)argv;
     return sf_cmd_check(o);
+}
+
+static int cmd_init(const sf_run_opts *o, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    return sf_cmd_init(o);
 }
 
 static int cmd_review(const sf_run_opts *o, int argc, char **argv)

@@ -10,13 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "base/sf_settings.h"
 #include "config/sf_config.h"
+#include "input/sf_autoconf.h"
+#include "input/sf_hints.h"
 #include "input/sf_ingest.h"
 #include "base/sf_lock.h"
 #include "base/sf_log.h"
+#include "cli/sf_limit.h"
 #include "output/sf_output.h"
 #include "analysis/sf_report.h"
 #include "cli/sf_check.h"
@@ -35,8 +39,15 @@ typedef struct {
     sf_report rep;
     bool rep_done;
     sf_stage stage;
+    bool rejects_only;   /* the reject limit: only rejects.csv was put in place */
+    int placed_fd;       /* under a time limit: where to say the folder is in place */
+    bool child_placed;   /* the killed child had put its folder in place */
+    bool is_child;       /* the worker of a run under a time limit */
+    bool template_error; /* exit 2 from a mail template: mailed all the same */
+    char *spool_dir;     /* check --rejects FILE: its folder, for the spool (owned) */
     sf_ctx ctx;
     sf_settings set;
+    sf_preset_choice auto_preset; /* [input] preset = auto: how each candidate matched */
     bool collect_values; /* check: tally activity types and outcomes too */
 } job;
 
@@ -48,16 +59,21 @@ static void timing(const job *j, const char *stage, double t0)
 
 static void job_release(job *j)
 {
+    free(j->spool_dir);
     sf_stage_release(&j->stage);
     if (j->rep_done)
         sf_report_release(&j->rep);
     sf_rejects_release(&j->rejects);
     sf_dataset_free(j->ds);
     sf_lang_free(j->lang);
-    sf_lock_release(&j->lock);
+    if (j->is_child)
+        sf_lock_forget(&j->lock);
+    else
+        sf_lock_release(&j->lock);
     free(j->out_dir);
     if (j->cfg_loaded)
         sf_config_release(&j->cfg);
+    sf_preset_choice_release(&j->auto_preset);
 }
 
 static bool parse_iso(const char *s, sf_date *out)
@@ -77,6 +93,58 @@ static int fail(job *j)
     return (int)j->ctx.code;
 }
 
+/* The lists write dates up to the longest contact interval after T
+ * (next_due; every other date is T or earlier, or as read): past
+ * 9999-12-31 they would need a fifth digit of year. Such an as-of date is
+ * a configuration error naming the latest one allowed. */
+static int check_as_of(job *j)
+{
+    int64_t reach = 0;
+    for (int t = 0; t < SF_TIER_N; t++)
+        if (j->cfg.cadence_days[t] > reach)
+            reach = j->cfg.cadence_days[t];
+    const sf_date last = sf_date_from_ymd(9999, 12, 31);
+    if ((int64_t)j->as_of + reach <= last)
+        return 0;
+    char t[16], l[16];
+    sf_date_iso(j->as_of, t);
+    sf_date_iso((sf_date)(last - reach), l);
+    sf_ctx_error(&j->ctx, SF_ERR_USAGE,
+                 "as-of %s: the next contact dates would pass 9999-12-31 (the longest [cadence] interval is %lld "
+                 "days); the latest as-of date this configuration allows is %s",
+                 t, (long long)reach, l);
+    return fail(j);
+}
+
+/* [input] preset = auto: choose from the files, load the config again with
+ * the preset chosen, and say which and how well each matched (in the log;
+ * check prints it with the mapping instead). */
+static int choose_preset(job *j, bool log)
+{
+    if (sf_preset_choose(&j->cfg, &j->auto_preset, &j->ctx) != SF_OK)
+        return fail(j);
+    const sf_preset_choice *c = &j->auto_preset;
+    char line[256];
+    sf_preset_score_text(&c->v[c->chosen], line, sizeof line);
+    if (log)
+        sf_log(SF_LOG_INFO, "preset auto: %s%s", *c->v[c->chosen].name ? "" : "none, ", line);
+    for (size_t i = 0; log && i < c->n; i++) {
+        if (i == c->chosen)
+            continue;
+        sf_preset_score_text(&c->v[i], line, sizeof line);
+        sf_log(SF_LOG_INFO, "preset auto: not chosen: %s", line);
+    }
+    sf_config_release(&j->cfg);
+    if (sf_config_init(&j->cfg) != SF_OK) {
+        j->cfg_loaded = false;
+        sf_ctx_nomem(&j->ctx);
+        return fail(j);
+    }
+    if (sf_config_load_auto(&j->cfg, j->opts->config, j->set.share_dir, c->v[c->chosen].name, &j->ctx) != SF_OK)
+        return fail(j);
+    return 0;
+}
+
 /* Config, as-of date, output folder, labels. */
 static int job_setup(job *j, bool need_out)
 {
@@ -89,6 +157,9 @@ static int job_setup(job *j, bool need_out)
     j->cfg_loaded = true;
     if (sf_config_load(&j->cfg, j->opts->config, j->set.share_dir, &j->ctx) != SF_OK)
         return fail(j);
+    int rc;
+    if (j->cfg.preset_auto && (rc = choose_preset(j, need_out)) != 0)
+        return rc;
     if (j->opts->as_of) {
         if (!parse_iso(j->opts->as_of, &j->as_of)) {
             sf_ctx_error(&j->ctx, SF_ERR_USAGE, "--as-of '%s': expected a date YYYY-MM-DD", j->opts->as_of);
@@ -97,6 +168,9 @@ static int job_setup(job *j, bool need_out)
     } else {
         j->as_of = j->cfg.as_of != SF_NODATE ? j->cfg.as_of : sf_date_today();
     }
+    int arc = check_as_of(j);
+    if (arc)
+        return arc;
     if (need_out) {
         j->out_dir = j->opts->out ? sf_strdup(j->opts->out)
                                   : sf_config_expand(&j->cfg, j->cfg.output_dir, j->as_of);
@@ -111,6 +185,25 @@ static int job_setup(job *j, bool need_out)
     return 0;
 }
 
+/* With [outputs] email = yes, every template the mails may use, checked
+ * without data (a typo is found before anything is read or written).
+ * Returns 0 or the exit code (reported); say: print the outcome (check). */
+static int check_templates(job *j, bool say)
+{
+    if (!j->cfg.out_email) {
+        if (say)
+            printf("mail templates: not used ([outputs] email = no)\n");
+        return 0;
+    }
+    if (sf_out_email_check(&j->cfg, j->lang, &j->ctx) != SF_OK) {
+        j->template_error = true;
+        return fail(j);
+    }
+    if (say)
+        printf("mail templates: ok\n");
+    return 0;
+}
+
 /* Read every input. Returns 0 or an exit code (already reported). */
 static int job_ingest(job *j, bool write_rejects_on_limit)
 {
@@ -121,6 +214,10 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
         return fail(j);
     }
     j->ds->collect_values = j->collect_values;
+    /* the rejected lines are spooled in the run's own folder, or beside
+     * the file of `check --rejects FILE`; check alone only counts them */
+    if (sf_rejects_init(&j->rejects, j->stage.began ? sf_stage_work_dir(&j->stage) : j->spool_dir, &j->ctx) != SF_OK)
+        return fail(j);
     sf_err e = sf_ingest(j->ds, &j->cfg, &j->set, &j->rejects, sf_log_progress, NULL, &j->ctx);
     timing(j, "ingest", t0);
     for (int f = 0; j->set.timings && f < SF_FILE_N; f++) {
@@ -138,16 +235,17 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
     if (e == SF_ERR_INPUT && write_rejects_on_limit && j->rejects.over_limit) {
         /* SPEC §1: over the limit, rejects.csv (every file's lines) and
          * nothing else is written, then exit 3. */
-        sf_rejects_sort(&j->rejects);
         sf_report only = {.ds = j->ds, .cfg = &j->cfg, .rejects = &j->rejects, .as_of = j->as_of};
         sf_output_ctx o = {.set = &j->set, .cfg = &j->cfg, .ds = j->ds, .rep = &only, .rejects = &j->rejects,
                            .lang = j->lang, .out_dir = j->out_dir, .stage = &j->stage};
         sf_ctx wctx = {0};
-        if (sf_out_csv_list(&o, &sf_list_rejects, &wctx) != SF_OK ||
-            sf_stage_commit(&j->stage, &wctx) != SF_OK) {
+        if (j->stage.began && (sf_out_csv_list(&o, &sf_list_rejects, &wctx) != SF_OK ||
+                               sf_stage_commit(&j->stage, &wctx) != SF_OK)) {
             sf_stage_abort(&j->stage);
             sf_log(SF_LOG_ERROR, "%s", wctx.msg);
-        } else {
+        } else if (j->stage.switched) {
+            sf_limit_placed(j->placed_fd);
+            j->rejects_only = true;
             sf_log(SF_LOG_INFO, "rejected records written to %s/csv/rejects.csv", j->out_dir);
         }
         return fail(j);
@@ -161,7 +259,6 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
     if (sf_dataset_finish(j->ds, &j->ctx) != SF_OK)
         return fail(j);
     timing(j, "days", tf);
-    sf_rejects_sort(&j->rejects);
     return 0;
 }
 
@@ -192,7 +289,6 @@ static int job_analyze(job *j)
 typedef struct {
     const sf_output_def *def;
     sf_output_ctx o;
-    sf_stage stage;
     sf_ctx ctx;
     sf_err err;
     double seconds;
@@ -215,9 +311,8 @@ static sf_output_ctx output_ctx(job *j, sf_stage *stage)
 }
 
 /* Render every enabled output of one phase: those with a thread of their
- * own beside the others (each stages into its own area, adopted into the
- * run's after all have finished). Returns 0 or the first failure's exit
- * code (recorded in j->ctx). */
+ * own beside the others, all into the run's folder. Returns 0 or the
+ * first failure's exit code (recorded in j->ctx). */
 static int render_phase(job *j, sf_output_phase phase)
 {
     enum { MAX_OUTPUTS = 16 };
@@ -233,7 +328,7 @@ static int render_phase(job *j, sf_output_phase phase)
         if (d->phase != phase || !sf_output_enabled(d, &j->cfg))
             continue;
         oj->def = d;
-        oj->o = output_ctx(j, &oj->stage);
+        oj->o = output_ctx(j, &j->stage);
         if (!j->set.single_thread && d->own_thread && pthread_create(&tid[i], NULL, output_thread, oj) == 0)
             started[i] = true;
         else
@@ -252,18 +347,18 @@ static int render_phase(job *j, sf_output_phase phase)
             sf_ctx_error(&j->ctx, oj->ctx.code, "%s", oj->ctx.msg);
             rc = (int)oj->ctx.code;
         }
-        if (sf_stage_adopt(&j->stage, &oj->stage, &j->ctx) != SF_OK && rc == 0)
-            rc = (int)j->ctx.code;
-        sf_stage_release(&oj->stage);
     }
     return rc;
 }
 
-/* The staged outputs, the commit that puts them in place together, then
- * the outputs that need them in place (the email). */
+/* The outputs into the run's folder (the email last: it attaches the
+ * others), the commit that puts the folder in place as a whole, then what
+ * waited for it (the mails are sent). */
 static int run_outputs(job *j)
 {
     int rc = render_phase(j, SF_PHASE_STAGED);
+    if (rc == 0)
+        rc = render_phase(j, SF_PHASE_LAST);
     if (rc) {
         sf_stage_abort(&j->stage);
         return fail(j);
@@ -271,11 +366,10 @@ static int run_outputs(job *j)
     double t0 = sf_now_s();
     if (sf_stage_commit(&j->stage, &j->ctx) != SF_OK)
         return fail(j);
+    sf_limit_placed(j->placed_fd);
     timing(j, "commit", t0);
-    if ((rc = render_phase(j, SF_PHASE_AFTER_COMMIT)) != 0) {
-        sf_stage_abort(&j->stage);
+    if (sf_stage_deliver(&j->stage, &j->ctx) != SF_OK)
         return fail(j);
-    }
     return 0;
 }
 
@@ -352,10 +446,27 @@ static char *default_lock_path(const job *j)
         free(s);
         return e2;
     }
-    size_t n = strlen(j->out_dir) + 32;
+    /* beside the output folder: "{output_dir}/.." written as its parent,
+     * so that taking the lock never creates the output folder itself */
+    size_t n = strlen(j->out_dir) + 32, len = strlen(j->out_dir);
     char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s/../.salesfocus.lock", j->out_dir);
+    if (!s)
+        return NULL;
+    while (len > 1 && j->out_dir[len - 1] == '/')
+        len--;
+    const char *slash = NULL;
+    for (size_t i = 0; i < len; i++)
+        if (j->out_dir[i] == '/')
+            slash = j->out_dir + i;
+    const char *last = slash ? slash + 1 : j->out_dir;
+    size_t last_n = len - (size_t)(last - j->out_dir);
+    bool dots = (last_n == 1 && last[0] == '.') || (last_n == 2 && last[0] == '.' && last[1] == '.');
+    if (dots || (slash == j->out_dir))
+        snprintf(s, n, "%.*s/../.salesfocus.lock", (int)len, j->out_dir);
+    else if (!slash)
+        snprintf(s, n, ".salesfocus.lock");
+    else
+        snprintf(s, n, "%.*s/.salesfocus.lock", (int)(slash - j->out_dir), j->out_dir);
     return s;
 }
 
@@ -371,18 +482,99 @@ static int take_lock(job *j)
     return e ? fail(j) : 0;
 }
 
+/* Under the lock: clear what killed runs left beside the output folder
+ * (said in the log, even under -q), then start this run's folder. */
+static int open_output(job *j)
+{
+    sf_strlist done = {0};
+    sf_err e = sf_stage_sweep(j->out_dir, &done, &j->ctx);
+    for (size_t i = 0; i < done.n; i++)
+        sf_log(SF_LOG_NOTICE, "an earlier run was killed: %s", done.v[i]);
+    sf_strlist_clear(&done);
+    if (e || sf_stage_begin(&j->stage, j->out_dir, &j->ctx) != SF_OK)
+        return fail(j);
+    return 0;
+}
+
+static bool folder_exists(const char *dir)
+{
+    struct stat sb;
+    return dir && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 /* A scheduled run must never fail silently (SPEC §4): after the config
  * was read, a failure is mailed when email and on_failure are on. */
 static int notify_failure(job *j, int rc)
 {
     if (rc == 0 || !j->cfg_loaded || !j->cfg.out_email || !j->cfg.on_failure)
         return rc;
+    sf_files_state files = j->rejects_only                          ? SF_FILES_REJECTS
+                           : j->stage.switched || j->child_placed ? SF_FILES_NEW
+                           : j->stage.began      ? (j->stage.existed ? SF_FILES_UNCHANGED : SF_FILES_NONE)
+                           : folder_exists(j->out_dir) ? SF_FILES_UNCHANGED
+                                                       : SF_FILES_NONE;
     sf_ctx mctx = {0};
-    if (sf_out_email_failure(&j->cfg, j->lang, rc, j->ctx.msg, &mctx) != SF_OK)
+    if (sf_out_email_failure(&j->cfg, j->lang, rc, j->ctx.msg, files, j->out_dir, &mctx) != SF_OK)
         sf_log(SF_LOG_ERROR, "failure mail not sent: %s", mctx.msg);
     else
         sf_log(SF_LOG_INFO, "failure mail sent");
     return rc;
+}
+
+/* The time limit of a run in seconds: --timeout, else [run] timeout; 0
+ * none. -1 after a usage error (reported). */
+static int64_t time_limit(job *j)
+{
+    if (!j->opts->timeout)
+        return j->cfg.run_timeout;
+    char *end;
+    errno = 0;
+    long long v = strtoll(j->opts->timeout, &end, 10);
+    if (errno || end == j->opts->timeout || *end || v < 0 || v > 604800) {
+        sf_ctx_error(&j->ctx, SF_ERR_USAGE, "--timeout '%s': expected whole seconds, 0 to 604800",
+                     j->opts->timeout);
+        fail(j);
+        return -1;
+    }
+    return v;
+}
+
+/* Under a time limit the rest of the job runs in a child process, killed
+ * at the deadline (counted from t0). Returns -1 to go on (in the child,
+ * or without a limit), else the exit code of the whole command. */
+static int limit_time(job *j, double t0)
+{
+    int64_t secs = time_limit(j);
+    if (secs < 0)
+        return SF_ERR_USAGE;
+    if (secs == 0)
+        return -1;
+    sf_limit_result res;
+    int k = sf_limit_fork(t0 + (double)secs, &j->placed_fd, &res);
+    if (k < 0) {
+        j->is_child = true;
+        return -1;
+    }
+    if (k > 0) {
+        sf_ctx_error(&j->ctx, SF_ERR_NOMEM, "cannot start the run under its time limit: %s", strerror(errno));
+        return fail(j);
+    }
+    if (!res.timed_out && !res.signal)
+        return res.exit_code; /* the child reported and mailed itself */
+    /* the child was killed: clear what it left, then say so */
+    sf_strlist done = {0};
+    sf_ctx sctx = {0};
+    sf_stage_sweep(j->out_dir, &done, &sctx);
+    for (size_t i = 0; i < done.n; i++)
+        sf_log(SF_LOG_NOTICE, "the stopped run's %s", done.v[i]);
+    sf_strlist_clear(&done);
+    j->child_placed = res.placed;
+    if (res.timed_out)
+        sf_ctx_error(&j->ctx, SF_ERR_OUTPUT, "the run did not finish within %lld s (%s): stopped",
+                     (long long)secs, j->opts->timeout ? "--timeout" : "[run] timeout");
+    else
+        sf_ctx_error(&j->ctx, SF_ERR_NOMEM, "the run was killed by signal %d", res.signal);
+    return notify_failure(j, fail(j));
 }
 
 int sf_cmd_run(const sf_run_opts *opts)
@@ -390,20 +582,33 @@ int sf_cmd_run(const sf_run_opts *opts)
     job j;
     memset(&j, 0, sizeof j);
     j.opts = opts;
+    j.placed_fd = -1;
     double t0 = sf_now_s();
     int rc = job_setup(&j, true);
     if (rc == 0)
+        rc = check_templates(&j, false);
+    if (rc == 0)
         rc = take_lock(&j);
+    int parent_rc = rc == 0 ? limit_time(&j, t0) : -1;
+    if (parent_rc >= 0) {
+        job_release(&j);
+        return parent_rc;
+    }
+    if (rc == 0)
+        rc = open_output(&j);
     if (rc == 0)
         rc = job_ingest(&j, true);
     if (rc == 0)
         rc = job_analyze(&j);
-    if (rc == 0)
-        rc = run_outputs(&j);
+    if (rc == 0 && (rc = run_outputs(&j)) == SF_ERR_USAGE)
+        j.template_error = true; /* a mail that cannot be made from the data */
     if (rc == 0 && !opts->quiet)
         print_summary(&j);
     timing(&j, "total", t0);
-    if (rc != 0 && rc != SF_ERR_USAGE && rc != SF_ERR_LOCK)
+    /* a config error is not mailed (the mail settings may be what is
+     * wrong), but a template error is: the mail that carries it has no
+     * template */
+    if (rc != 0 && (rc != SF_ERR_USAGE || j.template_error) && rc != SF_ERR_LOCK)
         rc = notify_failure(&j, rc);
     job_release(&j);
     return rc;
@@ -463,6 +668,48 @@ static void print_file_check(const job *j, sf_file_kind f)
     }
     for (size_t w = 0; w < fs->warnings.n; w++)
         printf("  warning: %s\n", fs->warnings.v[w]);
+    sf_strlist hints = {0};
+    sf_ctx hctx = {0};
+    if (sf_check_hints(&j->cfg, f, fs, &j->rejects, &hints, &hctx) == SF_OK)
+        for (size_t h = 0; h < hints.n; h++)
+            printf("  hint: %s\n", hints.v[h]);
+    sf_strlist_clear(&hints);
+}
+
+/* preset = auto: every candidate and how well it matched. */
+static void print_auto_preset(const job *j)
+{
+    const sf_preset_choice *c = &j->auto_preset;
+    if (!j->cfg.preset_auto || !c->n)
+        return;
+    printf("preset auto: %s\n", *c->v[c->chosen].name ? c->v[c->chosen].name : "none (canonical names)");
+    for (size_t i = 0; i < c->n; i++) {
+        char line[256];
+        sf_preset_score_text(&c->v[i], line, sizeof line);
+        printf("  %s %s\n", i == c->chosen ? "*" : " ", line);
+    }
+}
+
+/* Lists the workbook will continue on more sheets: exactly for the
+ * accounts and the rejects, "up to" for the lists bounded by the accounts
+ * or the deals (check runs no analysis). */
+static void print_sheet_notes(const job *j)
+{
+    if (!j->cfg.out_xlsx)
+        return;
+    const struct {
+        const char *what;
+        size_t n;
+        bool exact;
+    } l[] = {{"accounts", j->ds->n_accounts, true},
+             {"rejects", j->rejects.n, true},
+             {"cadence_due, decline_alerts, fire_candidates, reorder_due", j->ds->n_accounts, false},
+             {"pipeline", j->ds->n_opps, false}};
+    for (size_t i = 0; i < SF_ARRAY_LEN(l); i++)
+        if (l[i].n > SF_SHEET_ROWS)
+            printf("workbook: %s: %s%zu rows, more than one sheet holds (%zu): continued on %s%zu more sheet%s\n",
+                   l[i].what, l[i].exact ? "" : "up to ", l[i].n, SF_SHEET_ROWS, l[i].exact ? "" : "up to ",
+                   sf_sheets_for(l[i].n) - 1, sf_sheets_for(l[i].n) > 2 ? "s" : "");
 }
 
 int sf_cmd_check(const sf_run_opts *opts)
@@ -472,6 +719,17 @@ int sf_cmd_check(const sf_run_opts *opts)
     j.opts = opts;
     j.collect_values = true;
     int rc = job_setup(&j, false);
+    if (rc == 0 && opts->rejects) {
+        /* the rejected lines are kept for the file, spooled beside it */
+        const char *slash = strrchr(opts->rejects, '/');
+        j.spool_dir = slash ? (slash == opts->rejects ? sf_strdup("/") : sf_strndup(opts->rejects,
+                                                                                  (size_t)(slash - opts->rejects)))
+                            : sf_strdup(".");
+        if (!j.spool_dir) {
+            sf_ctx_nomem(&j.ctx);
+            rc = fail(&j);
+        }
+    }
     if (rc == 0) {
         rc = job_ingest(&j, false);
         if (rc == 0)
@@ -487,8 +745,11 @@ int sf_cmd_check(const sf_run_opts *opts)
         if (j.ds && (rc == 0 || j.rejects.over_limit)) {
             char d[16];
             sf_date_iso(j.as_of, d);
-            printf("config: %s%s%s%s\nas of: %s\n", opts->config, j.cfg.preset ? " (preset " : "",
-                   j.cfg.preset ? j.cfg.preset : "", j.cfg.preset ? ")" : "", d);
+            printf("config: %s%s%s%s\nas of: %s\n", opts->config,
+                   j.cfg.preset || j.cfg.preset_auto ? (j.cfg.preset_auto ? " (preset auto: " : " (preset ") : "",
+                   j.cfg.preset ? j.cfg.preset : j.cfg.preset_auto ? "none" : "",
+                   j.cfg.preset || j.cfg.preset_auto ? ")" : "", d);
+            print_auto_preset(&j);
             for (int f = 0; f < SF_FILE_N; f++)
                 print_file_check(&j, (sf_file_kind)f);
             uint32_t owners = 0;
@@ -504,7 +765,13 @@ int sf_cmd_check(const sf_run_opts *opts)
                 sf_check_print_notes(&j.rep);
             if (opts->rejects)
                 printf("rejects list written to %s (%zu lines)\n", opts->rejects, j.rejects.n);
-            printf("%s\n", rc == 0 ? "check: ok" : "check: too many rejected records");
+            print_sheet_notes(&j);
+            int trc = check_templates(&j, true);
+            printf("%s\n", rc == 0 && trc == 0   ? "check: ok"
+                          : trc != 0            ? "check: a mail template has an error"
+                                                : "check: too many rejected records");
+            if (rc == 0)
+                rc = trc;
         }
     }
     job_release(&j);
@@ -516,7 +783,19 @@ int sf_cmd_review(const sf_run_opts *opts)
     job j;
     memset(&j, 0, sizeof j);
     j.opts = opts;
+    j.placed_fd = -1;
+    double t0 = sf_now_s();
     int rc = job_setup(&j, true);
+    /* the packs go into the output folder the runs replace: one at a time */
+    if (rc == 0)
+        rc = take_lock(&j);
+    int parent_rc = rc == 0 ? limit_time(&j, t0) : -1;
+    if (parent_rc >= 0) {
+        job_release(&j);
+        return parent_rc;
+    }
+    if (rc == 0)
+        rc = open_output(&j);
     if (rc == 0)
         rc = job_ingest(&j, false);
     if (rc == 0)
@@ -541,6 +820,8 @@ int sf_cmd_review(const sf_run_opts *opts)
         }
         if (rc == 0 && sf_stage_commit(&j.stage, &j.ctx) != SF_OK)
             rc = fail(&j);
+        if (rc == 0)
+            sf_limit_placed(j.placed_fd);
         if (rc == 0 && !opts->quiet)
             printf("review packs: %u written to %s\n", found, j.out_dir);
         if (rc)

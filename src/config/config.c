@@ -6,6 +6,7 @@
  * (config_set.c); last come the checks that need the whole configuration.
  */
 #include "config/sf_config_schema.h"
+#include "base/sf_file.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -398,19 +399,15 @@ static sf_err check_order(cfg_loader *ld, const char *section, const char *lo, c
 
 static bool has_glob(const char *p) { return strpbrk(p, "*?[") != NULL; }
 
-/* Why path cannot be read as an input file, or NULL. */
-static const char *unreadable(const char *p)
+/* Why path cannot be read as an input (into why, n bytes), or NULL: it
+ * must be a regular file (a FIFO would block, /dev/zero never end). */
+static const char *unreadable(const char *p, char *why, size_t n)
 {
-    const char *why = NULL;
-    struct stat st;
-    FILE *fp = fopen(p, "r");
-    if (!fp)
-        why = strerror(errno);
-    else if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
-        why = strerror(EISDIR);
-    if (fp)
-        fclose(fp);
-    return why;
+    int fd = sf_open_regular(p, why, n);
+    if (fd < 0)
+        return why;
+    close(fd);
+    return NULL;
 }
 
 /* Append path (given: the item it came from) to the kind's files, once. */
@@ -446,8 +443,9 @@ static sf_err expand_inputs(cfg_loader *ld, sf_file_kind f)
     sf_err rc = SF_OK;
     for (size_t i = 0; i < items->n && !rc; i++) {
         const char *p = items->v[i], *given = cfg->input_given[f].v[i];
+        char wbuf[160];
         if (!has_glob(p)) {
-            const char *why = unreadable(p);
+            const char *why = unreadable(p, wbuf, sizeof wbuf);
             if (why)
                 return sf_ctx_error(ld->ctx, SF_ERR_INPUT, "%s:%d: [input] %s: cannot open '%s': %s", where, line,
                                     sf_file_kind_name(f), p, why);
@@ -468,7 +466,7 @@ static sf_err expand_inputs(cfg_loader *ld, sf_file_kind f)
                                                     where, line, sf_file_kind_name(f), p);
         }
         for (size_t j = 0; j < g.gl_pathc && !rc; j++) {
-            const char *why = unreadable(g.gl_pathv[j]);
+            const char *why = unreadable(g.gl_pathv[j], wbuf, sizeof wbuf);
             if (why)
                 rc = sf_ctx_error(ld->ctx, SF_ERR_INPUT, "%s:%d: [input] %s: cannot open '%s': %s", where, line,
                                   sf_file_kind_name(f), g.gl_pathv[j], why);
@@ -650,30 +648,49 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* "a, b, c" of the presets in dir (sorted), or "none found in DIR". */
-static void list_presets(const char *dir, char *out, size_t n)
+/* The preset names of dir, sorted, into names (appended). */
+static sf_err preset_names(const char *dir, sf_strlist *names)
 {
-    sf_strlist names = {0};
+    sf_err e = SF_OK;
     DIR *d = opendir(dir);
     if (d) {
         struct dirent *de;
-        while ((de = readdir(d))) {
+        while (e == SF_OK && (de = readdir(d))) {
             size_t l = strlen(de->d_name);
             if (l > 4 && strcmp(de->d_name + l - 4, ".ini") == 0) {
                 char *nm = sf_strndup(de->d_name, l - 4);
-                if (nm && valid_preset_name(nm))
-                    (void)sf_strlist_push(&names, nm); /* a short list at worst */
+                if (!nm)
+                    e = SF_ERR_NOMEM;
+                else if (valid_preset_name(nm) && strcmp(nm, "auto") != 0)
+                    e = sf_strlist_push(names, nm);
                 free(nm);
             }
         }
         closedir(d);
     }
+    if (names->n)
+        qsort(names->v, names->n, sizeof names->v[0], cmp_str);
+    return e;
+}
+
+sf_err sf_config_preset_names(const char *share_dir, sf_strlist *names)
+{
+    char dir[PATH_MAX];
+    if (snprintf(dir, sizeof dir, "%s/config/crm", share_dir ? share_dir : ".") >= (int)sizeof dir)
+        return SF_OK;
+    return preset_names(dir, names);
+}
+
+/* "a, b, c" of the presets in dir (sorted), or "none found in DIR". */
+static void list_presets(const char *dir, char *out, size_t n)
+{
+    sf_strlist names = {0};
+    (void)preset_names(dir, &names); /* a short list at worst */
     if (names.n == 0) {
         if (snprintf(out, n, "none found in %s", dir) >= (int)n && n > 4)
             memcpy(out + n - 4, "...", 4); /* truncated: say so */
         return;
     }
-    qsort(names.v, names.n, sizeof names.v[0], cmp_str);
     size_t o = 0;
     out[0] = '\0';
     for (size_t i = 0; i < names.n; i++) {
@@ -692,22 +709,30 @@ static sf_err load_preset(cfg_loader *ld, const cfg_entry *e)
     ld->path = cfg->path;
     if (e->cont_line)
         return cfg_key_error(ld, e, e->cont_line, CFG_NOT_A_LIST);
-    if (!valid_preset_name(e->value))
-        return cfg_key_error(ld, e, 0, "'%s' is not a preset name (letters a-z, digits, _ and -)", e->value);
+    const char *want = e->value;
+    if (strcmp(want, "auto") == 0) {
+        /* chosen from the files by the input layer (sf_config_load_auto) */
+        cfg->preset_auto = true;
+        if (!ld->forced || !*ld->forced)
+            return SF_OK;
+        want = ld->forced;
+    }
+    if (!valid_preset_name(want))
+        return cfg_key_error(ld, e, 0, "'%s' is not a preset name (letters a-z, digits, _ and -)", want);
     char dir[PATH_MAX], path[PATH_MAX];
     if (snprintf(dir, sizeof dir, "%s/config/crm", cfg->share_dir) >= (int)sizeof dir ||
-        snprintf(path, sizeof path, "%s/%s.ini", dir, e->value) >= (int)sizeof path)
+        snprintf(path, sizeof path, "%s/%s.ini", dir, want) >= (int)sizeof path)
         return cfg_key_error(ld, e, 0, "share directory path too long");
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
         char list[1024];
         list_presets(dir, list, sizeof list);
-        return cfg_key_error(ld, e, 0, "unknown preset '%s' (available: %s)", e->value, list);
+        return cfg_key_error(ld, e, 0, "unknown preset '%s' (available: %s, or auto)", want, list);
     }
     char r1[PATH_MAX], r2[PATH_MAX];
     if (realpath(path, r1) && realpath(cfg->path, r2) && strcmp(r1, r2) == 0)
-        return cfg_key_error(ld, e, 0, "preset '%s' is this file itself", e->value);
-    char *name = sf_strdup(e->value);
+        return cfg_key_error(ld, e, 0, "preset '%s' is this file itself", want);
+    char *name = sf_strdup(want);
     if (!name)
         return sf_ctx_nomem(ld->ctx);
     free(cfg->preset);
@@ -723,13 +748,14 @@ static sf_err load_preset(cfg_loader *ld, const cfg_entry *e)
     return rc;
 }
 
-sf_err sf_config_load(sf_config *cfg, const char *path, const char *share_dir, sf_ctx *ctx)
+static sf_err load(sf_config *cfg, const char *path, const char *share_dir, const char *forced, sf_ctx *ctx)
 {
     cfg_file uf = {0};
     cfg_loader *ld = sf_xcalloc(1, sizeof *ld);
     if (!ld)
         return sf_ctx_nomem(ctx);
     ld->cfg = cfg;
+    ld->forced = forced;
     ld->ctx = ctx;
     ld->path = path;
     sf_err rc = SF_OK;
@@ -762,6 +788,50 @@ sf_err sf_config_load(sf_config *cfg, const char *path, const char *share_dir, s
     rc = check_config(ld);
 done:
     cfg_file_release(&uf);
+    for (size_t i = 0; i < ld->n_file_cols; i++) {
+        free(ld->file_cols[i].name);
+        free(ld->file_cols[i].value);
+    }
+    free(ld->file_cols);
+    free(ld);
+    return rc;
+}
+
+sf_err sf_config_load(sf_config *cfg, const char *path, const char *share_dir, sf_ctx *ctx)
+{
+    return load(cfg, path, share_dir, NULL, ctx);
+}
+
+sf_err sf_config_load_auto(sf_config *cfg, const char *path, const char *share_dir, const char *preset,
+                           sf_ctx *ctx)
+{
+    return load(cfg, path, share_dir, preset ? preset : "", ctx);
+}
+
+sf_err sf_config_load_preset_only(sf_config *cfg, const char *share_dir, const char *name, sf_ctx *ctx)
+{
+    if (!valid_preset_name(name) || strcmp(name, "auto") == 0)
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "'%s' is not a preset name", name);
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/config/crm/%s.ini", share_dir ? share_dir : ".", name) >= (int)sizeof path)
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "share directory path too long");
+    cfg_loader *ld = sf_xcalloc(1, sizeof *ld);
+    if (!ld)
+        return sf_ctx_nomem(ctx);
+    ld->cfg = cfg;
+    ld->ctx = ctx;
+    ld->path = path;
+    free(cfg->preset);
+    cfg->preset = sf_strdup(name);
+    cfg_file pf;
+    sf_err rc = cfg->preset ? cfg_file_read(&pf, path, ctx) : sf_ctx_nomem(ctx);
+    if (!rc) {
+        ld->preset = true;
+        rc = apply_file(ld, &pf);
+    }
+    if (cfg->preset)
+        cfg_file_release(&pf);
+    /* a preset's [columns.KIND.FILE] lines name no file here: dropped */
     for (size_t i = 0; i < ld->n_file_cols; i++) {
         free(ld->file_cols[i].name);
         free(ld->file_cols[i].value);

@@ -5,6 +5,7 @@
  * an error instead of being split or passed on.
  */
 #include "config/sf_config_schema.h"
+#include "base/sf_file.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -127,9 +128,10 @@ sf_err cfg_file_read(cfg_file *cf, const char *path, sf_ctx *ctx)
                      {
                      memset(cf, 0, sizeof *cf);
     cf->path = path;
-    cf->f = fopen(path, "r");
+    char why[160];
+    cf->f = sf_fopen_regular(path, why, sizeof why);
     if (!cf->f)
-        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: cannot open config file: %s", path, strerror(errno));
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: cannot open config file: %s", path, why);
     int rc = ini_parse_stream(cfg_reader, cf, cfg_handler, cf);
     bool read_err = ferror(cf->f);
     fclose(cf->f);

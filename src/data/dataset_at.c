@@ -161,6 +161,12 @@ bool sf_dataset_merge_tx_part(sf_dataset *ds, sf_tx_part *p)
     return true;
 }
 
+bool sf_dataset_minutes_fit(const sf_dataset *ds, int64_t minutes)
+{
+    int64_t t;
+    return minutes >= 0 && !__builtin_add_overflow(ds->minutes_total, minutes, &t) && t <= SF_MINUTES_MAX;
+}
+
 bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner, sf_date date,
                              sf_act_type type, sf_outcome outcome, int64_t minutes)
 {
@@ -184,6 +190,9 @@ bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner, s
         .outcome = (uint8_t)outcome,
         .minutes = minutes > 0 ? minutes : ds->cfg->durations[type],
     };
+    /* within SF_MINUTES_MAX: the ingest checked a duration from the data,
+     * and the defaults cannot get there (sf_dataset.h) */
+    ds->minutes_total += ds->acts[ds->n_acts - 1].minutes;
     return true;
 }
 
@@ -396,8 +405,10 @@ static bool activity_at(sf_dataset *ds, const sf_activity *v, sf_date T)
         if (cfg->contact_types[v->type] && v->date <= T &&
             (a->last_contact == SF_NODATE || v->date > a->last_contact))
             a->last_contact = v->date;
-        if (sf_in_window(v->date, T, 365))
-            a->cost12 += cfg->costs[v->type];
+        /* [costs] are at most SF_COST_MAX each: no number of activities
+         * memory can hold reaches INT64_MAX; saturate all the same */
+        if (sf_in_window(v->date, T, 365) && __builtin_add_overflow(a->cost12, cfg->costs[v->type], &a->cost12))
+            a->cost12 = INT64_MAX;
         if (sf_in_window(v->date, T, cfg->actual_window_days) &&
             !add_split_minutes(a, v->owner, v->minutes))
             return false;

@@ -7,6 +7,7 @@
  * without CSV_STRICT would on the whole file (docs/ingest.md, "Flow").
  */
 #include "input/sf_csvread.h"
+#include "base/sf_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@ sf_err sf_csvread_init(sf_csvread *r, const char *encoding, const char *enc_orig
     memset(r, 0, sizeof *r);
     r->ctx = ctx;
     r->limit = -1;
+    r->max_rec = SF_CSV_MAX_RECORD;
     r->delim_cfg = delimiter;
     r->utf8 = is_utf8_name(encoding);
     if (!r->utf8) {
@@ -46,9 +48,9 @@ sf_err sf_csvread_init(sf_csvread *r, const char *encoding, const char *enc_orig
 
 void sf_csvread_close(sf_csvread *r)
 {
-    if (r->fd_live)
+    if (r->fd_live && r->fd_own)
         close(r->fd);
-    r->fd_live = false;
+    r->fd_live = r->fd_own = false;
     if (r->csv_live)
         csv_free(&r->csv);
     r->csv_live = false;
@@ -335,8 +337,28 @@ static sf_err split(sf_csvread *r)
     return r->oom ? sf_ctx_nomem(r->ctx) : SF_OK;
 }
 
+/* The text of a too-long record: its head, lossy, then "…". */
+static sf_err long_text(sf_csvread *r)
+{
+    int ok = decode(r, r->rec.bytes, r->rec.n);
+    if (ok < 0)
+        return sf_ctx_nomem(r->ctx);
+    r->rec.bad_encoding = !ok;
+    if (!dec_reserve(r, r->rec.text_n + 4))
+        return sf_ctx_nomem(r->ctx);
+    if (r->rec.text != r->dec)
+        memcpy(r->dec, r->rec.text, r->rec.text_n);
+    memcpy(r->dec + r->rec.text_n, "\xE2\x80\xA6", 4); /* U+2026 and NUL */
+    r->rec.text = r->dec;
+    r->rec.text_n += 3;
+    r->nf = 0;
+    return SF_OK;
+}
+
 sf_err sf_csvread_fields(sf_csvread *r)
 {
+    if (r->rec.too_long)
+        return long_text(r);
     int ok = decode(r, r->rec.bytes, r->rec.n);
     if (ok < 0)
         return sf_ctx_nomem(r->ctx);
@@ -347,90 +369,115 @@ sf_err sf_csvread_fields(sf_csvread *r)
 /* ---- record scanning --------------------------------------------------------- */
 
 enum { SCAN_MORE, SCAN_RECORD, SCAN_OPEN_QUOTE };
+enum { ST_START, ST_UNQUOTED, ST_QUOTED, ST_QUOTE_END };
+
+/* Where a scan of a record stands: it may go on over the next block. */
+typedef struct {
+    int state;
+    unsigned char prev;
+    bool spaces;
+    uint32_t nl;
+} scan_state;
 
 /*
- * Find the end of the record at buf[pos..len). Mirrors libcsv without
- * CSV_STRICT: a quote opens a quoted field only at the start of a field
- * (after blanks); inside it "" is a quote and a quote followed by other
- * text continues the quoted field; a quote in an unquoted field is text.
- * CR, LF and CRLF end lines. Sets the record length (no terminator), the
- * bytes consumed, the lines consumed and whether it ended in CR.
+ * Scan s[0..n) of a record from *sc. Mirrors libcsv without CSV_STRICT: a
+ * quote opens a quoted field only at the start of a field (after blanks);
+ * inside it "" is a quote and a quote followed by other text continues
+ * the quoted field; a quote in an unquoted field is text. CR, LF and CRLF
+ * end lines. Returns the index of the byte that ends the record (*endc
+ * set to it), or n when the record goes on.
  */
-static int scan_record(const sf_csvread *r, size_t *rec_n, size_t *used, uint32_t *lines, bool *cr)
+static size_t scan_run(scan_state *sc, const unsigned char *s, size_t n, unsigned char d, unsigned char *endc)
 {
-    enum { START, UNQUOTED, QUOTED, QUOTE_END } state = START;
-    const unsigned char *s = (const unsigned char *)r->buf + r->pos;
-    size_t n = r->len - r->pos, i;
-    unsigned char d = (unsigned char)r->delim, prev = 0, c = 0;
-    bool spaces = false;
-    uint32_t nl = 0;
+    size_t i;
+    unsigned char c = 0, prev = sc->prev;
     for (i = 0; i < n; i++) {
         c = s[i];
-        switch (state) {
-        case START:
+        switch (sc->state) {
+        case ST_START:
             if (c == '\n' || c == '\r')
                 goto end;
             if (c == '"')
-                state = QUOTED;
+                sc->state = ST_QUOTED;
             else if (c != d && c != ' ' && c != '\t')
-                state = UNQUOTED;
+                sc->state = ST_UNQUOTED;
             break;
-        case UNQUOTED: {
+        case ST_UNQUOTED: {
             /* the common case: run to the next delimiter or line end */
             while (i < n && s[i] != d && s[i] != '\n' && s[i] != '\r')
                 i++;
-            if (i == n)
+            if (i == n) {
+                prev = s[n - 1];
                 goto out;
+            }
             c = s[i];
             if (c == '\n' || c == '\r')
                 goto end;
-            state = START;
+            sc->state = ST_START;
             break;
         }
-        case QUOTED:
+        case ST_QUOTED:
             if (c == '"') {
-                state = QUOTE_END;
-                spaces = false;
+                sc->state = ST_QUOTE_END;
+                sc->spaces = false;
             } else if (c == '\r' || (c == '\n' && prev != '\r')) {
-                nl++;
+                sc->nl++;
             }
             break;
-        case QUOTE_END:
+        case ST_QUOTE_END:
             if (c == '\n' || c == '\r')
                 goto end;
             if (c == d)
-                state = START;
+                sc->state = ST_START;
             else if (c == ' ' || c == '\t')
-                spaces = true;
+                sc->spaces = true;
             else if (c == '"') {
                 /* after blanks a quote is text (libcsv keeps the field
                  * open for its end); right after the closing quote, ""
                  * was an escaped quote */
-                state = spaces ? QUOTE_END : QUOTED;
-                spaces = false;
+                sc->state = sc->spaces ? ST_QUOTE_END : ST_QUOTED;
+                sc->spaces = false;
             } else
-                state = QUOTED;
+                sc->state = ST_QUOTED;
             break;
         }
         prev = c;
     }
 out:
-    if (!r->eof)
-        return SCAN_MORE;
-    *rec_n = n;
-    *used = n;
-    *lines = nl;
-    *cr = false;
-    return state == QUOTED ? SCAN_OPEN_QUOTE : SCAN_RECORD;
+    sc->prev = prev;
+    return n;
 end:
+    *endc = c;
+    return i;
+}
+
+/* Find the end of the record at buf[pos..len): its length (no
+ * terminator), the bytes and lines it uses and whether it ended in CR. */
+static int scan_record(const sf_csvread *r, size_t *rec_n, size_t *used, uint32_t *lines, bool *cr)
+{
+    scan_state sc = {.state = ST_START};
+    size_t n = r->len - r->pos;
+    unsigned char c = 0;
+    size_t i = scan_run(&sc, (const unsigned char *)r->buf + r->pos, n, (unsigned char)r->delim, &c);
+    if (i == n) {
+        if (!r->eof)
+            return SCAN_MORE;
+        *rec_n = n;
+        *used = n;
+        *lines = sc.nl;
+        *cr = false;
+        return sc.state == ST_QUOTED ? SCAN_OPEN_QUOTE : SCAN_RECORD;
+    }
     *rec_n = i;
     *used = i + 1;
-    *lines = nl + 1;
+    *lines = sc.nl + 1;
     *cr = c == '\r';
     return SCAN_RECORD;
 }
 
-/* Compact the buffer and read the next block; sets eof at end of file. */
+/* Compact the buffer and read the next block with pread; sets eof at the
+ * file's size when opened. A file that ends before it was cut while it was
+ * read: SF_ERR_INPUT. */
 static sf_err fill(sf_csvread *r)
 {
     if (r->pos) {
@@ -446,12 +493,22 @@ static sf_err fill(sf_csvread *r)
         r->buf = b;
         r->cap = cap;
     }
-    ssize_t k;
-    do
-        k = read(r->fd, r->buf + r->len, r->cap - r->len);
-    while (k < 0 && errno == EINTR);
-    if (k < 0)
-        return sf_ctx_error(r->ctx, SF_ERR_INPUT, "%s: cannot read: %s", r->path, strerror(errno));
+    size_t want = r->cap - r->len;
+    if ((int64_t)want > r->end - r->done)
+        want = (size_t)(r->end - r->done);
+    ssize_t k = 0;
+    if (want > 0) {
+        do
+            k = pread(r->fd, r->buf + r->len, want, (off_t)r->done);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+            return sf_ctx_error(r->ctx, SF_ERR_INPUT, "%s: cannot read: %s", r->path, strerror(errno));
+        if (k == 0)
+            return sf_ctx_error(r->ctx, SF_ERR_INPUT,
+                                "%s: the file became shorter while it was read (it ends at byte %lld, it "
+                                "had %lld bytes): read it again once the export is complete",
+                                r->path, (long long)r->done, (long long)r->end);
+    }
     if (k == 0)
         r->eof = true;
     r->len += (size_t)k;
@@ -493,16 +550,14 @@ static bool is_blank(const char *s, size_t n)
 
 /* ---- files ------------------------------------------------------------------- */
 
-sf_err sf_csvread_open(sf_csvread *r, const char *path, sf_csv_progress_fn progress, void *user)
+sf_err sf_csvread_open_fd(sf_csvread *r, int fd, int64_t size, const char *path, sf_csv_progress_fn progress,
+                          void *user)
 {
     sf_csvread_close(r);
     r->path = path;
-    r->fd = open(path, O_RDONLY | O_CLOEXEC);
-    r->fd_live = r->fd >= 0;
-    if (!r->fd_live)
-        return sf_ctx_error(r->ctx, SF_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
-    struct stat sb;
-    r->size = fstat(r->fd, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    r->fd = fd;
+    r->fd_live = true;
+    r->size = r->end = size;
     r->done = 0;
     r->next_progress = 0;
     r->progress = progress;
@@ -533,6 +588,28 @@ sf_err sf_csvread_open(sf_csvread *r, const char *path, sf_csv_progress_fn progr
         r->pos = 3;
         r->bom_utf8 = !r->utf8;
     }
+    return SF_OK;
+}
+
+sf_err sf_csvread_open(sf_csvread *r, const char *path, sf_csv_progress_fn progress, void *user)
+{
+    sf_csvread_close(r);
+    char why[160];
+    int fd = sf_open_regular(path, why, sizeof why);
+    struct stat sb;
+    if (fd < 0)
+        return sf_ctx_error(r->ctx, SF_ERR_INPUT, "%s: cannot open: %s", path, why);
+    if (fstat(fd, &sb) != 0) {
+        int e = errno;
+        close(fd);
+        return sf_ctx_error(r->ctx, SF_ERR_INPUT, "%s: cannot open: %s", path, strerror(e));
+    }
+    sf_err e = sf_csvread_open_fd(r, fd, (int64_t)sb.st_size, path, progress, user);
+    if (e != SF_OK) {
+        close(fd);
+        return e;
+    }
+    r->fd_own = true;
     return SF_OK;
 }
 
@@ -570,10 +647,67 @@ static void take(sf_csvread *r, size_t n, size_t used, uint32_t lines, bool cr, 
     r->rec.n = n;
     r->rec.line = r->line;
     r->rec.open_quote = open_quote;
+    r->rec.too_long = false;
     r->rec.blank = !open_quote && is_blank(r->rec.bytes, n);
     r->line += lines;
     r->pos += used;
     r->skip_lf = cr;
+}
+
+/* Keep the first bytes of the record at pos as the head of a too-long
+ * record (cut before a UTF-8 sequence it would split). */
+static size_t keep_head(sf_csvread *r)
+{
+    size_t h = r->len - r->pos;
+    if (h > SF_CSV_LONG_HEAD) {
+        h = SF_CSV_LONG_HEAD;
+        for (int k = 0; k < 3 && h > 0 && ((unsigned char)r->buf[r->pos + h] & 0xC0) == 0x80; k++)
+            h--;
+    }
+    memcpy(r->long_head, r->buf + r->pos, h);
+    return h;
+}
+
+/* The record at pos is longer than max_rec: keep its head, skip the rest
+ * to its end block by block (nothing more is held), and make it the
+ * current record, too_long. */
+static sf_err skip_long(sf_csvread *r)
+{
+    size_t h = keep_head(r);
+    uint32_t line = r->line, lines;
+    scan_state sc = {.state = ST_START};
+    bool cr = false, open = false;
+    for (;;) {
+        size_t n = r->len - r->pos;
+        unsigned char c = 0;
+        size_t i = scan_run(&sc, (const unsigned char *)r->buf + r->pos, n, (unsigned char)r->delim, &c);
+        if (i < n) {
+            r->pos += i + 1;
+            lines = sc.nl + 1;
+            cr = c == '\r';
+            break;
+        }
+        r->pos = r->len;
+        if (r->eof) {
+            lines = sc.nl;
+            open = sc.state == ST_QUOTED;
+            break;
+        }
+        sf_err e = fill(r);
+        if (e != SF_OK)
+            return e;
+    }
+    r->rec = (sf_csvrec){.bytes = r->long_head, .n = h, .line = line, .open_quote = open, .too_long = true};
+    r->line += lines;
+    r->skip_lf = cr;
+    return SF_OK;
+}
+
+static sf_err header_too_long(const sf_csvread *r)
+{
+    return sf_ctx_error(r->ctx, SF_ERR_INPUT,
+                        "%s:%u: the header line is longer than %lld bytes ([input] max_record_bytes)", r->path,
+                        (unsigned)r->line, (long long)r->max_rec);
 }
 
 sf_err sf_csvread_header(sf_csvread *r, int64_t *blank)
@@ -594,6 +728,8 @@ sf_err sf_csvread_header(sf_csvread *r, int64_t *blank)
         }
         if (!r->delim_cfg) {
             size_t l = first_line_len(r);
+            if (l == SIZE_MAX && (int64_t)(r->len - r->pos) > r->max_rec)
+                return header_too_long(r);
             if (l == SIZE_MAX) {
                 if ((e = fill(r)) != SF_OK)
                     return e;
@@ -605,10 +741,14 @@ sf_err sf_csvread_header(sf_csvread *r, int64_t *blank)
         uint32_t lines;
         bool cr;
         if (scan_record(r, &n, &used, &lines, &cr) == SCAN_MORE) {
+            if ((int64_t)(r->len - r->pos) > r->max_rec)
+                return header_too_long(r);
             if ((e = fill(r)) != SF_OK)
                 return e;
             continue;
         }
+        if ((int64_t)n > r->max_rec)
+            return header_too_long(r);
         /* an open quote in the header is left to the field count */
         take(r, n, used, lines, cr, false);
         if (r->rec.blank) {
@@ -630,7 +770,7 @@ sf_err sf_csvread_header(sf_csvread *r, int64_t *blank)
 
 sf_err sf_csvread_seek(sf_csvread *r, int64_t start)
 {
-    if (r->done - (int64_t)(r->len - r->pos) > start || lseek(r->fd, (off_t)start, SEEK_SET) != (off_t)start)
+    if (r->done - (int64_t)(r->len - r->pos) > start || start > r->end)
         return sf_ctx_error(r->ctx, SF_ERR_INPUT, "%s: cannot seek to byte %lld", r->path, (long long)start);
     r->pos = r->len = 0;
     r->eof = false;
@@ -671,6 +811,12 @@ sf_err sf_csvread_next(sf_csvread *r, sf_csv_event *ev)
         uint32_t lines;
         bool cr;
         int k = scan_record(r, &n, &used, &lines, &cr);
+        if (k == SCAN_MORE && (int64_t)(r->len - r->pos) > r->max_rec) {
+            if ((e = skip_long(r)) != SF_OK)
+                return e;
+            *ev = SF_CSV_RECORD;
+            return SF_OK;
+        }
         if (k == SCAN_MORE) {
             if ((e = fill(r)) != SF_OK)
                 return e;
@@ -682,6 +828,16 @@ sf_err sf_csvread_next(sf_csvread *r, sf_csv_event *ev)
             while (n && (r->buf[r->pos + n - 1] == '\n' || r->buf[r->pos + n - 1] == '\r'))
                 n--;
         take(r, n, used, lines, cr, k == SCAN_OPEN_QUOTE);
+        if ((int64_t)n > r->max_rec) {
+            /* found whole in the buffer, but too long all the same */
+            r->pos -= used;
+            size_t h = keep_head(r);
+            r->pos += used;
+            r->rec.bytes = r->long_head;
+            r->rec.n = h;
+            r->rec.too_long = true;
+            r->rec.blank = false;
+        }
         *ev = SF_CSV_RECORD;
         return SF_OK;
     }

@@ -27,8 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-/* From parse.c: money scaled by 1e9, for the exact quantity x price. */
-bool sf_parse_money_e9(const char *s, char decimal, sf_thousands th, __int128 *v, char code[4]);
 
 /* ---- the account cache ---------------------------------------------------- */
 
@@ -65,7 +63,7 @@ static void acache_add(sf_acache *c, uint64_t h, const char *id, size_t len, uin
 static const char *fld_alt(const sf_ingest_reader *g, int field)
 {
     for (int a = 0; a < g->nalt[field]; a++) {
-        const char *v = sf_csvread_field(&g->rd, (size_t)g->alt[field][a]);
+        const char *v = sf_recsrc_field(&g->src, (size_t)g->alt[field][a]);
         if (*v)
             return v;
     }
@@ -77,7 +75,7 @@ static const char *fld(const sf_ingest_reader *g, int field)
     int c = g->col[field];
     if (c < 0)
         return "";
-    const char *v = sf_csvread_field(&g->rd, (size_t)c);
+    const char *v = sf_recsrc_field(&g->src, (size_t)c);
     return *v || !g->nalt[field] ? v : fld_alt(g, field);
 }
 
@@ -168,44 +166,41 @@ static uint32_t find_account(sf_ingest_reader *g, const char *id)
 
 /* ---- rejects ---------------------------------------------------------------- */
 
-/* Append one line for the current record: `line_file` is the file shown,
- * `count_file` the file whose counters it adds to. */
+/* A line for the current record, written when the record is done
+ * (flush_lines): `line_file` is the file shown, `count_file` the file
+ * whose counters it adds to. */
 static sf_err push_line(sf_ingest_reader *g, sf_file_kind line_file, sf_file_kind count_file,
                         sf_reject_reason reason, const char *field, bool kept)
 {
+    if (g->n_pend == (int)SF_ARRAY_LEN(g->pend))
+        return sf_ctx_error(g->ctx, SF_ERR_NOMEM, "internal error: too many reject lines for one record");
+    g->pend[g->n_pend].line_file = line_file;
+    g->pend[g->n_pend].count_file = count_file;
+    g->pend[g->n_pend].reason = reason;
+    g->pend[g->n_pend].field = field;
+    g->pend[g->n_pend].kept = kept;
+    g->n_pend++;
     sf_rejects *r = g->rj;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        sf_reject *v = realloc(r->v, cap * sizeof *v);
-        if (!v)
-            return sf_ctx_nomem(g->ctx);
-        r->v = v;
-        r->cap = cap;
-    }
-    char *raw = sf_strndup(g->rd.rec.text, g->rd.rec.text_n);
-    if (!raw)
-        return sf_ctx_nomem(g->ctx);
-    r->v[r->n++] = (sf_reject){.file = line_file, .part = (uint16_t)g->file_no, .line = g->rd.rec.line,
-                               .reason = reason, .field = field, .kept = kept, .raw = raw};
     if (r->n_ex[count_file][reason][kept] < SF_REJ_EXAMPLES) {
         /* what check shows: the field's value, or of a record-level fault
          * the record itself */
-        char note[64];
-        const char *value = raw;
+        char note[64], head[SF_REJ_EXAMPLE_TEXT + 8];
+        /* the record's text is not NUL-terminated: its first bytes, enough
+         * for the example (which is cut at SF_REJ_EXAMPLE_TEXT anyway) */
+        size_t hn = g->src.rec->text_n < sizeof head - 1 ? g->src.rec->text_n : sizeof head - 1;
+        memcpy(head, g->src.rec->text, hn);
+        head[hn] = '\0';
+        const char *value = head;
         int fi = field_index(g->kind, field);
         if (fi >= 0) {
             value = fld(g, fi);
         } else if (reason == SF_REJ_FIELD_COUNT) {
-            snprintf(note, sizeof note, "%zu fields, the header has %zu", g->rd.nf, g->ncols);
+            snprintf(note, sizeof note, "%zu fields, the header has %zu", g->src.nf, g->ncols);
             value = note;
         }
-        if (!sf_rejects_example(r, count_file, reason, kept, (uint16_t)g->file_no, g->rd.rec.line, field, value))
+        if (!sf_rejects_example(r, count_file, reason, kept, (uint16_t)g->file_no, g->src.rec->line, field, value))
             return sf_ctx_nomem(g->ctx);
     }
-    if (kept)
-        r->kept_count[count_file][reason]++;
-    else
-        r->count[count_file][reason]++;
     return SF_OK;
 }
 
@@ -213,15 +208,9 @@ static sf_err push_line(sf_ingest_reader *g, sf_file_kind line_file, sf_file_kin
  * the rejection is written). */
 static sf_err reject(sf_ingest_reader *g, sf_reject_reason reason, const char *field)
 {
-    sf_rejects *r = g->rj;
-    while (r->n > g->rec_mark) {
-        sf_reject *x = &r->v[--r->n];
-        if (x->kept)
-            r->kept_count[x->file][x->reason]--;
-        free(x->raw);
-    }
     if (g->kept_lines)
-        sf_rejects_drop_kept_examples(r, g->kind, (uint16_t)g->file_no, g->rd.rec.line);
+        sf_rejects_drop_kept_examples(g->rj, g->kind, (uint16_t)g->file_no, g->src.rec->line);
+    g->n_pend = 0;
     g->kept_lines = 0;
     g->st->rejected++;
     return push_line(g, g->kind, g->kind, reason, field, false);
@@ -232,6 +221,31 @@ static sf_err keep(sf_ingest_reader *g, sf_reject_reason reason, const char *fie
 {
     g->kept_lines++;
     return push_line(g, g->kind, g->kind, reason, field, true);
+}
+
+/* The record is done: its lines to the spool, with its raw text. A
+ * rejection found after kept lines (a won deal whose derived transaction
+ * fails) still replaces them. */
+static sf_err flush_lines(sf_ingest_reader *g)
+{
+    bool rejected = false, kept = false;
+    for (int i = 0; i < g->n_pend; i++) {
+        rejected |= !g->pend[i].kept;
+        kept |= g->pend[i].kept;
+    }
+    if (rejected && kept)
+        sf_rejects_drop_kept_examples(g->rj, g->kind, (uint16_t)g->file_no, g->src.rec->line);
+    sf_err e = SF_OK;
+    for (int i = 0; i < g->n_pend && !e; i++) {
+        if (rejected && g->pend[i].kept)
+            continue;
+        sf_reject x = {.file = g->pend[i].line_file, .line = g->src.rec->line, .reason = g->pend[i].reason,
+                       .field = g->pend[i].field, .kept = g->pend[i].kept, .raw = g->src.rec->text,
+                       .part = (uint16_t)g->file_no};
+        e = sf_rejects_put(g->rj, g->seg, &x, g->src.rec->text_n, g->pend[i].count_file, g->ctx);
+    }
+    g->n_pend = 0;
+    return e;
 }
 
 void sf_ingest_widen_dates(sf_file_stats *st, sf_date d)
@@ -303,30 +317,11 @@ static sf_err do_account(sf_ingest_reader *g)
     bool dup;
     uint32_t a = sf_dataset_add_account(g->ds, id, name, fld(g, SF_AF_OWNER), fld(g, SF_AF_INDUSTRY),
                                         fld(g, SF_AF_REGION), employees, revenue,
-                                        fld(g, SF_AF_CONTACT_TITLE), fld(g, SF_AF_FIT), g->rd.rec.line, &dup);
+                                        fld(g, SF_AF_CONTACT_TITLE), fld(g, SF_AF_FIT), g->src.rec->line, &dup);
     if (a == SF_NO_ACCOUNT)
         return dup ? reject(g, SF_REJ_DUPLICATE_ID, "account_id") : sf_ctx_nomem(g->ctx);
     accept(g, SF_NODATE);
     return SF_OK;
-}
-
-/* quantity x unit_price rounded half away from zero to cents (both parsed
- * at nine decimals, exact for up to nine). False on overflow. */
-static bool product_cents(__int128 q, __int128 p, int64_t *cents)
-{
-    __int128 prod;
-    if (__builtin_mul_overflow(q, p, &prod))
-        return false;
-    const __int128 den = (__int128)10000000000000000LL; /* 1e18 / 1e2 */
-    __int128 c = prod / den, r = prod % den;
-    if (r < 0)
-        r = -r;
-    if (2 * r >= den)
-        c += prod < 0 ? -1 : 1;
-    if (c > INT64_MAX || c < -INT64_MAX)
-        return false;
-    *cents = (int64_t)c;
-    return true;
 }
 
 /* Find or, with accounts derived, create the account of a transaction.
@@ -369,14 +364,15 @@ static sf_err do_transaction(sf_ingest_reader *g)
             return reject(g, blank_word(g, fld(g, SF_TF_AMOUNT)) ? SF_REJ_MISSING_REQUIRED : SF_REJ_BAD_NUMBER,
                           "amount");
     } else {
-        __int128 q, p;
+        /* both exactly as written, the product rounded once (SPEC §1.1) */
+        sf_decimal q, p;
         char qcode[4];
-        if (!sf_parse_money_e9(fld(g, SF_TF_QUANTITY), cfg->decimal, cfg->thousands, &q, qcode) || qcode[0])
+        if (!sf_parse_decimal_exact(fld(g, SF_TF_QUANTITY), cfg->decimal, cfg->thousands, &q, qcode) || qcode[0])
             return reject(g, SF_REJ_BAD_NUMBER, "quantity");
-        if (!sf_parse_money_e9(fld(g, SF_TF_UNIT_PRICE), cfg->decimal, cfg->thousands, &p, code))
+        if (!sf_parse_decimal_exact(fld(g, SF_TF_UNIT_PRICE), cfg->decimal, cfg->thousands, &p, code))
             return reject(g, SF_REJ_BAD_NUMBER, "unit_price");
         amount_field = "unit_price";
-        if (!product_cents(q, p, &amount))
+        if (!sf_decimal_mul_cents(&q, &p, &amount))
             return reject(g, SF_REJ_BAD_NUMBER, "unit_price");
     }
     const char *cur = fld(g, SF_TF_CURRENCY), *cur_field = "currency";
@@ -457,8 +453,11 @@ static sf_err do_activity(sf_ingest_reader *g)
         sf_activity_prefetch(g->ds, acc);
     sf_err e;
     int64_t minutes = 0;
+    /* a duration that would take the book's minutes past what every sum
+     * of them can hold is bad_number too (sf_dataset_minutes_fit) */
     if (has(g, SF_VF_DURATION_MIN) &&
-        !sf_parse_int(fld(g, SF_VF_DURATION_MIN), cfg->decimal, cfg->thousands, &minutes)) {
+        (!sf_parse_int(fld(g, SF_VF_DURATION_MIN), cfg->decimal, cfg->thousands, &minutes) ||
+         !sf_dataset_minutes_fit(g->ds, minutes))) {
         minutes = 0;
         if (!blank_word(g, fld(g, SF_VF_DURATION_MIN)) && (e = keep(g, SF_REJ_BAD_NUMBER, "duration_min")) != SF_OK)
             return e;
@@ -606,7 +605,7 @@ static sf_err do_opportunity(sf_ingest_reader *g)
     memset(&o, 0, sizeof o);
     o.account = SF_NO_ACCOUNT;
     o.created = created;
-    o.line = g->rd.rec.line;
+    o.line = g->src.rec->line;
     o.part = (uint16_t)g->file_no;
     if ((e = deal_status(g, &o.status)) != SF_OK)
         return e;
@@ -756,17 +755,17 @@ static sf_err do_user(sf_ingest_reader *g)
 static bool mapped_undecodable(const sf_ingest_reader *g)
 {
     for (size_t i = 0; i < g->n_used; i++)
-        if (strstr(sf_csvread_field(&g->rd, (size_t)g->used[i]), "\xEF\xBF\xBD"))
+        if (strstr(sf_recsrc_field(&g->src, (size_t)g->used[i]), "\xEF\xBF\xBD"))
             return true;
     return false;
 }
 
-/* The record just read (g->rd.rec): counted, then typed unless blank or
+/* The record just read (g->src.rec): counted, then typed unless blank or
  * after the footer. */
-static sf_err handle_record(sf_ingest_reader *g)
+static sf_err type_record(sf_ingest_reader *g)
 {
     sf_file_stats *st = g->st;
-    const sf_csvrec *rec = &g->rd.rec;
+    const sf_csvrec *rec = g->src.rec;
     st->read++;
     if (g->footer) {
         st->footer++;
@@ -776,23 +775,26 @@ static sf_err handle_record(sf_ingest_reader *g)
         st->blank++;
         return SF_OK;
     }
-    sf_err e = sf_csvread_fields(&g->rd);
+    sf_err e = sf_recsrc_fields(&g->src);
     if (e != SF_OK)
         return e;
     const char *marker = g->cfg->end_marker;
-    if (marker && *marker && g->rd.nf > 0 &&
-        strncmp(sf_csvread_field(&g->rd, 0), marker, strlen(marker)) == 0) {
+    if (marker && *marker && g->src.nf > 0 &&
+        strncmp(sf_recsrc_field(&g->src, 0), marker, strlen(marker)) == 0) {
         g->footer = true;
         st->footer++;
         return SF_OK;
     }
-    g->rec_mark = g->rj->n;
+    g->n_pend = 0;
     g->kept_lines = 0;
+    /* a record too long to hold has no fields: nothing else can be said */
+    if (rec->too_long)
+        return reject(g, SF_REJ_TOO_LONG, NULL);
     if (rec->open_quote)
         return reject(g, SF_REJ_BAD_QUOTE, NULL);
-    if (rec->bad_encoding && (g->rd.nf != g->ncols || mapped_undecodable(g)))
+    if (rec->bad_encoding && (g->src.nf != g->ncols || mapped_undecodable(g)))
         return reject(g, SF_REJ_BAD_ENCODING, NULL);
-    if (g->rd.nf != g->ncols)
+    if (g->src.nf != g->ncols)
         return reject(g, SF_REJ_FIELD_COUNT, NULL);
     switch (g->kind) {
     case SF_FILE_ACCOUNTS:
@@ -811,13 +813,21 @@ static sf_err handle_record(sf_ingest_reader *g)
     return SF_OK;
 }
 
+/* A record typed, then its reject lines written (flush_lines). */
+static sf_err handle_record(sf_ingest_reader *g)
+{
+    sf_err e = type_record(g);
+    sf_err f = g->n_pend ? flush_lines(g) : SF_OK;
+    return e ? e : f;
+}
+
 /* Read the data records after the header. */
 sf_err sf_ingest_read_records(sf_ingest_reader *g)
 {
     sf_err e;
     for (;;) {
         sf_csv_event ev;
-        if ((e = sf_csvread_next(&g->rd, &ev)) != SF_OK)
+        if ((e = sf_recsrc_next(&g->src, &ev)) != SF_OK)
             return e;
         if (ev == SF_CSV_RECORD) {
             if ((e = handle_record(g)) != SF_OK)

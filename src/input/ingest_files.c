@@ -6,6 +6,7 @@
  * file. The records themselves are ingest.c's; the order of the kinds and
  * the two-thread split ingest_split.c's.
  */
+#include "input/sf_hints.h"
 #include "input/sf_ingest_int.h"
 
 #include <stdio.h>
@@ -16,17 +17,17 @@
 static sf_err read_header(sf_ingest_reader *g)
 {
     int64_t blank = 0;
-    sf_err e = sf_csvread_header(&g->rd, &blank);
+    sf_err e = sf_recsrc_header(&g->src, &blank);
     g->st->read += blank;
     g->st->blank += blank;
     if (e != SF_OK)
         return e;
-    if (g->rd.rec.bad_encoding)
+    if (g->src.rec->bad_encoding)
         return sf_ctx_error(g->ctx, SF_ERR_INPUT,
                             "%s:%u: header line is not valid %s (check [input] encoding)", g->path,
-                            (unsigned)g->rd.rec.line, g->cfg->encoding ? g->cfg->encoding : "UTF-8");
-    for (size_t i = 0; i < g->rd.nf; i++) {
-        const char *h = sf_csvread_field(&g->rd, i);
+                            (unsigned)g->src.rec->line, g->cfg->encoding ? g->cfg->encoding : "UTF-8");
+    for (size_t i = 0; i < g->src.nf; i++) {
+        const char *h = sf_recsrc_field(&g->src, i);
         while (strncmp(h, "\xEF\xBB\xBF", 3) == 0)
             h += 3;
         while (*h == ' ' || *h == '\t')
@@ -34,7 +35,7 @@ static sf_err read_header(sf_ingest_reader *g)
         if (sf_strlist_push(&g->st->headers_found, h) != SF_OK)
             return sf_ctx_nomem(g->ctx);
     }
-    g->ncols = g->rd.nf;
+    g->ncols = g->src.nf;
     return sf_ingest_map_columns(g);
 }
 
@@ -43,29 +44,33 @@ static sf_err read_body(sf_ingest_reader *g)
 {
     sf_err e;
     /* Rows expected in the part read, from the line length of its start. */
-    g->ids_hint = sf_csvread_rows_hint(&g->rd, g->start, g->limit);
+    g->ids_hint = sf_recsrc_rows_hint(&g->src, g->start, g->limit);
     /* the account table sized once from the estimate (best effort: it
      * grows as needed anyway) */
     if (g->kind == SF_FILE_ACCOUNTS && g->ids_hint)
         (void)sf_dataset_reserve_accounts(g->ds, g->ids_hint < ((size_t)1 << 24)
                                                      ? g->ids_hint + g->ids_hint / 8
                                                      : ((size_t)1 << 24));
-    if ((e = read_header(g)) != SF_OK)
+    if ((e = read_header(g)) != SF_OK) {
+        if (e == SF_ERR_INPUT)
+            sf_hint_header_error(g->cfg, g->path, g->ctx); /* the encoding or delimiter that fits */
         return e;
+    }
     /* the tail of a split file: records from `start`, lines counted from
      * 1 there (the caller shifts them) */
-    if (g->start > 0 && (e = sf_csvread_seek(&g->rd, g->start)) != SF_OK)
+    if (g->start > 0 && (e = sf_recsrc_seek(&g->src, g->start)) != SF_OK)
         return e;
-    sf_csvread_set_limit(&g->rd, g->limit);
+    sf_recsrc_set_limit(&g->src, g->limit);
     if ((e = sf_ingest_read_records(g)) != SF_OK)
         return e;
     if (g->progress)
-        g->progress(g->puser, g->rd.stage, 1.0);
+        g->progress(g->puser, sf_recsrc_stage(&g->src), 1.0);
     return e;
 }
 
-sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *path)
+sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const sf_input *in)
 {
+    const char *path = in->path;
     double t0 = sf_now_s();
     sf_file_stats *agg = &g->ds->files[kind];
     sf_file_stats *st = g->st_own ? g->st_own : g->file_no < agg->n_parts ? &agg->parts[g->file_no] : agg;
@@ -77,12 +82,20 @@ sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const char *p
     if (!st->path && !(st->path = sf_strdup(path)))
         return sf_ctx_nomem(g->ctx);
     g->footer = false;
+    g->n_pend = 0;
     g->ids_hint = 0;
-    sf_err e = sf_csvread_open(&g->rd, path, g->progress, g->puser);
+    /* this reader's lines of this file: the tail of a split file after
+     * its head */
+    sf_err e = sf_rejects_segment(g->rj, kind, (uint16_t)g->file_no, g->start > 0 ? 1 : 0, &g->seg, g->ctx);
+    if (e != SF_OK)
+        return e;
+    /* the descriptor sf_ingest opened, read with pread (docs/ingest.md,
+     * "Open once") */
+    e = sf_recsrc_open_fd(&g->src, in->fd, in->size, path, g->progress, g->puser);
     if (e != SF_OK)
         return e;
     e = read_body(g);
-    sf_csvread_close(&g->rd);
+    sf_recsrc_close(&g->src);
     st->seconds += sf_now_s() - t0;
     return e;
 }
@@ -119,36 +132,30 @@ static sf_err sum_part(sf_file_stats *agg, const sf_file_stats *p)
 
 sf_err sf_ingest_read_kind(sf_ingest_reader *g, sf_file_kind kind)
 {
-    const sf_input_list *in = &g->cfg->inputs[kind];
-    /* a configuration made in code (tests, fuzzers) may name file[kind]
-     * only: that one file */
-    sf_input_file one;
-    sf_input_list just_one = {&one, 1};
-    if (!in->n && g->cfg->file[kind] && *g->cfg->file[kind]) {
-        memset(&one, 0, sizeof one);
-        one.path = one.given = g->cfg->file[kind];
-        in = &just_one;
-    }
+    /* the kind's files as sf_ingest opened them (cfg->inputs[kind], or a
+     * configuration made in code that names file[kind] only) */
+    size_t n = g->inputs ? g->inputs->n[kind] : 0;
+    const sf_input *files = n ? g->inputs->v[kind] : NULL;
     sf_file_stats *agg = &g->ds->files[kind];
     sf_err e = SF_OK;
-    if (!in->n)
+    if (!n)
         return SF_OK;
     if (!agg->parts) {
-        if (!(agg->parts = calloc(in->n, sizeof *agg->parts)))
+        if (!(agg->parts = calloc(n, sizeof *agg->parts)))
             return sf_ctx_nomem(g->ctx);
-        agg->n_parts = (uint32_t)in->n;
+        agg->n_parts = (uint32_t)n;
     }
     agg->present = true;
-    if (!agg->path && !(agg->path = sf_strdup(in->v[0].path)))
+    if (!agg->path && !(agg->path = sf_strdup(files[0].path)))
         return sf_ctx_nomem(g->ctx);
     /* ids are unique across the kind's files: one set for all of them */
     sf_idset_free(g->ids);
     g->ids = NULL;
     int64_t limit = g->limit;
-    for (size_t i = 0; i < in->n && e == SF_OK; i++) {
+    for (size_t i = 0; i < n && e == SF_OK; i++) {
         g->file_no = i;
         g->limit = i == 0 ? limit : -1;
-        e = sf_ingest_read_file(g, kind, in->v[i].path);
+        e = sf_ingest_read_file(g, kind, &files[i]);
         if (e == SF_OK && sum_part(agg, &agg->parts[i]) != SF_OK)
             e = sf_ctx_nomem(g->ctx);
     }
@@ -209,7 +216,12 @@ sf_err sf_ingest_reader_init(sf_ingest_reader *g, sf_dataset *ds, const sf_confi
     g->limit = -1;
     char origin[600];
     snprintf(origin, sizeof origin, "%s: [input] encoding", cfg->path ? cfg->path : "config");
-    return sf_csvread_init(&g->rd, cfg->encoding, origin, cfg->delimiter, ctx);
+    /* a workbook's dates and numbers are written as the CSV export has them */
+    sf_xlsx_opts xo = {.sheet = cfg->sheet, .date_format = cfg->date_format, .decimal = cfg->decimal};
+    sf_err e = sf_recsrc_init(&g->src, cfg->encoding, origin, cfg->delimiter, &xo, ctx);
+    if (e == SF_OK && cfg->max_record_bytes > 0)
+        sf_csvread_set_max_record(&g->src.csv, cfg->max_record_bytes);
+    return e;
 }
 
 void sf_ingest_reader_release(sf_ingest_reader *g)
@@ -219,6 +231,6 @@ void sf_ingest_reader_release(sf_ingest_reader *g)
     free(g->opps);
     sf_idset_free(g->ids);
     free(g->accounts.v);
-    sf_csvread_release(&g->rd);
+    sf_recsrc_release(&g->src);
     memset(g, 0, sizeof *g);
 }

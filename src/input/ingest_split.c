@@ -1,10 +1,15 @@
 /*
- * ingest_split.c - the order in which the input files are read, and a
- * large transactions file read by two threads (docs/ingest.md, "Two
- * threads"). The records themselves are ingest.c's.
+ * ingest_split.c - the order in which the input files are read, a large
+ * transactions file read by two threads (docs/ingest.md, "Two threads"),
+ * and the consistent read: every file is opened once, both threads read
+ * that one descriptor, and a file whose size or modification time changed
+ * by the end of the read is an input error. The records themselves are
+ * ingest.c's.
  */
 #include "input/sf_ingest_int.h"
+#include "base/sf_file.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -18,6 +23,91 @@ static const char *input_path(const sf_config *cfg, sf_file_kind k)
     if (cfg->inputs[k].n)
         return cfg->inputs[k].v[0].path;
     return cfg->file[k] && *cfg->file[k] ? cfg->file[k] : NULL; /* a config made in code */
+}
+
+/* ---- the files, opened once ----------------------------------------------- */
+
+static sf_err input_open(sf_input *in, const char *path, sf_ctx *ctx)
+{
+    in->path = path;
+    char why[160];
+    struct stat sb;
+    in->fd = sf_open_regular(path, why, sizeof why);
+    if (in->fd < 0)
+        return sf_ctx_error(ctx, SF_ERR_INPUT, "%s: cannot open: %s", path, why);
+    if (fstat(in->fd, &sb) != 0)
+        return sf_ctx_error(ctx, SF_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+    in->size = (int64_t)sb.st_size;
+    in->mtime = sb.st_mtim;
+    return SF_OK;
+}
+
+/* The file as it was when opened? A changed size or modification time
+ * means someone wrote it meanwhile: what was read may be half of each. */
+static sf_err input_check(const sf_input *in, sf_ctx *ctx)
+{
+    struct stat sb;
+    if (in->fd < 0)
+        return SF_OK;
+    if (fstat(in->fd, &sb) != 0)
+        return sf_ctx_error(ctx, SF_ERR_INPUT, "%s: %s", in->path, strerror(errno));
+    if ((int64_t)sb.st_size != in->size || sb.st_mtim.tv_sec != in->mtime.tv_sec ||
+        sb.st_mtim.tv_nsec != in->mtime.tv_nsec)
+        return sf_ctx_error(ctx, SF_ERR_INPUT,
+                            "%s: the file changed while it was read (%lld bytes when opened, %lld now, or a "
+                            "new modification time): read it again once the export is complete",
+                            in->path, (long long)in->size, (long long)sb.st_size);
+    return SF_OK;
+}
+
+/* Open every file of every kind (not the transactions of @won, which has
+ * none). */
+static sf_err inputs_open(sf_inputs *in, const sf_config *cfg, sf_ctx *ctx)
+{
+    memset(in, 0, sizeof *in);
+    for (int k = 0; k < SF_FILE_N; k++) {
+        if (k == SF_FILE_TRANSACTIONS && cfg->transactions_from_won)
+            continue;
+        size_t n = cfg->inputs[k].n;
+        const char *one = !n && cfg->file[k] && *cfg->file[k] ? cfg->file[k] : NULL; /* made in code */
+        if (one)
+            n = 1;
+        if (!n)
+            continue;
+        if (!(in->v[k] = calloc(n, sizeof *in->v[k])))
+            return sf_ctx_nomem(ctx);
+        for (size_t i = 0; i < n; i++)
+            in->v[k][i].fd = -1;
+        in->n[k] = n;
+        for (size_t i = 0; i < n; i++) {
+            sf_err e = input_open(&in->v[k][i], one ? one : cfg->inputs[k].v[i].path, ctx);
+            if (e)
+                return e;
+        }
+    }
+    return SF_OK;
+}
+
+static sf_err inputs_check(const sf_inputs *in, sf_ctx *ctx)
+{
+    for (int k = 0; k < SF_FILE_N; k++)
+        for (size_t i = 0; i < in->n[k]; i++) {
+            sf_err e = input_check(&in->v[k][i], ctx);
+            if (e)
+                return e;
+        }
+    return SF_OK;
+}
+
+static void inputs_close(sf_inputs *in)
+{
+    for (int k = 0; k < SF_FILE_N; k++) {
+        for (size_t i = 0; i < in->n[k]; i++)
+            if (in->v[k][i].fd >= 0)
+                close(in->v[k][i].fd);
+        free(in->v[k]);
+    }
+    memset(in, 0, sizeof *in);
 }
 
 /* ---- two readers ------------------------------------------------------------ */
@@ -55,7 +145,7 @@ struct sf_ingest_side {
     sf_rejects rj;      /* activities */
     sf_ctx ctx;
     const char *act;    /* activities file, or NULL */
-    const char *tx;     /* transactions file whose tail is read here, or NULL */
+    const sf_input *tx; /* transactions file whose tail is read here, or NULL */
     const char *opp;    /* opportunities file the head's reader reads meanwhile */
     bool opp_done;
     sf_err err;         /* of the activities */
@@ -112,35 +202,11 @@ static void side_join(sf_ingest_side *sr)
     }
 }
 
-/* Move every line and count of src into dst (ownership of raw moves);
- * line numbers of src are shifted by line_shift. */
+/* Move every line, count and example of src into dst; line numbers of
+ * src are shifted by line_shift. */
 static sf_err rejects_merge(sf_rejects *dst, sf_rejects *src, uint32_t line_shift, sf_ctx *ctx)
 {
-    if (src->n) {
-        if (dst->n + src->n > dst->cap) {
-            size_t cap = dst->n + src->n;
-            sf_reject *v = realloc(dst->v, cap * sizeof *v);
-            if (!v)
-                return sf_ctx_nomem(ctx);
-            dst->v = v;
-            dst->cap = cap;
-        }
-        for (size_t i = 0; i < src->n; i++) {
-            dst->v[dst->n + i] = src->v[i];
-            dst->v[dst->n + i].line += line_shift;
-        }
-        dst->n += src->n;
-        src->n = 0;
-    }
-    for (int f = 0; f < SF_FILE_N; f++) {
-        for (int r = 0; r < SF_REJ_N; r++) {
-            dst->count[f][r] += src->count[f][r];
-            dst->kept_count[f][r] += src->kept_count[f][r];
-            src->count[f][r] = src->kept_count[f][r] = 0;
-        }
-    }
-    sf_rejects_merge_examples(dst, src, line_shift);
-    return SF_OK;
+    return sf_rejects_merge(dst, src, line_shift, ctx);
 }
 
 /* The opportunities file, read by the head's thread while the other one
@@ -155,6 +221,7 @@ static sf_err read_opps_meanwhile(sf_ingest_reader *g, sf_ingest_side *sr)
         return SF_OK; /* reported by take_tail */
     sf_ingest_reader o;
     sf_err e = sf_ingest_reader_init(&o, g->ds, g->cfg, g->rj, g->progress, g->puser, g->ctx);
+    o.inputs = g->inputs;
     if (e == SF_OK)
         e = sf_ingest_read_kind(&o, SF_FILE_OPPORTUNITIES);
     sf_ingest_reader_release(&o);
@@ -199,7 +266,7 @@ static sf_err take_tail(sf_ingest_reader *g, bool *done)
     sf_ingest_widen_dates(st, t->min_date);
     sf_ingest_widen_dates(st, t->max_date);
     *done = true;
-    return rejects_merge(g->rj, &sr->tail_rj, g->rd.line - 1, g->ctx);
+    return rejects_merge(g->rj, &sr->tail_rj, g->src.csv.line - 1, g->ctx);
 }
 
 sf_err sf_ingest_at_tail(sf_ingest_reader *g, bool exact, bool *done)
@@ -215,15 +282,12 @@ sf_err sf_ingest_at_tail(sf_ingest_reader *g, bool exact, bool *done)
 }
 
 /* Offset just after the first line feed at or after `from`, or -1. */
-static int64_t line_start_after(const char *path, int64_t from)
+static int64_t line_start_after(const sf_input *in, int64_t from)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
     char buf[65536];
     int64_t found = -1;
-    for (int64_t off = from; found < 0 && off < from + ((int64_t)1 << 20);) {
-        ssize_t r = pread(fd, buf, sizeof buf, (off_t)off);
+    for (int64_t off = from; found < 0 && off < from + ((int64_t)1 << 20) && off < in->size;) {
+        ssize_t r = pread(in->fd, buf, sizeof buf, (off_t)off);
         if (r <= 0)
             break;
         const char *nl = memchr(buf, '\n', (size_t)r);
@@ -231,14 +295,16 @@ static int64_t line_start_after(const char *path, int64_t from)
             found = off + (nl - buf) + 1;
         off += r;
     }
-    close(fd);
     return found;
 }
 
-static int64_t file_size(const char *path)
+/* The bytes of a kind's files. */
+static int64_t kind_size(const sf_inputs *in, sf_file_kind k)
 {
-    struct stat sb;
-    return path && stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    int64_t t = 0;
+    for (size_t i = 0; i < in->n[k]; i++)
+        t += in->v[k][i].size;
+    return t;
 }
 
 /* Where the transactions tail starts, or 0 for no split. The head is
@@ -246,11 +312,14 @@ static int64_t file_size(const char *path)
  * opportunities on the first, activities and tail on the second); a tail
  * below sf_settings.split_min bytes (default 1 MiB) is not worth a second pass of
  * the header. */
-static int64_t split_point(const char *tx, const char *act, const char *opp, int64_t min)
+static int64_t split_point(const sf_inputs *in, int64_t min)
 {
     if (min < 1)
         min = 1;
-    int64_t t = file_size(tx), a = file_size(act), o = file_size(opp);
+    const sf_input *tx = &in->v[SF_FILE_TRANSACTIONS][0];
+    if (sf_file_format_of_fd(tx->fd) != SF_FMT_TEXT)
+        return 0; /* a workbook is read by one reader, from its start */
+    int64_t t = tx->size, a = kind_size(in, SF_FILE_ACTIVITIES), o = kind_size(in, SF_FILE_OPPORTUNITIES);
     int64_t head = (t + a - o) / 2;
     if (head < 0)
         head = 0;
@@ -276,6 +345,83 @@ static void side_release(sf_ingest_side *sr)
     free(sr);
 }
 
+/* Every kind in order (see "two readers"), each file from its one
+ * descriptor in g->inputs. */
+static sf_err ingest_kinds(sf_ingest_reader *g, const sf_settings *set, sf_ctx *ctx)
+{
+    sf_dataset *ds = g->ds;
+    const sf_config *cfg = g->cfg;
+    const sf_inputs *in = g->inputs;
+    bool tx = in->n[SF_FILE_TRANSACTIONS] > 0, act = in->n[SF_FILE_ACTIVITIES] > 0,
+         opp = in->n[SF_FILE_OPPORTUNITIES] > 0;
+    sf_err e = sf_ingest_read_kind(g, SF_FILE_USERS);
+    if (e == SF_OK && !ds->accounts_derived)
+        e = sf_ingest_read_kind(g, SF_FILE_ACCOUNTS);
+
+    /* The second thread (see "two readers"): the activities files and the
+     * tail of the transactions file (when there is one file). */
+    bool parallel = e == SF_OK && tx && !ds->accounts_derived && !cfg->transactions_from_won &&
+                    !set->single_thread;
+    bool one_tx = in->n[SF_FILE_TRANSACTIONS] == 1;
+    int64_t tail = parallel && one_tx ? split_point(in, set->split_min) : 0;
+    sf_ingest_side *sr = NULL;
+    if (parallel && (act || tail) && (sr = calloc(1, sizeof *sr)) != NULL &&
+        (pthread_mutex_init(&sr->mu, NULL) != 0 || pthread_cond_init(&sr->cv, NULL) != 0)) {
+        free(sr); /* (cannot happen with default attributes on Linux) */
+        sr = NULL;
+    }
+    /* the other thread's lines go to spools of their own, merged after */
+    if (sr && (sf_rejects_init(&sr->rj, g->rj->dir, &sr->ctx) != SF_OK ||
+               sf_rejects_init(&sr->tail_rj, g->rj->dir, &sr->ctx) != SF_OK)) {
+        side_release(sr);
+        sr = NULL;
+    }
+    if (sr && sf_ingest_reader_init(&sr->g, ds, cfg, &sr->rj, NULL, NULL, &sr->ctx) == SF_OK) {
+        sr->g.inputs = in;
+        sr->act = act ? input_path(cfg, SF_FILE_ACTIVITIES) : NULL;
+        if (tail && (sr->part = sf_tx_part_new(ds)) != NULL) {
+            sr->tx = &in->v[SF_FILE_TRANSACTIONS][0];
+            sr->tx_start = tail;
+            sr->opp = opp ? input_path(cfg, SF_FILE_OPPORTUNITIES) : NULL;
+        }
+        sr->started = pthread_create(&sr->tid, NULL, side_thread, sr) == 0;
+        if (sr->started && sr->tx) {
+            ds->files[SF_FILE_TRANSACTIONS].split_at = tail;
+            g->limit = tail;
+            g->side = sr;
+        }
+    }
+    bool act_done = sr && sr->started && act;
+
+    if (e == SF_OK && cfg->transactions_from_won) {
+        sf_file_stats *t = &ds->files[SF_FILE_TRANSACTIONS];
+        t->present = true;
+        t->min_date = t->max_date = SF_NODATE;
+        if (!t->path && !(t->path = sf_strdup("@won")))
+            e = sf_ctx_nomem(ctx);
+        if (e == SF_OK)
+            e = sf_ingest_read_kind(g, SF_FILE_OPPORTUNITIES);
+    } else if (e == SF_OK) {
+        e = sf_ingest_read_kind(g, SF_FILE_TRANSACTIONS);
+    }
+    g->limit = -1;
+    g->side = NULL;
+    if (act_done) {
+        side_join(sr);
+        if (e == SF_OK && sr->err != SF_OK)
+            e = sf_ctx_error(ctx, sr->err, "%s", sr->ctx.msg);
+        if (e == SF_OK)
+            e = rejects_merge(g->rj, &sr->rj, 0, ctx);
+    } else if (e == SF_OK && act) {
+        e = sf_ingest_read_kind(g, SF_FILE_ACTIVITIES);
+    }
+    bool opp_done = sr && sr->opp_done;
+    side_release(sr);
+    if (e == SF_OK && opp && !cfg->transactions_from_won && !opp_done)
+        e = sf_ingest_read_kind(g, SF_FILE_OPPORTUNITIES);
+    return e;
+}
+
 sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, sf_rejects *rejects,
                  sf_progress_fn progress, void *progress_user, sf_ctx *ctx)
 {
@@ -293,74 +439,28 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
     if (!cfg->transactions_from_won && !tx)
         return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: [input] transactions is required",
                             cfg->path ? cfg->path : "config");
+    /* every file opened once, first: a missing one is found before any
+     * reading, and each is read as it was then */
+    sf_inputs in;
+    sf_err e = inputs_open(&in, cfg, ctx);
     sf_ingest_reader g;
-    sf_err e = sf_ingest_reader_init(&g, ds, cfg, rejects, progress, progress_user, ctx);
-    if (e != SF_OK)
-        return e;
-
-    ds->accounts_derived = !input_path(cfg, SF_FILE_ACCOUNTS);
-    ds->have_activities = act != NULL;
-    ds->have_opportunities = opp != NULL;
-    e = sf_ingest_read_kind(&g, SF_FILE_USERS);
-    if (e == SF_OK && !ds->accounts_derived)
-        e = sf_ingest_read_kind(&g, SF_FILE_ACCOUNTS);
-
-    /* The second thread (see "two readers"): the activities files and the
-     * tail of the transactions file (when there is one file). */
-    bool parallel = e == SF_OK && tx && !ds->accounts_derived && !cfg->transactions_from_won &&
-                    !set->single_thread;
-    bool one_tx = cfg->inputs[SF_FILE_TRANSACTIONS].n <= 1;
-    int64_t tail = parallel && one_tx ? split_point(tx, act, opp, set->split_min) : 0;
-    sf_ingest_side *sr = NULL;
-    if (parallel && (act || tail) && (sr = calloc(1, sizeof *sr)) != NULL &&
-        (pthread_mutex_init(&sr->mu, NULL) != 0 || pthread_cond_init(&sr->cv, NULL) != 0)) {
-        free(sr); /* (cannot happen with default attributes on Linux) */
-        sr = NULL;
-    }
-    if (sr && sf_ingest_reader_init(&sr->g, ds, cfg, &sr->rj, NULL, NULL, &sr->ctx) == SF_OK) {
-        sr->act = act;
-        if (tail && (sr->part = sf_tx_part_new(ds)) != NULL) {
-            sr->tx = tx;
-            sr->tx_start = tail;
-            sr->opp = opp;
-        }
-        sr->started = pthread_create(&sr->tid, NULL, side_thread, sr) == 0;
-        if (sr->started && sr->tx) {
-            ds->files[SF_FILE_TRANSACTIONS].split_at = tail;
-            g.limit = tail;
-            g.side = sr;
-        }
-    }
-    bool act_done = sr && sr->started && act;
-
-    if (e == SF_OK && cfg->transactions_from_won) {
-        sf_file_stats *t = &ds->files[SF_FILE_TRANSACTIONS];
-        t->present = true;
-        t->min_date = t->max_date = SF_NODATE;
-        if (!t->path && !(t->path = sf_strdup("@won")))
-            e = sf_ctx_nomem(ctx);
+    if (e == SF_OK) {
+        e = sf_ingest_reader_init(&g, ds, cfg, rejects, progress, progress_user, ctx);
+        g.inputs = &in;
+        ds->accounts_derived = !input_path(cfg, SF_FILE_ACCOUNTS);
+        ds->have_activities = act != NULL;
+        ds->have_opportunities = opp != NULL;
         if (e == SF_OK)
-            e = sf_ingest_read_kind(&g, SF_FILE_OPPORTUNITIES);
-    } else if (e == SF_OK) {
-        e = sf_ingest_read_kind(&g, SF_FILE_TRANSACTIONS);
-    }
-    g.limit = -1;
-    g.side = NULL;
-    if (act_done) {
-        side_join(sr);
-        if (e == SF_OK && sr->err != SF_OK)
-            e = sf_ctx_error(ctx, sr->err, "%s", sr->ctx.msg);
+            e = ingest_kinds(&g, set, ctx);
+        /* every file as it was when opened, or what was read may be a mix */
         if (e == SF_OK)
-            e = rejects_merge(rejects, &sr->rj, 0, ctx);
-    } else if (e == SF_OK && act) {
-        e = sf_ingest_read_kind(&g, SF_FILE_ACTIVITIES);
+            e = inputs_check(&in, ctx);
+        if (e == SF_OK)
+            e = sf_rejects_finish(rejects, ctx);
+        if (e == SF_OK)
+            e = sf_ingest_check_shares(&g);
+        sf_ingest_reader_release(&g);
     }
-    bool opp_done = sr && sr->opp_done;
-    side_release(sr);
-    if (e == SF_OK && opp && !cfg->transactions_from_won && !opp_done)
-        e = sf_ingest_read_kind(&g, SF_FILE_OPPORTUNITIES);
-    if (e == SF_OK)
-        e = sf_ingest_check_shares(&g);
-    sf_ingest_reader_release(&g);
+    inputs_close(&in);
     return e;
 }

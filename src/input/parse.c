@@ -196,7 +196,8 @@ static size_t currency_len(const char *p, const char *end, char code[4])
  * found is stored in code[] ("" when none). False when malformed.
  */
 static bool parse_money_scaled(const char *s, char decimal, sf_thousands th, int keep,
-                               __int128 *out, char code[4])
+                               __int128 *out, char code[4], const char **core_b, const char **core_e,
+                               bool *neg_out)
 {
     char tmp[4] = "";
     const char *p, *end;
@@ -233,13 +234,18 @@ static bool parse_money_scaled(const char *s, char decimal, sf_thousands th, int
     if (code)
         memcpy(code, tmp, 4);
     *out = neg ? -v : v;
+    if (core_b) {
+        *core_b = p;
+        *core_e = q;
+        *neg_out = neg;
+    }
     return true;
 }
 
 bool sf_parse_money(const char *s, char decimal, sf_thousands th, int64_t *cents, char code[4])
 {
     __int128 v;
-    if (!s || !parse_money_scaled(s, decimal, th, 2, &v, code))
+    if (!s || !parse_money_scaled(s, decimal, th, 2, &v, code, NULL, NULL, NULL))
         return false;
     if (v > INT64_MAX || v < -INT64_MAX) /* INT64_MIN is SF_NONE */
         return false;
@@ -292,13 +298,89 @@ bool sf_parse_int(const char *s, char decimal, sf_thousands th, int64_t *out)
     return true;
 }
 
-/* ---- internal helpers shared with ingest.c ----------------------------- */
+/* ---- quantity x unit price, exactly -------------------------------------- */
 
-/* Money at 9 decimals (for quantity x unit_price); see sf_ingest_product. */
-bool sf_parse_money_e9(const char *s, char decimal, sf_thousands th, __int128 *v, char code[4]);
-bool sf_parse_money_e9(const char *s, char decimal, sf_thousands th, __int128 *v, char code[4])
+bool sf_parse_decimal_exact(const char *s, char decimal, sf_thousands th, sf_decimal *out, char code[4])
 {
-    return s && parse_money_scaled(s, decimal, th, 9, v, code);
+    __int128 v;
+    const char *b, *e;
+    /* the grammar, the currency and the sign as for money; then every
+     * digit of the number, not rounded */
+    bool neg;
+    if (!s || !parse_money_scaled(s, decimal, th, 0, &v, code, &b, &e, &neg))
+        return false;
+    memset(out, 0, sizeof *out);
+    out->neg = neg;
+    /* trailing zeros of the fraction change nothing: stop before them */
+    bool frac = false;
+    const char *stop = b;
+    for (const char *p = b; p < e; p++) {
+        if (*p == decimal)
+            frac = true;
+        else if (is_digit(*p) && (!frac || *p != '0'))
+            stop = p + 1;
+    }
+    frac = false;
+    for (const char *p = b; p < stop; p++) {
+        if (*p == decimal) {
+            frac = true;
+            continue;
+        }
+        if (!is_digit(*p))
+            continue; /* a thousands separator */
+        if (frac)
+            out->scale++;
+        if (out->n == 0 && *p == '0')
+            continue; /* leading zeros */
+        if (out->n == SF_DECIMAL_DIGITS)
+            return false;
+        out->d[out->n++] = (unsigned char)(*p - '0');
+    }
+    if (out->n == 0)
+        out->neg = false;
+    return true;
+}
+
+bool sf_decimal_mul_cents(const sf_decimal *a, const sf_decimal *b, int64_t *cents)
+{
+    /* the exact product, digit by digit (most significant first) */
+    unsigned r[2 * SF_DECIMAL_DIGITS + 1] = {0};
+    size_t n = a->n + b->n;
+    if (a->n == 0 || b->n == 0) {
+        *cents = 0;
+        return true;
+    }
+    for (size_t i = a->n; i-- > 0;)
+        for (size_t j = b->n; j-- > 0;)
+            r[i + j + 1] += (unsigned)a->d[i] * b->d[j];
+    for (size_t k = n; k-- > 1;) {
+        r[k - 1] += r[k] / 10;
+        r[k] %= 10;
+    }
+    /* r[0..n) is the product, scaled by 10^scale; keep scale - 2 digits
+     * fewer, rounding half away from zero on the first one dropped */
+    int scale = a->scale + b->scale;
+    __int128 v = 0;
+    size_t keep = scale <= 2 ? n : (size_t)scale - 2 >= n ? 0 : n - ((size_t)scale - 2);
+    for (size_t k = 0; k < keep; k++) {
+        v = v * 10 + r[k];
+        if (v > INT64_MAX)
+            return false;
+    }
+    for (int k = scale; k < 2; k++) {
+        v *= 10;
+        if (v > INT64_MAX)
+            return false;
+    }
+    /* the first digit dropped: r[keep] when every dropped digit is one of
+     * the product's, else a zero before them (no rounding) */
+    if (scale > 2 && (size_t)scale - 2 <= n && r[keep] >= 5) {
+        v++;
+        if (v > INT64_MAX)
+            return false;
+    }
+    *cents = (int64_t)((a->neg != b->neg) ? -v : v);
+    return true;
 }
 
 /* ---- dates ------------------------------------------------------------ */

@@ -66,7 +66,8 @@ typedef struct {
 static void row_read(row_view *r, const sf_report *rep, size_t i)
 {
     memset(r->c, 0, sizeof r->c);
-    r->l->row(rep, i, r->c);
+    if (r->l->row) /* a list read back from disk (the rejects) is no mail section */
+        r->l->row(rep, i, r->c);
 }
 
 /* Index of column name, or -1 (recorded in r->missing). */
@@ -518,3 +519,55 @@ out:
     return e;
 }
 
+/* ------------------------------------------------------------ the check */
+
+/* The placeholders each template receives: what scope_vars, account_vars
+ * and the line functions above set (keep them together). */
+#define ACCOUNT_VARS "account_id", "name", "owner", "tier", "currency"
+static const char *const k_scope_vars[] = {
+    "as_of", "period", "currency", "owner", "revenue", "revenue_prev", "growth", "due_count", "alert_count",
+    "lost_count", "fire_count", "pursue", "qualify", "drop", "rejected", "top_due", "top_declines", "top_fire",
+    "top_pursue", "top_qualify"};
+static const char *const k_due_vars[] = {ACCOUNT_VARS, "days", "next_due", "last_contact", "channel"};
+static const char *const k_decline_vars[] = {ACCOUNT_VARS, "prior", "current", "drop", "drop_share", "severity"};
+static const char *const k_fire_vars[] = {ACCOUNT_VARS, "rev12", "net_value", "reasons"};
+static const char *const k_deal_vars[] = {ACCOUNT_VARS, "opportunity", "opportunity_id", "stage", "amount",
+                                          "next_step_date", "misses"};
+static const char *const k_more_vars[] = {"n", "total"};
+static const char *const k_owner_vars[] = {"owner"};
+
+typedef struct {
+    const char *key; /* in the language file */
+    const char *const *vars;
+    size_t n;
+} template_vars;
+
+#define TV(key, v) {key, v, SF_ARRAY_LEN(v)}
+static const template_vars k_templates[] = {
+    TV("email.subject", k_scope_vars),        TV("email.subject_owner", k_scope_vars),
+    TV("email.line_due", k_due_vars),         TV("email.line_due_soon", k_due_vars),
+    TV("email.line_decline", k_decline_vars), TV("email.line_decline_credit", k_decline_vars),
+    TV("email.line_fire", k_fire_vars),
+    TV("email.line_pursue", k_deal_vars),     TV("email.line_qualify", k_deal_vars),
+    TV("email.more", k_more_vars),            TV("messages.owner_no_address", k_owner_vars),
+};
+
+sf_err sf_email_check_templates(const sf_email_text *m, sf_ctx *ctx)
+{
+    char where[512];
+    for (size_t i = 0; i < SF_ARRAY_LEN(k_templates); i++) {
+        const char *key = k_templates[i].key, *dot = strchr(key, '.');
+        snprintf(where, sizeof where, "%s [%.*s] %s", m->lang_file, (int)(dot - key), key, dot + 1);
+        sf_err e = sf_template_check(L(m, key), k_templates[i].vars, k_templates[i].n, where, false, ctx);
+        if (e)
+            return e;
+    }
+    if (m->cfg->email_subject && m->cfg->email_subject[0]) {
+        snprintf(where, sizeof where, "%s: [email] subject", m->cfg->path ? m->cfg->path : "config");
+        sf_err e = sf_template_check(m->cfg->email_subject, k_scope_vars, SF_ARRAY_LEN(k_scope_vars), where, false,
+                                     ctx);
+        if (e)
+            return e;
+    }
+    return sf_template_check(m->body_tmpl, k_scope_vars, SF_ARRAY_LEN(k_scope_vars), m->body_path, true, ctx);
+}

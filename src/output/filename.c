@@ -11,9 +11,51 @@
 
 #define SAFE_MAX 80 /* bytes of the owner part of a file name */
 
+/* Characters that must not reach a file name although they are valid
+ * UTF-8: they hide or reorder what a person sees (bidi controls turn
+ * "review-x\u202Efdp.exe" into "…exe.pdf"), show nothing, or look like a
+ * separator ('/' or '.' look-alikes), so a name would read as something
+ * it is not. Each becomes '_' like any other separator. */
+static bool misleading(uint32_t cp)
+{
+    static const uint32_t ranges[][2] = {
+        {0x00A0, 0x00A0}, {0x00AD, 0x00AD},   /* no-break space, soft hyphen */
+        {0x034F, 0x034F},                     /* combining grapheme joiner */
+        {0x061C, 0x061C},                     /* Arabic letter mark */
+        {0x115F, 0x1160}, {0x17B4, 0x17B5},   /* Hangul / Khmer fillers */
+        {0x1680, 0x1680}, {0x1735, 0x1735},   /* Ogham space, Philippine single punctuation */
+        {0x180E, 0x180E},                     /* Mongolian vowel separator */
+        {0x2000, 0x200F},                     /* spaces, ZWSP, ZWNJ, ZWJ, LRM, RLM */
+        {0x2024, 0x2024},                     /* one dot leader */
+        {0x2028, 0x202F},                     /* line/para separators, LRE..RLO, narrow nbsp */
+        {0x2044, 0x2044},                     /* fraction slash */
+        {0x205F, 0x206F},                     /* math space, word joiner, invisible ops, LRI..PDI */
+        {0x2215, 0x2216},                     /* division slash, set minus */
+        {0x2571, 0x2572},                     /* box drawing diagonals */
+        {0x27CB, 0x27CB}, {0x27CD, 0x27CD},   /* mathematical rising / falling diagonal */
+        {0x2800, 0x2800},                     /* braille blank */
+        {0x29F5, 0x29F5}, {0x29F8, 0x29F9},   /* reverse solidus operator, big solidus */
+        {0x3000, 0x3000}, {0x3033, 0x3035},   /* ideographic space, vertical kana repeat marks */
+        {0x3164, 0x3164},                     /* Hangul filler */
+        {0xFE00, 0xFE0F},                     /* variation selectors */
+        {0xFE52, 0xFE52}, {0xFE68, 0xFE68},   /* small full stop, small reverse solidus */
+        {0xFEFF, 0xFEFF},                     /* zero width no-break space */
+        {0xFF0E, 0xFF0F}, {0xFF3C, 0xFF3C},   /* fullwidth . / \ */
+        {0xFFA0, 0xFFA0},                     /* halfwidth Hangul filler */
+        {0xFFF9, 0xFFFB},                     /* interlinear annotation */
+        {0x1D173, 0x1D17A},                   /* musical formatting */
+        {0xE0000, 0xE007F},                   /* tags */
+        {0xE0100, 0xE01EF},                   /* variation selectors supplement */
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        if (cp >= ranges[i][0] && cp <= ranges[i][1])
+            return true;
+    return false;
+}
+
 /* Length of the valid UTF-8 sequence at s (2-4 bytes, no overlong forms,
- * no surrogates, no C1 controls), or 0. */
-static size_t utf8_seq(const unsigned char *s)
+ * no surrogates, no C1 controls), or 0; its code point in *cp. */
+static size_t utf8_seq(const unsigned char *s, uint32_t *out)
 {
     unsigned c = s[0];
     size_t n;
@@ -36,15 +78,17 @@ static size_t utf8_seq(const unsigned char *s)
         cp = (cp << 6) | (s[i] & 0x3F);
     }
     if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 ||
-        cp == 0x2029 || cp == 0xFEFF)
+        (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F))
         return 0;
+    *out = cp;
     return n;
 }
 
 /* Letters and digits (any script, as valid UTF-8), '-', '_' and single
  * dots are kept; everything else (separators, spaces, control characters,
- * shell and Windows specials, invalid bytes) becomes '_', runs of '_'
+ * shell and Windows specials, invalid bytes, and the misleading characters
+ * above: bidi controls, invisible ones, slash and dot look-alikes)
+ * becomes '_', runs of '_'
  * collapse, ".." cannot occur, no leading or trailing '.'/'_', at most
  * SAFE_MAX bytes; "owner" when nothing is left. Deterministic: the same
  * name always gives the same result. Returns malloc'd text or NULL. */
@@ -72,11 +116,12 @@ char *sf_safe_filename(const char *name)
             p++;
             continue;
         }
-        size_t n = utf8_seq(p);
-        if (n == 0) {
+        uint32_t cp = 0;
+        size_t n = utf8_seq(p, &cp);
+        if (n == 0 || misleading(cp)) {
             if (!(w > 0 && out[w - 1] == '_'))
                 out[w++] = '_';
-            p++;
+            p += n ? n : 1;
             continue;
         }
         if (w + n > SAFE_MAX)

@@ -6,6 +6,10 @@
  * formats are fixed (sf_cell_text): money with two decimals, shares with
  * four, ISO dates, empty for "not applicable".
  *
+ * Texts from the data that a spreadsheet would run as a formula are
+ * written behind a ' (the formula guard of SPEC §4, [outputs]
+ * csv_formula_guard).
+ *
  * Every file goes through the staging area (temporary name, renamed into
  * place at commit), so a failed run never leaves a half-written list.
  */
@@ -107,8 +111,9 @@ static sf_err csv_close(csv_out *w, sf_ctx *ctx)
 }
 
 /* One field; quoted when it holds a comma, quote, CR or LF (RFC 4180),
- * quotes doubled. NULL writes an empty field. */
-static void put(csv_out *w, const char *s)
+ * quotes doubled; behind a ' when guard (the formula guard). NULL writes
+ * an empty field. */
+static void put_field(csv_out *w, const char *s, bool guard)
 {
     if (w->col++)
         put_char(w, ',');
@@ -116,10 +121,14 @@ static void put(csv_out *w, const char *s)
         return;
     size_t n = strcspn(s, ",\"\r\n");
     if (!s[n]) {
+        if (guard)
+            put_char(w, '\'');
         put_bytes(w, s, n);
         return;
     }
     put_char(w, '"');
+    if (guard)
+        put_char(w, '\'');
     for (const char *p = s; *p; p++) {
         if (*p == '"')
             put_char(w, '"');
@@ -128,10 +137,40 @@ static void put(csv_out *w, const char *s)
     put_char(w, '"');
 }
 
+static void put(csv_out *w, const char *s) { put_field(w, s, false); }
+
 static void end_line(csv_out *w)
 {
     put_bytes(w, "\r\n", 2);
     w->col = 0;
+}
+
+/* A plain number as the lists write numbers: -?digits[.digits]. */
+static bool plain_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s < '0' || *s > '9')
+        return false;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    if (*s == '.') {
+        s++;
+        if (*s < '0' || *s > '9')
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
+/* The formula guard of SPEC §4: a text from the data that a spreadsheet
+ * would run as a formula (it starts with = + - @ TAB or CR and is not a
+ * plain number) is written behind a '. Only the written text changes:
+ * every sort and comparison happened on the raw value before. */
+bool sf_csv_needs_guard(const char *s)
+{
+    return s && *s && strchr("=+-@\t\r", *s) && !plain_number(s);
 }
 
 /* One list, every row. */
@@ -149,14 +188,31 @@ sf_err sf_out_csv_list_at(const sf_output_ctx *o, const sf_list *l, const char *
     size_t n = l->count(o->rep);
     sf_cell cells[SF_LIST_MAX_COLS];
     char text[SF_CELL_TEXT_MAX];
+    sf_list_walk lw;
+    if (!sf_list_walk_open(&lw, l, o->rep)) {
+        csv_close(w, ctx);
+        return sf_ctx_nomem(ctx);
+    }
     for (size_t r = 0; r < n; r++) {
-        memset(cells, 0, sizeof cells);
-        l->row(o->rep, r, cells);
-        for (int c = 0; c < l->n_cols; c++)
-            if (!l->cols[c].sheet_only)
-                put(w, sf_cell_text(&l->cols[c], &cells[c], text));
+        if (!sf_list_walk_row(&lw, r, cells)) {
+            sf_list_walk_close(&lw);
+            csv_close(w, ctx);
+            return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s/csv/%s.csv: cannot read back row %zu of the list", o->out_dir,
+                                l->name, r + 1);
+        }
+        for (int c = 0; c < l->n_cols; c++) {
+            if (l->cols[c].sheet_only)
+                continue;
+            /* the columns whose text comes from the data; the program's
+             * own numbers, dates and words never start a formula */
+            sf_col_type t = l->cols[c].type;
+            bool data_text = t == SF_COL_TEXT || t == SF_COL_PERCENT;
+            const char *v = sf_cell_text(&l->cols[c], &cells[c], text);
+            put_field(w, v, data_text && o->cfg->csv_formula_guard && sf_csv_needs_guard(v));
+        }
         end_line(w);
     }
+    sf_list_walk_close(&lw);
     return csv_close(w, ctx);
 }
 

@@ -17,8 +17,11 @@
  *   mail; the run still succeeds.
  * - the failure mail is only sent, never written to disk: the output
  *   folder may be the very thing that failed.
- * - files go through a local sf_stage and are committed before anything
- *   is sent, so a mail always matches a complete file on disk.
+ * - the .eml files are written into the run's folder with the reports
+ *   (the attachments are read from there), and the sending is deferred
+ *   until that folder is in place: a mail always matches the files on
+ *   disk, and no mail goes out for a run whose files were not put in
+ *   place.
  */
 #include "output/sf_email.h"
 
@@ -30,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/sf_file.h"
 #include "output/sf_buf.h"
 #include "output/sf_filename.h"
 #include "output/sf_mime.h"
@@ -108,6 +112,16 @@ static uint64_t random64(void *arg)
     return r;
 }
 
+/* "dir/name", malloc'd. */
+static char *join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
 typedef struct {
     const char *name;  /* file name in the message */
     const char *ctype;
@@ -171,13 +185,13 @@ static sf_err load_body_template(mailer *m, sf_ctx *ctx)
     }
     if (!m->body_path)
         return sf_ctx_nomem(ctx);
-    char *data;
+    char *data, why[160];
     size_t len;
-    int err = read_file(m->body_path, &data, &len);
+    int err = sf_read_regular(m->body_path, SF_TEMPLATE_MAX, &data, &len, why, sizeof why);
     if (err == ENOMEM)
         return sf_ctx_nomem(ctx);
     if (err)
-        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: cannot read mail template: %s", m->body_path, strerror(err));
+        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: cannot read mail template: %s", m->body_path, why);
     if (!sf_utf8_valid(data, len)) {
         free(data);
         return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: mail template is not UTF-8 text", m->body_path);
@@ -193,34 +207,36 @@ static sf_err load_body_template(mailer *m, sf_ctx *ctx)
     return SF_OK;
 }
 
-/* Read <out_dir>/name into the next attachment slot when that output is
- * enabled and the file exists; a file that exists but cannot be read is
+/* Read the file <out_dir>/name that this run staged into the next
+ * attachment slot, when that output is enabled; one that cannot be read is
  * SF_ERR_OUTPUT. */
 static sf_err load_attachment(mailer *m, bool enabled, const char *name, const char *ctype, sf_ctx *ctx)
 {
     if (!enabled || m->n_att == SF_ARRAY_LEN(m->att))
         return SF_OK;
-    size_t n = strlen(m->o->out_dir) + strlen(name) + 2;
-    char *path = malloc(n);
-    if (!path)
+    char *final = join_path(m->o->out_dir, name);
+    if (!final)
         return sf_ctx_nomem(ctx);
-    snprintf(path, n, "%s/%s", m->o->out_dir, name);
-    char *data;
-    size_t len;
-    int err = read_file(path, &data, &len);
+    char *path = sf_stage_find(m->o->stage, final);
     sf_err e = SF_OK;
-    if (err == 0) {
-        attachment *a = &m->att[m->n_att++];
-        a->name = name;
-        a->ctype = ctype;
-        a->data = data;
-        a->len = len;
-    } else if (err == ENOMEM) {
-        e = sf_ctx_nomem(ctx);
-    } else if (err != ENOENT) {
-        e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot read attachment: %s", path, strerror(err));
+    if (path) {
+        char *data;
+        size_t len;
+        int err = read_file(path, &data, &len);
+        if (err == 0) {
+            attachment *a = &m->att[m->n_att++];
+            a->name = name;
+            a->ctype = ctype;
+            a->data = data;
+            a->len = len;
+        } else if (err == ENOMEM) {
+            e = sf_ctx_nomem(ctx);
+        } else {
+            e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot read attachment: %s", final, strerror(err));
+        }
     }
     free(path);
+    free(final);
     return e;
 }
 
@@ -318,23 +334,17 @@ static const sf_owner_addr *owner_address(const sf_config *cfg, const char *name
     return NULL;
 }
 
-/* Build one message for scope s into om (path = <out_dir>/file_name). */
+/* Build one message for scope s into om, to be written at path (taken
+ * over by om, also on failure). */
 static sf_err make_mail(const mailer *m, const sf_email_scope *s, const sf_mailbox *to, size_t n_to,
-                        const sf_mailbox *cc, size_t n_cc, const char *notes, const char *file_name, outmail *om,
+                        const sf_mailbox *cc, size_t n_cc, const char *notes, char *path, outmail *om,
                         sf_ctx *ctx)
 {
+    om->path = path;
     char *subject, *body;
     sf_err e = sf_email_render(&m->text, s, notes, &subject, &body, ctx);
     if (e)
         return e;
-    size_t n = strlen(m->o->out_dir) + strlen(file_name) + 2;
-    om->path = malloc(n);
-    if (!om->path) {
-        free(subject);
-        free(body);
-        return sf_ctx_nomem(ctx);
-    }
-    snprintf(om->path, n, "%s/%s", m->o->out_dir, file_name);
     build_message(&om->msg, &m->from, to, n_to, cc, n_cc, subject, body, m->att, m->n_att);
     free(subject);
     free(body);
@@ -342,15 +352,13 @@ static sf_err make_mail(const mailer *m, const sf_email_scope *s, const sf_mailb
     return om->msg.oom ? sf_ctx_nomem(ctx) : SF_OK;
 }
 
-/* Write every message through a local stage (temporary name, rename at
- * commit), so an .eml is either complete or the previous one. */
-static sf_err write_mails(outmail *mails, size_t n, sf_ctx *ctx)
+/* Write every message into the run's folder. */
+static sf_err write_mails(sf_stage *st, outmail *mails, size_t n, sf_ctx *ctx)
 {
-    sf_stage st = {0};
     sf_err e = SF_OK;
     for (size_t i = 0; i < n && !e; i++) {
         FILE *fp;
-        e = sf_stage_fopen(&st, mails[i].path, &fp, ctx);
+        e = sf_stage_fopen(st, mails[i].path, &fp, ctx);
         if (e)
             break;
         size_t w = fwrite(sf_buf_str(&mails[i].msg), 1, mails[i].msg.n, fp);
@@ -358,40 +366,7 @@ static sf_err write_mails(outmail *mails, size_t n, sf_ctx *ctx)
         if (!e && w != mails[i].msg.n)
             e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: write failed", mails[i].path);
     }
-    if (!e)
-        e = sf_stage_commit(&st, ctx);
-    if (e)
-        sf_stage_abort(&st);
-    sf_stage_release(&st);
     return e;
-}
-
-/* "email-<safe name>.eml", numbered ("-2", ...) when an earlier mail of
- * mails[0..n) already has that file name: two names may reduce to one
- * ("A/B", "A B"). malloc'd, NULL on out of memory. */
-static char *owner_file_name(const char *name, const outmail *mails, size_t n)
-{
-    char *safe = sf_safe_filename(name);
-    char *fname = safe ? malloc(strlen(safe) + 24) : NULL;
-    if (!fname) {
-        free(safe);
-        return NULL;
-    }
-    sprintf(fname, "email-%s.eml", safe);
-    for (int dupn = 2; dupn < 1000; dupn++) {
-        bool taken = false;
-        size_t flen = strlen(fname);
-        for (size_t i = 0; i < n && !taken; i++) {
-            size_t pl = strlen(mails[i].path);
-            taken = pl > flen && strcmp(mails[i].path + pl - flen, fname) == 0 &&
-                    mails[i].path[pl - flen - 1] == '/';
-        }
-        if (!taken)
-            break;
-        sprintf(fname, "email-%s-%d.eml", safe, dupn);
-    }
-    free(safe);
-    return fname;
 }
 
 /* A rep without an address: a line in the manager's notes. */
@@ -429,17 +404,23 @@ static sf_err owner_mail(const mailer *m, uint32_t id, outmail *mails, size_t *n
         return e;
     free(to.display);
     to.display = sf_strdup(name);
-    char *fname = owner_file_name(name, mails, *n);
-    if (!to.display || !fname) {
+    /* two names may reduce to one file name ("A/B", "A B"): "-2", ... */
+    char *safe = sf_safe_filename(name);
+    char *path = NULL;
+    if (!to.display || !safe)
         e = sf_ctx_nomem(ctx);
-    } else {
+    else
+        e = sf_stage_unique(m->o->stage, "email-", safe, ".eml", &path, ctx);
+    if (!e) {
         sf_email_scope s = {.owner = id};
         e = sf_email_scope_compute(&m->text, &s, ctx);
         if (!e)
-            e = make_mail(m, &s, &to, 1, NULL, 0, NULL, fname, &mails[*n], ctx);
+            e = make_mail(m, &s, &to, 1, NULL, 0, NULL, path, &mails[*n], ctx);
+        else
+            free(path);
         (*n)++;
     }
-    free(fname);
+    free(safe);
     sf_mailbox_free(&to);
     return e;
 }
@@ -458,17 +439,37 @@ static sf_err owner_mails(const mailer *m, outmail *mails, size_t *n, sf_buf *no
     return e;
 }
 
-/* Hand each mail to [email] sendmail when set; every sending is tried,
- * the first failure is returned. */
-static sf_err send_mails(const sf_config *cfg, const outmail *mails, size_t n, sf_ctx *ctx)
+/* The mails of a run waiting for the switch. */
+typedef struct {
+    const sf_config *cfg; /* borrowed: outlives the run's stage */
+    outmail *mails;
+    size_t n;
+} pending;
+
+static void pending_free(void *arg)
 {
+    pending *p = arg;
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->mails[i].path);
+        sf_buf_free(&p->mails[i].msg);
+    }
+    free(p->mails);
+    free(p);
+}
+
+/* Hand each mail to [email] sendmail (once the files are in place);
+ * every sending is tried, the first failure is returned. */
+static sf_err send_mails(void *arg, sf_ctx *ctx)
+{
+    const pending *p = arg;
     sf_err e = SF_OK;
-    if (!sf_sendmail_configured(cfg->sendmail))
-        return SF_OK;
-    for (size_t i = 0; i < n; i++) {
-        if (!mails[i].send)
+    for (size_t i = 0; i < p->n; i++) {
+        if (!p->mails[i].send)
             continue;
-        sf_err se = sf_sendmail(cfg->sendmail, sf_buf_str(&mails[i].msg), mails[i].msg.n, ctx);
+        sf_err se = sf_sendmail(p->cfg->sendmail, (int)p->cfg->email_timeout, sf_buf_str(&p->mails[i].msg),
+                                p->mails[i].msg.n, ctx);
         if (se && !e)
             e = se;
     }
@@ -477,25 +478,25 @@ static sf_err send_mails(const sf_config *cfg, const outmail *mails, size_t n, s
 
 /*
  * email.eml for the manager (whole team) and, with per_owner, one
- * email-<owner>.eml per rep who has an address in [owners]; all written
- * atomically, then each handed to [email] sendmail when set (unless
- * skip_when_empty and its lists are empty). Every sending is tried; the
- * first failure is returned (SF_ERR_OUTPUT). Header problems are
- * SF_ERR_USAGE and stop before anything is written.
+ * email-<owner>.eml per rep who has an address in [owners], written into
+ * the run's folder; with [email] sendmail set, each is handed to it once
+ * the folder is in place (unless skip_when_empty and its lists are
+ * empty): every sending is tried, the first failure is the deferred
+ * work's (SF_ERR_OUTPUT). Header problems are SF_ERR_USAGE and stop
+ * before anything is written.
  */
 sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx)
 {
     mailer m = {0};
-    outmail *mails = NULL;
-    size_t n_mails = 0;
+    pending *p = calloc(1, sizeof *p);
     sf_buf notes = {0};
-
-    sf_err e = mailer_init(&m, o, ctx);
+    sf_err e = p ? mailer_init(&m, o, ctx) : sf_ctx_nomem(ctx);
     if (e)
         goto out;
+    p->cfg = o->cfg;
     size_t cap = 1 + (m.cfg->per_owner ? o->ds->n_owners : 0);
-    mails = sf_xcalloc(cap, sizeof *mails);
-    if (!mails) {
+    p->mails = sf_xcalloc(cap, sizeof *p->mails);
+    if (!p->mails) {
         e = sf_ctx_nomem(ctx);
         goto out;
     }
@@ -504,33 +505,34 @@ sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx)
         if (o->rep->skipped[i])
             sf_buf_printf(&notes, "- %s\n", o->rep->skipped[i]);
     if (m.cfg->per_owner)
-        e = owner_mails(&m, mails, &n_mails, &notes, ctx);
+        e = owner_mails(&m, p->mails, &p->n, &notes, ctx);
     if (!e && notes.oom)
         e = sf_ctx_nomem(ctx);
     if (e)
         goto out;
 
     /* The manager's mail goes first in the list so that it is sent first. */
-    memmove(&mails[1], &mails[0], n_mails * sizeof *mails);
-    memset(&mails[0], 0, sizeof *mails);
-    n_mails++;
+    memmove(&p->mails[1], &p->mails[0], p->n * sizeof *p->mails);
+    memset(&p->mails[0], 0, sizeof *p->mails);
+    p->n++;
     sf_email_scope team = {.owner = SF_OWNER_ALL};
-    e = sf_email_scope_compute(&m.text, &team, ctx);
+    char *path = join_path(o->out_dir, "email.eml");
+    e = path ? sf_email_scope_compute(&m.text, &team, ctx) : sf_ctx_nomem(ctx);
     if (!e)
-        e = make_mail(&m, &team, m.to, m.n_to, m.cc, m.n_cc, sf_buf_str(&notes), "email.eml", &mails[0], ctx);
+        e = make_mail(&m, &team, m.to, m.n_to, m.cc, m.n_cc, sf_buf_str(&notes), path, &p->mails[0], ctx);
+    else
+        free(path);
     if (e)
         goto out;
     if (m.n_to == 0)
-        mails[0].send = false;
-    e = write_mails(mails, n_mails, ctx);
-    if (!e)
-        e = send_mails(m.cfg, mails, n_mails, ctx);
-out:
-    for (size_t i = 0; i < n_mails; i++) {
-        free(mails[i].path);
-        sf_buf_free(&mails[i].msg);
+        p->mails[0].send = false;
+    e = write_mails(o->stage, p->mails, p->n, ctx);
+    if (!e && sf_sendmail_configured(m.cfg->sendmail)) {
+        e = sf_stage_defer(o->stage, send_mails, p, pending_free, ctx);
+        p = NULL; /* the stage's now (or freed by it) */
     }
-    free(mails);
+out:
+    pending_free(p);
     sf_buf_free(&notes);
     mailer_release(&m);
     return e;
@@ -550,7 +552,7 @@ static const char *label_or(const sf_lang *lang, const char *key, const char *fa
 
 /* Subject and body of the failure mail into subject and body. */
 static sf_err failure_text(const sf_config *cfg, const sf_lang *lang, int exit_code, const char *error,
-                           sf_buf *subject, sf_buf *body, sf_ctx *ctx)
+                           sf_files_state files, const char *out_dir, sf_buf *subject, sf_buf *body, sf_ctx *ctx)
 {
     sf_tvars vt = {0};
     char host[256], when[64], code[16], key[32];
@@ -591,9 +593,31 @@ static sf_err failure_text(const sf_config *cfg, const sf_lang *lang, int exit_c
                 *p = '?';
     sf_buf_printf(body, "\n  %s\n\n", err_text);
     free(err_text);
-    sf_buf_puts(body, label_or(lang, "email.failure_hint",
-                               "The previous reports were left unchanged. Fix the problem and run again, or wait "
-                               "for the next scheduled run."));
+    /* what the output folder holds now, said as it is */
+    static const char *const keys[] = {[SF_FILES_UNCHANGED] = "email.failure_hint",
+                                       [SF_FILES_NONE] = "email.failure_hint_none",
+                                       [SF_FILES_NEW] = "email.failure_hint_new",
+                                       [SF_FILES_REJECTS] = "email.failure_hint_rejects"};
+    static const char *const english[] = {
+        [SF_FILES_UNCHANGED] = "The files in {output_dir} are exactly the previous run's, unchanged. Fix the "
+                               "problem and run again, or wait for the next scheduled run.",
+        [SF_FILES_NONE] = "No report was written: {output_dir} does not exist. Fix the problem and run again, or "
+                          "wait for the next scheduled run.",
+        [SF_FILES_NEW] = "This run's reports are in place in {output_dir}; only what came after them failed. Fix "
+                         "the problem before the next scheduled run.",
+        [SF_FILES_REJECTS] = "Only the rejected records were written, to {output_dir}/csv/rejects.csv; the other "
+                             "reports there are the previous run's, unchanged. Fix the exports and run again."};
+    unsigned k = (unsigned)files < SF_ARRAY_LEN(keys) ? (unsigned)files : SF_FILES_UNCHANGED;
+    sf_tvars hv = {0};
+    sf_tvars_set_flat(&hv, "output_dir", out_dir ? out_dir : "?");
+    char lf2[64], where2[128];
+    snprintf(lf2, sizeof lf2, "templates/lang/%s.ini", sf_lang_code(lang));
+    snprintf(where2, sizeof where2, "%s [email] %s", lf2, keys[k] + 6);
+    sf_err he = hv.oom ? sf_ctx_nomem(ctx)
+                       : sf_template_render(label_or(lang, keys[k], english[k]), &hv, where2, false, body, ctx);
+    sf_tvars_free(&hv);
+    if (he)
+        return he;
     sf_buf_putc(body, '\n');
     return body->oom || subject->oom ? sf_ctx_nomem(ctx) : SF_OK;
 }
@@ -606,7 +630,7 @@ static sf_err failure_text(const sf_config *cfg, const sf_lang *lang, int exit_c
  * NULL (English is used).
  */
 sf_err sf_out_email_failure(const sf_config *cfg, const sf_lang *lang, int exit_code, const char *error,
-                            sf_ctx *ctx)
+                            sf_files_state files, const char *out_dir, sf_ctx *ctx)
 {
     if (!cfg || !cfg->on_failure || !sf_sendmail_configured(cfg->sendmail))
         return SF_OK;
@@ -621,10 +645,11 @@ sf_err sf_out_email_failure(const sf_config *cfg, const sf_lang *lang, int exit_
     if (!e && n_to == 0)
         e = sf_ctx_error(ctx, SF_ERR_USAGE, "[email] to: no recipient for the failure mail");
     if (!e)
-        e = failure_text(cfg, lang, exit_code, error, &subject, &body, ctx);
+        e = failure_text(cfg, lang, exit_code, error, files, out_dir, &subject, &body, ctx);
     if (!e) {
         build_message(&msg, &from, to, n_to, cc, n_cc, sf_buf_str(&subject), sf_buf_str(&body), NULL, 0);
-        e = msg.oom ? sf_ctx_nomem(ctx) : sf_sendmail(cfg->sendmail, sf_buf_str(&msg), msg.n, ctx);
+        e = msg.oom ? sf_ctx_nomem(ctx) : sf_sendmail(cfg->sendmail, (int)cfg->email_timeout, sf_buf_str(&msg), msg.n,
+                                                                     ctx);
     }
     sf_buf_free(&body);
     sf_buf_free(&subject);
@@ -632,5 +657,34 @@ sf_err sf_out_email_failure(const sf_config *cfg, const sf_lang *lang, int exit_
     sf_mailbox_free(&from);
     sf_mailboxes_free(to, n_to);
     sf_mailboxes_free(cc, n_cc);
+    return e;
+}
+
+/* ------------------------------------------------------------ the check */
+
+sf_err sf_out_email_check(const sf_config *cfg, const sf_lang *lang, sf_ctx *ctx)
+{
+    mailer m = {0};
+    m.cfg = cfg;
+    m.text.cfg = cfg;
+    m.text.lang = lang;
+    snprintf(m.text.lang_file, sizeof m.text.lang_file, "templates/lang/%s.ini", sf_lang_code(lang));
+    sf_err e = load_body_template(&m, ctx);
+    if (!e)
+        e = sf_email_check_templates(&m.text, ctx);
+    /* the failure mail's own texts */
+    static const char *const fail_vars[] = {"exit_code", "host", "time", "config", "meaning"};
+    static const char *const hint_vars[] = {"output_dir"};
+    static const char *const keys[] = {"failure_subject", "failure_body", "failure_hint", "failure_hint_none",
+                                       "failure_hint_new", "failure_hint_rejects"};
+    for (size_t i = 0; !e && i < SF_ARRAY_LEN(keys); i++) {
+        char key[64], where[160];
+        snprintf(key, sizeof key, "email.%s", keys[i]);
+        snprintf(where, sizeof where, "%s [email] %s", m.text.lang_file, keys[i]);
+        bool hint = i >= 2;
+        e = sf_template_check(label_or(lang, key, ""), hint ? hint_vars : fail_vars,
+                              hint ? SF_ARRAY_LEN(hint_vars) : SF_ARRAY_LEN(fail_vars), where, false, ctx);
+    }
+    mailer_release(&m);
     return e;
 }

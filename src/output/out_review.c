@@ -17,34 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The review file name for owner, made unique among the files already
- * staged in this run ("-2", "-3", ... after the name) so that two owners
- * whose names map to the same safe form never overwrite each other.
- * Returns malloc'd path or NULL. */
-static char *review_path(const sf_output_ctx *o, const char *owner_name)
+/* The review file name for owner, made unique among the files of this
+ * run ("-2", "-3", ... after the name) so that two owners whose names map
+ * to the same safe form never overwrite each other: in linear time, the
+ * stage keeps the next number per name. *path is malloc'd. */
+static sf_err review_path(const sf_output_ctx *o, const char *owner_name, char **path, sf_ctx *ctx)
 {
     char *safe = sf_safe_filename(owner_name);
     if (!safe)
-        return NULL;
-    size_t cap = strlen(o->out_dir) + strlen(safe) + 40;
-    char *path = malloc(cap);
-    if (!path) {
-        free(safe);
-        return NULL;
-    }
-    for (unsigned k = 1;; k++) {
-        if (k == 1)
-            snprintf(path, cap, "%s/review-%s.pdf", o->out_dir, safe);
-        else
-            snprintf(path, cap, "%s/review-%s-%u.pdf", o->out_dir, safe, k);
-        bool taken = false;
-        for (size_t i = 0; o->stage && i < o->stage->n && !taken; i++)
-            taken = o->stage->v[i].final_path && strcmp(o->stage->v[i].final_path, path) == 0;
-        if (!taken)
-            break;
-    }
+        return sf_ctx_nomem(ctx);
+    sf_err e = sf_stage_unique(o->stage, "review-", safe, ".pdf", path, ctx);
     free(safe);
-    return path;
+    return e;
 }
 
 /* The temperature of the rep's book beside the team's, in the left half
@@ -213,9 +197,10 @@ sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx)
     /* the file name uses the owner's name as in the data, so it does not
      * change with the report language */
     const char *raw = owner < o->ds->n_owners && o->ds->owners[owner] ? o->ds->owners[owner] : "unassigned";
-    char *path = review_path(o, raw);
-    if (!path)
-        return sf_ctx_nomem(ctx);
+    char *path;
+    sf_err pe = review_path(o, raw, &path, ctx);
+    if (pe)
+        return pe;
     size_t tcap = strlen(sf_pdf_label(o, "review_title")) + strlen(name) + 8;
     char *title = malloc(tcap);
     if (!title) {

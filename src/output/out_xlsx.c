@@ -79,23 +79,39 @@ static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *
     }
 }
 
+/* One list: its sheet, and when it has more rows than a sheet holds,
+ * "<sheet> (2)", "<sheet> (3)", ... with the rows after (the Summary says
+ * so), each with the header, filter and widths of the first. */
 static void sheet_list(xl *x, const sf_list *l)
 {
     size_t n = l->count(x->o->rep);
-    xl_sheet *sh = xl_list_begin(x, l, (uint32_t)n);
-    if (!sh)
-        return;
     bool ruled[SF_LIST_MAX_COLS];
     for (int c = 0; c < l->n_cols; c++)
         ruled[c] = xl_col_has_rule(l->cols[c].name);
     sf_cell cells[SF_LIST_MAX_COLS];
-    for (size_t i = 0; i < n && !xl_failed(x); i++) {
-        memset(cells, 0, sizeof cells);
-        l->row(x->o->rep, i, cells);
-        for (int c = 0; c < l->n_cols; c++)
-            list_cell(x, sh, (lxw_row_t)(i + 1), c, &l->cols[c], &cells[c], ruled[c]);
+    sf_list_walk lw;
+    if (!sf_list_walk_open(&lw, l, x->o->rep)) {
+        x->nomem = true;
+        return;
     }
-    xl_list_end(x, sh, l, (uint32_t)n);
+    int part = 0;
+    for (size_t first = 0; (first == 0 || first < n) && !xl_failed(x); first += SF_SHEET_ROWS, part++) {
+        /* a long list's next sheet is named "<label> (2)" and on */
+        size_t end = n - first > SF_SHEET_ROWS ? first + SF_SHEET_ROWS : n;
+        xl_sheet *sh = xl_list_begin(x, l, (uint32_t)(end - first), part);
+        if (!sh)
+            break;
+        for (size_t i = first; i < end && !xl_failed(x); i++) {
+            if (!sf_list_walk_row(&lw, i, cells)) {
+                xl_check(x, LXW_ERROR_READING_TMPFILE, "reading back a row of the list");
+                break;
+            }
+            for (int c = 0; c < l->n_cols; c++)
+                list_cell(x, sh, (lxw_row_t)(i - first + 1), c, &l->cols[c], &cells[c], ruled[c]);
+        }
+        xl_list_end(x, sh, l, (uint32_t)(end - first));
+    }
+    sf_list_walk_close(&lw);
 }
 /* ---------------------------------------------------------------------
  * Formats and the workbook
@@ -230,13 +246,14 @@ sf_err sf_out_xlsx(const sf_output_ctx *o, sf_ctx *ctx)
     x.err = LXW_NO_ERROR;
     x.fast_path = o->cfg->xlsx_fast;
 
-    /* constant memory: rows stream to temporaries beside the output, so
-     * 100k accounts cost little memory; sheets are written row by row. */
-    lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = (char *)o->out_dir};
+    /* constant memory: rows stream to temporaries in the run's own folder
+     * (private until the switch), so 100k accounts cost little memory;
+     * sheets are written row by row. */
+    lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = (char *)sf_stage_work_dir(o->stage)};
     x.wb = workbook_new_opt(tmp_path, &opts);
     if (!x.wb) {
         rc = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot create the workbook (temporary files in %s)",
-                          final_path, o->out_dir);
+                          final_path, sf_stage_work_dir(o->stage));
         free(final_path);
         return rc;
     }

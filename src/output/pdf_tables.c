@@ -385,6 +385,8 @@ static bool row_taken(const sf_pdf_table_def *t, sf_pdf_row *r, sf_cell *cells, 
     r->owner = r->l->owner(rep, i);
     if (owner != SF_OWNER_ALL && owner != r->owner)
         return false;
+    if (!r->l->row)
+        return false; /* a list read back from disk (the rejects) has no PDF table */
     if (fill || t->keep) {
         memset(cells, 0, SF_LIST_MAX_COLS * sizeof *cells);
         r->l->row(rep, i, cells);

@@ -79,6 +79,19 @@ void sf_tvars_free(sf_tvars *t)
     t->oom = false;
 }
 
+sf_err sf_template_check(const char *tmpl, const char *const *names, size_t n, const char *where, bool with_line,
+                         sf_ctx *ctx)
+{
+    sf_tvars t = {0};
+    for (size_t i = 0; i < n; i++)
+        sf_tvars_set(&t, names[i], "");
+    sf_buf scratch = {0};
+    sf_err e = t.oom ? sf_ctx_nomem(ctx) : sf_template_render(tmpl, &t, where, with_line, &scratch, ctx);
+    sf_buf_free(&scratch);
+    sf_tvars_free(&t);
+    return e;
+}
+
 sf_err sf_template_render(const char *tmpl, const sf_tvars *t, const char *where, bool with_line, sf_buf *out,
                           sf_ctx *ctx)
 {

@@ -311,7 +311,7 @@ xl_sheet *xl_sheet_add(xl *x, const char *label_key)
 /* A list sheet: localised header row (bold, frozen) and the Excel table
  * over it. The header's texts are "xlsx.col_<name>"; the table's column
  * names must be those texts, or Excel repairs the file. */
-xl_sheet *xl_list_begin(xl *x, const sf_list *l, uint32_t nrows)
+xl_sheet *xl_list_begin(xl *x, const sf_list *l, uint32_t nrows, int part)
 {
     xl_sheet *sh = xl_sheet_add(x, l->sheet_key);
     if (!sh)
@@ -325,7 +325,7 @@ xl_sheet *xl_list_begin(xl *x, const sf_list *l, uint32_t nrows)
         xl_cell_str(x, sh, 0, c, headers[c], x->f.hdr);
         sh->width[c] += 2; /* room for the filter's drop-down button */
     }
-    xl_list_table(x, sh, l, headers, nrows);
+    xl_list_table(x, sh, l, headers, nrows, part);
     worksheet_freeze_panes(sh->ws, 1, 0);
     xl_rows_begin(x, sh);
     return sh;

@@ -123,7 +123,7 @@ void xl_list_rules(xl *x, xl_sheet *sh, const sf_list *l, uint32_t nrows)
  * Excel tables
  * --------------------------------------------------------------------- */
 
-void xl_list_table(xl *x, xl_sheet *sh, const sf_list *l, const char *const *headers, uint32_t nrows)
+void xl_list_table(xl *x, xl_sheet *sh, const sf_list *l, const char *const *headers, uint32_t nrows, int part)
 {
     if (!sh || xl_failed(x))
         return;
@@ -138,8 +138,15 @@ void xl_list_table(xl *x, xl_sheet *sh, const sf_list *l, const char *const *hea
     }
     ptrs[n] = NULL;
     /* the list's own name ("cadence_due"): the same in every language, so a
-     * pivot table or a query built on one week's workbook works on the next */
-    lxw_table_options opt = {.name = (char *)l->name,
+     * pivot table or a query built on one week's workbook works on the next;
+     * the continuation sheets of a long list "rejects_2", ... (a table's
+     * name is unique in a workbook) */
+    char name[64];
+    if (part > 0)
+        snprintf(name, sizeof name, "%s_%d", l->name, part + 1);
+    else
+        snprintf(name, sizeof name, "%s", l->name);
+    lxw_table_options opt = {.name = name,
                              .style_type = LXW_TABLE_STYLE_TYPE_LIGHT,
                              .style_type_number = 9,
                              .columns = ptrs};

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/sf_template.h"
 #include "output/sf_xlsx.h"
 
 /* Where the charts go on the Summary: two columns of charts right of the
@@ -188,6 +189,55 @@ static lxw_row_t data_owner_tables(xl *x, xl_sheet *sh, lxw_row_t r, xl_summary_
     return r + 1;
 }
 
+/* A list longer than a sheet: where its rows go on (its sheets are
+ * "<sheet> (2)" and on, xl_sheet_add's numbering). False on out of
+ * memory. */
+static bool note_continued(xl *x, xl_sheet *sh, lxw_row_t r, const sf_list *l, size_t n)
+{
+    char rows[32], max[32], more[32];
+    sf_lang_fmt_int(x->o->lang, (int64_t)n, rows, sizeof rows);
+    sf_lang_fmt_int(x->o->lang, (int64_t)SF_SHEET_ROWS, max, sizeof max);
+    sf_lang_fmt_int(x->o->lang, (int64_t)sf_sheets_for(n) - 1, more, sizeof more);
+    sf_tvars vt = {0};
+    sf_tvars_set(&vt, "sheet", xl_label(x, l->sheet_key));
+    sf_tvars_set(&vt, "rows", rows);
+    sf_tvars_set(&vt, "max", max);
+    sf_tvars_set(&vt, "more", more);
+    sf_buf b = {0};
+    sf_ctx ctx = {0};
+    bool ok = !vt.oom && sf_template_render(xl_label(x, "list_continued"), &vt, "xlsx.list_continued", false, &b,
+                                            &ctx) == SF_OK && !b.oom;
+    if (ok)
+        xl_cell_str(x, sh, r, 0, sf_buf_str(&b), x->f.note);
+    sf_buf_free(&b);
+    sf_tvars_free(&vt);
+    return ok;
+}
+
+/* The notes: analyses that were skipped, lists that continue on more
+ * sheets. Returns the next free row. */
+static lxw_row_t summary_notes(xl *x, xl_sheet *sh, lxw_row_t r)
+{
+    const sf_report *rep = x->o->rep;
+    bool any = rep->n_skipped > 0;
+    for (size_t i = 0; i < sf_n_lists && !any; i++)
+        any = (!sf_lists[i]->present || sf_lists[i]->present(rep)) && sf_lists[i]->count(rep) > SF_SHEET_ROWS;
+    if (!any)
+        return r;
+    xl_cell_str(x, sh, r++, 0, xl_label(x, "notes"), x->f.section);
+    double w = sh->width[0];
+    for (int i = 0; i < rep->n_skipped; i++)
+        xl_cell_str(x, sh, r++, 0, rep->skipped[i], x->f.note);
+    for (size_t i = 0; i < sf_n_lists; i++) {
+        const sf_list *l = sf_lists[i];
+        size_t n = (!l->present || l->present(rep)) ? l->count(rep) : 0;
+        if (n > SF_SHEET_ROWS && !note_continued(x, sh, r++, l, n))
+            x->nomem = true;
+    }
+    sh->width[0] = w;
+    return r + 1;
+}
+
 /* Column widths of a sheet from what was written, capped. */
 static void widths_set(xl *x, xl_sheet *sh, int ncols)
 {
@@ -202,18 +252,10 @@ void xl_sheet_summary(xl *x)
     xl_sheet *sh = xl_sheet_add(x, "sheet_summary");
     if (!sh)
         return;
-    const sf_report *rep = x->o->rep;
     lxw_row_t r = summary_head(x, sh, 0);
     r = summary_headline(x, sh, r);
     r = summary_tiers_files(x, sh, r);
-    if (rep->n_skipped > 0) {
-        xl_cell_str(x, sh, r++, 0, xl_label(x, "notes"), x->f.section);
-        double w = sh->width[0];
-        for (int i = 0; i < rep->n_skipped; i++)
-            xl_cell_str(x, sh, r++, 0, rep->skipped[i], x->f.note);
-        sh->width[0] = w;
-        r++;
-    }
+    r = summary_notes(x, sh, r);
     sh->ncols = 4;
     sh->last_row = r;
     widths_set(x, sh, 4);

@@ -27,17 +27,17 @@ expect() { # "offers, space-separated (a space inside an offer: %20)" WORD...
     [ "$got" = "$want" ] || { echo "completing '$*': expected [$(echo $want)], got [$(echo $got)]"; exit 1; }
 }
 
-expect "check config lists review run" salesfocus ""
+expect "check config init lists review run" salesfocus ""
 expect "review run" salesfocus r
 expect "--help --version" salesfocus --
-expect "--as-of --config --help --out --quiet --version" salesfocus run --
+expect "--as-of --config --help --out --quiet --timeout --version" salesfocus run --
 expect "--as-of --config --help --quiet --rejects --version" salesfocus check --
-expect "--all-owners --as-of --config --help --out --owner --quiet --version" salesfocus review --
+expect "--all-owners --as-of --config --help --out --owner --quiet --timeout --version" salesfocus review --
 expect "--owner" salesfocus review --ow
 expect "--markdown --reference" salesfocus config --
 expect "" salesfocus config --reference ""
 expect "" salesfocus lists ""
-expect "--as-of --config --help --out --quiet --version" salesfocus run -q ""
+expect "--as-of --config --help --out --quiet --timeout --version" salesfocus run -q ""
 
 # -c offers INI files and folders, not other files
 mkdir -p "$TMP/w/sub dir"
@@ -48,6 +48,10 @@ expect "a.ini" salesfocus check --config a
 expect "sub%20dir" salesfocus run --out ""
 expect "$(date +%Y-%m-%d)" salesfocus run --as-of ""
 expect "" salesfocus review --owner ""
+# init: its options, the configuration to write, then any export file
+expect "--force --help --out --quiet --version" salesfocus init --
+expect "a.ini b.ini sub%20dir" salesfocus init -o ""
+expect "a.ini b.ini data.csv sub%20dir" salesfocus init --force ""
 
 # every command of --help is offered, and each usage line's options are
 # offered after its command (short options by their long name)

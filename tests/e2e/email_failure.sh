@@ -30,7 +30,7 @@ host=$(hostname | tr -cd 'A-Za-z0-9.-')
     --subject "Nieudane uruchomienie salesfocus na $host (kod wyjścia 4)" \
     --body-has "Kod wyjścia: 4 (błąd zapisu wyników)" \
     --body-has "$TMP/blocker" \
-    --body-has "Poprzednie raporty pozostały bez zmian."
+    --body-has "Nie zapisano żadnego raportu: folder $TMP/blocker/out nie istnieje."
 
 rm -f "$TMP"/sink/*
 cfg no

@@ -144,7 +144,7 @@ for dir in "$CASES"/*/ "$ROOT"/tests/hostile/regressions/*/; do
             continue
         fi
     fi
-    [ -f "$work/$CFG" ] || cp "$ROOT/tests/hostile/default.ini" "$work/$CFG"
+    [ -e "$work/$CFG" ] || [ -L "$work/$CFG" ] || cp "$ROOT/tests/hostile/default.ini" "$work/$CFG"
     if [ -n "$SHARE" ]; then
         export SALESFOCUS_SHARE="$work/$SHARE"
     else

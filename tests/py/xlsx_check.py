@@ -87,9 +87,21 @@ def labels(root, lang):
     return dict(cp["xlsx"]), dict(cp["common"])
 
 
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?$")
+
+
+def unguard(text):
+    """The CSV formula guard (SPEC §4) writes a ' before a text that starts
+    with = + - @ TAB or CR and is not a plain number; the workbook holds the
+    raw text."""
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r") and not PLAIN_NUMBER.match(text[1:]):
+        return text[1:]
+    return text
+
+
 def read_csv(path):
     with open(path, encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.reader(f))
+        rows = [[unguard(c) for c in r] for r in csv.reader(f)]
     return rows[0], rows[1:]
 
 

@@ -351,14 +351,14 @@ static void test_model_list(void **state)
     size_t n = l->count(&fx_rep);
     assert_int_equal(n, (size_t)(k + 3 + 2 + (c->fits.spend.gammagamma ? 5 : 1)));
     sf_cell cells[SF_LIST_MAX_COLS];
-    char want[32];
+    char want[48];
     for (size_t i = 0; i < n; i++) {
         memset(cells, 0, sizeof cells);
         l->row(&fx_rep, i, cells);
         if ((int)i < k) {
             assert_string_equal(cells[0].text, sf_clv_model_name(m));
             assert_string_equal(cells[1].text, sf_clv_param_name(m, (int)i));
-            snprintf(want, sizeof want, "%.6g", c->fits.fit[m].par[i]);
+            sf_clv_fmt6(c->fits.fit[m].par[i], want, sizeof want);
             assert_string_equal(cells[2].text, want);
         } else if ((int)i == k + 2) {
             assert_string_equal(cells[1].text, "accounts");
@@ -373,6 +373,30 @@ static void test_model_list(void **state)
     l->row(&fx_rep, n - 1, cells);
     assert_string_equal(cells[1].text, "accounts");
     fx_end();
+}
+
+/* Six significant digits, never an exponent: a spreadsheet reads each as a
+ * number and the formula guard leaves a negative one alone. */
+static void test_fmt6(void **state)
+{
+    (void)state;
+    static const struct {
+        double v;
+        const char *want;
+    } cases[] = {
+        {-2665677.708, "-2665680"}, {5331363.4166, "5331360"}, {0.00602615, "0.00602615"},
+        {0.2425948, "0.242595"},    {4.413607, "4.41361"},     {2357, "2357"},
+        {1e-7, "0.0000001"},        {123456.7, "123457"},      {99999.96, "100000"},
+        {9.999996, "10"},           {-0.5, "-0.5"},           {1.80038e17, "180038000000000000"},
+        {-9582.429207, "-9582.43"}, {0, "0"},                  {-0.0, "0"},
+    };
+    char out[48];
+    for (size_t i = 0; i < SF_ARRAY_LEN(cases); i++) {
+        sf_clv_fmt6(cases[i].v, out, sizeof out);
+        assert_string_equal(out, cases[i].want);
+    }
+    sf_clv_fmt6(NAN, out, sizeof out);
+    assert_string_equal(out, "");
 }
 
 /* The valuable clients least likely to be alive: revenue to date in the
@@ -455,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_fits_and_the_ridge), cmocka_unit_test(test_fit_deterministic),
         cmocka_unit_test(test_analysis),         cmocka_unit_test(test_model_list),
         cmocka_unit_test(test_at_risk),          cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_fmt6),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

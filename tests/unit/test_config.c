@@ -442,7 +442,7 @@ static void test_error_messages(void **state)
                  "c.ini:4: [cadence] a_dyas: unknown key (did you mean 'a_days'?)");
     expect_error(INPUT "[run]\nfoo = 1\n", SF_ERR_USAGE,
                  "c.ini:4: [run] foo: unknown key (known keys: as_of, output_dir, language, "
-                 "currency, period, lock_file)");
+                 "currency, period, lock_file, timeout)");
     expect_error(INPUT "[cadence]\na_days = ten\n", SF_ERR_USAGE,
                  "c.ini:4: [cadence] a_days: expected a whole number from 1 to 3650, got 'ten'");
     expect_error(INPUT "[cadence]\na_days = 0\n", SF_ERR_USAGE,
@@ -460,7 +460,7 @@ static void test_error_messages(void **state)
     expect_error(INPUT "[tiers]\na_min =\n", SF_ERR_USAGE,
                  "c.ini:4: [tiers] a_min: expected a decimal number from 0 to 1, got ''");
     expect_error(INPUT "[costs]\ncall =\n", SF_ERR_USAGE,
-                 "c.ini:4: [costs] call: expected an amount from 0 to 100000000000, got ''");
+                 "c.ini:4: [costs] call: expected an amount from 0 to 1000000, got ''");
     expect_error(INPUT "[costs]\ncall = 1.555\n", SF_ERR_USAGE,
                  "c.ini:4: [costs] call: '1.555' has more than 2 decimals");
     expect_error(INPUT "[outputs]\npdf = maybe\n", SF_ERR_USAGE,
@@ -642,6 +642,52 @@ static void test_won(void **state)
     sf_config_release(&c);
 }
 
+/* preset = auto: loaded without a preset until the input layer has
+ * chosen one; then with it, the user's keys still over it. */
+static void test_preset_auto(void **state)
+{
+    (void)state;
+    sf_config c;
+    sf_ctx ctx;
+    const char *text = "[input]\npreset = auto\ntransactions = t.csv\ndecimal = .\n";
+    assert_int_equal(load(&c, &ctx, text), SF_OK);
+    assert_true(c.preset_auto);
+    assert_null(c.preset);
+    assert_int_equal(c.delimiter, 0);
+    sf_config_release(&c);
+
+    assert_int_equal(sf_config_init(&c), SF_OK);
+    assert_int_equal(sf_config_load_auto(&c, "c.ini", "share", "acme", &ctx), SF_OK);
+    assert_true(c.preset_auto);
+    assert_string_equal(c.preset, "acme");
+    assert_int_equal(c.delimiter, ';'); /* from the preset */
+    assert_int_equal(c.decimal, '.');   /* the user's */
+    sf_config_release(&c);
+    assert_int_equal(sf_config_init(&c), SF_OK);
+    assert_int_equal(sf_config_load_auto(&c, "c.ini", "share", "", &ctx), SF_OK); /* none chosen */
+    assert_null(c.preset);
+    sf_config_release(&c);
+
+    /* a preset alone, for comparing it with files */
+    assert_int_equal(sf_config_init(&c), SF_OK);
+    assert_int_equal(sf_config_load_preset_only(&c, "share", "acme", &ctx), SF_OK);
+    assert_string_equal(c.columns[SF_FILE_ACCOUNTS][SF_AF_NAME].header, "Company");
+    assert_null(c.file[SF_FILE_TRANSACTIONS]);
+    sf_config_release(&c);
+    assert_int_equal(sf_config_init(&c), SF_OK);
+    assert_int_equal(sf_config_load_preset_only(&c, "share", "auto", &ctx), SF_ERR_USAGE);
+    sf_config_release(&c);
+
+    sf_strlist names = {0};
+    write_file("share/config/crm/auto.ini", "[input]\n"); /* never a preset's name */
+    assert_int_equal(sf_config_preset_names("share", &names), SF_OK);
+    assert_int_equal(names.n, 3);
+    assert_string_equal(names.v[0], "acme");
+    assert_string_equal(names.v[2], "withfile");
+    sf_strlist_clear(&names);
+    assert_int_equal(remove("share/config/crm/auto.ini"), 0);
+}
+
 static void test_preset(void **state)
 {
     (void)state;
@@ -669,7 +715,7 @@ static void test_preset(void **state)
     sf_config_release(&c);
 
     expect_error("[input]\npreset = nosuch\ntransactions = t.csv\n", SF_ERR_USAGE,
-                 "c.ini:2: [input] preset: unknown preset 'nosuch' (available: acme, nested, withfile)");
+                 "c.ini:2: [input] preset: unknown preset 'nosuch' (available: acme, nested, withfile, or auto)");
     expect_error("[input]\npreset = ../etc\ntransactions = t.csv\n", SF_ERR_USAGE,
                  "c.ini:2: [input] preset: '../etc' is not a preset name (letters a-z, digits, _ and -)");
     expect_error("[input]\npreset = nested\ntransactions = t.csv\n", SF_ERR_USAGE,
@@ -943,6 +989,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_currency_rates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_won, setup, teardown),
         cmocka_unit_test_setup_teardown(test_preset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_preset_auto, setup, teardown),
         cmocka_unit_test_setup_teardown(test_preset_self, setup, teardown),
         cmocka_unit_test_setup_teardown(test_valmap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_several_files, setup, teardown),

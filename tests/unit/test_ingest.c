@@ -25,6 +25,7 @@ typedef struct {
     sf_config cfg;
     sf_dataset *ds;
     sf_rejects rj;
+    sf_rejects_reader *rd;
     sf_ctx ctx;
 } fx;
 
@@ -41,6 +42,7 @@ static fx *fx_new(void)
     strcpy(f->dir, "/tmp/sf_ingest_XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     assert_int_equal(sf_config_init(&f->cfg), SF_OK);
+    assert_int_equal(sf_rejects_init(&f->rj, f->dir, &f->ctx), SF_OK);
     f->cfg.max_reject_share = SF_PPM; /* most tests look at rejects, not the limit */
     return f;
 }
@@ -49,6 +51,7 @@ static void fx_free(fx *f)
 {
     char cmd[128];
     sf_dataset_free(f->ds);
+    sf_rejects_close(f->rd);
     sf_rejects_release(&f->rj);
     sf_config_release(&f->cfg);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
@@ -98,13 +101,24 @@ static void map(fx *f, sf_file_kind k, int field, sf_map_kind kind, const char *
     set_str(&f->cfg.columns[k][field].header, header);
 }
 
-/* The i-th line of the list (in insertion order) must be exactly this. */
-static void rej_is(const fx *f, size_t i, sf_file_kind file, uint32_t line, sf_reject_reason reason,
-                   const char *field, bool kept)
+/* The i-th line of the list, read back from its spool (texts valid until
+ * the next call). */
+static sf_reject rej_at(fx *f, size_t i)
 {
     if (i >= f->rj.n)
         fail_msg("reject #%zu missing (only %zu)", i, f->rj.n);
-    const sf_reject *r = &f->rj.v[i];
+    if (!f->rd)
+        f->rd = sf_rejects_open(&f->rj);
+    sf_reject r;
+    assert_true(f->rd && sf_rejects_read(f->rd, i, &r));
+    return r;
+}
+
+/* The i-th line of the list (in rejects.csv order) must be exactly this. */
+static void rej_is(fx *f, size_t i, sf_file_kind file, uint32_t line, sf_reject_reason reason,
+                   const char *field, bool kept)
+{
+    sf_reject rv = rej_at(f, i), *r = &rv;
     if (r->file != file || r->line != line || r->reason != reason || r->kept != kept ||
         (field == NULL) != (r->field == NULL) || (field && strcmp(field, r->field) != 0))
         fail_msg("reject #%zu: got file %d line %u %s field %s %s; want file %d line %u %s field %s %s", i,
@@ -162,11 +176,11 @@ static void test_crlf_bom_quotes(void **state)
     /* the duplicate starts on line 8: lines 3-5 hold one record */
     assert_int_equal(f->rj.n, 3);
     rej_is(f, 0, SF_FILE_ACCOUNTS, 8, SF_REJ_DUPLICATE_ID, "account_id", false);
-    assert_string_equal(f->rj.v[0].raw, "  A1  ,Again,Ann");
+    assert_string_equal(rej_at(f, 0).raw, "  A1  ,Again,Ann");
     rej_is(f, 1, SF_FILE_TRANSACTIONS, 3, SF_REJ_UNKNOWN_ACCOUNT, "account_id", false);
     /* "1,5" is one quoted field; with decimal '.' it is not a number */
     rej_is(f, 2, SF_FILE_TRANSACTIONS, 4, SF_REJ_BAD_NUMBER, "amount", false);
-    assert_string_equal(f->rj.v[2].raw, "A3,\"2025-01-12\",\"1,5\"");
+    assert_string_equal(rej_at(f, 2).raw, "A3,\"2025-01-12\",\"1,5\"");
     assert_int_equal(account_of(f, "A1")->rev12, 10000);
     assert_int_equal(f->ds->files[SF_FILE_TRANSACTIONS].min_date, sf_date_from_ymd(2025, 1, 10));
     assert_false(f->ds->accounts_derived);
@@ -200,7 +214,7 @@ static void test_cp1251(void **state)
     assert_string_equal(account_of(f, "K3")->name, "Ёлка");
     assert_int_equal(f->rj.n, 1);
     rej_is(f, 0, SF_FILE_ACCOUNTS, 3, SF_REJ_BAD_ENCODING, NULL, false);
-    assert_string_equal(f->rj.v[0].raw, "K2;\xEF\xBF\xBDx"); /* U+FFFD */
+    assert_string_equal(rej_at(f, 0).raw, "K2;\xEF\xBF\xBDx"); /* U+FFFD */
     assert_int_equal(account_of(f, "K1")->rev12, 123450);
     fx_free(f);
 }
@@ -279,10 +293,10 @@ static void test_reasons(void **state)
     rej_is(f, i++, T, 14, SF_REJ_UNKNOWN_ACCOUNT, "account_id", false);
     rej_is(f, i++, T, 16, SF_REJ_UNKNOWN_CURRENCY, "amount", false);
     rej_is(f, i++, T, 17, SF_REJ_BAD_ENCODING, NULL, false);
-    assert_string_equal(f->rj.v[i - 1].raw, "T16,C1,2025-01-1\xEF\xBF\xBD,5,,");
+    assert_string_equal(rej_at(f, i - 1).raw, "T16,C1,2025-01-1\xEF\xBF\xBD,5,,");
     rej_is(f, i++, T, 18, SF_REJ_BAD_ENCODING, NULL, false);
     rej_is(f, i++, T, 21, SF_REJ_BAD_QUOTE, NULL, false);
-    assert_string_equal(f->rj.v[i - 1].raw, "T15,C1,\"2025-01-17,5,,\nmore");
+    assert_string_equal(rej_at(f, i - 1).raw, "T15,C1,\"2025-01-17,5,,\nmore");
     rej_is(f, i++, V, 3, SF_REJ_BAD_NUMBER, "duration_min", true);
     rej_is(f, i++, V, 4, SF_REJ_UNKNOWN_ACCOUNT, "account_id", false);
     rej_is(f, i++, V, 5, SF_REJ_BAD_DATE, "date", false);
@@ -621,7 +635,9 @@ static void test_mini_example(void **state)
     sf_config cfg;
     sf_ctx ctx = {0};
     sf_rejects rj;
-    memset(&rj, 0, sizeof rj);
+    char dir[] = "/tmp/sf_ingest_mini_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(sf_rejects_init(&rj, dir, &ctx), SF_OK);
     assert_int_equal(sf_config_init(&cfg), SF_OK);
     if (sf_config_load(&cfg, path, NULL, &ctx) != SF_OK)
         fail_msg("config: %s", ctx.msg);
@@ -630,20 +646,25 @@ static void test_mini_example(void **state)
     assert_int_equal(sf_ingest(ds, &cfg, NULL, &rj, NULL, NULL, &ctx), SF_OK);
     assert_int_equal(sf_dataset_finish(ds, &ctx), SF_OK);
     assert_int_equal(rj.n, 3);
-    sf_rejects_sort(&rj);
+    sf_rejects_reader *rd = sf_rejects_open(&rj);
+    assert_non_null(rd);
     const struct { uint32_t line; sf_reject_reason r; const char *field, *raw; } want[] = {
         {288, SF_REJ_UNKNOWN_ACCOUNT, "account_id", "INV-99999,C999,2025-05-05,100.00"},
         {289, SF_REJ_DUPLICATE_ID, "transaction_id", "INV-00216,C001,2025-05-06,5.00"},
         {290, SF_REJ_BAD_DATE, "date", "INV-99998,C002,2025-02-30,10.00"},
     };
     for (size_t i = 0; i < 3; i++) {
-        assert_int_equal(rj.v[i].file, SF_FILE_TRANSACTIONS);
-        assert_int_equal(rj.v[i].line, want[i].line);
-        assert_int_equal(rj.v[i].reason, want[i].r);
-        assert_string_equal(rj.v[i].field, want[i].field);
-        assert_false(rj.v[i].kept);
-        assert_string_equal(rj.v[i].raw, want[i].raw);
+        sf_reject r;
+        assert_true(sf_rejects_read(rd, i, &r));
+        assert_int_equal(r.file, SF_FILE_TRANSACTIONS);
+        assert_int_equal(r.line, want[i].line);
+        assert_int_equal(r.reason, want[i].r);
+        assert_string_equal(r.field, want[i].field);
+        assert_false(r.kept);
+        assert_string_equal(r.raw, want[i].raw);
     }
+    sf_rejects_close(rd);
+    rmdir(dir);
     assert_int_equal(ds->files[SF_FILE_ACCOUNTS].accepted, 24);
     assert_int_equal(ds->files[SF_FILE_TRANSACTIONS].accepted, 286);
     assert_int_equal(ds->files[SF_FILE_ACTIVITIES].accepted, 90);

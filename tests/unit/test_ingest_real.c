@@ -27,6 +27,7 @@ typedef struct {
     sf_config cfg;
     sf_dataset *ds;
     sf_rejects rj;
+    sf_rejects_reader *rd;
     sf_ctx ctx;
 } fx;
 
@@ -37,14 +38,27 @@ static fx *fx_new(void)
     strcpy(f->dir, "/tmp/sf_ingreal_XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     assert_int_equal(sf_config_init(&f->cfg), SF_OK);
+    assert_int_equal(sf_rejects_init(&f->rj, f->dir, &f->ctx), SF_OK);
     f->cfg.max_reject_share = SF_PPM;
     return f;
+}
+
+/* The i-th line of the rejects, read back from their spool (texts valid
+ * until the next call). */
+static sf_reject rej_at(fx *f, size_t i)
+{
+    if (!f->rd)
+        f->rd = sf_rejects_open(&f->rj);
+    sf_reject r;
+    assert_true(f->rd && sf_rejects_read(f->rd, i, &r));
+    return r;
 }
 
 static void fx_free(fx *f)
 {
     char cmd[128];
     sf_dataset_free(f->ds);
+    sf_rejects_close(f->rd);
     sf_rejects_release(&f->rj);
     sf_config_release(&f->cfg);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
@@ -150,8 +164,8 @@ static void test_first_non_empty(void **state)
     assert_string_equal(opp(f, "O2")->account_id, "Bob");
     assert_null(opp(f, "O2")->name);
     assert_int_equal(f->rj.n, 1);
-    assert_int_equal(f->rj.v[0].reason, SF_REJ_MISSING_REQUIRED);
-    assert_string_equal(f->rj.v[0].field, "account_id");
+    assert_int_equal(rej_at(f, 0).reason, SF_REJ_MISSING_REQUIRED);
+    assert_string_equal(rej_at(f, 0).field, "account_id");
     assert_string_equal(f->ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_ACCOUNT_ID], "Account | Contact");
     fx_free(f);
 }
@@ -192,10 +206,10 @@ static void test_undecodable_only_when_mapped(void **state)
     assert_int_equal(t->accepted, 2);
     assert_int_equal(t->rejected, 2);
     assert_int_equal(f->rj.n, 2);
-    assert_int_equal(f->rj.v[0].reason, SF_REJ_BAD_ENCODING);
-    assert_int_equal(f->rj.v[0].line, 5);
-    assert_string_equal(f->rj.v[0].raw, "B\xEF\xBF\xBD,2025-01-03,3,ok");
-    assert_int_equal(f->rj.v[1].line, 6);
+    assert_int_equal(rej_at(f, 0).reason, SF_REJ_BAD_ENCODING);
+    assert_int_equal(rej_at(f, 0).line, 5);
+    assert_string_equal(rej_at(f, 0).raw, "B\xEF\xBF\xBD,2025-01-03,3,ok");
+    assert_int_equal(rej_at(f, 1).line, 6);
     assert_int_equal(account_of(f, "A")->rev12, 300);
     fx_free(f);
 
@@ -210,8 +224,8 @@ static void test_undecodable_only_when_mapped(void **state)
     assert_int_equal(run(f), SF_OK);
     assert_int_equal(account_of(f, "Caf\xC3\xA9")->rev12, 100);
     assert_int_equal(f->rj.n, 1);
-    assert_int_equal(f->rj.v[0].reason, SF_REJ_BAD_ENCODING);
-    assert_string_equal(f->rj.v[0].raw, "X\xEF\xBF\xBD,2025-01-01,1,");
+    assert_int_equal(rej_at(f, 0).reason, SF_REJ_BAD_ENCODING);
+    assert_string_equal(rej_at(f, 0).raw, "X\xEF\xBF\xBD,2025-01-01,1,");
     fx_free(f);
 }
 
@@ -230,10 +244,10 @@ static void test_blank_type_and_blank_values(void **state)
         "O2,A,2025-05-01,Не Закрыта ,10\n");
     assert_int_equal(run(f), SF_OK);
     assert_int_equal(f->rj.n, 2);
-    assert_int_equal(f->rj.v[0].reason, SF_REJ_MISSING_REQUIRED);
-    assert_string_equal(f->rj.v[0].field, "date");
-    assert_int_equal(f->rj.v[1].reason, SF_REJ_MISSING_REQUIRED);
-    assert_string_equal(f->rj.v[1].field, "amount");
+    assert_int_equal(rej_at(f, 0).reason, SF_REJ_MISSING_REQUIRED);
+    assert_string_equal(rej_at(f, 0).field, "date");
+    assert_int_equal(rej_at(f, 1).reason, SF_REJ_MISSING_REQUIRED);
+    assert_string_equal(rej_at(f, 1).field, "amount");
     assert_int_equal(f->ds->files[SF_FILE_ACTIVITIES].accepted, 2);
     assert_int_equal(f->ds->acts[0].type, SF_ACT_OTHER);
     assert_int_equal(f->ds->acts[1].type, SF_ACT_CALL);
@@ -276,9 +290,9 @@ static void test_flags_and_wildcards(void **state)
     assert_int_equal(opp(f, "O7")->status, SF_ST_OPEN);
     assert_int_equal(opp(f, "O8")->status, SF_ST_OPEN);
     assert_int_equal(f->rj.n, 1);
-    assert_int_equal(f->rj.v[0].reason, SF_REJ_BAD_VALUE);
-    assert_true(f->rj.v[0].kept);
-    assert_string_equal(f->rj.v[0].field, "is_closed");
+    assert_int_equal(rej_at(f, 0).reason, SF_REJ_BAD_VALUE);
+    assert_true(rej_at(f, 0).kept);
+    assert_string_equal(rej_at(f, 0).field, "is_closed");
     /* the status tally: (value, class) pairs */
     const sf_tally *t = &f->ds->tally[SF_TALLY_STATUS];
     int hits = 0;
@@ -314,14 +328,13 @@ static void test_several_files(void **state)
     assert_string_equal(ac->parts[1].mapped_header[SF_VF_DATE], "When");
     assert_int_equal(ac->accepted, 2);
     assert_int_equal(account_of(f, "A")->last_contact, sf_date_from_ymd(2025, 6, 3));
-    sf_rejects_sort(&f->rj);
     assert_int_equal(f->rj.n, 2);
-    assert_int_equal(f->rj.v[0].file, SF_FILE_TRANSACTIONS);
-    assert_int_equal(f->rj.v[0].part, 1);
-    assert_int_equal(f->rj.v[0].reason, SF_REJ_DUPLICATE_ID);
-    assert_int_equal(f->rj.v[1].file, SF_FILE_ACTIVITIES);
-    assert_int_equal(f->rj.v[1].part, 0);
-    assert_int_equal(f->rj.v[1].line, 3);
+    assert_int_equal(rej_at(f, 0).file, SF_FILE_TRANSACTIONS);
+    assert_int_equal(rej_at(f, 0).part, 1);
+    assert_int_equal(rej_at(f, 0).reason, SF_REJ_DUPLICATE_ID);
+    assert_int_equal(rej_at(f, 1).file, SF_FILE_ACTIVITIES);
+    assert_int_equal(rej_at(f, 1).part, 0);
+    assert_int_equal(rej_at(f, 1).line, 3);
     /* the examples check prints */
     assert_int_equal(f->rj.n_ex[SF_FILE_ACTIVITIES][SF_REJ_BAD_DATE][0], 1);
     assert_string_equal(f->rj.ex[SF_FILE_ACTIVITIES][SF_REJ_BAD_DATE][0][0].value, "bad");
@@ -354,8 +367,8 @@ static void test_users(void **state)
     assert_string_equal(f->ds->owners[account_of(f, "E")->owner], "Zed");
     assert_int_equal(sf_dataset_owner(f->ds, "José Núñez"), account_of(f, "A")->owner); /* index follows */
     assert_int_equal(f->rj.n, 1);
-    assert_int_equal(f->rj.v[0].file, SF_FILE_USERS);
-    assert_int_equal(f->rj.v[0].reason, SF_REJ_DUPLICATE_ID);
+    assert_int_equal(rej_at(f, 0).file, SF_FILE_USERS);
+    assert_int_equal(rej_at(f, 0).reason, SF_REJ_DUPLICATE_ID);
     fx_free(f);
 }
 

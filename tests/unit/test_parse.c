@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "input/sf_ingest.h"
 
@@ -334,33 +336,110 @@ static void test_convert(void **state)
     assert_int_equal(o, INT64_MAX);
 }
 
+/* ---- quantity x unit price ---- */
+
+static void test_exact_product(void **state)
+{
+    (void)state;
+    const struct { const char *q, *p; bool ok; int64_t cents; } cases[] = {
+        {"1", "0.004999999999", true, 0},   /* once from the exact product, not 0.01 */
+        {"1", "0.005", true, 1},
+        {"0.0005", "1", true, 0},           /* the first dropped digit is a 0 */
+        {"3", "0.3333", true, 100},         /* 0.9999 */
+        {"-2", "0.0025", true, -1},         /* -0.005: half away from zero */
+        {"2", "-$0.125", true, -25},
+        {"0.5", "0.01", true, 1},           /* 0.005 */
+        {"1 000", "12,34", false, 0},        /* (parsed with , below) */
+        {"12", "1 234.5", true, 1481400},   /* thousands separator */
+        {"0.000", "5", true, 0},
+        {"1000000", "92233720368547758.07", false, 0}, /* beyond int64 cents */
+        {"1.00000000000000000000000000001", "100", true, 10000},
+        {"abc", "1", false, 0},
+    };
+    for (size_t i = 0; i < SF_ARRAY_LEN(cases); i++) {
+        sf_decimal q, p;
+        char code[4];
+        bool ok = sf_parse_decimal_exact(cases[i].q, '.', SF_THOUSANDS_SPACE, &q, code) &&
+                  sf_parse_decimal_exact(cases[i].p, '.', SF_THOUSANDS_SPACE, &p, code);
+        int64_t c = 0;
+        ok = ok && sf_decimal_mul_cents(&q, &p, &c);
+        if (ok != cases[i].ok || (ok && c != cases[i].cents))
+            fail_msg("%s x %s: got %s %lld", cases[i].q, cases[i].p, ok ? "ok" : "fail", (long long)c);
+    }
+    /* more significant digits than kept exactly: refused, not rounded */
+    sf_decimal d;
+    char code[4];
+    assert_false(sf_parse_decimal_exact("0.1234567890123456789012345678901234567890123456789012345678901", '.',
+                                        SF_THOUSANDS_NONE, &d, code));
+    assert_true(sf_parse_decimal_exact("0.1000000000000000000000000000000000000000000000000000000000000000000",
+                                       '.', SF_THOUSANDS_NONE, &d, code));
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.scale, 1);
+}
+
 /* ---- rejects ---- */
 
 static void test_rejects_sort(void **state)
 {
     (void)state;
-    sf_rejects r;
-    memset(&r, 0, sizeof r);
-    r.cap = 5;
-    r.v = calloc(r.cap, sizeof *r.v);
-    assert_non_null(r.v);
-    const struct { sf_file_kind f; uint32_t line; const char *tag; } in[] = {
-        {SF_FILE_OPPORTUNITIES, 3, "o3"}, {SF_FILE_TRANSACTIONS, 9, "t9a"},
-        {SF_FILE_TRANSACTIONS, 2, "t2"}, {SF_FILE_TRANSACTIONS, 9, "t9b"}, {SF_FILE_ACCOUNTS, 7, "a7"}};
-    for (size_t i = 0; i < 5; i++) {
-        r.v[i].file = in[i].f;
-        r.v[i].line = in[i].line;
-        r.v[i].raw = strdup(in[i].tag);
+    /* lines spooled by several readers come back by file, then line (a
+     * tail segment, merged with its shift, after its head) */
+    char dir[] = "/tmp/sf_test_rejects_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    sf_ctx ctx = {0};
+    sf_rejects r, tail;
+    assert_int_equal(sf_rejects_init(&r, dir, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_init(&tail, dir, &ctx), SF_OK);
+    sf_reject_seg *so, *st, *sa, *stail;
+    assert_int_equal(sf_rejects_segment(&r, SF_FILE_OPPORTUNITIES, 0, 0, &so, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&r, SF_FILE_TRANSACTIONS, 0, 0, &st, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&tail, SF_FILE_TRANSACTIONS, 0, 1, &stail, &ctx), SF_OK);
+    assert_int_equal(sf_rejects_segment(&r, SF_FILE_ACCOUNTS, 0, 0, &sa, &ctx), SF_OK);
+    const struct { sf_reject_seg **seg; sf_file_kind f; uint32_t line; const char *tag; bool kept; } in[] = {
+        {&so, SF_FILE_OPPORTUNITIES, 3, "o3", false}, {&st, SF_FILE_TRANSACTIONS, 2, "t2", true},
+        {&stail, SF_FILE_TRANSACTIONS, 1, "t9a", false}, {&st, SF_FILE_TRANSACTIONS, 5, "t5", false},
+        {&stail, SF_FILE_TRANSACTIONS, 1, "t9b", false}, {&sa, SF_FILE_ACCOUNTS, 7, "a7", false}};
+    for (size_t i = 0; i < SF_ARRAY_LEN(in); i++) {
+        sf_reject x = {.file = in[i].f, .line = in[i].line, .reason = SF_REJ_BAD_DATE, .field = "date",
+                       .kept = in[i].kept, .raw = in[i].tag};
+        sf_rejects *to = *in[i].seg == stail ? &tail : &r;
+        assert_int_equal(sf_rejects_put(to, *in[i].seg, &x, strlen(in[i].tag), in[i].f, &ctx), SF_OK);
     }
-    r.n = 5;
-    sf_rejects_sort(&r);
-    const char *want[] = {"a7", "t2", "t9a", "t9b", "o3"};
-    for (size_t i = 0; i < 5; i++)
-        assert_string_equal(r.v[i].raw, want[i]);
+    assert_int_equal(sf_rejects_merge(&r, &tail, 8, &ctx), SF_OK); /* the head had 8 lines */
+    assert_int_equal(tail.n, 0);
+    assert_int_equal(sf_rejects_finish(&r, &ctx), SF_OK);
+    assert_int_equal(r.n, 6);
+    assert_int_equal(r.count[SF_FILE_TRANSACTIONS][SF_REJ_BAD_DATE], 3);
+    assert_int_equal(r.kept_count[SF_FILE_TRANSACTIONS][SF_REJ_BAD_DATE], 1);
+    const char *want[] = {"a7", "t2", "t5", "t9a", "t9b", "o3"};
+    const uint32_t want_line[] = {7, 2, 5, 9, 9, 3};
+    sf_rejects_reader *rd = sf_rejects_open(&r), *rd2 = sf_rejects_open(&r);
+    assert_non_null(rd);
+    assert_non_null(rd2);
+    for (size_t i = 0; i < 6; i++) {
+        sf_reject x;
+        assert_true(sf_rejects_read(rd, i, &x));
+        assert_string_equal(x.raw, want[i]);
+        assert_int_equal(x.line, want_line[i]);
+        assert_string_equal(x.field, "date");
+    }
+    sf_reject x;
+    assert_false(sf_rejects_read(rd, 6, &x));
+    /* another reader, backwards: any order works */
+    for (size_t i = 6; i-- > 0;) {
+        assert_true(sf_rejects_read(rd2, i, &x));
+        assert_string_equal(x.raw, want[i]);
+    }
+    sf_rejects_close(rd);
+    sf_rejects_close(rd2);
     sf_rejects_release(&r);
-    assert_null(r.v);
+    sf_rejects_release(&tail);
+    assert_null(r.segs);
     assert_int_equal(r.n, 0);
     sf_rejects_release(&r); /* twice is fine */
+    rmdir(dir); /* the spool left nothing in the folder */
+    struct stat sb;
+    assert_int_equal(stat(dir, &sb), -1);
 
     assert_string_equal(sf_reject_reason_name(SF_REJ_FIELD_COUNT), "field_count");
     assert_string_equal(sf_reject_reason_name(SF_REJ_BAD_QUOTE), "bad_quote");
@@ -388,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_convert),
         cmocka_unit_test(test_rejects_sort),
+        cmocka_unit_test(test_exact_product),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,3 @@
+# The config is /dev/zero.
+set -euo pipefail
+ln -s /dev/zero zero.ini

@@ -1,0 +1,3 @@
+# The config is a FIFO that nobody writes.
+set -euo pipefail
+mkfifo fifo.ini

@@ -1,0 +1,3 @@
+# The transactions "file" is /dev/zero: endless bytes.
+set -euo pipefail
+ln -s /dev/zero transactions.csv
