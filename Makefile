@@ -18,7 +18,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := 0.1.0
 
 CC      ?= cc
-PKGS    := inih cairo pangocairo xlsxwriter zlib expat minizip sqlite3
+PKGS    := inih cairo pangocairo xlsxwriter zlib expat minizip sqlite3 gsl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -75,11 +75,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(BUILD)
 	$(Q)$(CC) $(FINAL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB_OBJ) \
 	    $(FINAL_LDFLAGS) $(LIBS) $(shell pkg-config --libs cmocka)
 
-# The sample generator (tools/gen.c); plain C, no dependencies.
-tools: $(BUILD)/sfgen
+# The sample generator (tools/gen.c); plain C, no dependencies. The book
+# drawn from the expected-value models (tools/clvsim.c) uses GSL's random
+# numbers.
+tools: $(BUILD)/sfgen $(BUILD)/sfclvsim
 $(BUILD)/sfgen: tools/gen.c | $(BUILD)
 	@echo "  CC   $<"
 	$(Q)$(CC) $(STD) $(WARN) $(OPT) $(SAN) -o $@ $< -lm
+$(BUILD)/sfclvsim: tools/clvsim.c | $(BUILD)
+	@echo "  CC   $<"
+	$(Q)$(CC) $(STD) $(WARN) $(OPT) $(SAN) $(shell pkg-config --cflags gsl) -o $@ $< \
+	    $(shell pkg-config --libs gsl) -lm
 
 # Every test: cmocka unit tests, then the end-to-end scripts. The runner
 # prints one "N passed, N failed" line and fails if any test failed.
@@ -94,7 +100,7 @@ check-asan:
 # Debian build and test packages. Idempotent: dpkg is asked first, apt only
 # when something is missing.
 DEB_PKGS := build-essential pkg-config libcsv-dev libinih-dev libcairo2-dev \
-            libpango1.0-dev libxlsxwriter-dev zlib1g-dev libexpat1-dev libminizip-dev \
+            libpango1.0-dev libxlsxwriter-dev zlib1g-dev libexpat1-dev libminizip-dev libgsl-dev \
             libcmocka-dev fonts-dejavu-core \
             poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd \
             groff-base man-db bsdextrautils time libsqlite3-dev sqlite3 strace

@@ -8,6 +8,7 @@ BUILD=${BUILD:-build}
 export ROOT
 export SF="$ROOT/$BUILD/salesfocus"
 export SFGEN="$ROOT/$BUILD/sfgen"
+export SFCLVSIM="$ROOT/$BUILD/sfclvsim"
 export PY=/usr/bin/python3
 export SALESFOCUS_SHARE="$ROOT"
 pass=0; fail=0; failed=()

@@ -21,6 +21,8 @@
 #       before a feature, in a worktree of its own: it reads the templates
 #       beside it) timed on the same runs, interleaved with this one: the
 #       table then gives this build's wall time against that one's
+#   BENCH_INI='[clv]\nenabled = no'   (INI text added to the runs' config, to
+#                 measure what a part costs: printf escapes are expanded)
 #   BENCH_REVIEW_OWNERS=6000 (0: skip) - then `review --all-owners` on that
 #   many owners whose names all reduce to one file name (cut at 80 bytes):
 #   the numbering of colliding names must stay linear
@@ -80,6 +82,7 @@ for set in $SETS; do
         { awk '/^\[/ { skip = ($0 == "[history]") } !skip' "$data/config.ini"
           printf '\n[outputs]\npdf = yes\nxlsx = yes\ncsv = yes\nemail = yes\n'
           printf '\n[email]\nfrom = bench@example.com\nto = manager@example.com\n'
+          [ -z "${BENCH_INI:-}" ] || printf "\n${BENCH_INI}\n"
           if [ "$c" = "$cfg" ]; then printf '\n[history]\npath = %s\n' "$hstore"
           else printf '\n[history]\nenabled = no\n'; fi
         } >"$c"

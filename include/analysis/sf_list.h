@@ -58,13 +58,13 @@ typedef struct {
      * email, which pick columns by name), never in its CSV file, whose
      * columns SPEC §4 fixes: a figure a person reads beside the list's own,
      * e.g. the deal's and the account's names beside the pipeline's ids,
-     * the accounts sheet's "to next tier" and "to warm" (SPEC §9). The CSV
+     * the accounts sheet's "to next tier" and "to warm" (SPEC §9), p_alive and clv (§11). The CSV
      * writer skips the column; `salesfocus lists` marks it NAME:TYPE:sheet. */
     bool sheet_only;
 } sf_column;
 
 /* Column initialisers: a plain column, a text of a fixed vocabulary shown
- * through labels, a bit set. */
+ * through labels, a column of the workbook only, a bit set. */
 #define SF_COLUMN(n, t) {.name = (n), .type = (t)}
 #define SF_COLUMN_WORDS(n, prefix) {.name = (n), .type = SF_COL_TEXT, .label_prefix = (prefix)}
 #define SF_COLUMN_FLAGS(n, fn, count, prefix) \
@@ -179,7 +179,7 @@ extern const sf_list sf_list_backtest;
 /* The lists' descriptions, defined beside their analyses. */
 extern const sf_list sf_list_accounts, sf_list_cadence, sf_list_decline, sf_list_fire,
     sf_list_split, sf_list_pipeline, sf_list_kpis, sf_list_rejects, sf_list_reorder,
-    sf_list_explain;
+    sf_list_explain, sf_list_clv, sf_list_clv_model;
 /* §7, present with the history on (sf_history_present) */
 extern const sf_list sf_list_changes, sf_list_tier_migration, sf_list_trend;
 bool sf_history_present(const sf_report *rep);

@@ -13,6 +13,7 @@
 #define SF_REPORT_H
 
 #include "analysis/sf_history_view.h"
+#include "analysis/sf_clv.h"
 #include "data/sf_dataset.h"
 #include "data/sf_rejects.h"
 
@@ -66,6 +67,57 @@ typedef struct {
     uint32_t n;
     uint8_t *status;           /* per account: sf_reorder_status, whatever its tier */
 } sf_reorder_result;
+
+/* §11 expected future value: one row per account with a purchase on or
+ * before T. */
+typedef struct {
+    uint32_t account;
+    uint32_t repeat_purchases; /* x */
+    int64_t recency_days;      /* last - first purchase day */
+    int64_t age_days;          /* T - first purchase day */
+    int64_t p_alive;           /* e4 */
+    int64_t expected;          /* expected purchases over the horizon, e4 */
+    int64_t order_value;       /* expected order value, cents */
+    int64_t clv;               /* cents */
+    int64_t revenue;           /* every purchase day up to T, cents (not a
+                                * clv.csv column: the report's "valuable") */
+} sf_clv_row;
+
+/* Why the lists of §11 are empty in this run. */
+typedef enum {
+    SF_CLV_FITTED = 0,
+    SF_CLV_TOO_FEW,     /* fewer modelled accounts than min_accounts */
+    SF_CLV_NO_REPEAT,   /* no account bought on a second day */
+    SF_CLV_NOT_FINITE   /* a figure was not a finite number */
+} sf_clv_state;
+
+/* One row of clv_model.csv: the value as its text (six significant
+ * digits without an exponent, a count as a whole number). */
+typedef struct {
+    const char *model, *param; /* static */
+    char value[48];
+} sf_clv_model_row;
+
+typedef struct {
+    bool enabled;              /* [clv] enabled: the lists exist */
+    bool fitted;               /* the models ran and every figure is finite */
+    sf_clv_state state;
+    char why[200];             /* not fitted: why (the log, the report) */
+    uint32_t modelled;         /* accounts with a purchase on or before T */
+    sf_clv_fits fits;
+    sf_clv_row *rows;          /* clv.csv order after sf_clv_order */
+    uint32_t n;
+    /* the valuable clients least likely to be alive (revenue to date in
+     * the top quarter, p_alive below 50 %): indexes into rows, by owner
+     * name, then revenue descending, then account id (sf_clv_order) */
+    uint32_t *at_risk;
+    uint32_t n_at_risk;
+    int64_t valuable_from;     /* the revenue to date that makes a client valuable */
+    int64_t *acc_p_alive, *acc_clv; /* per account (e4, cents), SF_NONE: not modelled */
+    sf_clv_model_row model_rows[16];
+    int n_model_rows;
+    double seconds;            /* the fit and the figures (SF_TIMINGS) */
+} sf_clv_result;
 
 /* §3.2 */
 typedef struct {
@@ -395,6 +447,7 @@ typedef struct sf_report {
     sf_explain_result explain;
     /* only in a backtest's report (its outputs), else NULL; borrowed */
     const sf_backtest_result *backtest;
+    sf_clv_result clv;
     sf_quality_result quality;
     /* §7, with the history on (sf_analyze_history): the store's view
      * (borrowed; NULL: history off, the §7 lists are not written) */
@@ -432,6 +485,16 @@ int64_t sf_explain_to_clear(const sf_config *cfg, int64_t prior, int64_t current
 sf_err sf_backtest(sf_dataset *ds, const sf_config *cfg, sf_date T, int64_t horizon, int64_t points,
                    int64_t step, bool threads, void (*progress)(void *arg, int64_t k, sf_date t),
                    void *arg, sf_backtest_result *out, sf_ctx *ctx);
+/* §11: threads lets the fits use a second thread (same figures). The
+ * rows are left in account order; sf_clv_order sorts them and picks the
+ * clients at risk once the tiers (the id ranks) exist. SF_OK or
+ * SF_ERR_NOMEM. */
+sf_err sf_analyze_clv(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_clv_result *out);
+sf_err sf_clv_order(const sf_dataset *ds, const sf_tiers_result *t, sf_clv_result *out);
+/* v with six significant digits, as a plain decimal number (clv_model.csv);
+ * "" for a value that is not finite. */
+void sf_clv_fmt6(double v, char *out, size_t cap);
+void sf_clv_release(sf_clv_result *c); /* NULL-safe */
 /* After the summary: the notes of what the data cannot support. */
 sf_err sf_analyze_quality(const sf_report *rep, sf_quality_result *out);
 

@@ -387,6 +387,8 @@ static const sf_column accounts_cols[] = {
     SF_COLUMN("last_contact", SF_COL_DATE), SF_COLUMN("next_due", SF_COL_DATE),
     /* the workbook's only (SPEC §9, explain.csv has them too) */
     SF_COLUMN_SHEET("to_next_tier", SF_COL_MONEY), SF_COLUMN_SHEET("to_warm", SF_COL_MONEY),
+    /* §11 beside each account in the workbook; accounts.csv keeps §4's columns */
+    SF_COLUMN_SHEET("p_alive", SF_COL_SHARE), SF_COLUMN_SHEET("clv", SF_COL_MONEY),
 };
 
 static size_t accounts_count(const sf_report *rep)
@@ -414,6 +416,8 @@ static void accounts_row(const sf_report *rep, size_t row, sf_cell *c)
     c[10].v = rep->cadence.next_due ? rep->cadence.next_due[a] : SF_NODATE;
     c[11].v = rep->explain.acc ? rep->explain.acc[row].to_next_tier : SF_NONE;
     c[12].v = rep->explain.acc ? rep->explain.acc[row].to_warm : SF_NONE;
+    c[13].v = rep->clv.fitted ? rep->clv.acc_p_alive[a] : SF_NONE;
+    c[14].v = rep->clv.fitted ? rep->clv.acc_clv[a] : SF_NONE;
 }
 
 const sf_list sf_list_accounts = {

@@ -82,6 +82,7 @@ void sf_report_release(sf_report *rep)
     free(rep->summary.due_grid);
     free(rep->summary.verdict_grid);
     sf_explain_release(&rep->explain);
+    sf_clv_release(&rep->clv);
     free(rep->quality.v);
     memset(&rep->quality, 0, sizeof rep->quality);
     memset(&rep->tiers, 0, sizeof rep->tiers);
@@ -108,6 +109,7 @@ typedef struct {
     const sf_dataset *ds;
     const sf_config *cfg;
     sf_report *rep;
+    bool threads;
     sf_err rc;
 } side_job;
 
@@ -117,6 +119,8 @@ static void *side_analyses(void *arg)
     j->rc = sf_analyze_pipeline(j->ds, j->cfg, &j->rep->pipeline);
     if (j->rc == SF_OK)
         j->rc = sf_analyze_kpi(j->ds, j->cfg, &j->rep->kpi);
+    if (j->rc == SF_OK)
+        j->rc = sf_analyze_clv(j->ds, j->cfg, j->threads, &j->rep->clv);
     return NULL;
 }
 
@@ -150,10 +154,10 @@ sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_r
     if (ds->have_opportunities && !ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_NEXT_STEP_DATE])
         add_skipped(rep, "pipeline: no next-step date column, the next-step criteria of filter 2 are skipped");
 
-    /* The pipeline and the KPIs need no other result: they run on a
-     * second thread while the tiers and what follows from them run here
-     * (each analysis writes only its own result). */
-    side_job side = {ds, cfg, rep, SF_OK};
+    /* The pipeline, the KPIs and the expected-value fit need no other
+     * result: they run on a second thread while the tiers and what follows
+     * from them run here (each analysis writes only its own result). */
+    side_job side = {ds, cfg, rep, threads, SF_OK};
     pthread_t tid;
     bool threaded = threads && pthread_create(&tid, NULL, side_analyses, &side) == 0;
     if (!threaded)
@@ -169,6 +173,10 @@ sf_err sf_analyze(const sf_dataset *ds, const sf_config *cfg, bool threads, sf_r
         pthread_join(tid, NULL);
     if (rc == SF_OK)
         rc = side.rc;
+    if (rc == SF_OK)
+        rc = sf_clv_order(ds, &rep->tiers, &rep->clv);
+    if (rc == SF_OK && rep->clv.enabled && !rep->clv.fitted)
+        add_skipped(rep, rep->clv.why);
     if (rc != SF_OK ||
         (rc = sf_analyze_fire(ds, cfg, &rep->tiers, &rep->decline, &rep->pipeline,
                               &rep->fire)) != SF_OK ||

@@ -13,8 +13,8 @@
 const sf_list *const sf_lists[] = {
     &sf_list_accounts, &sf_list_cadence, &sf_list_decline, &sf_list_fire,
     &sf_list_split,    &sf_list_pipeline, &sf_list_kpis,   &sf_list_reorder,
-    &sf_list_explain,  &sf_list_rejects,  &sf_list_changes,  &sf_list_tier_migration,
-    &sf_list_trend,
+    &sf_list_explain,  &sf_list_clv,      &sf_list_clv_model, &sf_list_rejects,
+    &sf_list_changes,  &sf_list_tier_migration, &sf_list_trend,
 };
 const size_t sf_n_lists = SF_ARRAY_LEN(sf_lists);
 

@@ -292,6 +292,9 @@ static int job_analyze(job *j)
     j->rep_done = true;
     j->rep.rejects = &j->rejects;
     timing(j, "analyses", t0);
+    /* the expected-value fit ran inside the analyses, beside the tiers */
+    if (j->set.timings && j->rep.clv.enabled)
+        fprintf(stderr, "timing: analyses clv %.3f\n", j->rep.clv.seconds);
     double t1 = sf_now_s();
     if (j->hist_on && sf_analyze_history(&j->rep, &j->hview, &j->ctx) != SF_OK)
         return fail(j);

@@ -13,6 +13,7 @@
 #include <csv.h>
 #include <expat.h>
 #include <gnu/libc-version.h>
+#include <gsl/gsl_version.h>
 #include <string.h>
 #include <pango/pango.h>
 #include <xlsxwriter.h>
@@ -37,12 +38,12 @@ void sf_print_version(FILE *f)
         expat += 6;
     fprintf(f, "salesfocus %s\n", SF_VERSION);
     fprintf(f,
-            "built with: cairo %s, pango %s, libxlsxwriter %s, zlib %s, expat %d.%d.%d, inih%s%s, minizip%s%s, "
-            "libcsv %d.%d.%d, glibc %d.%d\n",
+            "built with: cairo %s, pango %s, libxlsxwriter %s, zlib %s, expat %d.%d.%d, gsl %s, inih%s%s, "
+            "minizip%s%s, libcsv %d.%d.%d, glibc %d.%d\n",
             CAIRO_VERSION_STRING, PANGO_VERSION_STRING, LXW_VERSION, ZLIB_VERSION, XML_MAJOR_VERSION,
-            XML_MINOR_VERSION, XML_MICRO_VERSION, *inih ? " " : "", inih, *minizip ? " " : "", minizip, CSV_MAJOR,
-            CSV_MINOR, CSV_RELEASE, __GLIBC__, __GLIBC_MINOR__);
-    fprintf(f, "runs with: cairo %s, pango %s, libxlsxwriter %s, zlib %s, expat %s, glibc %s\n",
-            cairo_version_string(), pango_version_string(), lxw_version(), zlibVersion(), expat,
+            XML_MINOR_VERSION, XML_MICRO_VERSION, GSL_VERSION, *inih ? " " : "", inih, *minizip ? " " : "",
+            minizip, CSV_MAJOR, CSV_MINOR, CSV_RELEASE, __GLIBC__, __GLIBC_MINOR__);
+    fprintf(f, "runs with: cairo %s, pango %s, libxlsxwriter %s, zlib %s, expat %s, gsl %s, glibc %s\n",
+            cairo_version_string(), pango_version_string(), lxw_version(), zlibVersion(), expat, gsl_version,
             gnu_get_libc_version());
 }

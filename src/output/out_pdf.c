@@ -10,6 +10,7 @@
  * Pareto curve is sampled, so the work is bounded however large the data.
  */
 #include "output/sf_pdf_pages.h"
+#include "output/sf_pdf_clv.h"
 #include "output/sf_pdf_quality.h"
 #include "output/sf_pdf_history.h"
 #include "output/sf_pdf_tables.h"
@@ -649,6 +650,7 @@ static const sf_pdf_page_def report_pages[] = {
     {"page_tab_declines", FLOW(flow_declines)},
     {"page_tab_fire", FLOW(flow_fire)},
     {"page_tab_pursue", FLOW(flow_pursue)},
+    {"page_clv", sf_pdf_page_clv, sf_pdf_clv_shown, NULL, 0},
     {"page_quality", sf_pdf_page_quality, NULL, NULL, 0},
     {"page_since", sf_pdf_page_since, sf_pdf_history_shown, NULL, 0},
     {"page_trend", sf_pdf_page_trend, sf_pdf_history_shown, NULL, 0},

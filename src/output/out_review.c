@@ -10,6 +10,7 @@
  */
 #include "output/sf_filename.h"
 #include "output/sf_pdf_history.h"
+#include "output/sf_pdf_clv.h"
 #include "output/sf_pdf_tables.h"
 #include "output/sf_pdf_pages.h"
 #include "draw/sf_table.h"
@@ -196,6 +197,7 @@ static const sf_pdf_page_def review_pages[] = {
     {"review_reorder", NULL, NULL, flow_reorder, SF_ARRAY_LEN(flow_reorder)},
     {"review_fire", NULL, NULL, flow_fire, SF_ARRAY_LEN(flow_fire)},
     {"review_explain", sf_pdf_page_review_explain, NULL, NULL, 0},
+    {"review_clv", sf_pdf_page_clv, sf_pdf_clv_shown, NULL, 0},
     {"page_kpi", page_kpi, NULL, NULL, 0},
 };
 

@@ -7,6 +7,10 @@
 # transactions.csv with an independent script: rev12 of 0015g000000002jAAQ
 # 312688.12 (ratio 35.3841 against L = 8836.96, n = 127, k = 13) and the
 # decline of 0015g000000003DAAQ (prior 8912.58, current 4118.11).
+# The expected-value lists (clv.csv, clv_model.csv) are estimates: they are
+# held to SPEC §11's tolerances (tests/py/clv_compare.py: parameters within
+# 1 %, per-account figures within 0.5 %), since the last digits of a fitted
+# parameter depend on the machine's floating point.
 # After a deliberate change (new samples, a fixed rule), refresh with
 # SF_REGEN_GOLDEN=1 and review the diff before committing it.
 set -euo pipefail
@@ -28,6 +32,10 @@ for dir in "$ROOT"/samples/*/; do
         continue
     fi
     for f in $("$SF" lists | cut -f1); do
+        if [ "$f" = clv.csv ] || [ "$f" = clv_model.csv ]; then
+            $PY "$ROOT/tests/py/clv_compare.py" "$out/csv/$f" "$gold/$f" || { echo "$s: differs: $f"; fail=1; }
+            continue
+        fi
         if ! cmp -s "$out/csv/$f" "$gold/$f"; then
             echo "$s: differs: $f"
             diff "$out/csv/$f" "$gold/$f" | head -10 || true

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # report.pdf on the worked example (tests/data/mini), in English and
-# Russian: 17 A4 landscape pages (15, then the history's two), fonts embedded, qpdf-clean, every page
+# Russian: 18 A4 landscape pages (16, then the history's two), fonts embedded, qpdf-clean, every page
 # renders; the localised page titles and the tier counts of
 # csv/accounts.csv are in the text (Cyrillic extracted intact); dates and
 # numbers follow the language.
@@ -11,7 +11,7 @@ for lang in en ru; do
     mini_config $lang "$TMP/$lang.ini"
     "$SF" run -q -c "$TMP/$lang.ini" --as-of 2025-06-30 --out "$TMP/$lang/out"
     pdf="$TMP/$lang/out/report.pdf"
-    pdf_ok "$pdf" 17
+    pdf_ok "$pdf" 18
     pdf_in_margins "$pdf"
     pdftotext -layout "$pdf" "$TMP/$lang.txt"
     # no temporary file left beside it
@@ -41,21 +41,23 @@ for s in "Summary" "Accounts and revenue by tier" "Revenue concentration" \
          "Clients late to reorder" "Late and lapsed clients per owner" "Largest revenue at risk" \
          "Time split: recommended vs actual" "Pipeline verdicts" "Rep KPIs against benchmarks" \
          "Action list: contacts due" "Action list: revenue declines" "Action list: fire candidates" \
-         "Action list: deals to pursue" "As of 2025-06-30" "Page 17 of 17" "Anna Kowalska"; do
+         "Action list: deals to pursue" "As of 2025-06-30" "Page 18 of 18" "Anna Kowalska" \
+         "Expected value: who is still buying, and what they will bring" \
+         "Clients with a purchase: 20; the model needs at least 100"; do
     need en "$s"
 done
 for s in "Сводка" "Клиенты и выручка по категориям" "Концентрация выручки" \
          "Температурная карта: менеджеры × категории" "Крупнейшие падения выручки" \
          "Вердикты по воронке" "KPI менеджеров и нормативы" "Список действий: пора связаться" \
-         "На дату 30.06.2025" "Страница 17 из 17" "Клиенты, запаздывающие с заказом" "(не назначен)" \
-         "Качество данных" "Записи по входным файлам"; do
+         "На дату 30.06.2025" "Страница 18 из 18" "Клиенты, запаздывающие с заказом" "(не назначен)" \
+         "Качество данных" "Записи по входным файлам" "Ожидаемая ценность: кто ещё покупает и что принесёт"; do
     need ru "$s"
 done
 # no English page title leaks into the Russian report
 if grep -qF "Revenue concentration" "$TMP/ru.txt"; then echo "ru: English title"; exit 1; fi
-# the data-quality page (15): every input file with the counts of the run's
+# the data-quality page (16): every input file with the counts of the run's
 # summary (transactions: 289 read, 286 accepted, 3 rejected), no note
-pdftotext -layout -f 15 -l 15 "$TMP/en/out/report.pdf" "$TMP/en.p14.txt"
+pdftotext -layout -f 16 -l 16 "$TMP/en/out/report.pdf" "$TMP/en.p14.txt"
 grep -Eq "transactions\.csv +transactions +289 +286 +3 +0" "$TMP/en.p14.txt" || {
     echo "en: quality page lacks the transactions counts"; cat "$TMP/en.p14.txt"; exit 1; }
 grep -q "Nothing to report" "$TMP/en.p14.txt" || { echo "en: quality page has notes"; cat "$TMP/en.p14.txt"; exit 1; }
@@ -136,7 +138,7 @@ for cfg in "$ROOT"/samples/*/config.ini; do
     [ -f "$cfg" ] || continue
     name=$(basename "$(dirname "$cfg")")
     "$SF" run -q -c "$cfg" --out "$TMP/samples/$name/out"
-    pdf_ok "$TMP/samples/$name/out/report.pdf" 17
+    pdf_ok "$TMP/samples/$name/out/report.pdf" 18
     pdf_in_margins "$TMP/samples/$name/out/report.pdf"
 done
 echo ok

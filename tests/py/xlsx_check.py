@@ -162,6 +162,31 @@ def explain_items(csv_path):
     return {(r[1], r[2]): r[3] for r in items if r[0] == stem}
 
 
+def sheet_only_values(csv_dir, name, header, rows, only):
+    """The CSV text each workbook-only column should show where the figure
+    is another list's (p_alive and clv of clv.csv beside accounts.csv): the
+    same figure of the same account, "" where that list has no row for it.
+    None for a column no other list has (a name beside an id)."""
+    out = {}
+    for col in only:
+        found = None
+        for _, f in LISTS:
+            p = os.path.join(csv_dir, f)
+            if f == name or not os.path.exists(p):
+                continue
+            h, rs = read_csv(p)
+            if col in h and "account_id" in h:
+                j, k = h.index(col), h.index("account_id")
+                found = {r[k]: r[j] for r in rs}
+                break
+        if found is None or "account_id" not in header:
+            out[col] = None
+        else:
+            a = header.index("account_id")
+            out[col] = [found.get(r[a], "") for r in rows]
+    return out
+
+
 def rules_by_column(ws):
     """Column letter -> [(first row, last row, rule)] of the sheet's
     conditional formats (each sqref is one column range here)."""
@@ -295,6 +320,8 @@ def check_list(ws, csv_path, xl, args):
     if [c for c, only in COLS_OF[name] if not only] != header:
         fail(f"{name}: CSV header {header} is not the list's columns {COLS_OF[name]}")
     at = [sheet_cols.index(h) for h in header]
+    extra = sheet_only_values(os.path.dirname(csv_path), name, header, rows,
+                              [c for c, only in COLS_OF[name] if only])
     got_header = [c.value for c in ws[1]]
     want_header = [col_label(xl, name, h) for h in sheet_cols]
     if got_header != want_header:
@@ -341,14 +368,18 @@ def check_list(ws, csv_path, xl, args):
     for i, row in enumerate(rows):
         allcells = ws[i + 2]
         cells = [allcells[k] for k in at]
-        # a sheet-only column holds a figure of explain.csv for the row's id
-        # (typed as its column), else text (a name) or nothing
+        # a sheet-only column holds a figure of explain.csv for the row's id,
+        # or the same figure as the list it comes from (p_alive, clv), typed
+        # as its column, else text (a name) or nothing
         for k, (c, only) in enumerate(COLS_OF[name]):
             if not only:
                 continue
             if (row[0], c) in explained:
                 check_cell(f"{name} row {i + 2} {c}", types[c], explained[(row[0], c)], allcells[k],
                            args.currency, xl["date_format"])
+            elif extra.get(c) is not None:
+                check_cell(f"{name} row {i + 2} {c}", types[c], extra[c][i], allcells[k], args.currency,
+                           xl["date_format"])
             elif c in explained_cols:
                 fail(f"{name} row {i + 2} {c}: no explain.csv item for {row[0]}")
             elif allcells[k].value is not None and allcells[k].data_type != "s":

@@ -436,7 +436,7 @@ static void test_error_messages(void **state)
                  "c.ini:1: [nothing_like_it]: unknown section (known sections: run, input, "
                  "activity_types, outcomes, opportunity_status, tiers, potential, temperature, "
                  "cadence, decline, fire, costs, durations, time_split, ideal_client, "
-                 "qualification, kpi, reorder, history, outputs, email, columns.accounts, columns.transactions, "
+                 "qualification, kpi, reorder, history, clv, outputs, email, columns.accounts, columns.transactions, "
                  "columns.activities, columns.opportunities, columns.users, currency_rates, owners)");
     expect_error(INPUT "[cadence]\na_dyas = 10\n", SF_ERR_USAGE,
                  "c.ini:4: [cadence] a_dyas: unknown key (did you mean 'a_days'?)");
