@@ -394,7 +394,7 @@ static sf_err do_transaction(sf_ingest_reader *g)
     bool has_id = has(g, SF_TF_TRANSACTION_ID);
     if (has_id) {
         bool found;
-        if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint))) ||
+        if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint, g->rj ? g->rj->dir : NULL))) ||
             !sf_idset_probe(g->ids, fld(g, SF_TF_TRANSACTION_ID), &idk, &found))
             return sf_ctx_nomem(g->ctx);
         if (found)
@@ -415,7 +415,7 @@ static sf_err do_transaction(sf_ingest_reader *g)
     if (g->part ? !sf_tx_part_add(g->part, acc, date, amount, margin)
                 : !sf_dataset_add_transaction(g->ds, acc, date, amount, margin))
         return reject(g, SF_REJ_BAD_NUMBER, amount_field);
-    if (has_id && !sf_idset_put(g->ids, &idk))
+    if (has_id && !sf_idset_put(g->ids, fld(g, SF_TF_TRANSACTION_ID), &idk))
         return sf_ctx_nomem(g->ctx);
     accept(g, date);
     return SF_OK;
@@ -594,7 +594,7 @@ static sf_err do_opportunity(sf_ingest_reader *g)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
     sf_idset_key idk;
     bool found;
-    if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint))) ||
+    if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint, g->rj ? g->rj->dir : NULL))) ||
         !sf_idset_probe(g->ids, id, &idk, &found))
         return sf_ctx_nomem(g->ctx);
     if (found)
@@ -672,7 +672,7 @@ static sf_err do_opportunity(sf_ingest_reader *g)
         sf_opportunity_release(&o);
         return sf_ctx_nomem(g->ctx);
     }
-    if (!sf_idset_put(g->ids, &idk)) {
+    if (!sf_idset_put(g->ids, id, &idk)) {
         sf_opportunity_release(&o);
         return sf_ctx_nomem(g->ctx);
     }
