@@ -16,6 +16,8 @@
 # target: at most 3 x a run).
 #
 #   BENCH_RUNS=5  BENCH_DIR=/tmp/salesfocus-bench  BENCH_SETS="1m 10m"
+#       (also: smoke, 1m-uuid, 10m-uuid, 10m-sfid: random transaction ids;
+#       book: 1M accounts, 10M transactions, 2M activities, 500k deals)
 #   BUILD=build   (which build directory's binaries to use)
 #   BENCH_BASE_SF=/path/to/salesfocus   another build (e.g. of the commit
 #       before a feature, in a worktree of its own: it reads the templates
@@ -43,13 +45,20 @@ make -C "$ROOT" --no-print-directory BUILD="$BUILD" all >/dev/null
 [ -x /usr/bin/time ] || "$ROOT/tools/deps.sh" time
 mkdir -p "$DIR"
 
-# set name -> "accounts transactions activities opportunities"
+# set name -> "accounts transactions activities opportunities transaction-ids"
+# (ids: style = INV-0000001..., uuid = random UUIDs, sfid = random
+# 18-character Salesforce-style ids; issue 16's "ids of any shape");
+# book = a book of a million accounts
 sizes() {
     case $1 in
-        smoke) echo "2000 20000 5000 500" ;;
-        1m) echo "100000 1000000 500000 50000" ;;
-        10m) echo "100000 10000000 500000 50000" ;;
-        *) echo "unknown set '$1' (smoke, 1m, 10m)" >&2; exit 2 ;;
+        smoke) echo "2000 20000 5000 500 style" ;;
+        1m) echo "100000 1000000 500000 50000 style" ;;
+        10m) echo "100000 10000000 500000 50000 style" ;;
+        1m-uuid) echo "100000 1000000 500000 50000 uuid" ;;
+        10m-uuid) echo "100000 10000000 500000 50000 uuid" ;;
+        10m-sfid) echo "100000 10000000 500000 50000 sfid" ;;
+        book) echo "1000000 10000000 2000000 500000 style" ;;
+        *) echo "unknown set '$1' (smoke, 1m, 10m, 1m-uuid, 10m-uuid, 10m-sfid, book)" >&2; exit 2 ;;
     esac
 }
 
@@ -58,14 +67,15 @@ minmax() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "
 
 declare -a TABLE=() HIST=()
 for set in $SETS; do
-    read -r na nt nv no <<<"$(sizes "$set")"
+    read -r na nt nv no ids <<<"$(sizes "$set")"
     data="$DIR/a$na-t$nt-v$nv-o$no-s$SEED"
+    [ "$ids" = style ] || data+="-$ids"
     if [ ! -f "$data/.done" ]; then
         echo "generating $set data set into $data ..."
         rm -rf "$data"
         t0=$(date +%s.%N)
         "$SFGEN" --out "$data" --accounts "$na" --transactions "$nt" --activities "$nv" \
-            --opportunities "$no" --seed "$SEED" --as-of "$AS_OF"
+            --opportunities "$no" --seed "$SEED" --as-of "$AS_OF" --tx-ids "$ids"
         t1=$(date +%s.%N)
         printf '  generated in %.1f s (%s)\n' "$(echo "$t1 - $t0" | awk '{ print $1 - $3 }')" \
             "$(du -sh "$data" | cut -f1)"
@@ -171,6 +181,14 @@ for set in $SETS; do
         base_med=$(median <"$basetimes")
         extra+=", base build ${base_med} s (this one $(awk -v b="$base_med" -v r="$wall_med" 'BEGIN { printf "%+.1f", (r / b - 1) * 100 }') %)"
     fi
+    # ingest rate per file: its size over its stage's median time
+    rate_txt=""
+    for f in accounts transactions activities opportunities; do
+        t=$(awk -v s="ingest_$f" '$1 == s { print $2 }' "$stages" | median)
+        [ -n "$t" ] && [ -f "$data/$f.csv" ] || continue
+        rate_txt+="$(awk -v b="$(stat -c %s "$data/$f.csv")" -v t="$t" -v f="$f" \
+            'BEGIN { printf "%s %.0f MB in %.3f s = %.0f MB/s; ", f, b / 1e6, t, t > 0 ? b / 1e6 / t : 0 }')"
+    done
     stage_txt=""
     for st in $(awk '{ print $1 }' "$stages" | awk '!seen[$0]++'); do
         stage_txt+="$st=$(awk -v s="$st" '$1 == s { print $2 }' "$stages" | median)s "
@@ -179,6 +197,7 @@ for set in $SETS; do
         "$set" "$na" "$nt" "$nv" "$no" "$wall_med" "($wall_mm)" "$cpu_med" "$rss_med" "($rss_mm)" \
         "${stage_txt:-(no SF_TIMINGS output)}")")
     TABLE+=("     $extra")
+    [ -z "$rate_txt" ] || TABLE+=("     ingest: $rate_txt")
 done
 
 echo

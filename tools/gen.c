@@ -386,6 +386,7 @@ typedef struct {
     long as_of;
     const style_t *st;
     const lang_t *lg;
+    int tx_ids; /* 0: the style's own, 1: random UUIDs, 2: 18-character Salesforce-style ids */
 } opts_t;
 
 static void die(const char *fmt, ...)
@@ -404,7 +405,7 @@ static void usage(FILE *f)
     fputs("usage: sfgen --out DIR [--accounts N] [--transactions N] [--activities N]\n"
           "             [--opportunities N] [--seed S] [--as-of YYYY-MM-DD]\n"
           "             [--style canonical|salesforce|hubspot|pipedrive|bitrix24|amocrm]\n"
-          "             [--lang en|ru|pl|id] [--bad N]\n"
+          "             [--lang en|ru|pl|id] [--bad N] [--tx-ids style|uuid|sfid]\n"
           "Writes accounts.csv, transactions.csv, activities.csv, opportunities.csv and\n"
           "config.ini into DIR in the chosen CRM's export dialect. Deterministic: the\n"
           "same arguments give the same bytes.\n", f);
@@ -460,6 +461,12 @@ static void parse_args(int argc, char **argv, opts_t *o)
         else if (!strcmp(a, "--as-of")) o->as_of = parse_date(v);
         else if (!strcmp(a, "--style")) style = v;
         else if (!strcmp(a, "--lang")) lang = v;
+        else if (!strcmp(a, "--tx-ids")) {
+            if (!strcmp(v, "style")) o->tx_ids = 0;
+            else if (!strcmp(v, "uuid")) o->tx_ids = 1;
+            else if (!strcmp(v, "sfid")) o->tx_ids = 2;
+            else die("--tx-ids: style, uuid or sfid, not '%s'", v);
+        }
         else die("unknown option '%s' (see --help)", a);
     }
     if (!o->out)
@@ -797,6 +804,27 @@ static void make_name(const lang_t *lg, long i, char *buf, size_t n)
         snprintf(buf, n, "%s", base);
 }
 
+/* Transaction i's id with --tx-ids: random, from its own stream (the
+ * other columns stay as without the option). */
+static void random_id(const opts_t *op, long i, char *buf)
+{
+    static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    uint64_t x = op->seed * 0x9E3779B97F4A7C15ULL ^ (uint64_t)i;
+    uint64_t a = splitmix64(&x), b = splitmix64(&x);
+    if (op->tx_ids == 1) {
+        snprintf(buf, 160, "%08llx-%04llx-4%03llx-%c%03llx-%012llx", (unsigned long long)(a >> 32),
+                 (unsigned long long)(a & 0xffff), (unsigned long long)(b >> 52), "89ab"[(b >> 50) & 3],
+                 (unsigned long long)((b >> 38) & 0xfff), (unsigned long long)(b & 0xffffffffffffULL));
+        return;
+    }
+    memcpy(buf, "a0X5g", 5); /* key prefix and pod, then 10 random characters and a checksum */
+    for (int k = 5; k < 15; k++, a /= 62)
+        buf[k] = b62[a % 62];
+    for (int k = 15; k < 18; k++, b /= 32)
+        buf[k] = b62[10 + b % 26];
+    buf[18] = '\0';
+}
+
 static void make_id(const style_t *st, int file, long i, char *buf, size_t n)
 {
     static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -1131,7 +1159,9 @@ static void write_transactions(const book_t *b, badlist_t *bl)
         gen_txn(b, &r, &t);
         const acct_t *a = &b->acc[t.acc];
         memset(v[S_TID], 0, 160 * (S_TSTATUS - S_TID + 1));
-        if (!strcmp(op->st->name, "salesforce"))
+        if (op->tx_ids)
+            random_id(op, i, v[S_TID]);
+        else if (!strcmp(op->st->name, "salesforce"))
             snprintf(v[S_TID], 160, "%08ld", 100 + i);
         else if (!strcmp(op->st->name, "bitrix24"))
             snprintf(v[S_TID], 160, "%ld", 5000 + i);
