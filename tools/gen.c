@@ -387,6 +387,7 @@ typedef struct {
     const style_t *st;
     const lang_t *lg;
     int tx_ids; /* 0: the style's own, 1: random UUIDs, 2: 18-character Salesforce-style ids */
+    long reps;  /* --reps: how many owners (0: the seed's 5..12, named from the language) */
 } opts_t;
 
 static void die(const char *fmt, ...)
@@ -406,6 +407,7 @@ static void usage(FILE *f)
           "             [--opportunities N] [--seed S] [--as-of YYYY-MM-DD]\n"
           "             [--style canonical|salesforce|hubspot|pipedrive|bitrix24|amocrm]\n"
           "             [--lang en|ru|pl|id] [--bad N] [--tx-ids style|uuid|sfid]\n"
+          "             [--reps N]\n"
           "Writes accounts.csv, transactions.csv, activities.csv, opportunities.csv and\n"
           "config.ini into DIR in the chosen CRM's export dialect. Deterministic: the\n"
           "same arguments give the same bytes.\n", f);
@@ -457,6 +459,7 @@ static void parse_args(int argc, char **argv, opts_t *o)
         else if (!strcmp(a, "--activities")) o->activities = parse_count(a, v);
         else if (!strcmp(a, "--opportunities")) o->opportunities = parse_count(a, v);
         else if (!strcmp(a, "--bad")) o->bad = parse_count(a, v);
+        else if (!strcmp(a, "--reps")) o->reps = parse_count(a, v);
         else if (!strcmp(a, "--seed")) o->seed = (uint64_t)parse_count(a, v);
         else if (!strcmp(a, "--as-of")) o->as_of = parse_date(v);
         else if (!strcmp(a, "--style")) style = v;
@@ -749,6 +752,8 @@ typedef struct {
     acct_t *acc;
     long n;
     int nreps;
+    double *repw;     /* --reps: cumulative owner weights (1/(k+2)), searched by halves */
+    char (*repname)[40]; /* --reps: the owners' names */
     long hist_start;
     double *w[3];     /* cumulative pick weights: transactions, activities, deals */
     double total[3];
@@ -852,6 +857,8 @@ static void build_book(book_t *b, const opts_t *op)
     rng r;
     rng_seed(&r, op->seed, 1);
     b->op = op;
+    b->repw = NULL;
+    b->repname = NULL;
     b->n = op->accounts;
     b->acc = calloc((size_t)b->n, sizeof *b->acc);
     for (int k = 0; k < 3; k++)
@@ -859,6 +866,23 @@ static void build_book(book_t *b, const opts_t *op)
     if (!b->acc || !b->w[0] || !b->w[1] || !b->w[2])
         die("out of memory for %ld accounts", b->n);
     b->nreps = 5 + (int)irand(&r, 8);
+    if (op->reps > 0) {
+        /* many owners (review packs at scale): the same unequal books, the
+         * weights summed once; names from the language's reps, numbered */
+        if (op->reps > 1000000)
+            die("--reps: at most 1000000");
+        b->nreps = (int)op->reps;
+        b->repw = malloc((size_t)b->nreps * sizeof *b->repw);
+        b->repname = malloc((size_t)b->nreps * sizeof *b->repname);
+        if (!b->repw || !b->repname)
+            die("out of memory for %d reps", b->nreps);
+        double cum = 0;
+        for (int k = 0; k < b->nreps; k++) {
+            cum += 1.0 / (k + 2);
+            b->repw[k] = cum;
+            snprintf(b->repname[k], sizeof b->repname[k], "%s %d", op->lg->reps[k % 12], k / 12 + 1);
+        }
+    }
     b->hist_start = op->as_of - 3 * 365;
     double tx = 0, ac = 0, opw = 0;
     for (long i = 0; i < b->n; i++) {
@@ -870,6 +894,17 @@ static void build_book(book_t *b, const opts_t *op)
         /* Reps own unequal books: rep k gets weight 1/(k+2). */
         if (chance(&r, 0.03)) {
             a->owner = -1;
+        } else if (b->repw) {
+            double x = urand(&r) * b->repw[b->nreps - 1];
+            int lo = 0, hi = b->nreps - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) / 2;
+                if (x < b->repw[mid])
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            a->owner = lo;
         } else {
             double tot = 0, x;
             for (int k = 0; k < b->nreps; k++)
@@ -925,7 +960,7 @@ static void build_book(book_t *b, const opts_t *op)
 
 static const char *owner_name(const book_t *b, int k)
 {
-    return k < 0 ? "" : b->op->lg->reps[k];
+    return k < 0 ? "" : b->repname ? b->repname[k] : b->op->lg->reps[k];
 }
 
 /* ---------------------------------------------------------------- bad rows */
@@ -1514,6 +1549,8 @@ int main(int argc, char **argv)
     for (int f = 0; f < F_N; f++)
         free(bl[f].v);
     free(b.acc);
+    free(b.repw);
+    free(b.repname);
     for (int k = 0; k < 3; k++)
         free(b.w[k]);
     return 0;

@@ -128,6 +128,9 @@ typedef struct {
     const sf_lang *lang;
     const char *out_dir;       /* expanded output folder */
     sf_stage *stage;
+    /* the lists' rows by owner (sf_owner_rows.h) when many owners' packs
+     * are written; NULL: a table of one owner scans its list */
+    const struct sf_owner_rows *by_owner;
 } sf_output_ctx;
 
 /* The rows of a list one workbook sheet holds (Excel's 1,048,576 rows,

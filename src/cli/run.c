@@ -25,6 +25,7 @@
 #include "base/sf_log.h"
 #include "cli/sf_limit.h"
 #include "output/sf_output.h"
+#include "output/sf_owner_rows.h"
 #include "analysis/sf_report.h"
 #include "cli/sf_check.h"
 
@@ -846,6 +847,12 @@ int sf_cmd_review(const sf_run_opts *opts)
     if (rc == 0) {
         sf_output_ctx o = {.set = &j.set, .cfg = &j.cfg, .ds = j.ds, .rep = &j.rep, .rejects = &j.rejects, .lang = j.lang,
                            .out_dir = j.out_dir, .stage = &j.stage};
+        /* every owner's pack: the lists grouped by owner once, instead of
+         * each table of each pack scanning its whole list */
+        sf_owner_rows *by_owner = NULL;
+        if (opts->all_owners && sf_owner_rows_build(&j.rep, &by_owner, &j.ctx) != SF_OK)
+            rc = fail(&j);
+        o.by_owner = by_owner;
         uint32_t found = 0;
         for (uint32_t k = 0; k < j.ds->n_owners && rc == 0; k++) {
             uint32_t id = j.ds->owner_order[k];
@@ -857,6 +864,7 @@ int sf_cmd_review(const sf_run_opts *opts)
             if (sf_out_review(&o, id, &j.ctx) != SF_OK)
                 rc = fail(&j);
         }
+        sf_owner_rows_free(by_owner);
         if (rc == 0 && found == 0) {
             sf_ctx_error(&j.ctx, SF_ERR_USAGE, "owner '%s' not found in the data", opts->owner ? opts->owner : "");
             rc = fail(&j);

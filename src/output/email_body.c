@@ -442,7 +442,7 @@ static sf_err top_lines(const sf_email_text *m, const top_section *t, const sf_e
 static sf_err explain_lines(const sf_email_text *m, const sf_email_scope *s, sf_buf *out, sf_ctx *ctx)
 {
     uint32_t pick[EXPLAIN_KEY + EXPLAIN_NEXT];
-    size_t n = sf_explain_pick(m->rep, s->owner, EXPLAIN_KEY, EXPLAIN_NEXT, pick);
+    size_t n = sf_explain_pick(m->rep, s->owner, NULL, 0, EXPLAIN_KEY, EXPLAIN_NEXT, pick);
     const sf_explain_text x = {m->rep, m->lang, m->lang_file};
     sf_err e = SF_OK;
     for (size_t k = 0; k < n && !e; k++) {

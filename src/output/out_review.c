@@ -9,6 +9,7 @@
  * of the rep's rows and continue on as many pages as they need.
  */
 #include "output/sf_filename.h"
+#include "output/sf_owner_rows.h"
 #include "output/sf_pdf_history.h"
 #include "output/sf_pdf_clv.h"
 #include "output/sf_pdf_tables.h"
@@ -80,9 +81,16 @@ static void book_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
     const sf_dataset *ds = o->ds;
     const char *team = sf_pdf_label(o, "team");
     int64_t rev[SF_TIER_N] = {0};
-    for (uint32_t i = 0; i < ds->n_accounts; i++)
-        if (ds->accounts[i].owner == owner && o->rep->tiers.acc)
+    size_t n;
+    /* the accounts list's rows of owner (tiers.order positions), else all */
+    const uint32_t *rows = sf_owner_rows_of(o->by_owner, &sf_list_accounts, owner, &n);
+    if (!rows)
+        n = ds->n_accounts;
+    for (size_t j = 0; j < n && o->rep->tiers.acc; j++) {
+        uint32_t i = rows ? o->rep->tiers.order[rows[j]] : (uint32_t)j;
+        if (ds->accounts[i].owner == owner)
             rev[o->rep->tiers.acc[i].tier] += ds->accounts[i].rev12;
+    }
     double half = (box.w - 30) / 2, x2 = box.x + half + 30;
     sf_chart_text(&d->ch, x2, box.y, half, sf_pdf_label(o, "page_tiers"), 11, true, SF_AL_LEFT,
                   sf_rgb_text);
