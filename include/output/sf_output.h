@@ -163,6 +163,12 @@ sf_err sf_out_backtest(const sf_output_ctx *o, sf_ctx *ctx);
 sf_err sf_out_pdf(const sf_output_ctx *o, sf_ctx *ctx);
 /* review-<owner>.pdf for one owner id (into o->out_dir). */
 sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx);
+/* The packs of owners[0 .. n), named in that order (a name two owners
+ * share is numbered as sf_out_review one after the other would), written
+ * by two threads when threads (byte for byte what one thread writes);
+ * the lists' rows are grouped by owner once when o->by_owner is NULL.
+ * The first failure in the owners' order is returned. */
+sf_err sf_out_reviews(const sf_output_ctx *o, const uint32_t *owners, size_t n, bool threads, sf_ctx *ctx);
 /* email.eml (+ per-owner messages) into the run's folder, reading the
  * attachments staged before it; the sending, when configured, is deferred
  * until the folder is in place (sf_stage_deliver). */

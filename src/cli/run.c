@@ -25,7 +25,6 @@
 #include "base/sf_log.h"
 #include "cli/sf_limit.h"
 #include "output/sf_output.h"
-#include "output/sf_owner_rows.h"
 #include "analysis/sf_report.h"
 #include "cli/sf_check.h"
 
@@ -847,24 +846,20 @@ int sf_cmd_review(const sf_run_opts *opts)
     if (rc == 0) {
         sf_output_ctx o = {.set = &j.set, .cfg = &j.cfg, .ds = j.ds, .rep = &j.rep, .rejects = &j.rejects, .lang = j.lang,
                            .out_dir = j.out_dir, .stage = &j.stage};
-        /* every owner's pack: the lists grouped by owner once, instead of
-         * each table of each pack scanning its whole list */
-        sf_owner_rows *by_owner = NULL;
-        if (opts->all_owners && sf_owner_rows_build(&j.rep, &by_owner, &j.ctx) != SF_OK)
+        /* the owners whose packs are asked for, in name order */
+        uint32_t *want = malloc(((size_t)j.ds->n_owners + 1) * sizeof *want), found = 0;
+        if (!want) {
+            sf_ctx_nomem(&j.ctx);
             rc = fail(&j);
-        o.by_owner = by_owner;
-        uint32_t found = 0;
+        }
         for (uint32_t k = 0; k < j.ds->n_owners && rc == 0; k++) {
             uint32_t id = j.ds->owner_order[k];
-            if (!j.ds->owner_seen[id])
-                continue;
-            if (!opts->all_owners && strcmp(j.ds->owners[id], opts->owner) != 0)
-                continue;
-            found++;
-            if (sf_out_review(&o, id, &j.ctx) != SF_OK)
-                rc = fail(&j);
+            if (j.ds->owner_seen[id] && (opts->all_owners || strcmp(j.ds->owners[id], opts->owner) == 0))
+                want[found++] = id;
         }
-        sf_owner_rows_free(by_owner);
+        if (rc == 0 && found > 0 && sf_out_reviews(&o, want, found, !j.set.single_thread, &j.ctx) != SF_OK)
+            rc = fail(&j);
+        free(want);
         if (rc == 0 && found == 0) {
             sf_ctx_error(&j.ctx, SF_ERR_USAGE, "owner '%s' not found in the data", opts->owner ? opts->owner : "");
             rc = fail(&j);
