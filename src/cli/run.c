@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -61,10 +62,16 @@ typedef struct {
     sf_cli_history_writer hw;  /* run: stored while the outputs are rendered */
 } job;
 
+/* A stage's wall time, then the process's CPU time (user + sys, every
+ * thread) and peak RSS so far: make bench takes each stage's CPU as the
+ * difference from the stage before. */
 static void timing(const job *j, const char *stage, double t0)
 {
-    if (j->set.timings)
-        fprintf(stderr, "timing: %s %.3f\n", stage, sf_now_s() - t0);
+    struct rusage ru;
+    if (j->set.timings && getrusage(RUSAGE_SELF, &ru) == 0)
+        fprintf(stderr, "timing: %s %.3f cpu %.3f peak_mb %ld\n", stage, sf_now_s() - t0,
+                (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6,
+                ru.ru_maxrss / 1024);
 }
 
 static void job_release(job *j)
@@ -447,6 +454,7 @@ static int render_phase(job *j, sf_output_phase phase)
  * waited for it (the mails are sent). */
 static int run_outputs(job *j)
 {
+    double t0 = sf_now_s();
     int rc = render_phase(j, SF_PHASE_STAGED);
     if (rc == 0)
         rc = render_phase(j, SF_PHASE_LAST);
@@ -454,7 +462,8 @@ static int run_outputs(job *j)
         sf_stage_abort(&j->stage);
         return fail(j);
     }
-    double t0 = sf_now_s();
+    timing(j, "outputs", t0);
+    t0 = sf_now_s();
     if (sf_stage_commit(&j->stage, &j->ctx) != SF_OK)
         return fail(j);
     sf_limit_placed(j->placed_fd);
