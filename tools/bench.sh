@@ -197,7 +197,7 @@ for set in $SETS; do
         t=$(awk -v s="ingest_$f" '$1 == s { print $2 }' "$stages" | median)
         [ -n "$t" ] && [ -f "$data/$f.csv" ] || continue
         rate_txt+="$(awk -v b="$(stat -c %s "$data/$f.csv")" -v t="$t" -v f="$f" \
-            'BEGIN { printf "%s %.0f MB in %.3f s = %.0f MB/s; ", f, b / 1e6, t, t > 0 ? b / 1e6 / t : 0 }')"
+            'BEGIN { printf "%s %.0f MB in %.3f s = %.0f MB/s; ", f, b / 1e6, t, (t > 0 ? b / 1e6 / t : 0) }')"
     done
     stage_txt=""
     for st in $(awk '{ print $1 }' "$stages" | awk '!seen[$0]++'); do
