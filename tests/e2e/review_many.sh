@@ -23,12 +23,15 @@ n=$(ls "$TMP/all" | wc -l)
 [ "$n" -ge 40 ] || { echo "only $n packs"; exit 1; }
 diff -r "$TMP/all" "$TMP/one"
 [ -f "$TMP/all/review-x_y.pdf" ] && [ -f "$TMP/all/review-x_y-2.pdf" ]
-pdftotext "$TMP/all/review-x_y.pdf" - | grep -qF "x/y"
-pdftotext "$TMP/all/review-x_y-2.pdf" - | grep -qF "x_y"
+pdftotext "$TMP/all/review-x_y.pdf" "$TMP/xy1.txt"
+pdftotext "$TMP/all/review-x_y-2.pdf" "$TMP/xy2.txt"
+grep -qF "Review pack: x/y" "$TMP/xy1.txt"
+grep -qF "Review pack: x_y" "$TMP/xy2.txt"
 # each owner alone: the same bytes (five owners of different book sizes,
 # and the two whose names collide, alone each gets the plain name)
 for f in $(ls "$TMP/all" | grep -v '^review-x_y' | awk 'NR % 9 == 1' | head -5); do
-    owner=$(pdftotext -l 1 "$TMP/all/$f" - | sed -n 's/^Review pack: //p' | head -1)
+    pdftotext -l 1 "$TMP/all/$f" "$TMP/p1.txt"
+    owner=$(sed -n 's/^Review pack: //p' "$TMP/p1.txt" | head -1)
     [ -n "$owner" ]
     rm -rf "$TMP/single"
     "$SF" review -q -c "$cfg" --owner "$owner" --out "$TMP/single"
