@@ -316,10 +316,11 @@ static void mailer_release(mailer *m)
 
 /* ------------------------------------------------------------- the mails */
 
-/* One finished message, waiting to be written and sent. */
+/* One finished message, written into the run's folder, waiting to be
+ * sent (read back from its file then: a message with a workbook attached
+ * may be hundreds of megabytes, so none is kept in memory). */
 typedef struct {
     char *path;  /* owned, final file name */
-    sf_buf msg;
     bool send;
 } outmail;
 
@@ -334,8 +335,8 @@ static const sf_owner_addr *owner_address(const sf_config *cfg, const char *name
     return NULL;
 }
 
-/* Build one message for scope s into om, to be written at path (taken
- * over by om, also on failure). */
+/* Build one message for scope s and write it at path (taken over by om,
+ * also on failure) in the run's folder as it is made. */
 static sf_err make_mail(const mailer *m, const sf_email_scope *s, const sf_mailbox *to, size_t n_to,
                         const sf_mailbox *cc, size_t n_cc, const char *notes, char *path, outmail *om,
                         sf_ctx *ctx)
@@ -345,27 +346,24 @@ static sf_err make_mail(const mailer *m, const sf_email_scope *s, const sf_mailb
     sf_err e = sf_email_render(&m->text, s, notes, &subject, &body, ctx);
     if (e)
         return e;
-    build_message(&om->msg, &m->from, to, n_to, cc, n_cc, subject, body, m->att, m->n_att);
+    FILE *fp;
+    e = sf_stage_fopen(m->o->stage, path, &fp, ctx);
+    if (!e) {
+        sf_buf msg = {0};
+        sf_buf_spill_to(&msg, fp);
+        build_message(&msg, &m->from, to, n_to, cc, n_cc, subject, body, m->att, m->n_att);
+        bool oom = msg.oom, ok = sf_buf_spill_end(&msg);
+        int err = errno;
+        sf_buf_free(&msg);
+        e = sf_stage_close(fp, path, ctx);
+        if (!e && oom)
+            e = sf_ctx_nomem(ctx);
+        else if (!e && !ok)
+            e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: write failed: %s", path, strerror(err ? err : EIO));
+    }
     free(subject);
     free(body);
     om->send = !(m->cfg->skip_when_empty && sf_email_scope_empty(s));
-    return om->msg.oom ? sf_ctx_nomem(ctx) : SF_OK;
-}
-
-/* Write every message into the run's folder. */
-static sf_err write_mails(sf_stage *st, outmail *mails, size_t n, sf_ctx *ctx)
-{
-    sf_err e = SF_OK;
-    for (size_t i = 0; i < n && !e; i++) {
-        FILE *fp;
-        e = sf_stage_fopen(st, mails[i].path, &fp, ctx);
-        if (e)
-            break;
-        size_t w = fwrite(sf_buf_str(&mails[i].msg), 1, mails[i].msg.n, fp);
-        e = sf_stage_close(fp, mails[i].path, ctx);
-        if (!e && w != mails[i].msg.n)
-            e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: write failed", mails[i].path);
-    }
     return e;
 }
 
@@ -451,10 +449,8 @@ static void pending_free(void *arg)
     pending *p = arg;
     if (!p)
         return;
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->n; i++)
         free(p->mails[i].path);
-        sf_buf_free(&p->mails[i].msg);
-    }
     free(p->mails);
     free(p);
 }
@@ -468,8 +464,14 @@ static sf_err send_mails(void *arg, sf_ctx *ctx)
     for (size_t i = 0; i < p->n; i++) {
         if (!p->mails[i].send)
             continue;
-        sf_err se = sf_sendmail(p->cfg->sendmail, (int)p->cfg->email_timeout, sf_buf_str(&p->mails[i].msg),
-                                p->mails[i].msg.n, ctx);
+        /* the message as written (the folder is in place by now) */
+        char *msg;
+        size_t len;
+        int err = read_file(p->mails[i].path, &msg, &len);
+        sf_err se = err ? sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot read the message back: %s",
+                                       p->mails[i].path, strerror(err))
+                        : sf_sendmail(p->cfg->sendmail, (int)p->cfg->email_timeout, msg, len, ctx);
+        free(msg);
         if (se && !e)
             e = se;
     }
@@ -526,8 +528,7 @@ sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx)
         goto out;
     if (m.n_to == 0)
         p->mails[0].send = false;
-    e = write_mails(o->stage, p->mails, p->n, ctx);
-    if (!e && sf_sendmail_configured(m.cfg->sendmail)) {
+    if (sf_sendmail_configured(m.cfg->sendmail)) {
         e = sf_stage_defer(o->stage, send_mails, p, pending_free, ctx);
         p = NULL; /* the stage's now (or freed by it) */
     }
