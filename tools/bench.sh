@@ -129,7 +129,7 @@ for set in $SETS; do
             grep -E '^timing: ' "$ef" |
                 awk '{ k = 2; while (k <= NF && $k !~ /^[0-9]+\.[0-9]+$/) k++
                        s = $2; for (i = 3; i < k; i++) s = s "_" $i
-                       if ($(k + 1) == "cpu") { c = $(k + 2) - prev; prev = $(k + 2); print s, $k, c, $(k + 4) }
+                       if ($(k + 1) == "cpu") { c = s == "total" ? $(k + 2) : $(k + 2) - prev; prev = $(k + 2); print s, $k, c, $(k + 4) }
                        else print s, $k, "-", "-" }' >>"$stages" || true
         fi
         rm -f "$tf" "$ef"
@@ -224,7 +224,7 @@ echo "$("$SF" --version 2>/dev/null | head -1): $RUNS runs per set after one war
 printf '%-4s %9s %9s %9s %8s | %-23s | %-7s | %-23s | %s\n' set accounts txns activities opps wall cpu "peak RSS" "stages (median)"
 for row in "${TABLE[@]}"; do echo "$row"; done
 echo
-echo "per stage (cpu: user + sys of every thread since the stage before; peak RSS at the stage's end):"
+echo "per stage (cpu: user + sys of every thread since the stage before, the whole run's for total; peak RSS at the stage's end):"
 for row in "${USAGE[@]}"; do echo "$row"; done
 echo
 for row in "${HIST[@]}"; do echo "$row"; done
