@@ -160,9 +160,9 @@ static bool book_new(book *b, const sf_clv_obs *obs, size_t n, double unit)
         b->pre1 = malloc(nx * sizeof *b->pre1);
         b->pre2 = malloc(nx * sizeof *b->pre2);
         b->pre3 = malloc(nx * sizeof *b->pre3);
-        b->sig_x = malloc(nx * sizeof *b->sig_x);
-        b->cx = malloc(nx * sizeof *b->cx);
-        b->ibx = malloc(nx * sizeof *b->ibx);
+        b->sig_x = calloc(nx, sizeof *b->sig_x);
+        b->cx = calloc(nx, sizeof *b->cx);
+        b->ibx = calloc(nx, sizeof *b->ibx);
         ok = b->cnt_x && b->xs && b->age_cnt && b->age_sx && b->rep && b->LT && b->IT && b->Lt &&
              b->It && b->pre1 && b->pre2 && b->pre3 && b->sig_x && b->cx && b->ibx;
     }
@@ -296,10 +296,10 @@ static double ll_bgnbd(book *b, double r, double al, double a, double bb, bool r
         *da += b->cnt_x[x] * b->pre2[x];
         *db += b->cnt_x[x] * b->pre3[x];
         b->sig_x[x] = 0;
-        if (x > 0) {
-            b->cx[x] = la - log(bb + x - 1);
-            b->ibx[x] = 1.0 / (bb + x - 1);
-        }
+        /* x = 0 has no drop-out term: 0 here, never a stale value that
+         * 0 x inf would turn into NaN below */
+        b->cx[x] = x > 0 ? la - log(bb + x - 1) : 0;
+        b->ibx[x] = x > 0 ? 1.0 / (bb + x - 1) : 0;
     }
     ll += ll_dropout(b, r, al, b->cx, true, 0, rough, dr, dal, &sig);
     for (uint32_t j = 0; j < b->n_xs; j++) {

@@ -435,19 +435,23 @@ static sf_err do_activity(sf_ingest_reader *g)
 {
     const sf_config *cfg = g->cfg;
     const char *aid = fld(g, SF_VF_ACCOUNT_ID);
-    if (!*aid)
+    /* a task logged on a lead (Salesforce) has no account: with
+     * activity_without_account = owner it still counts for its owner */
+    bool owner_only = !*aid && has(g, SF_VF_OWNER) && cfg->activity_without_account &&
+                      strcmp(cfg->activity_without_account, "owner") == 0;
+    if (!*aid && !owner_only)
         return reject(g, SF_REJ_MISSING_REQUIRED, "account_id");
     if (!has(g, SF_VF_DATE))
         return reject(g, SF_REJ_MISSING_REQUIRED, "date");
     /* a blank type is "other" (a task export whose Type is left empty):
      * only the type column itself is required */
     size_t aid_len = strlen(aid);
-    uint64_t aid_h = acache_prefetch(g, aid, aid_len);
+    uint64_t aid_h = owner_only ? 0 : acache_prefetch(g, aid, aid_len);
     sf_date date;
     if (!sf_parse_date(fld(g, SF_VF_DATE), cfg->date_format, &date))
         return reject(g, blank_word(g, fld(g, SF_VF_DATE)) ? SF_REJ_MISSING_REQUIRED : SF_REJ_BAD_DATE, "date");
-    uint32_t acc = find_account_h(g, aid, aid_len, aid_h);
-    if (acc == SF_NO_ACCOUNT && !g->ds->accounts_derived)
+    uint32_t acc = owner_only ? SF_NO_ACCOUNT : find_account_h(g, aid, aid_len, aid_h);
+    if (acc == SF_NO_ACCOUNT && !owner_only && !g->ds->accounts_derived)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
     if (acc != SF_NO_ACCOUNT)
         sf_activity_prefetch(g->ds, acc);

@@ -888,6 +888,7 @@ static void test_reference_file(void **state)
     assert_string_equal(c.encoding, d.encoding);
     assert_string_equal(c.date_format, d.date_format);
     assert_string_equal(c.history_path, d.history_path);
+    assert_string_equal(c.activity_without_account, d.activity_without_account);
     for (int t = 0; t < SF_TIER_N; t++)
         assert_string_equal(c.cadence_channel[t], d.cadence_channel[t]);
     assert_int_equal(c.decision_titles.values.n, d.decision_titles.values.n);
@@ -899,7 +900,8 @@ static void test_reference_file(void **state)
     sf_config cc = c, dd = d;
     char **ps[] = {&cc.output_dir, &cc.language, &cc.currency, &cc.period, &cc.encoding,
                    &cc.date_format, &dd.output_dir, &dd.language, &dd.currency, &dd.period,
-                   &dd.encoding, &dd.date_format, &cc.history_path, &dd.history_path};
+                   &dd.encoding, &dd.date_format, &cc.history_path, &dd.history_path,
+                   &cc.activity_without_account, &dd.activity_without_account};
     for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
         *ps[i] = NULL;
     for (int t = 0; t < SF_TIER_N; t++)

@@ -479,6 +479,38 @@ static void test_missing_column_and_empty(void **state)
     fx_free(f);
 }
 
+/* An activity with an empty account_id: missing_required by default (SPEC
+ * §1); with activity_without_account = owner it counts for its owner's
+ * KPIs and no account's figures, and without an owner it is still
+ * rejected. */
+static void test_activity_without_account(void **state)
+{
+    (void)state;
+    for (int mode = 0; mode < 2; mode++) {
+        fx *f = fx_new();
+        if (mode)
+            set_str(&f->cfg.activity_without_account, "owner");
+        put(f, SF_FILE_ACCOUNTS, "accounts.csv", "account_id,name,owner\nA,Acme,Ann\n");
+        put(f, SF_FILE_TRANSACTIONS, "transactions.csv", "account_id,date,amount\nA,2025-06-01,100\n");
+        put(f, SF_FILE_ACTIVITIES, "activities.csv",
+            "account_id,date,type,owner\n"
+            "A,2025-06-20,call,Ann\n"
+            ",2025-06-21,call,Bob\n"   /* a lead's task */
+            ",2025-06-22,call,\n");    /* no account, no owner */
+        assert_int_equal(run(f), SF_OK);
+        const sf_file_stats *v = &f->ds->files[SF_FILE_ACTIVITIES];
+        assert_int_equal(v->accepted, mode ? 2 : 1);
+        assert_int_equal(v->rejected, mode ? 1 : 2);
+        assert_int_equal(f->rj.count[SF_FILE_ACTIVITIES][SF_REJ_MISSING_REQUIRED], mode ? 1 : 2);
+        uint32_t bob = sf_dataset_owner(f->ds, "Bob");
+        assert_int_equal(f->ds->owner_acts[bob].calls, mode ? 1 : 0);
+        /* Acme's own figures see only its own call */
+        assert_int_equal(f->ds->accounts[0].last_contact, sf_date_from_ymd(2025, 6, 20));
+        assert_int_equal(f->ds->accounts[0].cost12, 1500);
+        fx_free(f);
+    }
+}
+
 static void test_reject_share(void **state)
 {
     (void)state;
@@ -688,6 +720,7 @@ int main(void)
         cmocka_unit_test(test_won),
         cmocka_unit_test(test_quantity_price_tab_cr),
         cmocka_unit_test(test_blocks),
+        cmocka_unit_test(test_activity_without_account),
         cmocka_unit_test(test_mini_example),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
