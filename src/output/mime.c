@@ -441,6 +441,9 @@ static void part_headers(sf_buf *out, const sf_mime_part *p, const char *boundar
         sf_buf_printf(out, "; charset=%s", p->charset);
     if (boundary)
         sf_buf_printf(out, "; boundary=\"%s\"", boundary);
+    /* RFC 2387: a multipart/related names the type of its root (first) part */
+    if (boundary && strcmp(p->type, "multipart/related") == 0 && p->n_kids)
+        sf_buf_printf(out, ";\r\n type=\"%s\"", p->kids[0].type);
     if (p->name)
         sf_buf_printf(out, ";\r\n name=\"%s\"", p->name);
     sf_buf_puts(out, "\r\n");
