@@ -622,7 +622,12 @@ static int notify_failure(job *j, int rc)
                            : folder_exists(j->out_dir) ? SF_FILES_UNCHANGED
                                                        : SF_FILES_NONE;
     sf_ctx mctx = {0};
-    /* logged in the send log when this process opened the store */
+    /* logged in the send log of the store, when there is one (a run that
+     * failed before it looked for the store finds it now) */
+    if (!j->hist.path && j->cfg.history_enabled && j->out_dir &&
+        sf_cli_history_init(&j->hist, &j->cfg, j->out_dir, j->as_of, &mctx) == SF_OK)
+        j->mail_log = sf_cli_mail_log_of(&j->mlog, &j->hist);
+    mctx = (sf_ctx){0};
     const sf_mail_log *log = j->hist.path && j->mail_log.begin ? &j->mail_log : NULL;
     if (sf_out_email_failure(&j->cfg, j->lang, rc, j->ctx.msg, files, j->out_dir, j->as_of, log, &mctx) != SF_OK)
         sf_log(SF_LOG_ERROR, "failure mail not sent: %s", mctx.msg);

@@ -143,8 +143,9 @@ static sf_err failure_text(const sf_config *cfg, const sf_lang *lang, int exit_c
     return body->oom || subject->oom ? sf_ctx_nomem(ctx) : SF_OK;
 }
 
-/* Send msg and log it (a row "sending", then the outcome); a failure of
- * the log is the error when the sending succeeded. */
+/* Send msg and log it (a row "sending", then the outcome). The log is
+ * best effort here: the run has failed already, the store may be what
+ * failed, and the mail must go out all the same. */
 static sf_err send_logged(const sf_config *cfg, const sf_buf *msg, const sf_mail_log_entry *le,
                           const sf_mail_log *log, sf_ctx *ctx)
 {
@@ -153,13 +154,8 @@ static sf_err send_logged(const sf_config *cfg, const sf_buf *msg, const sf_mail
     sf_err lr = log && log->begin ? log->begin(log->arg, le, &row, &lctx) : SF_OK;
     sf_sendmail_result res;
     sf_err e = sf_sendmail(cfg->sendmail, (int)cfg->email_timeout, sf_buf_str(msg), msg->n, &res, ctx);
-    if (log && log->end && row) {
-        sf_err r = log->end(log->arg, row, !e ? "sent" : res.timed_out ? "timeout" : "failed", res.exit_code, &lctx);
-        if (r && !lr)
-            lr = r;
-    }
-    if (!e && lr)
-        e = sf_ctx_error(ctx, lr, "%s", lctx.msg);
+    if (!lr && log && log->end && row)
+        log->end(log->arg, row, !e ? "sent" : res.timed_out ? "timeout" : "failed", res.exit_code, &lctx);
     return e;
 }
 

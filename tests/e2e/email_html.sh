@@ -13,7 +13,7 @@
 #   left out (counted), one that got worse is listed "ухудшилось с
 #   <date>", one mailed longer ago is listed again;
 # - send_when = changed: nothing new, nothing sent; history off: every
-#   run sends;
+#   run sends; the failure mail is logged;
 # - the HTML rendered by headless Chromium: charts loaded, Cyrillic drawn
 #   with real glyphs, the tables' text as the lists, a screenshot that is
 #   not blank (SKIP without chromium, unless CI=true).
@@ -129,6 +129,13 @@ t = m.get_body(("plain",)).get_content()
 # last mailed on 30.06, more than 4 weeks before: listed, unmarked
 assert "\n- Client 13 Ltd (Ben Ortiz, уровень A)" in t, t
 PYEOF
+
+# --- the failure mail is logged too (too many rejects: exit 3) ------------------
+cp "$TMP/cfg.ini" "$TMP/cfg.good"
+sed -i 's/^max_reject_share = .*/max_reject_share = 0.0001/' "$TMP/cfg.ini"
+expect_exit 3 run --as-of 2025-08-04 --out "$TMP/wf"
+cp "$TMP/cfg.good" "$TMP/cfg.ini"
+[ "$(q "SELECT kind || ' ' || recipient || ' ' || status FROM mail_log WHERE as_of = '2025-08-04'")" = "failure boss@example.com sent" ]
 
 # --- send_when = changed with nothing listed: written, not sent ---------------
 # (as of 2020-01-01 with only A clients on a cadence the mini example has
