@@ -161,11 +161,12 @@ static sf_err fact(const sf_email_text *m, const char *key, uint32_t n, sf_buf *
 
 #define MAX_FACTS 3
 /* What the subject says: the first three that are not zero of A clients
- * turned cold, new declines (the alerts without the history), contacts
- * due, clients late to reorder, deals to pursue, fire candidates. */
+ * turned cold, new declines (the alerts without the history, or on a
+ * first run, where nothing is "new" yet), contacts due, clients late to
+ * reorder, deals to pursue, fire candidates. */
 static sf_err facts(const sf_email_text *m, const sf_email_scope *s, sf_buf *out, sf_ctx *ctx)
 {
-    bool hist = m->rep->hist != NULL;
+    bool hist = m->rep->hist != NULL && !m->rep->history.first_run;
     const struct {
         const char *key;
         uint32_t n;

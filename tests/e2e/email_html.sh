@@ -53,11 +53,11 @@ run() { "$SF" run -q -c "$TMP/cfg.ini" "$@"; }
 run --as-of 2025-06-30 --out "$TMP/w1"
 [ "$(sent)" -eq 3 ]
 W1="$TMP/w1"
-# hand-counted from expected-next/csv: 14 due contacts, 6 clients late to
-# reorder, 1 deal to pursue (the first three facts that are not zero; a
-# first run has no A client turned cold and no new declines)
+# hand-counted from expected-next/csv: 10 decline alerts, 14 due contacts,
+# 6 clients late to reorder (the first three facts that are not zero; a
+# first run has no A client turned cold, and says the alerts, not the new)
 "$PY" "$ROOT/tests/py/email_check.py" "$W1/email.eml" --to boss@example.com \
-    --subject "Приоритеты продаж на 30.06.2025: 14 контактов к выполнению · 6 клиентов опаздывают с заказом · 1 сделка в работу" \
+    --subject "Приоритеты продаж на 30.06.2025: 10 тревог о падении · 14 контактов к выполнению · 6 клиентов опаздывают с заказом" \
     --attachments report.pdf,workbook.xlsx
 "$PY" "$ROOT/tests/py/email_html_check.py" "$W1/email.eml" --csv "$W1/csv" \
     --unsubscribe "<mailto:unsub@example.com>" --extract "$TMP/x"

@@ -39,7 +39,7 @@ Due: 14
 {literal} the whole team 1/2/5
 TXT
 "$PY" "$ROOT/tests/py/email_check.py" "$TMP/out/email.eml" --no-attach --to boss@example.com \
-    --subject "Sales focus 2025-06-30: 14 contacts due · 6 clients late to reorder · 1 deal to pursue"
+    --subject "Sales focus 2025-06-30: 10 decline alerts · 14 contacts due · 6 clients late to reorder"
 "$PY" - "$TMP/out/email.eml" "$TMP/want.txt" <<'PYEOF'
 import sys, email, email.policy
 m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
