@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include "analysis/sf_list.h"
+#include "analysis/sf_mail_memory.h"
 #include "base/sf_settings.h"
 #include "data/sf_rejects.h"
 #include "base/sf_lang.h"
@@ -128,6 +129,12 @@ typedef struct {
     const sf_lang *lang;
     const char *out_dir;       /* expanded output folder */
     sf_stage *stage;
+    /* the mails (out_email.c), with the history on: what each recipient
+     * was sent (NULL: nothing known, every mail as if never sent), where
+     * the mails are logged (NULL: not logged), and run --resend */
+    const sf_mail_memory *mail_memory;
+    const sf_mail_log *mail_log;
+    bool resend;
 } sf_output_ctx;
 
 /* The rows of a list one workbook sheet holds (Excel's 1,048,576 rows,
@@ -160,6 +167,9 @@ sf_err sf_out_backtest(const sf_output_ctx *o, sf_ctx *ctx);
 sf_err sf_out_pdf(const sf_output_ctx *o, sf_ctx *ctx);
 /* review-<owner>.pdf for one owner id (into o->out_dir). */
 sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx);
+/* The same; *final_path (NULL: not wanted) receives the pack's file name
+ * (malloc'd): a rep's mail attaches it. */
+sf_err sf_out_review_file(const sf_output_ctx *o, uint32_t owner, char **final_path, sf_ctx *ctx);
 /* email.eml (+ per-owner messages) into the run's folder, reading the
  * attachments staged before it; the sending, when configured, is deferred
  * until the folder is in place (sf_stage_deliver). */
@@ -176,9 +186,11 @@ typedef enum {
     SF_FILES_REJECTS    /* only csv/rejects.csv is new (the reject limit) */
 } sf_files_state;
 /* The failure mail of on_failure = yes: exit code, error message and
- * which files are in out_dir (may be NULL when unknown). */
+ * which files are in out_dir (may be NULL when unknown); logged through
+ * log (NULL: not logged) as of the run's date as_of. */
 sf_err sf_out_email_failure(const sf_config *cfg, const sf_lang *lang, int exit_code, const char *error,
-                            sf_files_state files, const char *out_dir, sf_ctx *ctx);
+                            sf_files_state files, const char *out_dir, sf_date as_of, const sf_mail_log *log,
+                            sf_ctx *ctx);
 
 /* The output registry (src/output/outputs.c, from config/sf_outputs.def):
  * what `run` writes, in order. Every output writes through o->stage into

@@ -203,6 +203,13 @@ static const sf_pdf_page_def review_pages[] = {
 
 sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx)
 {
+    return sf_out_review_file(o, owner, NULL, ctx);
+}
+
+sf_err sf_out_review_file(const sf_output_ctx *o, uint32_t owner, char **final_path, sf_ctx *ctx)
+{
+    if (final_path)
+        *final_path = NULL;
     const char *name = sf_pdf_owner_name(o, owner);
     /* the file name uses the owner's name as in the data, so it does not
      * change with the report language */
@@ -221,6 +228,9 @@ sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx)
     sf_err rc = sf_pdf_write(o, path, title, review_pages, SF_ARRAY_LEN(review_pages), owner, name,
                              ctx);
     free(title);
-    free(path);
+    if (!rc && final_path)
+        *final_path = path; /* the caller's now */
+    else
+        free(path);
     return rc;
 }
