@@ -46,6 +46,9 @@ sf_date sf_date_from_ymd(int y, int m, int d); /* no validation */
 void sf_date_to_ymd(sf_date day, int *y, int *m, int *d);
 bool sf_date_valid_ymd(int y, int m, int d);
 int sf_date_weekday(sf_date day); /* 0 = Monday .. 6 = Sunday */
+/* The ISO 8601 week of day: "2025-W27" (the year of the week's Thursday,
+ * weeks from Monday) into out (16 bytes); SF_NODATE writes "". */
+void sf_date_iso_week(sf_date day, char out[16]);
 /* Writes "YYYY-MM-DD" (11 bytes with NUL); SF_NODATE writes "". */
 void sf_date_iso(sf_date day, char out[16]);
 /* Today in local time. */

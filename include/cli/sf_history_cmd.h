@@ -45,18 +45,21 @@ typedef struct {
     const sf_config *cfg;
     sf_date T;
     sf_history_view *view;
+    sf_mail_memory *mail;  /* NULL: not wanted */
     bool threaded, active;
     pthread_t tid;
     sf_err rc;
     sf_ctx ctx;
 } sf_cli_history_loader;
 
-/* Start loading view for a run at T (SF_HIST_UPDATE, no strip): on a
- * thread when threaded (else here and now). Everything is borrowed until
+/* Start loading view for a run at T (SF_HIST_UPDATE, no strip) and, when
+ * mail is not NULL, what its mails remember (sf_history_mail_memory with
+ * [email] repeat_after_weeks): on a thread when threaded (else here and
+ * now). Everything is borrowed until
  * sf_cli_history_load_end, which waits and returns its result (the error
  * into ctx). */
 void sf_cli_history_load_begin(sf_cli_history_loader *l, const sf_cli_history *hc, const sf_config *cfg,
-                               sf_date T, sf_history_view *view, bool threaded);
+                               sf_date T, sf_history_view *view, sf_mail_memory *mail, bool threaded);
 sf_err sf_cli_history_load_end(sf_cli_history_loader *l, sf_ctx *ctx);
 
 /* Storing a run on a thread of its own: the transaction's writes while
@@ -112,6 +115,18 @@ sf_err sf_cli_history_check(const sf_cli_history *hc, sf_ctx *ctx);
 /* p with "." and "dir/.." resolved lexically (not through the file
  * system); malloc'd, NULL on out of memory. */
 char *sf_cli_normalize_path(const char *p);
+
+/* The send log of the store (mail_log.c): opened when the first mail is
+ * logged (SF_HIST_UPDATE: a store that is not there is not created, and
+ * nothing is logged), closed by sf_cli_mail_log_close. */
+typedef struct {
+    const sf_cli_history *hc;
+    sf_history *h;
+    bool opened;  /* tried: h NULL then means no store */
+} sf_cli_mail_log;
+/* The callbacks of sf_mail_log over l (borrowed until used). */
+sf_mail_log sf_cli_mail_log_of(sf_cli_mail_log *l, const sf_cli_history *hc);
+void sf_cli_mail_log_close(sf_cli_mail_log *l); /* NULL-safe */
 
 /* `salesfocus history -c CONFIG [--account ID]`. */
 int sf_cmd_history(const sf_run_opts *o);

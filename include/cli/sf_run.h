@@ -17,6 +17,7 @@ typedef struct {
     bool all_owners;        /* review --all-owners */
     bool quiet;             /* -q */
     const char *timeout;    /* --timeout SECONDS, NULL = [run] timeout */
+    bool resend;            /* run --resend: mail again in the same ISO week */
     const char *horizon;    /* backtest --horizon, NULL = 90 */
     const char *points;     /* backtest --points, NULL = 8 */
     const char *step;       /* backtest --step, NULL = 28 */

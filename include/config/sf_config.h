@@ -114,6 +114,10 @@ typedef struct {
 typedef enum { SF_THOUSANDS_NONE = 0, SF_THOUSANDS_SPACE, SF_THOUSANDS_COMMA, SF_THOUSANDS_DOT, SF_THOUSANDS_APOS } sf_thousands;
 typedef enum { SF_CMP_YOY = 0, SF_CMP_PREVIOUS } sf_compare;
 typedef enum { SF_SPLIT_AUTO = 0, SF_SPLIT_EXISTING, SF_SPLIT_NEW } sf_split_mode;
+/* [email] send_when: when a mail is handed to sendmail */
+typedef enum { SF_SEND_ALWAYS = 0, SF_SEND_NONEMPTY, SF_SEND_CHANGED } sf_send_when;
+/* [email] owner_attachments: what a rep's own mail carries */
+typedef enum { SF_OWNER_ATT_REVIEW = 0, SF_OWNER_ATT_NONE, SF_OWNER_ATT_ALL } sf_owner_att;
 
 /* Segment keys for the lookalike benchmark. */
 typedef enum { SF_SEG_INDUSTRY = 0, SF_SEG_SIZE_BAND, SF_SEG_REGION, SF_SEG_FIT, SF_SEG_OWNER } sf_segment_key;

@@ -19,8 +19,9 @@
 #define SF_HISTORY_H
 
 #include "analysis/sf_history_view.h"
+#include "analysis/sf_mail_memory.h"
 
-#define SF_HISTORY_SCHEMA 1          /* PRAGMA user_version of this program's stores */
+#define SF_HISTORY_SCHEMA 2          /* PRAGMA user_version of this program's stores */
 #define SF_HISTORY_APP_ID 0x53466873 /* PRAGMA application_id: "SFhs" */
 
 typedef struct sf_history sf_history;
@@ -103,6 +104,23 @@ typedef struct {
 /* The runs that hold account id, oldest first; *rows malloc'd. */
 sf_err sf_history_account(sf_history *h, const char *id, sf_history_account_row **rows, size_t *n,
                           sf_ctx *ctx);
+
+/* ---- the send log (store_mail.c) ---- */
+
+/* What the mails of a run at T remember (mem zeroed first, loaded set):
+ * per recipient and scope, the last report mail sent before T's ISO week
+ * with its items, every item sent in the last repeat_weeks weeks before
+ * that week (its latest mailing), and the reports sent in T's ISO week.
+ * h NULL (no store yet): an empty memory. SF_ERR_OUTPUT on an SQLite
+ * failure, SF_ERR_NOMEM. */
+sf_err sf_history_mail_memory(sf_history *h, sf_date T, int64_t repeat_weeks, sf_mail_memory *mem, sf_ctx *ctx);
+/* One mail into the send log, with its items, in a transaction of its
+ * own (rows older than the oldest stored run are removed); *row is its
+ * row. */
+sf_err sf_history_mail_begin(sf_history *h, const sf_mail_log_entry *e, int64_t *row, sf_ctx *ctx);
+/* The outcome of row: its status and the sendmail command's exit status
+ * (-1: none). */
+sf_err sf_history_mail_end(sf_history *h, int64_t row, const char *status, int exit_code, sf_ctx *ctx);
 
 /* The store's file name, for messages. Borrowed. */
 const char *sf_history_path(const sf_history *h);

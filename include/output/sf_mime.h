@@ -97,12 +97,19 @@ typedef struct sf_mime_part {
     const char *body;        /* leaf content */
     size_t len;              /* its length (base64) */
     const char *preamble;    /* multipart: text before the first boundary, or NULL */
+    const char *content_id;  /* Content-ID without its angle brackets (an
+                              * inline image a cid: URL names), or NULL */
     const struct sf_mime_part *kids; /* multipart: the children, in order */
     size_t n_kids;
 } sf_mime_part;
 
 /* A UTF-8 text/plain part (quoted-printable) of NUL-terminated text. */
 sf_mime_part sf_mime_text(const char *text);
+/* The same as text/html. */
+sf_mime_part sf_mime_html(const char *html);
+/* An inline image (base64) that the HTML names as "cid:<content_id>". */
+sf_mime_part sf_mime_inline(const char *type, const char *name, const char *content_id, const void *data,
+                            size_t len);
 /* An attachment: content type, file name, base64. */
 sf_mime_part sf_mime_attachment(const char *type, const char *name, const void *data, size_t len);
 /* A multipart of type ("multipart/mixed") over kids[0..n). */
@@ -140,6 +147,8 @@ typedef struct {
     const sf_mailbox *cc; /* n_cc may be 0: no Cc field */
     size_t n_cc;
     const char *subject;  /* UTF-8, checked (sf_mime_check_value) */
+    const char *message_id; /* Message-ID without its angle brackets (ASCII,
+                             * checked), or NULL: <time.pid.random@host> */
     const char *mailer;   /* X-Mailer value, or NULL */
     const sf_mime_field *extra; /* after X-Mailer */
     size_t n_extra;

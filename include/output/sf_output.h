@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include "analysis/sf_list.h"
+#include "analysis/sf_mail_memory.h"
 #include "base/sf_settings.h"
 #include "data/sf_rejects.h"
 #include "base/sf_lang.h"
@@ -131,6 +132,12 @@ typedef struct {
     /* the lists' rows by owner (sf_owner_rows.h) when many owners' packs
      * are written; NULL: a table of one owner scans its list */
     const struct sf_owner_rows *by_owner;
+    /* the mails (out_email.c), with the history on: what each recipient
+     * was sent (NULL: nothing known, every mail as if never sent), where
+     * the mails are logged (NULL: not logged), and run --resend */
+    const sf_mail_memory *mail_memory;
+    const sf_mail_log *mail_log;
+    bool resend;
 } sf_output_ctx;
 
 /* The rows of a list one workbook sheet holds (Excel's 1,048,576 rows,
@@ -163,6 +170,9 @@ sf_err sf_out_backtest(const sf_output_ctx *o, sf_ctx *ctx);
 sf_err sf_out_pdf(const sf_output_ctx *o, sf_ctx *ctx);
 /* review-<owner>.pdf for one owner id (into o->out_dir). */
 sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx);
+/* The same; *final_path (NULL: not wanted) receives the pack's file name
+ * (malloc'd): a rep's mail attaches it. */
+sf_err sf_out_review_file(const sf_output_ctx *o, uint32_t owner, char **final_path, sf_ctx *ctx);
 /* The packs of owners[0 .. n), named in that order (a name two owners
  * share is numbered as sf_out_review one after the other would), written
  * by two threads when threads (byte for byte what one thread writes);
@@ -185,9 +195,11 @@ typedef enum {
     SF_FILES_REJECTS    /* only csv/rejects.csv is new (the reject limit) */
 } sf_files_state;
 /* The failure mail of on_failure = yes: exit code, error message and
- * which files are in out_dir (may be NULL when unknown). */
+ * which files are in out_dir (may be NULL when unknown); logged through
+ * log (NULL: not logged) as of the run's date as_of. */
 sf_err sf_out_email_failure(const sf_config *cfg, const sf_lang *lang, int exit_code, const char *error,
-                            sf_files_state files, const char *out_dir, sf_ctx *ctx);
+                            sf_files_state files, const char *out_dir, sf_date as_of, const sf_mail_log *log,
+                            sf_ctx *ctx);
 
 /* The output registry (src/output/outputs.c, from config/sf_outputs.def):
  * what `run` writes, in order. Every output writes through o->stage into

@@ -74,6 +74,21 @@ int sf_date_weekday(sf_date day)
     return w < 0 ? w + 7 : w;
 }
 
+void sf_date_iso_week(sf_date day, char out[16])
+{
+    if (day == SF_NODATE) {
+        out[0] = '\0';
+        return;
+    }
+    /* the week belongs to the year of its Thursday; week 1 holds the
+     * year's first Thursday */
+    sf_date thu = (sf_date)(day - sf_date_weekday(day) + 3);
+    int y, m, d;
+    sf_date_to_ymd(thu, &y, &m, &d);
+    int week = (int)((thu - sf_date_from_ymd(y, 1, 1)) / 7) + 1;
+    snprintf(out, 16, "%04d-W%02d", y % 100000, week % 100);
+}
+
 void sf_date_iso(sf_date day, char out[16])
 {
     if (day == SF_NODATE) {

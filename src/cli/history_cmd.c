@@ -148,15 +148,24 @@ sf_err sf_cli_history_store(const sf_cli_history *hc, const sf_config *cfg, cons
 static void *loader_main(void *arg)
 {
     sf_cli_history_loader *l = arg;
-    l->rc = sf_cli_history_load(l->hc, SF_HIST_UPDATE, l->T, l->cfg, NULL, l->view, &l->ctx);
+    sf_history *h = NULL;
+    l->rc = sf_history_open(l->hc->path, l->hc->config_abs, SF_HIST_UPDATE, &h, &l->ctx);
+    if (!l->rc)
+        l->rc = sf_history_load(h, l->T, l->cfg->history_trend_runs, NULL, 0, l->view, &l->ctx);
+    if (!l->rc)
+        memcpy(l->view->fingerprint, l->hc->fingerprint, sizeof l->view->fingerprint);
+    /* the send log of the same store (after its migration) */
+    if (!l->rc && l->mail)
+        l->rc = sf_history_mail_memory(h, l->T, l->cfg->repeat_after_weeks, l->mail, &l->ctx);
+    sf_history_close(h);
     return NULL;
 }
 
 void sf_cli_history_load_begin(sf_cli_history_loader *l, const sf_cli_history *hc, const sf_config *cfg,
-                               sf_date T, sf_history_view *view, bool threaded)
+                               sf_date T, sf_history_view *view, sf_mail_memory *mail, bool threaded)
 {
     memset(l, 0, sizeof *l);
-    *l = (sf_cli_history_loader){.hc = hc, .cfg = cfg, .T = T, .view = view, .active = true};
+    *l = (sf_cli_history_loader){.hc = hc, .cfg = cfg, .T = T, .view = view, .mail = mail, .active = true};
     l->threaded = threaded && pthread_create(&l->tid, NULL, loader_main, l) == 0;
     if (!l->threaded)
         loader_main(l);

@@ -37,6 +37,7 @@ enum {
     OPT_HORIZON = 1 << 14,
     OPT_POINTS = 1 << 15,
     OPT_STEP = 1 << 16,
+    OPT_RESEND = 1 << 17,
 };
 
 typedef struct {
@@ -58,10 +59,10 @@ static int cmd_backfill(const sf_run_opts *o, int argc, char **argv);
 static int cmd_backtest(const sf_run_opts *o, int argc, char **argv);
 
 static const command commands[] = {
-    {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [--timeout SECONDS] [-q]",
+    {"run", "-c CONFIG [--as-of YYYY-MM-DD] [--out DIR] [--timeout SECONDS] [--resend] [-q]",
      "read the CRM exports named in CONFIG, write the CSV lists, the workbook,\n"
      "          the PDF report and (if configured) the email",
-     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET | OPT_TIMEOUT, cmd_run},
+     OPT_CONFIG | OPT_AS_OF | OPT_OUT | OPT_QUIET | OPT_TIMEOUT | OPT_RESEND, cmd_run},
     {"check", "-c CONFIG [--as-of YYYY-MM-DD] [--rejects FILE] [-q]",
      "validate CONFIG and the inputs; print the column mapping, the\n"
      "          data-quality counts with the first bad values, and how each status,\n"
@@ -137,6 +138,7 @@ static void usage(FILE *f)
           "      --rejects FILE  check: write the rejected records there (as rejects.csv)\n"
           "      --timeout SECS  stop the whole run after SECS seconds, exit 4\n"
           "                      (default: [run] timeout, 0 = no limit)\n"
+          "      --resend        run: mail again though this ISO week's mail was sent\n"
           "      --account ID    history: one account, run by run\n"
           "      --from DATE     backfill: the first date stored\n"
           "      --to DATE       backfill: the last date (default: the as-of date)\n"
@@ -173,7 +175,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         {"account", required_argument, NULL, 'i'},  {"from", required_argument, NULL, 'F'},
         {"to", required_argument, NULL, 'T'},       {"every", required_argument, NULL, 'E'},
         {"horizon", required_argument, NULL, 'H'},  {"points", required_argument, NULL, 'N'},
-        {"step", required_argument, NULL, 'S'},
+        {"step", required_argument, NULL, 'S'},     {"resend", no_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},           {"version", no_argument, NULL, 'V'},
         {"timeout", required_argument, NULL, 't'},  {NULL, 0, NULL, 0},
     };
@@ -184,7 +186,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
                         : c == 'w' ? OPT_OWNER : c == 'A' ? OPT_ALL_OWNERS : c == 'q' ? OPT_QUIET
                         : c == 'R' ? OPT_REJECTS : c == 'f' ? OPT_FORCE : c == 't' ? OPT_TIMEOUT
                         : c == 'i' ? OPT_ACCOUNT : c == 'F' ? OPT_FROM : c == 'T' ? OPT_TO
-                        : c == 'E' ? OPT_EVERY
+                        : c == 'E' ? OPT_EVERY : c == 'r' ? OPT_RESEND
                         : c == 'H' ? OPT_HORIZON : c == 'N' ? OPT_POINTS : c == 'S' ? OPT_STEP : 0;
         if (need && !(cmd->opts & need)) {
             if (c == 'w' || c == 'A')
@@ -207,6 +209,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, sf_run_opts *o)
         case 'F': o->from = optarg; break;
         case 'T': o->to = optarg; break;
         case 'E': o->every = optarg; break;
+        case 'r': o->resend = true; break;
         case 'H': o->horizon = optarg; break;
         case 'N': o->points = optarg; break;
         case 'S': o->step = optarg; break;

@@ -60,6 +60,10 @@ typedef struct {
     bool load_history;         /* run: load P while the days are summed */
     sf_cli_history_loader hl;  /* run: P loaded while the days are summed */
     sf_cli_history_writer hw;  /* run: stored while the outputs are rendered */
+    /* the mails' memory and their send log (with the history on) */
+    sf_mail_memory mail_mem;
+    sf_cli_mail_log mlog;
+    sf_mail_log mail_log;
 } job;
 
 /* A stage's wall time, then the process's CPU time (user + sys, every
@@ -78,12 +82,14 @@ static void job_release(job *j)
 {
     free(j->spool_dir);
     sf_stage_release(&j->stage);
+    sf_cli_mail_log_close(&j->mlog); /* after the stage: its pending mails log through it */
     sf_ctx ignored = {0};
     sf_cli_history_load_end(&j->hl, &ignored);     /* a run that failed: wait, */
     sf_cli_history_store_join(&j->hw);            /* roll its store back, or let it close */
     if (j->rep_done)
         sf_report_release(&j->rep);
     sf_history_view_release(&j->hview);
+    sf_mail_memory_release(&j->mail_mem);
     sf_cli_history_release(&j->hist);
     sf_rejects_release(&j->rejects);
     sf_dataset_free(j->ds);
@@ -343,7 +349,9 @@ static int job_history_start(job *j)
         return 0;
     if (sf_cli_history_init(&j->hist, &j->cfg, j->out_dir, j->as_of, &j->ctx) != SF_OK)
         return fail(j);
-    sf_cli_history_load_begin(&j->hl, &j->hist, &j->cfg, j->as_of, &j->hview, !j->set.single_thread);
+    j->mail_log = sf_cli_mail_log_of(&j->mlog, &j->hist);
+    sf_cli_history_load_begin(&j->hl, &j->hist, &j->cfg, j->as_of, &j->hview, j->cfg.out_email ? &j->mail_mem : NULL,
+                              !j->set.single_thread);
     return 0;
 }
 
@@ -405,7 +413,8 @@ static sf_output_ctx output_ctx(job *j, sf_stage *stage)
 {
     return (sf_output_ctx){.set = &j->set, .cfg = &j->cfg, .ds = j->ds, .rep = &j->rep,
                            .rejects = &j->rejects, .lang = j->lang, .out_dir = j->out_dir,
-                           .stage = stage};
+                           .stage = stage, .mail_memory = j->hist_on && j->mail_mem.loaded ? &j->mail_mem : NULL,
+                           .mail_log = j->hist_on ? &j->mail_log : NULL, .resend = j->opts->resend};
 }
 
 /* Render every enabled output of one phase: those with a thread of their
@@ -622,7 +631,14 @@ static int notify_failure(job *j, int rc)
                            : folder_exists(j->out_dir) ? SF_FILES_UNCHANGED
                                                        : SF_FILES_NONE;
     sf_ctx mctx = {0};
-    if (sf_out_email_failure(&j->cfg, j->lang, rc, j->ctx.msg, files, j->out_dir, &mctx) != SF_OK)
+    /* logged in the send log of the store, when there is one (a run that
+     * failed before it looked for the store finds it now) */
+    if (!j->hist.path && j->cfg.history_enabled && j->out_dir &&
+        sf_cli_history_init(&j->hist, &j->cfg, j->out_dir, j->as_of, &mctx) == SF_OK)
+        j->mail_log = sf_cli_mail_log_of(&j->mlog, &j->hist);
+    mctx = (sf_ctx){0};
+    const sf_mail_log *log = j->hist.path && j->mail_log.begin ? &j->mail_log : NULL;
+    if (sf_out_email_failure(&j->cfg, j->lang, rc, j->ctx.msg, files, j->out_dir, j->as_of, log, &mctx) != SF_OK)
         sf_log(SF_LOG_ERROR, "failure mail not sent: %s", mctx.msg);
     else
         sf_log(SF_LOG_INFO, "failure mail sent");

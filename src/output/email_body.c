@@ -1,12 +1,12 @@
 /*
- * email_body.c - what a mail says (sf_email.h): the counts and totals of
- * the team or one rep, the top-N sections of the body (contacts due,
- * declines, fire candidates, deals to pursue / qualify, clients late to
- * reorder) read through the list descriptions (sf_list.h), the
+ * email_body.c - what a mail says in plain text (sf_email.h): the
+ * placeholders of the body and subject for one mail (its counts, the
+ * facts of the subject, the "Since" section, and each action list's
+ * listed rows as lines, marked when worse than when last mailed), the
  * explanations of the clients most worth explaining (sf_explain_text.h),
- * and the subject and body rendered from the language's templates. No
- * I/O: out_email.c loads the template and makes, writes and sends the
- * messages.
+ * and the subject and body rendered from the language's templates; the
+ * check of every template without data. No I/O: out_email.c loads the
+ * template and makes, writes and sends the messages.
  */
 #include "output/sf_email.h"
 
@@ -19,457 +19,181 @@
 #include "output/sf_mime.h"
 #include "output/sf_template.h"
 
-#define TOP_N 10 /* lines of each action list in the body */
-
-/* ---------------------------------------------------------------- labels */
-
-const char *sf_email_label(const sf_email_text *t, const char *key)
-{
-    return sf_lang_get(t->lang, key);
-}
-
 static const char *L(const sf_email_text *m, const char *key)
 {
     return sf_email_label(m, key);
 }
 
-static const char *owner_label(const sf_email_text *m, uint32_t id)
+/* ------------------------------------------------------------ list lines */
+
+sf_err sf_email_worse_mark(const sf_email_text *t, sf_date since, sf_buf *out, sf_ctx *ctx)
 {
-    if (id == SF_OWNER_UNASSIGNED || id >= m->ds->n_owners)
-        return L(m, "common.unassigned");
-    return m->ds->owners[id];
+    sf_tvars vt = {0};
+    sf_email_put_date(t, &vt, "date", since);
+    sf_err e = sf_email_label_render(t, "email.worse_since", &vt, out, ctx);
+    sf_tvars_free(&vt);
+    return e;
 }
 
-static bool in_scope(const sf_email_scope *s, uint32_t owner)
+/* "- [mark] line\n": the line of language key `key` with vt. */
+static sf_err list_line(const sf_email_text *m, const char *key, const sf_tvars *vt, sf_date worse, sf_buf *out,
+                        sf_ctx *ctx)
 {
-    return s->owner == SF_OWNER_ALL || s->owner == owner;
-}
-
-/* ------------------------------------------------- rows through the lists */
-
-/* The list of that name; an internal error when it does not exist. */
-static const sf_list *find_list(const char *name, sf_ctx *ctx)
-{
-    const sf_list *l = sf_list_find(name);
-    if (!l)
-        sf_ctx_error(ctx, SF_ERR_NOMEM, "internal error: no list '%s'", name);
-    return l;
-}
-
-/* One row of a list, read through its description. A column the list
- * does not have reads as an empty cell and marks the row: an internal
- * error, reported once the line is done. */
-typedef struct {
-    const sf_list *l;
-    sf_cell c[SF_LIST_MAX_COLS];
-    uint32_t owner;          /* l->owner of the row */
-    const char *missing;     /* the first column not found, or NULL */
-} row_view;
-
-static void row_read(row_view *r, const sf_report *rep, size_t i)
-{
-    memset(r->c, 0, sizeof r->c);
-    if (r->l->row) /* a list read back from disk (the rejects) is no mail section */
-        r->l->row(rep, i, r->c);
-}
-
-/* Index of column name, or -1 (recorded in r->missing). */
-static int col_index(row_view *r, const char *name)
-{
-    int i = sf_list_col(r->l, name);
-    if (i < 0 && !r->missing)
-        r->missing = name;
-    return i;
-}
-
-static const sf_cell *at(row_view *r, const char *name)
-{
-    static const sf_cell empty = {.v = SF_NONE};
-    int i = col_index(r, name);
-    return i < 0 ? &empty : &r->c[i];
-}
-
-static const char *text_at(row_view *r, const char *name)
-{
-    const char *t = at(r, name)->text;
-    return t ? t : "";
-}
-
-static sf_err row_check(const row_view *r, sf_ctx *ctx)
-{
-    if (!r->missing)
-        return SF_OK;
-    return sf_ctx_error(ctx, SF_ERR_NOMEM, "internal error: list '%s' has no column '%s'", r->l->name,
-                        r->missing);
-}
-
-/* The verdict a pipeline row's "verdict" cell names, or -1. */
-static int verdict_of(row_view *r)
-{
-    const char *t = text_at(r, "verdict");
-    for (int k = SF_VERDICT_PURSUE; k <= SF_VERDICT_DROP; k++)
-        if (strcmp(t, sf_verdict_name((sf_verdict)k)) == 0)
-            return k;
-    return -1;
-}
-
-/* The lists' counts for scope s: due contacts, declines (and the lost
- * among them), fire candidates, deals by verdict. */
-static sf_err scope_counts(const sf_email_text *m, sf_email_scope *s, sf_ctx *ctx)
-{
-    const sf_report *rep = m->rep;
-    row_view declines = {.l = find_list("decline_alerts", ctx)}, deals = {.l = find_list("pipeline", ctx)};
-    const sf_list *due = find_list("cadence_due", ctx), *fire = find_list("fire_candidates", ctx);
-    const sf_list *late = find_list("reorder_due", ctx);
-    if (!due || !declines.l || !fire || !deals.l || !late)
-        return ctx->code;
-    for (size_t i = 0, n = due->count(rep); i < n; i++)
-        s->due += in_scope(s, due->owner(rep, i));
-    for (size_t i = 0, n = late->count(rep); i < n; i++)
-        s->late += in_scope(s, late->owner(rep, i));
-    for (size_t i = 0, n = fire->count(rep); i < n; i++)
-        s->fire += in_scope(s, fire->owner(rep, i));
-    for (size_t i = 0, n = declines.l->count(rep); i < n; i++) {
-        if (!in_scope(s, declines.l->owner(rep, i)))
-            continue;
-        row_read(&declines, rep, i);
-        s->alerts++;
-        s->lost += strcmp(text_at(&declines, "severity"), "lost") == 0;
-    }
-    for (size_t i = 0, n = deals.l->count(rep); i < n; i++) {
-        if (!in_scope(s, deals.l->owner(rep, i)))
-            continue;
-        row_read(&deals, rep, i);
-        int k = verdict_of(&deals);
-        if (k >= 0)
-            s->verdict[k]++;
-    }
-    sf_err e = row_check(&declines, ctx);
-    return e ? e : row_check(&deals, ctx);
-}
-
-sf_err sf_email_scope_compute(const sf_email_text *m, sf_email_scope *s, sf_ctx *ctx)
-{
-    sf_err e = scope_counts(m, s, ctx);
-    if (e)
-        return e;
-    if (s->owner == SF_OWNER_ALL) {
-        s->rev = m->rep->summary.rev12_total;
-        s->rev_prev = m->rep->summary.rev_prev12_total;
-    } else {
-        for (uint32_t a = 0; a < m->ds->n_accounts; a++)
-            if (m->ds->accounts[a].owner == s->owner) {
-                s->rev += m->ds->accounts[a].rev12;
-                s->rev_prev += m->ds->accounts[a].rev_prev12;
-            }
-    }
-    s->growth = s->rev_prev > 0 ? sf_share_e4((__int128)s->rev - s->rev_prev, s->rev_prev) : SF_NONE;
-    return SF_OK;
-}
-
-bool sf_email_scope_empty(const sf_email_scope *s)
-{
-    return s->due == 0 && s->alerts == 0 && s->fire == 0 && s->verdict[SF_VERDICT_PURSUE] == 0 &&
-           s->verdict[SF_VERDICT_QUALIFY] == 0 && s->late == 0;
-}
-
-/* ------------------------------------------------------ placeholder values */
-
-static void put_money(const sf_email_text *m, sf_tvars *vt, const char *name, int64_t cents)
-{
-    char b[64];
-    if (cents == SF_NONE)
-        snprintf(b, sizeof b, "%s", L(m, "email.not_available"));
-    else
-        sf_lang_fmt_money(m->lang, cents, 2, b, sizeof b);
-    sf_tvars_set(vt, name, b);
-}
-
-static void put_int(const sf_email_text *m, sf_tvars *vt, const char *name, int64_t v)
-{
-    char b[64];
-    sf_lang_fmt_int(m->lang, v, b, sizeof b);
-    sf_tvars_set(vt, name, b);
-}
-
-static void put_date(const sf_email_text *m, sf_tvars *vt, const char *name, int64_t d)
-{
-    char b[64];
-    if (d == SF_NODATE)
-        snprintf(b, sizeof b, "%s", L(m, "email.never"));
-    else
-        sf_lang_fmt_date(m->lang, (sf_date)d, b, sizeof b);
-    sf_tvars_set(vt, name, b);
-}
-
-static void put_pct(const sf_email_text *m, sf_tvars *vt, const char *name, int64_t e4, bool sign)
-{
-    char b[64], s[80];
-    if (e4 == SF_NONE) {
-        sf_tvars_set(vt, name, L(m, "email.not_available"));
-        return;
-    }
-    sf_lang_fmt_pct(m->lang, e4, 1, b, sizeof b);
-    snprintf(s, sizeof s, "%s%s", sign && e4 > 0 ? "+" : "", b);
-    sf_tvars_set(vt, name, s);
-}
-
-/* The mail's label of a word of a fixed vocabulary ("lost"):
- * "email.<label_prefix><word>". */
-static const char *word_label(const sf_email_text *m, row_view *r, const char *name)
-{
-    int i = col_index(r, name);
-    if (i < 0)
-        return "";
-    char key[96];
-    snprintf(key, sizeof key, "email.%s%s", r->l->cols[i].label_prefix ? r->l->cols[i].label_prefix : "",
-             r->c[i].text ? r->c[i].text : "");
-    return L(m, key);
-}
-
-/* The labels of the set bits of a flags cell, ", "-joined:
- * "email.<label_prefix><bit name>" each. */
-static void flag_labels(const sf_email_text *m, row_view *r, const char *name, sf_tvars *vt, const char *var)
-{
-    int i = col_index(r, name);
-    sf_buf out = {0};
-    const sf_column *col = i < 0 ? NULL : &r->l->cols[i];
-    for (int b = 0; col && b < col->n_flags; b++) {
-        if (!(r->c[i].v & ((int64_t)1 << b)))
-            continue;
-        char k[64];
-        snprintf(k, sizeof k, "email.%s%s", col->label_prefix ? col->label_prefix : "", col->flag_name(b));
-        if (out.n)
-            sf_buf_puts(&out, ", ");
-        sf_buf_puts(&out, L(m, k));
-    }
-    sf_tvars_set(vt, var, sf_buf_str(&out));
-    if (out.oom)
-        vt->oom = true;
-    sf_buf_free(&out);
-}
-
-/* Render one list line from the language file key `key` into out as
- * "- text\n". */
-static sf_err list_line(const sf_email_text *m, const char *key, const sf_tvars *vt, sf_buf *out, sf_ctx *ctx)
-{
-    if (vt->oom)
-        return sf_ctx_nomem(ctx);
-    char where[160];
-    const char *dot = strchr(key, '.');
-    snprintf(where, sizeof where, "%s [email] %s", m->lang_file, dot ? dot + 1 : key);
     sf_buf_puts(out, "- ");
-    sf_err e = sf_template_render(L(m, key), vt, where, false, out, ctx);
+    sf_err e = SF_OK;
+    if (worse != SF_NODATE) {
+        sf_buf_putc(out, '[');
+        e = sf_email_worse_mark(m, worse, out, ctx);
+        sf_buf_puts(out, "] ");
+    }
+    if (!e)
+        e = sf_email_label_render(m, key, vt, out, ctx);
     sf_buf_putc(out, '\n');
     return e;
 }
 
-/* Close a list: "(none)" when nothing was listed, "... and N more" when
- * more than TOP_N matched. */
-static sf_err list_end(const sf_email_text *m, uint32_t total, sf_buf *out, sf_ctx *ctx)
+/* One line from a label with {n} (and {total}, {weeks}). */
+static sf_err count_line(const sf_email_text *m, const char *key, uint32_t n, uint32_t total, sf_buf *out,
+                         sf_ctx *ctx)
 {
-    if (total == 0) {
+    sf_tvars vt = {0};
+    sf_email_put_int(m, &vt, "n", n);
+    sf_email_put_int(m, &vt, "total", total);
+    sf_email_put_int(m, &vt, "weeks", m->cfg->repeat_after_weeks);
+    sf_err e = sf_email_label_render(m, key, &vt, out, ctx);
+    sf_buf_putc(out, '\n');
+    sf_tvars_free(&vt);
+    return e;
+}
+
+/* Close a list: "(none)" when nothing is listed or left out, "... and N
+ * more" past the top N, the count left out as unchanged. */
+static sf_err list_end(const sf_email_text *m, const sf_email_section *S, sf_buf *out, sf_ctx *ctx)
+{
+    if (S->n == 0 && S->left_out == 0) {
         sf_buf_puts(out, L(m, "email.none"));
         sf_buf_putc(out, '\n');
-    } else if (total > TOP_N) {
-        sf_tvars vt = {0};
-        put_int(m, &vt, "n", total - TOP_N);
-        put_int(m, &vt, "total", total);
-        char where[160];
-        snprintf(where, sizeof where, "%s [email] more", m->lang_file);
-        sf_err e =
-            vt.oom ? sf_ctx_nomem(ctx) : sf_template_render(L(m, "email.more"), &vt, where, false, out, ctx);
-        sf_buf_putc(out, '\n');
-        sf_tvars_free(&vt);
-        return e;
+        return SF_OK;
     }
-    return SF_OK;
-}
-
-/* The common per-account placeholders of a list line, from the cells
- * account_id, name and tier of r and the account's owner. */
-static void account_vars(const sf_email_text *m, sf_tvars *vt, row_view *r, uint32_t owner)
-{
-    const char *id = text_at(r, "account_id"), *name = at(r, "name")->text;
-    char tk[32];
-    snprintf(tk, sizeof tk, "common.tier_%s", sf_tier_name((sf_tier)at(r, "tier")->v));
-    sf_tvars_set_flat(vt, "account_id", id);
-    sf_tvars_set_flat(vt, "name", name ? name : id);
-    sf_tvars_set_flat(vt, "owner", owner_label(m, owner));
-    sf_tvars_set(vt, "tier", L(m, tk));
-    sf_tvars_set(vt, "currency", m->cfg->currency ? m->cfg->currency : "");
-}
-
-static void line_due(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)
-{
-    account_vars(m, vt, r, r->owner);
-    int64_t days = at(r, "days_overdue")->v;
-    put_int(m, vt, "days", days < 0 ? -days : days);
-    put_date(m, vt, "next_due", at(r, "next_due")->v);
-    put_date(m, vt, "last_contact", at(r, "last_contact")->v);
-    sf_tvars_set_flat(vt, "channel", text_at(r, "channel"));
-    *key = days > 0 ? "email.line_due" : "email.line_due_soon";
-}
-
-static void line_decline(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)
-{
-    account_vars(m, vt, r, r->owner);
-    int64_t prior = at(r, "prior")->v, cur = at(r, "current")->v;
-    put_money(m, vt, "prior", prior);
-    put_money(m, vt, "current", cur);
-    /* what ends the alert (SPEC §9), as explain.csv's to_clear */
-    put_money(m, vt, "to_clear", prior > 0 ? sf_explain_to_clear(m->cfg, prior, cur) : SF_NONE);
-    put_money(m, vt, "drop", at(r, "drop")->v);
-    put_pct(m, vt, "drop_share", at(r, "drop_share")->v, false);
-    sf_tvars_set(vt, "severity", word_label(m, r, "severity"));
-    /* credit notes above the sales: "lost, net credit -1,061", not a drop of 196 % */
-    *key = cur != SF_NONE && cur < 0 ? "email.line_decline_credit" : "email.line_decline";
-}
-
-static void line_fire(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)
-{
-    account_vars(m, vt, r, r->owner);
-    put_money(m, vt, "rev12", at(r, "rev12")->v);
-    put_money(m, vt, "net_value", at(r, "net_value")->v);
-    flag_labels(m, r, "reasons", vt, "reasons");
-    *key = "email.line_fire";
-}
-
-/* A client late to reorder (SPEC §8), against its own rhythm. */
-static void line_reorder(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)
-{
-    account_vars(m, vt, r, r->owner);
-    put_int(m, vt, "typical", at(r, "typical_gap_days")->v);
-    put_int(m, vt, "days_late", at(r, "days_late")->v);
-    put_date(m, vt, "last", at(r, "last_purchase")->v);
-    put_date(m, vt, "expected", at(r, "expected_date")->v);
-    put_money(m, vt, "at_risk", at(r, "revenue_at_risk")->v);
-    sf_tvars_set(vt, "status", word_label(m, r, "status"));
-    *key = "email.line_reorder";
-}
-
-/* A deal to pursue or qualify. Its account's name and tier are not cells
- * of the pipeline list: they are the account cells (sf_report_account_cells,
- * read as the accounts list's) of the account its account_id cell names;
- * the same account the deal was linked to at ingest, as every account is
- * known before the opportunities are linked. */
-static void line_deal(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)
-{
-    const char *aid = text_at(r, "account_id");
-    uint32_t a = sf_dataset_find(m->ds, aid);
-    row_view acc = {.l = &sf_list_accounts};
-    if (a != SF_NO_ACCOUNT && a < m->ds->n_accounts) {
-        sf_report_account_cells(m->rep, a, acc.c);
-        account_vars(m, vt, &acc, r->owner); /* the deal's owner, not the account's */
-        if (acc.missing)
-            r->missing = acc.missing;
-    } else {
-        sf_tvars_set_flat(vt, "account_id", aid);
-        sf_tvars_set_flat(vt, "name", aid);
-        sf_tvars_set_flat(vt, "owner", owner_label(m, r->owner));
-        sf_tvars_set(vt, "tier", "");
-        sf_tvars_set(vt, "currency", m->cfg->currency ? m->cfg->currency : "");
-    }
-    /* the deal by its name when the export gives one, else its id */
-    const char *deal = text_at(r, "deal_name");
-    sf_tvars_set_flat(vt, "opportunity", deal && *deal ? deal : text_at(r, "opportunity_id"));
-    sf_tvars_set_flat(vt, "opportunity_id", text_at(r, "opportunity_id"));
-    sf_tvars_set_flat(vt, "stage", text_at(r, "stage"));
-    put_money(m, vt, "amount", at(r, "amount")->v);
-    int64_t next = at(r, "next_step_date")->v;
-    if (next == SF_NODATE)
-        sf_tvars_set(vt, "next_step_date", L(m, "email.no_next_step"));
-    else
-        put_date(m, vt, "next_step_date", next);
-    flag_labels(m, r, "filter2_misses", vt, "misses");
-    *key = verdict_of(r) == SF_VERDICT_PURSUE ? "email.line_pursue" : "email.line_qualify";
-}
-
-/* One top-N section of the body: placeholder, list, the verdict its rows
- * must have (pipeline) and the line's placeholders. */
-typedef struct {
-    const char *var;
-    const char *list;
-    int verdict; /* -1: every row */
-    void (*line)(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key);
-} top_section;
-
-static const top_section k_sections[] = {
-    {"top_due", "cadence_due", -1, line_due},
-    {"top_declines", "decline_alerts", -1, line_decline},
-    {"top_fire", "fire_candidates", -1, line_fire},
-    {"top_pursue", "pipeline", SF_VERDICT_PURSUE, line_deal},
-    {"top_qualify", "pipeline", SF_VERDICT_QUALIFY, line_deal},
-    {"top_reorder", "reorder_due", -1, line_reorder},
-};
-
-/* The first TOP_N rows of section t in scope s, one line each, then the
- * list's end; into out. */
-static sf_err top_lines(const sf_email_text *m, const top_section *t, const sf_email_scope *s, sf_buf *out,
-                        sf_ctx *ctx)
-{
-    row_view r = {.l = find_list(t->list, ctx)};
-    if (!r.l)
-        return ctx->code;
-    uint32_t total = 0;
     sf_err e = SF_OK;
-    for (size_t i = 0, n = r.l->count(m->rep); i < n && !e; i++) {
-        r.owner = r.l->owner(m->rep, i);
-        if (!in_scope(s, r.owner))
-            continue;
-        if (total < TOP_N || t->verdict >= 0)
-            row_read(&r, m->rep, i);
-        if (t->verdict >= 0 && verdict_of(&r) != t->verdict)
-            continue;
-        if (total++ >= TOP_N)
-            continue;
+    if (S->more > 0)
+        e = count_line(m, "email.more", S->more, S->total, out, ctx);
+    if (!e && S->left_out > 0)
+        e = count_line(m, "email.left_out", S->left_out, S->total, out, ctx);
+    return e;
+}
+
+/* The listed rows of section sec, one line each, then the list's end. */
+static sf_err section_lines(const sf_email_text *m, const sf_email_content *c, int sec, sf_buf *out, sf_ctx *ctx)
+{
+    const sf_email_section *S = &c->sec[sec];
+    sf_err e = SF_OK;
+    for (uint32_t j = 0; j < S->n && !e; j++) {
         sf_tvars vt = {0};
         const char *key = NULL;
-        t->line(m, &r, &vt, &key);
-        e = row_check(&r, ctx);
+        e = sf_email_row_vars(m, sec, S->rows[j], &vt, &key, ctx);
         if (!e)
-            e = list_line(m, key, &vt, out, ctx);
+            e = list_line(m, key, &vt, S->worse_since[j], out, ctx);
         sf_tvars_free(&vt);
     }
-    return e ? e : list_end(m, total, out, ctx);
+    return e ? e : list_end(m, S, out, ctx);
 }
 
 /* The explanations (SPEC §9) of the clients in scope most worth
  * explaining: the key clients below their potential, then those nearest
- * the next tier; one line each, "(none)" when there are none. */
+ * the next tier. */
 #define EXPLAIN_KEY 5
 #define EXPLAIN_NEXT 5
+size_t sf_email_explain_pick(const sf_email_text *t, const sf_email_scope *s, uint32_t pick[10])
+{
+    return sf_explain_pick(t->rep, s->owner, NULL, 0, EXPLAIN_KEY, EXPLAIN_NEXT, pick);
+}
+
+sf_err sf_email_explain_why(const sf_email_text *t, uint32_t a, sf_buf *out, sf_ctx *ctx)
+{
+    const sf_explain_text x = {t->rep, t->lang, t->lang_file};
+    sf_err e = sf_explain_account_text(&x, a, out, ctx);
+    return !e && out->oom ? sf_ctx_nomem(ctx) : e;
+}
+
+/* One line each, "(none)" when there are none. */
 static sf_err explain_lines(const sf_email_text *m, const sf_email_scope *s, sf_buf *out, sf_ctx *ctx)
 {
     uint32_t pick[EXPLAIN_KEY + EXPLAIN_NEXT];
-    size_t n = sf_explain_pick(m->rep, s->owner, NULL, 0, EXPLAIN_KEY, EXPLAIN_NEXT, pick);
-    const sf_explain_text x = {m->rep, m->lang, m->lang_file};
+    size_t n = sf_email_explain_pick(m, s, pick);
     sf_err e = SF_OK;
     for (size_t k = 0; k < n && !e; k++) {
-        row_view acc = {.l = &sf_list_accounts};
         sf_tvars vt = {0};
         sf_buf why = {0};
-        sf_report_account_cells(m->rep, pick[k], acc.c);
-        account_vars(m, &vt, &acc, m->ds->accounts[pick[k]].owner);
-        e = sf_explain_account_text(&x, pick[k], &why, ctx);
-        if (!e && why.oom)
-            e = sf_ctx_nomem(ctx);
+        sf_email_explain_vars(m, pick[k], &vt);
+        e = sf_email_explain_why(m, pick[k], &why, ctx);
         if (!e) {
             sf_tvars_set(&vt, "why", sf_buf_str(&why));
-            e = list_line(m, "email.line_explain", &vt, out, ctx);
+            e = list_line(m, "email.line_explain", &vt, SF_NODATE, out, ctx);
         }
         sf_buf_free(&why);
         sf_tvars_free(&vt);
     }
-    return e ? e : list_end(m, (uint32_t)n, out, ctx);
+    if (!e && n == 0) {
+        sf_buf_puts(out, L(m, "email.none"));
+        sf_buf_putc(out, '\n');
+    }
+    return e;
+}
+
+/* ------------------------------------------------------- subject's facts */
+
+/* One fact, "{n} contacts due" in the plural form of n. */
+static sf_err fact(const sf_email_text *m, const char *key, uint32_t n, sf_buf *out, sf_ctx *ctx)
+{
+    char form[256];
+    sf_lang_plural_pick(m->lang, L(m, key), n, form, sizeof form);
+    sf_tvars vt = {0};
+    sf_email_put_int(m, &vt, "n", n);
+    char where[160];
+    snprintf(where, sizeof where, "%s [email] %s", m->lang_file, key + strlen("email."));
+    if (out->n)
+        sf_buf_puts(out, " · ");
+    sf_err e = vt.oom ? sf_ctx_nomem(ctx) : sf_template_render(form, &vt, where, false, out, ctx);
+    sf_tvars_free(&vt);
+    return e;
+}
+
+#define MAX_FACTS 3
+/* What the subject says: the first three that are not zero of A clients
+ * turned cold, new declines (the alerts without the history, or on a
+ * first run, where nothing is "new" yet), contacts due, clients late to
+ * reorder, deals to pursue, fire candidates. */
+static sf_err facts(const sf_email_text *m, const sf_email_scope *s, sf_buf *out, sf_ctx *ctx)
+{
+    bool hist = m->rep->hist != NULL && !m->rep->history.first_run;
+    const struct {
+        const char *key;
+        uint32_t n;
+    } v[] = {{"email.fact_cold_a", s->cold_a},
+             {hist ? "email.fact_new_declines" : "email.fact_alerts", hist ? s->new_declines : s->alerts},
+             {"email.fact_due", s->due},
+             {"email.fact_late", s->late},
+             {"email.fact_pursue", s->verdict[SF_VERDICT_PURSUE]},
+             {"email.fact_fire", s->fire}};
+    sf_err e = SF_OK;
+    int shown = 0;
+    for (size_t i = 0; i < SF_ARRAY_LEN(v) && shown < MAX_FACTS && !e; i++)
+        if (v[i].n) {
+            e = fact(m, v[i].key, v[i].n, out, ctx);
+            shown++;
+        }
+    if (!e && shown == 0)
+        sf_buf_puts(out, L(m, "email.facts_none"));
+    return e;
 }
 
 /* ------------------------------------------------------- subject and body */
 
-/* Fill every placeholder of the body and subject for scope s. */
-static sf_err scope_vars(const sf_email_text *m, const sf_email_scope *s, sf_tvars *vt, sf_ctx *ctx)
+/* The values that do not depend on the lists: dates, totals, counts. */
+static void figure_vars(const sf_email_text *m, const sf_email_scope *s, sf_tvars *vt)
 {
-    put_date(m, vt, "as_of", m->rep->as_of);
+    sf_email_put_date(m, vt, "as_of", m->rep->as_of);
     const char *period = m->cfg->period ? m->cfg->period : "";
     char pk[64];
     snprintf(pk, sizeof pk, "email.period_%s", period);
@@ -477,47 +201,59 @@ static sf_err scope_vars(const sf_email_text *m, const sf_email_scope *s, sf_tva
     sf_tvars_set(vt, "period", strcmp(pl, pk) == 0 ? period : pl);
     sf_tvars_set(vt, "currency", m->cfg->currency ? m->cfg->currency : "");
     /* not flattened: the subject check must see a line break in a name */
-    sf_tvars_set(vt, "owner", s->owner == SF_OWNER_ALL ? L(m, "email.whole_team") : owner_label(m, s->owner));
-    put_money(m, vt, "revenue", s->rev);
-    put_money(m, vt, "revenue_prev", s->rev_prev);
-    put_pct(m, vt, "growth", s->growth, true);
-    put_int(m, vt, "due_count", s->due);
-    put_int(m, vt, "alert_count", s->alerts);
-    put_int(m, vt, "lost_count", s->lost);
-    put_int(m, vt, "fire_count", s->fire);
-    put_int(m, vt, "pursue", s->verdict[SF_VERDICT_PURSUE]);
-    put_int(m, vt, "qualify", s->verdict[SF_VERDICT_QUALIFY]);
-    put_int(m, vt, "drop", s->verdict[SF_VERDICT_DROP]);
+    sf_tvars_set(vt, "owner", s->owner == SF_OWNER_ALL ? L(m, "email.whole_team")
+                              : s->owner < m->ds->n_owners ? m->ds->owners[s->owner]
+                                                           : L(m, "common.unassigned"));
+    sf_email_put_money(m, vt, "revenue", s->rev);
+    sf_email_put_money(m, vt, "revenue_prev", s->rev_prev);
+    sf_email_put_pct(m, vt, "growth", s->growth, true);
+    sf_email_put_int(m, vt, "due_count", s->due);
+    sf_email_put_int(m, vt, "alert_count", s->alerts);
+    sf_email_put_int(m, vt, "lost_count", s->lost);
+    sf_email_put_int(m, vt, "fire_count", s->fire);
+    sf_email_put_int(m, vt, "pursue", s->verdict[SF_VERDICT_PURSUE]);
+    sf_email_put_int(m, vt, "qualify", s->verdict[SF_VERDICT_QUALIFY]);
+    sf_email_put_int(m, vt, "drop", s->verdict[SF_VERDICT_DROP]);
+    sf_email_put_int(m, vt, "late_count", s->late);
     /* the rejected records belong to no rep: a rep's mail leaves the line out */
     if (s->owner == SF_OWNER_ALL)
-        put_int(m, vt, "rejected", m->rep->summary.rejected_total);
+        sf_email_put_int(m, vt, "rejected", m->rep->summary.rejected_total);
     else
         sf_tvars_omit(vt, "rejected");
-    sf_buf since = {0};
-    sf_err se = sf_email_since(m, s, &since, ctx);
-    if (!se)
-        sf_tvars_set(vt, "since", sf_buf_str(&since));
-    sf_buf_free(&since);
-    if (se)
-        return se;
+}
 
-    put_int(m, vt, "late_count", s->late);
-    for (size_t i = 0; i <= SF_ARRAY_LEN(k_sections); i++) {
-        sf_buf b = {0};
-        bool explain = i == SF_ARRAY_LEN(k_sections); /* the last section */
-        sf_err e = explain ? explain_lines(m, s, &b, ctx) : top_lines(m, &k_sections[i], s, &b, ctx);
-        if (!e && b.oom)
-            e = sf_ctx_nomem(ctx);
-        /* drop the final newline: the template decides what follows */
-        if (!e && b.n && b.p[b.n - 1] == '\n')
-            b.p[--b.n] = '\0';
-        if (!e)
-            sf_tvars_set(vt, explain ? "top_explain" : k_sections[i].var, sf_buf_str(&b));
-        sf_buf_free(&b);
-        if (e)
-            return e;
-    }
-    return vt->oom ? sf_ctx_nomem(ctx) : SF_OK;
+/* A multi-line value built by fn into vt's name, its last line break
+ * dropped (the template decides what follows). */
+static sf_err set_text(sf_tvars *vt, const char *name, sf_buf *b, sf_err e, bool drop_newline, sf_ctx *ctx)
+{
+    if (!e && b->oom)
+        e = sf_ctx_nomem(ctx);
+    if (!e && drop_newline && b->n && b->p[b->n - 1] == '\n')
+        b->p[--b->n] = '\0';
+    if (!e)
+        sf_tvars_set(vt, name, sf_buf_str(b));
+    sf_buf_free(b);
+    return e;
+}
+
+sf_err sf_email_scope_vars(const sf_email_text *m, const sf_email_content *c, sf_tvars *vt, sf_ctx *ctx)
+{
+    const sf_email_scope *s = &c->s;
+    figure_vars(m, s, vt);
+    sf_buf b = {0};
+    sf_err e = set_text(vt, "since", &b, sf_email_since(m, s, &b, ctx), false, ctx);
+    if (!e)
+        e = set_text(vt, "facts", &b, facts(m, s, &b, ctx), false, ctx);
+    /* what was left out as unchanged: a line of its own, or no line */
+    if (!e && c->left_out > 0)
+        e = set_text(vt, "unchanged", &b, count_line(m, "email.unchanged", c->left_out, 0, &b, ctx), true, ctx);
+    else
+        sf_tvars_omit(vt, "unchanged");
+    for (int i = 0; i < SF_ITEM_N && !e; i++)
+        e = set_text(vt, sf_email_section_var(i), &b, section_lines(m, c, i, &b, ctx), true, ctx);
+    if (!e)
+        e = set_text(vt, "top_explain", &b, explain_lines(m, s, &b, ctx), true, ctx);
+    return !e && vt->oom ? sf_ctx_nomem(ctx) : e;
 }
 
 /* The subject for scope s (checked: it may hold an owner's name) into sb. */
@@ -543,17 +279,14 @@ static sf_err render_subject(const sf_email_text *m, const sf_email_scope *s, co
     return sf_mime_check_value(where, sf_buf_str(sb), ctx);
 }
 
-sf_err sf_email_render(const sf_email_text *m, const sf_email_scope *s, const char *notes, char **subject,
-                       char **body, sf_ctx *ctx)
+sf_err sf_email_render(const sf_email_text *m, const sf_email_content *c, const sf_tvars *vt, const char *notes,
+                       char **subject, char **body, sf_ctx *ctx)
 {
     *subject = *body = NULL;
-    sf_tvars vt = {0};
     sf_buf sb = {0}, bb = {0};
-    sf_err e = scope_vars(m, s, &vt, ctx);
+    sf_err e = render_subject(m, &c->s, vt, &sb, ctx);
     if (!e)
-        e = render_subject(m, s, &vt, &sb, ctx);
-    if (!e)
-        e = sf_template_render(m->body_tmpl, &vt, m->body_path, true, &bb, ctx);
+        e = sf_template_render(m->body_tmpl, vt, m->body_path, true, &bb, ctx);
     if (e)
         goto out;
     if (notes && notes[0]) {
@@ -576,19 +309,19 @@ sf_err sf_email_render(const sf_email_text *m, const sf_email_scope *s, const ch
 out:
     sf_buf_free(&sb);
     sf_buf_free(&bb);
-    sf_tvars_free(&vt);
     return e;
 }
 
 /* ------------------------------------------------------------ the check */
 
-/* The placeholders each template receives: what scope_vars, account_vars
- * and the line functions above set (keep them together). */
+/* The placeholders each template receives: what sf_email_scope_vars and
+ * the line functions of email_rows.c set (keep them together). */
 #define ACCOUNT_VARS "account_id", "name", "owner", "tier", "currency"
-static const char *const k_scope_vars[] = {
-    "as_of", "period", "currency", "owner", "revenue", "revenue_prev", "growth", "due_count", "alert_count",
-    "lost_count", "fire_count", "pursue", "qualify", "drop", "rejected", "top_due", "top_declines", "top_fire",
-    "top_pursue", "top_qualify", "late_count", "top_reorder", "top_explain"};
+#define SCOPE_VARS                                                                                             \
+    "as_of", "period", "currency", "owner", "revenue", "revenue_prev", "growth", "due_count", "alert_count",   \
+        "lost_count", "fire_count", "pursue", "qualify", "drop", "rejected", "top_due", "top_declines",        \
+        "top_fire", "top_pursue", "top_qualify", "late_count", "top_reorder", "top_explain", "facts"
+static const char *const k_scope_vars[] = {SCOPE_VARS};
 static const char *const k_due_vars[] = {ACCOUNT_VARS, "days", "next_due", "last_contact", "channel"};
 static const char *const k_decline_vars[] = {ACCOUNT_VARS, "prior", "current", "drop", "drop_share", "severity",
                                              "to_clear"};
@@ -598,16 +331,18 @@ static const char *const k_explain_vars[] = {ACCOUNT_VARS, "why"};
 static const char *const k_fire_vars[] = {ACCOUNT_VARS, "rev12", "net_value", "reasons"};
 static const char *const k_deal_vars[] = {ACCOUNT_VARS, "opportunity", "opportunity_id", "stage", "amount",
                                           "next_step_date", "misses"};
-static const char *const k_more_vars[] = {"n", "total"};
-/* the body also gets the "Since" section (email_since.c), which spans lines */
-static const char *const k_body_vars[] = {
-    "as_of", "period", "currency", "owner", "revenue", "revenue_prev", "growth", "due_count", "alert_count",
-    "lost_count", "fire_count", "pursue", "qualify", "drop", "rejected", "top_due", "top_declines", "top_fire",
-    "top_pursue", "top_qualify", "late_count", "top_reorder", "top_explain", "since"};
+static const char *const k_more_vars[] = {"n", "total", "weeks"};
+/* the body also gets the "Since" section (email_since.c), which spans
+ * lines, and the line on what was left out */
+static const char *const k_body_vars[] = {SCOPE_VARS, "since", "unchanged", "attached"};
 static const char *const k_since_vars[] = {"since", "n"};
 static const char *const k_count_vars[] = {"change", "n"};
 static const char *const k_move_vars[] = {"name", "account_id", "owner", "from", "to", "delta", "currency"};
 static const char *const k_owner_vars[] = {"owner"};
+static const char *const k_n_vars[] = {"n"};
+static const char *const k_date_vars[] = {"date"};
+static const char *const k_none[] = {"n"};
+static const char *const k_files_vars[] = {"files"};
 
 typedef struct {
     const char *key; /* in the language file */
@@ -626,6 +361,14 @@ static const template_vars k_templates[] = {
     TV("email.more", k_more_vars),            TV("messages.owner_no_address", k_owner_vars),
     TV("email.since_title", k_since_vars),    TV("email.since_nothing", k_since_vars),
     TV("email.since_count", k_count_vars),    TV("email.line_move", k_move_vars),
+    TV("email.left_out", k_more_vars),        TV("email.unchanged", k_more_vars),
+    TV("email.worse_since", k_date_vars),     TV("email.fact_cold_a", k_n_vars),
+    TV("email.fact_new_declines", k_n_vars),  TV("email.fact_alerts", k_n_vars),
+    TV("email.fact_due", k_n_vars),           TV("email.fact_late", k_n_vars),
+    TV("email.fact_pursue", k_n_vars),        TV("email.fact_fire", k_n_vars),
+    TV("email.facts_none", k_none),           TV("email.html_title", k_scope_vars),
+    TV("email.attached", k_files_vars),       TV("email.card_growth", k_scope_vars),
+    TV("email.card_lost", k_scope_vars),      TV("email.html_rejected", k_scope_vars),
 };
 
 sf_err sf_email_check_templates(const sf_email_text *m, sf_ctx *ctx)

@@ -397,6 +397,19 @@ sf_mime_part sf_mime_text(const char *text)
                           .len = strlen(text)};
 }
 
+sf_mime_part sf_mime_html(const char *html)
+{
+    return (sf_mime_part){.type = "text/html", .charset = "UTF-8", .enc = SF_MIME_ENC_QP, .body = html,
+                          .len = strlen(html)};
+}
+
+sf_mime_part sf_mime_inline(const char *type, const char *name, const char *content_id, const void *data,
+                            size_t len)
+{
+    return (sf_mime_part){.type = type, .name = name, .disposition = "inline", .enc = SF_MIME_ENC_BASE64,
+                          .body = data, .len = len, .content_id = content_id};
+}
+
 sf_mime_part sf_mime_attachment(const char *type, const char *name, const void *data, size_t len)
 {
     return (sf_mime_part){.type = type, .name = name, .disposition = "attachment", .enc = SF_MIME_ENC_BASE64,
@@ -428,6 +441,9 @@ static void part_headers(sf_buf *out, const sf_mime_part *p, const char *boundar
         sf_buf_printf(out, "; charset=%s", p->charset);
     if (boundary)
         sf_buf_printf(out, "; boundary=\"%s\"", boundary);
+    /* RFC 2387: a multipart/related names the type of its root (first) part */
+    if (boundary && strcmp(p->type, "multipart/related") == 0 && p->n_kids)
+        sf_buf_printf(out, ";\r\n type=\"%s\"", p->kids[0].type);
     if (p->name)
         sf_buf_printf(out, ";\r\n name=\"%s\"", p->name);
     sf_buf_puts(out, "\r\n");
@@ -438,6 +454,8 @@ static void part_headers(sf_buf *out, const sf_mime_part *p, const char *boundar
             sf_buf_printf(out, "; filename=\"%s\"", p->name);
         sf_buf_puts(out, "\r\n");
     }
+    if (p->content_id)
+        sf_buf_printf(out, "Content-ID: <%s>\r\n", p->content_id);
     if (p->enc == SF_MIME_ENC_QP)
         sf_buf_puts(out, "Content-Transfer-Encoding: quoted-printable\r\n");
     else if (p->enc == SF_MIME_ENC_BASE64)
@@ -488,8 +506,11 @@ void sf_mime_write(sf_buf *out, const sf_mime_message *msg, const sf_mime_env *e
         sf_mime_header_mailboxes(out, "Cc", msg->cc, msg->n_cc);
     sf_mime_header_text(out, "Subject", msg->subject);
     sf_buf_printf(out, "Date: %s\r\n", env->date);
-    sf_buf_printf(out, "Message-ID: <%lld.%ld.%016llx@%s>\r\n", env->time, env->pid, (unsigned long long)id,
-                  env->host);
+    if (msg->message_id)
+        sf_buf_printf(out, "Message-ID: <%s>\r\n", msg->message_id);
+    else
+        sf_buf_printf(out, "Message-ID: <%lld.%ld.%016llx@%s>\r\n", env->time, env->pid, (unsigned long long)id,
+                      env->host);
     sf_buf_puts(out, "MIME-Version: 1.0\r\n");
     /* the root part's own fields stand among the message's */
     char boundary[64];

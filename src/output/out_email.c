@@ -1,37 +1,39 @@
 /*
- * out_email.c - the weekly mail (SPEC §4 "Email"): email.eml, one
- * email-<owner>.eml per rep with per_owner = yes, and the on_failure mail;
- * who gets which message, its attachments, the files and the sending. The
- * trades it relies on live beside it: the message format in mime.c,
- * {placeholders} in template.c, the hand-over in sendmail.c.
- *
- * A message is a multipart/mixed: a UTF-8 plain-text body rendered from
- * templates/email/<language>.txt (its text: email_body.c), then report.pdf
- * and workbook.xlsx. Every header value is checked for line breaks first,
- * so data or config can never add a header.
+ * out_email.c - the weekly mail (SPEC §4 "Email", docs/scheduling.md "The
+ * mail"): email.eml for the manager, one email-<owner>.eml per rep with
+ * per_owner = yes; who gets which mail, what it carries, whether it is
+ * sent, the sending and the send log. The trades it relies on live beside
+ * it: what a mail lists (email_items.c), its text (email_body.c), its
+ * HTML and charts (email_html.c, email_charts.c), its parts and headers
+ * (email_msg.c, mime.c), {placeholders} (template.c), the hand-over
+ * (sendmail.c); the failure mail and the templates' check are in
+ * email_failure.c.
  *
  * Choices where SPEC leaves room (docs/scheduling.md repeats them):
- * - skip_when_empty: the .eml files are still written (a record of what
- *   would have gone out); only the hand-over to sendmail is skipped.
+ * - the .eml files are always written (a record of what would have gone
+ *   out); skip_when_empty, send_when and the ISO-week rule only decide
+ *   the hand-over to sendmail;
  * - owners without an address in [owners] are listed in the manager's
- *   mail; the run still succeeds.
- * - the failure mail is only sent, never written to disk: the output
- *   folder may be the very thing that failed.
+ *   mail; the run still succeeds;
  * - the .eml files are written into the run's folder with the reports
  *   (the attachments are read from there), and the sending is deferred
  *   until that folder is in place: a mail always matches the files on
  *   disk, and no mail goes out for a run whose files were not put in
- *   place.
+ *   place;
+ * - a rep's mail carries the rep's review pack (written into the run's
+ *   folder here, staged with everything else), not the team's files
+ *   ([email] owner_attachments);
+ * - the Message-ID is made from the config file, the as-of date and the
+ *   recipient, so a re-run's mail has the same one (a --resend in the
+ *   same week gets ".2", ".3", ...).
  */
 #include "output/sf_email.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/sf_file.h"
 #include "output/sf_buf.h"
@@ -40,16 +42,10 @@
 #include "output/sf_sendmail.h"
 #include "output/sf_template.h"
 
-#ifndef SF_VERSION
-#define SF_VERSION "0"
-#endif
-
-#define MAILER "salesfocus " SF_VERSION
-
-/* ------------------------------------------------------------ the system */
+/* ------------------------------------------------------------ the inputs */
 
 /* Read a whole file. *data is malloc'd and NUL-terminated (caller frees).
- * Returns 0, or an errno value (ENOENT when the file does not exist). */
+ * Returns 0, or an errno value. */
 static int read_file(const char *path, char **data, size_t *len)
 {
     *data = NULL;
@@ -75,43 +71,6 @@ static int read_file(const char *path, char **data, size_t *len)
     return *data ? 0 : ENOMEM;
 }
 
-/* The host name for Message-ID and the failure mail, reduced to the
- * characters a domain may hold. */
-static void host_name(char *out, size_t n)
-{
-    char h[256] = "";
-    if (gethostname(h, sizeof h - 1) != 0)
-        h[0] = '\0';
-    h[sizeof h - 1] = '\0';
-    sf_mime_domain(h, out, n);
-}
-
-/* RFC 5322 date of now, local time. */
-static void date_now(char *out, size_t n)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    sf_mime_date(localtime_r(&now, &tm), out, n);
-}
-
-static uint64_t random64(void *arg)
-{
-    (void)arg;
-    uint64_t r = 0;
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        if (read(fd, &r, sizeof r) != (ssize_t)sizeof r)
-            r = 0;
-        close(fd);
-    }
-    if (r == 0) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        r = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)getpid() ^ ((uint64_t)ts.tv_sec << 40);
-    }
-    return r;
-}
-
 /* "dir/name", malloc'd. */
 static char *join_path(const char *dir, const char *name)
 {
@@ -122,156 +81,60 @@ static char *join_path(const char *dir, const char *name)
     return p;
 }
 
-typedef struct {
-    const char *name;  /* file name in the message */
-    const char *ctype;
-    char *data;        /* owned */
-    size_t len;
-} attachment;
-
-/* A multipart/mixed of body and attachments att[0..n_att), with this
- * machine's date, host and random numbers, appended to out. */
-
-static void build_message(sf_buf *out, const sf_mailbox *from, const sf_mailbox *to, size_t n_to,
-                          const sf_mailbox *cc, size_t n_cc, const char *subject, const char *body,
-                          const attachment *att, size_t n_att)
-{
-    char host[256], date[64];
-    host_name(host, sizeof host);
-    date_now(date, sizeof date);
-    sf_mime_env env = {.date = date, .host = host, .time = (long long)time(NULL), .pid = (long)getpid(),
-                       .random = random64};
-    sf_mime_part kids[3];
-    size_t n = 0;
-    kids[n++] = sf_mime_text(body);
-    for (size_t i = 0; i < n_att && n < SF_ARRAY_LEN(kids); i++)
-        kids[n++] = sf_mime_attachment(att[i].ctype, att[i].name, att[i].data, att[i].len);
-    sf_mime_part root = sf_mime_multipart("multipart/mixed", kids, n, SF_MIME_PREAMBLE);
-    sf_mime_message msg = {.from = from, .to = to, .n_to = n_to, .cc = cc, .n_cc = n_cc, .subject = subject,
-                           .mailer = MAILER, .root = &root};
-    sf_mime_write(out, &msg, &env);
-}
-
-/* ---------------------------------------------------------- the mailer */
-
 /* What the mails of one run share. */
 typedef struct {
     const sf_output_ctx *o;
     const sf_config *cfg;
-    sf_email_text text;       /* its body_tmpl and body_path are the two below */
-    char *body_tmpl;          /* owned */
-    char *body_path;          /* owned */
+    sf_email_text text;         /* its body_tmpl and body_path are the two below */
+    char *body_tmpl;            /* owned */
+    char *body_path;            /* owned */
     sf_mailbox from;
     sf_mailbox *to, *cc;
     size_t n_to, n_cc;
-    attachment att[2];
-    size_t n_att;
+    sf_email_attachment team[2]; /* report.pdf, workbook.xlsx as staged */
+    size_t n_team;
+    char *unsubscribe;          /* owned List-Unsubscribe value, or NULL */
+    char domain[256];           /* of the Message-IDs: the From address's */
+    char config_abs[PATH_MAX];  /* the config file: part of the Message-IDs */
 } mailer;
 
-/* ------------------------------------------------------------ the inputs */
-
-/* Load the body template (cfg->email_body_template or
- * templates/email/<lang>.txt), dropping a BOM and CRs. */
-static sf_err load_body_template(mailer *m, sf_ctx *ctx)
+/* The staged file final_path into *a when there is one (an output that
+ * is off stages none); one that cannot be read is SF_ERR_OUTPUT. */
+static sf_err read_staged(const mailer *m, const char *final_path, sf_email_attachment *a, bool *found,
+                          sf_ctx *ctx)
 {
-    const char *share = m->cfg->share_dir;
-    if (m->cfg->email_body_template && m->cfg->email_body_template[0]) {
-        m->body_path = sf_strdup(m->cfg->email_body_template);
-    } else {
-        size_t n = strlen(share) + 64;
-        m->body_path = malloc(n);
-        if (m->body_path)
-            snprintf(m->body_path, n, "%s/templates/email/%s.txt", share, sf_lang_code(m->text.lang));
-    }
-    if (!m->body_path)
-        return sf_ctx_nomem(ctx);
-    char *data, why[160];
-    size_t len;
-    int err = sf_read_regular(m->body_path, SF_TEMPLATE_MAX, &data, &len, why, sizeof why);
+    *found = false;
+    char *path = sf_stage_find(m->o->stage, final_path);
+    if (!path)
+        return SF_OK;
+    int err = read_file(path, &a->data, &a->len);
+    free(path);
     if (err == ENOMEM)
         return sf_ctx_nomem(ctx);
     if (err)
-        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: cannot read mail template: %s", m->body_path, why);
-    if (!sf_utf8_valid(data, len)) {
-        free(data);
-        return sf_ctx_error(ctx, SF_ERR_USAGE, "%s: mail template is not UTF-8 text", m->body_path);
-    }
-    size_t o = 0, i = (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-    for (; i < len; i++)
-        if (!(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
-            data[o++] = data[i];
-    data[o] = '\0';
-    m->body_tmpl = data;
-    m->text.body_tmpl = m->body_tmpl;
-    m->text.body_path = m->body_path;
+        return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot read attachment: %s", final_path, strerror(err));
+    *found = true;
     return SF_OK;
 }
 
-/* Read the file <out_dir>/name that this run staged into the next
- * attachment slot, when that output is enabled; one that cannot be read is
- * SF_ERR_OUTPUT. */
-static sf_err load_attachment(mailer *m, bool enabled, const char *name, const char *ctype, sf_ctx *ctx)
+/* <out_dir>/name into the team's attachments, when its output is on. */
+static sf_err load_team(mailer *m, bool enabled, const char *name, const char *ctype, sf_ctx *ctx)
 {
-    if (!enabled || m->n_att == SF_ARRAY_LEN(m->att))
+    if (!enabled || m->n_team == SF_ARRAY_LEN(m->team))
         return SF_OK;
     char *final = join_path(m->o->out_dir, name);
     if (!final)
         return sf_ctx_nomem(ctx);
-    char *path = sf_stage_find(m->o->stage, final);
-    sf_err e = SF_OK;
-    if (path) {
-        char *data;
-        size_t len;
-        int err = read_file(path, &data, &len);
-        if (err == 0) {
-            attachment *a = &m->att[m->n_att++];
-            a->name = name;
-            a->ctype = ctype;
-            a->data = data;
-            a->len = len;
-        } else if (err == ENOMEM) {
-            e = sf_ctx_nomem(ctx);
-        } else {
-            e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot read attachment: %s", final, strerror(err));
-        }
-    }
-    free(path);
+    sf_email_attachment *a = &m->team[m->n_team];
+    bool found;
+    sf_err e = read_staged(m, final, a, &found, ctx);
     free(final);
-    return e;
-}
-
-/* Parse a configured address list ([email] to / cc). */
-static sf_err parse_list(const sf_strlist *l, const char *key, sf_mailbox **out, size_t *n, sf_ctx *ctx)
-{
-    *out = NULL;
-    *n = 0;
-    if (l->n == 0)
-        return SF_OK;
-    *out = sf_xcalloc(l->n, sizeof **out);
-    if (!*out)
-        return sf_ctx_nomem(ctx);
-    for (size_t i = 0; i < l->n; i++) {
-        sf_err e = sf_mailbox_parse(key, l->v[i], &(*out)[i], ctx);
-        if (e)
-            return e;
-        (*n)++;
+    if (!e && found) {
+        a->name = name;
+        a->ctype = ctype;
+        m->n_team++;
     }
-    return SF_OK;
-}
-
-/* The From mailbox: [email] from, else salesfocus@<host>. */
-static sf_err parse_from(const sf_config *cfg, sf_mailbox *from, sf_ctx *ctx)
-{
-    if (cfg->email_from && cfg->email_from[0])
-        return sf_mailbox_parse("[email] from", cfg->email_from, from, ctx);
-    char host[256], a[300];
-    host_name(host, sizeof host);
-    snprintf(a, sizeof a, "salesfocus@%s", host);
-    from->display = sf_strdup("salesfocus");
-    from->addr = sf_strdup(a);
-    if (!from->display || !from->addr)
-        return sf_ctx_nomem(ctx);
-    return SF_OK;
+    return e;
 }
 
 /* Everything the mails share: template, addresses, attachments. */
@@ -279,50 +142,248 @@ static sf_err mailer_init(mailer *m, const sf_output_ctx *o, sf_ctx *ctx)
 {
     m->o = o;
     m->cfg = o->cfg;
-    m->text.cfg = o->cfg;
-    m->text.ds = o->ds;
-    m->text.rep = o->rep;
-    m->text.lang = o->lang;
+    m->text = (sf_email_text){.cfg = o->cfg, .ds = o->ds, .rep = o->rep, .lang = o->lang};
     snprintf(m->text.lang_file, sizeof m->text.lang_file, "templates/lang/%s.ini", sf_lang_code(o->lang));
-    sf_err e = load_body_template(m, ctx);
+    sf_err e = sf_email_load_body(m->cfg, o->lang, &m->body_tmpl, &m->body_path, ctx);
+    m->text.body_tmpl = m->body_tmpl;
+    m->text.body_path = m->body_path;
     if (!e)
-        e = parse_from(m->cfg, &m->from, ctx);
+        e = sf_email_parse_from(m->cfg, &m->from, ctx);
     if (!e)
-        e = parse_list(&m->cfg->email_to, "[email] to", &m->to, &m->n_to, ctx);
+        e = sf_email_parse_list(&m->cfg->email_to, "[email] to", &m->to, &m->n_to, ctx);
     if (!e)
-        e = parse_list(&m->cfg->email_cc, "[email] cc", &m->cc, &m->n_cc, ctx);
+        e = sf_email_parse_list(&m->cfg->email_cc, "[email] cc", &m->cc, &m->n_cc, ctx);
+    if (!e)
+        e = sf_email_unsubscribe(m->cfg, &m->unsubscribe, ctx);
     /* per_owner alone (no manager) is a valid setup: email.eml is then
      * only written */
     if (!e && m->n_to == 0 && sf_sendmail_configured(m->cfg->sendmail) && !m->cfg->per_owner)
         e = sf_ctx_error(ctx, SF_ERR_USAGE, "[email] to: no recipient for the manager's mail");
     if (!e)
-        e = load_attachment(m, m->cfg->out_pdf, "report.pdf", "application/pdf", ctx);
+        e = load_team(m, m->cfg->out_pdf, "report.pdf", "application/pdf", ctx);
     if (!e)
-        e = load_attachment(m, m->cfg->out_xlsx, "workbook.xlsx",
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ctx);
-    return e;
+        e = load_team(m, m->cfg->out_xlsx, "workbook.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ctx);
+    if (e)
+        return e;
+    const char *at = m->from.addr ? strrchr(m->from.addr, '@') : NULL;
+    sf_mime_domain(at ? at + 1 : NULL, m->domain, sizeof m->domain);
+    const char *cp = m->cfg->path ? m->cfg->path : "";
+    if (!realpath(cp, m->config_abs))
+        snprintf(m->config_abs, sizeof m->config_abs, "%s", cp);
+    return SF_OK;
 }
 
 static void mailer_release(mailer *m)
 {
     free(m->body_tmpl);
     free(m->body_path);
+    free(m->unsubscribe);
     sf_mailbox_free(&m->from);
     sf_mailboxes_free(m->to, m->n_to);
     sf_mailboxes_free(m->cc, m->n_cc);
-    for (size_t i = 0; i < m->n_att; i++)
-        free(m->att[i].data);
+    for (size_t i = 0; i < m->n_team; i++)
+        free(m->team[i].data);
 }
 
 /* ------------------------------------------------------------- the mails */
 
-/* One finished message, written into the run's folder, waiting to be
- * sent (read back from its file then: a message with a workbook attached
- * may be hundreds of megabytes, so none is kept in memory). */
+/* One finished message, written into the run's folder as it was made,
+ * waiting to be sent (read back from its file then: a message with a
+ * workbook attached may be hundreds of megabytes, so none is kept in
+ * memory) and logged. */
 typedef struct {
-    char *path;  /* owned, final file name */
-    bool send;
+    char *path;              /* owned, final file name */
+    bool send;               /* hand it to sendmail */
+    bool log;                /* record it in the send log */
+    const char *status;      /* not sent: why ("unchanged", "empty", "already_sent") */
+    char *recipient, *scope; /* owned: the send log's key */
+    char message_id[384];
+    char digest[17];
+    sf_mail_item *items;     /* owned (and their ids) */
+    size_t n_items;
+    uint32_t left_out;
 } outmail;
+
+static void outmail_free(outmail *om)
+{
+    free(om->path);
+    free(om->recipient);
+    free(om->scope);
+    for (size_t i = 0; i < om->n_items; i++)
+        free((char *)om->items[i].id);
+    free(om->items);
+}
+
+/* Deterministic: the config file, the as-of date and the recipient (and
+ * the scope: the manager may also be a rep); a resend in the same ISO
+ * week numbers itself. */
+static void message_id(const mailer *m, const outmail *om, uint32_t nth, char *out, size_t n)
+{
+    char asof[16];
+    sf_date_iso(m->text.rep->as_of, asof);
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    const char *parts[4] = {m->config_abs, asof, om->recipient, om->scope};
+    for (int k = 0; k < 4; k++) {
+        for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++) {
+            h ^= *p;
+            h *= UINT64_C(0x100000001b3);
+        }
+        h ^= '\n';
+        h *= UINT64_C(0x100000001b3);
+    }
+    char suffix[16] = "";
+    if (nth > 1)
+        snprintf(suffix, sizeof suffix, ".%u", nth);
+    snprintf(out, n, "salesfocus.%s.%016llx%s@%s", asof, (unsigned long long)h, suffix, m->domain);
+}
+
+/* Whether mail om (of content c, to n_to recipients) goes out, and
+ * whether it is logged (docs/scheduling.md, "When a mail is sent"). */
+static void decide(const mailer *m, const sf_email_content *c, size_t n_to, outmail *om)
+{
+    const sf_output_ctx *o = m->o;
+    const sf_mail_memory *mem = o->mail_memory && o->mail_memory->loaded ? o->mail_memory : NULL;
+    om->send = om->log = false;
+    om->status = NULL;
+    if (!sf_sendmail_configured(m->cfg->sendmail) || n_to == 0)
+        return;
+    om->log = o->mail_log && o->mail_log->begin;
+    if (mem && !o->resend && c->memory && c->memory->sent_this_week > 0)
+        om->status = "already_sent";
+    else if (m->cfg->skip_when_empty && sf_email_scope_empty(&c->s))
+        om->status = "empty";
+    else if (m->cfg->send_when == SF_SEND_NONEMPTY && c->n_items == 0)
+        om->status = "empty";
+    else if (m->cfg->send_when == SF_SEND_CHANGED && mem && c->fresh == 0)
+        om->status = "unchanged";
+    om->send = om->status == NULL;
+}
+
+/* "Attached: a, b" for the text and the HTML; omitted without files. */
+static sf_err attached_var(const mailer *m, const sf_email_attachment *att, size_t n_att, sf_tvars *vt,
+                           sf_ctx *ctx)
+{
+    if (n_att == 0) {
+        sf_tvars_omit(vt, "attached");
+        return SF_OK;
+    }
+    sf_buf files = {0}, line = {0};
+    for (size_t i = 0; i < n_att; i++) {
+        if (i)
+            sf_buf_puts(&files, ", ");
+        sf_buf_puts(&files, att[i].name);
+    }
+    sf_tvars fv = {0};
+    sf_tvars_set_flat(&fv, "files", sf_buf_str(&files));
+    sf_err e = fv.oom || files.oom ? sf_ctx_nomem(ctx) : sf_email_label_render(&m->text, "email.attached", &fv, &line, ctx);
+    if (!e)
+        sf_tvars_set(vt, "attached", sf_buf_str(&line));
+    sf_tvars_free(&fv);
+    sf_buf_free(&files);
+    sf_buf_free(&line);
+    return e;
+}
+
+/* Message msg built straight into its file path in the run's folder (the
+ * buffer spills to it past 1 MiB), never whole in memory. */
+static sf_err write_message(sf_stage *st, const char *path, const sf_email_message *msg, sf_ctx *ctx)
+{
+    FILE *fp;
+    sf_err e = sf_stage_fopen(st, path, &fp, ctx);
+    if (e)
+        return e;
+    sf_buf b = {0};
+    sf_buf_spill_to(&b, fp);
+    sf_email_build(&b, msg);
+    bool oom = b.oom, ok = sf_buf_spill_end(&b);
+    int err = errno;
+    sf_buf_free(&b);
+    e = sf_stage_close(fp, path, ctx);
+    if (!e && oom)
+        e = sf_ctx_nomem(ctx);
+    else if (!e && !ok)
+        e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: write failed: %s", path, strerror(err ? err : EIO));
+    return e;
+}
+
+/* Text, HTML with its charts, and the message of content c written at
+ * om's path. */
+static sf_err compose(const mailer *m, const sf_email_content *c, const sf_mailbox *to, size_t n_to,
+                      const sf_mailbox *cc, size_t n_cc, const char *notes, const sf_email_attachment *att,
+                      size_t n_att, outmail *om, sf_ctx *ctx)
+{
+    sf_tvars vt = {0};
+    char *subject = NULL, *body = NULL;
+    sf_buf html = {0};
+    sf_email_image img[SF_EMAIL_IMAGES_MAX];
+    size_t n_img = 0;
+    memset(img, 0, sizeof img);
+    sf_err e = sf_email_scope_vars(&m->text, c, &vt, ctx);
+    if (!e)
+        e = attached_var(m, att, n_att, &vt, ctx);
+    if (!e)
+        e = sf_email_render(&m->text, c, &vt, notes, &subject, &body, ctx);
+    if (!e && m->cfg->email_html) {
+        e = sf_email_charts(&m->text, c, om->message_id, img, &n_img, ctx);
+        const char *attached = sf_tvars_get(&vt, "attached", strlen("attached"));
+        if (!e)
+            e = sf_email_html(&m->text, c, &vt, subject, notes, img, n_img, attached, &html, ctx);
+        if (!e && html.oom)
+            e = sf_ctx_nomem(ctx);
+    }
+    if (!e) {
+        sf_email_message msg = {.from = &m->from, .to = to, .n_to = n_to, .cc = cc, .n_cc = n_cc,
+                                .subject = subject, .text = body,
+                                .html = m->cfg->email_html ? sf_buf_str(&html) : NULL, .img = img,
+                                .n_img = n_img, .att = att, .n_att = n_att, .message_id = om->message_id,
+                                .unsubscribe = m->unsubscribe, .auto_submitted = true};
+        e = write_message(m->o->stage, om->path, &msg, ctx);
+    }
+    sf_email_images_free(img, n_img);
+    sf_buf_free(&html);
+    free(subject);
+    free(body);
+    sf_tvars_free(&vt);
+    return e;
+}
+
+/* One mail of scope owner (SF_OWNER_ALL: the team) into om, written at
+ * path (taken over by om, also on failure), carrying att[0..n_att). */
+static sf_err make_mail(const mailer *m, uint32_t owner, const char *scope, const sf_mailbox *to, size_t n_to,
+                        const sf_mailbox *cc, size_t n_cc, const char *notes, const sf_email_attachment *att,
+                        size_t n_att, char *path, outmail *om, sf_ctx *ctx)
+{
+    om->path = path;
+    om->recipient = sf_email_recipient_key(to, n_to);
+    om->scope = sf_strdup(scope);
+    if (!om->recipient || !om->scope)
+        return sf_ctx_nomem(ctx);
+    const sf_mail_memory *mem = m->o->mail_memory && m->o->mail_memory->loaded ? m->o->mail_memory : NULL;
+    sf_email_content c = {.s = {.owner = owner}};
+    c.memory = sf_mail_memory_find(mem, om->recipient, om->scope);
+    c.filter = mem && m->cfg->repeat_after_weeks > 0;
+    c.window_from = mem ? mem->window_from : SF_NODATE;
+    uint32_t nth = c.memory && m->o->resend ? c.memory->sent_this_week + 1 : 1;
+    message_id(m, om, nth, om->message_id, sizeof om->message_id);
+    sf_err e = sf_email_select(&m->text, &c, ctx);
+    if (!e)
+        e = compose(m, &c, to, n_to, cc, n_cc, notes, att, n_att, om, ctx);
+    if (!e) {
+        decide(m, &c, n_to, om);
+        om->left_out = c.left_out;
+        sf_mail_items_digest(c.items, c.n_items, om->digest);
+        om->items = c.items; /* the log's now */
+        om->n_items = c.n_items;
+        c.items = NULL;
+        c.n_items = 0;
+    }
+    sf_email_content_release(&c);
+    return e;
+}
+
+
+/* ------------------------------------------------------------ the reps */
 
 static const sf_owner_addr *owner_address(const sf_config *cfg, const char *name)
 {
@@ -335,50 +396,53 @@ static const sf_owner_addr *owner_address(const sf_config *cfg, const char *name
     return NULL;
 }
 
-/* Build one message for scope s and write it at path (taken over by om,
- * also on failure) in the run's folder as it is made. */
-static sf_err make_mail(const mailer *m, const sf_email_scope *s, const sf_mailbox *to, size_t n_to,
-                        const sf_mailbox *cc, size_t n_cc, const char *notes, char *path, outmail *om,
-                        sf_ctx *ctx)
-{
-    om->path = path;
-    char *subject, *body;
-    sf_err e = sf_email_render(&m->text, s, notes, &subject, &body, ctx);
-    if (e)
-        return e;
-    FILE *fp;
-    e = sf_stage_fopen(m->o->stage, path, &fp, ctx);
-    if (!e) {
-        sf_buf msg = {0};
-        sf_buf_spill_to(&msg, fp);
-        build_message(&msg, &m->from, to, n_to, cc, n_cc, subject, body, m->att, m->n_att);
-        bool oom = msg.oom, ok = sf_buf_spill_end(&msg);
-        int err = errno;
-        sf_buf_free(&msg);
-        e = sf_stage_close(fp, path, ctx);
-        if (!e && oom)
-            e = sf_ctx_nomem(ctx);
-        else if (!e && !ok)
-            e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: write failed: %s", path, strerror(err ? err : EIO));
-    }
-    free(subject);
-    free(body);
-    om->send = !(m->cfg->skip_when_empty && sf_email_scope_empty(s));
-    return e;
-}
-
 /* A rep without an address: a line in the manager's notes. */
 static sf_err note_no_address(const mailer *m, const char *name, sf_buf *notes, sf_ctx *ctx)
 {
     sf_tvars vt = {0};
     sf_tvars_set_flat(&vt, "owner", name);
     sf_buf_puts(notes, "- ");
-    char where[160];
-    snprintf(where, sizeof where, "%s [messages] owner_no_address", m->text.lang_file);
-    const char *tmpl = sf_email_label(&m->text, "messages.owner_no_address");
-    sf_err e = vt.oom ? sf_ctx_nomem(ctx) : sf_template_render(tmpl, &vt, where, false, notes, ctx);
+    sf_err e = sf_email_label_render(&m->text, "messages.owner_no_address", &vt, notes, ctx);
     sf_buf_putc(notes, '\n');
     sf_tvars_free(&vt);
+    return e;
+}
+
+/* What rep id's mail carries ([email] owner_attachments): its review
+ * pack, written into the run's folder now (*own, owned), nothing, or the
+ * team's files. */
+static sf_err owner_files(const mailer *m, uint32_t id, sf_email_attachment *own, const sf_email_attachment **att,
+                          size_t *n_att, sf_ctx *ctx)
+{
+    *att = NULL;
+    *n_att = 0;
+    if (m->cfg->owner_attachments == SF_OWNER_ATT_ALL) {
+        *att = m->team;
+        *n_att = m->n_team;
+        return SF_OK;
+    }
+    if (m->cfg->owner_attachments == SF_OWNER_ATT_NONE)
+        return SF_OK;
+    char *final = NULL;
+    sf_err e = sf_out_review_file(m->o, id, &final, ctx);
+    bool found = false;
+    if (!e)
+        e = read_staged(m, final, own, &found, ctx);
+    if (!e && found) {
+        const char *slash = strrchr(final, '/');
+        own->name = slash ? slash + 1 : final;
+        own->ctype = "application/pdf";
+        *att = own;
+        *n_att = 1;
+    }
+    /* the name lives in the stage's table; keep ours until the mail is built */
+    if (!e && found) {
+        char *name = sf_strdup(own->name);
+        if (!name)
+            e = sf_ctx_nomem(ctx);
+        own->name = name;
+    }
+    free(final);
     return e;
 }
 
@@ -405,19 +469,23 @@ static sf_err owner_mail(const mailer *m, uint32_t id, outmail *mails, size_t *n
     /* two names may reduce to one file name ("A/B", "A B"): "-2", ... */
     char *safe = sf_safe_filename(name);
     char *path = NULL;
+    sf_email_attachment own = {0};
+    const sf_email_attachment *att = NULL;
+    size_t n_att = 0;
     if (!to.display || !safe)
         e = sf_ctx_nomem(ctx);
     else
         e = sf_stage_unique(m->o->stage, "email-", safe, ".eml", &path, ctx);
+    if (!e)
+        e = owner_files(m, id, &own, &att, &n_att, ctx);
     if (!e) {
-        sf_email_scope s = {.owner = id};
-        e = sf_email_scope_compute(&m->text, &s, ctx);
-        if (!e)
-            e = make_mail(m, &s, &to, 1, NULL, 0, NULL, path, &mails[*n], ctx);
-        else
-            free(path);
+        e = make_mail(m, id, name, &to, 1, NULL, 0, NULL, att, n_att, path, &mails[*n], ctx);
+        path = NULL;
         (*n)++;
     }
+    free(path);
+    free((char *)own.name);
+    free(own.data);
     free(safe);
     sf_mailbox_free(&to);
     return e;
@@ -437,9 +505,13 @@ static sf_err owner_mails(const mailer *m, outmail *mails, size_t *n, sf_buf *no
     return e;
 }
 
+/* ------------------------------------------------------------- sending */
+
 /* The mails of a run waiting for the switch. */
 typedef struct {
     const sf_config *cfg; /* borrowed: outlives the run's stage */
+    sf_mail_log log;      /* a copy; its fns NULL: no log */
+    sf_date as_of;
     outmail *mails;
     size_t n;
 } pending;
@@ -450,42 +522,72 @@ static void pending_free(void *arg)
     if (!p)
         return;
     for (size_t i = 0; i < p->n; i++)
-        free(p->mails[i].path);
+        outmail_free(&p->mails[i]);
     free(p->mails);
     free(p);
 }
 
-/* Hand each mail to [email] sendmail (once the files are in place);
- * every sending is tried, the first failure is returned. */
+/* Mail om into the send log with status (its row in *row). */
+static sf_err log_begin(const pending *p, const outmail *om, const char *status, int64_t *row, sf_ctx *ctx)
+{
+    sf_mail_log_entry le = {.kind = "report", .recipient = om->recipient, .scope = om->scope,
+                            .as_of = p->as_of, .message_id = om->message_id, .digest = om->digest,
+                            .items = om->items, .n_items = om->n_items, .left_out = om->left_out,
+                            .status = status, .exit_code = -1};
+    return p->log.begin(p->log.arg, &le, row, ctx);
+}
+
+/* Hand each mail to [email] sendmail (once the files are in place),
+ * logging each: a row "sending" before the hand-over, its outcome after;
+ * a mail not sent is logged with why. Every mail is tried; the first
+ * sending failure is returned, else the first failure of the log. */
 static sf_err send_mails(void *arg, sf_ctx *ctx)
 {
     const pending *p = arg;
     sf_err e = SF_OK;
+    sf_ctx lctx = {0};
+    sf_err le = SF_OK;
     for (size_t i = 0; i < p->n; i++) {
-        if (!p->mails[i].send)
+        const outmail *om = &p->mails[i];
+        int64_t row = 0;
+        if (om->log) {
+            sf_err r = log_begin(p, om, om->send ? "sending" : om->status, &row, &lctx);
+            if (r && !le)
+                le = r;
+        }
+        if (!om->send)
             continue;
+        sf_sendmail_result res;
+        memset(&res, 0, sizeof res);
         /* the message as written (the folder is in place by now) */
-        char *msg;
+        char *data;
         size_t len;
-        int err = read_file(p->mails[i].path, &msg, &len);
-        sf_err se = err ? sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot read the message back: %s",
-                                       p->mails[i].path, strerror(err))
-                        : sf_sendmail(p->cfg->sendmail, (int)p->cfg->email_timeout, msg, len, ctx);
-        free(msg);
+        int err = read_file(om->path, &data, &len);
+        sf_err se = err ? sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot read the message back: %s", om->path,
+                                       strerror(err))
+                        : sf_sendmail(p->cfg->sendmail, (int)p->cfg->email_timeout, data, len, &res, ctx);
+        free(data);
         if (se && !e)
             e = se;
+        if (om->log && row) {
+            const char *status = !se ? "sent" : res.timed_out ? "timeout" : "failed";
+            sf_err r = p->log.end(p->log.arg, row, status, res.exit_code, &lctx);
+            if (r && !le)
+                le = r;
+        }
     }
+    if (!e && le)
+        e = sf_ctx_error(ctx, le, "%s", lctx.msg);
     return e;
 }
 
 /*
  * email.eml for the manager (whole team) and, with per_owner, one
  * email-<owner>.eml per rep who has an address in [owners], written into
- * the run's folder; with [email] sendmail set, each is handed to it once
- * the folder is in place (unless skip_when_empty and its lists are
- * empty): every sending is tried, the first failure is the deferred
- * work's (SF_ERR_OUTPUT). Header problems are SF_ERR_USAGE and stop
- * before anything is written.
+ * the run's folder; with [email] sendmail set, each that is to go
+ * (decide) is handed to it once the folder is in place: every sending is
+ * tried, the first failure is the deferred work's (SF_ERR_OUTPUT). Header
+ * problems are SF_ERR_USAGE and stop before anything is written.
  */
 sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx)
 {
@@ -496,6 +598,9 @@ sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx)
     if (e)
         goto out;
     p->cfg = o->cfg;
+    p->as_of = o->rep->as_of;
+    if (o->mail_log)
+        p->log = *o->mail_log;
     size_t cap = 1 + (m.cfg->per_owner ? o->ds->n_owners : 0);
     p->mails = sf_xcalloc(cap, sizeof *p->mails);
     if (!p->mails) {
@@ -517,175 +622,17 @@ sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx)
     memmove(&p->mails[1], &p->mails[0], p->n * sizeof *p->mails);
     memset(&p->mails[0], 0, sizeof *p->mails);
     p->n++;
-    sf_email_scope team = {.owner = SF_OWNER_ALL};
     char *path = join_path(o->out_dir, "email.eml");
-    e = path ? sf_email_scope_compute(&m.text, &team, ctx) : sf_ctx_nomem(ctx);
-    if (!e)
-        e = make_mail(&m, &team, m.to, m.n_to, m.cc, m.n_cc, sf_buf_str(&notes), path, &p->mails[0], ctx);
-    else
-        free(path);
-    if (e)
-        goto out;
-    if (m.n_to == 0)
-        p->mails[0].send = false;
-    if (sf_sendmail_configured(m.cfg->sendmail)) {
+    e = path ? make_mail(&m, SF_OWNER_ALL, "", m.to, m.n_to, m.cc, m.n_cc, sf_buf_str(&notes), m.team, m.n_team,
+                         path, &p->mails[0], ctx)
+             : sf_ctx_nomem(ctx);
+    if (!e && sf_sendmail_configured(m.cfg->sendmail)) {
         e = sf_stage_defer(o->stage, send_mails, p, pending_free, ctx);
         p = NULL; /* the stage's now (or freed by it) */
     }
 out:
     pending_free(p);
     sf_buf_free(&notes);
-    mailer_release(&m);
-    return e;
-}
-
-/* --------------------------------------------------------- failure mail */
-
-/* A label from lang, or the English fallback when there is no language
- * (the run may have failed before the labels were loaded). */
-static const char *label_or(const sf_lang *lang, const char *key, const char *fallback)
-{
-    if (!lang)
-        return fallback;
-    const char *v = sf_lang_get(lang, key);
-    return (v == key || strcmp(v, key) == 0) ? fallback : v;
-}
-
-/* Subject and body of the failure mail into subject and body. */
-static sf_err failure_text(const sf_config *cfg, const sf_lang *lang, int exit_code, const char *error,
-                           sf_files_state files, const char *out_dir, sf_buf *subject, sf_buf *body, sf_ctx *ctx)
-{
-    sf_tvars vt = {0};
-    char host[256], when[64], code[16], key[32];
-    host_name(host, sizeof host);
-    date_now(when, sizeof when);
-    snprintf(code, sizeof code, "%d", exit_code);
-    snprintf(key, sizeof key, "messages.exit_%d", exit_code);
-    sf_tvars_set(&vt, "exit_code", code);
-    sf_tvars_set(&vt, "host", host);
-    sf_tvars_set(&vt, "time", when);
-    sf_tvars_set(&vt, "config", cfg->path ? cfg->path : "");
-    sf_tvars_set(&vt, "meaning", label_or(lang, key, exit_code == 1 ? "internal error" : "failure"));
-    char lf[64], where[128];
-    snprintf(lf, sizeof lf, "templates/lang/%s.ini", sf_lang_code(lang));
-    snprintf(where, sizeof where, "%s [email] failure_subject", lf);
-    sf_err e = vt.oom ? sf_ctx_nomem(ctx)
-                      : sf_template_render(label_or(lang, "email.failure_subject",
-                                                    "salesfocus run failed on {host} (exit code {exit_code})"),
-                                           &vt, where, false, subject, ctx);
-    if (!e)
-        e = sf_mime_check_value(where, sf_buf_str(subject), ctx);
-    snprintf(where, sizeof where, "%s [email] failure_body", lf);
-    if (!e)
-        e = sf_template_render(label_or(lang, "email.failure_body",
-                                        "The scheduled salesfocus run on {host} failed at {time}.\n\nExit code: "
-                                        "{exit_code} ({meaning})\nConfiguration: {config}\n\nError:"),
-                               &vt, where, false, body, ctx);
-    sf_tvars_free(&vt);
-    if (e)
-        return e;
-    /* the error text is ours, but may quote data: keep it valid UTF-8 */
-    char *err_text = sf_strdup(error ? error : "");
-    if (!err_text)
-        return sf_ctx_nomem(ctx);
-    if (!sf_utf8_valid(err_text, strlen(err_text)))
-        for (char *p = err_text; *p; p++)
-            if ((unsigned char)*p >= 0x80)
-                *p = '?';
-    sf_buf_printf(body, "\n  %s\n\n", err_text);
-    free(err_text);
-    /* what the output folder holds now, said as it is */
-    static const char *const keys[] = {[SF_FILES_UNCHANGED] = "email.failure_hint",
-                                       [SF_FILES_NONE] = "email.failure_hint_none",
-                                       [SF_FILES_NEW] = "email.failure_hint_new",
-                                       [SF_FILES_REJECTS] = "email.failure_hint_rejects"};
-    static const char *const english[] = {
-        [SF_FILES_UNCHANGED] = "The files in {output_dir} are exactly the previous run's, unchanged. Fix the "
-                               "problem and run again, or wait for the next scheduled run.",
-        [SF_FILES_NONE] = "No report was written: {output_dir} does not exist. Fix the problem and run again, or "
-                          "wait for the next scheduled run.",
-        [SF_FILES_NEW] = "This run's reports are in place in {output_dir}; only what came after them failed. Fix "
-                         "the problem before the next scheduled run.",
-        [SF_FILES_REJECTS] = "Only the rejected records were written, to {output_dir}/csv/rejects.csv; the other "
-                             "reports there are the previous run's, unchanged. Fix the exports and run again."};
-    unsigned k = (unsigned)files < SF_ARRAY_LEN(keys) ? (unsigned)files : SF_FILES_UNCHANGED;
-    sf_tvars hv = {0};
-    sf_tvars_set_flat(&hv, "output_dir", out_dir ? out_dir : "?");
-    char lf2[64], where2[128];
-    snprintf(lf2, sizeof lf2, "templates/lang/%s.ini", sf_lang_code(lang));
-    snprintf(where2, sizeof where2, "%s [email] %s", lf2, keys[k] + 6);
-    sf_err he = hv.oom ? sf_ctx_nomem(ctx)
-                       : sf_template_render(label_or(lang, keys[k], english[k]), &hv, where2, false, body, ctx);
-    sf_tvars_free(&hv);
-    if (he)
-        return he;
-    sf_buf_putc(body, '\n');
-    return body->oom || subject->oom ? sf_ctx_nomem(ctx) : SF_OK;
-}
-
-/*
- * The on_failure mail: a short localised text/plain message with the
- * exit code and the error, sent to [email] to and cc through [email]
- * sendmail. Nothing is written to disk. Without a sendmail command, or
- * with on_failure = no, it does nothing and returns SF_OK. lang may be
- * NULL (English is used).
- */
-sf_err sf_out_email_failure(const sf_config *cfg, const sf_lang *lang, int exit_code, const char *error,
-                            sf_files_state files, const char *out_dir, sf_ctx *ctx)
-{
-    if (!cfg || !cfg->on_failure || !sf_sendmail_configured(cfg->sendmail))
-        return SF_OK;
-    sf_mailbox from = {0}, *to = NULL, *cc = NULL;
-    size_t n_to = 0, n_cc = 0;
-    sf_buf body = {0}, subject = {0}, msg = {0};
-    sf_err e = parse_from(cfg, &from, ctx);
-    if (!e)
-        e = parse_list(&cfg->email_to, "[email] to", &to, &n_to, ctx);
-    if (!e)
-        e = parse_list(&cfg->email_cc, "[email] cc", &cc, &n_cc, ctx);
-    if (!e && n_to == 0)
-        e = sf_ctx_error(ctx, SF_ERR_USAGE, "[email] to: no recipient for the failure mail");
-    if (!e)
-        e = failure_text(cfg, lang, exit_code, error, files, out_dir, &subject, &body, ctx);
-    if (!e) {
-        build_message(&msg, &from, to, n_to, cc, n_cc, sf_buf_str(&subject), sf_buf_str(&body), NULL, 0);
-        e = msg.oom ? sf_ctx_nomem(ctx) : sf_sendmail(cfg->sendmail, (int)cfg->email_timeout, sf_buf_str(&msg), msg.n,
-                                                                     ctx);
-    }
-    sf_buf_free(&body);
-    sf_buf_free(&subject);
-    sf_buf_free(&msg);
-    sf_mailbox_free(&from);
-    sf_mailboxes_free(to, n_to);
-    sf_mailboxes_free(cc, n_cc);
-    return e;
-}
-
-/* ------------------------------------------------------------ the check */
-
-sf_err sf_out_email_check(const sf_config *cfg, const sf_lang *lang, sf_ctx *ctx)
-{
-    mailer m = {0};
-    m.cfg = cfg;
-    m.text.cfg = cfg;
-    m.text.lang = lang;
-    snprintf(m.text.lang_file, sizeof m.text.lang_file, "templates/lang/%s.ini", sf_lang_code(lang));
-    sf_err e = load_body_template(&m, ctx);
-    if (!e)
-        e = sf_email_check_templates(&m.text, ctx);
-    /* the failure mail's own texts */
-    static const char *const fail_vars[] = {"exit_code", "host", "time", "config", "meaning"};
-    static const char *const hint_vars[] = {"output_dir"};
-    static const char *const keys[] = {"failure_subject", "failure_body", "failure_hint", "failure_hint_none",
-                                       "failure_hint_new", "failure_hint_rejects"};
-    for (size_t i = 0; !e && i < SF_ARRAY_LEN(keys); i++) {
-        char key[64], where[160];
-        snprintf(key, sizeof key, "email.%s", keys[i]);
-        snprintf(where, sizeof where, "%s [email] %s", m.text.lang_file, keys[i]);
-        bool hint = i >= 2;
-        e = sf_template_check(label_or(lang, key, ""), hint ? hint_vars : fail_vars,
-                              hint ? SF_ARRAY_LEN(hint_vars) : SF_ARRAY_LEN(fail_vars), where, false, ctx);
-    }
     mailer_release(&m);
     return e;
 }

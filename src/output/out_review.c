@@ -210,7 +210,7 @@ static const sf_pdf_page_def review_pages[] = {
     {"page_kpi", page_kpi, NULL, NULL, 0},
 };
 
-/* Owner's pack at final_path (reserved by review_path). */
+/* Owner's pack at path (reserved by review_path). */
 static sf_err review_at(const sf_output_ctx *o, uint32_t owner, const char *path, sf_ctx *ctx)
 {
     const char *name = sf_pdf_owner_name(o, owner);
@@ -234,12 +234,22 @@ static const char *raw_name(const sf_output_ctx *o, uint32_t owner)
 
 sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx)
 {
+    return sf_out_review_file(o, owner, NULL, ctx);
+}
+
+sf_err sf_out_review_file(const sf_output_ctx *o, uint32_t owner, char **final_path, sf_ctx *ctx)
+{
+    if (final_path)
+        *final_path = NULL;
     char *path;
     sf_err rc = review_path(o, raw_name(o, owner), &path, ctx);
     if (rc)
         return rc;
     rc = review_at(o, owner, path, ctx);
-    free(path);
+    if (!rc && final_path)
+        *final_path = path; /* the caller's now */
+    else
+        free(path);
     return rc;
 }
 

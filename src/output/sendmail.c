@@ -114,7 +114,8 @@ static sf_err exit_error(const char *cmd, pid_t r, int status, int werr, sf_ctx 
 
 /* Fork argv[0] with a pipe as its standard input, write msg, wait; all
  * within timeout seconds. */
-static sf_err spawn(const char *cmd, char **argv, const sf_buf *msg, int timeout, sf_ctx *ctx)
+static sf_err spawn(const char *cmd, char **argv, const sf_buf *msg, int timeout, sf_sendmail_result *res,
+                    sf_ctx *ctx)
 {
     double deadline = sf_now_s() + (timeout > 0 ? timeout : 60);
     int pfd[2];
@@ -173,6 +174,8 @@ static sf_err spawn(const char *cmd, char **argv, const sf_buf *msg, int timeout
     }
     int wait_errno = errno;
     sigaction(SIGPIPE, &old, NULL);
+    res->timed_out = timed_out;
+    res->exit_code = !timed_out && r == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     if (timed_out)
         return sf_ctx_error(ctx, SF_ERR_OUTPUT,
                             "sendmail command '%s' did not finish within %d s ([email] timeout): killed", cmd,
@@ -181,8 +184,13 @@ static sf_err spawn(const char *cmd, char **argv, const sf_buf *msg, int timeout
     return exit_error(cmd, r, status, werr, ctx);
 }
 
-sf_err sf_sendmail(const char *cmd, int timeout, const char *msg, size_t len, sf_ctx *ctx)
+sf_err sf_sendmail(const char *cmd, int timeout, const char *msg, size_t len, sf_sendmail_result *res,
+                   sf_ctx *ctx)
 {
+    sf_sendmail_result ignored;
+    if (!res)
+        res = &ignored;
+    *res = (sf_sendmail_result){.exit_code = -1};
     char *copy = sf_strdup(cmd);
     char **argv = sf_xcalloc(strlen(cmd) / 2 + 2, sizeof *argv);
     sf_buf lf = {0};
@@ -208,7 +216,7 @@ sf_err sf_sendmail(const char *cmd, int timeout, const char *msg, size_t len, sf
         e = sf_ctx_nomem(ctx);
         goto out;
     }
-    e = spawn(cmd, argv, &lf, timeout, ctx);
+    e = spawn(cmd, argv, &lf, timeout, res, ctx);
 out:
     sf_buf_free(&lf);
     free(argv);

@@ -31,7 +31,7 @@ expect "backfill backtest check config history init lists review run" salesfocus
 expect "review run" salesfocus r
 expect "backfill backtest" salesfocus b
 expect "--help --version" salesfocus --
-expect "--as-of --config --help --out --quiet --timeout --version" salesfocus run --
+expect "--as-of --config --help --out --quiet --resend --timeout --version" salesfocus run --
 expect "--as-of --config --help --quiet --rejects --version" salesfocus check --
 expect "--all-owners --as-of --config --help --out --owner --quiet --timeout --version" salesfocus review --
 expect "--owner" salesfocus review --ow
@@ -46,7 +46,7 @@ expect "8" salesfocus backtest --points ""
 expect "--markdown --reference" salesfocus config --
 expect "" salesfocus config --reference ""
 expect "" salesfocus lists ""
-expect "--as-of --config --help --out --quiet --timeout --version" salesfocus run -q ""
+expect "--as-of --config --help --out --quiet --resend --timeout --version" salesfocus run -q ""
 
 # -c offers INI files and folders, not other files
 mkdir -p "$TMP/w/sub dir"

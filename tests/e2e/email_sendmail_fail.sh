@@ -30,7 +30,8 @@ FAKE_RC=0 "$SF" run -q -c "$TMP/cfg.ini" --out "$TMP/out"
 tr -d '\r' <"$TMP/out/email.eml" | cmp - "$TMP/msg"
 
 rm -f "$TMP/args" "$TMP/msg"
-FAKE_RC=75 expect_exit 4 "$SF" run -q -c "$TMP/cfg.ini" --out "$TMP/out"
+# --resend: the first run sent this week's mail (the send log)
+FAKE_RC=75 expect_exit 4 "$SF" run -q --resend -c "$TMP/cfg.ini" --out "$TMP/out"
 grep -qF "sendmail command '$TMP/fakemail -t -i \$HOME|cat' failed with exit status 75" "$TMP/err"
 [ -f "$TMP/out/email.eml" ] && [ -f "$TMP/out/report.pdf" ]
 
@@ -43,6 +44,6 @@ email = yes
 to = boss@example.com
 sendmail = $TMP/no-such-sendmail -t
 "
-expect_exit 4 "$SF" run -q -c "$TMP/cfg.ini" --out "$TMP/out"
+expect_exit 4 "$SF" run -q --resend -c "$TMP/cfg.ini" --out "$TMP/out"
 grep -qF "no-such-sendmail -t' failed with exit status 127" "$TMP/err"
 echo ok

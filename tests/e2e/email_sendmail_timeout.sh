@@ -45,8 +45,14 @@ sleep 0.2
 "$PY" "$ROOT/tests/py/email_check.py" "$TMP/failmail" --no-attach --to boss@example.com \
     --body-has "This run's reports are in place in $TMP/out; only what came after them failed." \
     --body-has "did not finish within 2 s ([email] timeout): killed"
+# the send log says so: the report mail killed (no exit status), the
+# failure mail sent; a mail that was not sent counts as not sent
+store="$TMP/history.sqlite"
+[ "$(sqlite3 "$store" "SELECT kind || ':' || status || ':' || ifnull(exit_code, '-') FROM mails ORDER BY mail")" = \
+  "$(printf 'report:timeout:-\nfailure:sent:0')" ]
 # the lock was released: the next run is not refused with exit 5
 rc=0
 "$SF" run -q -c "$TMP/cfg.ini" --out "$TMP/out" 2>"$TMP/err2" || rc=$?
 [ "$rc" -eq 0 ]
+[ "$(sqlite3 "$store" "SELECT status FROM mails ORDER BY mail DESC LIMIT 1")" = sent ]   # sent this time
 echo ok

@@ -25,6 +25,7 @@ email = yes
 to = boss@example.com
 sendmail = $TMP/fakemail
 skip_when_empty = $1
+send_when = always
 per_owner = yes
 
 [owners]
@@ -35,7 +36,7 @@ cfg yes
 "$SF" run -q -c "$TMP/cfg.ini" --as-of 2020-01-01 --out "$TMP/out"
 [ ! -e "$TMP/sent" ]
 "$PY" "$ROOT/tests/py/email_check.py" "$TMP/out/email.eml" --to boss@example.com \
-    --subject "Sales focus: weekly report as of 2020-01-01 — 0 contacts due, 0 alerts" \
+    --subject "Sales focus 2020-01-01: nothing to act on" \
     --body-has "Contacts due: 0" --body-has "Open deals: pursue 0, qualify 0, drop 0"
 [ -f "$TMP/out/email-Ben_Ortiz.eml" ]
 

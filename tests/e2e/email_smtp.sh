@@ -4,7 +4,8 @@
 # to the files on disk, per-owner mail to the owner's own address, the
 # owner without an address named in the manager's mail. The manager's mail
 # greets the whole team (never "(все)") and counts the rejected records;
-# a rep's mail greets the rep and shows only the rep's own figures.
+# a rep's mail greets the rep, shows only the rep's own figures and
+# carries the rep's own review pack, not the team's report and workbook.
 set -euo pipefail
 . "$ROOT/tests/py/email_lib.bash"
 trap stop_sink EXIT
@@ -55,7 +56,7 @@ refute grep -qx ben@example.com "${boss%.eml}.rcpt"
 "$PY" "$ROOT/tests/py/email_check.py" "$ben" \
     --subject "Фокус продаж 30.06.2025 — Ben Ortiz: контактов 5, тревог 3" \
     --to ben@example.com --to-name "Ben Ortiz" \
-    --attach "report.pdf=$TMP/out/report.pdf" --attach "workbook.xlsx=$TMP/out/workbook.xlsx" \
+    --attach "review-Ben_Ortiz.pdf=$TMP/out/review-Ben_Ortiz.pdf" --attachments review-Ben_Ortiz.pdf \
     --body-has "Client 13 Ltd (Ben Ortiz, уровень A): просрочено дней: 98" \
     --body-has "Client 19 Ltd (Ben Ortiz, уровень C): срок 05.07.2025, call" \
     --body-lacks "Client 9 Sp. z o.o." --body-lacks "Anna Kowalska" --body-lacks "Client 5 Ltd" \
@@ -70,7 +71,7 @@ refute grep -qx ben@example.com "${boss%.eml}.rcpt"
 import sys, email, email.policy
 a, b = (email.message_from_bytes(open(f, "rb").read(), policy=email.policy.default) for f in sys.argv[1:])
 assert a["Message-ID"] == b["Message-ID"], (a["Message-ID"], b["Message-ID"])
-assert a.get_body().get_content() == b.get_body().get_content()
+assert a.get_body(("plain",)).get_content() == b.get_body(("plain",)).get_content()
 PYEOF
 [ -z "$(find "$TMP/out" -name '.*tmp*')" ]
 echo ok

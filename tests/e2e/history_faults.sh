@@ -73,7 +73,7 @@ cmp "$STORE" "$TMP/before.sqlite" || { echo "the store's file changed under a ki
 # and write nothing, even beside a -wal file
 state >"$TMP/s1"
 "$SF" check -q -c "$B/config.ini" --as-of 2025-06-30 >"$TMP/check.txt"
-grep -q "^history: $STORE: schema 1, 1 run, as of 2025-06-23 .. 2025-06-23" "$TMP/check.txt" || { cat "$TMP/check.txt"; exit 1; }
+grep -q "^history: $STORE: schema 2, 1 run, as of 2025-06-23 .. 2025-06-23" "$TMP/check.txt" || { cat "$TMP/check.txt"; exit 1; }
 "$SF" history -q -c "$B/config.ini" >"$TMP/history.txt"
 grep -q '^2025-06-23 ' "$TMP/history.txt" && ! grep -q '^2025-06-30 ' "$TMP/history.txt"
 "$SF" review -q -c "$B/config.ini" --as-of 2025-06-30 --owner Ben --out "$TMP/rv"
@@ -148,7 +148,7 @@ expect4 "another program's database" "an SQLite database of another program"
 rm "$STORE"
 cp "$TMP/good.sqlite" "$STORE"
 sqlite3 "$STORE" 'PRAGMA user_version = 99'
-expect4 "a newer schema" "its schema version 99 is newer than this salesfocus knows (1)"
+expect4 "a newer schema" "its schema version 99 is newer than this salesfocus knows (2)"
 rm "$STORE"
 cp "$TMP/good.sqlite" "$STORE"
 # another config's store

@@ -53,7 +53,19 @@ set -e
 
 # --- what a store is --------------------------------------------------------
 [ "$(sqlite3 "$S1" 'PRAGMA application_id')" = 1397123187 ]   # 0x53466873, "SFhs"
-[ "$(sqlite3 "$S1" 'PRAGMA user_version')" = 1 ]
+[ "$(sqlite3 "$S1" 'PRAGMA user_version')" = 2 ]
+# a store of schema 1 (before the send log) is upgraded in place by the
+# next run: its runs kept, the send log's tables added
+S0="$TMP/v1/out/history.sqlite"
+mkdir -p "$TMP/v1/out" && cp "$MINI"/*.csv "$MINI/config.ini" "$TMP/v1/"
+cp "$S1" "$S0"
+sqlite3 "$S0" "UPDATE store SET value = '$TMP/v1/config.ini' WHERE key = 'config';
+    DROP VIEW mail_log; DROP TABLE mail_items; DROP TABLE mails; PRAGMA user_version = 1"
+n0=$(sqlite3 "$S0" 'SELECT count(*) FROM runs')
+"$SF" run -q -c "$TMP/v1/config.ini" --as-of 2025-06-09 --out "$TMP/v1/out/2025-06-09"
+[ "$(sqlite3 "$S0" 'PRAGMA user_version')" = 2 ]
+[ "$(sqlite3 "$S0" 'SELECT count(*) FROM runs')" -eq $((n0 + 1)) ]
+[ "$(sqlite3 "$S0" 'SELECT count(*) FROM mail_log')" -eq 0 ]   # no [outputs] email
 [ "$(sqlite3 "$S1" 'PRAGMA journal_mode')" = wal ]
 [ "$(stat -c %a "$S1")" = 600 ]
 [ "$(sqlite3 "$S1" "SELECT value FROM store WHERE key = 'config'")" = "$TMP/runs/config.ini" ]

@@ -103,7 +103,7 @@ if grep -q "196%" "$TMP/declines.txt"; then echo "a drop of 196 % is shown"; fai
 "$PY" - "$TMP/plain/email.eml" <<'PYEOF' || fail=1
 import email, email.policy, sys
 m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
-body = m.get_body().get_content()
+body = m.get_body(("plain",)).get_content()
 line = [l for l in body.splitlines() if "Granite Textiles Group" in l]
 want = ("- Granite Textiles Group (Daniel Kim, tier A): 1,108.08 → lost, net credit -1,061.02 GBP: ask for feedback; "
         "1,947.49 GBP more ends the alert")

@@ -2,7 +2,7 @@
 """Check one RFC 5322 message written or sent by salesfocus.
 
 usage: email_check.py FILE.eml [--subject TEXT] [--to ADDR]... [--cc ADDR]...
-         [--attach NAME=PATH]... [--no-attach] [--body-has TEXT]...
+         [--attach NAME=PATH]... [--attachments A,B] [--no-attach] [--body-has TEXT]...
          [--body-lacks TEXT]... [--from-name TEXT] [--to-name TEXT]
 
 Structure checks are always made: CRLF line ends, no line over 78
@@ -29,6 +29,7 @@ def main():
     ap.add_argument("--cc", action="append", default=[])
     ap.add_argument("--attach", action="append", default=[])
     ap.add_argument("--no-attach", action="store_true")
+    ap.add_argument("--attachments", help="the attachments' names, exactly (comma-separated)")
     ap.add_argument("--body-has", action="append", default=[])
     ap.add_argument("--body-lacks", action="append", default=[])
     ap.add_argument("--from-name")
@@ -105,6 +106,8 @@ def main():
             bad.append("body has %r" % t)
 
     atts = {p.get_filename(): p for p in msg.iter_attachments()}
+    if a.attachments is not None and sorted(atts) != sorted(a.attachments.split(",")):
+        bad.append("attachments %s != %s" % (sorted(atts), a.attachments))
     if a.no_attach and atts:
         bad.append("unexpected attachments %s" % list(atts))
     for spec in a.attach:

@@ -40,6 +40,17 @@ static void test_dates(void **state)
     assert_int_equal(sf_date_weekday(sf_date_from_ymd(2025, 6, 29)), 6);
     assert_int_equal(sf_date_weekday(sf_date_from_ymd(1969, 12, 31)), 2);
     char iso[16];
+    /* ISO weeks (Python's isocalendar): a week belongs to its Thursday's year */
+    static const struct { int y, m, d; const char *week; } weeks[] = {
+        {2025, 6, 30, "2025-W27"}, {2025, 7, 6, "2025-W27"}, {2024, 12, 30, "2025-W01"},
+        {2021, 1, 3, "2020-W53"},  {2026, 12, 31, "2026-W53"}, {2027, 1, 1, "2026-W53"},
+        {2020, 12, 31, "2020-W53"}, {1969, 12, 29, "1970-W01"}};
+    for (size_t i = 0; i < sizeof weeks / sizeof weeks[0]; i++) {
+        sf_date_iso_week(sf_date_from_ymd(weeks[i].y, weeks[i].m, weeks[i].d), iso);
+        assert_string_equal(iso, weeks[i].week);
+    }
+    sf_date_iso_week(SF_NODATE, iso);
+    assert_string_equal(iso, "");
     sf_date_iso(sf_date_from_ymd(2025, 6, 3), iso);
     assert_string_equal(iso, "2025-06-03");
     sf_date_iso(SF_NODATE, iso);
