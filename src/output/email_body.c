@@ -322,7 +322,7 @@ out:
         "lost_count", "fire_count", "pursue", "qualify", "drop", "rejected", "top_due", "top_declines",        \
         "top_fire", "top_pursue", "top_qualify", "late_count", "top_reorder", "top_explain", "facts"
 static const char *const k_scope_vars[] = {SCOPE_VARS};
-static const char *const k_due_vars[] = {ACCOUNT_VARS, "days", "next_due", "last_contact", "channel"};
+static const char *const k_due_vars[] = {ACCOUNT_VARS, "days", "next_due", "last_contact", "channel", "when"};
 static const char *const k_decline_vars[] = {ACCOUNT_VARS, "prior", "current", "drop", "drop_share", "severity",
                                              "to_clear"};
 static const char *const k_reorder_vars[] = {ACCOUNT_VARS, "typical", "days_late", "last", "expected", "at_risk",

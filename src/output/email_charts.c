@@ -112,7 +112,7 @@ static bool chart_owners(const sf_email_text *t, sf_email_image *img)
         n = MAX_OWNERS;
     for (size_t i = 0; ok && i < n; i++) {
         uint32_t o = tot[i].owner;
-        cats[i] = o < ds->n_owners ? ds->owners[o] : L(t, "common.unassigned");
+        cats[i] = o != SF_OWNER_UNASSIGNED && o < ds->n_owners ? ds->owners[o] : L(t, "common.unassigned");
         for (int k = 0; k < K_N; k++)
             v[i * K_N + k] = counts[(size_t)o * K_N + k];
     }

@@ -245,9 +245,9 @@ static void table_head(const sf_email_text *t, const table_def *d, const char *k
     sf_buf_puts(out, "</tr></thead><tbody>");
 }
 
-/* One row: its cells from vt; key is the line's (which due form);
- * worse (or SF_NODATE) marks the first cell. */
-static sf_err table_row(const sf_email_text *t, const table_def *d, const sf_tvars *vt, const char *key,
+/* One row: its cells from vt (a due contact's "when" is its days
+ * overdue in words or the date due); worse (or SF_NODATE) marks the first cell. */
+static sf_err table_row(const sf_email_text *t, const table_def *d, const sf_tvars *vt,
                         sf_date worse, sf_buf *out, sf_ctx *ctx)
 {
     sf_buf_puts(out, "<tr>");
@@ -267,9 +267,7 @@ static sf_err table_row(const sf_email_text *t, const table_def *d, const sf_tva
                 return e;
             sf_buf_puts(out, "</span><br>");
         }
-        const char *v = strcmp(col->var, DUE_WHEN) == 0
-                            ? var(vt, strcmp(key, "email.line_due") == 0 ? "days" : "next_due")
-                            : var(vt, col->var);
+        const char *v = var(vt, strcmp(col->var, DUE_WHEN) == 0 ? "when" : col->var);
         if (k == 0)
             sf_buf_puts(out, "<b>");
         esc(out, v);
@@ -326,7 +324,7 @@ static sf_err section_table(const sf_email_text *t, const sf_email_content *c, i
             const char *key = NULL;
             e = sf_email_row_vars(t, sec, S->rows[j], &vt, &key, ctx);
             if (!e)
-                e = table_row(t, d, &vt, key, S->worse_since[j], out, ctx);
+                e = table_row(t, d, &vt, S->worse_since[j], out, ctx);
             sf_tvars_free(&vt);
         }
         sf_buf_puts(out, "</tbody></table>");
@@ -352,7 +350,7 @@ static sf_err explain_table(const sf_email_text *t, const sf_email_content *c, s
         e = sf_email_explain_why(t, pick[k], &why, ctx);
         if (!e) {
             sf_tvars_set(&vt, "why", sf_buf_str(&why));
-            e = vt.oom ? sf_ctx_nomem(ctx) : table_row(t, &k_explain_table, &vt, "", SF_NODATE, out, ctx);
+            e = vt.oom ? sf_ctx_nomem(ctx) : table_row(t, &k_explain_table, &vt, SF_NODATE, out, ctx);
         }
         sf_buf_free(&why);
         sf_tvars_free(&vt);

@@ -210,6 +210,22 @@ static void line_due(const sf_email_text *m, row_view *r, sf_tvars *vt, const ch
     sf_email_put_date(m, vt, "last_contact", at(r, "last_contact")->v);
     sf_tvars_set_flat(vt, "channel", text_at(r, "channel"));
     *key = days > 0 ? "email.line_due" : "email.line_due_soon";
+    /* the HTML table's cell: "16 days overdue" or the date due */
+    char when[256];
+    if (days > 0) {
+        char form[256], num[40];
+        sf_lang_plural_pick(m->lang, L(m, "email.when_overdue"), days, form, sizeof form);
+        sf_lang_fmt_int(m->lang, days, num, sizeof num);
+        const char *at_n = strstr(form, "{n}");
+        if (at_n)
+            snprintf(when, sizeof when, "%.*s%s%s", (int)(at_n - form), form, num, at_n + 3);
+        else
+            snprintf(when, sizeof when, "%s", form);
+        sf_tvars_set_flat(vt, "when", when);
+    } else {
+        const char *due = sf_tvars_get(vt, "next_due", strlen("next_due"));
+        sf_tvars_set_flat(vt, "when", due ? due : "");
+    }
 }
 
 static void line_decline(const sf_email_text *m, row_view *r, sf_tvars *vt, const char **key)

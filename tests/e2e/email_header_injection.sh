@@ -38,7 +38,7 @@ ACCOUNTS="$TMP/accounts.csv" write_config "$TMP/cfg.ini" "$(printf '[outputs]\ne
 "$SF" run -q -c "$TMP/cfg.ini" --out "$TMP/out"
 "$PY" "$ROOT/tests/py/email_check.py" "$TMP/out/email.eml" --to boss@example.com \
     --body-has "Ben Bcc: evil@example.com has no address in [owners]" \
-    --body-has "Client 13 Ltd (Ben Bcc: evil@example.com, tier A): days overdue: 98"
+    --body-has "Client 13 Ltd (Ben Bcc: evil@example.com, tier A): 98 days overdue"
 for f in "$TMP/out/email.eml" "$TMP/sent"; do
     # the header block ends at the first empty line
     refute grep -qi "^bcc:" <(sed '/^\r\?$/q' "$f")

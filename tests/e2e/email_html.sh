@@ -108,7 +108,7 @@ assert "- Client 13 Ltd (Ben Ortiz" not in boss, boss
 assert "- [ухудшилось с 30.06.2025] Client 20 Ltd" in boss, boss
 # Client 19 Ltd was 11th of 14 due contacts on 30.06, past the manager's
 # top 10: new to the manager, unmarked
-assert "- Client 19 Ltd (Ben Ortiz, уровень C): просрочено дней: 2," in boss, boss
+assert "- Client 19 Ltd (Ben Ortiz, уровень C): просрочено на 2 дня," in boss, boss
 # the mail says how many it left out as unchanged
 assert "Не показано позиций без изменений (отправлялись за последние 4 нед.):" in boss, boss
 # Ben's mail of 30.06 listed Client 19 Ltd, due 05.07: overdue now, worse

@@ -47,8 +47,8 @@ refute grep -qx ben@example.com "${boss%.eml}.rcpt"
     --to boss@example.com --cc coach@example.com \
     --from-name "Отдел продаж" --to-name "Руководитель Иванов" \
     --attach "report.pdf=$TMP/out/report.pdf" --attach "workbook.xlsx=$TMP/out/workbook.xlsx" \
-    --body-has "Client 13 Ltd (Ben Ortiz, уровень A): просрочено дней: 98, call/visit" \
-    --body-has "Client 9 Sp. z o.o. (Anna Kowalska, уровень A): просрочено дней: 25" \
+    --body-has "Client 13 Ltd (Ben Ortiz, уровень A): просрочено на 98 дней, call/visit" \
+    --body-has "Client 9 Sp. z o.o. (Anna Kowalska, уровень A): просрочено на 25 дней" \
     --body-has "у Anna Kowalska нет адреса в [owners]: личное письмо не отправлено" \
     --body-has "… и ещё 4 (см. вложения)" \
     --body-has "Приоритеты продаж — вся команда: еженедельный отчёт на 30.06.2025" \
@@ -57,7 +57,7 @@ refute grep -qx ben@example.com "${boss%.eml}.rcpt"
     --subject "Фокус продаж 30.06.2025 — Ben Ortiz: контактов 5, тревог 3" \
     --to ben@example.com --to-name "Ben Ortiz" \
     --attach "review-Ben_Ortiz.pdf=$TMP/out/review-Ben_Ortiz.pdf" --attachments review-Ben_Ortiz.pdf \
-    --body-has "Client 13 Ltd (Ben Ortiz, уровень A): просрочено дней: 98" \
+    --body-has "Client 13 Ltd (Ben Ortiz, уровень A): просрочено на 98 дней" \
     --body-has "Client 19 Ltd (Ben Ortiz, уровень C): срок 05.07.2025, call" \
     --body-lacks "Client 9 Sp. z o.o." --body-lacks "Anna Kowalska" --body-lacks "Client 5 Ltd" \
     --body-has "Приоритеты продаж — Ben Ortiz: еженедельный отчёт на 30.06.2025" \

@@ -25,13 +25,13 @@ body_template = $TMP/body.txt
 "$SF" run -q -c "$TMP/cfg.ini" --out "$TMP/out"
 cat >"$TMP/want.txt" <<'TXT'
 Due: 14
-- Client 13 Ltd (Ben Ortiz, tier A): days overdue: 98, call/visit
-- Client 9 Sp. z o.o. (Anna Kowalska, tier A): days overdue: 25, call/visit
-- Client 5 Ltd ((unassigned), tier A): days overdue: 12, call/visit
-- Client 14 Ltd ((unassigned), tier C): days overdue: 61, call
-- Client 16 Ltd (Ben Ortiz, tier C): days overdue: 55, call
-- Client 1 Ltd (Ben Ortiz, tier C): days overdue: 35, call
-- Client 4 Ltd (Ben Ortiz, tier C): days overdue: 34, call
+- Client 13 Ltd (Ben Ortiz, tier A): 98 days overdue, call/visit
+- Client 9 Sp. z o.o. (Anna Kowalska, tier A): 25 days overdue, call/visit
+- Client 5 Ltd ((unassigned), tier A): 12 days overdue, call/visit
+- Client 14 Ltd ((unassigned), tier C): 61 days overdue, call
+- Client 16 Ltd (Ben Ortiz, tier C): 55 days overdue, call
+- Client 1 Ltd (Ben Ortiz, tier C): 35 days overdue, call
+- Client 4 Ltd (Ben Ortiz, tier C): 34 days overdue, call
 - Client 2 Ltd ((unassigned), tier C): due 2025-06-30, call
 - Client 11 Ltd ((unassigned), tier C): due 2025-06-30, call
 - Client 18 Sp. z o.o. (Anna Kowalska, tier C): due 2025-06-30, call
