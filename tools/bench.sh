@@ -16,6 +16,8 @@
 # target: at most 3 x a run).
 #
 #   BENCH_RUNS=5  BENCH_DIR=/tmp/salesfocus-bench  BENCH_SETS="1m 10m"
+#       (also: smoke, 1m-uuid, 10m-uuid, 10m-sfid: random transaction ids;
+#       book: 1M accounts, 10M transactions, 2M activities, 500k deals)
 #   BUILD=build   (which build directory's binaries to use)
 #   BENCH_BASE_SF=/path/to/salesfocus   another build (e.g. of the commit
 #       before a feature, in a worktree of its own: it reads the templates
@@ -26,6 +28,10 @@
 #   BENCH_REVIEW_OWNERS=6000 (0: skip) - then `review --all-owners` on that
 #   many owners whose names all reduce to one file name (cut at 80 bytes):
 #   the numbering of colliding names must stay linear
+#   BENCH_REVIEW_BOOK_OWNERS=2000 (0: skip), BENCH_REVIEW_RUNS=3 - and on a
+#   book of the 1M set's shape whose accounts have that many owners
+# Per stage (SF_TIMINGS=1's top-level stages) it prints the median wall
+# time, CPU time and peak RSS; per file the ingest rate in MB/s.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -43,29 +49,37 @@ make -C "$ROOT" --no-print-directory BUILD="$BUILD" all >/dev/null
 [ -x /usr/bin/time ] || "$ROOT/tools/deps.sh" time
 mkdir -p "$DIR"
 
-# set name -> "accounts transactions activities opportunities"
+# set name -> "accounts transactions activities opportunities transaction-ids"
+# (ids: style = INV-0000001..., uuid = random UUIDs, sfid = random
+# 18-character Salesforce-style ids; issue 16's "ids of any shape");
+# book = a book of a million accounts
 sizes() {
     case $1 in
-        smoke) echo "2000 20000 5000 500" ;;
-        1m) echo "100000 1000000 500000 50000" ;;
-        10m) echo "100000 10000000 500000 50000" ;;
-        *) echo "unknown set '$1' (smoke, 1m, 10m)" >&2; exit 2 ;;
+        smoke) echo "2000 20000 5000 500 style" ;;
+        1m) echo "100000 1000000 500000 50000 style" ;;
+        10m) echo "100000 10000000 500000 50000 style" ;;
+        1m-uuid) echo "100000 1000000 500000 50000 uuid" ;;
+        10m-uuid) echo "100000 10000000 500000 50000 uuid" ;;
+        10m-sfid) echo "100000 10000000 500000 50000 sfid" ;;
+        book) echo "1000000 10000000 2000000 500000 style" ;;
+        *) echo "unknown set '$1' (smoke, 1m, 10m, 1m-uuid, 10m-uuid, 10m-sfid, book)" >&2; exit 2 ;;
     esac
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 minmax() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%s..%s", lo, hi }'; }
 
-declare -a TABLE=() HIST=()
+declare -a TABLE=() HIST=() USAGE=()
 for set in $SETS; do
-    read -r na nt nv no <<<"$(sizes "$set")"
+    read -r na nt nv no ids <<<"$(sizes "$set")"
     data="$DIR/a$na-t$nt-v$nv-o$no-s$SEED"
+    [ "$ids" = style ] || data+="-$ids"
     if [ ! -f "$data/.done" ]; then
         echo "generating $set data set into $data ..."
         rm -rf "$data"
         t0=$(date +%s.%N)
         "$SFGEN" --out "$data" --accounts "$na" --transactions "$nt" --activities "$nv" \
-            --opportunities "$no" --seed "$SEED" --as-of "$AS_OF"
+            --opportunities "$no" --seed "$SEED" --as-of "$AS_OF" --tx-ids "$ids"
         t1=$(date +%s.%N)
         printf '  generated in %.1f s (%s)\n' "$(echo "$t1 - $t0" | awk '{ print $1 - $3 }')" \
             "$(du -sh "$data" | cut -f1)"
@@ -108,9 +122,15 @@ for set in $SETS; do
             "$t_user" "$t_sys"
         if [ "$i" -gt 0 ]; then
             tail -1 "$tf" >>"$times"
-            # "timing: output xlsx 0.200" -> "output_xlsx 0.200"
+            # "timing: output xlsx 0.200" -> "output_xlsx 0.200 - -"; a
+            # top-level stage's "timing: ingest 0.5 cpu 0.9 peak_mb 80"
+            # (the process's CPU and peak RSS so far) -> "ingest 0.5 0.9 80"
+            # with the CPU since the top-level stage before
             grep -E '^timing: ' "$ef" |
-                awk '{ v = $NF; s = $2; for (k = 3; k < NF; k++) s = s "_" $k; print s, v }' >>"$stages" || true
+                awk '{ k = 2; while (k <= NF && $k !~ /^[0-9]+\.[0-9]+$/) k++
+                       s = $2; for (i = 3; i < k; i++) s = s "_" $i
+                       if ($(k + 1) == "cpu") { c = s == "total" ? $(k + 2) : $(k + 2) - prev; prev = $(k + 2); print s, $k, c, $(k + 4) }
+                       else print s, $k, "-", "-" }' >>"$stages" || true
         fi
         rm -f "$tf" "$ef"
         if [ "$i" -gt 0 ]; then
@@ -171,20 +191,41 @@ for set in $SETS; do
         base_med=$(median <"$basetimes")
         extra+=", base build ${base_med} s (this one $(awk -v b="$base_med" -v r="$wall_med" 'BEGIN { printf "%+.1f", (r / b - 1) * 100 }') %)"
     fi
+    # ingest rate per file: its size over its stage's median time
+    rate_txt=""
+    for f in accounts transactions activities opportunities; do
+        t=$(awk -v s="ingest_$f" '$1 == s { print $2 }' "$stages" | median)
+        [ -n "$t" ] && [ -f "$data/$f.csv" ] || continue
+        rate_txt+="$(awk -v b="$(stat -c %s "$data/$f.csv")" -v t="$t" -v f="$f" \
+            'BEGIN { printf "%s %.0f MB in %.3f s = %.0f MB/s; ", f, b / 1e6, t, (t > 0 ? b / 1e6 / t : 0) }')"
+    done
     stage_txt=""
     for st in $(awk '{ print $1 }' "$stages" | awk '!seen[$0]++'); do
         stage_txt+="$st=$(awk -v s="$st" '$1 == s { print $2 }' "$stages" | median)s "
+    done
+    # the top-level stages one per line: wall, CPU (every thread) and the
+    # peak RSS at the stage's end, medians over the timed runs
+    USAGE+=("$(printf '%-4s %-22s %8s %8s %9s' "$set" stage "wall s" "cpu s" "peak MB")")
+    for st in $(awk '$3 != "-" { print $1 }' "$stages" | awk '!seen[$0]++'); do
+        USAGE+=("$(printf '%-4s %-22s %8s %8s %9s' "$set" "$st" \
+            "$(awk -v s="$st" '$1 == s { print $2 }' "$stages" | median)" \
+            "$(awk -v s="$st" '$1 == s { printf "%.3f\n", $3 }' "$stages" | median)" \
+            "$(awk -v s="$st" '$1 == s { print $4 }' "$stages" | median)")")
     done
     TABLE+=("$(printf '%-4s %9s %9s %9s %8s | %7s s %-13s | %5s s | %6s MB %-11s | %s' \
         "$set" "$na" "$nt" "$nv" "$no" "$wall_med" "($wall_mm)" "$cpu_med" "$rss_med" "($rss_mm)" \
         "${stage_txt:-(no SF_TIMINGS output)}")")
     TABLE+=("     $extra")
+    [ -z "$rate_txt" ] || TABLE+=("     ingest: $rate_txt")
 done
 
 echo
 echo "$("$SF" --version 2>/dev/null | head -1): $RUNS runs per set after one warm-up (median (min..max))"
 printf '%-4s %9s %9s %9s %8s | %-23s | %-7s | %-23s | %s\n' set accounts txns activities opps wall cpu "peak RSS" "stages (median)"
 for row in "${TABLE[@]}"; do echo "$row"; done
+echo
+echo "per stage (cpu: user + sys of every thread since the stage before, the whole run's for total; peak RSS at the stage's end):"
+for row in "${USAGE[@]}"; do echo "$row"; done
 echo
 for row in "${HIST[@]}"; do echo "$row"; done
 
@@ -216,5 +257,41 @@ if [ "$NREV" -gt 0 ]; then
     echo
     printf 'review --all-owners, %s owners whose file names collide: %s packs in %s s, peak RSS %s MB\n' \
         "$NREV" "$packs" "$r_wall" "$((r_rss / 1024))"
+    rm -rf "$DIR/out-review"
+fi
+
+# review packs of a real book with many owners (issue 16: 2,000 owners in
+# <= 20 s): the 1M set's shape, its accounts spread over that many owners
+NBOOK=${BENCH_REVIEW_BOOK_OWNERS:-2000}
+if [ "$NBOOK" -gt 0 ]; then
+    rbook="$DIR/a100000-t1000000-v500000-o50000-s$SEED-reps$NBOOK"
+    if [ ! -f "$rbook/.done" ]; then
+        echo "generating a book of $NBOOK owners into $rbook ..."
+        rm -rf "$rbook"
+        "$SFGEN" --out "$rbook" --accounts 100000 --transactions 1000000 --activities 500000 \
+            --opportunities 50000 --seed "$SEED" --as-of "$AS_OF" --reps "$NBOOK"
+        touch "$rbook/.done"
+    fi
+    rcfg="$rbook/review.ini"
+    { awk '/^\[/ { skip = ($0 == "[history]") } !skip' "$rbook/config.ini"
+      printf '\n[history]\nenabled = no\n'; } >"$rcfg"
+    : >"$DIR/review-times.txt"
+    for i in $(seq 1 "${BENCH_REVIEW_RUNS:-3}"); do
+        rm -rf "$DIR/out-review"
+        tf="$DIR/time.$$"
+        /usr/bin/time -f '%e %M %U %S' -o "$tf" "$SF" review -q -c "$rcfg" --all-owners --out "$DIR/out-review"
+        cat "$tf" >>"$DIR/review-times.txt"
+        rm -f "$tf"
+    done
+    packs=$(find "$DIR/out-review" -name 'review-*.pdf' | wc -l)
+    # (a process substitution: head's early exit must not fail the bench)
+    mapfile -t first < <(find "$DIR/out-review" -name 'review-*.pdf' | sort | head -n 50)
+    pages=$(for f in "${first[@]}"; do pdfinfo "$f" 2>/dev/null; done |
+            awk '/^Pages:/ { s += $2; n++ } END { if (n) printf "%.1f", s / n }')
+    printf 'review --all-owners, a book of %s owners (100,000 accounts): %s packs (%s pages each on average, of the first 50), median of %s runs %s s wall, %s s cpu, peak RSS %s MB (target <= 20 s)\n' \
+        "$NBOOK" "$packs" "${pages:-?}" "${BENCH_REVIEW_RUNS:-3}" \
+        "$(awk '{ print $1 }' "$DIR/review-times.txt" | median)" \
+        "$(awk '{ printf "%.2f\n", $3 + $4 }' "$DIR/review-times.txt" | median)" \
+        "$(awk '{ printf "%.0f\n", $2 / 1024 }' "$DIR/review-times.txt" | median)"
     rm -rf "$DIR/out-review"
 fi

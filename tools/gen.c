@@ -386,6 +386,8 @@ typedef struct {
     long as_of;
     const style_t *st;
     const lang_t *lg;
+    int tx_ids; /* 0: the style's own, 1: random UUIDs, 2: 18-character Salesforce-style ids */
+    long reps;  /* --reps: how many owners (0: the seed's 5..12, named from the language) */
 } opts_t;
 
 static void die(const char *fmt, ...)
@@ -404,7 +406,8 @@ static void usage(FILE *f)
     fputs("usage: sfgen --out DIR [--accounts N] [--transactions N] [--activities N]\n"
           "             [--opportunities N] [--seed S] [--as-of YYYY-MM-DD]\n"
           "             [--style canonical|salesforce|hubspot|pipedrive|bitrix24|amocrm]\n"
-          "             [--lang en|ru|pl|id] [--bad N]\n"
+          "             [--lang en|ru|pl|id] [--bad N] [--tx-ids style|uuid|sfid]\n"
+          "             [--reps N]\n"
           "Writes accounts.csv, transactions.csv, activities.csv, opportunities.csv and\n"
           "config.ini into DIR in the chosen CRM's export dialect. Deterministic: the\n"
           "same arguments give the same bytes.\n", f);
@@ -456,10 +459,17 @@ static void parse_args(int argc, char **argv, opts_t *o)
         else if (!strcmp(a, "--activities")) o->activities = parse_count(a, v);
         else if (!strcmp(a, "--opportunities")) o->opportunities = parse_count(a, v);
         else if (!strcmp(a, "--bad")) o->bad = parse_count(a, v);
+        else if (!strcmp(a, "--reps")) o->reps = parse_count(a, v);
         else if (!strcmp(a, "--seed")) o->seed = (uint64_t)parse_count(a, v);
         else if (!strcmp(a, "--as-of")) o->as_of = parse_date(v);
         else if (!strcmp(a, "--style")) style = v;
         else if (!strcmp(a, "--lang")) lang = v;
+        else if (!strcmp(a, "--tx-ids")) {
+            if (!strcmp(v, "style")) o->tx_ids = 0;
+            else if (!strcmp(v, "uuid")) o->tx_ids = 1;
+            else if (!strcmp(v, "sfid")) o->tx_ids = 2;
+            else die("--tx-ids: style, uuid or sfid, not '%s'", v);
+        }
         else die("unknown option '%s' (see --help)", a);
     }
     if (!o->out)
@@ -742,6 +752,8 @@ typedef struct {
     acct_t *acc;
     long n;
     int nreps;
+    double *repw;     /* --reps: cumulative owner weights (1/(k+2)), searched by halves */
+    char (*repname)[40]; /* --reps: the owners' names */
     long hist_start;
     double *w[3];     /* cumulative pick weights: transactions, activities, deals */
     double total[3];
@@ -797,6 +809,27 @@ static void make_name(const lang_t *lg, long i, char *buf, size_t n)
         snprintf(buf, n, "%s", base);
 }
 
+/* Transaction i's id with --tx-ids: random, from its own stream (the
+ * other columns stay as without the option). */
+static void random_id(const opts_t *op, long i, char *buf)
+{
+    static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    uint64_t x = op->seed * 0x9E3779B97F4A7C15ULL ^ (uint64_t)i;
+    uint64_t a = splitmix64(&x), b = splitmix64(&x);
+    if (op->tx_ids == 1) {
+        snprintf(buf, 160, "%08llx-%04llx-4%03llx-%c%03llx-%012llx", (unsigned long long)(a >> 32),
+                 (unsigned long long)(a & 0xffff), (unsigned long long)(b >> 52), "89ab"[(b >> 50) & 3],
+                 (unsigned long long)((b >> 38) & 0xfff), (unsigned long long)(b & 0xffffffffffffULL));
+        return;
+    }
+    memcpy(buf, "a0X5g", 5); /* key prefix and pod, then 10 random characters and a checksum */
+    for (int k = 5; k < 15; k++, a /= 62)
+        buf[k] = b62[a % 62];
+    for (int k = 15; k < 18; k++, b /= 32)
+        buf[k] = b62[10 + b % 26];
+    buf[18] = '\0';
+}
+
 static void make_id(const style_t *st, int file, long i, char *buf, size_t n)
 {
     static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -824,6 +857,8 @@ static void build_book(book_t *b, const opts_t *op)
     rng r;
     rng_seed(&r, op->seed, 1);
     b->op = op;
+    b->repw = NULL;
+    b->repname = NULL;
     b->n = op->accounts;
     b->acc = calloc((size_t)b->n, sizeof *b->acc);
     for (int k = 0; k < 3; k++)
@@ -831,6 +866,23 @@ static void build_book(book_t *b, const opts_t *op)
     if (!b->acc || !b->w[0] || !b->w[1] || !b->w[2])
         die("out of memory for %ld accounts", b->n);
     b->nreps = 5 + (int)irand(&r, 8);
+    if (op->reps > 0) {
+        /* many owners (review packs at scale): the same unequal books, the
+         * weights summed once; names from the language's reps, numbered */
+        if (op->reps > 1000000)
+            die("--reps: at most 1000000");
+        b->nreps = (int)op->reps;
+        b->repw = malloc((size_t)b->nreps * sizeof *b->repw);
+        b->repname = malloc((size_t)b->nreps * sizeof *b->repname);
+        if (!b->repw || !b->repname)
+            die("out of memory for %d reps", b->nreps);
+        double cum = 0;
+        for (int k = 0; k < b->nreps; k++) {
+            cum += 1.0 / (k + 2);
+            b->repw[k] = cum;
+            snprintf(b->repname[k], sizeof b->repname[k], "%s %d", op->lg->reps[k % 12], k / 12 + 1);
+        }
+    }
     b->hist_start = op->as_of - 3 * 365;
     double tx = 0, ac = 0, opw = 0;
     for (long i = 0; i < b->n; i++) {
@@ -842,6 +894,17 @@ static void build_book(book_t *b, const opts_t *op)
         /* Reps own unequal books: rep k gets weight 1/(k+2). */
         if (chance(&r, 0.03)) {
             a->owner = -1;
+        } else if (b->repw) {
+            double x = urand(&r) * b->repw[b->nreps - 1];
+            int lo = 0, hi = b->nreps - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) / 2;
+                if (x < b->repw[mid])
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            a->owner = lo;
         } else {
             double tot = 0, x;
             for (int k = 0; k < b->nreps; k++)
@@ -897,7 +960,7 @@ static void build_book(book_t *b, const opts_t *op)
 
 static const char *owner_name(const book_t *b, int k)
 {
-    return k < 0 ? "" : b->op->lg->reps[k];
+    return k < 0 ? "" : b->repname ? b->repname[k] : b->op->lg->reps[k];
 }
 
 /* ---------------------------------------------------------------- bad rows */
@@ -1131,7 +1194,9 @@ static void write_transactions(const book_t *b, badlist_t *bl)
         gen_txn(b, &r, &t);
         const acct_t *a = &b->acc[t.acc];
         memset(v[S_TID], 0, 160 * (S_TSTATUS - S_TID + 1));
-        if (!strcmp(op->st->name, "salesforce"))
+        if (op->tx_ids)
+            random_id(op, i, v[S_TID]);
+        else if (!strcmp(op->st->name, "salesforce"))
             snprintf(v[S_TID], 160, "%08ld", 100 + i);
         else if (!strcmp(op->st->name, "bitrix24"))
             snprintf(v[S_TID], 160, "%ld", 5000 + i);
@@ -1422,9 +1487,20 @@ static void write_config(const book_t *b, const opts_t *op, int argc, char **arg
         if (!strcmp(op->st->name, "pipedrive"))
             o.order = strcmp(op->lg->code, "id") ? ORD_DMY_DOT : ORD_DMY_SLASH;
     }
+    /* the command line, continued on the next line before an option
+     * that would take it past 180 bytes (the INI reader takes lines of at
+     * most 198 bytes) */
     fprintf(f, "; Generated by sfgen (tools/gen.c):\n;  ");
-    for (int i = 1; i < argc; i++)
+    size_t col = 3;
+    for (int i = 1; i < argc; i++) {
+        size_t next = 1 + strlen(argv[i]) + (i + 1 < argc ? 1 + strlen(argv[i + 1]) : 0);
+        if (col > 3 && argv[i][0] == '-' && col + next > 180) {
+            fprintf(f, "\n;  ");
+            col = 3;
+        }
         fprintf(f, " %s", argv[i]);
+        col += 1 + strlen(argv[i]);
+    }
     fprintf(f, "\n; Style %s, language %s, %d reps. Regenerate instead of editing.\n\n",
             op->st->name, op->lg->code, b->nreps);
     fprintf(f, "[run]\nas_of = %04d-%02d-%02d\nlanguage = %s\ncurrency = %s\n\n",
@@ -1484,6 +1560,8 @@ int main(int argc, char **argv)
     for (int f = 0; f < F_N; f++)
         free(bl[f].v);
     free(b.acc);
+    free(b.repw);
+    free(b.repname);
     for (int k = 0; k < 3; k++)
         free(b.w[k]);
     return 0;

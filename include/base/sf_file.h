@@ -24,4 +24,10 @@ FILE *sf_fopen_regular(const char *path, char *why, size_t why_n);
  * (EFBIG when it is larger than max) with why set as above. */
 int sf_read_regular(const char *path, size_t max, char **data, size_t *len, char *why, size_t why_n);
 
+/* An unlinked temporary file in dir (O_TMPFILE, or a file made and
+ * unlinked at once where the file system has none): never seen in the
+ * folder, gone with the process whatever happens. The descriptor
+ * (O_RDWR, O_CLOEXEC), or -1 with errno set. */
+int sf_tmpfile(const char *dir);
+
 #endif

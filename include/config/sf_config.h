@@ -36,12 +36,14 @@ typedef enum {
 typedef enum {
     SF_TF_ACCOUNT_ID = 0, SF_TF_DATE, SF_TF_AMOUNT, SF_TF_QUANTITY,
     SF_TF_UNIT_PRICE, SF_TF_TRANSACTION_ID, SF_TF_MARGIN, SF_TF_CURRENCY,
+    SF_TF_PURCHASES, /* an aggregated export's purchase count (docs/scale.md) */
     SF_TF_N
 } sf_transaction_field;
 
 typedef enum {
     SF_VF_ACCOUNT_ID = 0, SF_VF_DATE, SF_VF_TYPE, SF_VF_OWNER, SF_VF_OUTCOME,
     SF_VF_DURATION_MIN,
+    SF_VF_COUNT, /* an aggregated export's activity count (docs/scale.md) */
     SF_VF_N
 } sf_activity_field;
 

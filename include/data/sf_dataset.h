@@ -78,7 +78,10 @@ typedef struct {
     sf_date date;
     uint8_t type;           /* sf_act_type */
     uint8_t outcome;        /* sf_outcome */
-    int64_t minutes;        /* duration_min when > 0, else [durations] */
+    uint16_t count;         /* activities this record stands for (an
+                             * aggregated export's `count`; 1 as read) */
+    int64_t minutes;        /* of them all: duration_min when > 0, else
+                             * [durations] x count */
 } sf_activity;
 
 typedef struct {
@@ -218,6 +221,12 @@ uint32_t sf_dataset_add_account(sf_dataset *ds, const char *id, const char *name
  * transactions is too. */
 bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date,
                                 int64_t amount, int64_t margin);
+/* The same for a row that stands for several transactions of one account
+ * and day (an aggregated export, docs/scale.md): purchases of them had a
+ * positive amount (the day's purchase count; SF_NONE: amount > 0 ? 1 : 0).
+ * The margin, when SF_NONE, is amount x gross_margin rounded once. */
+bool sf_dataset_add_transactions(sf_dataset *ds, uint32_t account, sf_date date, int64_t amount,
+                                 int64_t margin, int64_t purchases);
 
 /* A private part of the transactions (the accounts are fixed): a second
  * reader adds the tail of a transactions file to it while the first adds
@@ -228,6 +237,8 @@ sf_tx_part *sf_tx_part_new(const sf_dataset *ds); /* NULL on out of memory */
 void sf_tx_part_free(sf_tx_part *p);                /* NULL-safe */
 /* As sf_dataset_add_transaction, into the part (its own book totals). */
 bool sf_tx_part_add(sf_tx_part *p, uint32_t account, sf_date date, int64_t amount, int64_t margin);
+bool sf_tx_part_add_n(sf_tx_part *p, uint32_t account, sf_date date, int64_t amount, int64_t margin,
+                      int64_t purchases);
 /* Hints kept for the readers' loops: transactions and activities are
  * appended to logs now, so there is nothing to fetch ahead. */
 static inline void sf_tx_prefetch(const sf_dataset *ds, const sf_tx_part *p, uint32_t account)
@@ -249,6 +260,12 @@ bool sf_dataset_merge_tx_part(sf_dataset *ds, sf_tx_part *p); /* takes p's trans
 bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner,
                              sf_date date, sf_act_type type, sf_outcome outcome,
                              int64_t minutes);
+/* count (>= 1) activities of one account, owner, day, type and outcome
+ * (an aggregated export's `count`, docs/scale.md): minutes is their total,
+ * <= 0 for the type's default x count (the caller checks that it fits:
+ * sf_dataset_minutes_fit). */
+bool sf_dataset_add_activities(sf_dataset *ds, uint32_t account, uint32_t owner, sf_date date,
+                               sf_act_type type, sf_outcome outcome, int64_t minutes, int64_t count);
 /* The book's minutes stay within SF_MINUTES_MAX, so that every sum of
  * them (an owner's time split, the team's) fits int64 with room to spare:
  * half of INT64_MAX, which the [durations] defaults (at most 100,000 each)
@@ -256,6 +273,9 @@ bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner,
  * duration of `minutes` from the data still fit? (Else it is bad_number,
  * and the activity kept with its type's default.) */
 #define SF_MINUTES_MAX (INT64_MAX / 2)
+/* An aggregated export's activity count is at most this (a billion
+ * activities of one account, owner, day, type and outcome). */
+#define SF_COUNT_MAX INT64_C(1000000000)
 bool sf_dataset_minutes_fit(const sf_dataset *ds, int64_t minutes);
 
 /* Append an opportunity (strings copied, may be NULL). owner UINT32_MAX =

@@ -9,10 +9,12 @@
  * (prefix, number of digits) and is one bit in the family's bitmap, paged
  * over the numbers used - ten million sequential invoice numbers take
  * 1.3 MB. Any other id, and a family whose numbers turn out too sparse for
- * a bitmap, is a 64-bit hash in an open-addressing table (a false
- * "duplicate" needs a 64-bit collision: ~3e-8 for a million ids). A family
- * starts as a small set of its numbers and becomes a bitmap once it has
- * shown that its numbers are dense.
+ * a bitmap, is written to a spool (a temporary file in the run's folder,
+ * sf_idspool.h) and found through a table of 8 bytes per id holding part
+ * of its hash and its place in the spool; a hash match is compared with
+ * the id itself, so a duplicate is always a real one. A family starts as a
+ * small set of its numbers and becomes a bitmap once it has shown that its
+ * numbers are dense.
  *
  * One thread per set. Not a container to iterate: membership only.
  */
@@ -31,24 +33,27 @@ typedef struct {
 } sf_idset_key;
 
 /* expected: the number of ids the caller expects (0 = unknown), used to
- * size the hash table once if most ids turn out to need hashing. NULL on
+ * size the hash table once if most ids turn out to need hashing; dir: the
+ * folder of the spool (NULL: the hashed ids are kept in memory). NULL on
  * out of memory. */
-sf_idset *sf_idset_new(size_t expected);
+sf_idset *sf_idset_new(size_t expected, const char *dir);
 void sf_idset_free(sf_idset *s); /* NULL-safe */
 
 /* Is id (non-empty) in the set? Fills *key for sf_idset_put. False on out
- * of memory (a family could not be recorded). */
+ * of memory (a family could not be recorded) or when a hashed id could not
+ * be read back from the spool. */
 bool sf_idset_probe(sf_idset *s, const char *id, sf_idset_key *key, bool *found);
 
-/* Add the id of a probe that found nothing (no other change to the set
- * since). False on out of memory. */
-bool sf_idset_put(sf_idset *s, const sf_idset_key *key);
+/* Add id, whose probe found nothing (no other change to the set since).
+ * False on out of memory. */
+bool sf_idset_put(sf_idset *s, const char *id, const sf_idset_key *key);
 
 /* Number of ids added. */
 size_t sf_idset_count(const sf_idset *s);
 
 /* Does any id of b also belong to a? (a the head of a file, b its tail.)
- * False on out of memory too: *oom says which. */
+ * False on out of memory too: *oom says which. True too when a spooled id
+ * could not be read back (the caller then reads the file whole). */
 bool sf_idset_meet(const sf_idset *a, const sf_idset *b, bool *oom);
 
 /* Bytes held, for tests and the benchmark's notes. */

@@ -46,7 +46,10 @@ sf_err sf_explain_check_templates(const sf_lang *lang, const char *lang_file, sf
  * into out (room for max_key + max_next): first up to max_key key clients
  * below their potential (tier A, not hot; in accounts.csv order), then up
  * to max_next B and C clients nearest the next tier (to_next_tier
- * ascending, then accounts.csv order). Returns how many. */
-size_t sf_explain_pick(const sf_report *rep, uint32_t owner, size_t max_key, size_t max_next, uint32_t *out);
+ * ascending, then accounts.csv order). Returns how many. pos: NULL, or
+ * the positions in accounts.csv (ascending) of owner's accounts, n_pos of
+ * them, which are then the only ones looked at (sf_owner_rows.h). */
+size_t sf_explain_pick(const sf_report *rep, uint32_t owner, const uint32_t *pos, size_t n_pos, size_t max_key,
+                       size_t max_next, uint32_t *out);
 
 #endif

@@ -129,6 +129,9 @@ typedef struct {
     const sf_lang *lang;
     const char *out_dir;       /* expanded output folder */
     sf_stage *stage;
+    /* the lists' rows by owner (sf_owner_rows.h) when many owners' packs
+     * are written; NULL: a table of one owner scans its list */
+    const struct sf_owner_rows *by_owner;
     /* the mails (out_email.c), with the history on: what each recipient
      * was sent (NULL: nothing known, every mail as if never sent), where
      * the mails are logged (NULL: not logged), and run --resend */
@@ -170,6 +173,12 @@ sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx);
 /* The same; *final_path (NULL: not wanted) receives the pack's file name
  * (malloc'd): a rep's mail attaches it. */
 sf_err sf_out_review_file(const sf_output_ctx *o, uint32_t owner, char **final_path, sf_ctx *ctx);
+/* The packs of owners[0 .. n), named in that order (a name two owners
+ * share is numbered as sf_out_review one after the other would), written
+ * by two threads when threads (byte for byte what one thread writes);
+ * the lists' rows are grouped by owner once when o->by_owner is NULL.
+ * The first failure in the owners' order is returned. */
+sf_err sf_out_reviews(const sf_output_ctx *o, const uint32_t *owners, size_t n, bool threads, sf_ctx *ctx);
 /* email.eml (+ per-owner messages) into the run's folder, reading the
  * attachments staged before it; the sending, when configured, is deferred
  * until the folder is in place (sf_stage_deliver). */

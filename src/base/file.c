@@ -2,10 +2,12 @@
  * file.c - regular files only, for everything a person names
  * (base/sf_file.h).
  */
+#define _GNU_SOURCE /* O_TMPFILE, mkostemp */
 #include "base/sf_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -113,4 +115,25 @@ int sf_read_regular(const char *path, size_t max, char **data, size_t *len, char
     *data = buf;
     *len = n;
     return 0;
+}
+
+/* An unlinked temporary file in dir: never seen in the folder, gone with
+ * the process whatever happens. */
+int sf_tmpfile(const char *dir)
+{
+    int fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+        return fd;
+    size_t n = strlen(dir) + 32;
+    char *p = malloc(n);
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
+    snprintf(p, n, "%s/.spool-XXXXXX", dir);
+    fd = mkostemp(p, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(p);
+    free(p);
+    return fd;
 }

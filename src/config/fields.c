@@ -23,11 +23,12 @@ static const field_def account_fields[SF_AF_N] = {
 static const field_def transaction_fields[SF_TF_N] = {
     {"account_id", true}, {"date", true}, {"amount", true},
     {"quantity", false}, {"unit_price", false}, {"transaction_id", false},
-    {"margin", false}, {"currency", false},
+    {"margin", false}, {"currency", false}, {"purchases", false},
 };
 static const field_def activity_fields[SF_VF_N] = {
     {"account_id", true}, {"date", true}, {"type", true},
     {"owner", false}, {"outcome", false}, {"duration_min", false},
+    {"count", false},
 };
 static const field_def opportunity_fields[SF_OF_N] = {
     {"opportunity_id", true}, {"account_id", true}, {"created", true},

@@ -16,13 +16,22 @@
 #include "data/sf_dataset.h"
 #include "data/sf_dataset_int.h"
 
-/* One logged transaction. */
+/* One logged transaction (or a row of an aggregated export). Its date in
+ * the low 24 bits of `day` (sf_date is within +-2^23: years 1 to 9999),
+ * the count of positive transactions it stands for in the high 8 (a
+ * larger count is logged as several entries): the entry stays 24 bytes. */
 typedef struct {
     uint32_t account;
-    sf_date date;
+    uint32_t day;
     int64_t amount;
     int64_t margin; /* resolved: as given, else amount x gross_margin */
 } tx_entry;
+
+#define POS_MAX 255u
+
+static uint32_t day_of(sf_date d, uint32_t positive) { return ((uint32_t)d & 0xffffffu) | positive << 24; }
+static sf_date entry_date(const tx_entry *e) { return (sf_date)((int32_t)(e->day << 8) >> 8); }
+static uint32_t entry_positive(const tx_entry *e) { return e->day >> 24; }
 
 /* The log is a list of fixed-size chunks: appending never copies, a
  * second reader's log is joined in O(1), and the chunks are freed one by
@@ -84,20 +93,34 @@ static int64_t resolved_margin(const sf_config *cfg, int64_t amount, int64_t mar
 }
 
 /* Append to a log; false when the totals of absolute values would
- * overflow (nothing changed) or on out of memory. */
+ * overflow (nothing changed) or on out of memory. positive: the
+ * transactions with amount > 0 the entry stands for (SF_NONE: this one's). */
 static bool log_add(tx_log *l, const sf_config *cfg, uint32_t account, sf_date date, int64_t amount,
-                    int64_t margin)
+                    int64_t margin, int64_t positive)
 {
+    if (positive == SF_NONE)
+        positive = amount > 0;
+    if (positive < 0 || positive > (int64_t)UINT32_MAX || date < -(1 << 23) || date >= (1 << 23))
+        return false;
     margin = resolved_margin(cfg, amount, margin);
     int64_t abs_amount, abs_margin;
     if (amount == INT64_MIN || margin == INT64_MIN ||
         __builtin_add_overflow(l->abs_amount, amount < 0 ? -amount : amount, &abs_amount) ||
         __builtin_add_overflow(l->abs_margin, margin < 0 ? -margin : margin, &abs_margin))
         return false;
-    tx_entry e = {account, date, amount, margin};
+    uint32_t pos = (uint32_t)positive;
+    tx_entry e = {account, day_of(date, pos < POS_MAX ? pos : POS_MAX), amount, margin};
     if (!chunks_push(&l->head, &l->tail, &e))
         return false;
     l->n++;
+    /* the rest of a large count: entries of nothing but purchases */
+    for (pos -= pos < POS_MAX ? pos : POS_MAX; pos; l->n++) {
+        uint32_t k = pos < POS_MAX ? pos : POS_MAX;
+        tx_entry more = {account, day_of(date, k), 0, 0};
+        if (!chunks_push(&l->head, &l->tail, &more))
+            return false;
+        pos -= k;
+    }
     l->abs_amount = abs_amount;
     l->abs_margin = abs_margin;
     return true;
@@ -114,7 +137,14 @@ bool sf_dataset_add_transaction(sf_dataset *ds, uint32_t account, sf_date date, 
                                 int64_t margin)
 {
     tx_log *l = ds_log(ds);
-    return l && log_add(l, ds->cfg, account, date, amount, margin);
+    return l && log_add(l, ds->cfg, account, date, amount, margin, SF_NONE);
+}
+
+bool sf_dataset_add_transactions(sf_dataset *ds, uint32_t account, sf_date date, int64_t amount,
+                                 int64_t margin, int64_t purchases)
+{
+    tx_log *l = ds_log(ds);
+    return l && log_add(l, ds->cfg, account, date, amount, margin, purchases);
 }
 
 sf_tx_part *sf_tx_part_new(const sf_dataset *ds)
@@ -135,7 +165,13 @@ void sf_tx_part_free(sf_tx_part *p)
 
 bool sf_tx_part_add(sf_tx_part *p, uint32_t account, sf_date date, int64_t amount, int64_t margin)
 {
-    return log_add(&p->log, p->cfg, account, date, amount, margin);
+    return log_add(&p->log, p->cfg, account, date, amount, margin, SF_NONE);
+}
+
+bool sf_tx_part_add_n(sf_tx_part *p, uint32_t account, sf_date date, int64_t amount, int64_t margin,
+                      int64_t purchases)
+{
+    return log_add(&p->log, p->cfg, account, date, amount, margin, purchases);
 }
 
 bool sf_dataset_merge_tx_part(sf_dataset *ds, sf_tx_part *p)
@@ -170,6 +206,25 @@ bool sf_dataset_minutes_fit(const sf_dataset *ds, int64_t minutes)
 bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner, sf_date date,
                              sf_act_type type, sf_outcome outcome, int64_t minutes)
 {
+    return sf_dataset_add_activities(ds, account, owner, date, type, outcome, minutes, 1);
+}
+
+bool sf_dataset_add_activities(sf_dataset *ds, uint32_t account, uint32_t owner, sf_date date,
+                               sf_act_type type, sf_outcome outcome, int64_t minutes, int64_t count)
+{
+    if (count < 1)
+        return false;
+    if (minutes <= 0)
+        minutes = ds->cfg->durations[type] * count;
+    /* a count past a record's 16 bits: several records, the minutes on the first */
+    while (count > UINT16_MAX) {
+        if (!sf_dataset_add_activities(ds, account, owner, date, type, outcome, minutes, UINT16_MAX))
+            return false;
+        minutes = 0;
+        count -= UINT16_MAX;
+        if (count == 0)
+            return true;
+    }
     const sf_account *a = account == SF_NO_ACCOUNT ? NULL : &ds->accounts[account];
     if (owner == UINT32_MAX)
         owner = a ? a->owner : SF_OWNER_UNASSIGNED;
@@ -188,7 +243,8 @@ bool sf_dataset_add_activity(sf_dataset *ds, uint32_t account, uint32_t owner, s
         .date = date,
         .type = (uint8_t)type,
         .outcome = (uint8_t)outcome,
-        .minutes = minutes > 0 ? minutes : ds->cfg->durations[type],
+        .count = (uint16_t)count,
+        .minutes = minutes,
     };
     /* within SF_MINUTES_MAX: the ingest checked a duration from the data,
      * and the defaults cannot get there (sf_dataset.h) */
@@ -297,7 +353,7 @@ sf_err sf_dataset_build_days(sf_dataset *ds, sf_ctx *ctx)
         for (tx_chunk *c = bh[b]; ok && c; c = c->next)
             for (uint32_t i = 0; i < c->n; i++) {
                 const tx_entry *t = &c->v[i];
-                days[fill[t->account]++] = (sf_tx_day){t->date, t->amount > 0, t->amount, t->margin};
+                days[fill[t->account]++] = (sf_tx_day){entry_date(t), entry_positive(t), t->amount, t->margin};
             }
         chunks_free(bh[b]);
     }
@@ -407,7 +463,8 @@ static bool activity_at(sf_dataset *ds, const sf_activity *v, sf_date T)
             a->last_contact = v->date;
         /* [costs] are at most SF_COST_MAX each: no number of activities
          * memory can hold reaches INT64_MAX; saturate all the same */
-        if (sf_in_window(v->date, T, 365) && __builtin_add_overflow(a->cost12, cfg->costs[v->type], &a->cost12))
+        if (sf_in_window(v->date, T, 365) &&
+            __builtin_add_overflow(a->cost12, cfg->costs[v->type] * v->count, &a->cost12))
             a->cost12 = INT64_MAX;
         if (sf_in_window(v->date, T, cfg->actual_window_days) &&
             !add_split_minutes(a, v->owner, v->minutes))
@@ -416,11 +473,11 @@ static bool activity_at(sf_dataset *ds, const sf_activity *v, sf_date T)
     if (sf_in_window(v->date, T, cfg->kpi_window_days)) {
         sf_owner_acts *k = &ds->owner_acts[v->owner];
         if (v->type == SF_ACT_CALL)
-            k->calls++;
+            k->calls += v->count;
         if (v->outcome == SF_OUT_CONVERSATION || v->outcome == SF_OUT_APPOINTMENT)
-            k->conversations++;
+            k->conversations += v->count;
         if (v->outcome == SF_OUT_APPOINTMENT)
-            k->appointments++;
+            k->appointments += v->count;
     }
     return true;
 }

@@ -16,6 +16,8 @@
 #define _GNU_SOURCE /* O_TMPFILE */
 #include "data/sf_rejects.h"
 
+#include "base/sf_file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -64,27 +66,6 @@ sf_err sf_rejects_init(sf_rejects *r, const char *dir, sf_ctx *ctx)
     return SF_OK;
 }
 
-/* An unlinked temporary file in dir: never seen in the folder, gone with
- * the process whatever happens. */
-static int spool_file(const char *dir)
-{
-    int fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
-    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
-        return fd;
-    size_t n = strlen(dir) + 32;
-    char *p = malloc(n);
-    if (!p) {
-        errno = ENOMEM;
-        return -1;
-    }
-    snprintf(p, n, "%s/.rejects-XXXXXX", dir);
-    fd = mkostemp(p, O_CLOEXEC);
-    if (fd >= 0)
-        unlink(p);
-    free(p);
-    return fd;
-}
-
 sf_err sf_rejects_segment(sf_rejects *r, sf_file_kind f, uint16_t part, int order, sf_reject_seg **seg,
                           sf_ctx *ctx)
 {
@@ -105,7 +86,7 @@ sf_err sf_rejects_segment(sf_rejects *r, sf_file_kind f, uint16_t part, int orde
     s->file = f;
     s->part = part;
     s->order = order;
-    if ((s->fd = spool_file(r->dir)) < 0) {
+    if ((s->fd = sf_tmpfile(r->dir)) < 0) {
         int e = errno;
         free(s);
         return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot create the spool of rejected records: %s", r->dir,

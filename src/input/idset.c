@@ -17,8 +17,14 @@
  *   rewritten as their ids and hashed).
  *
  * Ids without a family (no trailing digits, too long, or more than
- * MAX_FAMILIES families) are 64-bit hashes in one open-addressing table
- * (linear probing, any size, load at most 0.9).
+ * MAX_FAMILIES families) are kept in the spool (sf_idspool.h: a temporary
+ * file in the run's folder) and found through one open-addressing table
+ * (linear probing, any size, load at most 0.9) of 64-bit entries: 24 bits
+ * of the id's 64-bit hash (a tag) and its offset in the spool. The home
+ * slot comes from the whole hash; an entry whose tag matches is compared
+ * with the id itself, read back from the spool, so a match is exact (a
+ * different id with the same tag costs one read: about once in 2^24
+ * comparisons). The table grows by walking the spool, hashing each id again.
  *
  * The same id always has the same form within one set: its family exists
  * from its first id on, and only moves from SMALL to BITMAP or SPARSE, and
@@ -27,6 +33,8 @@
  * sf_idset_meet compares form by form.
  */
 #include "input/sf_idset.h"
+
+#include "input/sf_idspool.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +79,8 @@ typedef struct {
 } family;
 
 struct sf_idset {
-    u64set hashed;      /* hashes of the ids without a family in use */
+    u64set hashed;      /* tag << 40 | (spool offset + 1) of the hashed ids */
+    sf_idspool spool;   /* the hashed ids themselves */
     size_t expected, count, seen;
     bool sized;
     family *fam;
@@ -384,23 +393,89 @@ static bool each_number(const family *f, number_fn fn, void *arg)
 
 /* ---- state changes ------------------------------------------------------------- */
 
-static bool hashed_add(sf_idset *s, uint64_t h)
+#define TAG_SHIFT 40
+#define ENTRY_OFF_MASK (((uint64_t)1 << TAG_SHIFT) - 1)
+
+static uint64_t entry_of(uint64_t h, uint64_t off) { return (h >> TAG_SHIFT) << TAG_SHIFT | (off + 1); }
+
+/* Is id (n bytes, hash h) among the hashed ids? 1, 0, or -1 when the spool
+ * could not be read back. */
+static int hashed_find(const sf_idset *s, const char *id, size_t n, uint64_t h)
 {
+    const u64set *t = &s->hashed;
+    if (!t->n)
+        return 0;
+    uint64_t tag = h >> TAG_SHIFT;
+    for (size_t i = home(t, h); t->v[i]; i = i + 1 == t->cap ? 0 : i + 1) {
+        if (t->v[i] >> TAG_SHIFT != tag)
+            continue;
+        int eq = sf_idspool_equal(&s->spool, (t->v[i] & ENTRY_OFF_MASK) - 1, id, n);
+        if (eq)
+            return eq;
+    }
+    return 0;
+}
+
+static void place(u64set *t, uint64_t h, uint64_t entry)
+{
+    size_t i = home(t, h);
+    while (t->v[i])
+        i = i + 1 == t->cap ? 0 : i + 1;
+    t->v[i] = entry;
+}
+
+static bool place_spooled(const char *id, size_t n, uint64_t off, void *arg)
+{
+    (void)n;
+    uint64_t h = id_hash(id);
+    place(arg, h, entry_of(h, off));
+    return true;
+}
+
+/* A new table of cap slots, filled from the spool. */
+static bool hashed_resize(sf_idset *s, size_t cap)
+{
+    u64set b = {.cap = cap, .n = s->hashed.n};
+    if (cap > ((size_t)1 << 34) || !(b.v = sf_table_alloc(cap * sizeof *b.v)))
+        return false;
+    if (sf_idspool_each(&s->spool, place_spooled, &b) != 0) {
+        free(b.v);
+        return false;
+    }
+    free(s->hashed.v);
+    s->hashed = b;
+    return true;
+}
+
+/* Add id (n bytes, hash h; known absent) to the hashed ids. */
+static bool hashed_add(sf_idset *s, const char *id, size_t n, uint64_t h)
+{
+    u64set *t = &s->hashed;
     size_t min_cap = 0;
-    if (!s->sized && s->hashed.n >= 4096) {
+    if (!s->sized && t->n >= 4096) {
         /* size the table once for the share of ids that need hashing */
         s->sized = true;
         if (s->expected > s->seen && s->seen)
-            min_cap = (size_t)((double)s->expected * (double)s->hashed.n / (double)s->seen / 0.8);
+            min_cap = (size_t)((double)s->expected * (double)t->n / (double)s->seen / 0.8);
     }
-    return u64_add(&s->hashed, h, min_cap);
+    if (10 * (t->n + 1) > 9 * t->cap || t->cap < min_cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        if (!hashed_resize(s, cap < min_cap ? min_cap : cap))
+            return false;
+    }
+    uint64_t off;
+    if (!sf_idspool_add(&s->spool, id, n, &off))
+        return false;
+    place(t, h, entry_of(h, off));
+    t->n++;
+    return true;
 }
 
 static bool to_hashed(const family *f, uint64_t number, void *arg)
 {
     char buf[ID_MAX + 1];
     family_id(f, number, buf);
-    return !hashed_add(arg, id_hash(buf)); /* stop on out of memory */
+    return !hashed_add(arg, buf, strlen(buf), id_hash(buf)); /* stop on out of memory */
 }
 
 /* The family's numbers move into the hash table; later ids are hashed. */
@@ -448,11 +523,15 @@ static bool small_full(sf_idset *s, family *f)
 
 /* ---- the set -------------------------------------------------------------------- */
 
-sf_idset *sf_idset_new(size_t expected)
+sf_idset *sf_idset_new(size_t expected, const char *dir)
 {
     sf_idset *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
+    if (!sf_idspool_init(&s->spool, dir)) {
+        free(s);
+        return NULL;
+    }
     s->expected = expected;
     s->last_fam = -1;
     return s;
@@ -470,6 +549,7 @@ void sf_idset_free(sf_idset *s)
     free(s->fam);
     free(s->fam_tab);
     u64_free(&s->hashed);
+    sf_idspool_release(&s->spool);
     free(s);
 }
 
@@ -477,7 +557,7 @@ size_t sf_idset_count(const sf_idset *s) { return s->count; }
 
 size_t sf_idset_bytes(const sf_idset *s)
 {
-    size_t b = sizeof *s + s->hashed.cap * 8 + s->cap_fam * sizeof(family) + s->fam_tab_cap * 4;
+    size_t b = sizeof *s + s->hashed.cap * 8 + sf_idspool_bytes(&s->spool) + s->cap_fam * sizeof(family) + s->fam_tab_cap * 4;
     for (size_t i = 0; i < s->n_fam; i++)
         b += s->fam[i].small.cap * 8 + s->fam[i].page_cap * sizeof(page_slot) +
              s->fam[i].n_pages * PAGE_WORDS * 8 + s->fam[i].plen + 1;
@@ -512,11 +592,12 @@ bool sf_idset_probe(sf_idset *s, const char *id, sf_idset_key *key, bool *found)
         }
     }
     key->hash = id_hash(id);
-    *found = u64_has(&s->hashed, key->hash);
-    return true;
+    int r = hashed_find(s, id, strlen(id), key->hash);
+    *found = r == 1;
+    return r >= 0;
 }
 
-bool sf_idset_put(sf_idset *s, const sf_idset_key *key)
+bool sf_idset_put(sf_idset *s, const char *id, const sf_idset_key *key)
 {
     uint64_t h = key->hash;
     s->seen++;
@@ -550,10 +631,13 @@ bool sf_idset_put(sf_idset *s, const sf_idset_key *key)
          * was not hashed at the probe) */
         char buf[ID_MAX + 1];
         family_id(f, num, buf);
-        h = id_hash(buf);
         f->count++;
+        if (!hashed_add(s, buf, strlen(buf), id_hash(buf)))
+            return false;
+        s->count++;
+        return true;
     }
-    if (!hashed_add(s, h))
+    if (!hashed_add(s, id, strlen(id), h))
         return false;
     s->count++;
     return true;
@@ -580,7 +664,9 @@ static bool in_other(const family *f, uint64_t number, void *arg)
     /* hashed there (sparse family, or no family for it) */
     char buf[ID_MAX + 1];
     family_id(f, number, buf);
-    return u64_has(&o->hashed, id_hash(buf));
+    /* an id that cannot be read back counts as met: the caller then reads
+     * the file with one reader, which is exact */
+    return hashed_find(o, buf, strlen(buf), id_hash(buf)) != 0;
 }
 
 static bool pages_meet(const family *a, const family *b)
@@ -598,21 +684,27 @@ static bool pages_meet(const family *a, const family *b)
     return false;
 }
 
+/* A walk of one set's spool: stops at an id of the other set (arg). */
+static bool not_in(const char *id, size_t n, uint64_t off, void *arg)
+{
+    (void)off;
+    return hashed_find(arg, id, n, id_hash(id)) == 0;
+}
+
 bool sf_idset_meet(const sf_idset *a, const sf_idset *b, bool *oom)
 {
     *oom = false;
     if (!a->count || !b->count)
         return false;
-    /* b's hashed ids against a's hashed ids */
-    const u64set *small = &b->hashed, *large = &a->hashed;
-    if (small->n > large->n) {
-        const u64set *t = small;
-        small = large;
-        large = t;
+    /* b's hashed ids against a's hashed ids: the smaller set's spool read
+     * in order, each id looked up in the other */
+    const sf_idset *small = b, *large = a;
+    if (small->hashed.n > large->hashed.n) {
+        small = a;
+        large = b;
     }
-    for (size_t i = 0; i < small->cap; i++)
-        if (small->v[i] && u64_has(large, small->v[i]))
-            return true;
+    if (small->hashed.n && large->hashed.n && sf_idspool_each(&small->spool, not_in, (void *)large) != 0)
+        return true; /* met, or a read error: met is the safe answer */
     /* b's family ids against all of a */
     meet_arg to_a = {a};
     for (size_t k = 0; k < b->n_fam; k++) {

@@ -394,7 +394,7 @@ static sf_err do_transaction(sf_ingest_reader *g)
     bool has_id = has(g, SF_TF_TRANSACTION_ID);
     if (has_id) {
         bool found;
-        if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint))) ||
+        if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint, g->rj ? g->rj->dir : NULL))) ||
             !sf_idset_probe(g->ids, fld(g, SF_TF_TRANSACTION_ID), &idk, &found))
             return sf_ctx_nomem(g->ctx);
         if (found)
@@ -410,12 +410,19 @@ static sf_err do_transaction(sf_ingest_reader *g)
                 return e;
         }
     }
+    /* an aggregated export's purchase count (docs/scale.md): a whole
+     * number >= 0; blank, as without the column, counts this row's amount */
+    int64_t purchases = SF_NONE;
+    if (has(g, SF_TF_PURCHASES) && !blank_word(g, fld(g, SF_TF_PURCHASES)) &&
+        (!sf_parse_int(fld(g, SF_TF_PURCHASES), cfg->decimal, cfg->thousands, &purchases) || purchases < 0 ||
+         purchases > (int64_t)UINT32_MAX))
+        return reject(g, SF_REJ_BAD_NUMBER, "purchases");
     if (acc == SF_NO_ACCOUNT && (e = tx_account(g, aid, &acc)) != SF_OK)
         return e;
-    if (g->part ? !sf_tx_part_add(g->part, acc, date, amount, margin)
-                : !sf_dataset_add_transaction(g->ds, acc, date, amount, margin))
+    if (g->part ? !sf_tx_part_add_n(g->part, acc, date, amount, margin, purchases)
+                : !sf_dataset_add_transactions(g->ds, acc, date, amount, margin, purchases))
         return reject(g, SF_REJ_BAD_NUMBER, amount_field);
-    if (has_id && !sf_idset_put(g->ids, &idk))
+    if (has_id && !sf_idset_put(g->ids, fld(g, SF_TF_TRANSACTION_ID), &idk))
         return sf_ctx_nomem(g->ctx);
     accept(g, date);
     return SF_OK;
@@ -466,6 +473,13 @@ static sf_err do_activity(sf_ingest_reader *g)
         if (!blank_word(g, fld(g, SF_VF_DURATION_MIN)) && (e = keep(g, SF_REJ_BAD_NUMBER, "duration_min")) != SF_OK)
             return e;
     }
+    /* an aggregated export's count (docs/scale.md): a whole number >= 1,
+     * blank = 1; its default minutes must fit the book's total too */
+    int64_t count = 1;
+    if (has(g, SF_VF_COUNT) && !blank_word(g, fld(g, SF_VF_COUNT)) &&
+        (!sf_parse_int(fld(g, SF_VF_COUNT), cfg->decimal, cfg->thousands, &count) || count < 1 ||
+         count > SF_COUNT_MAX))
+        return reject(g, SF_REJ_BAD_NUMBER, "count");
     uint32_t owner;
     if ((e = owner_of(g, fld(g, SF_VF_OWNER), &owner)) != SF_OK)
         return e;
@@ -476,7 +490,9 @@ static sf_err do_activity(sf_ingest_reader *g)
         (!sf_tally_add(&g->ds->tally[SF_TALLY_TYPE], tv, type) ||
          (g->col[SF_VF_OUTCOME] >= 0 && !sf_tally_add(&g->ds->tally[SF_TALLY_OUTCOME], ov, outcome))))
         return sf_ctx_nomem(g->ctx);
-    if (!sf_dataset_add_activity(g->ds, acc, owner, date, type, outcome, minutes))
+    if (minutes <= 0 && count > 1 && !sf_dataset_minutes_fit(g->ds, g->cfg->durations[type] * count))
+        return reject(g, SF_REJ_BAD_NUMBER, "count");
+    if (!sf_dataset_add_activities(g->ds, acc, owner, date, type, outcome, minutes, count))
         return sf_ctx_nomem(g->ctx);
     accept(g, date);
     return SF_OK;
@@ -598,7 +614,7 @@ static sf_err do_opportunity(sf_ingest_reader *g)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
     sf_idset_key idk;
     bool found;
-    if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint))) ||
+    if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint, g->rj ? g->rj->dir : NULL))) ||
         !sf_idset_probe(g->ids, id, &idk, &found))
         return sf_ctx_nomem(g->ctx);
     if (found)
@@ -676,7 +692,7 @@ static sf_err do_opportunity(sf_ingest_reader *g)
         sf_opportunity_release(&o);
         return sf_ctx_nomem(g->ctx);
     }
-    if (!sf_idset_put(g->ids, &idk)) {
+    if (!sf_idset_put(g->ids, id, &idk)) {
         sf_opportunity_release(&o);
         return sf_ctx_nomem(g->ctx);
     }

@@ -8,6 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What b holds to its spill file, then empty. */
+static void spill_out(sf_buf *b)
+{
+    if (b->n && fwrite(b->p, 1, b->n, b->spill) != b->n)
+        b->spill_err = true;
+    b->n = 0;
+    b->p[0] = '\0';
+}
+
+void sf_buf_spill_to(sf_buf *b, FILE *fp)
+{
+    b->spill = fp;
+    b->spill_err = false;
+}
+
+bool sf_buf_spill_end(sf_buf *b)
+{
+    if (b->spill && b->p && !b->oom)
+        spill_out(b);
+    b->spill = NULL;
+    return !b->spill_err && !b->oom;
+}
+
 void sf_buf_add(sf_buf *b, const void *s, size_t n)
 {
     if (b->oom)
@@ -28,6 +51,8 @@ void sf_buf_add(sf_buf *b, const void *s, size_t n)
         memcpy(b->p + b->n, s, n);
     b->n += n;
     b->p[b->n] = '\0';
+    if (b->spill && b->n >= SF_BUF_SPILL)
+        spill_out(b);
 }
 
 void sf_buf_puts(sf_buf *b, const char *s)
@@ -93,4 +118,6 @@ void sf_buf_free(sf_buf *b)
     b->p = NULL;
     b->n = b->cap = 0;
     b->oom = false;
+    b->spill = NULL;
+    b->spill_err = false;
 }

@@ -106,7 +106,7 @@ static sf_err section_lines(const sf_email_text *m, const sf_email_content *c, i
 #define EXPLAIN_NEXT 5
 size_t sf_email_explain_pick(const sf_email_text *t, const sf_email_scope *s, uint32_t pick[10])
 {
-    return sf_explain_pick(t->rep, s->owner, EXPLAIN_KEY, EXPLAIN_NEXT, pick);
+    return sf_explain_pick(t->rep, s->owner, NULL, 0, EXPLAIN_KEY, EXPLAIN_NEXT, pick);
 }
 
 sf_err sf_email_explain_why(const sf_email_text *t, uint32_t a, sf_buf *out, sf_ctx *ctx)

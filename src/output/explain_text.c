@@ -325,16 +325,18 @@ sf_err sf_explain_check_templates(const sf_lang *lang, const char *lang_file, sf
 
 /* ---- which accounts ---- */
 
-size_t sf_explain_pick(const sf_report *rep, uint32_t owner, size_t max_key, size_t max_next, uint32_t *out)
+size_t sf_explain_pick(const sf_report *rep, uint32_t owner, const uint32_t *pos, size_t n_pos, size_t max_key,
+                       size_t max_next, uint32_t *out)
 {
     const sf_explain_result *e = &rep->explain;
     const sf_dataset *ds = rep->ds;
     size_t k = 0, m = 0;
     if (!e->acc)
         return 0;
+    size_t n = pos ? n_pos : ds->n_accounts;
     /* key clients below potential, in accounts.csv order (A first) */
-    for (uint32_t i = 0; i < ds->n_accounts && k < max_key; i++) {
-        uint32_t a = e->acc[i].account;
+    for (size_t j = 0; j < n && k < max_key; j++) {
+        uint32_t a = e->acc[pos ? pos[j] : j].account;
         if (rep->tiers.acc[a].tier != SF_TIER_A)
             break;
         if ((owner == SF_OWNER_ALL || ds->accounts[a].owner == owner) && rep->tiers.acc[a].temp != SF_TEMP_HOT)
@@ -343,8 +345,8 @@ size_t sf_explain_pick(const sf_report *rep, uint32_t owner, size_t max_key, siz
     /* the nearest to the next tier: the max_next smallest to_next_tier,
      * kept sorted by insertion (ties stay in accounts.csv order) */
     uint32_t *near = out + k;
-    for (uint32_t i = 0; i < ds->n_accounts && max_next > 0; i++) {
-        const sf_explain_account *x = &e->acc[i];
+    for (size_t q = 0; q < n && max_next > 0; q++) {
+        const sf_explain_account *x = &e->acc[pos ? pos[q] : q];
         if (x->to_next_tier == SF_NONE || (owner != SF_OWNER_ALL && ds->accounts[x->account].owner != owner))
             continue;
         if (m == max_next && e->acc[e->pos[near[m - 1]]].to_next_tier <= x->to_next_tier)

@@ -188,10 +188,12 @@ static void mailer_release(mailer *m)
 
 /* ------------------------------------------------------------- the mails */
 
-/* One finished message, waiting to be written, sent and logged. */
+/* One finished message, written into the run's folder as it was made,
+ * waiting to be sent (read back from its file then: a message with a
+ * workbook attached may be hundreds of megabytes, so none is kept in
+ * memory) and logged. */
 typedef struct {
     char *path;              /* owned, final file name */
-    sf_buf msg;
     bool send;               /* hand it to sendmail */
     bool log;                /* record it in the send log */
     const char *status;      /* not sent: why ("unchanged", "empty", "already_sent") */
@@ -206,7 +208,6 @@ typedef struct {
 static void outmail_free(outmail *om)
 {
     free(om->path);
-    sf_buf_free(&om->msg);
     free(om->recipient);
     free(om->scope);
     for (size_t i = 0; i < om->n_items; i++)
@@ -284,7 +285,30 @@ static sf_err attached_var(const mailer *m, const sf_email_attachment *att, size
     return e;
 }
 
-/* Text, HTML with its charts, and the message of content c into om. */
+/* Message msg built straight into its file path in the run's folder (the
+ * buffer spills to it past 1 MiB), never whole in memory. */
+static sf_err write_message(sf_stage *st, const char *path, const sf_email_message *msg, sf_ctx *ctx)
+{
+    FILE *fp;
+    sf_err e = sf_stage_fopen(st, path, &fp, ctx);
+    if (e)
+        return e;
+    sf_buf b = {0};
+    sf_buf_spill_to(&b, fp);
+    sf_email_build(&b, msg);
+    bool oom = b.oom, ok = sf_buf_spill_end(&b);
+    int err = errno;
+    sf_buf_free(&b);
+    e = sf_stage_close(fp, path, ctx);
+    if (!e && oom)
+        e = sf_ctx_nomem(ctx);
+    else if (!e && !ok)
+        e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: write failed: %s", path, strerror(err ? err : EIO));
+    return e;
+}
+
+/* Text, HTML with its charts, and the message of content c written at
+ * om's path. */
 static sf_err compose(const mailer *m, const sf_email_content *c, const sf_mailbox *to, size_t n_to,
                       const sf_mailbox *cc, size_t n_cc, const char *notes, const sf_email_attachment *att,
                       size_t n_att, outmail *om, sf_ctx *ctx)
@@ -314,9 +338,7 @@ static sf_err compose(const mailer *m, const sf_email_content *c, const sf_mailb
                                 .html = m->cfg->email_html ? sf_buf_str(&html) : NULL, .img = img,
                                 .n_img = n_img, .att = att, .n_att = n_att, .message_id = om->message_id,
                                 .unsubscribe = m->unsubscribe, .auto_submitted = true};
-        sf_email_build(&om->msg, &msg);
-        if (om->msg.oom)
-            e = sf_ctx_nomem(ctx);
+        e = write_message(m->o->stage, om->path, &msg, ctx);
     }
     sf_email_images_free(img, n_img);
     sf_buf_free(&html);
@@ -360,22 +382,6 @@ static sf_err make_mail(const mailer *m, uint32_t owner, const char *scope, cons
     return e;
 }
 
-/* Write every message into the run's folder. */
-static sf_err write_mails(sf_stage *st, outmail *mails, size_t n, sf_ctx *ctx)
-{
-    sf_err e = SF_OK;
-    for (size_t i = 0; i < n && !e; i++) {
-        FILE *fp;
-        e = sf_stage_fopen(st, mails[i].path, &fp, ctx);
-        if (e)
-            break;
-        size_t w = fwrite(sf_buf_str(&mails[i].msg), 1, mails[i].msg.n, fp);
-        e = sf_stage_close(fp, mails[i].path, ctx);
-        if (!e && w != mails[i].msg.n)
-            e = sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: write failed", mails[i].path);
-    }
-    return e;
-}
 
 /* ------------------------------------------------------------ the reps */
 
@@ -552,8 +558,15 @@ static sf_err send_mails(void *arg, sf_ctx *ctx)
         if (!om->send)
             continue;
         sf_sendmail_result res;
-        sf_err se = sf_sendmail(p->cfg->sendmail, (int)p->cfg->email_timeout, sf_buf_str(&om->msg), om->msg.n, &res,
-                                ctx);
+        memset(&res, 0, sizeof res);
+        /* the message as written (the folder is in place by now) */
+        char *data;
+        size_t len;
+        int err = read_file(om->path, &data, &len);
+        sf_err se = err ? sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot read the message back: %s", om->path,
+                                       strerror(err))
+                        : sf_sendmail(p->cfg->sendmail, (int)p->cfg->email_timeout, data, len, &res, ctx);
+        free(data);
         if (se && !e)
             e = se;
         if (om->log && row) {
@@ -613,8 +626,6 @@ sf_err sf_out_email(const sf_output_ctx *o, sf_ctx *ctx)
     e = path ? make_mail(&m, SF_OWNER_ALL, "", m.to, m.n_to, m.cc, m.n_cc, sf_buf_str(&notes), m.team, m.n_team,
                          path, &p->mails[0], ctx)
              : sf_ctx_nomem(ctx);
-    if (!e)
-        e = write_mails(o->stage, p->mails, p->n, ctx);
     if (!e && sf_sendmail_configured(m.cfg->sendmail)) {
         e = sf_stage_defer(o->stage, send_mails, p, pending_free, ctx);
         p = NULL; /* the stage's now (or freed by it) */

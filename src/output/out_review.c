@@ -9,6 +9,7 @@
  * of the rep's rows and continue on as many pages as they need.
  */
 #include "output/sf_filename.h"
+#include "output/sf_owner_rows.h"
 #include "output/sf_pdf_history.h"
 #include "output/sf_pdf_clv.h"
 #include "output/sf_pdf_tables.h"
@@ -16,6 +17,7 @@
 #include "draw/sf_table.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,9 +82,16 @@ static void book_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
     const sf_dataset *ds = o->ds;
     const char *team = sf_pdf_label(o, "team");
     int64_t rev[SF_TIER_N] = {0};
-    for (uint32_t i = 0; i < ds->n_accounts; i++)
-        if (ds->accounts[i].owner == owner && o->rep->tiers.acc)
+    size_t n;
+    /* the accounts list's rows of owner (tiers.order positions), else all */
+    const uint32_t *rows = sf_owner_rows_of(o->by_owner, &sf_list_accounts, owner, &n);
+    if (!rows)
+        n = ds->n_accounts;
+    for (size_t j = 0; j < n && o->rep->tiers.acc; j++) {
+        uint32_t i = rows ? o->rep->tiers.order[rows[j]] : (uint32_t)j;
+        if (ds->accounts[i].owner == owner)
             rev[o->rep->tiers.acc[i].tier] += ds->accounts[i].rev12;
+    }
     double half = (box.w - 30) / 2, x2 = box.x + half + 30;
     sf_chart_text(&d->ch, x2, box.y, half, sf_pdf_label(o, "page_tiers"), 11, true, SF_AL_LEFT,
                   sf_rgb_text);
@@ -201,6 +210,28 @@ static const sf_pdf_page_def review_pages[] = {
     {"page_kpi", page_kpi, NULL, NULL, 0},
 };
 
+/* Owner's pack at path (reserved by review_path). */
+static sf_err review_at(const sf_output_ctx *o, uint32_t owner, const char *path, sf_ctx *ctx)
+{
+    const char *name = sf_pdf_owner_name(o, owner);
+    size_t tcap = strlen(sf_pdf_label(o, "review_title")) + strlen(name) + 8;
+    char *title = malloc(tcap);
+    if (!title)
+        return sf_ctx_nomem(ctx);
+    snprintf(title, tcap, "%s: %s", sf_pdf_label(o, "review_title"), name);
+    sf_err rc = sf_pdf_write(o, path, title, review_pages, SF_ARRAY_LEN(review_pages), owner, name,
+                             ctx);
+    free(title);
+    return rc;
+}
+
+/* The file name uses the owner's name as in the data, so it does not
+ * change with the report language. */
+static const char *raw_name(const sf_output_ctx *o, uint32_t owner)
+{
+    return owner < o->ds->n_owners && o->ds->owners[owner] ? o->ds->owners[owner] : "unassigned";
+}
+
 sf_err sf_out_review(const sf_output_ctx *o, uint32_t owner, sf_ctx *ctx)
 {
     return sf_out_review_file(o, owner, NULL, ctx);
@@ -210,27 +241,83 @@ sf_err sf_out_review_file(const sf_output_ctx *o, uint32_t owner, char **final_p
 {
     if (final_path)
         *final_path = NULL;
-    const char *name = sf_pdf_owner_name(o, owner);
-    /* the file name uses the owner's name as in the data, so it does not
-     * change with the report language */
-    const char *raw = owner < o->ds->n_owners && o->ds->owners[owner] ? o->ds->owners[owner] : "unassigned";
     char *path;
-    sf_err pe = review_path(o, raw, &path, ctx);
-    if (pe)
-        return pe;
-    size_t tcap = strlen(sf_pdf_label(o, "review_title")) + strlen(name) + 8;
-    char *title = malloc(tcap);
-    if (!title) {
-        free(path);
-        return sf_ctx_nomem(ctx);
-    }
-    snprintf(title, tcap, "%s: %s", sf_pdf_label(o, "review_title"), name);
-    sf_err rc = sf_pdf_write(o, path, title, review_pages, SF_ARRAY_LEN(review_pages), owner, name,
-                             ctx);
-    free(title);
+    sf_err rc = review_path(o, raw_name(o, owner), &path, ctx);
+    if (rc)
+        return rc;
+    rc = review_at(o, owner, path, ctx);
     if (!rc && final_path)
         *final_path = path; /* the caller's now */
     else
         free(path);
+    return rc;
+}
+
+/* The packs being written by two threads: each takes the next pack. */
+typedef struct {
+    const sf_output_ctx *o;
+    const uint32_t *owners;
+    char **paths;
+    size_t n;
+    pthread_mutex_t mu;
+    size_t next;        /* the next pack to take */
+    size_t failed;      /* the first pack (in order) that failed, n: none */
+    sf_ctx err;         /* its error */
+} packs;
+
+static void *packs_worker(void *arg)
+{
+    packs *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        size_t i = p->failed < p->n ? p->n : p->next++;
+        pthread_mutex_unlock(&p->mu);
+        if (i >= p->n)
+            return NULL;
+        sf_ctx ctx = {0};
+        if (review_at(p->o, p->owners[i], p->paths[i], &ctx) != SF_OK) {
+            pthread_mutex_lock(&p->mu);
+            if (i < p->failed) {
+                p->failed = i;
+                p->err = ctx;
+            }
+            pthread_mutex_unlock(&p->mu);
+        }
+    }
+}
+
+sf_err sf_out_reviews(const sf_output_ctx *o, const uint32_t *owners, size_t n, bool threads, sf_ctx *ctx)
+{
+    sf_output_ctx oo = *o;
+    sf_owner_rows *by_owner = NULL;
+    packs p = {.o = &oo, .owners = owners, .n = n, .failed = n};
+    sf_err rc = SF_OK;
+    if (n > 1 && !oo.by_owner) {
+        rc = sf_owner_rows_build(o->rep, &by_owner, ctx);
+        oo.by_owner = by_owner;
+    }
+    /* the file names in the owners' order (a name taken twice numbered
+     * as one pack at a time would number it), then the packs in any order */
+    p.paths = rc ? NULL : calloc(n ? n : 1, sizeof *p.paths);
+    if (!rc && !p.paths)
+        rc = sf_ctx_nomem(ctx);
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = review_path(&oo, raw_name(&oo, owners[i]), &p.paths[i], ctx);
+    if (!rc && pthread_mutex_init(&p.mu, NULL) != 0)
+        rc = sf_ctx_error(ctx, SF_ERR_NOMEM, "cannot start the review packs' threads");
+    if (!rc) {
+        pthread_t t;
+        bool two = threads && n > 1 && pthread_create(&t, NULL, packs_worker, &p) == 0;
+        packs_worker(&p);
+        if (two)
+            pthread_join(t, NULL);
+        pthread_mutex_destroy(&p.mu);
+        if (p.failed < n)
+            rc = sf_ctx_error(ctx, p.err.code ? p.err.code : SF_ERR_NOMEM, "%s", p.err.msg);
+    }
+    for (size_t i = 0; p.paths && i < n; i++)
+        free(p.paths[i]);
+    free(p.paths);
+    sf_owner_rows_free(by_owner);
     return rc;
 }

@@ -7,6 +7,7 @@
  * each decline alert, the fire candidates, the deals to qualify.
  */
 #include "output/sf_explain_text.h"
+#include "output/sf_owner_rows.h"
 #include "output/sf_pdf_pages.h"
 
 #include <stdio.h>
@@ -78,10 +79,24 @@ static sf_err account_fn(const sf_explain_text *x, size_t i, sf_buf *out, sf_ctx
     return sf_explain_account_text(x, (uint32_t)i, out, ctx);
 }
 
+/* The rows of list l to visit for owner: the owner index's (each of the
+ * owner's rows, in order) when it has them, else NULL and all n rows
+ * (the caller skips the rows of other owners). */
+static const uint32_t *rows_of(const page *p, const sf_list *l, uint32_t owner, size_t all, size_t *n)
+{
+    const uint32_t *rows = sf_owner_rows_of(p->o->by_owner, l, owner, n);
+    if (!rows)
+        *n = all;
+    return rows;
+}
+
 static void block_accounts(page *p, uint32_t owner)
 {
     uint32_t pick[KEY_ACCOUNTS + NEXT_ACCOUNTS];
-    size_t n = sf_explain_pick(p->o->rep, owner, KEY_ACCOUNTS, NEXT_ACCOUNTS, pick);
+    size_t n_pos;
+    /* the accounts list's rows are explain's positions (accounts.csv order) */
+    const uint32_t *pos = sf_owner_rows_of(p->o->by_owner, &sf_list_accounts, owner, &n_pos);
+    size_t n = sf_explain_pick(p->o->rep, owner, pos, n_pos, KEY_ACCOUNTS, NEXT_ACCOUNTS, pick);
     if (n == 0 || !heading(p, "explain_accounts"))
         return;
     for (size_t k = 0; k < n; k++)
@@ -91,8 +106,10 @@ static void block_accounts(page *p, uint32_t owner)
 static void block_declines(page *p, uint32_t owner)
 {
     const sf_report *rep = p->o->rep;
-    size_t shown = 0;
-    for (size_t i = 0; i < rep->decline.n && shown < BLOCK_ITEMS; i++) {
+    size_t shown = 0, n;
+    const uint32_t *rows = rows_of(p, &sf_list_decline, owner, rep->decline.n, &n);
+    for (size_t j = 0; j < n && shown < BLOCK_ITEMS; j++) {
+        size_t i = rows ? rows[j] : j;
         const sf_account *ac = &p->o->ds->accounts[rep->decline.rows[i].account];
         if (ac->owner != owner)
             continue;
@@ -105,8 +122,10 @@ static void block_declines(page *p, uint32_t owner)
 static void block_fire(page *p, uint32_t owner)
 {
     const sf_report *rep = p->o->rep;
-    size_t shown = 0;
-    for (size_t i = 0; i < rep->fire.n && shown < BLOCK_ITEMS; i++) {
+    size_t shown = 0, n;
+    const uint32_t *rows = rows_of(p, &sf_list_fire, owner, rep->fire.n, &n);
+    for (size_t j = 0; j < n && shown < BLOCK_ITEMS; j++) {
+        size_t i = rows ? rows[j] : j;
         const sf_account *ac = &p->o->ds->accounts[rep->fire.rows[i].account];
         if (ac->owner != owner)
             continue;
@@ -121,8 +140,10 @@ static void block_deals(page *p, uint32_t owner)
 {
     const sf_report *rep = p->o->rep;
     const sf_dataset *ds = p->o->ds;
-    size_t shown = 0;
-    for (size_t i = 0; i < rep->pipeline.n && shown < BLOCK_ITEMS; i++) {
+    size_t shown = 0, n;
+    const uint32_t *rows = rows_of(p, &sf_list_pipeline, owner, rep->pipeline.n, &n);
+    for (size_t j = 0; j < n && shown < BLOCK_ITEMS; j++) {
+        size_t i = rows ? rows[j] : j;
         const sf_opportunity *op = &ds->opps[rep->pipeline.rows[i].opp];
         if (op->owner != owner || rep->pipeline.rows[i].verdict != SF_VERDICT_QUALIFY)
             continue;

@@ -11,6 +11,7 @@
  * long texts wrap and the row grows, nothing is cut.
  */
 #include "output/sf_pdf_tables.h"
+#include "output/sf_owner_rows.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -396,15 +397,27 @@ static bool row_taken(const sf_pdf_table_def *t, sf_pdf_row *r, sf_cell *cells, 
     return !t->keep || t->keep(r);
 }
 
+/* The rows of the list to visit for owner: rows[0 .. *n) when the owner
+ * index has them (each of owner's rows, in order), else NULL and every
+ * row 0 .. *n of the list. */
+static const uint32_t *rows_to_visit(const sf_pdf_row *r, uint32_t owner, size_t *n)
+{
+    const uint32_t *rows = sf_owner_rows_of(r->o->by_owner, r->l, owner, n);
+    if (!rows)
+        *n = r->l ? r->l->count(r->o->rep) : 0;
+    return rows;
+}
+
 /* Fill cb with the first `show` rows taken; returns how many. */
 static size_t fill_rows(const sf_pdf_table_def *t, sf_pdf_row *r, cellbuf *cb, size_t show,
                         uint32_t owner)
 {
     sf_cell cells[SF_LIST_MAX_COLS];
-    size_t count = r->l->count(r->o->rep), k = 0;
+    size_t count, k = 0;
+    const uint32_t *rows = rows_to_visit(r, owner, &count);
     r->cells = cells;
-    for (size_t i = 0; i < count && k < show; i++) {
-        if (!row_taken(t, r, cells, i, owner, true))
+    for (size_t j = 0; j < count && k < show; j++) {
+        if (!row_taken(t, r, cells, rows ? rows[j] : j, owner, true))
             continue;
         for (size_t c = 0; c < cb->n_cols; c++) {
             sf_pdf_cell_fmt fmt = cb->def[c]->fmt ? cb->def[c]->fmt : fmt_by_type;
@@ -423,12 +436,13 @@ static bool table_cells(const sf_output_ctx *o, const sf_pdf_table_def *t, uint3
                         size_t max, cellbuf *cb, size_t *total)
 {
     const sf_list *l = sf_list_find(t->list);
-    size_t count = l ? l->count(o->rep) : 0;
     sf_cell cells[SF_LIST_MAX_COLS];
     sf_pdf_row r = {.o = o, .l = l, .cells = cells};
+    size_t count;
+    const uint32_t *rows = rows_to_visit(&r, owner, &count);
     *total = 0;
-    for (size_t i = 0; i < count; i++)
-        *total += row_taken(t, &r, cells, i, owner, false);
+    for (size_t j = 0; j < count; j++)
+        *total += row_taken(t, &r, cells, rows ? rows[j] : j, owner, false);
     size_t show = *total < max ? *total : max;
     if (!l || !cells_new(cb, o, t, l, show, owner))
         return false;

@@ -48,6 +48,10 @@
 #include "output/sf_output.h"
 
 #define ZCHUNK ((size_t)1 << 20)
+/* Chunks a writer may run ahead of its deflating worker: past that it
+ * waits, so a slow worker (a busy machine) cannot make the rows of a
+ * million-row sheet pile up uncompressed in memory. */
+#define ZAHEAD 16
 #define ZIP_OK 0
 #define ZIP_INTERNALERROR (-104)
 
@@ -258,6 +262,7 @@ static void *rows_worker(void *arg)
             if (!ok)
                 r->failed = true;
             r->next++;
+            pthread_cond_broadcast(&r->cv); /* a writer waiting for room */
             continue;
         }
         if (r->closing)
@@ -346,7 +351,9 @@ bool sf_zip_rows_write(sf_zip_rows *r, const void *buf, size_t len)
                 return false;
             }
             r->c[r->n_c++] = (rchunk){.in = in};
-            pthread_cond_signal(&r->cv); /* the chunk before is ready */
+            pthread_cond_broadcast(&r->cv); /* the chunk before is ready */
+            while (r->worker_live && !r->failed && r->n_c - r->next > ZAHEAD)
+                pthread_cond_wait(&r->cv, &r->mu);
         }
         size_t last = r->n_c - 1;
         unsigned char *in = r->c[last].in;

@@ -57,7 +57,7 @@ printf '[input]\npreset = auto\ntransactions = tx.csv\n' >canon.ini
 "$SF" check -c canon.ini >out 2>err
 grep -q '^config: canon.ini (preset auto: none)$' out
 grep -q '^preset auto: none (canonical names)$' out
-grep -Eq '^  \* no preset \(canonical names\): 3 of 8 headers found$' out
+grep -Eq '^  \* no preset \(canonical names\): 3 of 9 headers found$' out
 
 # ---- hints
 printf 'Клиент;Дата;Сумма\nK1;01.02.2025;5\n' | iconv -t CP1251 >t1251.csv

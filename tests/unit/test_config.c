@@ -512,7 +512,7 @@ static void test_error_messages(void **state)
                  "c.ini:4: [columns.accounts] nmae: unknown key (did you mean 'name'?)");
     expect_error(INPUT "[columns.activities]\nsubject = Subject\n", SF_ERR_USAGE,
                  "c.ini:4: [columns.activities] subject: unknown key (known keys: account_id, "
-                 "date, type, owner, outcome, duration_min)");
+                 "date, type, owner, outcome, duration_min, count)");
     expect_error(INPUT "[email]\nsubject = Weekly\rBcc: x@example.com\n", SF_ERR_USAGE,
                  "c.ini:4: [email] subject: holds a control character (0x0D); not allowed in a config file");
     expect_error(INPUT "[owners]\nBen\rOrtiz = ben@example.com\n", SF_ERR_USAGE,

@@ -3,6 +3,9 @@
  * (family bitmap, small family, hashed) answers membership exactly, the
  * memory follows the ids' density, and two sets (a file's head and tail)
  * meet exactly when they share an id, checked against a plain reference.
+ * Hashed ids are compared with the ids themselves: two different ids whose
+ * hashes share the table's tag and home slot are both kept, from memory
+ * and from the spool file alike.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sf_common.h"
 #include "input/sf_idset.h"
+
+#include <unistd.h>
+
+/* A scratch folder for the spool files, made once (removed at the end). */
+static char scratch[64];
+static const char *spool_dir(void)
+{
+    if (!scratch[0]) {
+        snprintf(scratch, sizeof scratch, "/tmp/sf-idset-XXXXXX");
+        assert_non_null(mkdtemp(scratch));
+    }
+    return scratch;
+}
 
 /* Add id; returns whether it was already there. */
 static bool add(sf_idset *s, const char *id)
@@ -22,7 +39,7 @@ static bool add(sf_idset *s, const char *id)
     bool found;
     assert_true(sf_idset_probe(s, id, &k, &found));
     if (!found)
-        assert_true(sf_idset_put(s, &k));
+        assert_true(sf_idset_put(s, id, &k));
     return found;
 }
 
@@ -46,7 +63,7 @@ static uint64_t rnd(void)
 static void test_sequential_invoices(void **state)
 {
     (void)state;
-    sf_idset *s = sf_idset_new(200000);
+    sf_idset *s = sf_idset_new(200000, NULL);
     char id[32];
     for (int i = 1; i <= 200000; i++) {
         snprintf(id, sizeof id, "INV-%07d", i);
@@ -69,7 +86,7 @@ static void test_sequential_invoices(void **state)
 static void test_leading_zeros_and_plain(void **state)
 {
     (void)state;
-    sf_idset *s = sf_idset_new(0);
+    sf_idset *s = sf_idset_new(0, NULL);
     assert_false(add(s, "A01"));
     assert_false(add(s, "A1"));
     assert_false(add(s, "A001"));
@@ -94,7 +111,7 @@ static void test_leading_zeros_and_plain(void **state)
 static void test_sparse_family(void **state)
 {
     (void)state;
-    sf_idset *s = sf_idset_new(20000);
+    sf_idset *s = sf_idset_new(20000, spool_dir());
     enum { N = 20000 };
     static char ids[N][24];
     for (int i = 0; i < N; i++) {
@@ -103,7 +120,9 @@ static void test_sparse_family(void **state)
     }
     for (int i = 0; i < N; i++)
         assert_true(has(s, ids[i]));
-    assert_true(sf_idset_bytes(s) < (size_t)N * 24);
+    /* the table (about 10 bytes per id) and the spool's buffer (at most
+     * a megabyte; the ids past it go to the file) */
+    assert_true(sf_idset_bytes(s) < (size_t)N * 12 + ((size_t)1 << 20) + 4096);
     sf_idset_free(s);
 }
 
@@ -112,7 +131,7 @@ static void test_sparse_family(void **state)
 static void test_bitmap_turns_sparse(void **state)
 {
     (void)state;
-    sf_idset *s = sf_idset_new(0);
+    sf_idset *s = sf_idset_new(0, NULL);
     char id[32];
     for (int i = 0; i < 5000; i++) {
         snprintf(id, sizeof id, "D%010d", i);
@@ -139,7 +158,7 @@ static void test_bitmap_turns_sparse(void **state)
 static void test_many_families(void **state)
 {
     (void)state;
-    sf_idset *s = sf_idset_new(0);
+    sf_idset *s = sf_idset_new(0, NULL);
     char id[48];
     for (int p = 0; p < 600; p++)
         for (int i = 0; i < 20; i++) {
@@ -153,6 +172,116 @@ static void test_many_families(void **state)
         }
     assert_false(has(s, "P599-0020"));
     sf_idset_free(s);
+}
+
+
+/* The table keeps 24 bits of an id's 64-bit hash (its top bits, the tag)
+ * and finds its home slot from the whole hash; at the first size (16
+ * slots) the home is the top 4 bits of hash x 0x9E3779B97F4A7C15. Two ids
+ * with the same tag and the same home look alike to the table: find such
+ * a pair and check that the second is not taken for a duplicate of the
+ * first (a table comparing tags alone fails here). */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static bool find_twins(char *x, char *y)
+{
+    enum { N = 1 << 17 };
+    uint64_t *key = malloc(N * sizeof *key);
+    assert_non_null(key);
+    char id[40];
+    for (uint64_t i = 0; i < N; i++) {
+        snprintf(id, sizeof id, "twin-%llu-z", (unsigned long long)i);
+        uint64_t h = sf_hash_str(id);
+        uint64_t home = (h * 0x9E3779B97F4A7C15ULL) >> 60;
+        key[i] = ((h >> 40) << 4 | home) << 20 | i; /* i < 2^17 */
+    }
+    qsort(key, N, sizeof *key, cmp_u64);
+    bool ok = false;
+    for (uint64_t i = 1; i < N && !ok; i++)
+        if (key[i] >> 20 == key[i - 1] >> 20) {
+            snprintf(x, 40, "twin-%llu-z", (unsigned long long)(key[i - 1] & 0xfffff));
+            snprintf(y, 40, "twin-%llu-z", (unsigned long long)(key[i] & 0xfffff));
+            ok = true;
+        }
+    free(key);
+    return ok;
+}
+
+
+static void test_tag_twins_are_not_duplicates(void **state)
+{
+    (void)state;
+    char x[40], y[40];
+    assert_true(find_twins(x, y));
+    assert_string_not_equal(x, y);
+    sf_idset *s = sf_idset_new(0, NULL);
+    assert_false(add(s, x));
+    assert_false(add(s, y)); /* not a duplicate: another id */
+    assert_true(add(s, x));
+    assert_true(add(s, y));
+    assert_int_equal(sf_idset_count(s), 2);
+    sf_idset_free(s);
+}
+
+/* Ids of any shape (random UUIDs, 18-character Salesforce-style ids),
+ * enough of them that the spool goes to its file and the table grows by
+ * reading it back: every id found, every repeat a duplicate, nothing else;
+ * the memory held is the table, not the ids. */
+static void test_random_ids_spooled(void **state)
+{
+    (void)state;
+    enum { N = 120000 };
+    static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    char (*ids)[40] = malloc((size_t)N * 40);
+    assert_non_null(ids);
+    sf_idset *s = sf_idset_new(0, spool_dir());
+    for (int i = 0; i < N; i++) {
+        uint64_t a = rnd(), b = rnd();
+        if (i % 2)
+            snprintf(ids[i], 40, "%08llx-%04llx-4%03llx-a%03llx-%012llx", (unsigned long long)(a >> 32),
+                     (unsigned long long)(a & 0xffff), (unsigned long long)(b >> 52),
+                     (unsigned long long)((b >> 40) & 0xfff), (unsigned long long)(b & 0xffffffffffffULL));
+        else {
+            memcpy(ids[i], "0065g00000", 10);
+            for (int k = 10; k < 18; k++, a /= 62)
+                ids[i][k] = b62[a % 62];
+            ids[i][18] = '\0';
+        }
+        assert_false(add(s, ids[i]));
+    }
+    for (int i = 0; i < N; i += 7)
+        assert_true(add(s, ids[i]));
+    assert_false(has(s, "00000000-0000-4000-a000-000000000000"));
+    assert_false(has(s, "0065g00000AAAAAAAA"));
+    assert_int_equal(sf_idset_count(s), N);
+    /* the ids (3.2 MB) are in the file, not in memory as without a folder */
+    sf_idset *m = sf_idset_new(0, NULL);
+    for (int i = 0; i < N; i++)
+        assert_false(add(m, ids[i]));
+    assert_true(sf_idset_bytes(s) + ((size_t)2 << 20) < sf_idset_bytes(m));
+    sf_idset_free(m);
+    /* a tail with one id of the head, and one without */
+    sf_idset *t = sf_idset_new(0, spool_dir()), *u = sf_idset_new(0, spool_dir());
+    char id[40];
+    for (int i = 0; i < N; i++) {
+        snprintf(id, sizeof id, "tail-%d-%llx", i, (unsigned long long)rnd());
+        add(t, id);
+        add(u, id);
+    }
+    add(t, ids[N / 3]);
+    bool oom;
+    assert_true(sf_idset_meet(s, t, &oom));
+    assert_false(oom);
+    assert_false(sf_idset_meet(s, u, &oom));
+    assert_false(oom);
+    sf_idset_free(s);
+    sf_idset_free(t);
+    sf_idset_free(u);
+    free(ids);
 }
 
 /* ---- two sets ----------------------------------------------------------------- */
@@ -176,7 +305,8 @@ static void gen_id(int kind, uint64_t i, char *out)
  * must equal the reference intersection. */
 static void meet_case(int kind_a, int kind_b, uint64_t na, uint64_t nb, bool overlap, uint64_t offset)
 {
-    sf_idset *a = sf_idset_new(na), *b = sf_idset_new(nb);
+    /* the head's spool in a file once it passes a megabyte, the tail's in memory */
+    sf_idset *a = sf_idset_new(na, spool_dir()), *b = sf_idset_new(nb, NULL);
     char **ra = malloc(na * sizeof *ra), **rb = malloc(nb * sizeof *rb);
     assert_non_null(ra);
     assert_non_null(rb);
@@ -241,6 +371,11 @@ int main(void)
         cmocka_unit_test(test_bitmap_turns_sparse),
         cmocka_unit_test(test_many_families),
         cmocka_unit_test(test_meet),
+        cmocka_unit_test(test_tag_twins_are_not_duplicates),
+        cmocka_unit_test(test_random_ids_spooled),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    if (scratch[0])
+        rmdir(scratch);
+    return rc;
 }

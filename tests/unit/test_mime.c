@@ -261,6 +261,40 @@ static void test_base64_lines(void **state)
     sf_buf_free(&out);
 }
 
+/* A spilling buffer (the mail with a large attachment) writes the same
+ * bytes as one held whole, keeping less than SF_BUF_SPILL of them. */
+static void test_base64_spilled(void **state)
+{
+    (void)state;
+    size_t n = 3 * SF_BUF_SPILL + 12345;
+    unsigned char *data = malloc(n);
+    assert_non_null(data);
+    for (size_t i = 0; i < n; i++)
+        data[i] = (unsigned char)(i * 2654435761u >> 13);
+    sf_buf whole = {0}, part = {0};
+    sf_mime_base64(&whole, data, n);
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    sf_buf_spill_to(&part, fp);
+    sf_buf_puts(&part, "head\r\n");
+    sf_mime_base64(&part, data, n);
+    assert_true(part.n < SF_BUF_SPILL);
+    assert_true(sf_buf_spill_end(&part));
+    long len = ftell(fp);
+    assert_int_equal((size_t)len, whole.n + 6);
+    char *back = malloc((size_t)len);
+    assert_non_null(back);
+    rewind(fp);
+    assert_int_equal(fread(back, 1, (size_t)len, fp), (size_t)len);
+    assert_memory_equal(back, "head\r\n", 6);
+    assert_memory_equal(back + 6, sf_buf_str(&whole), whole.n);
+    fclose(fp);
+    free(back);
+    free(data);
+    sf_buf_free(&whole);
+    sf_buf_free(&part);
+}
+
 static void test_addresses(void **state)
 {
     (void)state;
@@ -347,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_message_bytes),   cmocka_unit_test(test_nested_parts),
         cmocka_unit_test(test_subject_folding), cmocka_unit_test(test_mailbox_folding),
         cmocka_unit_test(test_qp_lines),        cmocka_unit_test(test_base64_lines),
+        cmocka_unit_test(test_base64_spilled),
         cmocka_unit_test(test_addresses),       cmocka_unit_test(test_header_injection),
         cmocka_unit_test(test_date_and_domain),
     };
