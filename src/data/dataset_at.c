@@ -262,14 +262,26 @@ static int cmp_day(const void *pa, const void *pb)
 
 /* Sort one account's transactions (as day entries) by date, unless they
  * already are (exports are usually in date order), and sum each date into
- * one entry. Returns the number of days. */
+ * one entry. Returns the number of days. An account has a few dozen
+ * transactions at most, as a rule: an insertion sort in place, without
+ * qsort's set-up and indirect calls (the order among equal dates does not
+ * matter: they are summed). */
 static uint32_t merge_days(sf_tx_day *d, uint32_t n)
 {
     bool sorted = true;
     for (uint32_t i = 1; i < n && sorted; i++)
         sorted = d[i - 1].date <= d[i].date;
-    if (!sorted)
+    if (!sorted && n > 48) {
         qsort(d, n, sizeof *d, cmp_day);
+    } else if (!sorted) {
+        for (uint32_t i = 1; i < n; i++) {
+            sf_tx_day x = d[i];
+            uint32_t j = i;
+            for (; j > 0 && d[j - 1].date > x.date; j--)
+                d[j] = d[j - 1];
+            d[j] = x;
+        }
+    }
     uint32_t m = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (m && d[m - 1].date == d[i].date) {
