@@ -109,6 +109,10 @@ typedef struct {
     size_t *fo;          /* field offsets into fb */
     size_t nf, fo_cap;
     bool oom;
+    bool fields_ready;   /* the fast path split the record (csvread.c) */
+    bool no_fast;        /* tests: every record the full way */
+    char stop_delim;     /* the delimiter `stop` was made for; 0: none */
+    unsigned char stop[256]; /* bytes that end a run of plain text */
 } sf_csvread;
 
 /* Set up a reader. encoding: NULL, "", "UTF-8" or "UTF8" for UTF-8, else

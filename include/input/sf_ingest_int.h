@@ -31,6 +31,41 @@ typedef struct {
     size_t cap, n;
 } sf_acache;
 
+/* Every account of a fixed account table (an accounts file was read),
+ * indexed once and shared read-only by every reader (acindex.c): no reader
+ * builds a cache of its own or asks sf_dataset_find for an id it has not
+ * seen yet. When every id is one prefix and a fixed number of digits
+ * ("C000123", "12345") and the numbers are dense, an id is found by its
+ * number in a table (4 bytes per number: one memory access, no hashing);
+ * otherwise through an sf_acache holding every id of at most
+ * SF_ACACHE_KEY bytes (longer ids: sf_dataset_find). Lookups are exact
+ * either way. */
+#define SF_ACINDEX_PREFIX 32
+typedef struct {
+    bool live;             /* built: every account is in it */
+    bool dense;            /* by number, else by hash */
+    char prefix[SF_ACINDEX_PREFIX];
+    size_t plen, width;    /* prefix bytes, digits */
+    uint64_t base, span;   /* numbers base .. base + span - 1 */
+    uint32_t *slot;        /* dense: account + 1 by number - base; 0: none */
+    sf_acache hash;        /* not dense */
+} sf_acindex;
+
+/* Index every account of ds (its ids are fixed from now on). SF_OK, or
+ * SF_ERR_NOMEM (x is then not live and readers keep their own caches). */
+sf_err sf_acindex_build(sf_acindex *x, const sf_dataset *ds);
+void sf_acindex_free(sf_acindex *x);
+/* The hash that sf_acindex_find takes (0 when the index does not hash);
+ * its memory asked for early. */
+uint64_t sf_acindex_prefetch(const sf_acindex *x, const char *id, size_t len);
+/* The account of id (len bytes), or SF_NO_ACCOUNT; h from
+ * sf_acindex_prefetch. */
+uint32_t sf_acindex_find(const sf_acindex *x, const sf_dataset *ds, const char *id, size_t len, uint64_t h);
+/* Add to a reader's own cache (optional: nothing on out of memory). */
+void sf_acache_add(sf_acache *c, uint64_t h, const char *id, size_t len, uint32_t idx);
+/* The cache's hash of an id (never 0: 0 marks an empty slot). */
+uint64_t sf_acache_hash(const char *id);
+
 typedef struct sf_ingest_side sf_ingest_side; /* ingest_split.c */
 
 /* An input file, opened once for the whole ingest: every reader of it
@@ -96,7 +131,8 @@ typedef struct {
 
     sf_idset *ids;        /* of the file being read, made at its first id */
     size_t ids_hint;      /* records expected in the part read */
-    sf_acache accounts;
+    sf_acache accounts;   /* this reader's, when no shared index */
+    const sf_acindex *acindex; /* shared, read-only (borrowed); NULL: none */
     struct { char key[32]; int val; } memo[3][8]; /* recent mapped values */
     unsigned memo_next[3];
     sf_opportunity *opps; /* accepted opportunities, added at end of file */

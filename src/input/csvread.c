@@ -357,6 +357,8 @@ static sf_err long_text(sf_csvread *r)
 
 sf_err sf_csvread_fields(sf_csvread *r)
 {
+    if (r->fields_ready)
+        return r->oom ? sf_ctx_nomem(r->ctx) : SF_OK;
     if (r->rec.too_long)
         return long_text(r);
     int ok = decode(r, r->rec.bytes, r->rec.n);
@@ -570,6 +572,7 @@ sf_err sf_csvread_open_fd(sf_csvread *r, int fd, int64_t size, const char *path,
     r->skip_lf = false;
     r->limit = -1;
     r->nf = 0;
+    r->fields_ready = false;
     r->delim = r->delim_cfg ? r->delim_cfg : ',';
     if (csv_init(&r->csv, CSV_APPEND_NULL) != 0) {
         sf_csvread_close(r);
@@ -713,6 +716,7 @@ static sf_err header_too_long(const sf_csvread *r)
 sf_err sf_csvread_header(sf_csvread *r, int64_t *blank)
 {
     sf_err e;
+    r->fields_ready = false;
     for (;;) {
         bool again;
         if ((e = eat_lf(r, &again)) != SF_OK)
@@ -780,9 +784,65 @@ sf_err sf_csvread_seek(sf_csvread *r, int64_t start)
     return SF_OK;
 }
 
+/* The byte classes of fast_record for the current delimiter: 1 ends a
+ * field (the delimiter), 2 ends the record (CR, LF), 3 needs the full
+ * scanner (a quote, NUL); 0 is plain text. */
+static void stop_table(sf_csvread *r)
+{
+    memset(r->stop, 0, sizeof r->stop);
+    r->stop['\n'] = r->stop['\r'] = 2;
+    r->stop['"'] = r->stop[0] = 3;
+    r->stop[(unsigned char)r->delim] = 1;
+    r->stop_delim = r->delim;
+}
+
+/*
+ * The common record in one pass: UTF-8 input, no quote and no NUL before
+ * the line end, the whole line in the buffer and not too long. It is
+ * found and split at once (what scan_record, decode and split give for
+ * it, without their separate passes over the bytes); anything else
+ * returns false and goes the full way, from the same position.
+ */
+static bool fast_record(sf_csvread *r)
+{
+    if (r->no_fast || !(r->utf8 || r->bom_utf8) || r->delim == '"' || !r->delim || (unsigned char)r->delim >= 0x80)
+        return false;
+    if (r->stop_delim != r->delim)
+        stop_table(r);
+    const unsigned char *s = (const unsigned char *)r->buf + r->pos, *end = (const unsigned char *)r->buf + r->len;
+    const unsigned char *p = s;
+    unsigned char high = 0, k;
+    r->nf = 0;
+    r->fb_len = 0;
+    r->oom = false;
+    for (;;) {
+        const unsigned char *f = p;
+        while (p < end && !r->stop[*p])
+            high |= *p++;
+        if (p == end || (k = r->stop[*p]) == 3)
+            return false;
+        add_field(r, (const char *)f, (size_t)(p - f));
+        if (k == 2)
+            break;
+        p++;
+    }
+    size_t n = (size_t)(p - s);
+    if ((int64_t)n > r->max_rec || ((high & 0x80) && !utf8_ok((const char *)s, n)))
+        return false;
+    bool cr = *p == '\r';
+    r->rec = (sf_csvrec){.bytes = (const char *)s, .n = n, .line = r->line, .blank = is_blank((const char *)s, n),
+                         .text = (const char *)s, .text_n = n};
+    r->line++;
+    r->pos += n + 1;
+    r->skip_lf = cr;
+    r->fields_ready = true;
+    return true;
+}
+
 sf_err sf_csvread_next(sf_csvread *r, sf_csv_event *ev)
 {
     sf_err e;
+    r->fields_ready = false;
     for (;;) {
         bool again;
         if ((e = eat_lf(r, &again)) != SF_OK)
@@ -806,6 +866,10 @@ sf_err sf_csvread_next(sf_csvread *r, sf_csv_event *ev)
             if ((e = fill(r)) != SF_OK)
                 return e;
             continue;
+        }
+        if (fast_record(r)) {
+            *ev = SF_CSV_RECORD;
+            return SF_OK;
         }
         size_t n, used;
         uint32_t lines;

@@ -28,36 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the account cache ---------------------------------------------------- */
-
-static void acache_add(sf_acache *c, uint64_t h, const char *id, size_t len, uint32_t idx)
-{
-    if (2 * (c->n + 1) > c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 1024;
-        sf_acache_ent *v = sf_table_alloc(cap * sizeof *v);
-        if (!v)
-            return; /* the cache is optional */
-        for (size_t i = 0; i < c->cap; i++) {
-            if (!c->v[i].h)
-                continue;
-            size_t j = (size_t)c->v[i].h & (cap - 1);
-            while (v[j].h)
-                j = (j + 1) & (cap - 1);
-            v[j] = c->v[i];
-        }
-        free(c->v);
-        c->v = v;
-        c->cap = cap;
-    }
-    size_t i = (size_t)h & (c->cap - 1);
-    while (c->v[i].h)
-        i = (i + 1) & (c->cap - 1);
-    c->v[i].h = h;
-    c->v[i].idx = idx;
-    c->v[i].len = (uint8_t)len;
-    memcpy(c->v[i].key, id, len);
-    c->n++;
-}
+/* ---- the account cache: acindex.c ------------------------------------------ */
 
 /* The first non-empty of a field's other columns ("A | B"). */
 static const char *fld_alt(const sf_ingest_reader *g, int field)
@@ -122,28 +93,27 @@ static int map_value(sf_ingest_reader *g, int kind, const char *v)
 }
 
 
-static uint64_t id_hash(const char *s)
-{
-    uint64_t h = sf_hash_str(s);
-    return h ? h : 1; /* 0 marks an empty cache slot */
-}
-
-/* sf_dataset_find through the cache. */
-/* The hash of id for find_account_h (0 when too long to be cached), its
- * cache slot asked for early: the lookup follows a parse of the rest of
- * the record, which hides the memory's latency. */
+/* The hash of id for find_account_h (0 when too long to be cached, or
+ * when the shared index does not hash), its cache slot asked for early:
+ * the lookup follows a parse of the rest of the record, which hides the
+ * memory's latency. */
 static uint64_t acache_prefetch(const sf_ingest_reader *g, const char *id, size_t len)
 {
+    if (g->acindex)
+        return sf_acindex_prefetch(g->acindex, id, len);
     if (len > SF_ACACHE_KEY)
         return 0;
-    uint64_t h = id_hash(id);
+    uint64_t h = sf_acache_hash(id);
     if (g->accounts.cap)
         __builtin_prefetch(&g->accounts.v[(size_t)h & (g->accounts.cap - 1)]);
     return h;
 }
 
+/* sf_dataset_find through the shared index, or this reader's cache. */
 static uint32_t find_account_h(sf_ingest_reader *g, const char *id, size_t len, uint64_t h)
 {
+    if (g->acindex)
+        return sf_acindex_find(g->acindex, g->ds, id, len, h);
     if (len > SF_ACACHE_KEY)
         return sf_dataset_find(g->ds, id);
     sf_acache *c = &g->accounts;
@@ -154,7 +124,7 @@ static uint32_t find_account_h(sf_ingest_reader *g, const char *id, size_t len, 
     }
     uint32_t idx = sf_dataset_find(g->ds, id);
     if (idx != SF_NO_ACCOUNT)
-        acache_add(c, h, id, len, idx);
+        sf_acache_add(c, h, id, len, idx);
     return idx;
 }
 

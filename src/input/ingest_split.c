@@ -222,6 +222,7 @@ static sf_err read_opps_meanwhile(sf_ingest_reader *g, sf_ingest_side *sr)
     sf_ingest_reader o;
     sf_err e = sf_ingest_reader_init(&o, g->ds, g->cfg, g->rj, g->progress, g->puser, g->ctx);
     o.inputs = g->inputs;
+    o.acindex = g->acindex;
     if (e == SF_OK)
         e = sf_ingest_read_kind(&o, SF_FILE_OPPORTUNITIES);
     sf_ingest_reader_release(&o);
@@ -347,7 +348,7 @@ static void side_release(sf_ingest_side *sr)
 
 /* Every kind in order (see "two readers"), each file from its one
  * descriptor in g->inputs. */
-static sf_err ingest_kinds(sf_ingest_reader *g, const sf_settings *set, sf_ctx *ctx)
+static sf_err ingest_kinds(sf_ingest_reader *g, sf_acindex *acindex, const sf_settings *set, sf_ctx *ctx)
 {
     sf_dataset *ds = g->ds;
     const sf_config *cfg = g->cfg;
@@ -357,6 +358,10 @@ static sf_err ingest_kinds(sf_ingest_reader *g, const sf_settings *set, sf_ctx *
     sf_err e = sf_ingest_read_kind(g, SF_FILE_USERS);
     if (e == SF_OK && !ds->accounts_derived)
         e = sf_ingest_read_kind(g, SF_FILE_ACCOUNTS);
+    /* the account ids are fixed from here on: one index for every reader
+     * (without memory for it, each reader keeps a cache of its own) */
+    if (e == SF_OK && !ds->accounts_derived && sf_acindex_build(acindex, ds) == SF_OK)
+        g->acindex = acindex;
 
     /* The second thread (see "two readers"): the activities files and the
      * tail of the transactions file (when there is one file). */
@@ -378,6 +383,7 @@ static sf_err ingest_kinds(sf_ingest_reader *g, const sf_settings *set, sf_ctx *
     }
     if (sr && sf_ingest_reader_init(&sr->g, ds, cfg, &sr->rj, NULL, NULL, &sr->ctx) == SF_OK) {
         sr->g.inputs = in;
+        sr->g.acindex = g->acindex;
         sr->act = act ? input_path(cfg, SF_FILE_ACTIVITIES) : NULL;
         if (tail && (sr->part = sf_tx_part_new(ds)) != NULL) {
             sr->tx = &in->v[SF_FILE_TRANSACTIONS][0];
@@ -450,8 +456,9 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
         ds->accounts_derived = !input_path(cfg, SF_FILE_ACCOUNTS);
         ds->have_activities = act != NULL;
         ds->have_opportunities = opp != NULL;
+        sf_acindex acindex = {0};
         if (e == SF_OK)
-            e = ingest_kinds(&g, set, ctx);
+            e = ingest_kinds(&g, &acindex, set, ctx);
         /* every file as it was when opened, or what was read may be a mix */
         if (e == SF_OK)
             e = inputs_check(&in, ctx);
@@ -460,6 +467,7 @@ sf_err sf_ingest(sf_dataset *ds, const sf_config *cfg, const sf_settings *set, s
         if (e == SF_OK)
             e = sf_ingest_check_shares(&g);
         sf_ingest_reader_release(&g);
+        sf_acindex_free(&acindex);
     }
     inputs_close(&in);
     return e;

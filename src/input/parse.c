@@ -99,14 +99,27 @@ static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static const char *parse_core(const char *p, const char *end, char decimal, sf_thousands th,
                               int keep, __int128 *out)
 {
+    /* the digits go into 64 bits while they surely fit (below 10^17 before
+     * the next digit), into 128 from there: the common amount never pays
+     * for 128-bit arithmetic; the value only grows, so the limit is the
+     * same either way */
     __int128 v = 0;
+    uint64_t u = 0;
+    bool wide = false;
     int digits = 0, group = 0;
     bool grouped = false;
     for (;;) {
         if (p < end && is_digit(*p)) {
-            v = v * 10 + (*p - '0');
-            if (v >= NUM_LIMIT)
-                return NULL;
+            if (!wide && u < 100000000000000000ULL) {
+                u = u * 10 + (uint64_t)(*p - '0');
+            } else {
+                if (!wide)
+                    v = u;
+                wide = true;
+                v = v * 10 + (*p - '0');
+                if (v >= NUM_LIMIT)
+                    return NULL;
+            }
             digits++;
             group++;
             p++;
@@ -131,7 +144,13 @@ static const char *parse_core(const char *p, const char *end, char decimal, sf_t
         const char *f = p + 1;
         int fd = 0;
         while (f < end && is_digit(*f)) {
-            if (kept < keep) {
+            if (kept < keep && !wide && u < 100000000000000000ULL) {
+                u = u * 10 + (uint64_t)(*f - '0');
+                kept++;
+            } else if (kept < keep) {
+                if (!wide)
+                    v = u;
+                wide = true;
                 v = v * 10 + (*f - '0');
                 kept++;
             } else if (fd == keep) {
@@ -147,6 +166,8 @@ static const char *parse_core(const char *p, const char *end, char decimal, sf_t
     }
     if (digits == 0)
         return NULL;
+    if (!wide)
+        v = u;
     for (; kept < keep; kept++)
         v *= 10;
     if (round_up)
@@ -463,6 +484,18 @@ bool sf_parse_date(const char *s, const char *fmt, sf_date *out)
 
 bool sf_convert_cents(int64_t cents, int64_t rate_ppm, int64_t *out)
 {
+    /* the common product fits 64 bits: the same rounding without the
+     * 128-bit division (two library calls per amount) */
+    int64_t n64;
+    if (!__builtin_mul_overflow(cents, rate_ppm, &n64)) {
+        int64_t q64 = n64 / SF_PPM, r64 = n64 % SF_PPM;
+        if (r64 < 0)
+            r64 = -r64;
+        if (2 * r64 >= SF_PPM)
+            q64 += n64 < 0 ? -1 : 1;
+        *out = q64;
+        return true;
+    }
     __int128 num = (__int128)cents * rate_ppm;
     __int128 q = num / SF_PPM, r = num % SF_PPM;
     if (r < 0)

@@ -243,6 +243,64 @@ static void test_dataset_windows(void **state)
 
 /* One book, figures for several dates (backfill, backtest): each date sees
  * only its own past, and a deal won after T is open at T (SPEC §1.1). */
+
+/* Accounts of 1 to 3,000 transactions in random, reversed and sorted
+ * order over a few or many dates (the days' own sort: insertion for few,
+ * quicksort for many, every date repeated): each day must be the sum of
+ * its transactions, the days in date order, counted by brute force. */
+static void test_dataset_days_sorted(void **state)
+{
+    (void)state;
+    sf_config cfg;
+    assert_int_equal(sf_config_init(&cfg), SF_OK);
+    sf_date T = sf_date_from_ymd(2025, 6, 30);
+    sf_dataset *ds = sf_dataset_new(&cfg, T);
+    assert_non_null(ds);
+    enum { NA = 12, SPAN = 400 };
+    static const uint32_t counts[NA] = {1, 2, 24, 25, 26, 49, 100, 300, 1000, 3000, 3000, 3000};
+    static int64_t sum[NA][SPAN];
+    static uint32_t pos[NA][SPAN], cnt[NA][SPAN];
+    memset(sum, 0, sizeof sum);
+    memset(pos, 0, sizeof pos);
+    memset(cnt, 0, sizeof cnt);
+    uint64_t seed = 7;
+    for (int k = 0; k < NA; k++) {
+        char id[16];
+        snprintf(id, sizeof id, "A%d", k);
+        bool dup;
+        uint32_t a = sf_dataset_add_account(ds, id, id, NULL, NULL, NULL, SF_NONE, SF_NONE, NULL, NULL, 2, &dup);
+        assert_int_equal(a, (uint32_t)k);
+        uint32_t span = k % 3 == 0 ? 5 : SPAN; /* few dates: long runs of equal keys */
+        for (uint32_t i = 0; i < counts[k]; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            uint32_t day = k == 10 ? span - 1 - i % span : k == 11 ? i * span / counts[k] : (uint32_t)(seed >> 33) % span;
+            int64_t cents = (int64_t)((seed >> 20) % 100000) - 20000;
+            assert_true(sf_dataset_add_transaction(ds, a, T - 1000 + (sf_date)day, cents, 0));
+            sum[k][day] += cents;
+            pos[k][day] += cents > 0;
+            cnt[k][day]++;
+        }
+    }
+    sf_ctx ctx = {0};
+    assert_int_equal(sf_dataset_finish(ds, &ctx), SF_OK);
+    for (int k = 0; k < NA; k++) {
+        uint32_t n, want = 0;
+        const sf_tx_day *d = sf_account_days(ds, (uint32_t)k, &n);
+        for (uint32_t day = 0; day < SPAN; day++) {
+            if (!cnt[k][day])
+                continue;
+            assert_true(want < n);
+            assert_int_equal(d[want].date, T - 1000 + (sf_date)day);
+            assert_int_equal(d[want].amount, sum[k][day]);
+            assert_int_equal(d[want].positive, pos[k][day]);
+            want++;
+        }
+        assert_int_equal(n, want);
+    }
+    sf_dataset_free(ds);
+    sf_config_release(&cfg);
+}
+
 static void test_dataset_at(void **state)
 {
     (void)state;
@@ -328,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_format),        cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_lang_formats),  cmocka_unit_test(test_dataset_windows),
         cmocka_unit_test(test_dataset_at),
+        cmocka_unit_test(test_dataset_days_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

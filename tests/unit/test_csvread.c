@@ -4,7 +4,8 @@
  * two blocks, the BOM, an open quote at the end of the file, a record
  * longer than a block, starting at an offset and stopping at a limit,
  * CP1251 converted, invalid UTF-8 flagged, delimiter sniffing, trimming
- * and the file errors.
+ * and the file errors; and the one-pass path of plain records against the
+ * full scanner on random files.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -410,6 +411,94 @@ static void test_progress(void **state)
     assert_string_equal(p.stage, "reading in.csv");
 }
 
+
+/* One reading of the file at path, every record with its fields, as text:
+ * what the caller can see of it. */
+static char *read_all(const char *path, char delim, int64_t max_rec, bool no_fast)
+{
+    sf_csvread r;
+    sf_ctx ctx = {0};
+    size_t cap = 1 << 16, n = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    assert_int_equal(sf_csvread_init(&r, NULL, "test", delim, &ctx), SF_OK);
+    r.no_fast = no_fast;
+    sf_csvread_set_max_record(&r, max_rec);
+    assert_int_equal(sf_csvread_open(&r, path, NULL, NULL), SF_OK);
+    int64_t blank = 0;
+    sf_err e = sf_csvread_header(&r, &blank);
+    for (;;) {
+        if (cap - n < 4096 + 8 * (r.rec.n + r.rec.text_n + r.fb_len)) {
+            cap = 2 * cap + 8 * (r.rec.n + r.rec.text_n + r.fb_len);
+            out = realloc(out, cap);
+            assert_non_null(out);
+        }
+        n += (size_t)snprintf(out + n, cap - n, "e%d line %u n %zu blank %d oq %d long %d bad %d nf %zu [", (int)e,
+                              (unsigned)r.rec.line, r.rec.n, r.rec.blank, r.rec.open_quote, r.rec.too_long,
+                              r.rec.blank ? 0 : r.rec.bad_encoding, r.rec.blank ? 0 : r.nf);
+        memcpy(out + n, r.rec.bytes, r.rec.n);
+        n += r.rec.n;
+        /* a blank record is not split (its text and fields are not read) */
+        if (!r.rec.blank) {
+            out[n++] = '|';
+            memcpy(out + n, r.rec.text, r.rec.text_n);
+            n += r.rec.text_n;
+            for (size_t i = 0; i < r.nf; i++)
+                n += (size_t)snprintf(out + n, cap - n, "|%s", sf_csvread_field(&r, i));
+        }
+        out[n++] = ']';
+        out[n++] = '\n';
+        if (e != SF_OK)
+            break;
+        sf_csv_event ev;
+        if ((e = sf_csvread_next(&r, &ev)) != SF_OK || ev == SF_CSV_END)
+            break;
+        if (!r.rec.blank)
+            e = sf_csvread_fields(&r);
+    }
+    n += (size_t)snprintf(out + n, cap - n, "end %d line %u\n", (int)e, (unsigned)r.line);
+    sf_csvread_release(&r);
+    return out;
+}
+
+/* Random files over the bytes that matter (delimiters, quotes, CR, LF,
+ * blanks, NUL, UTF-8 and invalid bytes, a BOM): the one-pass path and the
+ * full scanner must see the same records, lines, texts and fields. */
+static void test_fast_path_matches_full(void **state)
+{
+    fx *f = *state;
+    static const char *const atoms[] = {"a", "Bc", "12.50", ",", ",", ";", "\t", " ", "\"", "\"\"", "\n", "\n",
+                                        "\r\n", "\r", "\xD0\x9F\xD1\x80", "\xFF", "\xE2\x82", "x\0y",
+                                        "2025-01-31", "INV-001"};
+    uint64_t seed = 12345;
+    char buf[4096];
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 0;
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        if ((seed >> 60) == 0) {
+            memcpy(buf, "\xEF\xBB\xBF", 3);
+            n = 3;
+        }
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "id,name,amount\n");
+        int len = (int)((seed >> 33) % 120);
+        for (int i = 0; i < len; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            const char *a = atoms[(seed >> 33) % (sizeof atoms / sizeof *atoms)];
+            size_t k = strcmp(a, "x") == 0 ? 3 : (a[0] == 'x' ? 3 : strlen(a));
+            memcpy(buf + n, a, k);
+            n += k;
+        }
+        write_bytes(f, buf, n);
+        char delim = round % 3 == 0 ? ',' : round % 3 == 1 ? ';' : 0;
+        int64_t max_rec = round % 5 == 0 ? 16 : SF_CSV_MAX_RECORD;
+        char *slow = read_all(f->path, delim, max_rec, true), *fast = read_all(f->path, delim, max_rec, false);
+        if (strcmp(slow, fast) != 0)
+            fail_msg("round %d: full scanner\n%s\none pass\n%s", round, slow, fast);
+        free(slow);
+        free(fast);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +515,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fast_path_matches_full, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -708,6 +708,44 @@ static void test_mini_example(void **state)
     sf_config_release(&cfg);
 }
 
+
+/* The accounts' shared index: ids of one family (one prefix, six digits,
+ * dense: found by number) and ids of no family (hashed; one longer than
+ * the hash keeps inline). A transaction finds its own account and no
+ * other: another width, another prefix, a number past the ends or in a
+ * gap, a prefix alone and a case change are unknown accounts. */
+static void test_account_index(void **state)
+{
+    (void)state;
+    static const char *const unknown[] = {"C00001",  "C0000001", "D000001", "c000001", "C000000",
+                                          "C000011", "C000004",  "C",       "C00000x", "000001"};
+    for (int dense = 0; dense < 2; dense++) {
+        fx *f = fx_new();
+        const char *accounts = dense ? "account_id,name\nC000001,A\nC000002,B\nC000003,C\nC000005,E\nC000010,J\n"
+                                     : "account_id,name\nC000001,A\nC000002,B\nC000003,C\nacme-5,E\n"
+                                       "0015g00000ABCDEFGHIJKLMN,J\n";
+        put(f, SF_FILE_ACCOUNTS, "accounts.csv", accounts);
+        char tx[2048] = "account_id,date,amount\n";
+        static const char *const known[2][5] = {{"C000001", "C000002", "C000003", "acme-5", "0015g00000ABCDEFGHIJKLMN"},
+                                                {"C000001", "C000002", "C000003", "C000005", "C000010"}};
+        for (int i = 0; i < 5; i++)
+            snprintf(tx + strlen(tx), sizeof tx - strlen(tx), "%s,2025-06-0%d,%d.00\n", known[dense][i], i + 1,
+                     i + 1);
+        for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++)
+            snprintf(tx + strlen(tx), sizeof tx - strlen(tx), "%s,2025-06-01,1.00\n", unknown[i]);
+        put(f, SF_FILE_TRANSACTIONS, "transactions.csv", tx);
+        assert_int_equal(run(f), SF_OK);
+        for (int i = 0; i < 5; i++)
+            assert_int_equal(account_of(f, known[dense][i])->rev12, (i + 1) * 100);
+        const sf_file_stats *st = &f->ds->files[SF_FILE_TRANSACTIONS];
+        assert_int_equal(st->accepted, 5);
+        assert_int_equal(st->rejected, sizeof unknown / sizeof *unknown);
+        for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++)
+            rej_is(f, i, SF_FILE_TRANSACTIONS, (uint32_t)(7 + i), SF_REJ_UNKNOWN_ACCOUNT, "account_id", false);
+        fx_free(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -720,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_won),
         cmocka_unit_test(test_quantity_price_tab_cr),
         cmocka_unit_test(test_blocks),
+        cmocka_unit_test(test_account_index),
         cmocka_unit_test(test_activity_without_account),
         cmocka_unit_test(test_mini_example),
     };
