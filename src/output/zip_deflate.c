@@ -51,7 +51,7 @@
 /* Chunks a writer may run ahead of its deflating worker: past that it
  * waits, so a slow worker (a busy machine) cannot make the rows of a
  * million-row sheet pile up uncompressed in memory. */
-#define ZAHEAD 16
+#define ZAHEAD 4
 #define ZIP_OK 0
 #define ZIP_INTERNALERROR (-104)
 
@@ -229,13 +229,38 @@ static sf_zip_rows *reg_head;
 static unsigned long long reg_serial;
 static int reg_count;
 
-/* Deflate one chunk of rows (never the last block of an entry); its
- * input is freed once deflated. */
-static bool rchunk_deflate(rchunk *c, z_stream *z, bool *z_live)
+/* A deflater of row chunks: one stream and one output buffer sized for
+ * the worst case (deflateBound of a whole chunk), reused for every chunk. */
+typedef struct {
+    z_stream z;
+    bool z_live;
+    unsigned char *scratch;
+    size_t scratch_cap;
+} rdeflater;
+
+static void rdeflater_end(rdeflater *d)
 {
-    size_t cap = 0;
-    if (!deflate_piece(z, z_live, c->in, c->n, false, &c->out, &cap, &c->out_n, &c->crc))
+    if (d->z_live)
+        deflateEnd(&d->z);
+    free(d->scratch);
+}
+
+/* Deflate one chunk of rows (never the last block of an entry); its
+ * input is freed once deflated. The compressed bytes are kept in a block
+ * of their own exact size: the worst-case buffer is ten times larger than
+ * what rows compress to, and a workbook's rows wait whole for the zip. */
+static bool rchunk_deflate(rchunk *c, rdeflater *d)
+{
+    size_t n = 0;
+    if (!deflate_piece(&d->z, &d->z_live, c->in, c->n, false, &d->scratch, &d->scratch_cap, &n,
+                       &c->crc))
         return false;
+    unsigned char *o = malloc(n ? n : 1);
+    if (!o)
+        return false;
+    memcpy(o, d->scratch, n);
+    c->out = o;
+    c->out_n = n;
     free(c->in);
     c->in = NULL;
     return true;
@@ -246,8 +271,7 @@ static bool rchunk_deflate(rchunk *c, z_stream *z, bool *z_live)
 static void *rows_worker(void *arg)
 {
     sf_zip_rows *r = arg;
-    z_stream z;
-    bool z_live = false;
+    rdeflater d = {0};
     pthread_mutex_lock(&r->mu);
     for (;;) {
         size_t ready = r->closing ? r->n_c : (r->n_c ? r->n_c - 1 : 0);
@@ -256,7 +280,7 @@ static void *rows_worker(void *arg)
             size_t i = r->next;
             rchunk c = r->c[i];
             pthread_mutex_unlock(&r->mu);
-            bool ok = rchunk_deflate(&c, &z, &z_live);
+            bool ok = rchunk_deflate(&c, &d);
             pthread_mutex_lock(&r->mu);
             r->c[i] = c;
             if (!ok)
@@ -270,8 +294,7 @@ static void *rows_worker(void *arg)
         pthread_cond_wait(&r->cv, &r->mu);
     }
     pthread_mutex_unlock(&r->mu);
-    if (z_live)
-        deflateEnd(&z);
+    rdeflater_end(&d);
     return NULL;
 }
 
@@ -314,13 +337,11 @@ const char *sf_zip_rows_marker(const sf_zip_rows *r) { return r->marker; }
 /* Deflate, on this thread, every chunk not yet deflated up to `upto`. */
 static void deflate_here(sf_zip_rows *r, size_t upto)
 {
-    z_stream z;
-    bool z_live = false;
+    rdeflater d = {0};
     for (; r->next < upto && !r->failed; r->next++)
-        if (!rchunk_deflate(&r->c[r->next], &z, &z_live))
+        if (!rchunk_deflate(&r->c[r->next], &d))
             r->failed = true;
-    if (z_live)
-        deflateEnd(&z);
+    rdeflater_end(&d);
 }
 
 bool sf_zip_rows_write(sf_zip_rows *r, const void *buf, size_t len)
