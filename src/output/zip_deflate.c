@@ -40,8 +40,10 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "base/sf_common.h"
@@ -205,7 +207,7 @@ static int flush_chunks(void *file, int k)
 /* ---- rows compressed ahead ---------------------------------------------------- */
 
 typedef struct {
-    unsigned char *in, *out; /* in freed once deflated */
+    unsigned char *in, *out; /* in freed once deflated; out NULL when spilled */
     size_t n, out_n;
     unsigned long crc;
 } rchunk;
@@ -221,6 +223,8 @@ struct sf_zip_rows {
     pthread_cond_t cv;
     pthread_t worker;
     bool worker_live;
+    FILE *spill;              /* unlinked file the compressed chunks go to, in
+                               * order (NULL: they stay in memory) */
     sf_zip_rows *next_reg;    /* registry list */
 };
 
@@ -246,15 +250,24 @@ static void rdeflater_end(rdeflater *d)
 }
 
 /* Deflate one chunk of rows (never the last block of an entry); its
- * input is freed once deflated. The compressed bytes are kept in a block
- * of their own exact size: the worst-case buffer is ten times larger than
- * what rows compress to, and a workbook's rows wait whole for the zip. */
-static bool rchunk_deflate(rchunk *c, rdeflater *d)
+ * input is freed once deflated. A workbook's compressed rows wait whole
+ * for the zip (the library writes it when the workbook closes): they are
+ * appended to the spill file when there is one, else kept in a block of
+ * their own exact size (the worst-case buffer is ten times larger). */
+static bool rchunk_deflate(rchunk *c, rdeflater *d, FILE *spill)
 {
     size_t n = 0;
     if (!deflate_piece(&d->z, &d->z_live, c->in, c->n, false, &d->scratch, &d->scratch_cap, &n,
                        &c->crc))
         return false;
+    if (spill) {
+        if (fwrite(d->scratch, 1, n, spill) != n)
+            return false;
+        c->out_n = n;
+        free(c->in);
+        c->in = NULL;
+        return true;
+    }
     unsigned char *o = malloc(n ? n : 1);
     if (!o)
         return false;
@@ -280,7 +293,7 @@ static void *rows_worker(void *arg)
             size_t i = r->next;
             rchunk c = r->c[i];
             pthread_mutex_unlock(&r->mu);
-            bool ok = rchunk_deflate(&c, &d);
+            bool ok = rchunk_deflate(&c, &d, r->spill);
             pthread_mutex_lock(&r->mu);
             r->c[i] = c;
             if (!ok)
@@ -298,11 +311,33 @@ static void *rows_worker(void *arg)
     return NULL;
 }
 
-sf_zip_rows *sf_zip_rows_new(bool worker)
+/* An unlinked temporary file in dir, or NULL (then memory is used). */
+static FILE *spill_open(const char *dir)
+{
+    if (!dir)
+        return NULL;
+    size_t n = strlen(dir) + sizeof "/sfrows-XXXXXX";
+    char *path = malloc(n);
+    if (!path)
+        return NULL;
+    snprintf(path, n, "%s/sfrows-XXXXXX", dir);
+    int fd = mkstemp(path);
+    FILE *fp = NULL;
+    if (fd >= 0) {
+        unlink(path);
+        if (!(fp = fdopen(fd, "w+b")))
+            close(fd);
+    }
+    free(path);
+    return fp;
+}
+
+sf_zip_rows *sf_zip_rows_new(bool worker, const char *spill_dir)
 {
     sf_zip_rows *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
+    r->spill = spill_open(spill_dir);
     if (pthread_mutex_init(&r->mu, NULL) != 0) {
         free(r);
         return NULL;
@@ -339,7 +374,7 @@ static void deflate_here(sf_zip_rows *r, size_t upto)
 {
     rdeflater d = {0};
     for (; r->next < upto && !r->failed; r->next++)
-        if (!rchunk_deflate(&r->c[r->next], &d))
+        if (!rchunk_deflate(&r->c[r->next], &d, r->spill))
             r->failed = true;
     rdeflater_end(&d);
 }
@@ -439,6 +474,8 @@ void sf_zip_rows_free(sf_zip_rows *r)
         free(r->c[i].out);
     }
     free(r->c);
+    if (r->spill)
+        fclose(r->spill);
     pthread_cond_destroy(&r->cv);
     pthread_mutex_destroy(&r->mu);
     free(r);
@@ -543,6 +580,36 @@ static int entry_feed(void *file, const unsigned char *p, size_t len)
     return ZIP_OK;
 }
 
+/* The spilled compressed chunks of r read back in order and written. */
+static int splice_spilled(void *file, sf_zip_rows *r)
+{
+    if (fflush(r->spill) != 0 || fseek(r->spill, 0, SEEK_SET) != 0)
+        return ZIP_INTERNALERROR;
+    unsigned char *buf = NULL;
+    size_t cap = 0;
+    int e = ZIP_OK;
+    for (size_t i = 0; i < r->n_c && e == ZIP_OK; i++) {
+        size_t n = r->c[i].out_n;
+        if (n > cap) {
+            unsigned char *b = realloc(buf, n);
+            if (!b) {
+                e = ZIP_INTERNALERROR;
+                break;
+            }
+            buf = b;
+            cap = n;
+        }
+        if (fread(buf, 1, n, r->spill) != n)
+            e = ZIP_INTERNALERROR;
+        else
+            e = emit(file, buf, n, r->c[i].crc, r->c[i].n);
+    }
+    free(buf);
+    if (e == ZIP_OK)
+        r->used = true;
+    return e;
+}
+
 /* The rows of marker go here: the bytes before are deflated up to a sync
  * flush, then the rows' compressed chunks follow as they are. */
 static int entry_splice(void *file, const unsigned char *marker)
@@ -557,6 +624,8 @@ static int entry_splice(void *file, const unsigned char *marker)
         if (e != ZIP_OK)
             return e;
     }
+    if (r->spill)
+        return splice_spilled(file, r);
     for (size_t i = 0; i < r->n_c; i++) {
         int e = emit(file, r->c[i].out, r->c[i].out_n, r->c[i].crc, r->c[i].n);
         if (e != ZIP_OK)
