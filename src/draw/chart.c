@@ -6,6 +6,7 @@
 #include "draw/sf_chart.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,27 @@ static void sync_context(sf_chart *c)
     }
 }
 
+/* The cache key of a layout: its settings in hex (no printf: this runs
+ * for every text drawn or measured), then the text. g_malloc'd. */
+static gchar *layout_key(double size, bool bold, int wi, int max_lines, sf_align al, const char *text)
+{
+    uint64_t bits;
+    memcpy(&bits, &size, sizeof bits);
+    uint32_t more[3] = {(uint32_t)wi, (uint32_t)max_lines, (uint32_t)al << 1 | (bold ? 1u : 0u)};
+    size_t n = strlen(text);
+    gchar *key = g_try_malloc(16 + 3 * 8 + n + 1);
+    if (!key)
+        return NULL;
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++)
+        key[i] = hex[(bits >> (60 - 4 * i)) & 15];
+    for (int j = 0; j < 3; j++)
+        for (int i = 0; i < 8; i++)
+            key[16 + 8 * j + i] = hex[(more[j] >> (28 - 4 * i)) & 15];
+    memcpy(key + 40, text, n + 1);
+    return key;
+}
+
 /* The layout of text with these settings (borrowed from the cache; valid
  * until the next call), or NULL when out of memory. The key holds every
  * setting that changes the layout, and the text last, whole. */
@@ -114,8 +136,7 @@ static PangoLayout *layout_get(sf_chart *c, const char *text, double size, bool 
     int wi = w > 0 ? (int)(w * PANGO_SCALE) : -1;
     if (w <= 0)
         al = SF_AL_LEFT;
-    gchar *key = g_strdup_printf("%a|%d|%d|%d|%d|%s", size, bold, wi,
-                                 max_lines <= 1 ? 1 : max_lines, (int)al, text);
+    gchar *key = layout_key(size, bold, wi, max_lines <= 1 ? 1 : max_lines, al, text);
     if (!key)
         return NULL;
     PangoLayout *ly = g_hash_table_lookup(c->layouts, key);
