@@ -35,11 +35,16 @@ typedef struct {
 
 typedef enum { SF_AL_LEFT = 0, SF_AL_CENTER, SF_AL_RIGHT } sf_align;
 
-/* Text drawing state: one reusable PangoLayout per cairo context. */
+/* Text drawing state: the laid-out texts of one cairo context, kept by
+ * their text and settings (a document measures each table cell, then
+ * draws it, and repeats headers, labels and short values on every page:
+ * each is shaped once). */
 typedef struct {
     cairo_t *cr;
-    PangoLayout *layout;          /* owned */
+    PangoContext *ctx;            /* owned: shared by every layout */
     PangoFontDescription *font;   /* owned */
+    GHashTable *layouts;          /* owned: key string -> PangoLayout */
+    cairo_matrix_t ctm;           /* cr's matrix that ctx was last fitted to */
     const sf_lang *lang;          /* borrowed */
     /* Tests only: when set, every table cell drawn writes its box as a
      * line "cell PAGE X0 Y0 X1 Y1" (points, tab-separated), so a test can

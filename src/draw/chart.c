@@ -6,6 +6,7 @@
 #include "draw/sf_chart.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,14 +28,20 @@ static void set_rgb(cairo_t *cr, sf_rgb c)
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
 }
 
+/* Past this many kept layouts the cache starts again: a long book's
+ * tables hold many distinct texts, and memory stays bounded. */
+#define LAYOUTS_MAX 8192
+
 bool sf_chart_init(sf_chart *c, cairo_t *cr, const sf_lang *lang)
 {
     memset(c, 0, sizeof *c);
     c->cr = cr;
     c->lang = lang;
-    c->layout = pango_cairo_create_layout(cr);
+    c->ctx = pango_cairo_create_context(cr); /* fitted to cr's matrix and font options */
+    cairo_get_matrix(cr, &c->ctm);
     c->font = pango_font_description_from_string("DejaVu Sans");
-    if (!c->layout || !c->font) {
+    c->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+    if (!c->ctx || !c->font || !c->layouts) {
         sf_chart_release(c);
         return false;
     }
@@ -43,26 +50,26 @@ bool sf_chart_init(sf_chart *c, cairo_t *cr, const sf_lang *lang)
 
 void sf_chart_release(sf_chart *c)
 {
-    if (c->layout)
-        g_object_unref(c->layout);
+    if (c->layouts)
+        g_hash_table_destroy(c->layouts);
+    if (c->ctx)
+        g_object_unref(c->ctx);
     if (c->font)
         pango_font_description_free(c->font);
-    c->layout = NULL;
+    c->layouts = NULL;
+    c->ctx = NULL;
     c->font = NULL;
 }
 
-/* Configure the shared layout for text; invalid UTF-8 (which the ingest
- * never lets through, but a label file might hold) is repaired so pango
- * draws it instead of dropping the whole string. */
-static void layout_set(sf_chart *c, const char *text, double size, bool bold, double w,
-                       int max_lines, sf_align al)
+/* Configure a new layout for text; invalid UTF-8 (which the ingest never
+ * lets through, but a label file might hold) is repaired so pango draws
+ * it instead of dropping the whole string. */
+static void layout_config(sf_chart *c, PangoLayout *ly, const char *text, double size, bool bold,
+                          double w, int max_lines, sf_align al)
 {
-    PangoLayout *ly = c->layout;
     pango_font_description_set_weight(c->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     pango_font_description_set_absolute_size(c->font, size * PANGO_SCALE);
     pango_layout_set_font_description(ly, c->font);
-    if (!text)
-        text = "";
     if (g_utf8_validate(text, -1, NULL)) {
         pango_layout_set_text(ly, text, -1);
     } else {
@@ -79,18 +86,83 @@ static void layout_set(sf_chart *c, const char *text, double size, bool bold, do
         pango_layout_set_alignment(ly, al == SF_AL_RIGHT    ? PANGO_ALIGN_RIGHT
                                        : al == SF_AL_CENTER ? PANGO_ALIGN_CENTER
                                                             : PANGO_ALIGN_LEFT);
-    } else {
-        pango_layout_set_width(ly, -1);
-        pango_layout_set_height(ly, -1);
-        pango_layout_set_ellipsize(ly, PANGO_ELLIPSIZE_NONE);
-        pango_layout_set_alignment(ly, PANGO_ALIGN_LEFT);
     }
 }
 
-static double draw_layout(sf_chart *c, double x, double y, double w, sf_align al, sf_rgb col)
+/* Fit the context to cr again only when cr's matrix changed since:
+ * pango_cairo_update_layout would mark the context changed on every call
+ * (pango sets its matrix anew), and every kept layout would be laid out
+ * again at its next use. */
+static void sync_context(sf_chart *c)
 {
+    cairo_matrix_t m;
+    cairo_get_matrix(c->cr, &m);
+    if (memcmp(&m, &c->ctm, sizeof m) != 0) {
+        pango_cairo_update_context(c->cr, c->ctx);
+        c->ctm = m;
+    }
+}
+
+/* The cache key of a layout: its settings in hex (no printf: this runs
+ * for every text drawn or measured), then the text. g_malloc'd. */
+static gchar *layout_key(double size, bool bold, int wi, int max_lines, sf_align al, const char *text)
+{
+    uint64_t bits;
+    memcpy(&bits, &size, sizeof bits);
+    uint32_t more[3] = {(uint32_t)wi, (uint32_t)max_lines, (uint32_t)al << 1 | (bold ? 1u : 0u)};
+    size_t n = strlen(text);
+    gchar *key = g_try_malloc(16 + 3 * 8 + n + 1);
+    if (!key)
+        return NULL;
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++)
+        key[i] = hex[(bits >> (60 - 4 * i)) & 15];
+    for (int j = 0; j < 3; j++)
+        for (int i = 0; i < 8; i++)
+            key[16 + 8 * j + i] = hex[(more[j] >> (28 - 4 * i)) & 15];
+    memcpy(key + 40, text, n + 1);
+    return key;
+}
+
+/* The layout of text with these settings (borrowed from the cache; valid
+ * until the next call), or NULL when out of memory. The key holds every
+ * setting that changes the layout, and the text last, whole. */
+static PangoLayout *layout_get(sf_chart *c, const char *text, double size, bool bold, double w,
+                               int max_lines, sf_align al)
+{
+    if (!text)
+        text = "";
+    sync_context(c);
+    int wi = w > 0 ? (int)(w * PANGO_SCALE) : -1;
+    if (w <= 0)
+        al = SF_AL_LEFT;
+    gchar *key = layout_key(size, bold, wi, max_lines <= 1 ? 1 : max_lines, al, text);
+    if (!key)
+        return NULL;
+    PangoLayout *ly = g_hash_table_lookup(c->layouts, key);
+    if (ly) {
+        g_free(key);
+        return ly;
+    }
+    ly = pango_layout_new(c->ctx);
+    if (!ly) {
+        g_free(key);
+        return NULL;
+    }
+    layout_config(c, ly, text, size, bold, w, max_lines, al);
+    if (g_hash_table_size(c->layouts) >= LAYOUTS_MAX)
+        g_hash_table_remove_all(c->layouts);
+    g_hash_table_insert(c->layouts, key, ly); /* the table owns both */
+    return ly;
+}
+
+static double draw_layout(sf_chart *c, PangoLayout *ly, double x, double y, double w, sf_align al,
+                          sf_rgb col)
+{
+    if (!ly)
+        return 0;
     int pw, ph;
-    pango_layout_get_size(c->layout, &pw, &ph);
+    pango_layout_get_size(ly, &pw, &ph);
     double tw = (double)pw / PANGO_SCALE, th = (double)ph / PANGO_SCALE;
     if (w <= 0) { /* unbounded: x is the anchor of the alignment */
         if (al == SF_AL_RIGHT)
@@ -100,46 +172,101 @@ static double draw_layout(sf_chart *c, double x, double y, double w, sf_align al
     }
     set_rgb(c->cr, col);
     cairo_move_to(c->cr, x, y);
-    pango_cairo_update_layout(c->cr, c->layout);
-    pango_cairo_show_layout(c->cr, c->layout);
+    pango_cairo_show_layout(c->cr, ly);
     return th;
+}
+
+/* Whether text is one paragraph whatever the layout's mode: no line or
+ * paragraph separator (pango breaks at \n, \r, U+2028 and U+2029). */
+static bool one_paragraph(const char *text)
+{
+    return text && !strpbrk(text, "\n\r") && !strstr(text, "\xe2\x80\xa8") &&
+           !strstr(text, "\xe2\x80\xa9");
+}
+
+/* Draw text of at most max_lines lines in width w (> 0) with its natural
+ * one-line layout when that fits: the one its width was measured with,
+ * so a table cell is shaped once, not twice. Pango would place the line
+ * at the same point: a left-aligned line at x, a right-aligned one
+ * (w - its width) further, added to cairo's current point, which cairo
+ * keeps in 1/256 pt steps; so a right-aligned line takes this path only
+ * when that offset is a whole number of such steps, and only on an
+ * unscaled surface: the pages stay byte for byte what the bounded layout
+ * draws. False: not drawn, the caller lays out the bounded text. */
+static bool draw_natural(sf_chart *c, double x, double y, double w, const char *text, double size,
+                         bool bold, sf_align al, sf_rgb col, double *height)
+{
+    if (!(w > 0) || al == SF_AL_CENTER || !one_paragraph(text))
+        return false;
+    cairo_matrix_t m;
+    cairo_get_matrix(c->cr, &m);
+    if (m.xx != 1 || m.yy != 1 || m.xy != 0 || m.yx != 0 || m.x0 != 0 || m.y0 != 0)
+        return false;
+    PangoLayout *ly = layout_get(c, text, size, bold, 0, 1, SF_AL_LEFT);
+    if (!ly || pango_layout_get_line_count(ly) != 1)
+        return false;
+    int pw, ph, wi = (int)(w * PANGO_SCALE);
+    pango_layout_get_size(ly, &pw, &ph);
+    int off = al == SF_AL_RIGHT ? wi - pw : 0;
+    if (pw >= wi || off % (PANGO_SCALE / 256) != 0)
+        return false;
+    double qx, qy;
+    set_rgb(c->cr, col);
+    cairo_move_to(c->cr, x, y);
+    cairo_get_current_point(c->cr, &qx, &qy);
+    cairo_move_to(c->cr, qx + (double)off / PANGO_SCALE, qy);
+    pango_cairo_show_layout(c->cr, ly);
+    *height = (double)ph / PANGO_SCALE;
+    return true;
 }
 
 double sf_chart_text(sf_chart *c, double x, double y, double w, const char *text,
                      double size, bool bold, sf_align al, sf_rgb col)
 {
-    layout_set(c, text, size, bold, w, 1, al);
-    return draw_layout(c, x, y, w, al, col);
+    double h;
+    if (draw_natural(c, x, y, w, text, size, bold, al, col, &h))
+        return h;
+    return draw_layout(c, layout_get(c, text, size, bold, w, 1, al), x, y, w, al, col);
 }
 
 double sf_chart_text_wrap(sf_chart *c, double x, double y, double w, const char *text,
                           double size, sf_rgb col, int max_lines)
 {
-    layout_set(c, text, size, false, w, max_lines < 2 ? 2 : max_lines, SF_AL_LEFT);
-    return draw_layout(c, x, y, w, SF_AL_LEFT, col);
+    double h;
+    if (draw_natural(c, x, y, w, text, size, false, SF_AL_LEFT, col, &h))
+        return h;
+    PangoLayout *ly = layout_get(c, text, size, false, w, max_lines < 2 ? 2 : max_lines, SF_AL_LEFT);
+    return draw_layout(c, ly, x, y, w, SF_AL_LEFT, col);
 }
 
 double sf_chart_text_lines(sf_chart *c, double x, double y, double w, const char *text, double size,
                            bool bold, sf_align al, sf_rgb col, int max_lines)
 {
-    layout_set(c, text, size, bold, w, max_lines < 2 ? 2 : max_lines, al);
-    return draw_layout(c, x, y, w, al, col);
+    double h;
+    if (draw_natural(c, x, y, w, text, size, bold, al, col, &h))
+        return h;
+    PangoLayout *ly = layout_get(c, text, size, bold, w, max_lines < 2 ? 2 : max_lines, al);
+    return draw_layout(c, ly, x, y, w, al, col);
 }
 
 double sf_chart_text_height(sf_chart *c, const char *text, double size, bool bold, double w,
                             int max_lines)
 {
     int pw, ph;
-    layout_set(c, text, size, bold, w, max_lines < 2 ? 2 : max_lines, SF_AL_LEFT);
-    pango_layout_get_size(c->layout, &pw, &ph);
+    PangoLayout *ly = layout_get(c, text, size, bold, w, max_lines < 2 ? 2 : max_lines, SF_AL_LEFT);
+    if (!ly)
+        return 0;
+    pango_layout_get_size(ly, &pw, &ph);
     return (double)ph / PANGO_SCALE;
 }
 
 double sf_chart_text_width(sf_chart *c, const char *text, double size, bool bold)
 {
     int pw, ph;
-    layout_set(c, text, size, bold, 0, 1, SF_AL_LEFT);
-    pango_layout_get_size(c->layout, &pw, &ph);
+    PangoLayout *ly = layout_get(c, text, size, bold, 0, 1, SF_AL_LEFT);
+    if (!ly)
+        return 0;
+    pango_layout_get_size(ly, &pw, &ph);
     return (double)pw / PANGO_SCALE;
 }
 

@@ -40,6 +40,7 @@
 #include "output/sf_buf.h"
 #include "output/sf_filename.h"
 #include "output/sf_mime.h"
+#include "output/sf_owner_rows.h"
 #include "output/sf_sendmail.h"
 #include "output/sf_template.h"
 
@@ -502,17 +503,29 @@ static sf_err owner_mail(const mailer *m, uint32_t id, outmail *mails, size_t *n
     return e;
 }
 
-/* Every rep's mail (per_owner), in the owners' order, into mails[1..]. */
+/* Every rep's mail (per_owner), in the owners' order, into mails[1..].
+ * When the mails carry review packs, the lists' rows are grouped by owner
+ * once (sf_owner_rows) instead of each pack scanning every list: the
+ * packs are the same, byte for byte. */
 static sf_err owner_mails(const mailer *m, outmail *mails, size_t *n, sf_buf *notes, sf_ctx *ctx)
 {
     sf_err e = SF_OK;
     const sf_dataset *ds = m->text.ds;
+    mailer mm = *m;
+    sf_output_ctx oo = *m->o;
+    sf_owner_rows *by_owner = NULL;
+    if (!oo.by_owner && m->cfg->owner_attachments == SF_OWNER_ATT_REVIEW && ds->n_owners > 1) {
+        e = sf_owner_rows_build(oo.rep, &by_owner, ctx);
+        oo.by_owner = by_owner;
+        mm.o = &oo;
+    }
     for (uint32_t k = 0; k < ds->n_owners && !e; k++) {
         uint32_t id = ds->owner_order ? ds->owner_order[k] : k;
         if (id == SF_OWNER_UNASSIGNED || (ds->owner_seen && !ds->owner_seen[id]))
             continue;
-        e = owner_mail(m, id, mails, n, notes, ctx);
+        e = owner_mail(&mm, id, mails, n, notes, ctx);
     }
+    sf_owner_rows_free(by_owner);
     return e;
 }
 
