@@ -178,8 +178,10 @@ sf_err sf_email_html(const sf_email_text *t, const sf_email_content *c, const sf
 typedef struct {
     const char *name;  /* file name in the message (borrowed) */
     const char *ctype;
-    char *data;        /* owned */
+    char *data;        /* owned, or NULL: read from path */
     size_t len;
+    char *path;        /* owned: the file read while the message is written
+                        * (a workbook is never held whole), or NULL */
 } sf_email_attachment;
 
 /* What one message is made of; everything borrowed. */

@@ -96,6 +96,8 @@ typedef struct sf_mime_part {
     sf_mime_enc enc;
     const char *body;        /* leaf content */
     size_t len;              /* its length (base64) */
+    const char *path;        /* base64 leaf: a file whose len bytes are the
+                              * content (read while written), body unused */
     const char *preamble;    /* multipart: text before the first boundary, or NULL */
     const char *content_id;  /* Content-ID without its angle brackets (an
                               * inline image a cid: URL names), or NULL */
@@ -112,6 +114,10 @@ sf_mime_part sf_mime_inline(const char *type, const char *name, const char *cont
                             size_t len);
 /* An attachment: content type, file name, base64. */
 sf_mime_part sf_mime_attachment(const char *type, const char *name, const void *data, size_t len);
+/* The same read from the file path (len bytes) as the message is written,
+ * never whole in memory. A file that cannot be read, or that no longer
+ * has len bytes, sets out->spill_err (errno: why) in sf_mime_write. */
+sf_mime_part sf_mime_attachment_file(const char *type, const char *name, const char *path, size_t len);
 /* A multipart of type ("multipart/mixed") over kids[0..n). */
 sf_mime_part sf_mime_multipart(const char *type, const sf_mime_part *kids, size_t n, const char *preamble);
 

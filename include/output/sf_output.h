@@ -230,7 +230,10 @@ bool sf_output_enabled(const sf_output_def *d, const sf_config *cfg);
  * them to minizip (off, the default): the workbook's fast path only. */
 void sf_zip_engage(bool on);
 typedef struct sf_zip_rows sf_zip_rows;
-sf_zip_rows *sf_zip_rows_new(bool worker); /* worker: deflate on a thread of its own */
+/* worker: deflate on a thread of its own; spill_dir: a folder for an
+ * unlinked file that holds the compressed rows until the zip takes them
+ * (NULL, or the file cannot be made: they are held in memory). */
+sf_zip_rows *sf_zip_rows_new(bool worker, const char *spill_dir);
 const char *sf_zip_rows_marker(const sf_zip_rows *r);
 bool sf_zip_rows_write(sf_zip_rows *r, const void *buf, size_t len);
 bool sf_zip_rows_finish(sf_zip_rows *r); /* no more rows */

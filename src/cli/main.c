@@ -8,6 +8,7 @@
  * completion entries: tests/e2e/man.sh and completion.sh read --help).
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -327,8 +328,23 @@ static int cmd_lists(const sf_run_opts *o, int argc, char **argv)
     return stdout_result(ok);
 }
 
+/* glibc raises its mmap threshold to the size of each large block freed
+ * (up to 32 MiB), so after the ingest frees its buffers every later large
+ * block (workbook row chunks, CSV and history buffers, each thread's) is
+ * carved from the arenas, where freed space stays resident. A fixed
+ * threshold keeps large blocks mapped and returned to the system when
+ * freed: the 1M-transaction run's peak RSS falls from about 190 MB to
+ * about 155 MB for a few hundredths of a second of system time. */
+static void malloc_setup(void)
+{
+#ifdef M_MMAP_THRESHOLD
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    malloc_setup();
     if (argc < 2)
         return bad_usage("missing command", NULL);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

@@ -194,7 +194,8 @@ void sf_email_build(sf_buf *out, const sf_email_message *m)
         kids[n++] = sf_mime_text(m->text);
     }
     for (size_t i = 0; i < m->n_att && n < SF_ARRAY_LEN(kids); i++)
-        kids[n++] = sf_mime_attachment(m->att[i].ctype, m->att[i].name, m->att[i].data, m->att[i].len);
+        kids[n++] = m->att[i].path ? sf_mime_attachment_file(m->att[i].ctype, m->att[i].name, m->att[i].path, m->att[i].len)
+                                   : sf_mime_attachment(m->att[i].ctype, m->att[i].name, m->att[i].data, m->att[i].len);
     sf_mime_part root = sf_mime_multipart("multipart/mixed", kids, n, SF_MIME_PREAMBLE);
     sf_mime_field extra[2];
     size_t n_extra = 0;

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/sf_file.h"
 #include "output/sf_buf.h"
@@ -108,12 +109,19 @@ static sf_err read_staged(const mailer *m, const char *final_path, sf_email_atta
     char *path = sf_stage_find(m->o->stage, final_path);
     if (!path)
         return SF_OK;
-    int err = read_file(path, &a->data, &a->len);
-    free(path);
-    if (err == ENOMEM)
-        return sf_ctx_nomem(ctx);
-    if (err)
+    /* read while the message is written (base64 straight from the file) */
+    struct stat st;
+    FILE *f = fopen(path, "rb");
+    int err = !f ? errno : fstat(fileno(f), &st) != 0 ? errno : 0;
+    if (f)
+        fclose(f);
+    if (err) {
+        free(path);
         return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot read attachment: %s", final_path, strerror(err));
+    }
+    a->data = NULL;
+    a->path = path;
+    a->len = (size_t)st.st_size;
     *found = true;
     return SF_OK;
 }
@@ -183,8 +191,10 @@ static void mailer_release(mailer *m)
     sf_mailbox_free(&m->from);
     sf_mailboxes_free(m->to, m->n_to);
     sf_mailboxes_free(m->cc, m->n_cc);
-    for (size_t i = 0; i < m->n_team; i++)
+    for (size_t i = 0; i < m->n_team; i++) {
         free(m->team[i].data);
+        free(m->team[i].path);
+    }
 }
 
 /* ------------------------------------------------------------- the mails */
@@ -487,6 +497,7 @@ static sf_err owner_mail(const mailer *m, uint32_t id, outmail *mails, size_t *n
     free(path);
     free((char *)own.name);
     free(own.data);
+    free(own.path);
     free(safe);
     sf_mailbox_free(&to);
     return e;

@@ -120,7 +120,7 @@ void xl_rows_begin(xl *x, xl_sheet *sh)
     if (xl_failed(x) || !x->fast_path || !sh->ws->optimize || !sh->ws->file)
         return;
     lxw_worksheet_write_single_row(sh->ws);
-    if (!(sh->zr = sf_zip_rows_new(!(x->o->set && x->o->set->single_thread)))) {
+    if (!(sh->zr = sf_zip_rows_new(!(x->o->set && x->o->set->single_thread), sf_stage_work_dir(x->o->stage)))) {
         x->nomem = true;
         return;
     }

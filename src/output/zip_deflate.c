@@ -40,8 +40,10 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "base/sf_common.h"
@@ -51,7 +53,7 @@
 /* Chunks a writer may run ahead of its deflating worker: past that it
  * waits, so a slow worker (a busy machine) cannot make the rows of a
  * million-row sheet pile up uncompressed in memory. */
-#define ZAHEAD 16
+#define ZAHEAD 4
 #define ZIP_OK 0
 #define ZIP_INTERNALERROR (-104)
 
@@ -205,7 +207,7 @@ static int flush_chunks(void *file, int k)
 /* ---- rows compressed ahead ---------------------------------------------------- */
 
 typedef struct {
-    unsigned char *in, *out; /* in freed once deflated */
+    unsigned char *in, *out; /* in freed once deflated; out NULL when spilled */
     size_t n, out_n;
     unsigned long crc;
 } rchunk;
@@ -221,6 +223,8 @@ struct sf_zip_rows {
     pthread_cond_t cv;
     pthread_t worker;
     bool worker_live;
+    FILE *spill;              /* unlinked file the compressed chunks go to, in
+                               * order (NULL: they stay in memory) */
     sf_zip_rows *next_reg;    /* registry list */
 };
 
@@ -229,13 +233,47 @@ static sf_zip_rows *reg_head;
 static unsigned long long reg_serial;
 static int reg_count;
 
-/* Deflate one chunk of rows (never the last block of an entry); its
- * input is freed once deflated. */
-static bool rchunk_deflate(rchunk *c, z_stream *z, bool *z_live)
+/* A deflater of row chunks: one stream and one output buffer sized for
+ * the worst case (deflateBound of a whole chunk), reused for every chunk. */
+typedef struct {
+    z_stream z;
+    bool z_live;
+    unsigned char *scratch;
+    size_t scratch_cap;
+} rdeflater;
+
+static void rdeflater_end(rdeflater *d)
 {
-    size_t cap = 0;
-    if (!deflate_piece(z, z_live, c->in, c->n, false, &c->out, &cap, &c->out_n, &c->crc))
+    if (d->z_live)
+        deflateEnd(&d->z);
+    free(d->scratch);
+}
+
+/* Deflate one chunk of rows (never the last block of an entry); its
+ * input is freed once deflated. A workbook's compressed rows wait whole
+ * for the zip (the library writes it when the workbook closes): they are
+ * appended to the spill file when there is one, else kept in a block of
+ * their own exact size (the worst-case buffer is ten times larger). */
+static bool rchunk_deflate(rchunk *c, rdeflater *d, FILE *spill)
+{
+    size_t n = 0;
+    if (!deflate_piece(&d->z, &d->z_live, c->in, c->n, false, &d->scratch, &d->scratch_cap, &n,
+                       &c->crc))
         return false;
+    if (spill) {
+        if (fwrite(d->scratch, 1, n, spill) != n)
+            return false;
+        c->out_n = n;
+        free(c->in);
+        c->in = NULL;
+        return true;
+    }
+    unsigned char *o = malloc(n ? n : 1);
+    if (!o)
+        return false;
+    memcpy(o, d->scratch, n);
+    c->out = o;
+    c->out_n = n;
     free(c->in);
     c->in = NULL;
     return true;
@@ -246,8 +284,7 @@ static bool rchunk_deflate(rchunk *c, z_stream *z, bool *z_live)
 static void *rows_worker(void *arg)
 {
     sf_zip_rows *r = arg;
-    z_stream z;
-    bool z_live = false;
+    rdeflater d = {0};
     pthread_mutex_lock(&r->mu);
     for (;;) {
         size_t ready = r->closing ? r->n_c : (r->n_c ? r->n_c - 1 : 0);
@@ -256,7 +293,7 @@ static void *rows_worker(void *arg)
             size_t i = r->next;
             rchunk c = r->c[i];
             pthread_mutex_unlock(&r->mu);
-            bool ok = rchunk_deflate(&c, &z, &z_live);
+            bool ok = rchunk_deflate(&c, &d, r->spill);
             pthread_mutex_lock(&r->mu);
             r->c[i] = c;
             if (!ok)
@@ -270,16 +307,37 @@ static void *rows_worker(void *arg)
         pthread_cond_wait(&r->cv, &r->mu);
     }
     pthread_mutex_unlock(&r->mu);
-    if (z_live)
-        deflateEnd(&z);
+    rdeflater_end(&d);
     return NULL;
 }
 
-sf_zip_rows *sf_zip_rows_new(bool worker)
+/* An unlinked temporary file in dir, or NULL (then memory is used). */
+static FILE *spill_open(const char *dir)
+{
+    if (!dir)
+        return NULL;
+    size_t n = strlen(dir) + sizeof "/sfrows-XXXXXX";
+    char *path = malloc(n);
+    if (!path)
+        return NULL;
+    snprintf(path, n, "%s/sfrows-XXXXXX", dir);
+    int fd = mkstemp(path);
+    FILE *fp = NULL;
+    if (fd >= 0) {
+        unlink(path);
+        if (!(fp = fdopen(fd, "w+b")))
+            close(fd);
+    }
+    free(path);
+    return fp;
+}
+
+sf_zip_rows *sf_zip_rows_new(bool worker, const char *spill_dir)
 {
     sf_zip_rows *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
+    r->spill = spill_open(spill_dir);
     if (pthread_mutex_init(&r->mu, NULL) != 0) {
         free(r);
         return NULL;
@@ -314,13 +372,11 @@ const char *sf_zip_rows_marker(const sf_zip_rows *r) { return r->marker; }
 /* Deflate, on this thread, every chunk not yet deflated up to `upto`. */
 static void deflate_here(sf_zip_rows *r, size_t upto)
 {
-    z_stream z;
-    bool z_live = false;
+    rdeflater d = {0};
     for (; r->next < upto && !r->failed; r->next++)
-        if (!rchunk_deflate(&r->c[r->next], &z, &z_live))
+        if (!rchunk_deflate(&r->c[r->next], &d, r->spill))
             r->failed = true;
-    if (z_live)
-        deflateEnd(&z);
+    rdeflater_end(&d);
 }
 
 bool sf_zip_rows_write(sf_zip_rows *r, const void *buf, size_t len)
@@ -418,6 +474,8 @@ void sf_zip_rows_free(sf_zip_rows *r)
         free(r->c[i].out);
     }
     free(r->c);
+    if (r->spill)
+        fclose(r->spill);
     pthread_cond_destroy(&r->cv);
     pthread_mutex_destroy(&r->mu);
     free(r);
@@ -522,6 +580,36 @@ static int entry_feed(void *file, const unsigned char *p, size_t len)
     return ZIP_OK;
 }
 
+/* The spilled compressed chunks of r read back in order and written. */
+static int splice_spilled(void *file, sf_zip_rows *r)
+{
+    if (fflush(r->spill) != 0 || fseek(r->spill, 0, SEEK_SET) != 0)
+        return ZIP_INTERNALERROR;
+    unsigned char *buf = NULL;
+    size_t cap = 0;
+    int e = ZIP_OK;
+    for (size_t i = 0; i < r->n_c && e == ZIP_OK; i++) {
+        size_t n = r->c[i].out_n;
+        if (n > cap) {
+            unsigned char *b = realloc(buf, n);
+            if (!b) {
+                e = ZIP_INTERNALERROR;
+                break;
+            }
+            buf = b;
+            cap = n;
+        }
+        if (fread(buf, 1, n, r->spill) != n)
+            e = ZIP_INTERNALERROR;
+        else
+            e = emit(file, buf, n, r->c[i].crc, r->c[i].n);
+    }
+    free(buf);
+    if (e == ZIP_OK)
+        r->used = true;
+    return e;
+}
+
 /* The rows of marker go here: the bytes before are deflated up to a sync
  * flush, then the rows' compressed chunks follow as they are. */
 static int entry_splice(void *file, const unsigned char *marker)
@@ -536,6 +624,8 @@ static int entry_splice(void *file, const unsigned char *marker)
         if (e != ZIP_OK)
             return e;
     }
+    if (r->spill)
+        return splice_spilled(file, r);
     for (size_t i = 0; i < r->n_c; i++) {
         int e = emit(file, r->c[i].out, r->c[i].out_n, r->c[i].crc, r->c[i].n);
         if (e != ZIP_OK)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output/sf_mime.h"
 
@@ -42,6 +43,61 @@ static sf_mime_env fixed_env(uint64_t *seq)
                 "MIME-Version: 1.0\r\n"
 #define B2 "=_salesfocus_0000000000000002"
 #define B3 "=_salesfocus_0000000000000003"
+
+/* One message with one attachment, as memory (path NULL) or as a file. */
+static char *attached_message(const void *data, size_t len, const char *path, bool *spill_err)
+{
+    sf_mailbox from = {.addr = S("zoe@example.com")};
+    sf_mime_part kids[] = {
+        sf_mime_text("Hello\n"),
+        path ? sf_mime_attachment_file("application/pdf", "r.pdf", path, len)
+             : sf_mime_attachment("application/pdf", "r.pdf", data, len),
+    };
+    sf_mime_part root = sf_mime_multipart("multipart/mixed", kids, 2, SF_MIME_PREAMBLE);
+    sf_mime_message msg = {.from = &from, .subject = "s", .root = &root};
+    uint64_t seq;
+    sf_mime_env env = fixed_env(&seq);
+    sf_buf out = {0};
+    sf_mime_write(&out, &msg, &env);
+    assert_false(out.oom);
+    *spill_err = out.spill_err;
+    return sf_buf_take(&out);
+}
+
+/* An attachment read from its file while written is byte for byte the one
+ * given in memory, across the reading blocks (57 KiB) and a short last
+ * line; a file that cannot be read, or is shorter than said, is an error. */
+static void test_attachment_file(void **state)
+{
+    (void)state;
+    size_t n = 57 * 1024 * 3 + 1000 + 2; /* three blocks, then lines and 2 bytes */
+    unsigned char *data = malloc(n);
+    assert_non_null(data);
+    for (size_t i = 0; i < n; i++)
+        data[i] = (unsigned char)(i * 131 + i / 7);
+    char path[] = "/tmp/sf_mime_testXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, n), (ssize_t)n);
+    close(fd);
+    bool err_mem, err_file;
+    char *mem = attached_message(data, n, NULL, &err_mem);
+    char *file = attached_message(NULL, n, path, &err_file);
+    assert_false(err_mem);
+    assert_false(err_file);
+    assert_string_equal(file, mem);
+    free(file);
+    /* said to be longer than it is */
+    file = attached_message(NULL, n + 1, path, &err_file);
+    assert_true(err_file);
+    free(file);
+    unlink(path);
+    file = attached_message(NULL, n, path, &err_file); /* gone */
+    assert_true(err_file);
+    free(file);
+    free(mem);
+    free(data);
+}
 
 static void test_message_bytes(void **state)
 {
@@ -378,7 +434,7 @@ static void test_date_and_domain(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_message_bytes),   cmocka_unit_test(test_nested_parts),
+        cmocka_unit_test(test_message_bytes),   cmocka_unit_test(test_attachment_file),   cmocka_unit_test(test_nested_parts),
         cmocka_unit_test(test_subject_folding), cmocka_unit_test(test_mailbox_folding),
         cmocka_unit_test(test_qp_lines),        cmocka_unit_test(test_base64_lines),
         cmocka_unit_test(test_base64_spilled),

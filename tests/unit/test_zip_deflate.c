@@ -112,9 +112,9 @@ static unsigned char *read_entry(const char *path, const char *name, size_t *n)
     return b;
 }
 
-static void test_entries_and_rows(void **state)
+/* spill_dir: where the compressed rows wait (NULL: in memory) */
+static void entries_and_rows(const char *spill_dir)
 {
-    (void)state;
     char path[] = "/tmp/sf_zip_testXXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -125,12 +125,12 @@ static void test_entries_and_rows(void **state)
     unsigned char *rows = malloc(nrows);
     assert_non_null(rows);
     fill(rows, nrows, 1);
-    sf_zip_rows *zr = sf_zip_rows_new(true);
+    sf_zip_rows *zr = sf_zip_rows_new(true, spill_dir);
     assert_non_null(zr);
     for (size_t o = 0, step = 1; o < nrows; o += step, step = step * 7 % 65521 + 1)
         assert_true(sf_zip_rows_write(zr, rows + o, o + step > nrows ? nrows - o : step));
     assert_true(sf_zip_rows_finish(zr));
-    sf_zip_rows *unused = sf_zip_rows_new(true); /* registered, never in the zip */
+    sf_zip_rows *unused = sf_zip_rows_new(true, NULL); /* registered, never in the zip */
     assert_non_null(unused);
 
     void *zf = zip_open(path, 0);
@@ -192,6 +192,20 @@ static void test_entries_and_rows(void **state)
     unlink(path);
 }
 
+static void test_entries_and_rows(void **state)
+{
+    (void)state;
+    entries_and_rows(NULL);
+}
+
+/* The same with the compressed rows spilled to a file (the workbook's
+ * way): the same bytes come back. */
+static void test_entries_and_rows_spilled(void **state)
+{
+    (void)state;
+    entries_and_rows("/tmp");
+}
+
 /* A marker of rows already freed (or never made) fails the entry. */
 static void test_unknown_marker(void **state)
 {
@@ -200,11 +214,11 @@ static void test_unknown_marker(void **state)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    sf_zip_rows *zr = sf_zip_rows_new(true);
+    sf_zip_rows *zr = sf_zip_rows_new(true, NULL);
     assert_non_null(zr);
     char marker[SF_ZIP_MARK_LEN];
     memcpy(marker, sf_zip_rows_marker(zr), SF_ZIP_MARK_LEN);
-    sf_zip_rows *keep = sf_zip_rows_new(true); /* so that markers are looked for */
+    sf_zip_rows *keep = sf_zip_rows_new(true, NULL); /* so that markers are looked for */
     sf_zip_rows_free(zr);
     void *zf = zip_open(path, 0);
     assert_non_null(zf);
@@ -222,7 +236,7 @@ static void test_not_engaged(void **state)
 {
     (void)state;
     sf_zip_engage(false);
-    sf_zip_rows *zr = sf_zip_rows_new(true);
+    sf_zip_rows *zr = sf_zip_rows_new(true, NULL);
     assert_non_null(zr);
     const char *mk = sf_zip_rows_marker(zr);
     char path[] = "/tmp/sf_zip_plain_XXXXXX";
@@ -257,6 +271,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_not_engaged),
         cmocka_unit_test(test_entries_and_rows),
+        cmocka_unit_test(test_entries_and_rows_spilled),
         cmocka_unit_test(test_unknown_marker),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
