@@ -77,12 +77,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(BUILD)
 
 # The sample generator (tools/gen.c); plain C, no dependencies. The book
 # drawn from the expected-value models (tools/clvsim.c) uses GSL's random
-# numbers.
+# numbers. What both use is in tools/genlib.h.
 tools: $(BUILD)/sfgen $(BUILD)/sfclvsim
-$(BUILD)/sfgen: tools/gen.c | $(BUILD)
+$(BUILD)/sfgen: tools/gen.c tools/genlib.h | $(BUILD)
 	@echo "  CC   $<"
 	$(Q)$(CC) $(STD) $(WARN) $(OPT) $(SAN) -o $@ $< -lm
-$(BUILD)/sfclvsim: tools/clvsim.c | $(BUILD)
+$(BUILD)/sfclvsim: tools/clvsim.c tools/genlib.h | $(BUILD)
 	@echo "  CC   $<"
 	$(Q)$(CC) $(STD) $(WARN) $(OPT) $(SAN) $(shell pkg-config --cflags gsl) -o $@ $< \
 	    $(shell pkg-config --libs gsl) -lm
