@@ -289,8 +289,9 @@ static sf_err insert_mail(sf_history *h, const sf_mail_log_entry *e, int64_t *ro
     sf_hist_bind_num(&b, 12, e->exit_code, -1);
     if (b.err != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
         rc = sf_hist_db_error(h, "cannot write its send log", ctx);
+    else
+        *row = sqlite3_last_insert_rowid(h->db); /* after a failed insert: another row's */
     sqlite3_finalize(st);
-    *row = sqlite3_last_insert_rowid(h->db);
     if (rc || !e->n_items)
         return rc;
     rc = prepare(h,
@@ -331,8 +332,10 @@ sf_err sf_history_mail_begin(sf_history *h, const sf_mail_log_entry *e, int64_t 
                           "cannot write its send log", ctx);
     if (!rc)
         rc = sf_hist_exec(h, "COMMIT", "cannot write its send log", ctx);
-    if (rc)
+    if (rc) {
         sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+        *row = 0; /* no row: sf_history_mail_end must not update another mail's */
+    }
     return rc;
 }
 

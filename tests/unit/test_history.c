@@ -343,6 +343,7 @@ static void test_store_bind_fails(void **state)
     assert_int_equal(sf_history_mail_begin(h, &le, &row, &ctx), SF_ERR_OUTPUT);
     assert_non_null(strstr(ctx.msg, "history store 'b.sqlite' ([history] path): cannot write its send log: "
                                     "string or blob too big"));
+    assert_int_equal(row, 0); /* not the connection's last insert (the run's last row) */
 
     /* the store is left as it was: the first run only, no mail */
     sf_history_close(h);
