@@ -179,11 +179,9 @@ static bool deflate_piece(zdeflater *d, const unsigned char *in, size_t n, bool 
 {
     *crc = crc32_gzip_refl(0, in, (uint64_t)n);
     if (!d->s) {
-        /* zeroed: igzip's vector code may read ahead into bytes it has
-         * not written yet (results never depend on them) */
-        if (!(d->s = calloc(1, sizeof *d->s)))
+        if (!(d->s = malloc(sizeof *d->s)))
             return false;
-        if (ZLEVEL_BUF && !(d->level_buf = calloc(1, ZLEVEL_BUF))) {
+        if (ZLEVEL_BUF && !(d->level_buf = malloc(ZLEVEL_BUF))) {
             zdeflater_end(d);
             return false;
         }
