@@ -1,8 +1,7 @@
 /*
- * store_runs.c - runs in and out of the history store (sf_history.h):
- * storing one run in one transaction (replacing a run of the same date,
- * pruning to keep_runs), loading what a run compares with (P, the trend,
- * the strip), and the listings of `salesfocus history`.
+ * store_runs.c - runs into the history store (sf_history.h): storing
+ * one run in one transaction (replacing a run of the same date, pruning
+ * to keep_runs); store_load.c reads them back.
  *
  * Rows are compact (docs/history.md): owners once in their own table,
  * enums and dates as small integers (days since 1970-01-01), money in
