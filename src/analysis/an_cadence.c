@@ -121,6 +121,11 @@ static uint32_t cadence_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->cadence.rows[row].account].owner;
 }
 
+static void cadence_prefetch(const sf_report *rep, size_t row)
+{
+    sf_report_account_prefetch(rep, rep->cadence.rows[row].account);
+}
+
 static void cadence_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_cadence_row *r = &rep->cadence.rows[row];
@@ -139,4 +144,5 @@ const sf_list sf_list_cadence = {
     .count = cadence_count,
     .owner = cadence_owner,
     .row = cadence_row,
+    .prefetch = cadence_prefetch,
 };

@@ -524,6 +524,11 @@ static uint32_t clv_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->clv.rows[row].account].owner;
 }
 
+static void clv_prefetch(const sf_report *rep, size_t row)
+{
+    sf_report_account_prefetch(rep, rep->clv.rows[row].account);
+}
+
 static void clv_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_clv_row *r = &rep->clv.rows[row];
@@ -546,6 +551,7 @@ const sf_list sf_list_clv = {
     .count = clv_count,
     .owner = clv_owner,
     .row = clv_row,
+    .prefetch = clv_prefetch,
 };
 
 static const sf_column clv_model_cols[] = {

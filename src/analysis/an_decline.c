@@ -90,6 +90,11 @@ static uint32_t decline_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->decline.rows[row].account].owner;
 }
 
+static void decline_prefetch(const sf_report *rep, size_t row)
+{
+    sf_report_account_prefetch(rep, rep->decline.rows[row].account);
+}
+
 static void decline_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_decline_row *r = &rep->decline.rows[row];
@@ -109,4 +114,5 @@ const sf_list sf_list_decline = {
     .count = decline_count,
     .owner = decline_owner,
     .row = decline_row,
+    .prefetch = decline_prefetch,
 };

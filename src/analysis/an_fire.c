@@ -118,6 +118,11 @@ static uint32_t fire_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->fire.rows[row].account].owner;
 }
 
+static void fire_prefetch(const sf_report *rep, size_t row)
+{
+    sf_report_account_prefetch(rep, rep->fire.rows[row].account);
+}
+
 static void fire_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_fire_row *r = &rep->fire.rows[row];
@@ -137,4 +142,5 @@ const sf_list sf_list_fire = {
     .count = fire_count,
     .owner = fire_owner,
     .row = fire_row,
+    .prefetch = fire_prefetch,
 };

@@ -188,6 +188,11 @@ static uint32_t reorder_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->reorder.rows[row].account].owner;
 }
 
+static void reorder_prefetch(const sf_report *rep, size_t row)
+{
+    sf_report_account_prefetch(rep, rep->reorder.rows[row].account);
+}
+
 static void reorder_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_reorder_row *r = &rep->reorder.rows[row];
@@ -210,4 +215,5 @@ const sf_list sf_list_reorder = {
     .count = reorder_count,
     .owner = reorder_owner,
     .row = reorder_row,
+    .prefetch = reorder_prefetch,
 };

@@ -401,6 +401,22 @@ static uint32_t accounts_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->tiers.order[row]].owner;
 }
 
+/* What accounts_row reads beyond the account cells: the record's
+ * figures and the per-account arrays, all at the account's index. */
+static void accounts_prefetch(const sf_report *rep, size_t row)
+{
+    uint32_t a = rep->tiers.order[row];
+    sf_report_account_prefetch(rep, a);
+    __builtin_prefetch(&rep->ds->accounts[a].rev12);
+    __builtin_prefetch(&rep->ds->accounts[a].last_contact);
+    if (rep->cadence.next_due)
+        __builtin_prefetch(&rep->cadence.next_due[a]);
+    if (rep->clv.fitted) {
+        __builtin_prefetch(&rep->clv.acc_p_alive[a]);
+        __builtin_prefetch(&rep->clv.acc_clv[a]);
+    }
+}
+
 static void accounts_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     uint32_t a = rep->tiers.order[row];
@@ -428,4 +444,5 @@ const sf_list sf_list_accounts = {
     .count = accounts_count,
     .owner = accounts_owner,
     .row = accounts_row,
+    .prefetch = accounts_prefetch,
 };
