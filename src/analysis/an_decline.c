@@ -15,12 +15,20 @@ typedef struct {
 } dec_item;
 
 /* drop descending, then account_id. */
-static int cmp_dec(const void *pa, const void *pb)
+static bool sort_items(dec_item *it, uint32_t n)
 {
-    const dec_item *a = pa, *b = pb;
-    if (a->row.drop != b->row.drop)
-        return a->row.drop > b->row.drop ? -1 : 1;
-    return a->rank < b->rank ? -1 : a->rank > b->rank;
+    uint64_t *k = malloc(((size_t)2 * n + 1) * sizeof *k);
+    uint32_t *perm = malloc(((size_t)n + 1) * sizeof *perm);
+    bool ok = k && perm;
+    for (uint32_t i = 0; ok && i < n; i++) {
+        k[0 * n + i] = ~sf_sort_key_i64(it[i].row.drop);
+        k[1 * n + i] = it[i].rank;
+    }
+    uint64_t *const keys[2] = {k, k + 1 * n};
+    ok = ok && sf_sort_keys(perm, n, keys, 2) && sf_permute(it, sizeof *it, perm, n);
+    free(k);
+    free(perm);
+    return ok;
 }
 
 /* Fills out (zeroed first; owns rows and alerted, alerted sized
@@ -56,7 +64,8 @@ sf_err sf_analyze_decline(const sf_dataset *ds, const sf_config *cfg,
         out->alerted[a] = true;
         m++;
     }
-    qsort(it, m, sizeof *it, cmp_dec);
+    if (!sort_items(it, m))
+        goto nomem;
     out->rows = malloc((size_t)(m ? m : 1) * sizeof *out->rows);
     if (!out->rows)
         goto nomem;

@@ -61,3 +61,34 @@ bool sf_sort_u64(uint64_t *key, uint32_t *val, size_t n)
     free(count);
     return true;
 }
+
+bool sf_sort_keys(uint32_t *perm, size_t n, uint64_t *const *keys, int nkeys)
+{
+    uint64_t *k = malloc((n + 1) * sizeof *k);
+    if (!k)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        perm[i] = (uint32_t)i;
+    bool ok = true;
+    /* least significant key first: each pass is stable, so the earlier
+     * passes' order survives among equal keys of the later ones */
+    for (int j = nkeys - 1; ok && j >= 0; j--) {
+        for (size_t i = 0; i < n; i++)
+            k[i] = keys[j][perm[i]];
+        ok = sf_sort_u64(k, perm, n);
+    }
+    free(k);
+    return ok;
+}
+
+bool sf_permute(void *items, size_t size, const uint32_t *perm, size_t n)
+{
+    char *tmp = malloc(n * size + 1), *v = items;
+    if (!tmp)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        memcpy(tmp + i * size, v + (size_t)perm[i] * size, size);
+    memcpy(items, tmp, n * size);
+    free(tmp);
+    return true;
+}

@@ -158,6 +158,55 @@ static void test_sort_u64(void **state)
     free(ref);
 }
 
+/* sf_sort_keys and sf_permute against qsort by (group ascending, value
+ * descending, rank ascending), the lists' usual order. */
+typedef struct {
+    int64_t group, value;
+    uint32_t rank;
+} kitem;
+
+static int cmp_kitem(const void *a, const void *b)
+{
+    const kitem *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    if (x->value != y->value)
+        return x->value > y->value ? -1 : 1;
+    return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+static void test_sort_keys(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    kitem *it = malloc(N * sizeof *it), *ref = malloc(N * sizeof *ref);
+    uint64_t *k = malloc(3 * N * sizeof *k);
+    uint32_t *perm = malloc(N * sizeof *perm);
+    assert_true(it && ref && k && perm);
+    uint64_t seed = 7;
+    for (uint32_t i = 0; i < N; i++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        it[i] = (kitem){(int64_t)(seed >> 61) - 3, (int64_t)(seed >> 20) % 50 - 25, (i * 2654435761u) % N};
+        k[i] = sf_sort_key_i64(it[i].group);
+        k[N + i] = ~sf_sort_key_i64(it[i].value);
+        k[2 * N + i] = it[i].rank;
+    }
+    memcpy(ref, it, N * sizeof *ref);
+    qsort(ref, N, sizeof *ref, cmp_kitem);
+    uint64_t *const keys[3] = {k, k + N, k + 2 * N};
+    assert_true(sf_sort_keys(perm, N, keys, 3));
+    assert_true(sf_permute(it, sizeof *it, perm, N));
+    for (uint32_t i = 0; i < N; i++) {
+        assert_true(it[i].group == ref[i].group);
+        assert_true(it[i].value == ref[i].value);
+        assert_int_equal(it[i].rank, ref[i].rank);
+    }
+    free(it);
+    free(ref);
+    free(k);
+    free(perm);
+}
+
 static void test_utf8(void **state)
 {
     (void)state;
@@ -445,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_format),        cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_lang_formats),  cmocka_unit_test(test_dataset_windows),
         cmocka_unit_test(test_dataset_at),    cmocka_unit_test(test_sort_u64),
+        cmocka_unit_test(test_sort_keys),
         cmocka_unit_test(test_dataset_days_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
