@@ -21,26 +21,13 @@
 #include <unistd.h>
 
 #include "input/sf_ingest.h"
+#include "sf_test.h"
 
-typedef struct {
-    char dir[64];
-    sf_config cfg;
-    sf_dataset *ds;
-    sf_rejects rj;
-    sf_rejects_reader *rd;
-    sf_ctx ctx;
-} fx;
+typedef sf_test_ingest fx;
 
 static fx *fx_new(void)
 {
-    fx *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/sf_ingreal_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(sf_config_init(&f->cfg), SF_OK);
-    assert_int_equal(sf_rejects_init(&f->rj, f->dir, &f->ctx), SF_OK);
-    f->cfg.max_reject_share = SF_PPM;
-    return f;
+    return sf_test_ingest_new("/tmp/sf_ingreal_XXXXXX");
 }
 
 /* The i-th line of the rejects, read back from their spool (texts valid
@@ -56,25 +43,14 @@ static sf_reject rej_at(fx *f, size_t i)
 
 static void fx_free(fx *f)
 {
-    char cmd[128];
-    sf_dataset_free(f->ds);
-    sf_rejects_close(f->rd);
-    sf_rejects_release(&f->rj);
-    sf_config_release(&f->cfg);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    sf_test_ingest_free(f);
 }
 
 /* Write DIR/name and add it as the next file of kind k. */
 static void put_n(fx *f, sf_file_kind k, const char *name, const char *data, size_t n)
 {
     char path[256];
-    snprintf(path, sizeof path, "%s/%s", f->dir, name);
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(data, 1, n, fp), n);
-    assert_int_equal(fclose(fp), 0);
+    sf_test_ingest_write(f, name, data, n, path, sizeof path);
     sf_input_list *l = &f->cfg.inputs[k];
     sf_input_file *v = realloc(l->v, (l->n + 1) * sizeof *v);
     assert_non_null(v);
@@ -167,6 +143,40 @@ static void test_first_non_empty(void **state)
     assert_int_equal(rej_at(f, 0).reason, SF_REJ_MISSING_REQUIRED);
     assert_string_equal(rej_at(f, 0).field, "account_id");
     assert_string_equal(f->ds->files[SF_FILE_OPPORTUNITIES].mapped_header[SF_OF_ACCOUNT_ID], "Account | Contact");
+    fx_free(f);
+}
+
+/* [input] null_ids: Bitrix24's COMPANY_ID 0 ("no company") is empty, so
+ * "COMPANY_ID | CONTACT_ID" reads the contact; a 0 with no contact is
+ * missing_required, and a transaction or activity on account 0 too. */
+static void test_null_ids(void **state)
+{
+    (void)state;
+    fx *f = fx_new();
+    valmap(&f->cfg.null_ids, "0");
+    map(&f->cfg.columns[SF_FILE_OPPORTUNITIES][SF_OF_ACCOUNT_ID], "COMPANY_ID | CONTACT_ID");
+    put(f, SF_FILE_TRANSACTIONS, "tx.csv", "account_id,date,amount\n12,2025-01-01,1\n0,2025-01-02,5\n");
+    put(f, SF_FILE_ACTIVITIES, "act.csv", "account_id,date,type\n0,2025-06-01,Call\n12,2025-06-02,Call\n");
+    put(f, SF_FILE_OPPORTUNITIES, "opps.csv",
+        "opportunity_id,COMPANY_ID,CONTACT_ID,created\n"
+        "O1,12,7,2025-05-01\n"     /* the company */
+        "O2,0,7,2025-05-02\n"      /* no company: the contact */
+        "O3,,0,2025-05-03\n"       /* neither: rejected */
+        "O4,0,0,2025-05-04\n"      /* neither: rejected */
+        "O5,10,,2025-05-05\n");    /* 10 is an id, not "0" */
+    assert_int_equal(run(f), SF_OK);
+    assert_string_equal(opp(f, "O1")->account_id, "12");
+    assert_string_equal(opp(f, "O2")->account_id, "7");
+    assert_string_equal(opp(f, "O5")->account_id, "10");
+    assert_int_equal(account_of(f, "12")->rev12, 100);
+    assert_int_equal(f->rj.n, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(rej_at(f, i).reason, SF_REJ_MISSING_REQUIRED);
+        assert_string_equal(rej_at(f, i).field, "account_id");
+    }
+    assert_int_equal(f->ds->files[SF_FILE_TRANSACTIONS].accepted, 1);
+    assert_int_equal(f->ds->files[SF_FILE_ACTIVITIES].accepted, 1);
+    assert_int_equal(f->ds->files[SF_FILE_OPPORTUNITIES].accepted, 3);
     fx_free(f);
 }
 
@@ -415,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_tolerant_headers),
         cmocka_unit_test(test_undecodable_only_when_mapped),
         cmocka_unit_test(test_blank_type_and_blank_values),
+        cmocka_unit_test(test_null_ids),
         cmocka_unit_test(test_flags_and_wildcards),
         cmocka_unit_test(test_several_files),
         cmocka_unit_test(test_users),
