@@ -143,6 +143,10 @@ typedef struct {
     const sf_mail_memory *mail_memory;
     const sf_mail_log *mail_log;
     bool resend;
+    /* what the CLI tells its user after the run (a file a mail left out as
+     * too large), one English line each; NULL: not collected. Written
+     * only by the last phase's output, which runs alone. */
+    sf_strlist *notices;
 } sf_output_ctx;
 
 /* The rows of a list one workbook sheet holds (Excel's 1,048,576 rows,

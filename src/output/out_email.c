@@ -322,14 +322,20 @@ static void choose_files(const mailer *m, const mail_file *f, size_t n, mail_fil
     }
 }
 
+/* A file's size in tenths of an MB, rounded up: a file just over the
+ * limit never reads as the limit. */
+static uint64_t size_tenths(const mail_file *f)
+{
+    return ((uint64_t)f->a.len + MAIL_MB / 10 - 1) / (MAIL_MB / 10);
+}
+
 /* "The workbook (143.1 MB) is too large to attach (limit 15 MB). It is in
- * <path>." for file f, into out. The size is rounded up to a tenth: a file
- * just over the limit never reads as the limit. */
+ * <path>." for file f, into out. */
 static sf_err too_large_line(const mailer *m, const mail_file *f, sf_buf *out, sf_ctx *ctx)
 {
     sf_tvars vt = {0};
     char size[64];
-    uint64_t tenths = ((uint64_t)f->a.len + MAIL_MB / 10 - 1) / (MAIL_MB / 10);
+    uint64_t tenths = size_tenths(f);
     sf_lang_fmt_money(m->text.lang, (int64_t)tenths * 10, 1, size, sizeof size);
     sf_tvars_set(&vt, "size", size);
     sf_email_put_int(&m->text, &vt, "limit", m->cfg->max_attachment_mb);
@@ -378,6 +384,25 @@ static sf_err attached_var(const mailer *m, const mail_files *mf, sf_tvars *vt, 
     return e;
 }
 
+/* For the CLI's log: "email.eml: workbook.xlsx (143.1 MB) not attached:
+ * over [email] max_attachment_mb = 15; the mail says where it is". */
+static sf_err notice_left_out(const mailer *m, const mail_files *mf, const char *mail_path, sf_ctx *ctx)
+{
+    const char *slash = strrchr(mail_path, '/');
+    for (size_t i = 0; m->o->notices && i < mf->n_left; i++) {
+        const mail_file *f = mf->left[i];
+        char line[512];
+        snprintf(line, sizeof line,
+                 "%s: %s (%llu.%llu MB) not attached: over [email] max_attachment_mb = %lld; the mail says where "
+                 "it is",
+                 slash ? slash + 1 : mail_path, f->a.name, (unsigned long long)(size_tenths(f) / 10),
+                 (unsigned long long)(size_tenths(f) % 10), (long long)m->cfg->max_attachment_mb);
+        if (sf_strlist_push(m->o->notices, line) != SF_OK)
+            return sf_ctx_nomem(ctx);
+    }
+    return SF_OK;
+}
+
 /* Message msg built straight into its file path in the run's folder (the
  * buffer spills to it past 1 MiB), never whole in memory. */
 static sf_err write_message(sf_stage *st, const char *path, const sf_email_message *msg, sf_ctx *ctx)
@@ -419,6 +444,8 @@ static sf_err compose(const mailer *m, const sf_email_content *c, const sf_mailb
     sf_err e = sf_email_scope_vars(&m->text, c, &vt, ctx);
     if (!e)
         e = attached_var(m, &mf, &vt, &left, ctx);
+    if (!e)
+        e = notice_left_out(m, &mf, om->path, ctx);
     if (!e && left.n && !sf_template_uses(m->text.body_tmpl, "attached")) {
         sf_buf_printf(&text_notes, "%s%s", notes ? notes : "", sf_buf_str(&left));
         e = text_notes.oom ? sf_ctx_nomem(ctx) : SF_OK;
