@@ -282,6 +282,10 @@ const sf_colmap *sf_config_column(const sf_config *cfg, sf_file_kind k, size_t p
  * word for "empty", e.g. amoCRM's "не закрыта" in a close date)? */
 bool sf_config_blank_value(const sf_config *cfg, const char *value);
 
+/* Does value (trimmed) match one of [input] null_ids (an export's id for
+ * "no record", e.g. Bitrix24's COMPANY_ID 0)? */
+bool sf_config_null_id(const sf_config *cfg, const char *value);
+
 /* Map raw CRM values to canonical enums through the config. */
 sf_act_type sf_config_act_type(const sf_config *cfg, const char *value);
 sf_outcome sf_config_outcome(const sf_config *cfg, const char *value);

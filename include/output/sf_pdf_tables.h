@@ -67,8 +67,10 @@ double sf_pdf_table(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, const sf_
 /* ---- flows: tables one after the other, continued on the next pages ---- */
 
 /* One table of a flow: its caption "pdf.<caption>", at most max_rows rows
- * (SIZE_MAX: all of them), and optionally a test for a missing input that
- * shows the note "pdf.<absent_note>" instead. */
+ * (SIZE_MAX: all of them; SF_PDF_ROWS_REVIEW: [outputs] review_max_rows),
+ * and optionally a test for a missing input that shows the note
+ * "pdf.<absent_note>" instead. */
+#define SF_PDF_ROWS_REVIEW (SIZE_MAX - 1)
 struct sf_pdf_flow_item {
     const sf_pdf_table_def *table;
     const char *caption;

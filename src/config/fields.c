@@ -194,3 +194,15 @@ bool sf_config_blank_value(const sf_config *cfg, const char *value)
 {
     return cfg->blank_values.set && sf_valmap_match(&cfg->blank_values, NULL, value);
 }
+
+/* Asked of every account_id read, so no lower-cased copy: ids are ASCII
+ * in practice, and the values were lower-cased when the config was read. */
+bool sf_config_null_id(const sf_config *cfg, const char *value)
+{
+    if (!cfg->null_ids.set || !value || !*value)
+        return false;
+    for (size_t i = 0; i < cfg->null_ids.values.n; i++)
+        if (strcasecmp(cfg->null_ids.values.v[i], value) == 0)
+            return true;
+    return false;
+}

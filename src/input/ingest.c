@@ -50,6 +50,22 @@ static const char *fld(const sf_ingest_reader *g, int field)
     return *v || !g->nalt[field] ? v : fld_alt(g, field);
 }
 
+/* An account_id: the first of its column and its alternatives ("A | B")
+ * that is neither empty nor one of [input] null_ids (Bitrix24 writes
+ * COMPANY_ID 0 for a deal without a company: its contact is the account). */
+static const char *fld_account(const sf_ingest_reader *g, int field)
+{
+    const char *v = fld(g, field);
+    if (!g->cfg->null_ids.set || !sf_config_null_id(g->cfg, v))
+        return v;
+    for (int a = 0; a < g->nalt[field]; a++) {
+        v = sf_recsrc_field(&g->src, (size_t)g->alt[field][a]);
+        if (*v && !sf_config_null_id(g->cfg, v))
+            return v;
+    }
+    return "";
+}
+
 /* The field of that canonical name in the file being read, -1 if none. */
 static int field_index(sf_file_kind kind, const char *name)
 {
@@ -309,7 +325,7 @@ static sf_err tx_account(sf_ingest_reader *g, const char *aid, uint32_t *acc)
 static sf_err do_transaction(sf_ingest_reader *g)
 {
     const sf_config *cfg = g->cfg;
-    const char *aid = fld(g, SF_TF_ACCOUNT_ID);
+    const char *aid = fld_account(g, SF_TF_ACCOUNT_ID);
     if (!*aid)
         return reject(g, SF_REJ_MISSING_REQUIRED, "account_id");
     if (!has(g, SF_TF_DATE))
@@ -411,7 +427,7 @@ static sf_err owner_of(sf_ingest_reader *g, const char *name, uint32_t *owner)
 static sf_err do_activity(sf_ingest_reader *g)
 {
     const sf_config *cfg = g->cfg;
-    const char *aid = fld(g, SF_VF_ACCOUNT_ID);
+    const char *aid = fld_account(g, SF_VF_ACCOUNT_ID);
     /* a task logged on a lead (Salesforce) has no account: with
      * activity_without_account = owner it still counts for its owner */
     bool owner_only = !*aid && has(g, SF_VF_OWNER) && cfg->activity_without_account &&
@@ -569,7 +585,7 @@ static sf_err derive_transaction(sf_ingest_reader *g, const sf_opportunity *o)
 static sf_err do_opportunity(sf_ingest_reader *g)
 {
     const sf_config *cfg = g->cfg;
-    const char *id = fld(g, SF_OF_OPPORTUNITY_ID), *aid = fld(g, SF_OF_ACCOUNT_ID);
+    const char *id = fld(g, SF_OF_OPPORTUNITY_ID), *aid = fld_account(g, SF_OF_ACCOUNT_ID);
     if (!*id)
         return reject(g, SF_REJ_MISSING_REQUIRED, "opportunity_id");
     if (!*aid)

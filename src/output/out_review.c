@@ -178,18 +178,20 @@ static bool no_opportunities(const sf_output_ctx *o)
 }
 
 /* The rep's contacts due, then the rep's declines; then the rep's fire
- * candidates and every open deal with its misses: all of the rep's rows. */
+ * candidates and every open deal with its misses: the rep's rows, up to
+ * [outputs] review_max_rows of each list (a rep with 20,000 contacts due
+ * would otherwise get a pack of 900 pages; the rest are in the CSV). */
 static const sf_pdf_flow_item flow_due[] = {
-    {&sf_pdf_tab_due, "tab_due", SIZE_MAX, NULL, NULL},
-    {&sf_pdf_tab_declines, "tab_declines", SIZE_MAX, NULL, NULL},
+    {&sf_pdf_tab_due, "tab_due", SF_PDF_ROWS_REVIEW, NULL, NULL},
+    {&sf_pdf_tab_declines, "tab_declines", SF_PDF_ROWS_REVIEW, NULL, NULL},
 };
-/* The rep's clients late to reorder (SPEC §8), all of them. */
+/* The rep's clients late to reorder (SPEC §8). */
 static const sf_pdf_flow_item flow_reorder[] = {
-    {&sf_pdf_tab_reorder, "tab_reorder", SIZE_MAX, NULL, NULL},
+    {&sf_pdf_tab_reorder, "tab_reorder", SF_PDF_ROWS_REVIEW, NULL, NULL},
 };
 static const sf_pdf_flow_item flow_fire[] = {
-    {&sf_pdf_tab_fire, "tab_fire", SIZE_MAX, NULL, NULL},
-    {&sf_pdf_tab_deals, "tab_deals", SIZE_MAX, no_opportunities, "no_opportunities"},
+    {&sf_pdf_tab_fire, "tab_fire", SF_PDF_ROWS_REVIEW, NULL, NULL},
+    {&sf_pdf_tab_deals, "tab_deals", SF_PDF_ROWS_REVIEW, no_opportunities, "no_opportunities"},
 };
 
 /* The KPI panels with the rep drawn bold. */

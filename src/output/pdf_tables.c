@@ -626,7 +626,10 @@ sf_pdf_flow *sf_pdf_flow_plan(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box,
         ft->absent = items[i].absent && items[i].absent(o);
         if (ft->absent)
             continue;
-        ok = table_cells(o, items[i].table, owner, items[i].max_rows, &ft->cb, &ft->total);
+        size_t max_rows = items[i].max_rows;
+        if (max_rows == SF_PDF_ROWS_REVIEW)
+            max_rows = o->cfg->review_max_rows > 0 ? (size_t)o->cfg->review_max_rows : SIZE_MAX;
+        ok = table_cells(o, items[i].table, owner, max_rows, &ft->cb, &ft->total);
         ft->tb = table_of(items[i].table, &ft->cb);
         if (ok && ft->cb.n_rows > 0)
             ok = sf_table_layout_new(&d->ch, box.w, &ft->tb, &ft->lay);

@@ -201,4 +201,32 @@ for name, key, caption in (("cadence_due", "name", "Contacts due"),
                 assert len(lines[i].split("drop", 1)[1].strip()) > 3, f"no misses: {lines[i]}"
 print(f"James Carter: {pages} pages, every row listed")
 PYEOF
+
+# --- [outputs] review_max_rows: the first N rows of each list, the caption
+# says "top N of M", and the pack is shorter ---
+cp "$TMP/sf/config.ini" "$TMP/sf/capped.ini"
+printf '\n[outputs]\nreview_max_rows = 10\n\n[history]\nenabled = no\n' >>"$TMP/sf/capped.ini"
+"$SF" review -q -c "$TMP/sf/capped.ini" --owner "James Carter" --out "$TMP/jc10"
+g="$TMP/jc10/review-James_Carter.pdf"
+capped=$(pdfinfo "$g" | awk '/^Pages:/ {print $2}')
+[ "$capped" -lt "$pages" ] || { echo "capped pack $capped pages, uncapped $pages"; exit 1; }
+pdf_ok "$g" "$capped"
+$PY - "$g" "$capped" "$TMP/sfrun/csv" <<'PYEOF'
+import csv, subprocess, sys
+pdf, pages, csvd = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+lines = text.splitlines()
+due = [r for r in csv.DictReader(open(f"{csvd}/cadence_due.csv", encoding="utf-8-sig"))
+       if r["owner"] == "James Carter"]
+assert len(due) > 10, len(due)
+start = next(i for i, l in enumerate(lines) if l.strip().startswith("Contacts due"))
+end = next(i for i, l in enumerate(lines) if i > start and l.strip().startswith("Revenue declines"))
+assert f"top 10 of {len(due)}" in lines[start], lines[start]
+lines = lines[start + 1:end]  # the due table alone (an account may also decline)
+def listed(r):
+    return any(l.split()[:len(r["name"].split())] == r["name"].split() for l in lines)
+assert all(listed(r) for r in due[:10]), "a row of the first 10 is missing"
+assert not any(listed(r) for r in due[10:]), "a row past the first 10 is listed"
+print(f"James Carter capped at 10 rows a list: {pages} pages")
+PYEOF
 echo ok

@@ -41,6 +41,9 @@ lost = sum(int(r["lost"]) for r in kpi)
 print("kpi won/lost in window", won, lost)
 # B2C deals (no COMPANY_ID) on their contact's id
 assert any(r["account_id"].startswith("50") for r in pipe), [r["account_id"] for r in pipe][:5]
+# COMPANY_ID 0 is "no company" (null_ids = 0): never an account "0"
+assert all(r["account_id"] != "0" for r in pipe), [r["account_id"] for r in pipe]
+assert sum(r["account_id"].startswith("50") for r in pipe) == exp["b2c_open"], exp["b2c_open"]
 print("bitrix24 api ok")
 PYEOF
 # without the portal's won stage, "Выдано" is closed (CLOSED = Y) and

@@ -260,7 +260,9 @@ def bitrix24_api(out):
         close = day(created, 25) if cls != "open" else day(AS_OF, 40)
         if cls != "open" and close > AS_OF:
             close = AS_OF
-        company = "" if i % 6 == 0 else str(100 + i % 20)
+        # the API writes COMPANY_ID 0 for a deal without a company (a
+        # re-saved or hand-made dump may leave it empty)
+        company = "" if i % 12 == 0 else "0" if i % 12 in (4, 6) else str(100 + i % 20)
         contact = str(5000 + i)
         rows.append([str(300 + i), f"Сделка №{300 + i}", st, users[i % 3][0], f"{(i % 9 + 1) * 10000}.00", "RUB",
                      created + "T09:00:00+03:00", close + "T18:00:00+03:00", "Y" if cls != "open" else "N",
@@ -284,7 +286,9 @@ users = users.csv
 ; the preset's list, and the won stage of this portal's own pipeline
 won = WON, *:WON, Выдано
 """)
-    return {"stages": {s: c for s, c in stages}, "count": count, "users": [f"{n} {l}" for _, n, l in users]}
+    b2c_open = sum(1 for i in range(96) if i % 12 in (0, 4, 6) and stages[i % len(stages)][1] == "open")
+    return {"stages": {s: c for s, c in stages}, "count": count, "users": [f"{n} {l}" for _, n, l in users],
+            "b2c_open": b2c_open}
 
 
 def bitrix24_ui(out):

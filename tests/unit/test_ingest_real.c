@@ -170,6 +170,40 @@ static void test_first_non_empty(void **state)
     fx_free(f);
 }
 
+/* [input] null_ids: Bitrix24's COMPANY_ID 0 ("no company") is empty, so
+ * "COMPANY_ID | CONTACT_ID" reads the contact; a 0 with no contact is
+ * missing_required, and a transaction or activity on account 0 too. */
+static void test_null_ids(void **state)
+{
+    (void)state;
+    fx *f = fx_new();
+    valmap(&f->cfg.null_ids, "0");
+    map(&f->cfg.columns[SF_FILE_OPPORTUNITIES][SF_OF_ACCOUNT_ID], "COMPANY_ID | CONTACT_ID");
+    put(f, SF_FILE_TRANSACTIONS, "tx.csv", "account_id,date,amount\n12,2025-01-01,1\n0,2025-01-02,5\n");
+    put(f, SF_FILE_ACTIVITIES, "act.csv", "account_id,date,type\n0,2025-06-01,Call\n12,2025-06-02,Call\n");
+    put(f, SF_FILE_OPPORTUNITIES, "opps.csv",
+        "opportunity_id,COMPANY_ID,CONTACT_ID,created\n"
+        "O1,12,7,2025-05-01\n"     /* the company */
+        "O2,0,7,2025-05-02\n"      /* no company: the contact */
+        "O3,,0,2025-05-03\n"       /* neither: rejected */
+        "O4,0,0,2025-05-04\n"      /* neither: rejected */
+        "O5,10,,2025-05-05\n");    /* 10 is an id, not "0" */
+    assert_int_equal(run(f), SF_OK);
+    assert_string_equal(opp(f, "O1")->account_id, "12");
+    assert_string_equal(opp(f, "O2")->account_id, "7");
+    assert_string_equal(opp(f, "O5")->account_id, "10");
+    assert_int_equal(account_of(f, "12")->rev12, 100);
+    assert_int_equal(f->rj.n, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(rej_at(f, i).reason, SF_REJ_MISSING_REQUIRED);
+        assert_string_equal(rej_at(f, i).field, "account_id");
+    }
+    assert_int_equal(f->ds->files[SF_FILE_TRANSACTIONS].accepted, 1);
+    assert_int_equal(f->ds->files[SF_FILE_ACTIVITIES].accepted, 1);
+    assert_int_equal(f->ds->files[SF_FILE_OPPORTUNITIES].accepted, 3);
+    fx_free(f);
+}
+
 /* An exact header wins over a tolerant one; the tolerant match ignores
  * case, blanks and a trailing '*'. */
 static void test_tolerant_headers(void **state)
@@ -415,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_tolerant_headers),
         cmocka_unit_test(test_undecodable_only_when_mapped),
         cmocka_unit_test(test_blank_type_and_blank_values),
+        cmocka_unit_test(test_null_ids),
         cmocka_unit_test(test_flags_and_wildcards),
         cmocka_unit_test(test_several_files),
         cmocka_unit_test(test_users),
