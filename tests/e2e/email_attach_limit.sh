@@ -31,7 +31,9 @@ for name, _ in c.most_common(2): print(name)' "$D/accounts.csv"
 mapfile -t REPS < <(reps)
 [ "${#REPS[@]}" -eq 2 ]
 config() { # config FILE EXTRA
-    { cat "$base"; printf '\n[history]\nenabled = no\n\n[outputs]\nemail = yes\n\n%s\n' "$2"
+    # review packs of every row (not the first 100 of each list): the
+    # larger rep's is over 1 MB, the other's under it
+    { cat "$base"; printf '\n[history]\nenabled = no\n\n[outputs]\nemail = yes\nreview_max_rows = 0\n\n%s\n' "$2"
       printf '[owners]\n%s = rep1@example.com\n%s = rep2@example.com\n' "${REPS[0]}" "${REPS[1]}"; } >"$1"
 }
 # size SEP FILE: the file's size in MB (1 MB = 1,000,000 bytes) as the mail
