@@ -70,19 +70,19 @@ $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
 $(BUILD):
 	$(Q)mkdir -p $(BUILD)/tests
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(BUILD)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(wildcard tests/unit/*.h) | $(BUILD)
 	@echo "  CC   $<"
 	$(Q)$(CC) $(FINAL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB_OBJ) \
 	    $(FINAL_LDFLAGS) $(LIBS) $(shell pkg-config --libs cmocka)
 
 # The sample generator (tools/gen.c); plain C, no dependencies. The book
 # drawn from the expected-value models (tools/clvsim.c) uses GSL's random
-# numbers.
+# numbers. What both use is in tools/genlib.h.
 tools: $(BUILD)/sfgen $(BUILD)/sfclvsim
-$(BUILD)/sfgen: tools/gen.c | $(BUILD)
+$(BUILD)/sfgen: tools/gen.c tools/genlib.h | $(BUILD)
 	@echo "  CC   $<"
 	$(Q)$(CC) $(STD) $(WARN) $(OPT) $(SAN) -o $@ $< -lm
-$(BUILD)/sfclvsim: tools/clvsim.c | $(BUILD)
+$(BUILD)/sfclvsim: tools/clvsim.c tools/genlib.h | $(BUILD)
 	@echo "  CC   $<"
 	$(Q)$(CC) $(STD) $(WARN) $(OPT) $(SAN) $(shell pkg-config --cflags gsl) -o $@ $< \
 	    $(shell pkg-config --libs gsl) -lm

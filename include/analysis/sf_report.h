@@ -423,6 +423,11 @@ typedef struct {
     bool rules_changed;        /* its fingerprint differs from P's */
     sf_date since;             /* T_P, SF_NODATE on a first run */
     uint32_t count[SF_CHG_N];  /* rows per kind */
+    /* the tier moves (tier_up and tier_down rows), largest revenue change
+     * first (|delta|, SF_NONE as 0), then by id: indexes into rows. The
+     * outputs list the first ones of an owner in this order. */
+    uint32_t *moves;
+    size_t n_moves;
     uint32_t migration[SF_TIER_N][SF_TIER_N];       /* [from][to] accounts in both runs */
     int64_t migration_rev12[SF_TIER_N][SF_TIER_N];  /* their rev12 now */
     sf_hist_run now;           /* this run (strings borrowed from the dataset) */

@@ -346,6 +346,45 @@ static sf_err order_rows(rows *r, sf_history_result *out)
     return SF_OK;
 }
 
+/* The tier moves of out->rows by the size of their revenue change: the
+ * largest first, ties by id (SPEC §7: the mail's and the report's largest
+ * tier moves). */
+typedef struct {
+    uint32_t row;
+    int64_t mag;
+    const char *id;
+} move;
+
+static int cmp_move(const void *a, const void *b)
+{
+    const move *x = a, *y = b;
+    if (x->mag != y->mag)
+        return x->mag > y->mag ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+static sf_err pick_moves(sf_history_result *out)
+{
+    size_t n = out->count[SF_CHG_TIER_UP] + out->count[SF_CHG_TIER_DOWN], k = 0;
+    move *v = malloc((n ? n : 1) * sizeof *v);
+    out->moves = malloc((n ? n : 1) * sizeof *out->moves);
+    if (!v || !out->moves) {
+        free(v);
+        return SF_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < out->n && k < n; i++) {
+        const sf_change_row *r = &out->rows[i];
+        if (r->kind == SF_CHG_TIER_UP || r->kind == SF_CHG_TIER_DOWN)
+            v[k++] = (move){(uint32_t)i, r->delta == SF_NONE ? 0 : r->delta < 0 ? -r->delta : r->delta, r->id};
+    }
+    qsort(v, k, sizeof *v, cmp_move);
+    for (size_t i = 0; i < k; i++)
+        out->moves[i] = v[i].row;
+    out->n_moves = k;
+    free(v);
+    return SF_OK;
+}
+
 /* The changes of rep->history.now against view->prev into out. */
 static sf_err changes(const sf_report *rep, const sf_history_view *view, sf_history_result *out)
 {
@@ -363,7 +402,7 @@ static sf_err changes(const sf_report *rep, const sf_history_view *view, sf_hist
     deals(&r, &out->now, &view->prev);
     sf_err rc = r.oom ? SF_ERR_NOMEM : order_rows(&r, out);
     free(r.v);
-    return rc;
+    return rc == SF_OK ? pick_moves(out) : rc;
 }
 
 sf_err sf_analyze_history(sf_report *rep, const sf_history_view *view, sf_ctx *ctx)
@@ -389,6 +428,7 @@ sf_err sf_analyze_history(sf_report *rep, const sf_history_view *view, sf_ctx *c
 void sf_history_release(sf_history_result *h)
 {
     free(h->rows);
+    free(h->moves);
     free(h->trend);
     sf_hist_run_release(&h->now);
     memset(h, 0, sizeof *h);

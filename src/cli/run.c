@@ -706,28 +706,54 @@ static int limit_time(job *j, double t0)
     return notify_failure(j, fail(j));
 }
 
-int sf_cmd_run(const sf_run_opts *opts)
+/* What a command's start does besides the common steps (job_start). */
+enum {
+    START_TEMPLATES = 1, /* check the mail templates before the lock */
+    START_HISTORY = 2,   /* load the previous run while the days are summed */
+    START_REJECTS = 4,   /* over the reject limit, put rejects.csv in place */
+};
+
+/* The start of run, review and backtest (each writes into the output
+ * folder the runs replace: one at a time): j cleared, set up, (the
+ * templates checked), locked, under the time limit, the output folder
+ * opened, the inputs read. Returns 0 to go on, else the exit code (a
+ * failure reported; the command's own end still follows). *over: the
+ * command ends now with that code after job_release (the parent of a run
+ * under a time limit: the child did the work, reported and mailed). */
+static int job_start(job *j, const sf_run_opts *opts, unsigned what, double t0, bool *over)
 {
-    job j;
-    memset(&j, 0, sizeof j);
-    j.opts = opts;
-    j.placed_fd = -1;
-    double t0 = sf_now_s();
-    int rc = job_setup(&j, true);
+    memset(j, 0, sizeof *j);
+    j->opts = opts;
+    j->placed_fd = -1;
+    j->load_history = (what & START_HISTORY) != 0;
+    *over = false;
+    int rc = job_setup(j, true);
+    if (rc == 0 && (what & START_TEMPLATES))
+        rc = check_templates(j, false);
     if (rc == 0)
-        rc = check_templates(&j, false);
-    if (rc == 0)
-        rc = take_lock(&j);
-    j.load_history = true;
-    int parent_rc = rc == 0 ? limit_time(&j, t0) : -1;
+        rc = take_lock(j);
+    int parent_rc = rc == 0 ? limit_time(j, t0) : -1;
     if (parent_rc >= 0) {
-        job_release(&j);
+        *over = true;
         return parent_rc;
     }
     if (rc == 0)
-        rc = open_output(&j);
+        rc = open_output(j);
     if (rc == 0)
-        rc = job_ingest(&j, true);
+        rc = job_ingest(j, (what & START_REJECTS) != 0);
+    return rc;
+}
+
+int sf_cmd_run(const sf_run_opts *opts)
+{
+    job j;
+    double t0 = sf_now_s();
+    bool over;
+    int rc = job_start(&j, opts, START_TEMPLATES | START_HISTORY | START_REJECTS, t0, &over);
+    if (over) {
+        job_release(&j);
+        return rc;
+    }
     if (rc == 0)
         rc = job_history_loaded(&j);
     if (rc == 0)
@@ -852,23 +878,13 @@ int sf_cmd_check(const sf_run_opts *opts)
 int sf_cmd_review(const sf_run_opts *opts)
 {
     job j;
-    memset(&j, 0, sizeof j);
-    j.opts = opts;
-    j.placed_fd = -1;
-    double t0 = sf_now_s();
-    int rc = job_setup(&j, true);
+    bool over;
     /* the packs go into the output folder the runs replace: one at a time */
-    if (rc == 0)
-        rc = take_lock(&j);
-    int parent_rc = rc == 0 ? limit_time(&j, t0) : -1;
-    if (parent_rc >= 0) {
+    int rc = job_start(&j, opts, 0, sf_now_s(), &over);
+    if (over) {
         job_release(&j);
-        return parent_rc;
+        return rc;
     }
-    if (rc == 0)
-        rc = open_output(&j);
-    if (rc == 0)
-        rc = job_ingest(&j, false);
     if (rc == 0)
         rc = job_history_load(&j, SF_HIST_READ, true);
     if (rc == 0)
@@ -954,22 +970,13 @@ int sf_cmd_backtest(const sf_run_opts *opts)
     if (!sf_backtest_params_parse(opts, &bp))
         return SF_ERR_USAGE;
     job j;
-    memset(&j, 0, sizeof j);
-    j.opts = opts;
-    j.placed_fd = -1;
     double t0 = sf_now_s();
-    int rc = job_setup(&j, true);
-    if (rc == 0)
-        rc = take_lock(&j);
-    int parent_rc = rc == 0 ? limit_time(&j, t0) : -1;
-    if (parent_rc >= 0) {
+    bool over;
+    int rc = job_start(&j, opts, 0, t0, &over);
+    if (over) {
         job_release(&j);
-        return parent_rc;
+        return rc;
     }
-    if (rc == 0)
-        rc = open_output(&j);
-    if (rc == 0)
-        rc = job_ingest(&j, false);
     sf_backtest_result bt;
     if (rc == 0) {
         sf_backtest_job b = {.opts = opts, .set = &j.set, .cfg = &j.cfg, .ds = j.ds, .rejects = &j.rejects,

@@ -105,11 +105,12 @@ static const char *owner_of(const char **names, int64_t n, int64_t id)
     return id >= 0 && id < n && names[id] ? names[id] : "";
 }
 
-/* Bind the range of a run's rows (SF_HIST_ROW_*) to parameters 1 and 2. */
-static void bind_run(sqlite3_stmt *st, int64_t run)
+/* Bind the range of a run's rows (SF_HIST_ROW_*) to parameters 1 and 2;
+ * SQLite's result code. */
+static int bind_run(sqlite3_stmt *st, int64_t run)
 {
-    sqlite3_bind_int64(st, 1, SF_HIST_ROW_FIRST(run));
-    sqlite3_bind_int64(st, 2, SF_HIST_ROW_LAST(run));
+    int e = sqlite3_bind_int64(st, 1, SF_HIST_ROW_FIRST(run));
+    return e == SQLITE_OK ? sqlite3_bind_int64(st, 2, SF_HIST_ROW_LAST(run)) : e;
 }
 
 static sf_err count_rows(sf_history *h, const char *sql, int64_t run, size_t *n, sf_ctx *ctx)
@@ -118,8 +119,7 @@ static sf_err count_rows(sf_history *h, const char *sql, int64_t run, size_t *n,
     sf_err rc = prepare(h, sql, &st, ctx);
     if (rc)
         return rc;
-    bind_run(st, run);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (bind_run(st, run) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         *n = (size_t)sqlite3_column_int64(st, 0);
     else
         rc = sf_hist_db_error(h, "cannot read it", ctx);
@@ -127,91 +127,114 @@ static sf_err count_rows(sf_history *h, const char *sql, int64_t run, size_t *n,
     return rc;
 }
 
-static sf_err load_accounts(sf_history *h, int64_t run, sf_history_view *v, const char **owners, int64_t n_owners,
-                            sf_ctx *ctx)
+/* What P's rows of one table are read with: the owner names to resolve
+ * their owner ids, and the view whose arena keeps their texts. */
+typedef struct {
+    sf_history_view *v;
+    const char **owners;
+    int64_t n_owners;
+} row_env;
+
+/* A query of one run's rows of a table, read into an array. */
+typedef struct {
+    const char *count_sql, *sql; /* both take the run's row range */
+    size_t size;                 /* bytes of one element */
+    bool (*row)(const row_env *env, sqlite3_stmt *st, void *elem); /* false: out of memory */
+} row_query;
+
+/* The rows of one run: counted by q->count_sql, then read by q->sql with
+ * q->row into a new array: *out (owned by the view, set even on failure)
+ * and *n_out, the rows read. */
+static sf_err load_rows(sf_history *h, int64_t run, const row_query *q, const row_env *env, void **out,
+                        size_t *n_out, sf_ctx *ctx)
 {
-    size_t n = 0;
-    sf_err rc = count_rows(h, "SELECT count(*) FROM accounts WHERE row BETWEEN ? AND ?", run, &n, ctx);
+    size_t n = 0, size = q->size;
+    sf_err rc = count_rows(h, q->count_sql, run, &n, ctx);
     if (rc)
         return rc;
-    v->prev.acc = calloc(n ? n : 1, sizeof *v->prev.acc);
-    if (!v->prev.acc)
+    char *v = calloc(n ? n : 1, size);
+    *out = v;
+    if (!v)
         return sf_ctx_nomem(ctx);
     sqlite3_stmt *st = NULL;
-    if ((rc = prepare(h,
-                      "SELECT id, name, owner, tier, temp, rev12, potential, last_contact, next_due, "
-                      "days_overdue, decline, decline_drop, fire, reorder FROM accounts "
-                      "WHERE row BETWEEN ? AND ?",
-                      &st, ctx)) != SF_OK)
+    if ((rc = prepare(h, q->sql, &st, ctx)) != SF_OK)
         return rc;
-    bind_run(st, run);
     bool ok = true;
-    int step;
+    int step = bind_run(st, run); /* not SQLITE_OK: an error below */
     size_t k = 0;
-    while (ok && k < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        sf_hist_account *a = &v->prev.acc[k++];
-        a->id = arena_text(v, st, 0, false, &ok);
-        a->name = arena_text(v, st, 1, false, &ok);
-        a->owner = owner_of(owners, n_owners, sqlite3_column_int64(st, 2));
-        a->tier = (uint8_t)sqlite3_column_int(st, 3);
-        a->temp = (uint8_t)sqlite3_column_int(st, 4);
-        a->rev12 = sqlite3_column_int64(st, 5);
-        a->potential = sqlite3_column_int64(st, 6);
-        a->last_contact = (sf_date)col_num(st, 7, SF_NODATE);
-        a->next_due = (sf_date)col_num(st, 8, SF_NODATE);
-        a->days_overdue = col_num(st, 9, SF_NONE);
-        a->decline = (uint8_t)col_num(st, 10, 0);
-        a->drop = col_num(st, 11, SF_NONE);
-        a->fire = sqlite3_column_int(st, 12) != 0;
-        a->reorder = (uint8_t)col_num(st, 13, 0);
-        a->index = SF_NO_ACCOUNT;
+    if (step == SQLITE_OK) {
+        while (ok && k < n && (step = sqlite3_step(st)) == SQLITE_ROW)
+            ok = q->row(env, st, v + size * k++);
+        if (k == n && ok)
+            step = SQLITE_DONE; /* the rows counted: no step past them */
     }
-    if (k == n && ok)
-        step = SQLITE_DONE;
     rc = !ok ? sf_ctx_nomem(ctx) : loop_end(h, step, ctx);
-    v->prev.n_acc = k;
+    *n_out = k;
     sqlite3_finalize(st);
     return rc;
 }
 
-static sf_err load_deals(sf_history *h, int64_t run, sf_history_view *v, const char **owners, int64_t n_owners,
-                         sf_ctx *ctx)
+static bool account_row(const row_env *env, sqlite3_stmt *st, void *elem)
 {
-    size_t n = 0;
-    sf_err rc = count_rows(h, "SELECT count(*) FROM deals WHERE row BETWEEN ? AND ?", run, &n, ctx);
-    if (rc)
-        return rc;
-    v->prev.deals = calloc(n ? n : 1, sizeof *v->prev.deals);
-    if (!v->prev.deals)
-        return sf_ctx_nomem(ctx);
-    sqlite3_stmt *st = NULL;
-    if ((rc = prepare(h,
-                      "SELECT id, account, owner, status, stage, amount, close_date, next_step_date, verdict "
-                      "FROM deals WHERE row BETWEEN ? AND ?",
-                      &st, ctx)) != SF_OK)
-        return rc;
-    bind_run(st, run);
+    sf_hist_account *a = elem;
     bool ok = true;
-    int step;
-    size_t k = 0;
-    while (ok && k < n && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        sf_hist_deal *d = &v->prev.deals[k++];
-        d->id = arena_text(v, st, 0, false, &ok);
-        d->account_id = arena_text(v, st, 1, false, &ok);
-        d->owner = owner_of(owners, n_owners, sqlite3_column_int64(st, 2));
-        d->status = (uint8_t)sqlite3_column_int(st, 3);
-        d->stage = arena_text(v, st, 4, true, &ok);
-        d->amount = col_num(st, 5, SF_NONE);
-        d->close_date = (sf_date)col_num(st, 6, SF_NODATE);
-        d->next_step_date = (sf_date)col_num(st, 7, SF_NODATE);
-        d->verdict = (int8_t)col_num(st, 8, -1);
-        d->index = UINT32_MAX;
-    }
-    if (k == n && ok)
-        step = SQLITE_DONE;
-    rc = !ok ? sf_ctx_nomem(ctx) : loop_end(h, step, ctx);
-    v->prev.n_deals = k;
-    sqlite3_finalize(st);
+    a->id = arena_text(env->v, st, 0, false, &ok);
+    a->name = arena_text(env->v, st, 1, false, &ok);
+    a->owner = owner_of(env->owners, env->n_owners, sqlite3_column_int64(st, 2));
+    a->tier = (uint8_t)sqlite3_column_int(st, 3);
+    a->temp = (uint8_t)sqlite3_column_int(st, 4);
+    a->rev12 = sqlite3_column_int64(st, 5);
+    a->potential = sqlite3_column_int64(st, 6);
+    a->last_contact = (sf_date)col_num(st, 7, SF_NODATE);
+    a->next_due = (sf_date)col_num(st, 8, SF_NODATE);
+    a->days_overdue = col_num(st, 9, SF_NONE);
+    a->decline = (uint8_t)col_num(st, 10, 0);
+    a->drop = col_num(st, 11, SF_NONE);
+    a->fire = sqlite3_column_int(st, 12) != 0;
+    a->reorder = (uint8_t)col_num(st, 13, 0);
+    a->index = SF_NO_ACCOUNT;
+    return ok;
+}
+
+static bool deal_row(const row_env *env, sqlite3_stmt *st, void *elem)
+{
+    sf_hist_deal *d = elem;
+    bool ok = true;
+    d->id = arena_text(env->v, st, 0, false, &ok);
+    d->account_id = arena_text(env->v, st, 1, false, &ok);
+    d->owner = owner_of(env->owners, env->n_owners, sqlite3_column_int64(st, 2));
+    d->status = (uint8_t)sqlite3_column_int(st, 3);
+    d->stage = arena_text(env->v, st, 4, true, &ok);
+    d->amount = col_num(st, 5, SF_NONE);
+    d->close_date = (sf_date)col_num(st, 6, SF_NODATE);
+    d->next_step_date = (sf_date)col_num(st, 7, SF_NODATE);
+    d->verdict = (int8_t)col_num(st, 8, -1);
+    d->index = UINT32_MAX;
+    return ok;
+}
+
+static const row_query accounts_query = {
+    "SELECT count(*) FROM accounts WHERE row BETWEEN ? AND ?",
+    "SELECT id, name, owner, tier, temp, rev12, potential, last_contact, next_due, days_overdue, decline, "
+    "decline_drop, fire, reorder FROM accounts WHERE row BETWEEN ? AND ?",
+    sizeof(sf_hist_account), account_row};
+
+static const row_query deals_query = {
+    "SELECT count(*) FROM deals WHERE row BETWEEN ? AND ?",
+    "SELECT id, account, owner, status, stage, amount, close_date, next_step_date, verdict "
+    "FROM deals WHERE row BETWEEN ? AND ?",
+    sizeof(sf_hist_deal), deal_row};
+
+/* P's accounts and deals (run's rows). */
+static sf_err load_run(sf_history *h, int64_t run, const row_env *env, sf_ctx *ctx)
+{
+    sf_hist_run *p = &env->v->prev;
+    void *acc = NULL, *deals = NULL;
+    sf_err rc = load_rows(h, run, &accounts_query, env, &acc, &p->n_acc, ctx);
+    p->acc = acc;
+    if (!rc)
+        rc = load_rows(h, run, &deals_query, env, &deals, &p->n_deals, ctx);
+    p->deals = deals;
     return rc;
 }
 
@@ -247,14 +270,11 @@ static sf_err load_prev(sf_history *h, sf_date T, sf_history_view *v, sf_ctx *ct
     sqlite3_finalize(st);
     if (rc || !v->have_prev)
         return rc;
-    const char **owners = NULL;
-    int64_t n_owners = 0;
-    rc = load_owners(h, v, &owners, &n_owners, ctx);
+    row_env env = {.v = v};
+    rc = load_owners(h, v, &env.owners, &env.n_owners, ctx);
     if (!rc)
-        rc = load_accounts(h, run, v, owners, n_owners, ctx);
-    if (!rc)
-        rc = load_deals(h, run, v, owners, n_owners, ctx);
-    free(owners);
+        rc = load_run(h, run, &env, ctx);
+    free(env.owners);
     if (!rc)
         sf_hist_run_sort(&v->prev);
     return rc;
@@ -303,17 +323,17 @@ static sf_err strip_run(sf_history *h, int64_t run, const sf_dataset *ds, sf_his
     sf_err rc = prepare(h, "SELECT id, tier, temp FROM accounts WHERE row BETWEEN ? AND ?", &st, ctx);
     if (rc)
         return rc;
-    bind_run(st, run);
-    int step;
+    int step = bind_run(st, run);
     uint8_t *tier = v->strip_tier + r * v->n_strip_accounts, *temp = v->strip_temp + r * v->n_strip_accounts;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *id = sqlite3_column_text(st, 0);
-        uint32_t a = id ? sf_dataset_find(ds, (const char *)id) : SF_NO_ACCOUNT;
-        if (a < v->n_strip_accounts) {
-            tier[a] = (uint8_t)sqlite3_column_int(st, 1);
-            temp[a] = (uint8_t)sqlite3_column_int(st, 2);
+    if (step == SQLITE_OK) /* else an error below */
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            const unsigned char *id = sqlite3_column_text(st, 0);
+            uint32_t a = id ? sf_dataset_find(ds, (const char *)id) : SF_NO_ACCOUNT;
+            if (a < v->n_strip_accounts) {
+                tier[a] = (uint8_t)sqlite3_column_int(st, 1);
+                temp[a] = (uint8_t)sqlite3_column_int(st, 2);
+            }
         }
-    }
     rc = loop_end(h, step, ctx);
     sqlite3_finalize(st);
     return rc;
@@ -422,8 +442,9 @@ static sf_err find_in_run(sf_history *h, int64_t run, const char *id, sqlite3_st
                           int64_t *row, sf_ctx *ctx)
 {
     *row = 0;
-    bind_run(last, run);
-    int step = sqlite3_step(last);
+    int step = bind_run(last, run);
+    if (step == SQLITE_OK)
+        step = sqlite3_step(last);
     int64_t lo = SF_HIST_ROW_FIRST(run), hi = step == SQLITE_ROW ? col_num(last, 0, lo - 1) : lo - 1;
     sqlite3_reset(last);
     if (step != SQLITE_ROW)

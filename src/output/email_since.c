@@ -47,42 +47,23 @@ static void put_int(const sf_email_text *m, sf_tvars *vt, const char *name, int6
     sf_tvars_set(vt, name, b);
 }
 
-typedef struct {
-    const sf_change_row *r;
-    int64_t mag;
-} move;
-
-static int cmp_move(const void *a, const void *b)
-{
-    const move *x = a, *y = b;
-    if (x->mag != y->mag)
-        return x->mag > y->mag ? -1 : 1;
-    return strcmp(x->r->id, y->r->id);
-}
-
-/* The largest tier moves in scope, one line each. */
+/* The largest tier moves in scope, one line each (the analysis ordered
+ * them: rep->history.moves). */
 static sf_err moves(const sf_email_text *m, const sf_email_scope *s, sf_buf *out, sf_ctx *ctx)
 {
     const sf_history_result *h = &m->rep->history;
-    size_t cap = h->count[SF_CHG_TIER_UP] + h->count[SF_CHG_TIER_DOWN], n = 0;
-    if (cap == 0)
-        return SF_OK;
-    move *v = malloc(cap * sizeof *v);
-    if (!v)
-        return sf_ctx_nomem(ctx);
-    for (size_t i = 0; i < h->n && n < cap; i++) {
-        const sf_change_row *r = &h->rows[i];
-        if ((r->kind == SF_CHG_TIER_UP || r->kind == SF_CHG_TIER_DOWN) && in_scope(s, r))
-            v[n++] = (move){r, r->delta == SF_NONE ? 0 : r->delta < 0 ? -r->delta : r->delta};
-    }
-    qsort(v, n, sizeof *v, cmp_move);
+    const sf_change_row *v[MOVES];
+    size_t n = 0;
+    for (size_t i = 0; i < h->n_moves && n < MOVES; i++)
+        if (in_scope(s, &h->rows[h->moves[i]]))
+            v[n++] = &h->rows[h->moves[i]];
     sf_err e = SF_OK;
     if (n > 0) {
         sf_buf_puts(out, L(m, "email.since_moves"));
         sf_buf_putc(out, '\n');
     }
-    for (size_t i = 0; i < n && i < MOVES && !e; i++) {
-        const sf_change_row *r = v[i].r;
+    for (size_t i = 0; i < n && !e; i++) {
+        const sf_change_row *r = v[i];
         sf_tvars vt = {0};
         char k1[32], k2[32], b[64], d[80];
         snprintf(k1, sizeof k1, "common.tier_%s", sf_tier_name((sf_tier)r->from));
@@ -99,7 +80,6 @@ static sf_err moves(const sf_email_text *m, const sf_email_scope *s, sf_buf *out
         e = line(m, "email.line_move", "- ", &vt, out, ctx);
         sf_tvars_free(&vt);
     }
-    free(v);
     return e;
 }
 

@@ -95,41 +95,27 @@ static void counts(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b)
                 "pdf.since_deals");
 }
 
-/* Tier moves, largest revenue change first (then id). */
-typedef struct {
-    const sf_change_row *r;
-    int64_t mag;
-} move;
-
-static int cmp_move(const void *a, const void *b)
-{
-    const move *x = a, *y = b;
-    if (x->mag != y->mag)
-        return x->mag > y->mag ? -1 : 1;
-    return strcmp(x->r->id, y->r->id);
-}
-
+/* The largest tier moves of the owner (all: SF_OWNER_ALL), in the order
+ * of the analysis (rep->history.moves), under a caption "m of k". */
 static bool moves(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t owner)
 {
     const sf_history_result *h = &o->rep->history;
-    size_t n = h->count[SF_CHG_TIER_UP] + h->count[SF_CHG_TIER_DOWN], k = 0;
-    move *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v)
-        return false;
-    for (size_t i = 0; i < h->n; i++) {
-        const sf_change_row *r = &h->rows[i];
-        if ((r->kind == SF_CHG_TIER_UP || r->kind == SF_CHG_TIER_DOWN) &&
-            (owner == SF_OWNER_ALL || r->owner == owner) && k < n)
-            v[k++] = (move){r, r->delta == SF_NONE ? 0 : r->delta < 0 ? -r->delta : r->delta};
+    const sf_change_row *v[MOVES];
+    size_t k = 0; /* the owner's moves; the first MOVES in v */
+    for (size_t i = 0; i < h->n_moves; i++) {
+        const sf_change_row *r = &h->rows[h->moves[i]];
+        if (owner == SF_OWNER_ALL || r->owner == owner) {
+            if (k < MOVES)
+                v[k] = r;
+            k++;
+        }
     }
-    qsort(v, k, sizeof *v, cmp_move);
     char cap[160];
     sf_pdf_label_nm(o, "since_moves", (int64_t)(k < MOVES ? k : MOVES), (int64_t)k, cap, sizeof cap);
     sf_chart_text(&d->ch, b.x, b.y, b.w, cap, 10, true, SF_AL_LEFT, sf_rgb_text);
     sf_box t = {b.x, b.y + 18, b.w, b.h - 18};
     if (k == 0) {
         sf_chart_nothing(&d->ch, (sf_box){t.x, t.y, t.w, 36}, sf_pdf_label(o, "since_no_moves"));
-        free(v);
         return true;
     }
     size_t m = k < MOVES ? k : MOVES;
@@ -137,7 +123,7 @@ static bool moves(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t owne
     char *cells[MOVES * 5];
     sf_rgb mark[MOVES];
     for (size_t i = 0; i < m; i++) {
-        const sf_change_row *r = v[i].r;
+        const sf_change_row *r = v[i];
         snprintf(text[i][0], CELL, "%s", r->name ? r->name : r->id);
         snprintf(text[i][1], CELL, "%s", r->owner_name ? r->owner_name : "");
         snprintf(text[i][2], CELL, "%s", sf_pdf_tier_label(o, (sf_tier)r->from));
@@ -156,7 +142,6 @@ static bool moves(sf_pdf_doc *d, const sf_output_ctx *o, sf_box b, uint32_t owne
     sf_table tb = {.headers = hdr, .widths = wd, .align = al, .n_cols = 5, .cells = cells, .n_rows = m,
                    .row_mark = mark};
     sf_chart_table(&d->ch, t, &tb);
-    free(v);
     return true;
 }
 

@@ -92,6 +92,8 @@ text = " ".join(open(sys.argv[2], encoding="utf-8").read().split())
 for k in ("tier_up", "tier_down", "temp_up", "new_fire", "won", "stage_change"):
     assert cp["common"]["change_" + k] in text, (k, cp["common"]["change_" + k])
 assert " ".join(cp["pdf"]["rules_changed"].split()) in text, "no rules note"
+# the largest moves: by |delta|, then id (DOWN and UP move 10,000 each)
+assert text.index("Downward Ltd") < text.index("Upward Ltd"), "moves out of order"
 PYEOF
 
     # the mails: the team's counts, then Ben's own
@@ -118,6 +120,11 @@ for kind in set(r["change"] for r in rows) - set(counts):
     assert not any(l.startswith(bad) for l in text.splitlines()), (who, bad)
 assert cp["email"]["since_rules"] in text, "no rules note"
 assert cp["email"]["since_moves"] in text and "Upward Ltd (Ben)" in text, "no moves"
+# largest first, then by id: DOWN and UP both moved 10,000
+lines = text.splitlines()
+at = lines.index(cp["email"]["since_moves"]) + 1
+moves = [l.split(" (")[0] for l in lines[at:lines.index("", at)]]
+assert moves == ["- Downward Ltd", "- Upward Ltd"], (who, moves)
 print(who, "mail ok:", dict(counts))
 PYEOF
     done

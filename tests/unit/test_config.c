@@ -14,7 +14,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,67 +23,37 @@
 
 #include "config/sf_config.h"
 #include "base/sf_settings.h"
-
-static char g_start[PATH_MAX];
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
+#include "sf_test.h"
 
 /* A scratch folder with t.csv, o.csv and three presets, made current. */
 static int setup(void **state)
 {
-    static char dir[64];
-    strcpy(dir, "/tmp/sf_test_config_XXXXXX");
-    if (!mkdtemp(dir) || chdir(dir) != 0)
+    if (sf_test_scratch(state, "/tmp/sf_test_config_XXXXXX") != 0)
         return -1;
-    *state = dir;
     if (mkdir("share", 0755) || mkdir("share/config", 0755) || mkdir("share/config/crm", 0755))
         return -1;
-    write_file("t.csv", "account_id,date,amount\n");
-    write_file("o.csv", "opportunity_id,account_id,created\n");
-    write_file("share/config/crm/acme.ini",
-               "; a preset\n"
-               "[input]\n"
-               "delimiter = semicolon\n"
-               "decimal = ,\n"
-               "[columns.accounts]\n"
-               "name = Company\n"
-               "owner = Rep\n"
-               "[activity_types]\n"
-               "call = Phone\n"
-               "visit = Besuch\n");
-    write_file("share/config/crm/nested.ini", "[input]\npreset = acme\n");
-    write_file("share/config/crm/withfile.ini", "[input]\naccounts = a.csv\n");
+    sf_test_write_file("t.csv", "account_id,date,amount\n");
+    sf_test_write_file("o.csv", "opportunity_id,account_id,created\n");
+    sf_test_write_file("share/config/crm/acme.ini",
+                       "; a preset\n"
+                       "[input]\n"
+                       "delimiter = semicolon\n"
+                       "decimal = ,\n"
+                       "[columns.accounts]\n"
+                       "name = Company\n"
+                       "owner = Rep\n"
+                       "[activity_types]\n"
+                       "call = Phone\n"
+                       "visit = Besuch\n");
+    sf_test_write_file("share/config/crm/nested.ini", "[input]\npreset = acme\n");
+    sf_test_write_file("share/config/crm/withfile.ini", "[input]\naccounts = a.csv\n");
     return 0;
-}
-
-static int teardown(void **state)
-{
-    if (chdir(g_start) != 0)
-        return -1;
-    return nftw(*state, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Write text as c.ini and load it over the defaults. */
 static sf_err load(sf_config *cfg, sf_ctx *ctx, const char *text)
 {
-    write_file("c.ini", text);
-    memset(ctx, 0, sizeof *ctx);
-    assert_int_equal(sf_config_init(cfg), SF_OK);
-    return sf_config_load(cfg, "c.ini", "share", ctx);
+    return sf_test_load_config(cfg, ctx, text, "share");
 }
 
 /* Load text expecting failure with exactly this message and code. */
@@ -383,8 +352,8 @@ static void test_relative_paths(void **state)
 {
     (void)state;
     assert_int_equal(mkdir("sub", 0755), 0);
-    write_file("sub/t.csv", "x\n");
-    write_file("sub/c.ini", "[input]\ntransactions = t.csv\n[email]\nbody_template = /abs/b.txt\n");
+    sf_test_write_file("sub/t.csv", "x\n");
+    sf_test_write_file("sub/c.ini", "[input]\ntransactions = t.csv\n[email]\nbody_template = /abs/b.txt\n");
     sf_config c;
     sf_ctx ctx = {0};
     assert_int_equal(sf_config_init(&c), SF_OK);
@@ -679,8 +648,8 @@ static void test_preset_auto(void **state)
     sf_config_release(&c);
 
     sf_strlist names = {0};
-    write_file("share/config/crm/auto.ini", "[input]\n"); /* never a preset's name */
-    assert_int_equal(sf_config_preset_names("share", &names), SF_OK);
+    sf_test_write_file("share/config/crm/auto.ini", "[input]\n"); /* never a preset's name */
+            assert_int_equal(sf_config_preset_names("share", &names), SF_OK);
     assert_int_equal(names.n, 3);
     assert_string_equal(names.v[0], "acme");
     assert_string_equal(names.v[2], "withfile");
@@ -724,7 +693,7 @@ static void test_preset(void **state)
                  "share/config/crm/withfile.ini:2: [input] accounts: a preset cannot name input "
                  "files (it carries only mappings and formats)");
     /* A cross-key conflict with a preset's value blames the user's key. */
-    write_file("share/config/crm/tiered.ini", "[tiers]\nb_min = 0.5\n");
+    sf_test_write_file("share/config/crm/tiered.ini", "[tiers]\nb_min = 0.5\n");
     expect_error("[input]\npreset = tiered\ntransactions = t.csv\n[tiers]\na_min = 0.4\n", SF_ERR_USAGE,
                  "c.ini:5: [tiers] a_min: 0.4 must not be below b_min (0.5)");
     assert_int_equal(remove("share/config/crm/tiered.ini"), 0);
@@ -738,7 +707,7 @@ static void test_preset(void **state)
 static void test_preset_self(void **state)
 {
     (void)state;
-    write_file("share/config/crm/selfish.ini", "[input]\npreset = selfish\ntransactions = t.csv\n");
+    sf_test_write_file("share/config/crm/selfish.ini", "[input]\npreset = selfish\ntransactions = t.csv\n");
     sf_config c;
     sf_ctx ctx = {0};
     assert_int_equal(sf_config_init(&c), SF_OK);
@@ -923,14 +892,14 @@ static void test_reference_file(void **state)
 static void test_several_files(void **state)
 {
     (void)state;
-    write_file("inv-01.csv", "x\n");
-    write_file("inv-02.csv", "x\n");
-    write_file("Task.csv", "x\n");
-    write_file("Event.csv", "x\n");
-    write_file("share/config/crm/sfx.ini",
-               "[columns.activities.Task.csv]\nduration_min =\n"
-               "[columns.activities.Other.csv]\ndate = Day\n"
-               "[opportunity_status]\nwon = *:WON, Won\n");
+    sf_test_write_file("inv-01.csv", "x\n");
+    sf_test_write_file("inv-02.csv", "x\n");
+    sf_test_write_file("Task.csv", "x\n");
+    sf_test_write_file("Event.csv", "x\n");
+    sf_test_write_file("share/config/crm/sfx.ini",
+                       "[columns.activities.Task.csv]\nduration_min =\n"
+                       "[columns.activities.Other.csv]\ndate = Day\n"
+                       "[opportunity_status]\nwon = *:WON, Won\n");
     sf_config c;
     sf_ctx ctx;
     sf_err rc = load(&c, &ctx,
@@ -977,29 +946,29 @@ static void test_several_files(void **state)
 
 int main(void)
 {
-    if (!getcwd(g_start, sizeof g_start))
+    if (sf_test_init() != 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_types, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_relative_paths, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_delimiter_forms, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_error_messages, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_config_file_missing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_utf8, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_continuation, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_currency_rates, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_won, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_preset, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_preset_auto, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_preset_self, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_valmap, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_several_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_expand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_defaults, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_types, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_relative_paths, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_delimiter_forms, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_error_messages, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_config_file_missing, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_long_line, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_bad_utf8, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_continuation, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_currency_rates, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_won, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_preset, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_preset_auto, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_preset_self, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_valmap, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_several_files, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_expand, setup, sf_test_scratch_remove),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_share_dir),
-        cmocka_unit_test_setup_teardown(test_reference_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reference_file, setup, sf_test_scratch_remove),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,49 +25,22 @@
 #include "cli/sf_history_cmd.h"
 #include "config/sf_config.h"
 #include "history/sf_history.h"
-
-static char g_start[PATH_MAX];
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(p);
-}
+#include "sf_test.h"
 
 static int setup(void **state)
 {
-    static char dir[64];
-    strcpy(dir, "/tmp/sf_test_history_XXXXXX");
-    if (!mkdtemp(dir) || chdir(dir) != 0)
+    if (sf_test_scratch(state, "/tmp/sf_test_history_XXXXXX") != 0)
         return -1;
-    *state = dir;
-    write_file("t.csv", "account_id,date,amount\n");
+    sf_test_write_file("t.csv", "account_id,date,amount\n");
     return 0;
-}
-
-static int teardown(void **state)
-{
-    if (chdir(g_start) != 0)
-        return -1;
-    return nftw((const char *)*state, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* The rules of the config text, and its fingerprint. */
 static char *rules_of(const char *text, char fp[17])
 {
-    write_file("c.ini", text);
     sf_config cfg;
-    sf_ctx ctx = {0};
-    assert_int_equal(sf_config_init(&cfg), SF_OK);
-    assert_int_equal(sf_config_load(&cfg, "c.ini", ".", &ctx), SF_OK);
+    sf_ctx ctx;
+    assert_int_equal(sf_test_load_config(&cfg, &ctx, text, "."), SF_OK);
     char *r = sf_config_rules(&cfg);
     assert_non_null(r);
     sf_config_fingerprint(r, fp);
@@ -306,7 +278,7 @@ static void test_store_refuses(void **state)
     (void)state;
     sf_ctx ctx = {0};
     sf_history *h = NULL;
-    write_file("n.sqlite", "");
+    sf_test_write_file("n.sqlite", "");
     assert_int_equal(sf_history_open("n.sqlite", "/c.ini", SF_HIST_CREATE, &h, &ctx), SF_ERR_OUTPUT);
     assert_non_null(strstr(ctx.msg, "history store 'n.sqlite' ([history] path): not a salesfocus history store"));
     struct stat st;
@@ -329,14 +301,14 @@ static void test_store_refuses(void **state)
 
 int main(void)
 {
-    if (!getcwd(g_start, sizeof g_start))
+    if (sf_test_init() != 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rules, setup, sf_test_scratch_remove),
         cmocka_unit_test(test_normalize),
-        cmocka_unit_test_setup_teardown(test_store_roundtrip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_prune_replace, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store_refuses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_roundtrip, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_store_prune_replace, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_store_refuses, setup, sf_test_scratch_remove),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

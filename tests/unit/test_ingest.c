@@ -19,15 +19,9 @@
 #include <unistd.h>
 
 #include "input/sf_ingest.h"
+#include "sf_test.h"
 
-typedef struct {
-    char dir[64];
-    sf_config cfg;
-    sf_dataset *ds;
-    sf_rejects rj;
-    sf_rejects_reader *rd;
-    sf_ctx ctx;
-} fx;
+typedef sf_test_ingest fx;
 
 static void set_str(char **dst, const char *s)
 {
@@ -37,37 +31,19 @@ static void set_str(char **dst, const char *s)
 
 static fx *fx_new(void)
 {
-    fx *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/sf_ingest_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(sf_config_init(&f->cfg), SF_OK);
-    assert_int_equal(sf_rejects_init(&f->rj, f->dir, &f->ctx), SF_OK);
-    f->cfg.max_reject_share = SF_PPM; /* most tests look at rejects, not the limit */
-    return f;
+    return sf_test_ingest_new("/tmp/sf_ingest_XXXXXX");
 }
 
 static void fx_free(fx *f)
 {
-    char cmd[128];
-    sf_dataset_free(f->ds);
-    sf_rejects_close(f->rd);
-    sf_rejects_release(&f->rj);
-    sf_config_release(&f->cfg);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    sf_test_ingest_free(f);
 }
 
 /* Write bytes to DIR/name and point the config's file k at it. */
 static void put_n(fx *f, sf_file_kind k, const char *name, const char *data, size_t n)
 {
     char path[256];
-    snprintf(path, sizeof path, "%s/%s", f->dir, name);
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(data, 1, n, fp), n);
-    assert_int_equal(fclose(fp), 0);
+    sf_test_ingest_write(f, name, data, n, path, sizeof path);
     set_str(&f->cfg.file[k], path);
 }
 

@@ -21,26 +21,13 @@
 #include <unistd.h>
 
 #include "input/sf_ingest.h"
+#include "sf_test.h"
 
-typedef struct {
-    char dir[64];
-    sf_config cfg;
-    sf_dataset *ds;
-    sf_rejects rj;
-    sf_rejects_reader *rd;
-    sf_ctx ctx;
-} fx;
+typedef sf_test_ingest fx;
 
 static fx *fx_new(void)
 {
-    fx *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/sf_ingreal_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(sf_config_init(&f->cfg), SF_OK);
-    assert_int_equal(sf_rejects_init(&f->rj, f->dir, &f->ctx), SF_OK);
-    f->cfg.max_reject_share = SF_PPM;
-    return f;
+    return sf_test_ingest_new("/tmp/sf_ingreal_XXXXXX");
 }
 
 /* The i-th line of the rejects, read back from their spool (texts valid
@@ -56,25 +43,14 @@ static sf_reject rej_at(fx *f, size_t i)
 
 static void fx_free(fx *f)
 {
-    char cmd[128];
-    sf_dataset_free(f->ds);
-    sf_rejects_close(f->rd);
-    sf_rejects_release(&f->rj);
-    sf_config_release(&f->cfg);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    sf_test_ingest_free(f);
 }
 
 /* Write DIR/name and add it as the next file of kind k. */
 static void put_n(fx *f, sf_file_kind k, const char *name, const char *data, size_t n)
 {
     char path[256];
-    snprintf(path, sizeof path, "%s/%s", f->dir, name);
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(data, 1, n, fp), n);
-    assert_int_equal(fclose(fp), 0);
+    sf_test_ingest_write(f, name, data, n, path, sizeof path);
     sf_input_list *l = &f->cfg.inputs[k];
     sf_input_file *v = realloc(l->v, (l->n + 1) * sizeof *v);
     assert_non_null(v);

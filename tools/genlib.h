@@ -1,0 +1,34 @@
+/*
+ * genlib.h - what the data generators share (tools/gen.c: sfgen,
+ * tools/clvsim.c: sfclvsim): the civil calendar. Header-only (static
+ * inline), so each tool stays one file to compile; the tools are no layer
+ * of src/ and include nothing of it.
+ */
+#ifndef SF_TOOLS_GENLIB_H
+#define SF_TOOLS_GENLIB_H
+
+/* Days since 1970-01-01 <-> civil date (H. Hinnant's algorithms). */
+static inline long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static inline void civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+#endif
