@@ -18,7 +18,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := 0.1.0
 
 CC      ?= cc
-PKGS    := inih cairo pangocairo xlsxwriter zlib expat minizip sqlite3 gsl
+PKGS    := inih cairo pangocairo xlsxwriter zlib libisal expat minizip sqlite3 gsl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 STD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -100,7 +100,7 @@ check-asan:
 # Debian build and test packages. Idempotent: dpkg is asked first, apt only
 # when something is missing.
 DEB_PKGS := build-essential pkg-config libcsv-dev libinih-dev libcairo2-dev \
-            libpango1.0-dev libxlsxwriter-dev zlib1g-dev libexpat1-dev libminizip-dev libgsl-dev \
+            libpango1.0-dev libxlsxwriter-dev zlib1g-dev libisal-dev libexpat1-dev libminizip-dev libgsl-dev \
             libcmocka-dev fonts-dejavu-core \
             poppler-utils qpdf python3 python3-openpyxl msmtp python3-aiosmtpd \
             groff-base man-db bsdextrautils time libsqlite3-dev sqlite3 strace

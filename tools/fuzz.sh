@@ -17,7 +17,7 @@ SECONDS_EACH=${1:-30}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/build-fuzz"
 CLANG=${CLANG:-clang}
-PKGS="inih cairo pangocairo xlsxwriter zlib expat minizip sqlite3 gsl"
+PKGS="inih cairo pangocairo xlsxwriter zlib libisal expat minizip sqlite3 gsl"
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then
     echo "fuzz: clang not found; install clang (Debian: apt-get install clang) to build the libFuzzer harnesses" >&2

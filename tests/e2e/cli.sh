@@ -16,10 +16,12 @@ inc=$(pkg-config --variable=includedir xlsxwriter)
 lxw=$(sed -n 's/^#define LXW_VERSION "\(.*\)"$/\1/p' "$inc/xlsxwriter.h")
 csv=$(awk '/^#define CSV_(MAJOR|MINOR|RELEASE) / { v = v (v == "" ? "" : ".") $3 } END { print v }' /usr/include/csv.h)
 glibc=$(getconf GNU_LIBC_VERSION | sed 's/^glibc //')
-libs="cairo $(pkg-config --modversion cairo), pango $(pkg-config --modversion pango), libxlsxwriter $lxw, zlib $(pkg-config --modversion zlib), expat $(pkg-config --modversion expat), gsl $(pkg-config --modversion gsl)"
-printf 'salesfocus %s\nbuilt with: %s, inih %s, minizip %s, libcsv %s, glibc %s\nruns with: %s, glibc %s\n' \
-    "$ver" "$libs" "$(pkg-config --modversion inih)" "$(pkg-config --modversion minizip)" "$csv" "$glibc" \
-    "$libs" "$glibc" >"$TMP/version.want"
+libs="cairo $(pkg-config --modversion cairo), pango $(pkg-config --modversion pango), libxlsxwriter $lxw, zlib $(pkg-config --modversion zlib)"
+libs2="expat $(pkg-config --modversion expat), gsl $(pkg-config --modversion gsl)"
+# ISA-L has no version function: built with only
+printf 'salesfocus %s\nbuilt with: %s, isa-l %s, %s, inih %s, minizip %s, libcsv %s, glibc %s\nruns with: %s, %s, glibc %s\n' \
+    "$ver" "$libs" "$(pkg-config --modversion libisal)" "$libs2" "$(pkg-config --modversion inih)" \
+    "$(pkg-config --modversion minizip)" "$csv" "$glibc" "$libs" "$libs2" "$glibc" >"$TMP/version.want"
 diff "$TMP/version.want" "$TMP/version"
 "$SF" -V | cmp -s - "$TMP/version"
 "$SF" run --version | cmp -s - "$TMP/version"

@@ -41,7 +41,7 @@ if nm "$OBJDIR/base/common.o" 2>/dev/null | grep -q '__ubsan_'; then
 fi
 
 # shellcheck disable=SC2046,SC2207
-libs=($(pkg-config --libs inih cairo pangocairo xlsxwriter zlib expat minizip sqlite3 gsl) -lcsv -lm -lpthread)
+libs=($(pkg-config --libs inih cairo pangocairo xlsxwriter zlib libisal expat minizip sqlite3 gsl) -lcsv -lm -lpthread)
 # shellcheck disable=SC2046,SC2207
 cflags=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra
         -I"$ROOT/include" $(pkg-config --cflags inih) "-DSF_FUZZ_ROOT=\"$ROOT\"")

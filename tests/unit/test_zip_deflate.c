@@ -2,7 +2,10 @@
  * test_zip_deflate.c - the zip layer under libxlsxwriter (zip_deflate.c):
  * entries deflated in chunk pairs, and rows compressed ahead spliced in at
  * their marker, also when the marker is cut across writes. Each zip is
- * read back through minizip's own reader, which checks the CRC and sizes.
+ * read back through minizip's own reader, which checks the CRC and sizes,
+ * and its raw deflate data is inflated by zlib, which must find exactly one
+ * stream ended by a final block. The CRC comes from ISA-L: it must be
+ * zlib's (the zip's) CRC-32.
  * minizip is reached through the dynamic linker (it comes with
  * libxlsxwriter; its headers are not needed).
  */
@@ -17,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <isa-l/crc.h>
+#include <zlib.h>
 
 #include "output/sf_output.h"
 
@@ -36,6 +41,7 @@ static int (*zip_close)(void *file, const char *comment);
 static void *(*unz_open)(const char *path);
 static int (*unz_locate)(void *file, const char *name, int case_sensitive);
 static int (*unz_open_current)(void *file);
+static int (*unz_open_current2)(void *file, int *method, int *level, int raw);
 static int (*unz_read)(void *file, void *buf, unsigned len);
 static int (*unz_close_current)(void *file);
 static int (*unz_close)(void *file);
@@ -48,10 +54,12 @@ static int setup(void **state)
     *(void **)&unz_open = dlsym(RTLD_DEFAULT, "unzOpen64");
     *(void **)&unz_locate = dlsym(RTLD_DEFAULT, "unzLocateFile");
     *(void **)&unz_open_current = dlsym(RTLD_DEFAULT, "unzOpenCurrentFile");
+    *(void **)&unz_open_current2 = dlsym(RTLD_DEFAULT, "unzOpenCurrentFile2");
     *(void **)&unz_read = dlsym(RTLD_DEFAULT, "unzReadCurrentFile");
     *(void **)&unz_close_current = dlsym(RTLD_DEFAULT, "unzCloseCurrentFile");
     *(void **)&unz_close = dlsym(RTLD_DEFAULT, "unzClose");
-    return zip_open && zip_close && unz_open && unz_locate && unz_open_current && unz_read &&
+    return zip_open && zip_close && unz_open && unz_locate && unz_open_current && unz_open_current2 &&
+                   unz_read &&
                    unz_close_current && unz_close
                ? 0
                : -1;
@@ -84,13 +92,9 @@ static void write_pieces(void *zf, const unsigned char *p, size_t n, const size_
     }
 }
 
-/* The entry's bytes as minizip reads them back (CRC and size checked). */
-static unsigned char *read_entry(const char *path, const char *name, size_t *n)
+/* Every byte of the open entry, as read by minizip. */
+static unsigned char *read_current(void *uf, size_t *n)
 {
-    void *uf = unz_open(path);
-    assert_non_null(uf);
-    assert_int_equal(unz_locate(uf, name, 1), 0);
-    assert_int_equal(unz_open_current(uf), 0);
     size_t cap = 1 << 20, len = 0;
     unsigned char *b = malloc(cap);
     assert_non_null(b);
@@ -106,9 +110,50 @@ static unsigned char *read_entry(const char *path, const char *name, size_t *n)
             break;
         len += (size_t)r;
     }
-    assert_int_equal(unz_close_current(uf), 0); /* UNZ_CRCERROR otherwise */
-    unz_close(uf);
     *n = len;
+    return b;
+}
+
+/* The raw deflate data d[0..n) is one stream: zlib inflates it to
+ * exactly want_n bytes and meets the final block at its last byte. */
+static void assert_one_stream(const unsigned char *d, size_t n, size_t want_n)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(inflateInit2(&z, -MAX_WBITS), Z_OK);
+    unsigned char *out = malloc(want_n + 1);
+    assert_non_null(out);
+    z.next_in = (unsigned char *)d;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)(want_n + 1);
+    assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+    assert_int_equal(z.avail_in, 0);        /* nothing after the final block */
+    assert_int_equal(z.total_out, want_n);
+    inflateEnd(&z);
+    free(out);
+}
+
+/* The entry's bytes as minizip reads them back (CRC and size checked),
+ * after its compressed bytes are checked to be one deflate stream. */
+static unsigned char *read_entry(const char *path, const char *name, size_t *n)
+{
+    void *uf = unz_open(path);
+    assert_non_null(uf);
+    assert_int_equal(unz_locate(uf, name, 1), 0);
+    assert_int_equal(unz_open_current(uf), 0);
+    unsigned char *b = read_current(uf, n);
+    assert_int_equal(unz_close_current(uf), 0); /* UNZ_CRCERROR otherwise */
+
+    int method = 0, level = 0;
+    assert_int_equal(unz_open_current2(uf, &method, &level, 1), 0);
+    assert_int_equal(method, 8); /* deflated */
+    size_t raw_n;
+    unsigned char *raw = read_current(uf, &raw_n);
+    assert_int_equal(unz_close_current(uf), 0);
+    assert_one_stream(raw, raw_n, *n);
+    free(raw);
+    unz_close(uf);
     return b;
 }
 
@@ -265,6 +310,82 @@ static void test_not_engaged(void **state)
     sf_zip_engage(true);
 }
 
+/* ISA-L's crc32_gzip_refl is the zip's CRC-32 as zlib computes it: on
+ * every length and alignment its vector code handles differently, chained
+ * over pieces, and combined with zlib's crc32_combine (zip_deflate.c
+ * mixes the two). */
+static void test_crc_is_zlibs(void **state)
+{
+    (void)state;
+    size_t n = (1u << 20) + 77;
+    unsigned char *b = malloc(n);
+    assert_non_null(b);
+    unsigned seed = 9;
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        b[i] = (unsigned char)(seed >> 16);
+    }
+    assert_int_equal(crc32_gzip_refl(0, b, 0), crc32(0L, b, 0));
+    const size_t lens[] = {1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 63, 64, 65, 127, 128, 255, 256, 1000,
+                           4096, 65536, n - 3};
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++)
+        for (size_t off = 0; off < 3; off++)
+            assert_int_equal(crc32_gzip_refl(0, b + off, lens[i]), crc32(0L, b + off, (uInt)lens[i]));
+    assert_int_equal(crc32_gzip_refl(0, (const unsigned char *)"123456789", 9), 0xcbf43926u);
+    size_t cut = 300001;
+    uint32_t a = crc32_gzip_refl(0, b, cut), whole = (uint32_t)crc32(0L, b, (uInt)n);
+    assert_int_equal(crc32_gzip_refl(a, b + cut, n - cut), whole);
+    assert_int_equal(crc32_combine(a, crc32_gzip_refl(0, b + cut, n - cut), (z_off_t)(n - cut)), whole);
+    free(b);
+}
+
+/* Bytes that do not compress (deflate makes them larger) and a mix of both
+ * across chunks: the output buffers grow, and the bytes come back. (No
+ * NUL among them: rows are registered, and a NUL starts a marker.) */
+static void test_incompressible(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/sf_zip_randXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    size_t n = (5u << 20) / 2;
+    unsigned char *b = malloc(n);
+    assert_non_null(b);
+    unsigned seed = 3;
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        b[i] = (unsigned char)((seed >> 16) % 255 + 1);
+    }
+    fill(b + n / 2, n / 4, 5); /* a compressible stretch inside */
+    sf_zip_rows *zr = sf_zip_rows_new(false, NULL);
+    assert_non_null(zr);
+    assert_true(sf_zip_rows_write(zr, b, n));
+    assert_true(sf_zip_rows_finish(zr));
+    void *zf = zip_open(path, 0);
+    assert_non_null(zf);
+    open_entry(zf, "random.bin");
+    const size_t pieces[] = {65536, 999};
+    write_pieces(zf, b, n, pieces, 2);
+    assert_int_equal(zipCloseFileInZip(zf), 0);
+    open_entry(zf, "rows.bin");
+    assert_int_equal(zipWriteInFileInZip(zf, sf_zip_rows_marker(zr), SF_ZIP_MARK_LEN), 0);
+    assert_int_equal(zipCloseFileInZip(zf), 0);
+    assert_int_equal(zip_close(zf, NULL), 0);
+    assert_true(sf_zip_rows_used(zr));
+    const char *names[] = {"random.bin", "rows.bin"};
+    for (int i = 0; i < 2; i++) {
+        size_t got_n;
+        unsigned char *got = read_entry(path, names[i], &got_n);
+        assert_int_equal(got_n, n);
+        assert_memory_equal(got, b, n);
+        free(got);
+    }
+    sf_zip_rows_free(zr);
+    free(b);
+    unlink(path);
+}
+
 int main(void)
 {
     sf_zip_engage(true);
@@ -273,6 +394,8 @@ int main(void)
         cmocka_unit_test(test_entries_and_rows),
         cmocka_unit_test(test_entries_and_rows_spilled),
         cmocka_unit_test(test_unknown_marker),
+        cmocka_unit_test(test_crc_is_zlibs),
+        cmocka_unit_test(test_incompressible),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
