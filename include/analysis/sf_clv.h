@@ -81,6 +81,14 @@ double sf_clv_expected(sf_clv_model m, const double *par, uint32_t x, double tx,
  * (expected_purchases = p_alive x this); depends on x and T only, so a
  * book computes it once per (x, age). */
 double sf_clv_bgnbd_alive_expected(const double *par, uint32_t x, double T, double t);
+/* The same with a memory of the quadrature's nodes (below): a book whose
+ * pairs fall back to the Beta integral evaluates it at the same nodes
+ * u over and over, and u^(1/a) and ln(1 - u^(1/a)) depend on u and a
+ * alone. The same values, bit for bit; one memory per thread. */
+typedef struct sf_clv_nodes sf_clv_nodes;
+sf_clv_nodes *sf_clv_nodes_new(void); /* NULL on out of memory */
+void sf_clv_nodes_free(sf_clv_nodes *m); /* NULL-safe */
+double sf_clv_bgnbd_alive_expected_m(const double *par, uint32_t x, double T, double t, sf_clv_nodes *m);
 /* Expected order value of an account (x, m) under s. */
 double sf_clv_order_value(const sf_clv_spend *s, uint32_t x, double m);
 

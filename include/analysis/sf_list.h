@@ -117,6 +117,11 @@ typedef struct sf_list {
     /* Fill cells[0 .. n_cols) of row `row` (0 <= row < count). NULL for a
      * list whose rows are not in memory (below). */
     void (*row)(const sf_report *rep, size_t row, sf_cell *cells);
+    /* Optional: start fetching into the cache what row() of `row` will
+     * read, a few rows before it is read (the CSV writer). For the lists
+     * whose rows jump about the accounts: each row's account record is
+     * a cache miss on a large book. */
+    void (*prefetch)(const sf_report *rep, size_t row);
     /* Optional (NULL: the CSV writer reads row() cell by cell): write
      * every row into the sink, exactly as the cells of row() read (the
      * unit tests compare the two). For a list of very many rows
@@ -171,6 +176,9 @@ const char *sf_cell_text(const sf_column *col, const sf_cell *cell, char *out);
 /* account_id, name, owner, tier: the four cells most account lists open
  * with (cells[0..3]). */
 void sf_report_account_cells(const sf_report *rep, uint32_t account, sf_cell *cells);
+/* Starts fetching what sf_report_account_cells reads of that account
+ * (a list's prefetch). */
+void sf_report_account_prefetch(const sf_report *rep, uint32_t account);
 
 /* backtest.csv (SPEC §10): written by `salesfocus backtest` only, so not
  * one of sf_lists[] (the lists of a run); its rows are rep->backtest's. */

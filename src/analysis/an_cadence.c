@@ -17,14 +17,21 @@ typedef struct {
 } cad_item;
 
 /* tier, days_overdue descending, account_id. */
-static int cmp_cad(const void *pa, const void *pb)
+static bool sort_items(cad_item *it, uint32_t n)
 {
-    const cad_item *a = pa, *b = pb;
-    if (a->tier != b->tier)
-        return a->tier < b->tier ? -1 : 1;
-    if (a->row.days_overdue != b->row.days_overdue)
-        return a->row.days_overdue > b->row.days_overdue ? -1 : 1;
-    return a->rank < b->rank ? -1 : a->rank > b->rank;
+    uint64_t *k = malloc(((size_t)3 * n + 1) * sizeof *k);
+    uint32_t *perm = malloc(((size_t)n + 1) * sizeof *perm);
+    bool ok = k && perm;
+    for (uint32_t i = 0; ok && i < n; i++) {
+        k[0 * n + i] = sf_sort_key_i64(it[i].tier);
+        k[1 * n + i] = ~sf_sort_key_i64(it[i].row.days_overdue);
+        k[2 * n + i] = it[i].rank;
+    }
+    uint64_t *const keys[3] = {k, k + 1 * n, k + 2 * n};
+    ok = ok && sf_sort_keys(perm, n, keys, 3) && sf_permute(it, sizeof *it, perm, n);
+    free(k);
+    free(perm);
+    return ok;
 }
 
 /* next_due of every account: never contacted, T; else last contact plus
@@ -93,7 +100,10 @@ sf_err sf_analyze_cadence(const sf_dataset *ds, const sf_config *cfg, const sf_t
         it[m].rank = t->id_rank[a];
         m++;
     }
-    qsort(it, m, sizeof *it, cmp_cad);
+    if (!sort_items(it, m)) {
+        free(it);
+        return SF_ERR_NOMEM;
+    }
     out->rows = malloc((size_t)(m ? m : 1) * sizeof *out->rows);
     if (!out->rows) {
         free(it);
@@ -121,6 +131,11 @@ static uint32_t cadence_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->cadence.rows[row].account].owner;
 }
 
+static void cadence_prefetch(const sf_report *rep, size_t row)
+{
+    sf_report_account_prefetch(rep, rep->cadence.rows[row].account);
+}
+
 static void cadence_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_cadence_row *r = &rep->cadence.rows[row];
@@ -139,4 +154,5 @@ const sf_list sf_list_cadence = {
     .count = cadence_count,
     .owner = cadence_owner,
     .row = cadence_row,
+    .prefetch = cadence_prefetch,
 };

@@ -13,6 +13,7 @@
  * lists stay exact whatever the fit does.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,11 +64,17 @@ static bool observe(const sf_dataset *ds, uint32_t a, sf_date T, sf_clv_obs *o, 
 
 /* An open-addressing table of (x, age) -> the expectation of an account
  * alive at T: most books have far fewer such pairs than accounts, and the
- * hypergeometric function is the costly part of the figures. */
+ * hypergeometric function (or, where GSL gives up on it, the Beta
+ * integral by quadrature) is the costly part of the figures. The table is
+ * filled in three steps: the distinct pairs (memo_add), their values on
+ * two threads (each value depends on its pair alone, so the figures do
+ * not depend on who computed it), then read-only lookups (memo_get). */
 typedef struct {
     uint64_t *key; /* (x << 32 | age) + 1; 0 = empty */
     double *val;
     size_t mask;
+    size_t *todo;  /* the slots of the distinct pairs, in first-seen order */
+    size_t n_todo;
 } pair_memo;
 
 static bool memo_new(pair_memo *m, size_t n)
@@ -77,27 +84,40 @@ static bool memo_new(pair_memo *m, size_t n)
         cap *= 2;
     m->key = calloc(cap, sizeof *m->key);
     m->val = malloc(cap * sizeof *m->val);
+    m->todo = malloc((n + 1) * sizeof *m->todo);
     m->mask = cap - 1;
-    return m->key && m->val;
+    m->n_todo = 0;
+    return m->key && m->val && m->todo;
 }
 
 static void memo_free(pair_memo *m)
 {
     free(m->key);
     free(m->val);
+    free(m->todo);
 }
 
-static double memo_get(pair_memo *m, const double *par, uint32_t x, uint32_t age, double unit, double t)
+static size_t memo_slot(const pair_memo *m, uint64_t k)
 {
-    uint64_t k = ((uint64_t)x << 32 | age) + 1;
     size_t i = (size_t)((k * UINT64_C(0x9E3779B97F4A7C15)) >> 17) & m->mask;
     while (m->key[i] && m->key[i] != k)
         i = (i + 1) & m->mask;
+    return i;
+}
+
+static void memo_add(pair_memo *m, uint32_t x, uint32_t age)
+{
+    uint64_t k = ((uint64_t)x << 32 | age) + 1;
+    size_t i = memo_slot(m, k);
     if (!m->key[i]) {
         m->key[i] = k;
-        m->val[i] = sf_clv_bgnbd_alive_expected(par, x, age / unit, t);
+        m->todo[m->n_todo++] = i;
     }
-    return m->val[i];
+}
+
+static double memo_get(const pair_memo *m, uint32_t x, uint32_t age)
+{
+    return m->val[memo_slot(m, ((uint64_t)x << 32 | age) + 1)];
 }
 
 /* ---- the figures ------------------------------------------------------- */
@@ -113,36 +133,100 @@ static bool fixed(double v, double scale, int64_t *out)
     return true;
 }
 
-/* Fills the rows from the fitted models; false when a figure is not
- * finite (the caller says so and writes no row). */
-static bool figures(const sf_config *cfg, const sf_clv_obs *obs, const uint32_t *acc, const int64_t *rev,
-                    uint32_t n, sf_clv_result *out, pair_memo *memo)
+/* One thread's share of the figures: the pairs part, of every stride-th
+ * pair from first, then the rows [from, to). */
+typedef struct {
+    const sf_config *cfg;
+    const sf_clv_obs *obs;
+    const uint32_t *acc;
+    const int64_t *rev;
+    sf_clv_result *out;
+    pair_memo *memo;
+    size_t first, stride; /* pairs */
+    uint32_t from, to;    /* rows */
+    bool ok;              /* false: a figure is not finite */
+} figure_job;
+
+static void *pair_values(void *arg)
 {
-    const sf_clv_fits *F = &out->fits;
+    figure_job *j = arg;
+    const sf_clv_fits *F = &j->out->fits;
+    double u = (double)j->cfg->clv_time_unit_days, t = (double)j->cfg->clv_horizon_days / u;
+    pair_memo *m = j->memo;
+    for (size_t p = j->first; p < m->n_todo; p += j->stride) {
+        size_t i = m->todo[p];
+        uint64_t k = m->key[i] - 1;
+        m->val[i] = sf_clv_bgnbd_alive_expected(F->fit[SF_CLV_BGNBD].par, (uint32_t)(k >> 32),
+                                                (uint32_t)k / u, t);
+    }
+    return NULL;
+}
+
+/* Fills rows [from, to) from the fitted models; ok false when a figure is
+ * not finite (the caller says so and writes no row). */
+static void *row_figures(void *arg)
+{
+    figure_job *j = arg;
+    const sf_clv_fits *F = &j->out->fits;
     sf_clv_model m = F->chosen;
     const double *par = F->fit[m].par;
-    double u = (double)cfg->clv_time_unit_days, t = (double)cfg->clv_horizon_days / u;
-    for (uint32_t i = 0; i < n; i++) {
-        const sf_clv_obs *o = &obs[i];
+    double u = (double)j->cfg->clv_time_unit_days, t = (double)j->cfg->clv_horizon_days / u;
+    sf_clv_result *out = j->out;
+    j->ok = true;
+    for (uint32_t i = j->from; i < j->to; i++) {
+        const sf_clv_obs *o = &j->obs[i];
         double tx = o->rec / u, T = o->age / u;
         double p = sf_clv_p_alive(m, par, o->x, tx, T);
-        double e = m == SF_CLV_BGNBD ? p * memo_get(memo, par, o->x, o->age, u, t)
+        double e = m == SF_CLV_BGNBD ? p * memo_get(j->memo, o->x, o->age)
                                      : sf_clv_expected(m, par, o->x, tx, T, t);
         double ov = sf_clv_order_value(&F->spend, o->x, o->m);
         sf_clv_row *r = &out->rows[i];
-        r->account = acc[i];
+        r->account = j->acc[i];
         r->repeat_purchases = o->x;
         r->recency_days = o->rec;
         r->age_days = o->age;
-        r->revenue = rev[i];
+        r->revenue = j->rev[i];
         /* clv is the product of the unrounded figures, rounded to cents */
         if (!fixed(p, SF_E4, &r->p_alive) || !fixed(e, SF_E4, &r->expected) ||
-            !fixed(ov, 100, &r->order_value) || !fixed(e * ov, 100, &r->clv))
-            return false;
-        out->acc_p_alive[acc[i]] = r->p_alive;
-        out->acc_clv[acc[i]] = r->clv;
+            !fixed(ov, 100, &r->order_value) || !fixed(e * ov, 100, &r->clv)) {
+            j->ok = false;
+            return NULL;
+        }
+        out->acc_p_alive[j->acc[i]] = r->p_alive;
+        out->acc_clv[j->acc[i]] = r->clv;
     }
-    return true;
+    return NULL;
+}
+
+/* fn on both jobs, the second on a thread of its own when threads (and
+ * one can be started), else here after the first. */
+static void both(void *(*fn)(void *), figure_job *jobs, bool threads)
+{
+    pthread_t tid;
+    bool threaded = threads && pthread_create(&tid, NULL, fn, &jobs[1]) == 0;
+    fn(&jobs[0]);
+    if (threaded)
+        pthread_join(tid, NULL);
+    else
+        fn(&jobs[1]);
+}
+
+/* The rows' figures under the fitted models, the BG/NBD expectation once
+ * per distinct (x, age), each step shared by two threads; false when a
+ * figure is not finite. */
+static bool figures(const sf_config *cfg, bool threads, const sf_clv_obs *obs, const uint32_t *acc,
+                    const int64_t *rev, uint32_t n, sf_clv_result *out, pair_memo *memo)
+{
+    figure_job jobs[2];
+    for (int k = 0; k < 2; k++)
+        jobs[k] = (figure_job){cfg, obs, acc, rev, out, memo, (size_t)k, 2, k ? n / 2 : 0, k ? n : n / 2, true};
+    if (out->fits.chosen == SF_CLV_BGNBD) {
+        for (uint32_t i = 0; i < n; i++)
+            memo_add(memo, obs[i].x, obs[i].age);
+        both(pair_values, jobs, threads);
+    }
+    both(row_figures, jobs, threads);
+    return jobs[0].ok && jobs[1].ok;
 }
 
 /* v with six significant digits as a plain decimal number, never with an
@@ -235,7 +319,7 @@ static bool fit_and_figure(const sf_config *cfg, bool threads, const sf_clv_obs 
     pair_memo memo = {0};
     out->rows = malloc(((size_t)n + 1) * sizeof *out->rows);
     bool ok = out->rows && memo_new(&memo, n);
-    if (ok && figures(cfg, obs, acc, rev, n, out, &memo)) {
+    if (ok && figures(cfg, threads, obs, acc, rev, n, out, &memo)) {
         out->fitted = true;
         out->n = n;
         model_rows(out);
@@ -323,12 +407,6 @@ static int cmp_item(const void *pa, const void *pb)
     return (a->tie > b->tie) - (a->tie < b->tie);
 }
 
-static int cmp_i64_desc(const void *pa, const void *pb)
-{
-    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-    return (a < b) - (a > b);
-}
-
 /* Sort rows[from, to) by the items' order. */
 static bool permute(sf_clv_row *rows, const clv_item *it, uint32_t from, uint32_t to)
 {
@@ -344,25 +422,36 @@ static bool permute(sf_clv_row *rows, const clv_item *it, uint32_t from, uint32_
 
 /* The rows by clv descending, then account index; and the revenue to
  * date from which a client is valuable: that of the client at place
- * ceil(n / 4) by revenue (the top quarter, ties in). */
+ * ceil(n / 4) by revenue (the top quarter, ties in). The rows come in
+ * account order, so a stable sort by clv alone gives that order. */
 static bool presort(sf_clv_result *out)
 {
     uint32_t n = out->n;
-    clv_item *it = malloc((size_t)n * sizeof *it);
-    int64_t *revs = malloc((size_t)n * sizeof *revs);
-    bool ok = it && revs;
+    uint64_t *key = malloc(((size_t)n + 1) * sizeof *key);
+    uint32_t *idx = malloc(((size_t)n + 1) * sizeof *idx);
+    clv_item *it = calloc((size_t)n + 1, sizeof *it);
+    bool ok = key && idx && it;
     if (ok) {
         for (uint32_t i = 0; i < n; i++) {
-            it[i] = (clv_item){out->rows[i].clv, 0, out->rows[i].account, i};
-            revs[i] = out->rows[i].revenue;
+            key[i] = ~sf_sort_key_i64(out->rows[i].clv);
+            idx[i] = i;
         }
-        qsort(it, n, sizeof *it, cmp_item);
-        ok = permute(out->rows, it, 0, n);
-        qsort(revs, n, sizeof *revs, cmp_i64_desc);
-        out->valuable_from = revs[(n + 3) / 4 - 1];
+        ok = sf_sort_u64(key, idx, n);
     }
+    if (ok) {
+        for (uint32_t i = 0; i < n; i++)
+            it[i].idx = idx[i];
+        ok = permute(out->rows, it, 0, n);
+    }
+    if (ok) {
+        for (uint32_t i = 0; i < n; i++)
+            key[i] = ~sf_sort_key_i64(out->rows[i].revenue);
+        ok = sf_sort_u64(key, NULL, n);
+        out->valuable_from = (int64_t)(~key[(n + 3) / 4 - 1] ^ ((uint64_t)1 << 63));
+    }
+    free(key);
+    free(idx);
     free(it);
-    free(revs);
     return ok;
 }
 
@@ -435,6 +524,11 @@ static uint32_t clv_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->clv.rows[row].account].owner;
 }
 
+static void clv_prefetch(const sf_report *rep, size_t row)
+{
+    sf_report_account_prefetch(rep, rep->clv.rows[row].account);
+}
+
 static void clv_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_clv_row *r = &rep->clv.rows[row];
@@ -457,6 +551,7 @@ const sf_list sf_list_clv = {
     .count = clv_count,
     .owner = clv_owner,
     .row = clv_row,
+    .prefetch = clv_prefetch,
 };
 
 static const sf_column clv_model_cols[] = {

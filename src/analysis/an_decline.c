@@ -15,12 +15,20 @@ typedef struct {
 } dec_item;
 
 /* drop descending, then account_id. */
-static int cmp_dec(const void *pa, const void *pb)
+static bool sort_items(dec_item *it, uint32_t n)
 {
-    const dec_item *a = pa, *b = pb;
-    if (a->row.drop != b->row.drop)
-        return a->row.drop > b->row.drop ? -1 : 1;
-    return a->rank < b->rank ? -1 : a->rank > b->rank;
+    uint64_t *k = malloc(((size_t)2 * n + 1) * sizeof *k);
+    uint32_t *perm = malloc(((size_t)n + 1) * sizeof *perm);
+    bool ok = k && perm;
+    for (uint32_t i = 0; ok && i < n; i++) {
+        k[0 * n + i] = ~sf_sort_key_i64(it[i].row.drop);
+        k[1 * n + i] = it[i].rank;
+    }
+    uint64_t *const keys[2] = {k, k + 1 * n};
+    ok = ok && sf_sort_keys(perm, n, keys, 2) && sf_permute(it, sizeof *it, perm, n);
+    free(k);
+    free(perm);
+    return ok;
 }
 
 /* Fills out (zeroed first; owns rows and alerted, alerted sized
@@ -56,7 +64,8 @@ sf_err sf_analyze_decline(const sf_dataset *ds, const sf_config *cfg,
         out->alerted[a] = true;
         m++;
     }
-    qsort(it, m, sizeof *it, cmp_dec);
+    if (!sort_items(it, m))
+        goto nomem;
     out->rows = malloc((size_t)(m ? m : 1) * sizeof *out->rows);
     if (!out->rows)
         goto nomem;
@@ -90,6 +99,11 @@ static uint32_t decline_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->decline.rows[row].account].owner;
 }
 
+static void decline_prefetch(const sf_report *rep, size_t row)
+{
+    sf_report_account_prefetch(rep, rep->decline.rows[row].account);
+}
+
 static void decline_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_decline_row *r = &rep->decline.rows[row];
@@ -109,4 +123,5 @@ const sf_list sf_list_decline = {
     .count = decline_count,
     .owner = decline_owner,
     .row = decline_row,
+    .prefetch = decline_prefetch,
 };

@@ -15,14 +15,21 @@ typedef struct {
 } fire_item;
 
 /* net_value, rev12, account_id, all ascending. */
-static int cmp_fire(const void *pa, const void *pb)
+static bool sort_items(fire_item *it, uint32_t n)
 {
-    const fire_item *a = pa, *b = pb;
-    if (a->net != b->net)
-        return a->net < b->net ? -1 : 1;
-    if (a->rev != b->rev)
-        return a->rev < b->rev ? -1 : 1;
-    return a->rank < b->rank ? -1 : a->rank > b->rank;
+    uint64_t *k = malloc(((size_t)3 * n + 1) * sizeof *k);
+    uint32_t *perm = malloc(((size_t)n + 1) * sizeof *perm);
+    bool ok = k && perm;
+    for (uint32_t i = 0; ok && i < n; i++) {
+        k[0 * n + i] = sf_sort_key_i64(it[i].net);
+        k[1 * n + i] = sf_sort_key_i64(it[i].rev);
+        k[2 * n + i] = it[i].rank;
+    }
+    uint64_t *const keys[3] = {k, k + 1 * n, k + 2 * n};
+    ok = ok && sf_sort_keys(perm, n, keys, 3) && sf_permute(it, sizeof *it, perm, n);
+    free(k);
+    free(perm);
+    return ok;
 }
 
 /* net_value saturates instead of overflowing (margin and cost are each
@@ -63,7 +70,10 @@ sf_err sf_analyze_fire(const sf_dataset *ds, const sf_config *cfg, const sf_tier
         m++;
     }
     out->eligible = m;
-    qsort(it, m, sizeof *it, cmp_fire);
+    if (!sort_items(it, m)) {
+        free(it);
+        return SF_ERR_NOMEM;
+    }
     int64_t take = sf_div_ceil((__int128)cfg->fire_fraction * m, SF_PPM);
     if (take > (int64_t)m)
         take = m;
@@ -118,6 +128,11 @@ static uint32_t fire_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->fire.rows[row].account].owner;
 }
 
+static void fire_prefetch(const sf_report *rep, size_t row)
+{
+    sf_report_account_prefetch(rep, rep->fire.rows[row].account);
+}
+
 static void fire_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_fire_row *r = &rep->fire.rows[row];
@@ -137,4 +152,5 @@ const sf_list sf_list_fire = {
     .count = fire_count,
     .owner = fire_owner,
     .row = fire_row,
+    .prefetch = fire_prefetch,
 };

@@ -104,16 +104,22 @@ typedef struct {
 } reorder_item;
 
 /* late before lapsed, tier, revenue_at_risk descending, account_id. */
-static int cmp_reorder(const void *pa, const void *pb)
+static bool sort_items(reorder_item *it, uint32_t n)
 {
-    const reorder_item *a = pa, *b = pb;
-    if (a->row.status != b->row.status)
-        return a->row.status == SF_REORDER_LATE ? -1 : 1;
-    if (a->tier != b->tier)
-        return a->tier < b->tier ? -1 : 1;
-    if (a->row.revenue_at_risk != b->row.revenue_at_risk)
-        return a->row.revenue_at_risk > b->row.revenue_at_risk ? -1 : 1;
-    return (a->rank > b->rank) - (a->rank < b->rank);
+    uint64_t *k = malloc(((size_t)4 * n + 1) * sizeof *k);
+    uint32_t *perm = malloc(((size_t)n + 1) * sizeof *perm);
+    bool ok = k && perm;
+    for (uint32_t i = 0; ok && i < n; i++) {
+        k[0 * n + i] = it[i].row.status == SF_REORDER_LATE ? 0 : 1;
+        k[1 * n + i] = sf_sort_key_i64(it[i].tier);
+        k[2 * n + i] = ~sf_sort_key_i64(it[i].row.revenue_at_risk);
+        k[3 * n + i] = it[i].rank;
+    }
+    uint64_t *const keys[4] = {k, k + 1 * n, k + 2 * n, k + 3 * n};
+    ok = ok && sf_sort_keys(perm, n, keys, 4) && sf_permute(it, sizeof *it, perm, n);
+    free(k);
+    free(perm);
+    return ok;
 }
 
 /* Fills out (zeroed first; owns rows and status). Returns SF_OK or
@@ -146,7 +152,8 @@ sf_err sf_analyze_reorder(const sf_dataset *ds, const sf_config *cfg, const sf_t
         it[m].rank = t->id_rank[a];
         m++;
     }
-    qsort(it, m, sizeof *it, cmp_reorder);
+    if (!sort_items(it, m))
+        goto oom;
     out->rows = malloc(((size_t)m + 1) * sizeof *out->rows);
     if (!out->rows)
         goto oom;
@@ -188,6 +195,11 @@ static uint32_t reorder_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->reorder.rows[row].account].owner;
 }
 
+static void reorder_prefetch(const sf_report *rep, size_t row)
+{
+    sf_report_account_prefetch(rep, rep->reorder.rows[row].account);
+}
+
 static void reorder_row(const sf_report *rep, size_t row, sf_cell *c)
 {
     const sf_reorder_row *r = &rep->reorder.rows[row];
@@ -210,4 +222,5 @@ const sf_list sf_list_reorder = {
     .count = reorder_count,
     .owner = reorder_owner,
     .row = reorder_row,
+    .prefetch = reorder_prefetch,
 };

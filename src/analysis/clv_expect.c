@@ -26,6 +26,8 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_hyperg.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "analysis/sf_clv.h"
 
@@ -59,9 +61,66 @@ double sf_clv_p_alive(sf_clv_model m, const double *par, uint32_t x, double tx, 
 
 /* ---- the Beta integral ---------------------------------------------------- */
 
+/* The memory of the nodes: u -> u^(1/a) and ln(1 - u^(1/a)) for one a,
+ * open addressing on u's bits; full at half its slots, after which a
+ * node not in it is computed each time. */
+#define NODES_CAP 65536
+struct sf_clv_nodes {
+    double a;         /* the a of the entries (NAN: none yet) */
+    size_t n;
+    uint64_t key[NODES_CAP];
+    unsigned char used[NODES_CAP];
+    double p[NODES_CAP], l1mp[NODES_CAP];
+};
+
+sf_clv_nodes *sf_clv_nodes_new(void)
+{
+    sf_clv_nodes *m = calloc(1, sizeof *m);
+    if (m)
+        m->a = NAN;
+    return m;
+}
+
+void sf_clv_nodes_free(sf_clv_nodes *m) { free(m); }
+
 typedef struct {
     double a, beta, w, tau, lnorm;
+    sf_clv_nodes *nodes; /* NULL: none */
 } quad_ctx;
+
+/* p = u^(1/a) and, for p < 1, ln(1 - p), computed or remembered. */
+static double node(const quad_ctx *q, double u, double *l1mp)
+{
+    sf_clv_nodes *m = q->nodes;
+    if (!m || m->a != q->a) {
+        if (m && m->n == 0)
+            m->a = q->a; /* the first a is the one remembered */
+        else
+            m = NULL;
+    }
+    uint64_t k;
+    memcpy(&k, &u, sizeof k);
+    size_t i = 0;
+    if (m) {
+        i = (size_t)((k * UINT64_C(0x9E3779B97F4A7C15)) >> 48) & (NODES_CAP - 1);
+        while (m->used[i] && m->key[i] != k)
+            i = (i + 1) & (NODES_CAP - 1);
+        if (m->used[i]) {
+            *l1mp = m->l1mp[i];
+            return m->p[i];
+        }
+    }
+    double p = pow(u, 1.0 / q->a);
+    *l1mp = p < 1.0 ? log1p(-p) : 0.0;
+    if (m && m->n < NODES_CAP / 2) {
+        m->used[i] = 1;
+        m->key[i] = k;
+        m->p[i] = p;
+        m->l1mp[i] = *l1mp;
+        m->n++;
+    }
+    return p;
+}
 
 /* The integrand after p = u^(1/a) (p^(a-1) dp = du / a), which takes the
  * p^(a-1) singularity at 0 away: g(p) (1-p)^(beta-1) / (a B(a, beta)),
@@ -69,17 +128,18 @@ typedef struct {
 static double quad_integrand(double u, void *params)
 {
     const quad_ctx *q = params;
-    double p = pow(u, 1.0 / q->a);
+    double l1mp;
+    double p = node(q, u, &l1mp);
     double g = p > 0 ? -expm1(-q->w * log1p(p * q->tau)) / p : q->w * q->tau;
     if (p >= 1.0)
         return 0.0;
-    return g * exp((q->beta - 1.0) * log1p(-p) + q->lnorm);
+    return g * exp((q->beta - 1.0) * l1mp + q->lnorm);
 }
 
-double sf_clv_bgnbd_alive_expected_quad(const double *par, uint32_t x, double T, double t)
+static double alive_expected_quad(const double *par, uint32_t x, double T, double t, sf_clv_nodes *nodes)
 {
     double r = par[0], al = par[1], a = par[2], b = par[3];
-    quad_ctx q = {a, b + x, r + x, t / (al + T), 0};
+    quad_ctx q = {a, b + x, r + x, t / (al + T), 0, nodes};
     gsl_set_error_handler_off();
     q.lnorm = -gsl_sf_lnbeta(a, b + x) - log(a);
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(256);
@@ -92,6 +152,11 @@ double sf_clv_bgnbd_alive_expected_quad(const double *par, uint32_t x, double T,
     (void)gsl_integration_qags(&F, 0.0, 1.0, 0.0, 1e-11, 256, ws, &v, &err);
     gsl_integration_workspace_free(ws);
     return v;
+}
+
+double sf_clv_bgnbd_alive_expected_quad(const double *par, uint32_t x, double T, double t)
+{
+    return alive_expected_quad(par, x, T, t, NULL);
 }
 
 /* ---- the closed form ------------------------------------------------------ */
@@ -114,6 +179,11 @@ static double alive_expected_closed(double r, double al, double a, double b, uin
 
 double sf_clv_bgnbd_alive_expected(const double *par, uint32_t x, double T, double t)
 {
+    return sf_clv_bgnbd_alive_expected_m(par, x, T, t, NULL);
+}
+
+double sf_clv_bgnbd_alive_expected_m(const double *par, uint32_t x, double T, double t, sf_clv_nodes *nodes)
+{
     double r = par[0], al = par[1], a = par[2], b = par[3];
     if (!(t > 0))
         return 0.0;
@@ -128,7 +198,7 @@ double sf_clv_bgnbd_alive_expected(const double *par, uint32_t x, double T, doub
         v = alive_expected_closed(r, al, a, b, x, T, t);
     }
     if (!isfinite(v))
-        v = sf_clv_bgnbd_alive_expected_quad(par, x, T, t);
+        v = alive_expected_quad(par, x, T, t, nodes);
     return v;
 }
 

@@ -67,6 +67,15 @@ void sf_report_account_cells(const sf_report *rep, uint32_t account, sf_cell *c)
     c[3].v = rep->tiers.acc[account].tier;
 }
 
+void sf_report_account_prefetch(const sf_report *rep, uint32_t account)
+{
+    const sf_account *ac = &rep->ds->accounts[account];
+    __builtin_prefetch(&ac->owner);
+    __builtin_prefetch(&ac->id);
+    __builtin_prefetch(&ac->name);
+    __builtin_prefetch(&rep->tiers.acc[account].tier);
+}
+
 /* Names of the set bits, ';'-joined in bit order; cut at a name that does
  * not fit (never happens with the fixed vocabularies). */
 static void join_flags(const sf_column *col, int64_t bits, char *out)

@@ -1,6 +1,7 @@
 /*
  * test_common.c - calendar, exact rounding, formatting, UTF-8 lower-casing,
- * language number conventions, and the dataset accumulators' windows.
+ * language number conventions, the radix sort, and the dataset
+ * accumulators' windows.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -97,6 +98,113 @@ static void test_format(void **state)
     assert_string_equal(b, "1.0000");
     sf_fmt_e4(-5, b);
     assert_string_equal(b, "-0.0005");
+}
+
+/* The radix sort against a comparison sort of the same pairs: signed
+ * keys both ways, ties kept in their original order (stable), keys that
+ * differ only in a high byte (the skipped passes), and values carried. */
+typedef struct {
+    uint64_t k;
+    uint32_t v;
+} kv;
+
+static int cmp_kv(const void *a, const void *b)
+{
+    const kv *x = a, *y = b;
+    if (x->k != y->k)
+        return x->k < y->k ? -1 : 1;
+    return (x->v > y->v) - (x->v < y->v); /* v is the original place: stable */
+}
+
+static void test_sort_u64(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    uint64_t *key = malloc(N * sizeof *key);
+    uint32_t *val = malloc(N * sizeof *val);
+    kv *ref = malloc(N * sizeof *ref);
+    assert_non_null(key);
+    assert_non_null(val);
+    assert_non_null(ref);
+    uint64_t seed = 42;
+    for (int round = 0; round < 3; round++) {
+        for (uint32_t i = 0; i < N; i++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            int64_t v = round == 0 ? (int64_t)(seed >> 40) % 200 - 100    /* many ties, negatives */
+                      : round == 1 ? (int64_t)((seed >> 60) << 48) - (1LL << 50) /* high bytes only */
+                                   : (int64_t)seed;                          /* full range */
+            key[i] = round == 0 ? ~sf_sort_key_i64(v) : sf_sort_key_i64(v);
+            val[i] = i;
+            ref[i] = (kv){key[i], i};
+        }
+        qsort(ref, N, sizeof *ref, cmp_kv);
+        assert_true(sf_sort_u64(key, val, N));
+        for (uint32_t i = 0; i < N; i++) {
+            assert_true(key[i] == ref[i].k);
+            assert_int_equal(val[i], ref[i].v);
+        }
+    }
+    /* descending signed order by the complement */
+    int64_t vs[5] = {3, -7, 0, INT64_MIN, INT64_MAX};
+    for (int i = 0; i < 5; i++)
+        key[i] = ~sf_sort_key_i64(vs[i]);
+    assert_true(sf_sort_u64(key, NULL, 5));
+    int64_t want[5] = {INT64_MAX, 3, 0, -7, INT64_MIN};
+    for (int i = 0; i < 5; i++)
+        assert_true((int64_t)(~key[i] ^ ((uint64_t)1 << 63)) == want[i]);
+    assert_true(sf_sort_u64(key, val, 0));
+    free(key);
+    free(val);
+    free(ref);
+}
+
+/* sf_sort_keys and sf_permute against qsort by (group ascending, value
+ * descending, rank ascending), the lists' usual order. */
+typedef struct {
+    int64_t group, value;
+    uint32_t rank;
+} kitem;
+
+static int cmp_kitem(const void *a, const void *b)
+{
+    const kitem *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    if (x->value != y->value)
+        return x->value > y->value ? -1 : 1;
+    return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+static void test_sort_keys(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    kitem *it = malloc(N * sizeof *it), *ref = malloc(N * sizeof *ref);
+    uint64_t *k = malloc(3 * N * sizeof *k);
+    uint32_t *perm = malloc(N * sizeof *perm);
+    assert_true(it && ref && k && perm);
+    uint64_t seed = 7;
+    for (uint32_t i = 0; i < N; i++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        it[i] = (kitem){(int64_t)(seed >> 61) - 3, (int64_t)(seed >> 20) % 50 - 25, (i * 2654435761u) % N};
+        k[i] = sf_sort_key_i64(it[i].group);
+        k[N + i] = ~sf_sort_key_i64(it[i].value);
+        k[2 * N + i] = it[i].rank;
+    }
+    memcpy(ref, it, N * sizeof *ref);
+    qsort(ref, N, sizeof *ref, cmp_kitem);
+    uint64_t *const keys[3] = {k, k + N, k + 2 * N};
+    assert_true(sf_sort_keys(perm, N, keys, 3));
+    assert_true(sf_permute(it, sizeof *it, perm, N));
+    for (uint32_t i = 0; i < N; i++) {
+        assert_true(it[i].group == ref[i].group);
+        assert_true(it[i].value == ref[i].value);
+        assert_int_equal(it[i].rank, ref[i].rank);
+    }
+    free(it);
+    free(ref);
+    free(k);
+    free(perm);
 }
 
 static void test_utf8(void **state)
@@ -385,7 +493,8 @@ int main(void)
         cmocka_unit_test(test_dates),         cmocka_unit_test(test_rounding),
         cmocka_unit_test(test_format),        cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_lang_formats),  cmocka_unit_test(test_dataset_windows),
-        cmocka_unit_test(test_dataset_at),
+        cmocka_unit_test(test_dataset_at),    cmocka_unit_test(test_sort_u64),
+        cmocka_unit_test(test_sort_keys),
         cmocka_unit_test(test_dataset_days_sorted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

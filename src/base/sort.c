@@ -1,0 +1,94 @@
+/*
+ * sort.c - a stable radix sort of 64-bit keys with a 32-bit value each,
+ * for the lists of a million rows whose order is a total order on one
+ * integer and the original position (the CLV rows by clv, then account):
+ * any correct sort gives the same rows, and this one is linear.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/sf_common.h"
+
+bool sf_sort_u64(uint64_t *key, uint32_t *val, size_t n)
+{
+    if (n < 2)
+        return true;
+    uint64_t *k2 = malloc(n * sizeof *k2);
+    uint32_t *v2 = val ? malloc(n * sizeof *v2) : NULL;
+    size_t(*count)[256] = calloc(8, sizeof *count);
+    if (!k2 || (val && !v2) || !count) {
+        free(k2);
+        free(v2);
+        free(count);
+        return false;
+    }
+    /* every byte's histogram in one pass */
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < 8; d++)
+            count[d][(key[i] >> (8 * d)) & 0xFF]++;
+    uint64_t *ks = key, *kd = k2;
+    uint32_t *vs = val, *vd = v2;
+    for (int d = 0; d < 8; d++) {
+        size_t *c = count[d];
+        if (c[(key[0] >> (8 * d)) & 0xFF] == n) /* one digit for all: already in order */
+            continue;
+        size_t at = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t m = c[b];
+            c[b] = at;
+            at += m;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t to = c[(ks[i] >> (8 * d)) & 0xFF]++;
+            kd[to] = ks[i];
+            if (vs)
+                vd[to] = vs[i];
+        }
+        uint64_t *kt = ks;
+        ks = kd;
+        kd = kt;
+        uint32_t *vt = vs;
+        vs = vd;
+        vd = vt;
+    }
+    if (ks != key) {
+        memcpy(key, ks, n * sizeof *key);
+        if (val)
+            memcpy(val, vs, n * sizeof *val);
+    }
+    free(k2);
+    free(v2);
+    free(count);
+    return true;
+}
+
+bool sf_sort_keys(uint32_t *perm, size_t n, uint64_t *const *keys, int nkeys)
+{
+    uint64_t *k = malloc((n + 1) * sizeof *k);
+    if (!k)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        perm[i] = (uint32_t)i;
+    bool ok = true;
+    /* least significant key first: each pass is stable, so the earlier
+     * passes' order survives among equal keys of the later ones */
+    for (int j = nkeys - 1; ok && j >= 0; j--) {
+        for (size_t i = 0; i < n; i++)
+            k[i] = keys[j][perm[i]];
+        ok = sf_sort_u64(k, perm, n);
+    }
+    free(k);
+    return ok;
+}
+
+bool sf_permute(void *items, size_t size, const uint32_t *perm, size_t n)
+{
+    char *tmp = malloc(n * size + 1), *v = items;
+    if (!tmp)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        memcpy(tmp + i * size, v + (size_t)perm[i] * size, size);
+    memcpy(items, tmp, n * size);
+    free(tmp);
+    return true;
+}
