@@ -82,6 +82,11 @@ sf_err sf_stage_unique(sf_stage *st, const char *prefix, const char *name, const
  * the email reads the PDF it attaches), or NULL when it is not staged.
  * malloc'd. */
 char *sf_stage_find(sf_stage *st, const char *final_path);
+/* Where the file final_path (under out_dir) is once the run's folder is
+ * in place, as an absolute path (the mail names it for a file it leaves
+ * out): out_dir as given when absolute, else resolved from the current
+ * folder. malloc'd; NULL when not staged under a folder, or out of memory. */
+char *sf_stage_final_abs(const sf_stage *st, const char *final_path);
 /* The folder being built (the workbook's temporary files go there). */
 static inline const char *sf_stage_work_dir(const sf_stage *st) { return st->work; }
 /* Run fn(arg) after the switch (sf_stage_deliver); release(arg) at
@@ -138,6 +143,10 @@ typedef struct {
     const sf_mail_memory *mail_memory;
     const sf_mail_log *mail_log;
     bool resend;
+    /* what the CLI tells its user after the run (a file a mail left out as
+     * too large), one English line each; NULL: not collected. Written
+     * only by the last phase's output, which runs alone. */
+    sf_strlist *notices;
 } sf_output_ctx;
 
 /* The rows of a list one workbook sheet holds (Excel's 1,048,576 rows,

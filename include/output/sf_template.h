@@ -58,4 +58,8 @@ sf_err sf_template_render(const char *tmpl, const sf_tvars *t, const char *where
 sf_err sf_template_check(const char *tmpl, const char *const *names, size_t n, const char *where, bool with_line,
                          sf_ctx *ctx);
 
+/* Whether tmpl has the placeholder {name} (a line that holds it is where
+ * its value goes; without it the caller may put the value elsewhere). */
+bool sf_template_uses(const char *tmpl, const char *name);
+
 #endif

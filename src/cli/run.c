@@ -64,6 +64,7 @@ typedef struct {
     sf_mail_memory mail_mem;
     sf_cli_mail_log mlog;
     sf_mail_log mail_log;
+    sf_strlist notices;        /* the outputs' lines for the log (sf_output_ctx) */
 } job;
 
 /* A stage's wall time, then the process's CPU time (user + sys, every
@@ -81,6 +82,7 @@ static void timing(const job *j, const char *stage, double t0)
 static void job_release(job *j)
 {
     free(j->spool_dir);
+    sf_strlist_clear(&j->notices);
     sf_stage_release(&j->stage);
     sf_cli_mail_log_close(&j->mlog); /* after the stage: its pending mails log through it */
     sf_ctx ignored = {0};
@@ -414,7 +416,8 @@ static sf_output_ctx output_ctx(job *j, sf_stage *stage)
     return (sf_output_ctx){.set = &j->set, .cfg = &j->cfg, .ds = j->ds, .rep = &j->rep,
                            .rejects = &j->rejects, .lang = j->lang, .out_dir = j->out_dir,
                            .stage = stage, .mail_memory = j->hist_on && j->mail_mem.loaded ? &j->mail_mem : NULL,
-                           .mail_log = j->hist_on ? &j->mail_log : NULL, .resend = j->opts->resend};
+                           .mail_log = j->hist_on ? &j->mail_log : NULL, .resend = j->opts->resend,
+                           .notices = &j->notices};
 }
 
 /* Render every enabled output of one phase: those with a thread of their
@@ -481,6 +484,8 @@ static int run_outputs(job *j)
         return rc;
     if (sf_stage_deliver(&j->stage, &j->ctx) != SF_OK)
         return fail(j);
+    for (size_t i = 0; i < j->notices.n; i++)
+        sf_log(SF_LOG_INFO, "%s", j->notices.v[i]);
     return 0;
 }
 

@@ -343,6 +343,7 @@ static const char *const k_n_vars[] = {"n"};
 static const char *const k_date_vars[] = {"date"};
 static const char *const k_none[] = {"n"};
 static const char *const k_files_vars[] = {"files"};
+static const char *const k_too_large_vars[] = {"size", "limit", "path"};
 
 typedef struct {
     const char *key; /* in the language file */
@@ -369,6 +370,8 @@ static const template_vars k_templates[] = {
     TV("email.facts_none", k_none),           TV("email.html_title", k_scope_vars),
     TV("email.attached", k_files_vars),       TV("email.card_growth", k_scope_vars),
     TV("email.card_lost", k_scope_vars),      TV("email.html_rejected", k_scope_vars),
+    TV("email.too_large_report", k_too_large_vars), TV("email.too_large_workbook", k_too_large_vars),
+    TV("email.too_large_review", k_too_large_vars),
 };
 
 sf_err sf_email_check_templates(const sf_email_text *m, sf_ctx *ctx)

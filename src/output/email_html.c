@@ -396,9 +396,20 @@ static void page_bottom(const char *attached, sf_buf *out)
 {
     sf_buf_puts(out, "<tr><td style=\"padding:20px 24px 20px 24px;border-top:1px solid " LINE ";font-size:12px;color:"
                      MUTED ";" FONT "\">");
-    if (attached && *attached) {
-        esc(out, attached);
-        sf_buf_puts(out, "<br>");
+    /* "Attached: ...", then a line for each file left out as too large */
+    for (const char *p = attached ? attached : ""; *p;) {
+        size_t n = strcspn(p, "\n");
+        char *line = sf_strndup(p, n);
+        p += n + (p[n] == '\n');
+        if (!line) {
+            out->oom = true;
+            break;
+        }
+        if (*line) {
+            esc(out, line);
+            sf_buf_puts(out, "<br>");
+        }
+        free(line);
     }
     sf_buf_puts(out, "salesfocus</td></tr>\n</table>\n</td></tr></table>\n</body>\n</html>\n");
 }

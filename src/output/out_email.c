@@ -25,7 +25,11 @@
  *   ([email] owner_attachments);
  * - the Message-ID is made from the config file, the as-of date and the
  *   recipient, so a re-run's mail has the same one (a --resend in the
- *   same week gets ".2", ".3", ...).
+ *   same week gets ".2", ".3", ...);
+ * - [email] max_attachment_mb bounds the raw size of the files one mail
+ *   attaches (a 143 MB workbook makes a message no mail server takes):
+ *   they are taken in order while the total fits, one that does not is
+ *   left out, never read, and the mail says where it is instead.
  */
 #include "output/sf_email.h"
 
@@ -83,6 +87,19 @@ static char *join_path(const char *dir, const char *name)
     return p;
 }
 
+/* 1 MB of [email] max_attachment_mb, as mail services count it. */
+#define MAIL_MB UINT64_C(1000000)
+/* The most files one mail may attach: the team's report and workbook. */
+#define MAIL_FILES_MAX 2
+
+/* A file the mails may attach, and what a mail says when it is too large
+ * to attach. */
+typedef struct {
+    sf_email_attachment a; /* as the message carries it; a.path owned */
+    const char *too_large; /* language key of the sentence that says where it is */
+    char *where;           /* owned: its path once the run's folder is in place */
+} mail_file;
+
 /* What the mails of one run share. */
 typedef struct {
     const sf_output_ctx *o;
@@ -93,17 +110,18 @@ typedef struct {
     sf_mailbox from;
     sf_mailbox *to, *cc;
     size_t n_to, n_cc;
-    sf_email_attachment team[2]; /* report.pdf, workbook.xlsx as staged */
+    mail_file team[MAIL_FILES_MAX]; /* report.pdf, workbook.xlsx as staged */
     size_t n_team;
     char *unsubscribe;          /* owned List-Unsubscribe value, or NULL */
     char domain[256];           /* of the Message-IDs: the From address's */
     char config_abs[PATH_MAX];  /* the config file: part of the Message-IDs */
 } mailer;
 
-/* The staged file final_path into *a when there is one (an output that
- * is off stages none); one that cannot be read is SF_ERR_OUTPUT. */
-static sf_err read_staged(const mailer *m, const char *final_path, sf_email_attachment *a, bool *found,
-                          sf_ctx *ctx)
+/* The staged file final_path into *f when there is one (an output that
+ * is off stages none): its size now, its bytes only when the message is
+ * written, and where it will be; one that cannot be read is
+ * SF_ERR_OUTPUT. */
+static sf_err read_staged(const mailer *m, const char *final_path, mail_file *f, bool *found, sf_ctx *ctx)
 {
     *found = false;
     char *path = sf_stage_find(m->o->stage, final_path);
@@ -111,36 +129,42 @@ static sf_err read_staged(const mailer *m, const char *final_path, sf_email_atta
         return SF_OK;
     /* read while the message is written (base64 straight from the file) */
     struct stat st;
-    FILE *f = fopen(path, "rb");
-    int err = !f ? errno : fstat(fileno(f), &st) != 0 ? errno : 0;
-    if (f)
-        fclose(f);
+    FILE *fp = fopen(path, "rb");
+    int err = !fp ? errno : fstat(fileno(fp), &st) != 0 ? errno : 0;
+    if (fp)
+        fclose(fp);
     if (err) {
         free(path);
         return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s: cannot read attachment: %s", final_path, strerror(err));
     }
-    a->data = NULL;
-    a->path = path;
-    a->len = (size_t)st.st_size;
+    f->a.data = NULL;
+    f->a.path = path;
+    f->a.len = (size_t)st.st_size;
+    f->where = sf_stage_final_abs(m->o->stage, final_path);
+    if (!f->where)
+        f->where = sf_strdup(final_path);
     *found = true;
-    return SF_OK;
+    return f->where ? SF_OK : sf_ctx_nomem(ctx);
 }
 
-/* <out_dir>/name into the team's attachments, when its output is on. */
-static sf_err load_team(mailer *m, bool enabled, const char *name, const char *ctype, sf_ctx *ctx)
+/* <out_dir>/name into the team's attachments, when its output is on;
+ * too_large the language key of the sentence when it is left out. */
+static sf_err load_team(mailer *m, bool enabled, const char *name, const char *ctype, const char *too_large,
+                        sf_ctx *ctx)
 {
     if (!enabled || m->n_team == SF_ARRAY_LEN(m->team))
         return SF_OK;
     char *final = join_path(m->o->out_dir, name);
     if (!final)
         return sf_ctx_nomem(ctx);
-    sf_email_attachment *a = &m->team[m->n_team];
+    mail_file *f = &m->team[m->n_team];
     bool found;
-    sf_err e = read_staged(m, final, a, &found, ctx);
+    sf_err e = read_staged(m, final, f, &found, ctx);
     free(final);
-    if (!e && found) {
-        a->name = name;
-        a->ctype = ctype;
+    if (found) { /* also on failure: released with the others */
+        f->a.name = name;
+        f->a.ctype = ctype;
+        f->too_large = too_large;
         m->n_team++;
     }
     return e;
@@ -169,10 +193,11 @@ static sf_err mailer_init(mailer *m, const sf_output_ctx *o, sf_ctx *ctx)
     if (!e && m->n_to == 0 && sf_sendmail_configured(m->cfg->sendmail) && !m->cfg->per_owner)
         e = sf_ctx_error(ctx, SF_ERR_USAGE, "[email] to: no recipient for the manager's mail");
     if (!e)
-        e = load_team(m, m->cfg->out_pdf, "report.pdf", "application/pdf", ctx);
+        e = load_team(m, m->cfg->out_pdf, "report.pdf", "application/pdf", "email.too_large_report", ctx);
     if (!e)
         e = load_team(m, m->cfg->out_xlsx, "workbook.xlsx",
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ctx);
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "email.too_large_workbook",
+                      ctx);
     if (e)
         return e;
     const char *at = m->from.addr ? strrchr(m->from.addr, '@') : NULL;
@@ -192,8 +217,9 @@ static void mailer_release(mailer *m)
     sf_mailboxes_free(m->to, m->n_to);
     sf_mailboxes_free(m->cc, m->n_cc);
     for (size_t i = 0; i < m->n_team; i++) {
-        free(m->team[i].data);
-        free(m->team[i].path);
+        free(m->team[i].a.data);
+        free(m->team[i].a.path);
+        free(m->team[i].where);
     }
 }
 
@@ -271,29 +297,110 @@ static void decide(const mailer *m, const sf_email_content *c, size_t n_to, outm
     om->send = om->status == NULL;
 }
 
-/* "Attached: a, b" for the text and the HTML; omitted without files. */
-static sf_err attached_var(const mailer *m, const sf_email_attachment *att, size_t n_att, sf_tvars *vt,
-                           sf_ctx *ctx)
+/* The files of one mail under [email] max_attachment_mb. */
+typedef struct {
+    sf_email_attachment att[MAIL_FILES_MAX]; /* attached (borrowed from the files) */
+    size_t n_att;
+    const mail_file *left[MAIL_FILES_MAX];   /* left out as too large */
+    size_t n_left;
+} mail_files;
+
+/* f[0..n) in their order, each attached while the running total of the
+ * raw sizes stays within the limit (0: none); one that does not fit is
+ * left out (a smaller one after it may still fit). */
+static void choose_files(const mailer *m, const mail_file *f, size_t n, mail_files *mf)
 {
-    if (n_att == 0) {
+    uint64_t limit = (uint64_t)m->cfg->max_attachment_mb * MAIL_MB, total = 0;
+    mf->n_att = mf->n_left = 0;
+    for (size_t i = 0; i < n && i < MAIL_FILES_MAX; i++) {
+        if (limit && (uint64_t)f[i].a.len > limit - total) {
+            mf->left[mf->n_left++] = &f[i];
+            continue;
+        }
+        total += f[i].a.len;
+        mf->att[mf->n_att++] = f[i].a;
+    }
+}
+
+/* A file's size in tenths of an MB, rounded up: a file just over the
+ * limit never reads as the limit. */
+static uint64_t size_tenths(const mail_file *f)
+{
+    return ((uint64_t)f->a.len + MAIL_MB / 10 - 1) / (MAIL_MB / 10);
+}
+
+/* "The workbook (143.1 MB) is too large to attach (limit 15 MB). It is in
+ * <path>." for file f, into out. */
+static sf_err too_large_line(const mailer *m, const mail_file *f, sf_buf *out, sf_ctx *ctx)
+{
+    sf_tvars vt = {0};
+    char size[64];
+    uint64_t tenths = size_tenths(f);
+    sf_lang_fmt_money(m->text.lang, (int64_t)tenths * 10, 1, size, sizeof size);
+    sf_tvars_set(&vt, "size", size);
+    sf_email_put_int(&m->text, &vt, "limit", m->cfg->max_attachment_mb);
+    sf_tvars_set_flat(&vt, "path", f->where);
+    sf_err e = vt.oom ? sf_ctx_nomem(ctx) : sf_email_label_render(&m->text, f->too_large, &vt, out, ctx);
+    sf_tvars_free(&vt);
+    return e;
+}
+
+/* {attached} for the text and the HTML: "Attached: a, b", then a line for
+ * each file left out as too large; omitted when the mail has neither. The
+ * lines on the files left out also into left ("- ...\n" each). */
+static sf_err attached_var(const mailer *m, const mail_files *mf, sf_tvars *vt, sf_buf *left, sf_ctx *ctx)
+{
+    if (mf->n_att == 0 && mf->n_left == 0) {
         sf_tvars_omit(vt, "attached");
         return SF_OK;
     }
-    sf_buf files = {0}, line = {0};
-    for (size_t i = 0; i < n_att; i++) {
-        if (i)
-            sf_buf_puts(&files, ", ");
-        sf_buf_puts(&files, att[i].name);
+    sf_buf files = {0}, text = {0};
+    sf_err e = SF_OK;
+    if (mf->n_att) {
+        for (size_t i = 0; i < mf->n_att; i++) {
+            if (i)
+                sf_buf_puts(&files, ", ");
+            sf_buf_puts(&files, mf->att[i].name);
+        }
+        sf_tvars fv = {0};
+        sf_tvars_set_flat(&fv, "files", sf_buf_str(&files));
+        e = fv.oom || files.oom ? sf_ctx_nomem(ctx) : sf_email_label_render(&m->text, "email.attached", &fv, &text, ctx);
+        sf_tvars_free(&fv);
     }
-    sf_tvars fv = {0};
-    sf_tvars_set_flat(&fv, "files", sf_buf_str(&files));
-    sf_err e = fv.oom || files.oom ? sf_ctx_nomem(ctx) : sf_email_label_render(&m->text, "email.attached", &fv, &line, ctx);
+    for (size_t i = 0; i < mf->n_left && !e; i++) {
+        size_t at = text.n;
+        if (text.n)
+            sf_buf_putc(&text, '\n');
+        e = too_large_line(m, mf->left[i], &text, ctx);
+        if (!e)
+            sf_buf_printf(left, "- %s\n", sf_buf_str(&text) + at + (at > 0));
+    }
+    if (!e && (text.oom || left->oom))
+        e = sf_ctx_nomem(ctx);
     if (!e)
-        sf_tvars_set(vt, "attached", sf_buf_str(&line));
-    sf_tvars_free(&fv);
+        sf_tvars_set(vt, "attached", sf_buf_str(&text));
     sf_buf_free(&files);
-    sf_buf_free(&line);
+    sf_buf_free(&text);
     return e;
+}
+
+/* For the CLI's log: "email.eml: workbook.xlsx (143.1 MB) not attached:
+ * over [email] max_attachment_mb = 15; the mail says where it is". */
+static sf_err notice_left_out(const mailer *m, const mail_files *mf, const char *mail_path, sf_ctx *ctx)
+{
+    const char *slash = strrchr(mail_path, '/');
+    for (size_t i = 0; m->o->notices && i < mf->n_left; i++) {
+        const mail_file *f = mf->left[i];
+        char line[512];
+        snprintf(line, sizeof line,
+                 "%s: %s (%llu.%llu MB) not attached: over [email] max_attachment_mb = %lld; the mail says where "
+                 "it is",
+                 slash ? slash + 1 : mail_path, f->a.name, (unsigned long long)(size_tenths(f) / 10),
+                 (unsigned long long)(size_tenths(f) % 10), (long long)m->cfg->max_attachment_mb);
+        if (sf_strlist_push(m->o->notices, line) != SF_OK)
+            return sf_ctx_nomem(ctx);
+    }
+    return SF_OK;
 }
 
 /* Message msg built straight into its file path in the run's folder (the
@@ -319,22 +426,32 @@ static sf_err write_message(sf_stage *st, const char *path, const sf_email_messa
 }
 
 /* Text, HTML with its charts, and the message of content c written at
- * om's path. */
+ * om's path, attaching what of files[0..n_files) fits (choose_files). A
+ * body template without {attached} gets the lines on the files left out
+ * among its notes: the mail always says where they are. */
 static sf_err compose(const mailer *m, const sf_email_content *c, const sf_mailbox *to, size_t n_to,
-                      const sf_mailbox *cc, size_t n_cc, const char *notes, const sf_email_attachment *att,
-                      size_t n_att, outmail *om, sf_ctx *ctx)
+                      const sf_mailbox *cc, size_t n_cc, const char *notes, const mail_file *files,
+                      size_t n_files, outmail *om, sf_ctx *ctx)
 {
     sf_tvars vt = {0};
     char *subject = NULL, *body = NULL;
-    sf_buf html = {0};
+    sf_buf html = {0}, left = {0}, text_notes = {0};
+    mail_files mf;
+    choose_files(m, files, n_files, &mf);
     sf_email_image img[SF_EMAIL_IMAGES_MAX];
     size_t n_img = 0;
     memset(img, 0, sizeof img);
     sf_err e = sf_email_scope_vars(&m->text, c, &vt, ctx);
     if (!e)
-        e = attached_var(m, att, n_att, &vt, ctx);
+        e = attached_var(m, &mf, &vt, &left, ctx);
     if (!e)
-        e = sf_email_render(&m->text, c, &vt, notes, &subject, &body, ctx);
+        e = notice_left_out(m, &mf, om->path, ctx);
+    if (!e && left.n && !sf_template_uses(m->text.body_tmpl, "attached")) {
+        sf_buf_printf(&text_notes, "%s%s", notes ? notes : "", sf_buf_str(&left));
+        e = text_notes.oom ? sf_ctx_nomem(ctx) : SF_OK;
+    }
+    if (!e)
+        e = sf_email_render(&m->text, c, &vt, text_notes.n ? sf_buf_str(&text_notes) : notes, &subject, &body, ctx);
     if (!e && m->cfg->email_html) {
         e = sf_email_charts(&m->text, c, om->message_id, img, &n_img, ctx);
         const char *attached = sf_tvars_get(&vt, "attached", strlen("attached"));
@@ -347,12 +464,14 @@ static sf_err compose(const mailer *m, const sf_email_content *c, const sf_mailb
         sf_email_message msg = {.from = &m->from, .to = to, .n_to = n_to, .cc = cc, .n_cc = n_cc,
                                 .subject = subject, .text = body,
                                 .html = m->cfg->email_html ? sf_buf_str(&html) : NULL, .img = img,
-                                .n_img = n_img, .att = att, .n_att = n_att, .message_id = om->message_id,
+                                .n_img = n_img, .att = mf.att, .n_att = mf.n_att, .message_id = om->message_id,
                                 .unsubscribe = m->unsubscribe, .auto_submitted = true};
         e = write_message(m->o->stage, om->path, &msg, ctx);
     }
     sf_email_images_free(img, n_img);
     sf_buf_free(&html);
+    sf_buf_free(&left);
+    sf_buf_free(&text_notes);
     free(subject);
     free(body);
     sf_tvars_free(&vt);
@@ -360,10 +479,11 @@ static sf_err compose(const mailer *m, const sf_email_content *c, const sf_mailb
 }
 
 /* One mail of scope owner (SF_OWNER_ALL: the team) into om, written at
- * path (taken over by om, also on failure), carrying att[0..n_att). */
+ * path (taken over by om, also on failure), carrying what of
+ * files[0..n_files) fits. */
 static sf_err make_mail(const mailer *m, uint32_t owner, const char *scope, const sf_mailbox *to, size_t n_to,
-                        const sf_mailbox *cc, size_t n_cc, const char *notes, const sf_email_attachment *att,
-                        size_t n_att, char *path, outmail *om, sf_ctx *ctx)
+                        const sf_mailbox *cc, size_t n_cc, const char *notes, const mail_file *files,
+                        size_t n_files, char *path, outmail *om, sf_ctx *ctx)
 {
     om->path = path;
     om->recipient = sf_email_recipient_key(to, n_to);
@@ -379,7 +499,7 @@ static sf_err make_mail(const mailer *m, uint32_t owner, const char *scope, cons
     message_id(m, om, nth, om->message_id, sizeof om->message_id);
     sf_err e = sf_email_select(&m->text, &c, ctx);
     if (!e)
-        e = compose(m, &c, to, n_to, cc, n_cc, notes, att, n_att, om, ctx);
+        e = compose(m, &c, to, n_to, cc, n_cc, notes, files, n_files, om, ctx);
     if (!e) {
         decide(m, &c, n_to, om);
         om->left_out = c.left_out;
@@ -422,8 +542,8 @@ static sf_err note_no_address(const mailer *m, const char *name, sf_buf *notes, 
 /* What rep id's mail carries ([email] owner_attachments): its review
  * pack, written into the run's folder now (*own, owned), nothing, or the
  * team's files. */
-static sf_err owner_files(const mailer *m, uint32_t id, sf_email_attachment *own, const sf_email_attachment **att,
-                          size_t *n_att, sf_ctx *ctx)
+static sf_err owner_files(const mailer *m, uint32_t id, mail_file *own, const mail_file **att, size_t *n_att,
+                          sf_ctx *ctx)
 {
     *att = NULL;
     *n_att = 0;
@@ -441,17 +561,14 @@ static sf_err owner_files(const mailer *m, uint32_t id, sf_email_attachment *own
         e = read_staged(m, final, own, &found, ctx);
     if (!e && found) {
         const char *slash = strrchr(final, '/');
-        own->name = slash ? slash + 1 : final;
-        own->ctype = "application/pdf";
+        own->a.ctype = "application/pdf";
+        own->too_large = "email.too_large_review";
         *att = own;
         *n_att = 1;
-    }
-    /* the name lives in the stage's table; keep ours until the mail is built */
-    if (!e && found) {
-        char *name = sf_strdup(own->name);
-        if (!name)
+        /* the name lives in the stage's table; keep ours until the mail is built */
+        own->a.name = sf_strdup(slash ? slash + 1 : final);
+        if (!own->a.name)
             e = sf_ctx_nomem(ctx);
-        own->name = name;
     }
     free(final);
     return e;
@@ -480,8 +597,8 @@ static sf_err owner_mail(const mailer *m, uint32_t id, outmail *mails, size_t *n
     /* two names may reduce to one file name ("A/B", "A B"): "-2", ... */
     char *safe = sf_safe_filename(name);
     char *path = NULL;
-    sf_email_attachment own = {0};
-    const sf_email_attachment *att = NULL;
+    mail_file own = {0};
+    const mail_file *att = NULL;
     size_t n_att = 0;
     if (!to.display || !safe)
         e = sf_ctx_nomem(ctx);
@@ -495,9 +612,10 @@ static sf_err owner_mail(const mailer *m, uint32_t id, outmail *mails, size_t *n
         (*n)++;
     }
     free(path);
-    free((char *)own.name);
-    free(own.data);
-    free(own.path);
+    free((char *)own.a.name);
+    free(own.a.data);
+    free(own.a.path);
+    free(own.where);
     free(safe);
     sf_mailbox_free(&to);
     return e;

@@ -359,6 +359,37 @@ char *sf_stage_find(sf_stage *st, const char *final_path)
     return p;
 }
 
+/* The output folder as a reader of the mail finds it: out_dir as the run
+ * names it when absolute (a link stays a link), else its resolved parent
+ * and its name. malloc'd; NULL on out of memory. */
+static char *final_dir(const sf_stage *st)
+{
+    if (st->out_dir[0] == '/') {
+        char *d = sf_strdup(st->out_dir);
+        size_t n = d ? strlen(d) : 0;
+        while (n > 1 && d[n - 1] == '/')
+            d[--n] = '\0';
+        return d;
+    }
+    char *parent = realpath(st->parent, NULL);
+    if (!parent)
+        return sf_strdup(st->dir); /* gone meanwhile: as resolved at begin */
+    char *d = strcmp(parent, "/") == 0 ? sf_stage_int_join("", st->base) : sf_stage_int_join(parent, st->base);
+    free(parent);
+    return d;
+}
+
+char *sf_stage_final_abs(const sf_stage *st, const char *final_path)
+{
+    if (!st->out_dir || !st->parent || st->single)
+        return NULL;
+    char *rel = rel_of(st, final_path), *dir = rel ? final_dir(st) : NULL;
+    char *p = dir ? sf_stage_int_join(dir, rel) : NULL;
+    free(rel);
+    free(dir);
+    return p;
+}
+
 /* ---- the run's folder -------------------------------------------------- */
 
 /* mkdir -p; 0 or -1 with errno. */

@@ -141,3 +141,17 @@ sf_err sf_template_render(const char *tmpl, const sf_tvars *t, const char *where
     }
     return out->oom ? sf_ctx_nomem(ctx) : SF_OK;
 }
+
+bool sf_template_uses(const char *tmpl, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = tmpl; p && *p; p++) {
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            p++; /* a literal brace: "{{attached}}" is text */
+            continue;
+        }
+        if (*p == '{' && strncmp(p + 1, name, n) == 0 && p[1 + n] == '}')
+            return true;
+    }
+    return false;
+}

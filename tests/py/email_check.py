@@ -3,7 +3,8 @@
 
 usage: email_check.py FILE.eml [--subject TEXT] [--to ADDR]... [--cc ADDR]...
          [--attach NAME=PATH]... [--attachments A,B] [--no-attach] [--body-has TEXT]...
-         [--body-lacks TEXT]... [--from-name TEXT] [--to-name TEXT]
+         [--body-lacks TEXT]... [--html-has TEXT]... [--html-lacks TEXT]...
+         [--from-name TEXT] [--to-name TEXT]
 
 Structure checks are always made: CRLF line ends, no line over 78
 characters outside base64 and 998 anywhere, MIME-Version, a Date that
@@ -17,6 +18,7 @@ import email
 import email.header
 import email.policy
 import email.utils
+import html
 import re
 import sys
 
@@ -32,6 +34,9 @@ def main():
     ap.add_argument("--attachments", help="the attachments' names, exactly (comma-separated)")
     ap.add_argument("--body-has", action="append", default=[])
     ap.add_argument("--body-lacks", action="append", default=[])
+    ap.add_argument("--html-has", action="append", default=[],
+                    help="text the HTML part shows (its tags dropped, entities decoded)")
+    ap.add_argument("--html-lacks", action="append", default=[])
     ap.add_argument("--from-name")
     ap.add_argument("--to-name")
     a = ap.parse_args()
@@ -104,6 +109,21 @@ def main():
     for t in a.body_lacks:
         if t in body_text:
             bad.append("body has %r" % t)
+
+    if a.html_has or a.html_lacks:
+        hp = msg.get_body(preferencelist=("html",))
+        shown = ""
+        if hp is None:
+            bad.append("no text/html part")
+        else:
+            # what a reader sees: a tag ends a run of text, entities decoded
+            shown = html.unescape(re.sub(r"<[^>]*>", "\n", hp.get_content()))
+        for t in a.html_has:
+            if t not in shown:
+                bad.append("HTML lacks %r" % t)
+        for t in a.html_lacks:
+            if t in shown:
+                bad.append("HTML has %r" % t)
 
     atts = {p.get_filename(): p for p in msg.iter_attachments()}
     if a.attachments is not None and sorted(atts) != sorted(a.attachments.split(",")):

@@ -139,6 +139,21 @@ static void test_omitted_lines(void **state)
     sf_tvars_free(&t);
 }
 
+/* Where {attached} goes: a literal "{{attached}}" or a longer name is not
+ * the placeholder (the mail then puts the lines on files left out among
+ * its notes). */
+static void test_uses(void **state)
+{
+    (void)state;
+    assert_true(sf_template_uses("a\n{attached}\n-- \n", "attached"));
+    assert_true(sf_template_uses("{{x}} {attached}", "attached"));
+    assert_false(sf_template_uses("{{attached}}", "attached"));
+    assert_false(sf_template_uses("{attached_files} {attache}", "attached"));
+    assert_false(sf_template_uses("{attached", "attached"));
+    assert_false(sf_template_uses("", "attached"));
+    assert_false(sf_template_uses(NULL, "attached"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +162,7 @@ int main(void)
         cmocka_unit_test(test_unknown_placeholder),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_omitted_lines),
+        cmocka_unit_test(test_uses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
