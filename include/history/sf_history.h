@@ -116,7 +116,7 @@ sf_err sf_history_account(sf_history *h, const char *id, sf_history_account_row 
 sf_err sf_history_mail_memory(sf_history *h, sf_date T, int64_t repeat_weeks, sf_mail_memory *mem, sf_ctx *ctx);
 /* One mail into the send log, with its items, in a transaction of its
  * own (rows older than the oldest stored run are removed); *row is its
- * row. */
+ * row, 0 on failure. */
 sf_err sf_history_mail_begin(sf_history *h, const sf_mail_log_entry *e, int64_t *row, sf_ctx *ctx);
 /* The outcome of row: its status and the sendmail command's exit status
  * (-1: none). */

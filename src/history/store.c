@@ -184,6 +184,24 @@ sf_err sf_hist_exec(sf_history *h, const char *sql, const char *what, sf_ctx *ct
     return sqlite3_exec(h->db, sql, NULL, NULL, NULL) == SQLITE_OK ? SF_OK : sf_hist_db_error(h, what, ctx);
 }
 
+void sf_hist_bind_int(sf_hist_binds *b, int i, int64_t v)
+{
+    if (b->err == SQLITE_OK)
+        b->err = sqlite3_bind_int64(b->st, i, v);
+}
+
+void sf_hist_bind_num(sf_hist_binds *b, int i, int64_t v, int64_t none)
+{
+    if (b->err == SQLITE_OK)
+        b->err = v == none ? sqlite3_bind_null(b->st, i) : sqlite3_bind_int64(b->st, i, v);
+}
+
+void sf_hist_bind_text(sf_hist_binds *b, int i, const char *s)
+{
+    if (b->err == SQLITE_OK)
+        b->err = s ? sqlite3_bind_text(b->st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(b->st, i);
+}
+
 sf_date sf_hist_parse_date(const unsigned char *s)
 {
     int y, m, d;
@@ -339,9 +357,10 @@ static sf_err build_store(const char *tmp, const char *path, const char *config_
     if (!rc && sqlite3_prepare_v2(h.db, "INSERT INTO store(key, value) VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
         rc = sf_hist_db_error(&h, "cannot create it", ctx);
     for (int i = 0; !rc && i < 3; i++) {
-        sqlite3_bind_text(st, 1, keys[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, vals[i], -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
+        sf_hist_binds b = {st, SQLITE_OK};
+        sf_hist_bind_text(&b, 1, keys[i]);
+        sf_hist_bind_text(&b, 2, vals[i]);
+        if (b.err != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
             rc = sf_hist_db_error(&h, "cannot create it", ctx);
         sqlite3_reset(st);
     }

@@ -77,6 +77,8 @@ static sf_err load_owners(sf_history *h, sf_history_view *v, const char ***names
     sf_err rc = prepare(h, "SELECT coalesce(max(owner), 0) FROM owners", &st, ctx);
     if (!rc && sqlite3_step(st) == SQLITE_ROW)
         *n = sqlite3_column_int64(st, 0) + 1;
+    else if (!rc)
+        rc = sf_hist_db_error(h, "cannot read it", ctx);
     sqlite3_finalize(st);
     if (rc)
         return rc;
@@ -250,8 +252,9 @@ static sf_err load_prev(sf_history *h, sf_date T, sf_history_view *v, sf_ctx *ct
                         &st, ctx);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, t, -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(st);
+    sf_hist_binds b = {st, SQLITE_OK};
+    sf_hist_bind_text(&b, 1, t);
+    int step = b.err == SQLITE_OK ? sqlite3_step(st) : b.err; /* a failed bind: an error below */
     int64_t run = 0;
     if (step == SQLITE_ROW) {
         v->have_prev = true;
@@ -295,15 +298,17 @@ static sf_err load_trend(sf_history *h, sf_date T, int64_t keep, sf_history_view
     sf_err rc = prepare(h, "SELECT " FIG_COLS " FROM runs WHERE as_of < ? ORDER BY as_of DESC LIMIT ?", &st, ctx);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, t, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, keep);
-    int step;
+    sf_hist_binds b = {st, SQLITE_OK};
+    sf_hist_bind_text(&b, 1, t);
+    sf_hist_bind_int(&b, 2, keep);
+    if (b.err != SQLITE_OK)
+        rc = sf_hist_db_error(h, "cannot read it", ctx);
+    int step = SQLITE_DONE;
     size_t n = 0;
-    while (n < (size_t)keep && (step = sqlite3_step(st)) == SQLITE_ROW)
+    while (!rc && n < (size_t)keep && (step = sqlite3_step(st)) == SQLITE_ROW)
         read_figures(st, 0, &v->runs[n++]);
-    if (n == (size_t)keep)
-        step = SQLITE_DONE;
-    rc = loop_end(h, step, ctx);
+    if (!rc)
+        rc = loop_end(h, n == (size_t)keep ? SQLITE_DONE : step, ctx);
     sqlite3_finalize(st);
     /* newest first from the query: oldest first for the trend */
     for (size_t i = 0; i < n / 2; i++) {
@@ -351,16 +356,18 @@ static sf_err load_strip(sf_history *h, sf_date T, const sf_dataset *ds, size_t 
     sf_err rc = prepare(h, "SELECT run, as_of FROM runs WHERE as_of < ? ORDER BY as_of DESC LIMIT ?", &st, ctx);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, t, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, (int64_t)runs);
-    int step;
-    while (n < runs && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    sf_hist_binds b = {st, SQLITE_OK};
+    sf_hist_bind_text(&b, 1, t);
+    sf_hist_bind_int(&b, 2, (int64_t)runs);
+    if (b.err != SQLITE_OK)
+        rc = sf_hist_db_error(h, "cannot read it", ctx);
+    int step = SQLITE_DONE;
+    while (!rc && n < runs && (step = sqlite3_step(st)) == SQLITE_ROW) {
         ids[n] = sqlite3_column_int64(st, 0);
         v->strip_as_of[n++] = sf_hist_parse_date(sqlite3_column_text(st, 1));
     }
-    if (n == runs)
-        step = SQLITE_DONE;
-    rc = loop_end(h, step, ctx);
+    if (!rc)
+        rc = loop_end(h, n == runs ? SQLITE_DONE : step, ctx);
     sqlite3_finalize(st);
     if (rc || n == 0)
         return rc;
@@ -451,8 +458,9 @@ static sf_err find_in_run(sf_history *h, int64_t run, const char *id, sqlite3_st
         return sf_hist_db_error(h, "cannot read it", ctx);
     while (lo <= hi) {
         int64_t mid = lo + (hi - lo) / 2;
-        sqlite3_bind_int64(probe, 1, mid);
-        step = sqlite3_step(probe);
+        step = sqlite3_bind_int64(probe, 1, mid);
+        if (step == SQLITE_OK)
+            step = sqlite3_step(probe);
         const unsigned char *at = step == SQLITE_ROW ? sqlite3_column_text(probe, 0) : NULL;
         int c = at ? strcmp((const char *)at, id) : 0;
         sqlite3_reset(probe);
@@ -500,8 +508,7 @@ sf_err sf_history_account(sf_history *h, const char *id, sf_history_account_row 
             }
             *rows = v;
         }
-        sqlite3_bind_int64(get, 1, row);
-        if (sqlite3_step(get) != SQLITE_ROW) {
+        if (sqlite3_bind_int64(get, 1, row) != SQLITE_OK || sqlite3_step(get) != SQLITE_ROW) {
             rc = sf_hist_db_error(h, "cannot read it", ctx);
             break;
         }

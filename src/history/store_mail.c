@@ -94,8 +94,9 @@ static bool push_item(sf_mail_memory *m, sf_mail_item **v, size_t *n, size_t *ca
 static sf_err load_items(sf_history *h, sqlite3_stmt *st, int64_t mail, sf_mail_memory *m, sf_mail_sent_to *e,
                          sf_ctx *ctx)
 {
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, mail);
+    sqlite3_reset(st); /* its last step was checked */
+    if (sqlite3_bind_int64(st, 1, mail) != SQLITE_OK)
+        return sf_hist_db_error(h, "cannot read its send log", ctx);
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW)
@@ -121,7 +122,10 @@ static sf_err load_last(sf_history *h, const char *monday, sf_mail_memory *m, sf
         sqlite3_finalize(st);
         return rc;
     }
-    sqlite3_bind_text(st, 1, monday, -1, SQLITE_TRANSIENT);
+    sf_hist_binds b = {st, SQLITE_OK};
+    sf_hist_bind_text(&b, 1, monday);
+    if (b.err != SQLITE_OK)
+        rc = sf_hist_db_error(h, "cannot read its send log", ctx);
     size_t cap = 0;
     int step = SQLITE_DONE;
     while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -170,11 +174,14 @@ static sf_err load_recent(sf_history *h, const char *from, const char *monday, s
                         &st, "cannot read its send log", ctx);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, monday, -1, SQLITE_TRANSIENT);
+    sf_hist_binds b = {st, SQLITE_OK};
+    sf_hist_bind_text(&b, 1, from);
+    sf_hist_bind_text(&b, 2, monday);
+    if (b.err != SQLITE_OK)
+        rc = sf_hist_db_error(h, "cannot read its send log", ctx);
     size_t cap = m->n, icap = 0;
     sf_mail_sent_to *e = NULL;
-    int step;
+    int step = SQLITE_DONE;
     while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *r = col_text(st, 0), *s = col_text(st, 1);
         if (!e || strcmp(e->recipient, r) != 0 || strcmp(e->scope, s) != 0) {
@@ -209,9 +216,12 @@ static sf_err load_week(sf_history *h, const char *week, sf_mail_memory *m, sf_c
                         &st, "cannot read its send log", ctx);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, week, -1, SQLITE_TRANSIENT);
+    sf_hist_binds b = {st, SQLITE_OK};
+    sf_hist_bind_text(&b, 1, week);
+    if (b.err != SQLITE_OK)
+        rc = sf_hist_db_error(h, "cannot read its send log", ctx);
     size_t cap = m->n;
-    int step;
+    int step = SQLITE_DONE;
     while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
         sf_mail_sent_to *e = find_or_add(m, col_text(st, 0), col_text(st, 1), &cap);
         if (!e)
@@ -254,14 +264,6 @@ sf_err sf_history_mail_memory(sf_history *h, sf_date T, int64_t repeat_weeks, sf
 
 /* ---- the log ------------------------------------------------------------------- */
 
-static void bind_num(sqlite3_stmt *st, int i, int64_t v, int64_t none)
-{
-    if (v == none)
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_int64(st, i, v);
-}
-
 /* The mail's row and its items, in the open transaction. */
 static sf_err insert_mail(sf_history *h, const sf_mail_log_entry *e, int64_t *row, sf_ctx *ctx)
 {
@@ -278,16 +280,18 @@ static sf_err insert_mail(sf_history *h, const sf_mail_log_entry *e, int64_t *ro
     sf_hist_utc_now(now);
     const char *texts[8] = {e->kind, e->recipient, e->scope ? e->scope : "", asof, week, now,
                             e->message_id ? e->message_id : "", e->digest ? e->digest : ""};
+    sf_hist_binds b = {st, SQLITE_OK};
     for (int i = 0; i < 8; i++)
-        sqlite3_bind_text(st, i + 1, texts[i], -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 9, (int64_t)e->n_items);
-    sqlite3_bind_int64(st, 10, e->left_out);
-    sqlite3_bind_text(st, 11, e->status, -1, SQLITE_TRANSIENT);
-    bind_num(st, 12, e->exit_code, -1);
-    if (sqlite3_step(st) != SQLITE_DONE)
+        sf_hist_bind_text(&b, i + 1, texts[i]);
+    sf_hist_bind_int(&b, 9, (int64_t)e->n_items);
+    sf_hist_bind_int(&b, 10, e->left_out);
+    sf_hist_bind_text(&b, 11, e->status);
+    sf_hist_bind_num(&b, 12, e->exit_code, -1);
+    if (b.err != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
         rc = sf_hist_db_error(h, "cannot write its send log", ctx);
+    else
+        *row = sqlite3_last_insert_rowid(h->db); /* after a failed insert: another row's */
     sqlite3_finalize(st);
-    *row = sqlite3_last_insert_rowid(h->db);
     if (rc || !e->n_items)
         return rc;
     rc = prepare(h,
@@ -296,14 +300,15 @@ static sf_err insert_mail(sf_history *h, const sf_mail_log_entry *e, int64_t *ro
                  &st, "cannot write its send log", ctx);
     for (size_t i = 0; !rc && i < e->n_items; i++) {
         const sf_mail_item *it = &e->items[i];
-        sqlite3_bind_int64(st, 1, *row);
-        sqlite3_bind_text(st, 2, sf_item_kind_name((sf_item_kind)it->kind), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, it->id ? it->id : "", -1, SQLITE_TRANSIENT);
-        bind_num(st, 4, it->tier, -1);
-        bind_num(st, 5, it->days_overdue, SF_NONE);
-        bind_num(st, 6, it->drop, SF_NONE);
-        bind_num(st, 7, it->reorder, 0);
-        if (sqlite3_step(st) != SQLITE_DONE)
+        sf_hist_binds ib = {st, SQLITE_OK};
+        sf_hist_bind_int(&ib, 1, *row);
+        sf_hist_bind_text(&ib, 2, sf_item_kind_name((sf_item_kind)it->kind));
+        sf_hist_bind_text(&ib, 3, it->id ? it->id : "");
+        sf_hist_bind_num(&ib, 4, it->tier, -1);
+        sf_hist_bind_num(&ib, 5, it->days_overdue, SF_NONE);
+        sf_hist_bind_num(&ib, 6, it->drop, SF_NONE);
+        sf_hist_bind_num(&ib, 7, it->reorder, 0);
+        if (ib.err != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
             rc = sf_hist_db_error(h, "cannot write its send log", ctx);
         sqlite3_reset(st);
     }
@@ -327,8 +332,10 @@ sf_err sf_history_mail_begin(sf_history *h, const sf_mail_log_entry *e, int64_t 
                           "cannot write its send log", ctx);
     if (!rc)
         rc = sf_hist_exec(h, "COMMIT", "cannot write its send log", ctx);
-    if (rc)
+    if (rc) {
         sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+        *row = 0; /* no row: sf_history_mail_end must not update another mail's */
+    }
     return rc;
 }
 
@@ -341,11 +348,12 @@ sf_err sf_history_mail_end(sf_history *h, int64_t row, const char *status, int e
         return rc;
     char now[32];
     sf_hist_utc_now(now);
-    sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
-    bind_num(st, 2, exit_code, -1);
-    sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, row);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    sf_hist_binds b = {st, SQLITE_OK};
+    sf_hist_bind_text(&b, 1, status);
+    sf_hist_bind_num(&b, 2, exit_code, -1);
+    sf_hist_bind_text(&b, 3, now);
+    sf_hist_bind_int(&b, 4, row);
+    if (b.err != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
         rc = sf_hist_db_error(h, "cannot write its send log", ctx);
     sqlite3_finalize(st);
     return rc;

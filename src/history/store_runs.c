@@ -1,8 +1,7 @@
 /*
- * store_runs.c - runs in and out of the history store (sf_history.h):
- * storing one run in one transaction (replacing a run of the same date,
- * pruning to keep_runs), loading what a run compares with (P, the trend,
- * the strip), and the listings of `salesfocus history`.
+ * store_runs.c - runs into the history store (sf_history.h): storing
+ * one run in one transaction (replacing a run of the same date, pruning
+ * to keep_runs); store_load.c reads them back.
  *
  * Rows are compact (docs/history.md): owners once in their own table,
  * enums and dates as small integers (days since 1970-01-01), money in
@@ -19,24 +18,6 @@
 #ifndef SF_VERSION
 #define SF_VERSION "dev"
 #endif
-
-/* ---- binding values ------------------------------------------------- */
-
-static void bind_num(sqlite3_stmt *st, int i, int64_t v, int64_t none)
-{
-    if (v == none)
-        sqlite3_bind_null(st, i);
-    else
-        sqlite3_bind_int64(st, i, v);
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
 
 static sf_err prepare(sf_history *h, const char *sql, sqlite3_stmt **st, sf_ctx *ctx)
 {
@@ -80,8 +61,9 @@ static sf_err owner_id(sf_history *h, owner_map *m, const char *name, sqlite3_st
         *id = m->id[i];
         return SF_OK;
     }
-    sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC);
-    int step = sqlite3_step(ins);
+    int step = sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC);
+    if (step == SQLITE_OK) /* else an error below */
+        step = sqlite3_step(ins);
     sqlite3_reset(ins);
     if (step != SQLITE_DONE)
         return sf_hist_db_error(h, "cannot store the run", ctx);
@@ -99,6 +81,8 @@ static sf_err owner_map_load(sf_history *h, const sf_hist_run *run, owner_map *m
     sf_err rc = prepare(h, "SELECT count(*) FROM owners", &st, ctx);
     if (!rc && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
+    else if (!rc)
+        rc = sf_hist_db_error(h, "cannot store the run", ctx);
     sqlite3_finalize(st);
     if (rc)
         return rc;
@@ -113,16 +97,23 @@ static sf_err owner_map_load(sf_history *h, const sf_hist_run *run, owner_map *m
         return sf_ctx_nomem(ctx);
     if ((rc = prepare(h, "SELECT owner, name FROM owners", &st, ctx)) != SF_OK)
         return rc;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    /* a name missed here would be inserted again and break UNIQUE: every
+     * row (as counted: one transaction) or an error */
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 1);
-        if (!name || sf_strlist_push(names, name) != SF_OK)
-            continue;
+        if (!name || sf_strlist_push(names, name) != SF_OK) {
+            rc = sf_ctx_nomem(ctx); /* the column is NOT NULL: NULL is SQLite's out of memory */
+            break;
+        }
         size_t i = owner_slot(m, names->v[names->n - 1]);
         m->name[i] = names->v[names->n - 1];
         m->id[i] = sqlite3_column_int64(st, 0);
     }
+    if (!rc && step != SQLITE_DONE)
+        rc = sf_hist_db_error(h, "cannot store the run", ctx);
     sqlite3_finalize(st);
-    return SF_OK;
+    return rc;
 }
 
 /* ---- storing a run ------------------------------------------------------------------ */
@@ -146,29 +137,30 @@ static sf_err put_run_row(sf_history *h, const sf_hist_run *run, const char *rul
         return rc;
     const sf_hist_figures *f = &run->fig;
     int i = 1;
-    sqlite3_bind_text(st, i++, as_of, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, i++, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, i++, "salesfocus " SF_VERSION, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, i++, run->fingerprint, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, i++, rules ? rules : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, i++, currency ? currency : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, i++, f->accounts);
-    sqlite3_bind_int64(st, i++, f->rev12);
-    sqlite3_bind_int64(st, i++, run->rev_prev12);
-    bind_num(st, i++, run->growth, SF_NONE);
+    sf_hist_binds b = {st, SQLITE_OK};
+    sf_hist_bind_text(&b, i++, as_of);
+    sf_hist_bind_text(&b, i++, now);
+    sf_hist_bind_text(&b, i++, "salesfocus " SF_VERSION);
+    sf_hist_bind_text(&b, i++, run->fingerprint);
+    sf_hist_bind_text(&b, i++, rules ? rules : "");
+    sf_hist_bind_text(&b, i++, currency ? currency : "");
+    sf_hist_bind_int(&b, i++, f->accounts);
+    sf_hist_bind_int(&b, i++, f->rev12);
+    sf_hist_bind_int(&b, i++, run->rev_prev12);
+    sf_hist_bind_num(&b, i++, run->growth, SF_NONE);
     for (int t = 0; t < SF_TIER_N; t++)
-        sqlite3_bind_int64(st, i++, f->tier_accounts[t]);
+        sf_hist_bind_int(&b, i++, f->tier_accounts[t]);
     for (int t = 0; t < SF_TIER_N; t++)
-        sqlite3_bind_int64(st, i++, f->tier_rev12[t]);
-    sqlite3_bind_int64(st, i++, f->cold_a);
-    sqlite3_bind_int64(st, i++, f->due);
-    sqlite3_bind_int64(st, i++, f->alerts);
-    sqlite3_bind_int64(st, i++, run->lost);
-    sqlite3_bind_int64(st, i++, f->fire);
+        sf_hist_bind_int(&b, i++, f->tier_rev12[t]);
+    sf_hist_bind_int(&b, i++, f->cold_a);
+    sf_hist_bind_int(&b, i++, f->due);
+    sf_hist_bind_int(&b, i++, f->alerts);
+    sf_hist_bind_int(&b, i++, run->lost);
+    sf_hist_bind_int(&b, i++, f->fire);
     for (int v = 0; v < 3; v++)
-        sqlite3_bind_int64(st, i++, f->verdicts[v]);
-    sqlite3_bind_int64(st, i++, run->rejected);
-    if (sqlite3_step(st) != SQLITE_DONE)
+        sf_hist_bind_int(&b, i++, f->verdicts[v]);
+    sf_hist_bind_int(&b, i++, run->rejected);
+    if (b.err != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
         rc = sf_hist_db_error(h, "cannot store the run", ctx);
     else
         *run_id = sqlite3_last_insert_rowid(h->db);
@@ -187,41 +179,41 @@ typedef struct {
 } put_rows;
 
 /* Bind row i of the accounts at parameter base + 1 .. base + 16. */
-static void bind_account(sqlite3_stmt *st, int base, size_t i, const put_rows *p)
+static void bind_account(sf_hist_binds *b, int base, size_t i, const put_rows *p)
 {
     const sf_hist_account *a = &p->run->acc[i];
-    sqlite3_bind_int64(st, ++base, SF_HIST_ROW_FIRST(p->run_id) + (int64_t)i);
-    sqlite3_bind_int64(st, base + 1, p->run_id);
-    bind_text(st, base + 2, a->id);
-    bind_text(st, base + 3, a->name ? a->name : a->id);
-    sqlite3_bind_int64(st, base + 4, p->owner[i]);
-    sqlite3_bind_int(st, base + 5, a->tier);
-    sqlite3_bind_int(st, base + 6, a->temp);
-    sqlite3_bind_int64(st, base + 7, a->rev12);
-    sqlite3_bind_int64(st, base + 8, a->potential);
-    bind_num(st, base + 9, a->last_contact, SF_NODATE);
-    bind_num(st, base + 10, a->next_due, SF_NODATE);
-    bind_num(st, base + 11, a->days_overdue, SF_NONE);
-    bind_num(st, base + 12, a->decline ? a->decline : SF_NONE, SF_NONE);
-    bind_num(st, base + 13, a->decline ? a->drop : SF_NONE, SF_NONE);
-    sqlite3_bind_int(st, base + 14, a->fire);
-    bind_num(st, base + 15, a->reorder ? a->reorder : SF_NONE, SF_NONE);
+    sf_hist_bind_int(b, ++base, SF_HIST_ROW_FIRST(p->run_id) + (int64_t)i);
+    sf_hist_bind_int(b, base + 1, p->run_id);
+    sf_hist_bind_text(b, base + 2, a->id);
+    sf_hist_bind_text(b, base + 3, a->name ? a->name : a->id);
+    sf_hist_bind_int(b, base + 4, p->owner[i]);
+    sf_hist_bind_int(b, base + 5, a->tier);
+    sf_hist_bind_int(b, base + 6, a->temp);
+    sf_hist_bind_int(b, base + 7, a->rev12);
+    sf_hist_bind_int(b, base + 8, a->potential);
+    sf_hist_bind_num(b, base + 9, a->last_contact, SF_NODATE);
+    sf_hist_bind_num(b, base + 10, a->next_due, SF_NODATE);
+    sf_hist_bind_num(b, base + 11, a->days_overdue, SF_NONE);
+    sf_hist_bind_num(b, base + 12, a->decline ? a->decline : SF_NONE, SF_NONE);
+    sf_hist_bind_num(b, base + 13, a->decline ? a->drop : SF_NONE, SF_NONE);
+    sf_hist_bind_int(b, base + 14, a->fire);
+    sf_hist_bind_num(b, base + 15, a->reorder ? a->reorder : SF_NONE, SF_NONE);
 }
 
-static void bind_deal(sqlite3_stmt *st, int base, size_t i, const put_rows *p)
+static void bind_deal(sf_hist_binds *b, int base, size_t i, const put_rows *p)
 {
     const sf_hist_deal *d = &p->run->deals[i];
-    sqlite3_bind_int64(st, ++base, SF_HIST_ROW_FIRST(p->run_id) + (int64_t)i);
-    sqlite3_bind_int64(st, base + 1, p->run_id);
-    bind_text(st, base + 2, d->id);
-    bind_text(st, base + 3, d->account_id ? d->account_id : "");
-    sqlite3_bind_int64(st, base + 4, p->owner[i]);
-    sqlite3_bind_int(st, base + 5, d->status);
-    bind_text(st, base + 6, d->stage);
-    bind_num(st, base + 7, d->amount, SF_NONE);
-    bind_num(st, base + 8, d->close_date, SF_NODATE);
-    bind_num(st, base + 9, d->next_step_date, SF_NODATE);
-    bind_num(st, base + 10, d->verdict < 0 ? SF_NONE : d->verdict, SF_NONE);
+    sf_hist_bind_int(b, ++base, SF_HIST_ROW_FIRST(p->run_id) + (int64_t)i);
+    sf_hist_bind_int(b, base + 1, p->run_id);
+    sf_hist_bind_text(b, base + 2, d->id);
+    sf_hist_bind_text(b, base + 3, d->account_id ? d->account_id : "");
+    sf_hist_bind_int(b, base + 4, p->owner[i]);
+    sf_hist_bind_int(b, base + 5, d->status);
+    sf_hist_bind_text(b, base + 6, d->stage);
+    sf_hist_bind_num(b, base + 7, d->amount, SF_NONE);
+    sf_hist_bind_num(b, base + 8, d->close_date, SF_NODATE);
+    sf_hist_bind_num(b, base + 9, d->next_step_date, SF_NODATE);
+    sf_hist_bind_num(b, base + 10, d->verdict < 0 ? SF_NONE : d->verdict, SF_NONE);
 }
 
 /* "INSERT INTO table(cols) VALUES (?, ...), ..." for rows rows of ncols. */
@@ -248,7 +240,7 @@ static char *insert_sql(const char *head, int ncols, int rows)
 
 /* Insert rows 0 .. n - 1, bound by bind, BATCH at a time. */
 static sf_err insert_rows(sf_history *h, const char *head, int ncols, size_t n, const put_rows *p,
-                          void (*bind)(sqlite3_stmt *, int, size_t, const put_rows *), sf_ctx *ctx)
+                          void (*bind)(sf_hist_binds *, int, size_t, const put_rows *), sf_ctx *ctx)
 {
     sqlite3_stmt *many = NULL, *one = NULL;
     char *sql_many = insert_sql(head, ncols, BATCH), *sql_one = insert_sql(head, ncols, 1);
@@ -259,15 +251,17 @@ static sf_err insert_rows(sf_history *h, const char *head, int ncols, size_t n, 
         rc = prepare(h, sql_one, &one, ctx);
     size_t i = 0;
     for (; !rc && i + BATCH <= n; i += BATCH) {
+        sf_hist_binds b = {many, SQLITE_OK};
         for (int r = 0; r < BATCH; r++)
-            bind(many, r * ncols, i + (size_t)r, p);
-        if (sqlite3_step(many) != SQLITE_DONE)
+            bind(&b, r * ncols, i + (size_t)r, p);
+        if (b.err != SQLITE_OK || sqlite3_step(many) != SQLITE_DONE)
             rc = sf_hist_db_error(h, "cannot store the run", ctx);
         sqlite3_reset(many);
     }
     for (; !rc && i < n; i++) {
-        bind(one, 0, i, p);
-        if (sqlite3_step(one) != SQLITE_DONE)
+        sf_hist_binds b = {one, SQLITE_OK};
+        bind(&b, 0, i, p);
+        if (b.err != SQLITE_OK || sqlite3_step(one) != SQLITE_DONE)
             rc = sf_hist_db_error(h, "cannot store the run", ctx);
         sqlite3_reset(one);
     }
@@ -327,21 +321,25 @@ static sf_err delete_runs(sf_history *h, const char *where, const char *as_of, i
         /* a batch of runs at a time: deleting while reading the same table
          * is left to SQLite's care, but simpler not to */
         size_t n = 0;
+        sf_hist_binds b = {sel, SQLITE_OK};
         if (as_of)
-            sqlite3_bind_text(sel, 1, as_of, -1, SQLITE_STATIC);
+            sf_hist_bind_text(&b, 1, as_of);
         else
-            sqlite3_bind_int64(sel, 1, keep);
-        while (n < SF_ARRAY_LEN(runs) && (step = sqlite3_step(sel)) == SQLITE_ROW)
+            sf_hist_bind_int(&b, 1, keep);
+        if (b.err != SQLITE_OK)
+            rc = sf_hist_db_error(h, "cannot store the run", ctx);
+        while (!rc && n < SF_ARRAY_LEN(runs) && (step = sqlite3_step(sel)) == SQLITE_ROW)
             runs[n++] = sqlite3_column_int64(sel, 0);
-        if (step != SQLITE_ROW && step != SQLITE_DONE)
+        if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
             rc = sf_hist_db_error(h, "cannot store the run", ctx);
         sqlite3_reset(sel);
         for (size_t i = 0; !rc && i < n; i++)
             for (int t = 0; !rc && t < 3; t++) {
-                sqlite3_bind_int64(del[t], t < 2 ? 1 : 3, t < 2 ? SF_HIST_ROW_FIRST(runs[i]) : runs[i]);
+                sf_hist_binds d = {del[t], SQLITE_OK};
+                sf_hist_bind_int(&d, t < 2 ? 1 : 3, t < 2 ? SF_HIST_ROW_FIRST(runs[i]) : runs[i]);
                 if (t < 2)
-                    sqlite3_bind_int64(del[t], 2, SF_HIST_ROW_LAST(runs[i]));
-                if (sqlite3_step(del[t]) != SQLITE_DONE)
+                    sf_hist_bind_int(&d, 2, SF_HIST_ROW_LAST(runs[i]));
+                if (d.err != SQLITE_OK || sqlite3_step(del[t]) != SQLITE_DONE)
                     rc = sf_hist_db_error(h, "cannot store the run", ctx);
                 sqlite3_reset(del[t]);
             }

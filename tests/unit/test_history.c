@@ -25,6 +25,7 @@
 #include "cli/sf_history_cmd.h"
 #include "config/sf_config.h"
 #include "history/sf_history.h"
+#include "history/sf_history_int.h" /* the open store's SQLite handle, to lower its length limit */
 #include "sf_test.h"
 
 static int setup(void **state)
@@ -299,6 +300,65 @@ static void test_store_refuses(void **state)
     assert_int_equal(access("z.sqlite-wal", F_OK), -1);
 }
 
+/* A bind that fails (here SQLITE_TOOBIG: a text past the connection's
+ * length limit) is an error naming the store, and nothing is stored: an
+ * unchecked bind would leave its parameter NULL and store a silently wrong
+ * row (a deal's stage may be NULL) or fail on a NOT NULL column with a
+ * misleading message. */
+static void test_store_bind_fails(void **state)
+{
+    (void)state;
+    sf_ctx ctx = {0};
+    sf_history *h = NULL;
+    assert_int_equal(sf_history_open("b.sqlite", "/c.ini", SF_HIST_CREATE, &h, &ctx), SF_OK);
+    sf_hist_run r;
+    sf_hist_account acc[2];
+    sf_hist_deal deal;
+    sf_date T0 = sf_date_from_ymd(2025, 6, 23), T = sf_date_from_ymd(2025, 6, 30);
+    sample_run(&r, acc, &deal, T0);
+    assert_int_equal(sf_history_put(h, &r, "rules", "EUR", 104, &ctx), SF_OK);
+    /* every row this test writes fits in 256 bytes; the long texts do not */
+    sqlite3_limit(h->db, SQLITE_LIMIT_LENGTH, 256);
+    char long_text[400];
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = '\0';
+    const char *want = "history store 'b.sqlite' ([history] path): cannot store the run: string or blob too big";
+
+    /* a deal's stage (a NULL-able column) */
+    sample_run(&r, acc, &deal, T);
+    deal.stage = long_text;
+    assert_int_equal(sf_history_put(h, &r, "rules", "EUR", 104, &ctx), SF_ERR_OUTPUT);
+    assert_non_null(strstr(ctx.msg, want));
+    /* an account's name */
+    memset(&ctx, 0, sizeof ctx);
+    sample_run(&r, acc, &deal, T);
+    acc[1].name = long_text;
+    assert_int_equal(sf_history_put(h, &r, "rules", "EUR", 104, &ctx), SF_ERR_OUTPUT);
+    assert_non_null(strstr(ctx.msg, want));
+    /* a mail's recipient in the send log */
+    memset(&ctx, 0, sizeof ctx);
+    sf_mail_log_entry le = {.kind = "report", .recipient = long_text, .scope = "", .as_of = T,
+                            .message_id = "m@x", .digest = "", .status = "sending", .exit_code = -1};
+    int64_t row = -1;
+    assert_int_equal(sf_history_mail_begin(h, &le, &row, &ctx), SF_ERR_OUTPUT);
+    assert_non_null(strstr(ctx.msg, "history store 'b.sqlite' ([history] path): cannot write its send log: "
+                                    "string or blob too big"));
+    assert_int_equal(row, 0); /* not the connection's last insert (the run's last row) */
+
+    /* the store is left as it was: the first run only, no mail */
+    sf_history_close(h);
+    assert_int_equal(sf_history_open("b.sqlite", "/c.ini", SF_HIST_READ, &h, &ctx), SF_OK);
+    sf_history_state st;
+    assert_int_equal(sf_history_state_of(h, &st, &ctx), SF_OK);
+    assert_int_equal(st.runs, 1);
+    assert_int_equal(st.last, T0);
+    sf_mail_memory mem;
+    assert_int_equal(sf_history_mail_memory(h, sf_date_from_ymd(2025, 7, 7), 4, &mem, &ctx), SF_OK);
+    assert_int_equal(mem.n, 0);
+    sf_mail_memory_release(&mem);
+    sf_history_close(h);
+}
+
 int main(void)
 {
     if (sf_test_init() != 0)
@@ -309,6 +369,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_roundtrip, setup, sf_test_scratch_remove),
         cmocka_unit_test_setup_teardown(test_store_prune_replace, setup, sf_test_scratch_remove),
         cmocka_unit_test_setup_teardown(test_store_refuses, setup, sf_test_scratch_remove),
+        cmocka_unit_test_setup_teardown(test_store_bind_fails, setup, sf_test_scratch_remove),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
