@@ -92,6 +92,13 @@ bool sf_sort_keys(uint32_t *perm, size_t n, uint64_t *const *keys, int nkeys);
 /* items[i] = the old items[perm[i]], for n items of size bytes. False on
  * out of memory (items unchanged). */
 bool sf_permute(void *items, size_t size, const uint32_t *perm, size_t n);
+/* Sorts n items of size bytes by the nkeys (at most SF_SORT_MAX_KEYS)
+ * keys key() gives each, in the order of sf_sort_keys: the key columns,
+ * the sort and the permutation in one call. False on out of memory
+ * (items then unchanged) or a bad nkeys. */
+#define SF_SORT_MAX_KEYS 8
+bool sf_sort_items(void *items, size_t size, size_t n, int nkeys,
+                   void (*key)(const void *item, uint64_t *k));
 /* The key of a signed value that sorts like it (ascending) as unsigned;
  * its complement sorts descending. */
 static inline uint64_t sf_sort_key_i64(int64_t v) { return (uint64_t)v ^ ((uint64_t)1 << 63); }

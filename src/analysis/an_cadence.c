@@ -17,21 +17,17 @@ typedef struct {
 } cad_item;
 
 /* tier, days_overdue descending, account_id. */
+static void item_keys(const void *p, uint64_t *k)
+{
+    const cad_item *it = p;
+    k[0] = sf_sort_key_i64(it->tier);
+    k[1] = ~sf_sort_key_i64(it->row.days_overdue);
+    k[2] = it->rank;
+}
+
 static bool sort_items(cad_item *it, uint32_t n)
 {
-    uint64_t *k = malloc(((size_t)3 * n + 1) * sizeof *k);
-    uint32_t *perm = malloc(((size_t)n + 1) * sizeof *perm);
-    bool ok = k && perm;
-    for (uint32_t i = 0; ok && i < n; i++) {
-        k[0 * n + i] = sf_sort_key_i64(it[i].tier);
-        k[1 * n + i] = ~sf_sort_key_i64(it[i].row.days_overdue);
-        k[2 * n + i] = it[i].rank;
-    }
-    uint64_t *const keys[3] = {k, k + 1 * n, k + 2 * n};
-    ok = ok && sf_sort_keys(perm, n, keys, 3) && sf_permute(it, sizeof *it, perm, n);
-    free(k);
-    free(perm);
-    return ok;
+    return sf_sort_items(it, sizeof *it, n, 3, item_keys);
 }
 
 /* next_due of every account: never contacted, T; else last contact plus

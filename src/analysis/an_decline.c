@@ -15,20 +15,16 @@ typedef struct {
 } dec_item;
 
 /* drop descending, then account_id. */
+static void item_keys(const void *p, uint64_t *k)
+{
+    const dec_item *it = p;
+    k[0] = ~sf_sort_key_i64(it->row.drop);
+    k[1] = it->rank;
+}
+
 static bool sort_items(dec_item *it, uint32_t n)
 {
-    uint64_t *k = malloc(((size_t)2 * n + 1) * sizeof *k);
-    uint32_t *perm = malloc(((size_t)n + 1) * sizeof *perm);
-    bool ok = k && perm;
-    for (uint32_t i = 0; ok && i < n; i++) {
-        k[0 * n + i] = ~sf_sort_key_i64(it[i].row.drop);
-        k[1 * n + i] = it[i].rank;
-    }
-    uint64_t *const keys[2] = {k, k + 1 * n};
-    ok = ok && sf_sort_keys(perm, n, keys, 2) && sf_permute(it, sizeof *it, perm, n);
-    free(k);
-    free(perm);
-    return ok;
+    return sf_sort_items(it, sizeof *it, n, 2, item_keys);
 }
 
 /* Fills out (zeroed first; owns rows and alerted, alerted sized

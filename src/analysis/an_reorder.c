@@ -104,22 +104,18 @@ typedef struct {
 } reorder_item;
 
 /* late before lapsed, tier, revenue_at_risk descending, account_id. */
+static void item_keys(const void *p, uint64_t *k)
+{
+    const reorder_item *it = p;
+    k[0] = it->row.status == SF_REORDER_LATE ? 0 : 1;
+    k[1] = sf_sort_key_i64(it->tier);
+    k[2] = ~sf_sort_key_i64(it->row.revenue_at_risk);
+    k[3] = it->rank;
+}
+
 static bool sort_items(reorder_item *it, uint32_t n)
 {
-    uint64_t *k = malloc(((size_t)4 * n + 1) * sizeof *k);
-    uint32_t *perm = malloc(((size_t)n + 1) * sizeof *perm);
-    bool ok = k && perm;
-    for (uint32_t i = 0; ok && i < n; i++) {
-        k[0 * n + i] = it[i].row.status == SF_REORDER_LATE ? 0 : 1;
-        k[1 * n + i] = sf_sort_key_i64(it[i].tier);
-        k[2 * n + i] = ~sf_sort_key_i64(it[i].row.revenue_at_risk);
-        k[3 * n + i] = it[i].rank;
-    }
-    uint64_t *const keys[4] = {k, k + 1 * n, k + 2 * n, k + 3 * n};
-    ok = ok && sf_sort_keys(perm, n, keys, 4) && sf_permute(it, sizeof *it, perm, n);
-    free(k);
-    free(perm);
-    return ok;
+    return sf_sort_items(it, sizeof *it, n, 4, item_keys);
 }
 
 /* Fills out (zeroed first; owns rows and status). Returns SF_OK or

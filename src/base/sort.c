@@ -92,3 +92,27 @@ bool sf_permute(void *items, size_t size, const uint32_t *perm, size_t n)
     free(tmp);
     return true;
 }
+
+bool sf_sort_items(void *items, size_t size, size_t n, int nkeys,
+                   void (*key)(const void *item, uint64_t *k))
+{
+    if (nkeys < 1 || nkeys > SF_SORT_MAX_KEYS)
+        return false;
+    uint64_t *k = malloc(((size_t)nkeys * n + 1) * sizeof *k);
+    uint32_t *perm = malloc((n + 1) * sizeof *perm);
+    bool ok = k && perm;
+    const char *v = items;
+    for (size_t i = 0; ok && i < n; i++) {
+        uint64_t one[SF_SORT_MAX_KEYS];
+        key(v + i * size, one);
+        for (int j = 0; j < nkeys; j++)
+            k[(size_t)j * n + i] = one[j];
+    }
+    uint64_t *keys[SF_SORT_MAX_KEYS];
+    for (int j = 0; j < nkeys; j++)
+        keys[j] = k + (size_t)j * n;
+    ok = ok && sf_sort_keys(perm, n, keys, nkeys) && sf_permute(items, size, perm, n);
+    free(k);
+    free(perm);
+    return ok;
+}

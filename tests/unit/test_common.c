@@ -175,6 +175,14 @@ static int cmp_kitem(const void *a, const void *b)
     return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
+static void kitem_keys(const void *p, uint64_t *k)
+{
+    const kitem *x = p;
+    k[0] = sf_sort_key_i64(x->group);
+    k[1] = ~sf_sort_key_i64(x->value);
+    k[2] = x->rank;
+}
+
 static void test_sort_keys(void **state)
 {
     (void)state;
@@ -201,6 +209,20 @@ static void test_sort_keys(void **state)
         assert_true(it[i].value == ref[i].value);
         assert_int_equal(it[i].rank, ref[i].rank);
     }
+    /* sf_sort_items: the same order from a key function per item */
+    seed = 7;
+    for (uint32_t i = 0; i < N; i++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        it[N - 1 - i] = (kitem){(int64_t)(seed >> 61) - 3, (int64_t)(seed >> 20) % 50 - 25, (i * 2654435761u) % N};
+    }
+    assert_true(sf_sort_items(it, sizeof *it, N, 3, kitem_keys));
+    for (uint32_t i = 0; i < N; i++) {
+        assert_true(it[i].group == ref[i].group);
+        assert_true(it[i].value == ref[i].value);
+        assert_int_equal(it[i].rank, ref[i].rank);
+    }
+    assert_false(sf_sort_items(it, sizeof *it, N, SF_SORT_MAX_KEYS + 1, kitem_keys));
+    assert_true(sf_sort_items(it, sizeof *it, 0, 3, kitem_keys));
     free(it);
     free(ref);
     free(k);
