@@ -124,20 +124,29 @@ static sf_err cards(const sf_email_text *t, const sf_email_content *c, const sf_
 
 /* ---------------------------------------------------- text as paragraphs */
 
+/* The next line of *p (a copy, to free; without its "\n"), *p moved past
+ * it; NULL at the end of the text (*p NULL or "") or out of memory
+ * (out->oom set). */
+static char *next_line(const char **p, sf_buf *out)
+{
+    if (!*p || !**p)
+        return NULL;
+    size_t n = strcspn(*p, "\n");
+    char *line = sf_strndup(*p, n);
+    *p += n + ((*p)[n] == '\n');
+    if (!line)
+        out->oom = true;
+    return line;
+}
+
 /* Multi-line text (the "Since" section, the notes): "- " lines as a
  * list, the others as paragraphs; blank lines dropped. */
 static void lines_html(sf_buf *out, const char *text, const char *data)
 {
     bool in_list = false;
     sf_buf_printf(out, "<div data-section=\"%s\" style=\"" FONT "font-size:14px;color:" INK ";\">", data);
-    for (const char *p = text ? text : ""; *p;) {
-        size_t n = strcspn(p, "\n");
-        char *line = sf_strndup(p, n);
-        p += n + (p[n] == '\n');
-        if (!line) {
-            out->oom = true;
-            break;
-        }
+    const char *p = text;
+    for (char *line; (line = next_line(&p, out));) {
         bool item = strncmp(line, "- ", 2) == 0;
         if (item && !in_list)
             sf_buf_puts(out, "<ul style=\"margin:4px 0 8px 0;padding-left:20px;\">");
@@ -397,14 +406,8 @@ static void page_bottom(const char *attached, sf_buf *out)
     sf_buf_puts(out, "<tr><td style=\"padding:20px 24px 20px 24px;border-top:1px solid " LINE ";font-size:12px;color:"
                      MUTED ";" FONT "\">");
     /* "Attached: ...", then a line for each file left out as too large */
-    for (const char *p = attached ? attached : ""; *p;) {
-        size_t n = strcspn(p, "\n");
-        char *line = sf_strndup(p, n);
-        p += n + (p[n] == '\n');
-        if (!line) {
-            out->oom = true;
-            break;
-        }
+    const char *p = attached;
+    for (char *line; (line = next_line(&p, out));) {
         if (*line) {
             esc(out, line);
             sf_buf_puts(out, "<br>");
