@@ -75,70 +75,35 @@ typedef struct {
     uint32_t idx;
 } order_item;
 
-/* accounts.csv order: tier A..D, potential descending, account_id. */
-/* The sorts of a million accounts by radix passes (sf_sort_u64), least
- * significant key first, each pass stable: where the keys end in the
- * account's id rank (unique) the order is total, and the result is the
- * comparison sort's, byte for byte, at a fraction of its time. perm:
- * indexes into the caller's items, put in order; key: room for n. */
-static bool pass_ranks(uint64_t *key, uint32_t *perm, size_t n, const uint32_t *rank_of)
+/* The sorts of a million accounts by radix passes (sf_sort_items): the
+ * keys end in the account's id rank (unique), so the order is total and
+ * the comparison sort's, byte for byte, at a fraction of its time. */
+
+static void rev_keys(const void *p, uint64_t *k)
 {
-    for (size_t i = 0; i < n; i++) {
-        perm[i] = (uint32_t)i;
-        key[i] = rank_of[i];
-    }
-    return sf_sort_u64(key, perm, n);
+    const rev_item *r = p;
+    k[0] = ~sf_sort_key_i64(r->rev);
+    k[1] = r->rank;
 }
 
 /* ri by rev12 descending, then account_id ascending. */
 static bool sort_rev(rev_item *ri, uint32_t n)
 {
-    uint64_t *key = malloc(((size_t)n + 1) * sizeof *key);
-    uint32_t *perm = malloc(((size_t)n + 1) * sizeof *perm), *rank = malloc(((size_t)n + 1) * sizeof *rank);
-    rev_item *tmp = malloc(((size_t)n + 1) * sizeof *tmp);
-    bool ok = key && perm && rank && tmp;
-    for (uint32_t i = 0; ok && i < n; i++)
-        rank[i] = ri[i].rank;
-    ok = ok && pass_ranks(key, perm, n, rank);
-    for (uint32_t i = 0; ok && i < n; i++)
-        key[i] = ~sf_sort_key_i64(ri[perm[i]].rev);
-    ok = ok && sf_sort_u64(key, perm, n);
-    for (uint32_t i = 0; ok && i < n; i++)
-        tmp[i] = ri[perm[i]];
-    if (ok)
-        memcpy(ri, tmp, (size_t)n * sizeof *ri);
-    free(key);
-    free(perm);
-    free(rank);
-    free(tmp);
-    return ok;
+    return sf_sort_items(ri, sizeof *ri, n, 2, rev_keys);
 }
 
-/* oi by tier, then potential descending, then account_id ascending. */
+static void order_keys(const void *p, uint64_t *k)
+{
+    const order_item *o = p;
+    k[0] = sf_sort_key_i64(o->tier);
+    k[1] = ~sf_sort_key_i64(o->potential);
+    k[2] = o->rank;
+}
+
+/* accounts.csv order: tier A..D, potential descending, account_id. */
 static bool sort_order(order_item *oi, uint32_t n)
 {
-    uint64_t *key = malloc(((size_t)n + 1) * sizeof *key);
-    uint32_t *perm = malloc(((size_t)n + 1) * sizeof *perm), *rank = malloc(((size_t)n + 1) * sizeof *rank);
-    order_item *tmp = malloc(((size_t)n + 1) * sizeof *tmp);
-    bool ok = key && perm && rank && tmp;
-    for (uint32_t i = 0; ok && i < n; i++)
-        rank[i] = oi[i].rank;
-    ok = ok && pass_ranks(key, perm, n, rank);
-    for (uint32_t i = 0; ok && i < n; i++)
-        key[i] = ~sf_sort_key_i64(oi[perm[i]].potential);
-    ok = ok && sf_sort_u64(key, perm, n);
-    for (uint32_t i = 0; ok && i < n; i++)
-        key[i] = sf_sort_key_i64(oi[perm[i]].tier);
-    ok = ok && sf_sort_u64(key, perm, n);
-    for (uint32_t i = 0; ok && i < n; i++)
-        tmp[i] = oi[perm[i]];
-    if (ok)
-        memcpy(oi, tmp, (size_t)n * sizeof *oi);
-    free(key);
-    free(perm);
-    free(rank);
-    free(tmp);
-    return ok;
+    return sf_sort_items(oi, sizeof *oi, n, 3, order_keys);
 }
 
 /* The lower median of v[0..n) (reordered) into *med: a group of a
