@@ -39,14 +39,27 @@ typedef struct {
 sf_idset *sf_idset_new(size_t expected, const char *dir);
 void sf_idset_free(sf_idset *s); /* NULL-safe */
 
-/* Is id (non-empty) in the set? Fills *key for sf_idset_put. False on out
- * of memory (a family could not be recorded) or when a hashed id could not
- * be read back from the spool. */
+/* A hint, before sf_idset_probe on the same id (n bytes, not necessarily
+ * NUL-terminated): when ids are being hashed,
+ * the id's slot in the table starts loading while the caller reads the
+ * rest of its record (at ten million random ids the table is far larger
+ * than the caches, and that load was the probe's whole cost). Sets
+ * key->hash for the probe. s may be NULL. */
+void sf_idset_prefetch(const sf_idset *s, const char *id, size_t n, sf_idset_key *key);
+
+/* Is id (non-empty) in the set? key->hash: 0, or as sf_idset_prefetch set
+ * it for this id. Fills *key for sf_idset_put. False on out of memory (a
+ * family could not be recorded) or when a hashed id could not be read back
+ * from the spool. */
 bool sf_idset_probe(sf_idset *s, const char *id, sf_idset_key *key, bool *found);
 
 /* Add id, whose probe found nothing (no other change to the set since).
  * False on out of memory. */
 bool sf_idset_put(sf_idset *s, const char *id, const sf_idset_key *key);
+
+/* The hash a hashed id is kept under (for tests that need two ids whose
+ * hashes meet). */
+uint64_t sf_idset_hash(const char *id, size_t n);
 
 /* Number of ids added. */
 size_t sf_idset_count(const sf_idset *s);

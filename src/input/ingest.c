@@ -328,6 +328,12 @@ static sf_err do_transaction(sf_ingest_reader *g)
     const char *aid = fld_account(g, SF_TF_ACCOUNT_ID);
     if (!*aid)
         return reject(g, SF_REJ_MISSING_REQUIRED, "account_id");
+    sf_idset_key idk = {0};
+    bool has_id = has(g, SF_TF_TRANSACTION_ID);
+    if (has_id) {
+        const char *id = fld(g, SF_TF_TRANSACTION_ID);
+        sf_idset_prefetch(g->ids, id, strlen(id), &idk); /* loads while the values are parsed */
+    }
     if (!has(g, SF_TF_DATE))
         return reject(g, SF_REJ_MISSING_REQUIRED, "date");
     if (!g->by_product && !has(g, SF_TF_AMOUNT))
@@ -376,8 +382,6 @@ static sf_err do_transaction(sf_ingest_reader *g)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
     if (acc != SF_NO_ACCOUNT)
         sf_tx_prefetch(g->ds, g->part, acc); /* while the id and margin are checked */
-    sf_idset_key idk;
-    bool has_id = has(g, SF_TF_TRANSACTION_ID);
     if (has_id) {
         bool found;
         if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint, g->rj ? g->rj->dir : NULL))) ||
@@ -598,7 +602,7 @@ static sf_err do_opportunity(sf_ingest_reader *g)
                       "created");
     if (!g->ds->accounts_derived && find_account(g, aid) == SF_NO_ACCOUNT)
         return reject(g, SF_REJ_UNKNOWN_ACCOUNT, "account_id");
-    sf_idset_key idk;
+    sf_idset_key idk = {0};
     bool found;
     if ((!g->ids && !(g->ids = sf_idset_new(g->ids_hint, g->rj ? g->rj->dir : NULL))) ||
         !sf_idset_probe(g->ids, id, &idk, &found))

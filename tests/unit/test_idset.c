@@ -32,11 +32,13 @@ static const char *spool_dir(void)
     return scratch;
 }
 
-/* Add id; returns whether it was already there. */
+/* Add id; returns whether it was already there. The probe takes the hash
+ * from sf_idset_prefetch here, and computes it in has(). */
 static bool add(sf_idset *s, const char *id)
 {
     sf_idset_key k;
     bool found;
+    sf_idset_prefetch(s, id, strlen(id), &k);
     assert_true(sf_idset_probe(s, id, &k, &found));
     if (!found)
         assert_true(sf_idset_put(s, id, &k));
@@ -45,7 +47,7 @@ static bool add(sf_idset *s, const char *id)
 
 static bool has(sf_idset *s, const char *id)
 {
-    sf_idset_key k;
+    sf_idset_key k = {0};
     bool found;
     assert_true(sf_idset_probe(s, id, &k, &found));
     return found;
@@ -195,7 +197,7 @@ static bool find_twins(char *x, char *y)
     char id[40];
     for (uint64_t i = 0; i < N; i++) {
         snprintf(id, sizeof id, "twin-%llu-z", (unsigned long long)i);
-        uint64_t h = sf_hash_str(id);
+        uint64_t h = sf_idset_hash(id, strlen(id));
         uint64_t home = (h * 0x9E3779B97F4A7C15ULL) >> 60;
         key[i] = ((h >> 40) << 4 | home) << 20 | i; /* i < 2^17 */
     }
@@ -301,9 +303,11 @@ static void gen_id(int kind, uint64_t i, char *out)
     }
 }
 
-/* Head and tail from the same generators with a chosen overlap; meet
- * must equal the reference intersection. */
-static void meet_case(int kind_a, int kind_b, uint64_t na, uint64_t nb, bool overlap, uint64_t offset)
+/* Head and tail from the same generators with a chosen overlap (an id of
+ * the head at the tail's place `at`); meet must equal the reference
+ * intersection. */
+static void meet_case_at(int kind_a, int kind_b, uint64_t na, uint64_t nb, bool overlap, uint64_t offset,
+                         uint64_t at)
 {
     /* the head's spool in a file once it passes a megabyte, the tail's in memory */
     sf_idset *a = sf_idset_new(na, spool_dir()), *b = sf_idset_new(nb, NULL);
@@ -318,7 +322,7 @@ static void meet_case(int kind_a, int kind_b, uint64_t na, uint64_t nb, bool ove
     }
     for (uint64_t i = 0; i < nb; i++) {
         gen_id(kind_b, offset + i, id);
-        if (overlap && i == nb / 2)
+        if (overlap && i == at)
             gen_id(kind_a, na / 3, id); /* one id of the head */
         add(b, id);
         rb[i] = strdup(id);
@@ -342,6 +346,11 @@ static void meet_case(int kind_a, int kind_b, uint64_t na, uint64_t nb, bool ove
     sf_idset_free(b);
 }
 
+static void meet_case(int kind_a, int kind_b, uint64_t na, uint64_t nb, bool overlap, uint64_t offset)
+{
+    meet_case_at(kind_a, kind_b, na, nb, overlap, offset, nb / 2);
+}
+
 static void test_meet(void **state)
 {
     (void)state;
@@ -358,6 +367,15 @@ static void test_meet(void **state)
     /* adjacent, not overlapping, ranges of one dense family */
     meet_case(0, 0, 40000, 40000, false, 40000);
     /* families full on one side only */
+    /* the smaller set's spool is walked some ids ahead of its lookups: the
+     * shared id first, last (looked up after the walk), and in a walk
+     * shorter than the look-ahead */
+    for (uint64_t nb = 5; nb <= 5000; nb *= 1000) {
+        meet_case_at(2, 2, 20000, nb, true, 1000000, 0);
+        meet_case_at(2, 2, 20000, nb, true, 1000000, nb - 1);
+        meet_case_at(2, 2, 20000, nb, true, 1000000, nb - 3);
+        meet_case_at(2, 2, 20000, nb, false, 1000000, 0);
+    }
     meet_case(3, 3, 200000, 2000, true, 200000);
     meet_case(3, 3, 2000, 200000, true, 2000);
 }
