@@ -17,27 +17,60 @@
 #include "data/sf_dataset.h"
 #include "data/sf_dataset_int.h"
 
-/* One logged transaction (or a row of an aggregated export). Its date in
- * the low 24 bits of `day` (sf_date is within +-2^23: years 1 to 9999),
- * the count of positive transactions it stands for in the high 8 (a
- * larger count is logged as several entries): the entry stays 24 bytes. */
+/* One logged transaction (or a row of an aggregated export), 16 bytes:
+ * at ten million transactions the log is the run's largest block of
+ * memory. `day`: the date in its low 24 bits (sf_date is within +-2^23:
+ * years 1 to 9999), then the count of positive transactions it stands for
+ * (6 bits; a larger count is logged as more entries), then its kind in
+ * the top 2. A PAIR holds amount and margin as two int32 cents in `value`
+ * (amounts below 21 million a transaction: nearly all); a transaction
+ * whose figures do not fit is an AMOUNT entry and a MARGIN entry (each
+ * int64). The day sums add every entry of a date, so the split is
+ * invisible. */
 typedef struct {
     uint32_t account;
     uint32_t day;
-    int64_t amount;
-    int64_t margin; /* resolved: as given, else amount x gross_margin */
+    int64_t value;
 } tx_entry;
 
-#define POS_MAX 255u
+enum { KIND_PAIR, KIND_AMOUNT, KIND_MARGIN };
+#define POS_MAX 63u
 
-static uint32_t day_of(sf_date d, uint32_t positive) { return ((uint32_t)d & 0xffffffu) | positive << 24; }
+static uint32_t day_of(sf_date d, uint32_t positive, uint32_t kind)
+{
+    return ((uint32_t)d & 0xffffffu) | positive << 24 | kind << 30;
+}
 static sf_date entry_date(const tx_entry *e) { return (sf_date)((int32_t)(e->day << 8) >> 8); }
-static uint32_t entry_positive(const tx_entry *e) { return e->day >> 24; }
+static uint32_t entry_positive(const tx_entry *e) { return e->day >> 24 & POS_MAX; }
+static int64_t entry_amount(const tx_entry *e)
+{
+    uint32_t k = e->day >> 30;
+    return k == KIND_PAIR ? (int32_t)(uint32_t)e->value : k == KIND_AMOUNT ? e->value : 0;
+}
+static int64_t entry_margin(const tx_entry *e)
+{
+    uint32_t k = e->day >> 30;
+    return k == KIND_PAIR ? (int32_t)(uint32_t)((uint64_t)e->value >> 32) : k == KIND_MARGIN ? e->value : 0;
+}
+
+/* The entries of one transaction: one PAIR when both figures fit int32. */
+static int entries_of(uint32_t account, sf_date date, uint32_t pos, int64_t amount, int64_t margin,
+                      tx_entry out[2])
+{
+    if (amount >= INT32_MIN && amount <= INT32_MAX && margin >= INT32_MIN && margin <= INT32_MAX) {
+        uint64_t v = (uint64_t)(uint32_t)(int32_t)amount | (uint64_t)(uint32_t)(int32_t)margin << 32;
+        out[0] = (tx_entry){account, day_of(date, pos, KIND_PAIR), (int64_t)v};
+        return 1;
+    }
+    out[0] = (tx_entry){account, day_of(date, pos, KIND_AMOUNT), amount};
+    out[1] = (tx_entry){account, day_of(date, 0, KIND_MARGIN), margin};
+    return 2;
+}
 
 /* The log is a list of fixed-size chunks: appending never copies, a
  * second reader's log is joined in O(1), and the chunks are freed one by
  * one as the days are built (the book is never held twice). */
-#define CHUNK_ENTRIES 8192
+#define CHUNK_ENTRIES 12288
 typedef struct tx_chunk {
     struct tx_chunk *next;
     uint32_t n;
@@ -123,14 +156,15 @@ static bool log_add(tx_log *l, const sf_config *cfg, uint32_t account, sf_date d
         __builtin_add_overflow(l->abs_margin, margin < 0 ? -margin : margin, &abs_margin))
         return false;
     uint32_t pos = (uint32_t)positive;
-    tx_entry e = {account, day_of(date, pos < POS_MAX ? pos : POS_MAX), amount, margin};
-    if (!chunks_push(&l->head, &l->tail, &e))
-        return false;
-    l->n++;
+    tx_entry e[2];
+    for (int i = 0, n = entries_of(account, date, pos < POS_MAX ? pos : POS_MAX, amount, margin, e); i < n;
+         i++, l->n++)
+        if (!chunks_push(&l->head, &l->tail, &e[i]))
+            return false;
     /* the rest of a large count: entries of nothing but purchases */
     for (pos -= pos < POS_MAX ? pos : POS_MAX; pos; l->n++) {
         uint32_t k = pos < POS_MAX ? pos : POS_MAX;
-        tx_entry more = {account, day_of(date, k), 0, 0};
+        tx_entry more = {account, day_of(date, k, KIND_PAIR), 0};
         if (!chunks_push(&l->head, &l->tail, &more))
             return false;
         pos -= k;
@@ -433,7 +467,8 @@ sf_err sf_dataset_build_days(sf_dataset *ds, sf_ctx *ctx)
         for (tx_chunk *c = bh[b]; ok && c; c = c->next)
             for (uint32_t i = 0; i < c->n; i++) {
                 const tx_entry *t = &c->v[i];
-                days[fill[t->account]++] = (sf_tx_day){entry_date(t), entry_positive(t), t->amount, t->margin};
+                days[fill[t->account]++] =
+                    (sf_tx_day){entry_date(t), entry_positive(t), entry_amount(t), entry_margin(t)};
             }
         chunks_free(bh[b]);
     }

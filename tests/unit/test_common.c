@@ -431,6 +431,52 @@ static void test_dataset_days_sorted(void **state)
     sf_config_release(&cfg);
 }
 
+/* The log keeps most transactions as two int32 figures: the ones that do
+ * not fit, at and past each bound, and purchase counts past an entry's
+ * own, sum to the same days. */
+static void test_dataset_wide_figures(void **state)
+{
+    (void)state;
+    sf_config cfg;
+    assert_int_equal(sf_config_init(&cfg), SF_OK);
+    sf_date T = sf_date_from_ymd(2025, 6, 30);
+    sf_dataset *ds = sf_dataset_new(&cfg, T);
+    assert_non_null(ds);
+    bool dup;
+    uint32_t a = sf_dataset_add_account(ds, "A1", "Acme", NULL, NULL, NULL, SF_NONE, SF_NONE, NULL, NULL, 2, &dup);
+    const int64_t big = 3000000000000LL; /* 30 billion in cents */
+    /* day 1: each bound, and one past it */
+    assert_true(sf_dataset_add_transaction(ds, a, T - 1, INT32_MAX, INT32_MIN));
+    assert_true(sf_dataset_add_transaction(ds, a, T - 1, (int64_t)INT32_MAX + 1, 5));
+    assert_true(sf_dataset_add_transaction(ds, a, T - 1, 7, (int64_t)INT32_MIN - 1));
+    /* day 2: wide figures of both signs, a narrow one between */
+    assert_true(sf_dataset_add_transaction(ds, a, T - 2, big, -big));
+    assert_true(sf_dataset_add_transaction(ds, a, T - 2, -12345, 678));
+    assert_true(sf_dataset_add_transaction(ds, a, T - 2, -big, 1));
+    /* day 3: an aggregated row of 200 purchases, and a wide one of 70 */
+    assert_true(sf_dataset_add_transactions(ds, a, T - 3, 100, 40, 200));
+    assert_true(sf_dataset_add_transactions(ds, a, T - 3, big, SF_NONE, 70));
+    sf_ctx ctx = {0};
+    assert_int_equal(sf_dataset_finish(ds, &ctx), SF_OK);
+    uint32_t n;
+    const sf_tx_day *d = sf_account_days(ds, a, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(d[2].date, T - 1);
+    assert_int_equal(d[2].amount, (int64_t)INT32_MAX + (int64_t)INT32_MAX + 1 + 7);
+    assert_int_equal(d[2].margin, (int64_t)INT32_MIN + 5 + (int64_t)INT32_MIN - 1);
+    assert_int_equal(d[2].positive, 3);
+    assert_int_equal(d[1].date, T - 2);
+    assert_int_equal(d[1].amount, -12345);
+    assert_int_equal(d[1].margin, -big + 678 + 1);
+    assert_int_equal(d[1].positive, 1);
+    assert_int_equal(d[0].date, T - 3);
+    assert_int_equal(d[0].amount, 100 + big);
+    assert_int_equal(d[0].margin, 40 + big * 30 / 100); /* gross_margin 30 % */
+    assert_int_equal(d[0].positive, 270);
+    sf_dataset_free(ds);
+    sf_config_release(&cfg);
+}
+
 static void test_dataset_at(void **state)
 {
     (void)state;
@@ -515,7 +561,9 @@ int main(void)
         cmocka_unit_test(test_dates),         cmocka_unit_test(test_rounding),
         cmocka_unit_test(test_format),        cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_lang_formats),  cmocka_unit_test(test_dataset_windows),
-        cmocka_unit_test(test_dataset_at),    cmocka_unit_test(test_sort_u64),
+        cmocka_unit_test(test_dataset_at),
+        cmocka_unit_test(test_dataset_wide_figures),
+        cmocka_unit_test(test_sort_u64),
         cmocka_unit_test(test_sort_keys),
         cmocka_unit_test(test_dataset_days_sorted),
     };
