@@ -266,7 +266,7 @@ static int flush_chunks(void *file, int k)
 /* ---- rows compressed ahead ---------------------------------------------------- */
 
 typedef struct {
-    unsigned char *in, *out; /* in freed once deflated; out NULL when spilled */
+    unsigned char *in, *out; /* in given back once deflated; out NULL when spilled */
     size_t n, out_n;
     unsigned long crc;
 } rchunk;
@@ -284,6 +284,12 @@ struct sf_zip_rows {
     bool worker_live;
     FILE *spill;              /* unlinked file the compressed chunks go to, in
                                * order (NULL: they stay in memory) */
+    /* deflated chunks' input buffers, taken again for new chunks: a
+     * megabyte from malloc is a fresh mapping (the mmap threshold is
+     * 128 KiB), and faulting its pages in again for every megabyte of a
+     * large workbook's XML was a third of a run's page faults */
+    unsigned char *spare[2];
+    size_t n_spare;
     sf_zip_rows *next_reg;    /* registry list */
 };
 
@@ -307,7 +313,7 @@ static void rdeflater_end(rdeflater *d)
 }
 
 /* Deflate one chunk of rows (never the last block of an entry); its
- * input is freed once deflated. A workbook's compressed rows wait whole
+ * input goes back to the caller (give_back) once deflated. A workbook's compressed rows wait whole
  * for the zip (the library writes it when the workbook closes): they are
  * appended to the spill file when there is one, else kept in a block of
  * their own exact size (the worst-case buffer is ten times larger). */
@@ -320,8 +326,6 @@ static bool rchunk_deflate(rchunk *c, rdeflater *d, FILE *spill)
         if (fwrite(d->scratch, 1, n, spill) != n)
             return false;
         c->out_n = n;
-        free(c->in);
-        c->in = NULL;
         return true;
     }
     unsigned char *o = malloc(n ? n : 1);
@@ -330,9 +334,26 @@ static bool rchunk_deflate(rchunk *c, rdeflater *d, FILE *spill)
     memcpy(o, d->scratch, n);
     c->out = o;
     c->out_n = n;
-    free(c->in);
-    c->in = NULL;
     return true;
+}
+
+/* A deflated chunk's input kept for the next chunk, or freed (with the
+ * lock held, or with no worker). Two spares keep the writer and the
+ * worker supplied: one buffer comes back for each one taken. */
+static void give_back(sf_zip_rows *r, rchunk *c)
+{
+    if (r->n_spare < SF_ARRAY_LEN(r->spare))
+        r->spare[r->n_spare++] = c->in;
+    else
+        free(c->in);
+    c->in = NULL;
+}
+
+static void free_spares(sf_zip_rows *r)
+{
+    for (size_t i = 0; i < r->n_spare; i++)
+        free(r->spare[i]);
+    r->n_spare = 0;
 }
 
 /* Deflates filled chunks in order until closed. Every chunk but the last
@@ -351,6 +372,7 @@ static void *rows_worker(void *arg)
             pthread_mutex_unlock(&r->mu);
             bool ok = rchunk_deflate(&c, &d, r->spill);
             pthread_mutex_lock(&r->mu);
+            give_back(r, &c);
             r->c[i] = c;
             if (!ok)
                 r->failed = true;
@@ -362,6 +384,7 @@ static void *rows_worker(void *arg)
             break;
         pthread_cond_wait(&r->cv, &r->mu);
     }
+    free_spares(r); /* the sheet is written: no chunk will be taken again */
     pthread_mutex_unlock(&r->mu);
     rdeflater_end(&d);
     return NULL;
@@ -429,9 +452,11 @@ const char *sf_zip_rows_marker(const sf_zip_rows *r) { return r->marker; }
 static void deflate_here(sf_zip_rows *r, size_t upto)
 {
     rdeflater d = {0};
-    for (; r->next < upto && !r->failed; r->next++)
+    for (; r->next < upto && !r->failed; r->next++) {
         if (!rchunk_deflate(&r->c[r->next], &d, r->spill))
             r->failed = true;
+        give_back(r, &r->c[r->next]);
+    }
     rdeflater_end(&d);
 }
 
@@ -457,7 +482,7 @@ bool sf_zip_rows_write(sf_zip_rows *r, const void *buf, size_t len)
                 r->c = v;
                 r->cap_c = cap;
             }
-            unsigned char *in = malloc(ZCHUNK);
+            unsigned char *in = r->n_spare ? r->spare[--r->n_spare] : malloc(ZCHUNK);
             if (!in) {
                 pthread_mutex_unlock(&r->mu);
                 return false;
@@ -507,6 +532,7 @@ static bool rows_close(sf_zip_rows *r)
         r->worker_live = false;
     }
     deflate_here(r, r->n_c);
+    free_spares(r);
     return !r->failed;
 }
 
