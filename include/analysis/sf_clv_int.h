@@ -1,6 +1,7 @@
 /*
  * sf_clv_int.h - inside the expected-value models only (clv_fit.c,
- * clv_min.c): the minimiser the fits share.
+ * clv_min.c, clv_expect.c): the minimiser the fits share, and GSL's
+ * error handler turned off.
  */
 #ifndef SF_CLV_INT_H
 #define SF_CLV_INT_H
@@ -15,6 +16,13 @@
  * enough (the Hessian that only scales the problem): a large book may sum
  * its per-account terms over every SF_CLV_ROUGH_STEP-th account, scaled. */
 typedef double (*sf_clv_objective)(void *ctx, const double *th, double *g, bool rough);
+
+/* Turn GSL's error handler off (its default aborts; errors come back as
+ * status codes and NaNs instead), once per process: the handler is a
+ * global of GSL's, and the fits and the expectations run on two threads,
+ * which must not both write it. Every entry point that calls GSL calls
+ * this first. */
+void sf_clv_gsl_quiet(void);
 
 #define SF_CLV_ROUGH_STEP 8
 #define SF_CLV_ROUGH_MIN 16384 /* accounts in the sum before rough skips any */

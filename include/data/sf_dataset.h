@@ -156,7 +156,6 @@ typedef struct sf_dataset {
     uint32_t n_users;       /* entries of the users export */
     uint32_t owners_named;  /* owners whose id the users export named */
     bool *owner_named;      /* per owner id: named so (NULL without a users export) */
-    bool margin_mapped;     /* transactions map a margin column */
     sf_file_stats files[SF_FILE_N];
 
     /* each account's transactions by day, dates ascending: account a's

@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/sf_clv.h"
+#include "analysis/sf_clv_int.h"
 
 #define A_NEAR_ONE 1e-5
 
@@ -140,7 +140,7 @@ static double alive_expected_quad(const double *par, uint32_t x, double T, doubl
 {
     double r = par[0], al = par[1], a = par[2], b = par[3];
     quad_ctx q = {a, b + x, r + x, t / (al + T), 0, nodes};
-    gsl_set_error_handler_off();
+    sf_clv_gsl_quiet();
     q.lnorm = -gsl_sf_lnbeta(a, b + x) - log(a);
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(256);
     if (!ws)
@@ -187,7 +187,7 @@ double sf_clv_bgnbd_alive_expected_m(const double *par, uint32_t x, double T, do
     double r = par[0], al = par[1], a = par[2], b = par[3];
     if (!(t > 0))
         return 0.0;
-    gsl_set_error_handler_off();
+    sf_clv_gsl_quiet();
     double v;
     if (fabs(a - 1.0) < A_NEAR_ONE) {
         /* a = 1 is a removable singularity: the line through a = 1 -+ h */
@@ -233,7 +233,7 @@ double sf_clv_order_value(const sf_clv_spend *s, uint32_t x, double m)
 double sf_clv_loglik(sf_clv_model m, const double *par, const sf_clv_obs *obs, size_t n, double unit)
 {
     double r = par[0], al = par[1], ll = 0;
-    gsl_set_error_handler_off();
+    sf_clv_gsl_quiet();
     for (size_t i = 0; i < n; i++) {
         double x = obs[i].x, T = obs[i].age / unit, tx = obs[i].rec / unit;
         double l = gsl_sf_lngamma(r + x) - gsl_sf_lngamma(r) + r * log(al) - (r + x) * log(al + T);

@@ -548,7 +548,7 @@ sf_err sf_clv_fit_book(const sf_clv_obs *obs, size_t n, double unit, bool thread
 {
     memset(out, 0, sizeof *out);
     out->chosen = SF_CLV_NBD;
-    gsl_set_error_handler_off(); /* errors come back as status codes */
+    sf_clv_gsl_quiet();
     /* nbd from r = 1 and the alpha of the mean purchase rate (E[x] = r
      * T / alpha); the drop-out models from the nbd's (r, alpha), bg_fixed
      * with pi = 0.1, bgnbd with a = b = 1 */

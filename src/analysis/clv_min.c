@@ -7,9 +7,16 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multimin.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "analysis/sf_clv_int.h"
+
+static pthread_once_t gsl_quiet_once = PTHREAD_ONCE_INIT;
+
+static void gsl_quiet(void) { gsl_set_error_handler_off(); }
+
+void sf_clv_gsl_quiet(void) { (void)pthread_once(&gsl_quiet_once, gsl_quiet); }
 
 /* ---- the minimiser ------------------------------------------------------ *
  *

@@ -337,7 +337,5 @@ sf_err sf_ingest_map_columns(sf_ingest_reader *g)
                 g->used[g->n_used++] = c;
         }
     }
-    if (g->kind == SF_FILE_TRANSACTIONS)
-        g->ds->margin_mapped |= g->col[SF_TF_MARGIN] >= 0;
     return SF_OK;
 }
