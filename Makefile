@@ -4,6 +4,7 @@
 #   make demo       install dependencies, build, run on the bundled samples
 #   make check      every test (unit + end to end)
 #   make check-asan the suite under AddressSanitizer + UBSan
+#   make valgrind   the demo under valgrind; make tsan: under ThreadSanitizer
 #   make bench      performance on generated data (see README)
 #   make fuzz       run the libFuzzer harnesses for FUZZ_SECONDS each
 #   make install    PREFIX=/usr/local DESTDIR= (binary, presets, templates, man
@@ -46,7 +47,7 @@ HEADERS := $(wildcard include/*/*.h include/*/*.def)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-unit check-e2e check-asan deps demo install clean bench fuzz valgrind tools
+.PHONY: all check check-unit check-e2e check-asan deps demo install clean bench fuzz valgrind tsan tools
 
 all: salesfocus tools
 
@@ -137,5 +138,8 @@ fuzz:
 valgrind: all
 	$(Q)tools/valgrind.sh
 
+tsan:
+	$(Q)tools/tsan.sh
+
 clean:
-	rm -rf build build-asan build-fuzz salesfocus out tests/tmp
+	rm -rf build build-asan build-fuzz build-tsan salesfocus out tests/tmp
