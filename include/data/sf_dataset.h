@@ -170,6 +170,8 @@ typedef struct sf_dataset {
 
     void *index;            /* private: account id hash, owner hash */
     void *tx_log;           /* private: transactions until sf_dataset_finish */
+    bool two_threads;       /* sf_dataset_finish may sum the days on two (the
+                             * days are the same either way); the caller sets it */
 } sf_dataset;
 
 /* New empty dataset; cfg is borrowed and must outlive it. as_of is the T

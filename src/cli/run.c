@@ -246,6 +246,7 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
         return fail(j);
     }
     j->ds->collect_values = j->collect_values;
+    j->ds->two_threads = !j->set.single_thread;
     /* the rejected lines are spooled in the run's own folder, or beside
      * the file of `check --rejects FILE`; check alone only counts them */
     if (sf_rejects_init(&j->rejects, j->stage.began ? sf_stage_work_dir(&j->stage) : j->spool_dir, &j->ctx) != SF_OK)

@@ -10,6 +10,7 @@
  * of SPEC §2, §3.3, §3.5, §3.7 and §3.8, and a backfill or a backtest
  * calls it again for each of its dates on the one book.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -433,6 +434,38 @@ static bool log_to_buckets(tx_log *l, int shift, tx_chunk **bh, tx_chunk **bt, u
     return true;
 }
 
+/* Buckets [b0, b1): their entries into their accounts' regions of days
+ * (the buckets' chunks freed as they are emptied), then each account's
+ * days summed by date, its count of days left in fill[a]. Buckets hold
+ * contiguous accounts, so two ranges of buckets touch disjoint memory. */
+typedef struct {
+    tx_chunk **bh;
+    int b0, b1, shift;
+    uint32_t na;
+    const uint32_t *start;
+    uint32_t *fill; /* in: each account's first slot; out: its days */
+    sf_tx_day *days;
+} days_job;
+
+static void *days_range(void *arg)
+{
+    const days_job *j = arg;
+    for (int b = j->b0; b < j->b1; b++) {
+        for (tx_chunk *c = j->bh[b]; c; c = c->next)
+            for (uint32_t i = 0; i < c->n; i++) {
+                const tx_entry *t = &c->v[i];
+                j->days[j->fill[t->account]++] =
+                    (sf_tx_day){entry_date(t), entry_positive(t), entry_amount(t), entry_margin(t)};
+            }
+        chunks_free(j->bh[b]);
+        j->bh[b] = NULL;
+        uint64_t a0 = (uint64_t)b << j->shift, a1 = (uint64_t)(b + 1) << j->shift;
+        for (uint64_t a = a0; a < a1 && a < j->na; a++)
+            j->fill[a] = merge_days(j->days + j->start[a], j->start[a + 1] - j->start[a]);
+    }
+    return NULL;
+}
+
 sf_err sf_dataset_build_days(sf_dataset *ds, sf_ctx *ctx)
 {
     tx_log *l = ds->tx_log;
@@ -455,38 +488,43 @@ sf_err sf_dataset_build_days(sf_dataset *ds, sf_ctx *ctx)
         free(l);
         ds->tx_log = NULL;
     }
-    uint32_t *start = ds->day_start;
-    if (ok) {
-        for (uint32_t a = 0; a < na; a++)
-            start[a + 1] += start[a];
-        memcpy(fill, start, ((size_t)na + 1) * sizeof *fill);
-    }
-    /* bucket by bucket, each into its own region of days (its accounts
-     * are contiguous), the bucket's chunks freed as they are emptied */
-    for (int b = 0; b < 256; b++) {
-        for (tx_chunk *c = bh[b]; ok && c; c = c->next)
-            for (uint32_t i = 0; i < c->n; i++) {
-                const tx_entry *t = &c->v[i];
-                days[fill[t->account]++] =
-                    (sf_tx_day){entry_date(t), entry_positive(t), entry_amount(t), entry_margin(t)};
-            }
-        chunks_free(bh[b]);
-    }
-    free(fill);
     if (!ok) {
+        for (int b = 0; b < 256; b++)
+            chunks_free(bh[b]);
+        free(fill);
         free(days);
         return sf_ctx_nomem(ctx);
     }
+    uint32_t *start = ds->day_start;
+    for (uint32_t a = 0; a < na; a++)
+        start[a + 1] += start[a];
+    memcpy(fill, start, ((size_t)na + 1) * sizeof *fill);
+    /* the buckets into days and summed by date: the second half of the
+     * entries (by bucket) on a thread of its own when allowed */
+    int mid = 256; /* the first bucket of the second half */
+    if (ds->two_threads && n >= 2 * CHUNK_ENTRIES)
+        for (mid = 1; mid < 256 && start[(size_t)mid << shift < na ? (size_t)mid << shift : na] < n / 2; mid++)
+            ;
+    days_job lo = {bh, 0, mid, shift, na, start, fill, days}, hi = lo;
+    hi.b0 = mid;
+    hi.b1 = 256;
+    pthread_t tid;
+    bool threaded = mid < 256 && pthread_create(&tid, NULL, days_range, &hi) == 0;
+    days_range(&lo);
+    if (threaded)
+        pthread_join(tid, NULL);
+    else if (mid < 256)
+        days_range(&hi);
     /* one entry per date, packed to the front */
     uint32_t w = 0;
     for (uint32_t a = 0; a < na; a++) {
-        uint32_t s0 = start[a], e = start[a + 1];
-        uint32_t m = merge_days(days + s0, e - s0);
+        uint32_t s0 = start[a], m = fill[a];
         if (w != s0 && m)
             memmove(days + w, days + s0, (size_t)m * sizeof *days);
         start[a] = w;
         w += m;
     }
+    free(fill);
     start[na] = w;
     ds->n_days = w;
     sf_tx_day *shrunk = realloc(days, (w ? w : 1) * sizeof *days);

@@ -378,16 +378,18 @@ static void test_dataset_windows(void **state)
  * order over a few or many dates (the days' own sort: insertion for few,
  * quicksort for many, every date repeated): each day must be the sum of
  * its transactions, the days in date order, counted by brute force. */
-static void test_dataset_days_sorted(void **state)
+/* two_threads: the days summed on two threads (the book is large enough:
+ * 28,527 transactions, more than two chunks of the log). */
+static void check_days_sorted(bool two_threads)
 {
-    (void)state;
     sf_config cfg;
     assert_int_equal(sf_config_init(&cfg), SF_OK);
     sf_date T = sf_date_from_ymd(2025, 6, 30);
     sf_dataset *ds = sf_dataset_new(&cfg, T);
     assert_non_null(ds);
+    ds->two_threads = two_threads;
     enum { NA = 12, SPAN = 400 };
-    static const uint32_t counts[NA] = {1, 2, 24, 25, 26, 49, 100, 300, 1000, 3000, 3000, 3000};
+    static const uint32_t counts[NA] = {1, 2, 24, 25, 26, 49, 100, 300, 1000, 9000, 9000, 9000};
     static int64_t sum[NA][SPAN];
     static uint32_t pos[NA][SPAN], cnt[NA][SPAN];
     memset(sum, 0, sizeof sum);
@@ -429,6 +431,13 @@ static void test_dataset_days_sorted(void **state)
     }
     sf_dataset_free(ds);
     sf_config_release(&cfg);
+}
+
+static void test_dataset_days_sorted(void **state)
+{
+    (void)state;
+    check_days_sorted(false);
+    check_days_sorted(true);
 }
 
 /* The log keeps most transactions as two int32 figures: the ones that do
