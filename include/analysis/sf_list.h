@@ -122,6 +122,10 @@ typedef struct sf_list {
      * whose rows jump about the accounts: each row's account record is
      * a cache miss on a large book. */
     void (*prefetch)(const sf_report *rep, size_t row);
+    /* Optional: the id the row is about, exactly as its key column reads
+     * (account_id, or opportunity_id for the deals): the mail looks a row
+     * up in what it sent before without reading the whole row. */
+    const char *(*key)(const sf_report *rep, size_t row);
     /* Optional (NULL: the CSV writer reads row() cell by cell): write
      * every row into the sink, exactly as the cells of row() read (the
      * unit tests compare the two). For a list of very many rows

@@ -127,6 +127,11 @@ static uint32_t cadence_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->cadence.rows[row].account].owner;
 }
 
+static const char *cadence_key(const sf_report *rep, size_t row)
+{
+    return rep->ds->accounts[rep->cadence.rows[row].account].id;
+}
+
 static void cadence_prefetch(const sf_report *rep, size_t row)
 {
     sf_report_account_prefetch(rep, rep->cadence.rows[row].account);
@@ -151,4 +156,5 @@ const sf_list sf_list_cadence = {
     .owner = cadence_owner,
     .row = cadence_row,
     .prefetch = cadence_prefetch,
+    .key = cadence_key,
 };

@@ -95,6 +95,11 @@ static uint32_t decline_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->decline.rows[row].account].owner;
 }
 
+static const char *decline_key(const sf_report *rep, size_t row)
+{
+    return rep->ds->accounts[rep->decline.rows[row].account].id;
+}
+
 static void decline_prefetch(const sf_report *rep, size_t row)
 {
     sf_report_account_prefetch(rep, rep->decline.rows[row].account);
@@ -120,4 +125,5 @@ const sf_list sf_list_decline = {
     .owner = decline_owner,
     .row = decline_row,
     .prefetch = decline_prefetch,
+    .key = decline_key,
 };

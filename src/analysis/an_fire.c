@@ -124,6 +124,11 @@ static uint32_t fire_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->fire.rows[row].account].owner;
 }
 
+static const char *fire_key(const sf_report *rep, size_t row)
+{
+    return rep->ds->accounts[rep->fire.rows[row].account].id;
+}
+
 static void fire_prefetch(const sf_report *rep, size_t row)
 {
     sf_report_account_prefetch(rep, rep->fire.rows[row].account);
@@ -149,4 +154,5 @@ const sf_list sf_list_fire = {
     .owner = fire_owner,
     .row = fire_row,
     .prefetch = fire_prefetch,
+    .key = fire_key,
 };

@@ -262,6 +262,11 @@ static uint32_t pipeline_owner(const sf_report *rep, size_t row)
     return rep->ds->opps[rep->pipeline.rows[row].opp].owner;
 }
 
+static const char *pipeline_key(const sf_report *rep, size_t row)
+{
+    return rep->ds->opps[rep->pipeline.rows[row].opp].id;
+}
+
 /* The deal's record of this row, and the account record of the deal of
  * four rows back (whose record was asked for four calls ago): the rows
  * by verdict and amount jump about the deals, and the deals about the
@@ -308,4 +313,5 @@ const sf_list sf_list_pipeline = {
     .owner = pipeline_owner,
     .row = pipeline_row,
     .prefetch = pipeline_prefetch,
+    .key = pipeline_key,
 };

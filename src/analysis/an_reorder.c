@@ -191,6 +191,11 @@ static uint32_t reorder_owner(const sf_report *rep, size_t row)
     return rep->ds->accounts[rep->reorder.rows[row].account].owner;
 }
 
+static const char *reorder_key(const sf_report *rep, size_t row)
+{
+    return rep->ds->accounts[rep->reorder.rows[row].account].id;
+}
+
 static void reorder_prefetch(const sf_report *rep, size_t row)
 {
     sf_report_account_prefetch(rep, rep->reorder.rows[row].account);
@@ -219,4 +224,5 @@ const sf_list sf_list_reorder = {
     .owner = reorder_owner,
     .row = reorder_row,
     .prefetch = reorder_prefetch,
+    .key = reorder_key,
 };

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/sf_list.h"
+#include "analysis/sf_report.h"
 #include "input/sf_ingest.h"
 #include "sf_test.h"
 
@@ -685,6 +687,58 @@ static void test_mini_example(void **state)
 }
 
 
+/* A list's key (sf_list.key: what the mail looks its sent items up by,
+ * without reading the row) is its key column's text, row by row: on the
+ * worked example of SPEC, where every list with a key has rows. */
+static void test_list_keys(void **state)
+{
+    (void)state;
+    const char *root = getenv("ROOT");
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/data/mini/config.ini", root ? root : ".");
+    if (access(path, R_OK) != 0)
+        skip();
+    sf_config cfg;
+    sf_ctx ctx = {0};
+    sf_rejects rj;
+    char dir[] = "/tmp/sf_list_keys_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(sf_rejects_init(&rj, dir, &ctx), SF_OK);
+    assert_int_equal(sf_config_init(&cfg), SF_OK);
+    if (sf_config_load(&cfg, path, NULL, &ctx) != SF_OK)
+        fail_msg("config: %s", ctx.msg);
+    sf_dataset *ds = sf_dataset_new(&cfg, cfg.as_of);
+    assert_non_null(ds);
+    assert_int_equal(sf_ingest(ds, &cfg, NULL, &rj, NULL, NULL, &ctx), SF_OK);
+    assert_int_equal(sf_dataset_finish(ds, &ctx), SF_OK);
+    sf_report rep;
+    assert_int_equal(sf_analyze(ds, &cfg, false, &rep, &ctx), SF_OK);
+    int keyed = 0;
+    for (size_t k = 0; k < sf_n_lists; k++) {
+        const sf_list *l = sf_lists[k];
+        if (!l->key)
+            continue;
+        keyed++;
+        int col = sf_list_col(l, l == &sf_list_pipeline ? "opportunity_id" : "account_id");
+        assert_true(col >= 0);
+        size_t n = l->count(&rep);
+        assert_true(n > 0);
+        for (size_t i = 0; i < n; i++) {
+            sf_cell c[SF_LIST_MAX_COLS];
+            memset(c, 0, sizeof c);
+            l->row(&rep, i, c);
+            assert_non_null(c[col].text);
+            assert_string_equal(l->key(&rep, i), c[col].text);
+        }
+    }
+    assert_int_equal(keyed, 5); /* the lists of the mail's sections */
+    sf_report_release(&rep);
+    sf_dataset_free(ds);
+    sf_rejects_release(&rj);
+    sf_config_release(&cfg);
+    rmdir(dir);
+}
+
 /* The accounts' shared index: ids of one family (one prefix, six digits,
  * dense: found by number) and ids of no family (hashed; one longer than
  * the hash keeps inline). A transaction finds its own account and no
@@ -737,6 +791,7 @@ int main(void)
         cmocka_unit_test(test_account_index),
         cmocka_unit_test(test_activity_without_account),
         cmocka_unit_test(test_mini_example),
+        cmocka_unit_test(test_list_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
