@@ -314,18 +314,26 @@ static void test_lang_formats(void **state)
     sf_lang_free(id);
 }
 
+/* A dataset as of T with one account: A1, "Acme", of Ann (index 0). */
+static sf_dataset *one_account(sf_config *cfg, sf_date T)
+{
+    assert_int_equal(sf_config_init(cfg), SF_OK);
+    sf_dataset *ds = sf_dataset_new(cfg, T);
+    assert_non_null(ds);
+    bool dup;
+    assert_int_equal(sf_dataset_add_account(ds, "A1", "Acme", "Ann", NULL, NULL, SF_NONE, SF_NONE, NULL, NULL, 2, &dup), 0);
+    return ds;
+}
+
 /* The accumulators hold exactly the windows of SPEC §2: (T-365, T]. */
 static void test_dataset_windows(void **state)
 {
     (void)state;
     sf_config cfg;
-    assert_int_equal(sf_config_init(&cfg), SF_OK);
     sf_date T = sf_date_from_ymd(2025, 6, 30);
-    sf_dataset *ds = sf_dataset_new(&cfg, T);
-    assert_non_null(ds);
+    sf_dataset *ds = one_account(&cfg, T);
+    uint32_t a = 0;
     bool dup;
-    uint32_t a = sf_dataset_add_account(ds, "A1", "Acme", "Ann", NULL, NULL, SF_NONE, SF_NONE, NULL, NULL, 2, &dup);
-    assert_int_equal(a, 0);
     assert_int_equal(sf_dataset_add_account(ds, "A1", "x", NULL, NULL, NULL, SF_NONE, SF_NONE, NULL, NULL, 3, &dup),
                      SF_NO_ACCOUNT);
     assert_true(dup);
@@ -447,12 +455,9 @@ static void test_dataset_wide_figures(void **state)
 {
     (void)state;
     sf_config cfg;
-    assert_int_equal(sf_config_init(&cfg), SF_OK);
     sf_date T = sf_date_from_ymd(2025, 6, 30);
-    sf_dataset *ds = sf_dataset_new(&cfg, T);
-    assert_non_null(ds);
-    bool dup;
-    uint32_t a = sf_dataset_add_account(ds, "A1", "Acme", NULL, NULL, NULL, SF_NONE, SF_NONE, NULL, NULL, 2, &dup);
+    sf_dataset *ds = one_account(&cfg, T);
+    uint32_t a = 0;
     const int64_t big = 3000000000000LL; /* 30 billion in cents */
     /* day 1: each bound, and one past it */
     assert_true(sf_dataset_add_transaction(ds, a, T - 1, INT32_MAX, INT32_MIN));
@@ -490,12 +495,9 @@ static void test_dataset_at(void **state)
 {
     (void)state;
     sf_config cfg;
-    assert_int_equal(sf_config_init(&cfg), SF_OK);
     sf_date T = sf_date_from_ymd(2025, 6, 30);
-    sf_dataset *ds = sf_dataset_new(&cfg, T);
-    assert_non_null(ds);
-    bool dup;
-    uint32_t a = sf_dataset_add_account(ds, "A1", "Acme", "Ann", NULL, NULL, SF_NONE, SF_NONE, NULL, NULL, 2, &dup);
+    sf_dataset *ds = one_account(&cfg, T);
+    uint32_t a = 0;
     /* out of date order, two on one day (summed into one day entry), a
      * credit note that makes a day's sum negative */
     assert_true(sf_dataset_add_transaction(ds, a, T - 10, 700, SF_NONE));

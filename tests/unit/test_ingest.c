@@ -634,29 +634,55 @@ static void test_blocks(void **state)
     fx_free(f);
 }
 
+/* A book of the repository's test data, read whole: its config, its
+ * rejects (spooled in dir), its dataset finished as of the config's date. */
+typedef struct {
+    sf_config cfg;
+    sf_ctx ctx;
+    sf_rejects rj;
+    sf_dataset *ds;
+    char dir[64];
+} book;
+
+/* Read the book of config `rel` (under $ROOT); skips the test when the
+ * file is not there (the binary run outside the repository). */
+static void book_read(book *b, const char *rel)
+{
+    const char *root = getenv("ROOT");
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", root ? root : ".", rel);
+    if (access(path, R_OK) != 0)
+        skip();
+    memset(b, 0, sizeof *b);
+    snprintf(b->dir, sizeof b->dir, "/tmp/sf_ingest_book_XXXXXX");
+    assert_non_null(mkdtemp(b->dir));
+    assert_int_equal(sf_rejects_init(&b->rj, b->dir, &b->ctx), SF_OK);
+    assert_int_equal(sf_config_init(&b->cfg), SF_OK);
+    if (sf_config_load(&b->cfg, path, NULL, &b->ctx) != SF_OK)
+        fail_msg("config: %s", b->ctx.msg);
+    b->ds = sf_dataset_new(&b->cfg, b->cfg.as_of);
+    assert_non_null(b->ds);
+    assert_int_equal(sf_ingest(b->ds, &b->cfg, NULL, &b->rj, NULL, NULL, &b->ctx), SF_OK);
+    assert_int_equal(sf_dataset_finish(b->ds, &b->ctx), SF_OK);
+}
+
+static void book_free(book *b)
+{
+    sf_dataset_free(b->ds);
+    sf_rejects_release(&b->rj);
+    sf_config_release(&b->cfg);
+    rmdir(b->dir);
+}
+
 static void test_mini_example(void **state)
 {
     (void)state;
-    const char *root = getenv("ROOT");
-    char path[512];
-    snprintf(path, sizeof path, "%s/tests/data/ingest/mini/config.ini", root ? root : ".");
-    if (access(path, R_OK) != 0)
-        skip();
-    sf_config cfg;
-    sf_ctx ctx = {0};
-    sf_rejects rj;
-    char dir[] = "/tmp/sf_ingest_mini_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    assert_int_equal(sf_rejects_init(&rj, dir, &ctx), SF_OK);
-    assert_int_equal(sf_config_init(&cfg), SF_OK);
-    if (sf_config_load(&cfg, path, NULL, &ctx) != SF_OK)
-        fail_msg("config: %s", ctx.msg);
-    sf_dataset *ds = sf_dataset_new(&cfg, sf_date_from_ymd(2025, 6, 30));
-    assert_non_null(ds);
-    assert_int_equal(sf_ingest(ds, &cfg, NULL, &rj, NULL, NULL, &ctx), SF_OK);
-    assert_int_equal(sf_dataset_finish(ds, &ctx), SF_OK);
-    assert_int_equal(rj.n, 3);
-    sf_rejects_reader *rd = sf_rejects_open(&rj);
+    book b;
+    book_read(&b, "tests/data/ingest/mini/config.ini");
+    const sf_dataset *ds = b.ds;
+    assert_int_equal(sf_date_from_ymd(2025, 6, 30), b.cfg.as_of);
+    assert_int_equal(b.rj.n, 3);
+    sf_rejects_reader *rd = sf_rejects_open(&b.rj);
     assert_non_null(rd);
     const struct { uint32_t line; sf_reject_reason r; const char *field, *raw; } want[] = {
         {288, SF_REJ_UNKNOWN_ACCOUNT, "account_id", "INV-99999,C999,2025-05-05,100.00"},
@@ -674,16 +700,13 @@ static void test_mini_example(void **state)
         assert_string_equal(r.raw, want[i].raw);
     }
     sf_rejects_close(rd);
-    rmdir(dir);
     assert_int_equal(ds->files[SF_FILE_ACCOUNTS].accepted, 24);
     assert_int_equal(ds->files[SF_FILE_TRANSACTIONS].accepted, 286);
     assert_int_equal(ds->files[SF_FILE_ACTIVITIES].accepted, 90);
     assert_int_equal(ds->files[SF_FILE_OPPORTUNITIES].accepted, 18);
     for (int k = 0; k < SF_FILE_N; k++)
         counts_add_up(&ds->files[k]);
-    sf_dataset_free(ds);
-    sf_rejects_release(&rj);
-    sf_config_release(&cfg);
+    book_free(&b);
 }
 
 
@@ -693,26 +716,10 @@ static void test_mini_example(void **state)
 static void test_list_keys(void **state)
 {
     (void)state;
-    const char *root = getenv("ROOT");
-    char path[512];
-    snprintf(path, sizeof path, "%s/tests/data/mini/config.ini", root ? root : ".");
-    if (access(path, R_OK) != 0)
-        skip();
-    sf_config cfg;
-    sf_ctx ctx = {0};
-    sf_rejects rj;
-    char dir[] = "/tmp/sf_list_keys_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    assert_int_equal(sf_rejects_init(&rj, dir, &ctx), SF_OK);
-    assert_int_equal(sf_config_init(&cfg), SF_OK);
-    if (sf_config_load(&cfg, path, NULL, &ctx) != SF_OK)
-        fail_msg("config: %s", ctx.msg);
-    sf_dataset *ds = sf_dataset_new(&cfg, cfg.as_of);
-    assert_non_null(ds);
-    assert_int_equal(sf_ingest(ds, &cfg, NULL, &rj, NULL, NULL, &ctx), SF_OK);
-    assert_int_equal(sf_dataset_finish(ds, &ctx), SF_OK);
+    book b;
+    book_read(&b, "tests/data/mini/config.ini");
     sf_report rep;
-    assert_int_equal(sf_analyze(ds, &cfg, false, &rep, &ctx), SF_OK);
+    assert_int_equal(sf_analyze(b.ds, &b.cfg, false, &rep, &b.ctx), SF_OK);
     int keyed = 0;
     for (size_t k = 0; k < sf_n_lists; k++) {
         const sf_list *l = sf_lists[k];
@@ -733,10 +740,7 @@ static void test_list_keys(void **state)
     }
     assert_int_equal(keyed, 5); /* the lists of the mail's sections */
     sf_report_release(&rep);
-    sf_dataset_free(ds);
-    sf_rejects_release(&rj);
-    sf_config_release(&cfg);
-    rmdir(dir);
+    book_free(&b);
 }
 
 /* The accounts' shared index: ids of one family (one prefix, six digits,
