@@ -38,7 +38,7 @@ typedef struct {
 } sf_email_text;
 
 /* Counts and totals for one mail: the team (owner SF_OWNER_ALL) or one
- * rep. Start from {.owner = ...}; sf_email_scope_compute fills the rest. */
+ * rep. Start from {.owner = ...}; sf_email_select fills the rest. */
 typedef struct {
     uint32_t owner;
     uint32_t due, alerts, lost, fire, verdict[3];
@@ -49,7 +49,6 @@ typedef struct {
     uint32_t new_declines;     /* new decline alerts */
 } sf_email_scope;
 
-sf_err sf_email_scope_compute(const sf_email_text *t, sf_email_scope *s, sf_ctx *ctx);
 /* Nothing to act on (skip_when_empty). */
 bool sf_email_scope_empty(const sf_email_scope *s);
 
@@ -91,10 +90,10 @@ sf_err sf_email_row_vars(const sf_email_text *t, int sec, uint32_t row, sf_tvars
                          sf_ctx *ctx);
 /* The item of that row (id borrowed from the report). */
 sf_err sf_email_row_item(const sf_email_text *t, int sec, uint32_t row, sf_mail_item *it, sf_ctx *ctx);
-/* The list of section sec, its rows and the owner of a row; whether a
- * row belongs to sec (a pipeline row of the section's verdict). */
+/* The list of section sec, its rows and the owner of a row; the verdict
+ * a pipeline row must have to belong to sec (-1: every row belongs). */
 const sf_list *sf_email_section_list(int sec);
-bool sf_email_row_in_section(const sf_email_text *t, int sec, uint32_t row);
+int sf_email_section_verdict(int sec);
 /* A pipeline row's verdict (sf_verdict, -1 none); a decline row's
  * severity is lost. */
 int sf_email_row_verdict(const sf_email_text *t, uint32_t row);

@@ -34,10 +34,23 @@ static bool row_in_scope(const sf_email_scope *s, const sf_list *l, const sf_rep
 
 /* ------------------------------------------------------- counts, totals */
 
+/* The verdict of each deal of the pipeline in scope (-1: out of scope,
+ * or none), each row read once for the counts and both deal sections.
+ * NULL on out of memory. */
+static int8_t *deal_verdicts(const sf_email_text *m, const sf_email_scope *s)
+{
+    const sf_list *deals = sf_email_section_list(SF_ITEM_PURSUE);
+    size_t n = deals->count(m->rep);
+    int8_t *v = malloc(n ? n : 1);
+    for (size_t i = 0; v && i < n; i++)
+        v[i] = (int8_t)(row_in_scope(s, deals, m->rep, i) ? sf_email_row_verdict(m, (uint32_t)i) : -1);
+    return v;
+}
+
 /* The lists' counts for scope s: due contacts, declines (and the lost
- * among them), fire candidates, deals by verdict, clients late to
- * reorder. */
-static void scope_counts(const sf_email_text *m, sf_email_scope *s)
+ * among them), fire candidates, deals by verdict (verdicts: the deals'),
+ * clients late to reorder. */
+static void scope_counts(const sf_email_text *m, sf_email_scope *s, const int8_t *verdicts)
 {
     const sf_report *rep = m->rep;
     const sf_list *due = sf_email_section_list(SF_ITEM_DUE), *fire = sf_email_section_list(SF_ITEM_FIRE);
@@ -55,13 +68,9 @@ static void scope_counts(const sf_email_text *m, sf_email_scope *s)
         s->alerts++;
         s->lost += sf_email_row_lost(m, (uint32_t)i);
     }
-    for (size_t i = 0, n = deals->count(rep); i < n; i++) {
-        if (!row_in_scope(s, deals, rep, i))
-            continue;
-        int k = sf_email_row_verdict(m, (uint32_t)i);
-        if (k >= 0)
-            s->verdict[k]++;
-    }
+    for (size_t i = 0, n = deals->count(rep); i < n; i++)
+        if (verdicts[i] >= 0)
+            s->verdict[verdicts[i]]++;
 }
 
 /* The facts of the subject that come from the history: A clients that
@@ -83,10 +92,9 @@ static void scope_changes(const sf_email_text *m, sf_email_scope *s)
     }
 }
 
-sf_err sf_email_scope_compute(const sf_email_text *m, sf_email_scope *s, sf_ctx *ctx)
+static void scope_compute(const sf_email_text *m, sf_email_scope *s, const int8_t *verdicts)
 {
-    (void)ctx;
-    scope_counts(m, s);
+    scope_counts(m, s, verdicts);
     scope_changes(m, s);
     if (s->owner == SF_OWNER_ALL) {
         s->rev = m->rep->summary.rev12_total;
@@ -99,7 +107,6 @@ sf_err sf_email_scope_compute(const sf_email_text *m, sf_email_scope *s, sf_ctx 
             }
     }
     s->growth = s->rev_prev > 0 ? sf_share_e4((__int128)s->rev - s->rev_prev, s->rev_prev) : SF_NONE;
-    return SF_OK;
 }
 
 bool sf_email_scope_empty(const sf_email_scope *s)
@@ -183,16 +190,22 @@ static sf_err consider(const sf_email_text *t, sf_email_content *c, int sec, uin
 
 sf_err sf_email_select(const sf_email_text *t, sf_email_content *c, sf_ctx *ctx)
 {
-    sf_err e = sf_email_scope_compute(t, &c->s, ctx);
+    int8_t *verdicts = deal_verdicts(t, &c->s);
+    if (!verdicts)
+        return sf_ctx_nomem(ctx);
+    scope_compute(t, &c->s, verdicts);
+    sf_err e = SF_OK;
     for (int sec = 0; sec < SF_ITEM_N && !e; sec++) {
         const sf_list *l = sf_email_section_list(sec);
+        int want = sf_email_section_verdict(sec);
         for (size_t i = 0, n = l->count(t->rep); i < n && !e; i++) {
-            if (!row_in_scope(&c->s, l, t->rep, i) || !sf_email_row_in_section(t, sec, (uint32_t)i))
+            if (want >= 0 ? verdicts[i] != want : !row_in_scope(&c->s, l, t->rep, i))
                 continue;
             c->sec[sec].total++;
             e = consider(t, c, sec, (uint32_t)i, ctx);
         }
     }
+    free(verdicts);
     return e;
 }
 
