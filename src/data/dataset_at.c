@@ -99,14 +99,19 @@ static tx_chunk *chunk_new(void)
 
 static void chunk_free(tx_chunk *c) { munmap(c, sizeof *c); }
 
-/* Append one entry to a chunk list; false on out of memory. */
-static bool chunks_push(tx_chunk **head, tx_chunk **tail, const tx_entry *e)
+/* Append one entry to a chunk list, a new chunk taken from *spare when it
+ * holds one (may be NULL); false on out of memory. */
+static bool chunks_push(tx_chunk **head, tx_chunk **tail, const tx_entry *e, tx_chunk **spare)
 {
     tx_chunk *t = *tail;
     if (!t || t->n == CHUNK_ENTRIES) {
-        tx_chunk *c = chunk_new();
-        if (!c)
+        tx_chunk *c;
+        if (spare && *spare) {
+            c = *spare;
+            *spare = c->next;
+        } else if (!(c = chunk_new())) {
             return false;
+        }
         c->next = NULL;
         c->n = 0;
         if (t)
@@ -160,13 +165,13 @@ static bool log_add(tx_log *l, const sf_config *cfg, uint32_t account, sf_date d
     tx_entry e[2];
     for (int i = 0, n = entries_of(account, date, pos < POS_MAX ? pos : POS_MAX, amount, margin, e); i < n;
          i++, l->n++)
-        if (!chunks_push(&l->head, &l->tail, &e[i]))
+        if (!chunks_push(&l->head, &l->tail, &e[i], NULL))
             return false;
     /* the rest of a large count: entries of nothing but purchases */
     for (pos -= pos < POS_MAX ? pos : POS_MAX; pos; l->n++) {
         uint32_t k = pos < POS_MAX ? pos : POS_MAX;
         tx_entry more = {account, day_of(date, k, KIND_PAIR), 0};
-        if (!chunks_push(&l->head, &l->tail, &more))
+        if (!chunks_push(&l->head, &l->tail, &more, NULL))
             return false;
         pos -= k;
     }
@@ -409,29 +414,31 @@ static int bucket_shift(uint32_t na)
     return shift;
 }
 
-/* Move the log's entries into per-bucket chunk lists (the log's chunks
- * freed as they are read), counting each account's transactions into
- * start[a + 1]. */
+/* Move the log's entries into per-bucket chunk lists, counting each
+ * account's transactions into start[a + 1]. A log chunk, once read, is
+ * the next bucket chunk: the memory stays mapped and its pages resident
+ * (unmapping it and mapping a new one faulted 160 MB in again at 10M). */
 static bool log_to_buckets(tx_log *l, int shift, tx_chunk **bh, tx_chunk **bt, uint32_t *start)
 {
     bool ok = true;
-    tx_chunk *c = l->head;
+    tx_chunk *c = l->head, *spare = NULL;
     l->head = l->tail = NULL;
     while (c) {
         for (uint32_t i = 0; ok && i < c->n; i++) {
             const tx_entry *e = &c->v[i];
             start[e->account + 1]++;
-            ok = chunks_push(&bh[e->account >> shift], &bt[e->account >> shift], e);
+            ok = chunks_push(&bh[e->account >> shift], &bt[e->account >> shift], e, &spare);
         }
         tx_chunk *next = c->next;
-        chunk_free(c);
+        c->next = spare;
+        spare = c;
         c = next;
-        if (!ok) {
-            chunks_free(c);
-            return false;
-        }
+        if (!ok)
+            break;
     }
-    return true;
+    chunks_free(spare);
+    chunks_free(c);
+    return ok;
 }
 
 /* Buckets [b0, b1): their entries into their accounts' regions of days
