@@ -116,3 +116,51 @@ bool sf_sort_items(void *items, size_t size, size_t n, int nkeys,
     free(perm);
     return ok;
 }
+
+static void swap_i64(int64_t *a, int64_t *b)
+{
+    int64_t t = *a;
+    *a = *b;
+    *b = t;
+}
+
+int64_t sf_select_i64(int64_t *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1; /* v[k] is within [lo, hi] */
+    while (hi - lo > 16) {
+        /* median of three as the pivot, then Hoare's partition */
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < v[lo])
+            swap_i64(&v[mid], &v[lo]);
+        if (v[hi] < v[lo])
+            swap_i64(&v[hi], &v[lo]);
+        if (v[hi] < v[mid])
+            swap_i64(&v[hi], &v[mid]);
+        int64_t p = v[mid];
+        size_t i = lo, j = hi;
+        for (;;) {
+            while (v[i] < p)
+                i++;
+            while (v[j] > p)
+                j--;
+            if (i >= j)
+                break;
+            swap_i64(&v[i], &v[j]);
+            i++;
+            j--;
+        }
+        /* [lo, j] <= p <= [j + 1, hi] */
+        if (k <= j)
+            hi = j;
+        else
+            lo = j + 1;
+    }
+    for (size_t i = lo + 1; i <= hi; i++) {
+        int64_t x = v[i];
+        size_t j = i;
+        for (; j > lo && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+    return v[k];
+}

@@ -116,6 +116,55 @@ static int cmp_kv(const void *a, const void *b)
     return (x->v > y->v) - (x->v < y->v); /* v is the original place: stable */
 }
 
+static int cmp_i64v(const void *pa, const void *pb)
+{
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* sf_select_i64 gives the k-th smallest, as a full sort would, and leaves
+ * nothing larger before it and nothing smaller after: every k of small
+ * arrays, the medians and ends of larger ones; random values, many ties,
+ * all equal, ascending, descending, extremes. */
+static void test_select_i64(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    int64_t *v = malloc(N * sizeof *v), *w = malloc(N * sizeof *w), *ref = malloc(N * sizeof *ref);
+    assert_non_null(v);
+    assert_non_null(w);
+    assert_non_null(ref);
+    uint64_t seed = 9;
+    static const size_t sizes[] = {1, 2, 3, 16, 17, 18, 33, 100, 257, N};
+    for (int shape = 0; shape < 6; shape++)
+        for (size_t si = 0; si < SF_ARRAY_LEN(sizes); si++) {
+            size_t n = sizes[si];
+            for (size_t i = 0; i < n; i++) {
+                seed = seed * 6364136223846793005u + 1442695040888963407u;
+                v[i] = shape == 0 ? (int64_t)seed
+                     : shape == 1 ? (int64_t)(seed >> 61)                /* many ties */
+                     : shape == 2 ? 7                                     /* all equal */
+                     : shape == 3 ? (int64_t)i                            /* ascending */
+                     : shape == 4 ? (int64_t)(n - i)                      /* descending */
+                                  : (i % 2 ? INT64_MIN : INT64_MAX);      /* extremes */
+            }
+            memcpy(ref, v, n * sizeof *v);
+            qsort(ref, n, sizeof *ref, cmp_i64v);
+            size_t ks[] = {0, (n - 1) / 2, n / 3, n - 1};
+            for (size_t t = 0; t < (n <= 100 ? n : SF_ARRAY_LEN(ks)); t++) {
+                size_t k = n <= 100 ? t : ks[t];
+                memcpy(w, v, n * sizeof *v);
+                assert_true(sf_select_i64(w, n, k) == ref[k]);
+                assert_true(w[k] == ref[k]);
+                for (size_t i = 0; i < n; i++)
+                    assert_true(i < k ? w[i] <= w[k] : i > k ? w[i] >= w[k] : true);
+            }
+        }
+    free(v);
+    free(w);
+    free(ref);
+}
+
 static void test_sort_u64(void **state)
 {
     (void)state;
@@ -575,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_dataset_at),
         cmocka_unit_test(test_dataset_wide_figures),
         cmocka_unit_test(test_sort_u64),
+        cmocka_unit_test(test_select_i64),
         cmocka_unit_test(test_sort_keys),
         cmocka_unit_test(test_dataset_days_sorted),
     };
