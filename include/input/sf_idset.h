@@ -65,9 +65,10 @@ uint64_t sf_idset_hash(const char *id, size_t n);
 size_t sf_idset_count(const sf_idset *s);
 
 /* Does any id of b also belong to a? (a the head of a file, b its tail.)
- * False on out of memory too: *oom says which. True too when a spooled id
- * could not be read back (the caller then reads the file whole). */
-bool sf_idset_meet(const sf_idset *a, const sf_idset *b, bool *oom);
+ * two_threads: the hashed ids may be compared on two threads. False on
+ * out of memory too: *oom says which. True too when a spooled id could
+ * not be read back (the caller then reads the file whole). */
+bool sf_idset_meet(const sf_idset *a, const sf_idset *b, bool two_threads, bool *oom);
 
 /* Bytes held, for tests and the benchmark's notes. */
 size_t sf_idset_bytes(const sf_idset *s);

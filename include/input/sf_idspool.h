@@ -46,6 +46,15 @@ int sf_idspool_equal(const sf_idspool *sp, uint64_t off, const char *id, size_t 
  * a read error or out of memory. The id is NUL-terminated for fn. */
 typedef bool (*sf_idspool_fn)(const char *id, size_t n, uint64_t off, void *arg);
 int sf_idspool_each(const sf_idspool *sp, sf_idspool_fn fn, void *arg);
+/* The same for the ids that start in [from, to): from the start of an id
+ * (0, or sf_idspool_middle's), to the start of one or the size. Two
+ * threads may walk one spool. */
+int sf_idspool_each_range(const sf_idspool *sp, uint64_t from, uint64_t to, sf_idspool_fn fn, void *arg);
+/* Bytes in the spool (where the next id would start). */
+uint64_t sf_idspool_size(const sf_idspool *sp);
+/* The start of an id about half way through the spool, for a walk in two
+ * halves; false when there is none after the half (or on a read error). */
+bool sf_idspool_middle(const sf_idspool *sp, uint64_t *mid);
 
 /* Bytes of memory held. */
 size_t sf_idspool_bytes(const sf_idspool *sp);

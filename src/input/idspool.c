@@ -153,18 +153,19 @@ int sf_idspool_equal(const sf_idspool *sp, uint64_t off, const char *id, size_t 
     return r;
 }
 
-/* Walk the ids in [0, flushed) of the file, a chunk at a time; an id cut
- * by a chunk's end is read again at the start of the next. */
-static int each_file(const sf_idspool *sp, sf_idspool_fn fn, void *arg)
+/* Walk the ids in [from, to) of the file (to <= flushed, both at the
+ * start of an id), a chunk at a time; an id cut by a chunk's end is read
+ * again at the start of the next. */
+static int each_file(const sf_idspool *sp, uint64_t from, uint64_t to, sf_idspool_fn fn, void *arg)
 {
     size_t cap = CHUNK;
     unsigned char *b = malloc(cap);
     if (!b)
         return -1;
     int rc = 0;
-    uint64_t at = 0;
-    while (at < sp->flushed && rc == 0) {
-        size_t want = sp->flushed - at < cap ? (size_t)(sp->flushed - at) : cap, got;
+    uint64_t at = from;
+    while (at < to && rc == 0) {
+        size_t want = to - at < cap ? (size_t)(to - at) : cap, got;
         if (!read_all(sp->fd, b, want, at, &got) || got == 0) {
             rc = -1;
             break;
@@ -198,16 +199,17 @@ static int each_file(const sf_idspool *sp, sf_idspool_fn fn, void *arg)
     return rc;
 }
 
-int sf_idspool_each(const sf_idspool *sp, sf_idspool_fn fn, void *arg)
+int sf_idspool_each_range(const sf_idspool *sp, uint64_t from, uint64_t to, sf_idspool_fn fn, void *arg)
 {
-    if (sp->flushed) {
-        int rc = each_file(sp, fn, arg);
+    if (from < sp->flushed) {
+        int rc = each_file(sp, from, to < sp->flushed ? to : sp->flushed, fn, arg);
         if (rc)
             return rc;
     }
-    size_t i = 0, len, k;
+    size_t i = from > sp->flushed ? (size_t)(from - sp->flushed) : 0, len, k;
+    size_t end = to > sp->flushed ? (size_t)(to - sp->flushed) : 0;
     const unsigned char *p = (const unsigned char *)sp->buf;
-    while (i < sp->len) {
+    while (i < end && i < sp->len) {
         if (!(k = varint(p + i, sp->len - i, &len)))
             return -1;
         if (!fn((const char *)p + i + k, len, sp->flushed + i, arg))
@@ -215,4 +217,39 @@ int sf_idspool_each(const sf_idspool *sp, sf_idspool_fn fn, void *arg)
         i += k + len + 1;
     }
     return 0;
+}
+
+int sf_idspool_each(const sf_idspool *sp, sf_idspool_fn fn, void *arg)
+{
+    return sf_idspool_each_range(sp, 0, sf_idspool_size(sp), fn, arg);
+}
+
+uint64_t sf_idspool_size(const sf_idspool *sp) { return sp->flushed + sp->len; }
+
+/* Neither a varint's bytes (an id is never empty: its last byte is not 0)
+ * nor an id's (a C string) are NUL: the byte after a NUL starts an id. */
+bool sf_idspool_middle(const sf_idspool *sp, uint64_t *mid)
+{
+    uint64_t total = sf_idspool_size(sp), at = total / 2;
+    unsigned char b[4096];
+    while (at < total) {
+        size_t got;
+        if (at >= sp->flushed) {
+            got = sp->len - (size_t)(at - sp->flushed);
+            if (got > sizeof b)
+                got = sizeof b;
+            memcpy(b, sp->buf + (at - sp->flushed), got);
+        } else {
+            size_t want = sp->flushed - at < sizeof b ? (size_t)(sp->flushed - at) : sizeof b;
+            if (!read_all(sp->fd, b, want, at, &got) || got == 0)
+                return false;
+        }
+        const unsigned char *nul = memchr(b, '\0', got);
+        if (nul) {
+            *mid = at + (uint64_t)(nul - b) + 1;
+            return *mid < total;
+        }
+        at += got;
+    }
+    return false;
 }

@@ -248,7 +248,7 @@ static sf_err take_tail(sf_ingest_reader *g, bool *done)
         st->split_note = "tail read again: it could not be read on its own";
     else if (g->footer)
         st->split_note = "tail read again: the footer starts before it";
-    else if (g->ids && sr->tail_ids && sf_idset_meet(g->ids, sr->tail_ids, &oom))
+    else if (g->ids && sr->tail_ids && sf_idset_meet(g->ids, sr->tail_ids, true, &oom))
         st->split_note = "tail read again: it repeats a transaction id of the head";
     else if (oom)
         return sf_ctx_nomem(g->ctx);

@@ -275,10 +275,23 @@ static void test_random_ids_spooled(void **state)
         add(u, id);
     }
     add(t, ids[N / 3]);
+    /* and one whose shared id is late in the head's spool: in the second
+     * half when it is walked in two */
+    sf_idset *late = sf_idset_new(0, spool_dir());
+    for (int i = 0; i < N; i++) {
+        snprintf(id, sizeof id, "late-%d-%llx", i, (unsigned long long)rnd());
+        add(late, id);
+    }
+    add(late, ids[N - 5]);
     bool oom;
-    assert_true(sf_idset_meet(s, t, &oom));
+    assert_true(sf_idset_meet(s, late, false, &oom));
+    assert_true(sf_idset_meet(s, late, true, &oom));
+    sf_idset_free(late);
+    assert_true(sf_idset_meet(s, t, false, &oom));
+    assert_true(sf_idset_meet(s, t, true, &oom));
     assert_false(oom);
-    assert_false(sf_idset_meet(s, u, &oom));
+    assert_false(sf_idset_meet(s, u, false, &oom));
+    assert_false(sf_idset_meet(s, u, true, &oom));
     assert_false(oom);
     sf_idset_free(s);
     sf_idset_free(t);
@@ -332,7 +345,9 @@ static void meet_case_at(int kind_a, int kind_b, uint64_t na, uint64_t nb, bool 
     for (uint64_t i = 0; i < nb && !want; i++)
         want = bsearch(&rb[i], ra, na, sizeof *ra, cmp_str) != NULL;
     bool oom;
-    assert_int_equal(sf_idset_meet(a, b, &oom), want);
+    assert_int_equal(sf_idset_meet(a, b, false, &oom), want);
+    assert_false(oom);
+    assert_int_equal(sf_idset_meet(a, b, true, &oom), want); /* the spool walked in two halves */
     assert_false(oom);
     if (overlap)
         assert_true(want);
