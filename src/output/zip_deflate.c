@@ -312,11 +312,12 @@ static void rdeflater_end(rdeflater *d)
     free(d->scratch);
 }
 
-/* Deflate one chunk of rows (never the last block of an entry); its
- * input goes back to the caller (give_back) once deflated. A workbook's compressed rows wait whole
- * for the zip (the library writes it when the workbook closes): they are
- * appended to the spill file when there is one, else kept in a block of
- * their own exact size (the worst-case buffer is ten times larger). */
+/* Deflate one chunk of rows (never the last block of an entry); the
+ * caller then gives its input back (give_back). A workbook's compressed
+ * rows wait whole for the zip (the library writes it when the workbook
+ * closes): they are appended to the spill file when there is one, else
+ * kept in a block of their own exact size (the worst-case buffer is ten
+ * times larger). */
 static bool rchunk_deflate(rchunk *c, rdeflater *d, FILE *spill)
 {
     size_t n = 0;
