@@ -23,6 +23,16 @@ import re
 import sys
 
 
+def check_text(text, has, lacks, what, bad):
+    """Each of `has` in text and none of `lacks`; what is wrong into bad."""
+    for t in has:
+        if t not in text:
+            bad.append("%s lacks %r" % (what, t))
+    for t in lacks:
+        if t in text:
+            bad.append("%s has %r" % (what, t))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
@@ -103,12 +113,7 @@ def main():
         if body.get_content_charset() != "utf-8":
             bad.append("text part charset is not utf-8")
         body_text = body.get_content()
-    for t in a.body_has:
-        if t not in body_text:
-            bad.append("body lacks %r" % t)
-    for t in a.body_lacks:
-        if t in body_text:
-            bad.append("body has %r" % t)
+    check_text(body_text, a.body_has, a.body_lacks, "body", bad)
 
     if a.html_has or a.html_lacks:
         hp = msg.get_body(preferencelist=("html",))
@@ -118,12 +123,7 @@ def main():
         else:
             # what a reader sees: a tag ends a run of text, entities decoded
             shown = html.unescape(re.sub(r"<[^>]*>", "\n", hp.get_content()))
-        for t in a.html_has:
-            if t not in shown:
-                bad.append("HTML lacks %r" % t)
-        for t in a.html_lacks:
-            if t in shown:
-                bad.append("HTML has %r" % t)
+        check_text(shown, a.html_has, a.html_lacks, "HTML", bad)
 
     atts = {p.get_filename(): p for p in msg.iter_attachments()}
     if a.attachments is not None and sorted(atts) != sorted(a.attachments.split(",")):

@@ -157,13 +157,19 @@ static unsigned char *read_entry(const char *path, const char *name, size_t *n)
     return b;
 }
 
+/* Make an empty file from the mkstemp template path (rewritten in place). */
+static void scratch_file(char *path)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+}
+
 /* spill_dir: where the compressed rows wait (NULL: in memory) */
 static void entries_and_rows(const char *spill_dir)
 {
     char path[] = "/tmp/sf_zip_testXXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    scratch_file(path);
 
     /* rows: 3.5 MiB written in odd pieces (four chunks, the last partial) */
     size_t nrows = (7u << 20) / 2;
@@ -256,9 +262,7 @@ static void test_unknown_marker(void **state)
 {
     (void)state;
     char path[] = "/tmp/sf_zip_testXXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    scratch_file(path);
     sf_zip_rows *zr = sf_zip_rows_new(true, NULL);
     assert_non_null(zr);
     char marker[SF_ZIP_MARK_LEN];
@@ -285,9 +289,7 @@ static void test_not_engaged(void **state)
     assert_non_null(zr);
     const char *mk = sf_zip_rows_marker(zr);
     char path[] = "/tmp/sf_zip_plain_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    scratch_file(path);
     void *zf = zip_open(path, 0);
     assert_non_null(zf);
     unsigned char body[64];
@@ -346,9 +348,7 @@ static void test_incompressible(void **state)
 {
     (void)state;
     char path[] = "/tmp/sf_zip_randXXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    scratch_file(path);
     size_t n = (5u << 20) / 2;
     unsigned char *b = malloc(n);
     assert_non_null(b);
