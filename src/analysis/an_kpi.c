@@ -12,12 +12,6 @@
 
 #include "analysis/sf_list.h"
 
-static int cmp_i64(const void *pa, const void *pb)
-{
-    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
 static bool is_proposal_stage(const sf_config *cfg, const char *stage)
 {
     if (!stage || !*stage)
@@ -135,8 +129,7 @@ sf_err sf_analyze_kpi(const sf_dataset *ds, const sf_config *cfg, sf_kpi_result 
             r->close_ratio = sf_share_e4(x->won, x->won + x->lost);
             uint32_t s = won_start[id], n = won_start[id + 1] - s;
             if (n > 0) {
-                qsort(cycles + s, n, sizeof *cycles, cmp_i64);
-                r->median_cycle_days = cycles[s + (n - 1) / 2];
+                r->median_cycle_days = sf_select_i64(cycles + s, n, (n - 1) / 2); /* lower median */
             } else {
                 r->median_cycle_days = SF_NONE;
             }
@@ -147,10 +140,8 @@ sf_err sf_analyze_kpi(const sf_dataset *ds, const sf_config *cfg, sf_kpi_result 
         }
     }
     out->n = m;
-    if (out->team_won > 0) { /* every slice is sorted: the team's median of the whole */
-        qsort(cycles, (size_t)out->team_won, sizeof *cycles, cmp_i64);
-        out->team_cycle_days = cycles[(out->team_won - 1) / 2];
-    }
+    if (out->team_won > 0) /* the team's median of the whole */
+        out->team_cycle_days = sf_select_i64(cycles, (size_t)out->team_won, (size_t)(out->team_won - 1) / 2);
     free(oa);
     free(won_start);
     free(won_fill);

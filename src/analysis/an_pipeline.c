@@ -82,12 +82,6 @@ static unsigned f1_misses(const sf_config *cfg, const sf_account *a, f1_memo *mm
     return m;
 }
 
-static int cmp_i64(const void *pa, const void *pb)
-{
-    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
 typedef struct {
     sf_pipeline_row row;
     int64_t amount;
@@ -168,8 +162,7 @@ sf_err sf_analyze_pipeline(const sf_dataset *ds, const sf_config *cfg, sf_pipeli
         out->avg_cycle_days = cfg->default_cycle_days;
         out->avg_cycle_default = true;
     } else {
-        qsort(cycles, nc, sizeof *cycles, cmp_i64);
-        out->avg_cycle_days = out->measured_cycle_days = cycles[(nc - 1) / 2];
+        out->avg_cycle_days = out->measured_cycle_days = sf_select_i64(cycles, nc, (nc - 1) / 2);
         /* deals entered at close (created the day they are won) measure
          * no sales cycle: below min_cycle_days the default stands in */
         if (out->measured_cycle_days < cfg->min_cycle_days) {

@@ -62,12 +62,6 @@ typedef struct {
     uint32_t idx;
 } seg_item;
 
-static int cmp_i64(const void *pa, const void *pb)
-{
-    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
 typedef struct {
     int tier;
     uint32_t rank;
@@ -104,25 +98,6 @@ static void order_keys(const void *p, uint64_t *k)
 static bool sort_order(order_item *oi, uint32_t n)
 {
     return sf_sort_items(oi, sizeof *oi, n, 3, order_keys);
-}
-
-/* The lower median of v[0..n) (reordered) into *med: a group of a
- * hundred thousand accounts is sorted by radix passes (the same sorted
- * values), a small one by qsort. False on out of memory. */
-static bool lower_median_of(int64_t *v, uint32_t n, int64_t *med)
-{
-    if (n < 4096) {
-        qsort(v, n, sizeof *v, cmp_i64);
-        *med = v[(n - 1) / 2];
-        return true;
-    }
-    uint64_t *k = (uint64_t *)v; /* the same object, as its unsigned type */
-    for (uint32_t i = 0; i < n; i++)
-        k[i] = sf_sort_key_i64(v[i]);
-    if (!sf_sort_u64(k, NULL, n))
-        return false;
-    *med = (int64_t)(k[(n - 1) / 2] ^ ((uint64_t)1 << 63));
-    return true;
 }
 
 /* it lexicographic on the key tuple: every prefix level's groups are
@@ -297,9 +272,7 @@ static bool benchmarks(const sf_dataset *ds, const sf_config *cfg, sf_account_re
                     if (it[i].rev > 0)
                         revs[cnt++] = it[i].rev;
                 if (cnt > 0 && (int64_t)cnt >= min_peers) {
-                    int64_t med;
-                    if (!lower_median_of(revs, cnt, &med))
-                        goto done;
+                    int64_t med = sf_select_i64(revs, cnt, (cnt - 1) / 2); /* the lower median */
                     for (uint32_t i = s; i < e; i++)
                         if (acc[it[i].idx].benchmark == SF_NONE) {
                             acc[it[i].idx].benchmark = med;
