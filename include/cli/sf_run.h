@@ -30,11 +30,11 @@ typedef struct {
     const char *every;      /* backfill --every (days) */
 } sf_run_opts;
 
-int sf_cmd_run(const sf_run_opts *o);
-int sf_cmd_check(const sf_run_opts *o);
-int sf_cmd_review(const sf_run_opts *o);
-int sf_cmd_backtest(const sf_run_opts *o); /* backtest.c, on run.c's job */
-int sf_cmd_init(const sf_run_opts *o); /* init.c */
-int sf_cmd_backfill(const sf_run_opts *o);
+int sf_cmd_run(const sf_run_opts *o);      /* run.c */
+int sf_cmd_check(const sf_run_opts *o);    /* check.c */
+int sf_cmd_review(const sf_run_opts *o);   /* review.c */
+int sf_cmd_backtest(const sf_run_opts *o); /* backtest.c */
+int sf_cmd_init(const sf_run_opts *o);     /* init.c */
+int sf_cmd_backfill(const sf_run_opts *o); /* history_cmd.c */
 
 #endif

@@ -7,6 +7,8 @@
  * and a summary on stdout.
  */
 #include "cli/sf_backtest.h"
+#include "cli/sf_job.h"
+#include "cli/sf_limit.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -102,4 +104,38 @@ int sf_backtest_run(const sf_backtest_job *b, const sf_backtest_params *p, sf_ba
     if (b->set->timings)
         fprintf(stderr, "timing: outputs %.3f\n", sf_now_s() - t0);
     return (int)e;
+}
+
+/* SPEC §10: set up, lock, open the output folder and read the inputs
+ * once as a run does; backtest.c replays the analyses and renders the
+ * outputs; the folder is put in place here as a run's is. */
+int sf_cmd_backtest(const sf_run_opts *opts)
+{
+    sf_backtest_params bp;
+    if (!sf_backtest_params_parse(opts, &bp))
+        return SF_ERR_USAGE;
+    sf_job j;
+    double t0 = sf_now_s();
+    bool over;
+    int rc = sf_job_start(&j, opts, 0, t0, &over);
+    if (over) {
+        sf_job_release(&j);
+        return rc;
+    }
+    sf_backtest_result bt;
+    if (rc == 0) {
+        sf_backtest_job b = {.opts = opts, .set = &j.set, .cfg = &j.cfg, .ds = j.ds, .rejects = &j.rejects,
+                             .lang = j.lang, .out_dir = j.out_dir, .as_of = j.as_of, .stage = &j.stage};
+        if (sf_backtest_run(&b, &bp, &bt, &j.ctx) != 0 || sf_stage_commit(&j.stage, &j.ctx) != SF_OK) {
+            sf_stage_abort(&j.stage);
+            rc = sf_job_fail(&j);
+        } else {
+            sf_limit_placed(j.placed_fd);
+            if (!opts->quiet)
+                sf_backtest_print(&b, &bt);
+        }
+    }
+    sf_job_timing(&j, "total", t0);
+    sf_job_release(&j);
+    return rc;
 }

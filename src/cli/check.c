@@ -1,9 +1,11 @@
 /*
- * check.c - the parts of `salesfocus check` that lead to the fix (see
- * sf_check.h): each file of a kind with several, the first bad values of
- * each reject reason with their lines, the classes the export's status,
- * type and outcome values were given, the data-quality notes, and the
- * rejects list written where the user asks (`check --rejects FILE`).
+ * check.c - `salesfocus check` (sf_cmd_check: the inputs read and
+ * analysed as a run reads them, nothing written but what is asked for),
+ * and the parts of it that lead to the fix (see sf_check.h): each file of
+ * a kind with several, the first bad values of each reject reason with
+ * their lines, the classes the export's status, type and outcome values
+ * were given, the data-quality notes, and the rejects list written where
+ * the user asks (`check --rejects FILE`).
  */
 #include "cli/sf_check.h"
 
@@ -11,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sf_log.h"
+#include "cli/sf_job.h"
 #include "input/sf_hints.h"
 #include "output/sf_output.h"
 
@@ -229,4 +233,105 @@ void sf_check_print_sheet_notes(const sf_config *cfg, const sf_dataset *ds, cons
             printf("workbook: %s: %s%zu rows, more than one sheet holds (%zu): continued on %s%zu more sheet%s\n",
                    l[i].what, l[i].exact ? "" : "up to ", l[i].n, SF_SHEET_ROWS, l[i].exact ? "" : "up to ",
                    sf_sheets_for(l[i].n) - 1, sf_sheets_for(l[i].n) > 2 ? "s" : "");
+}
+
+/* preset = auto: every candidate and how well it matched. */
+static void print_auto_preset(const sf_job *j)
+{
+    const sf_preset_choice *c = &j->auto_preset;
+    if (!j->cfg.preset_auto || !c->n)
+        return;
+    printf("preset auto: %s\n", *c->v[c->chosen].name ? c->v[c->chosen].name : "none (canonical names)");
+    for (size_t i = 0; i < c->n; i++) {
+        char line[256];
+        sf_preset_score_text(&c->v[i], line, sizeof line);
+        printf("  %s %s\n", i == c->chosen ? "*" : " ", line);
+    }
+}
+
+/* SPEC §7: the store's state, read only. */
+static int check_history(sf_job *j)
+{
+    if (!j->cfg.history_enabled) {
+        printf("history: off ([history] enabled = no)\n");
+        return 0;
+    }
+    if (!j->out_dir) {
+        j->out_dir = j->opts->out ? sf_strdup(j->opts->out) : sf_config_expand(&j->cfg, j->cfg.output_dir, j->as_of);
+        if (!j->out_dir) {
+            sf_ctx_nomem(&j->ctx);
+            return sf_job_fail(j);
+        }
+    }
+    if (sf_cli_history_init(&j->hist, &j->cfg, j->out_dir, j->as_of, &j->ctx) != SF_OK)
+        return sf_job_fail(j);
+    return sf_cli_history_check(&j->hist, &j->ctx) != SF_OK ? sf_job_fail(j) : 0;
+}
+
+int sf_cmd_check(const sf_run_opts *opts)
+{
+    sf_job j;
+    memset(&j, 0, sizeof j);
+    j.opts = opts;
+    j.collect_values = true;
+    int rc = sf_job_setup(&j, false);
+    if (rc == 0 && opts->rejects) {
+        /* the rejected lines are kept for the file, spooled beside it */
+        const char *slash = strrchr(opts->rejects, '/');
+        j.spool_dir = slash ? (slash == opts->rejects ? sf_strdup("/") : sf_strndup(opts->rejects,
+                                                                                  (size_t)(slash - opts->rejects)))
+                            : sf_strdup(".");
+        if (!j.spool_dir) {
+            sf_ctx_nomem(&j.ctx);
+            rc = sf_job_fail(&j);
+        }
+    }
+    if (rc == 0) {
+        rc = sf_job_ingest(&j, false);
+        if (rc == 0)
+            rc = sf_job_analyze(&j);
+        if (j.ds && opts->rejects && (rc == 0 || j.rejects.over_limit)) {
+            sf_ctx wctx = {0};
+            if (sf_check_write_rejects(&j.set, &j.cfg, j.ds, &j.rejects, opts->rejects, &wctx) != SF_OK) {
+                sf_log(SF_LOG_ERROR, "%s", wctx.msg);
+                if (rc == 0)
+                    rc = (int)wctx.code;
+            }
+        }
+        if (j.ds && (rc == 0 || j.rejects.over_limit)) {
+            char d[16];
+            sf_date_iso(j.as_of, d);
+            printf("config: %s%s%s%s\nas of: %s\n", opts->config,
+                   j.cfg.preset || j.cfg.preset_auto ? (j.cfg.preset_auto ? " (preset auto: " : " (preset ") : "",
+                   j.cfg.preset ? j.cfg.preset : j.cfg.preset_auto ? "none" : "",
+                   j.cfg.preset || j.cfg.preset_auto ? ")" : "", d);
+            print_auto_preset(&j);
+            for (int f = 0; f < SF_FILE_N; f++)
+                sf_check_print_file(&j.cfg, j.ds, &j.rejects, (sf_file_kind)f);
+            uint32_t owners = 0;
+            for (uint32_t i = 0; i < j.ds->n_owners; i++)
+                owners += j.ds->owner_seen[i];
+            printf("accounts: %u%s, owners: %u, opportunities: %u\n", j.ds->n_accounts,
+                   j.ds->accounts_derived ? " (derived from transactions)" : "", owners, j.ds->n_opps);
+            if (j.ds->n_users)
+                printf("users: %u in the users export, %u owner(s) shown by name\n", j.ds->n_users,
+                       j.ds->owners_named);
+            sf_check_print_values(j.ds);
+            if (j.rep_done)
+                sf_check_print_notes(&j.rep);
+            if (opts->rejects)
+                printf("rejects list written to %s (%zu lines)\n", opts->rejects, j.rejects.n);
+            sf_check_print_sheet_notes(&j.cfg, j.ds, &j.rejects);
+            int trc = sf_job_check_templates(&j, true);
+            int hrc = rc == 0 ? check_history(&j) : 0;
+            printf("%s\n", rc == 0 && trc == 0 && hrc == 0 ? "check: ok"
+                          : trc != 0                       ? "check: a mail template has an error"
+                          : hrc != 0                       ? "check: the history store cannot be used"
+                                                           : "check: too many rejected records");
+            if (rc == 0)
+                rc = trc ? trc : hrc;
+        }
+    }
+    sf_job_release(&j);
+    return rc;
 }

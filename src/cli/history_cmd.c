@@ -4,6 +4,7 @@
  * the lines `check` prints about it, and `salesfocus history`.
  */
 #include "cli/sf_history_cmd.h"
+#include "cli/sf_job.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -524,5 +525,43 @@ done:
         fprintf(stderr, "salesfocus: cannot write to standard output\n");
         rc = SF_ERR_OUTPUT;
     }
+    return rc;
+}
+
+/* `salesfocus backfill` (SPEC §7): the inputs read once, then for each
+ * date from, from + every, ... <= to the figures as of that date, the
+ * analyses and the run into the store (one transaction per date), as
+ * `run --as-of` of that date stores it; no report is written. Under the
+ * run's lock. */
+int sf_cmd_backfill(const sf_run_opts *opts)
+{
+    sf_job j;
+    memset(&j, 0, sizeof j);
+    sf_run_opts o = *opts;
+    o.as_of = opts->to; /* T: --to, else [run] as_of, else today */
+    j.opts = &o;
+    sf_date from = SF_NODATE;
+    long every = 7;
+    int rc = sf_job_setup(&j, true);
+    if (rc == 0 && sf_cli_backfill_range(opts, j.as_of, &from, &every, &j.ctx) != SF_OK)
+        rc = sf_job_fail(&j);
+    if (rc == 0 && !j.cfg.history_enabled) {
+        sf_ctx_error(&j.ctx, SF_ERR_USAGE, "%s: [history] enabled = no: there is no store to fill",
+                     opts->config);
+        rc = sf_job_fail(&j);
+    }
+    if (rc == 0)
+        rc = sf_job_lock(&j);
+    if (rc == 0)
+        rc = sf_job_ingest(&j, false);
+    if (rc == 0 && sf_cli_history_init(&j.hist, &j.cfg, j.out_dir, j.as_of, &j.ctx) != SF_OK)
+        rc = sf_job_fail(&j);
+    unsigned stored = 0;
+    if (rc == 0 && sf_cli_history_backfill(&j.hist, j.ds, &j.cfg, &j.rejects, !j.set.single_thread, from, j.as_of,
+                                           every, &stored, &j.ctx) != SF_OK)
+        rc = sf_job_fail(&j);
+    if (rc == 0 && !opts->quiet)
+        printf("backfill: %u run%s stored in %s\n", stored, stored == 1 ? "" : "s", j.hist.path);
+    sf_job_release(&j);
     return rc;
 }

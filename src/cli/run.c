@@ -1,10 +1,10 @@
 /*
  * run.c - the job: config → lock → ingest → analyses → outputs → commit →
- * email, and the check, review and backtest commands (the backtest's
- * replay and outputs in backtest.c). This layer (with main.c) is
- * the only one that prints; modules report through sf_ctx.
+ * email (the run command), and the steps the other commands share
+ * (sf_job.h). This layer (with main.c) is the only one that prints;
+ * modules report through sf_ctx.
  */
-#include "cli/sf_run.h"
+#include "cli/sf_job.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -15,62 +15,15 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "base/sf_settings.h"
-#include "cli/sf_history_cmd.h"
-#include "cli/sf_backtest.h"
-#include "config/sf_config.h"
-#include "input/sf_autoconf.h"
-#include "input/sf_hints.h"
-#include "input/sf_ingest.h"
 #include "base/sf_lock.h"
 #include "base/sf_log.h"
 #include "cli/sf_limit.h"
-#include "output/sf_output.h"
-#include "analysis/sf_report.h"
-#include "cli/sf_check.h"
-
-/* Everything one command holds; released by job_release in reverse. */
-typedef struct {
-    const sf_run_opts *opts;
-    sf_config cfg;
-    bool cfg_loaded;
-    sf_date as_of;
-    char *out_dir;
-    sf_lock lock;
-    sf_lang *lang;
-    sf_dataset *ds;
-    sf_rejects rejects;
-    sf_report rep;
-    bool rep_done;
-    sf_stage stage;
-    bool rejects_only;   /* the reject limit: only rejects.csv was put in place */
-    int placed_fd;       /* under a time limit: where to say the folder is in place */
-    bool child_placed;   /* the killed child had put its folder in place */
-    bool is_child;       /* the worker of a run under a time limit */
-    bool template_error; /* exit 2 from a mail template: mailed all the same */
-    char *spool_dir;     /* check --rejects FILE: its folder, for the spool (owned) */
-    sf_ctx ctx;
-    sf_settings set;
-    sf_preset_choice auto_preset; /* [input] preset = auto: how each candidate matched */
-    bool collect_values; /* check: tally activity types and outcomes too */
-    /* SPEC §7, with [history] enabled: the store and what it holds */
-    bool hist_on;
-    sf_cli_history hist;
-    sf_history_view hview;
-    bool load_history;         /* run: load P while the days are summed */
-    sf_cli_history_loader hl;  /* run: P loaded while the days are summed */
-    sf_cli_history_writer hw;  /* run: stored while the outputs are rendered */
-    /* the mails' memory and their send log (with the history on) */
-    sf_mail_memory mail_mem;
-    sf_cli_mail_log mlog;
-    sf_mail_log mail_log;
-    sf_strlist notices;        /* the outputs' lines for the log (sf_output_ctx) */
-} job;
+#include "input/sf_ingest.h"
 
 /* A stage's wall time, then the process's CPU time (user + sys, every
  * thread) and peak RSS so far: make bench takes each stage's CPU as the
  * difference from the stage before. */
-static void timing(const job *j, const char *stage, double t0)
+void sf_job_timing(const sf_job *j, const char *stage, double t0)
 {
     struct rusage ru;
     if (j->set.timings && getrusage(RUSAGE_SELF, &ru) == 0)
@@ -79,7 +32,7 @@ static void timing(const job *j, const char *stage, double t0)
                 ru.ru_maxrss / 1024);
 }
 
-static void job_release(job *j)
+void sf_job_release(sf_job *j)
 {
     free(j->spool_dir);
     sf_strlist_clear(&j->notices);
@@ -117,7 +70,7 @@ static bool parse_iso(const char *s, sf_date *out)
 }
 
 /* Print the error of ctx and return its exit code. */
-static int fail(job *j)
+int sf_job_fail(sf_job *j)
 {
     sf_log(SF_LOG_ERROR, "%s", j->ctx.msg);
     return (int)j->ctx.code;
@@ -127,7 +80,7 @@ static int fail(job *j)
  * (next_due; every other date is T or earlier, or as read): past
  * 9999-12-31 they would need a fifth digit of year. Such an as-of date is
  * a configuration error naming the latest one allowed. */
-static int check_as_of(job *j)
+static int check_as_of(sf_job *j)
 {
     int64_t reach = 0;
     for (int t = 0; t < SF_TIER_N; t++)
@@ -143,16 +96,16 @@ static int check_as_of(job *j)
                  "as-of %s: the next contact dates would pass 9999-12-31 (the longest [cadence] interval is %lld "
                  "days); the latest as-of date this configuration allows is %s",
                  t, (long long)reach, l);
-    return fail(j);
+    return sf_job_fail(j);
 }
 
 /* [input] preset = auto: choose from the files, load the config again with
  * the preset chosen, and say which and how well each matched (in the log;
  * check prints it with the mapping instead). */
-static int choose_preset(job *j, bool log)
+static int choose_preset(sf_job *j, bool log)
 {
     if (sf_preset_choose(&j->cfg, &j->auto_preset, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     const sf_preset_choice *c = &j->auto_preset;
     char line[256];
     sf_preset_score_text(&c->v[c->chosen], line, sizeof line);
@@ -168,15 +121,15 @@ static int choose_preset(job *j, bool log)
     if (sf_config_init(&j->cfg) != SF_OK) {
         j->cfg_loaded = false;
         sf_ctx_nomem(&j->ctx);
-        return fail(j);
+        return sf_job_fail(j);
     }
     if (sf_config_load_auto(&j->cfg, j->opts->config, j->set.share_dir, c->v[c->chosen].name, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     return 0;
 }
 
 /* Config, as-of date, output folder, labels. */
-static int job_setup(job *j, bool need_out)
+int sf_job_setup(sf_job *j, bool need_out)
 {
     j->lock.fd = -1;
     sf_settings_from_env(&j->set);
@@ -186,14 +139,14 @@ static int job_setup(job *j, bool need_out)
     }
     j->cfg_loaded = true;
     if (sf_config_load(&j->cfg, j->opts->config, j->set.share_dir, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     int rc;
     if (j->cfg.preset_auto && (rc = choose_preset(j, need_out)) != 0)
         return rc;
     if (j->opts->as_of) {
         if (!parse_iso(j->opts->as_of, &j->as_of)) {
             sf_ctx_error(&j->ctx, SF_ERR_USAGE, "--as-of '%s': expected a date YYYY-MM-DD", j->opts->as_of);
-            return fail(j);
+            return sf_job_fail(j);
         }
     } else {
         j->as_of = j->cfg.as_of != SF_NODATE ? j->cfg.as_of : sf_date_today();
@@ -206,21 +159,21 @@ static int job_setup(job *j, bool need_out)
                                   : sf_config_expand(&j->cfg, j->cfg.output_dir, j->as_of);
         if (!j->out_dir) {
             sf_ctx_nomem(&j->ctx);
-            return fail(j);
+            return sf_job_fail(j);
         }
     }
     if (sf_lang_load(j->cfg.share_dir, j->cfg.language, &j->lang,
                      &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     return 0;
 }
 
-static int job_history_start(job *j);
+static int job_history_start(sf_job *j);
 
 /* With [outputs] email = yes, every template the mails may use, checked
  * without data (a typo is found before anything is read or written).
  * Returns 0 or the exit code (reported); say: print the outcome (check). */
-static int check_templates(job *j, bool say)
+int sf_job_check_templates(sf_job *j, bool say)
 {
     if (!j->cfg.out_email) {
         if (say)
@@ -229,7 +182,7 @@ static int check_templates(job *j, bool say)
     }
     if (sf_out_email_check(&j->cfg, j->lang, &j->ctx) != SF_OK) {
         j->template_error = true;
-        return fail(j);
+        return sf_job_fail(j);
     }
     if (say)
         printf("mail templates: ok\n");
@@ -237,22 +190,22 @@ static int check_templates(job *j, bool say)
 }
 
 /* Read every input. Returns 0 or an exit code (already reported). */
-static int job_ingest(job *j, bool write_rejects_on_limit)
+int sf_job_ingest(sf_job *j, bool write_rejects_on_limit)
 {
     double t0 = sf_now_s();
     j->ds = sf_dataset_new(&j->cfg, j->as_of);
     if (!j->ds) {
         sf_ctx_nomem(&j->ctx);
-        return fail(j);
+        return sf_job_fail(j);
     }
     j->ds->collect_values = j->collect_values;
     j->ds->two_threads = !j->set.single_thread;
     /* the rejected lines are spooled in the run's own folder, or beside
      * the file of `check --rejects FILE`; check alone only counts them */
     if (sf_rejects_init(&j->rejects, j->stage.began ? sf_stage_work_dir(&j->stage) : j->spool_dir, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     sf_err e = sf_ingest(j->ds, &j->cfg, &j->set, &j->rejects, sf_log_progress, NULL, &j->ctx);
-    timing(j, "ingest", t0);
+    sf_job_timing(j, "ingest", t0);
     for (int f = 0; j->set.timings && f < SF_FILE_N; f++) {
         const sf_file_stats *st = &j->ds->files[f];
         if (!st->present)
@@ -281,10 +234,10 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
             j->rejects_only = true;
             sf_log(SF_LOG_INFO, "rejected records written to %s/csv/rejects.csv", j->out_dir);
         }
-        return fail(j);
+        return sf_job_fail(j);
     }
     if (e != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     for (int f = 0; f < SF_FILE_N; f++)
         for (size_t w = 0; w < j->ds->files[f].warnings.n; w++)
             sf_log(SF_LOG_WARN, "%s", j->ds->files[f].warnings.v[w]);
@@ -295,27 +248,27 @@ static int job_ingest(job *j, bool write_rejects_on_limit)
         return rc;
     double tf = sf_now_s();
     if (sf_dataset_finish(j->ds, &j->ctx) != SF_OK)
-        return fail(j);
-    timing(j, "days", tf);
+        return sf_job_fail(j);
+    sf_job_timing(j, "days", tf);
     return 0;
 }
 
-static int job_analyze(job *j)
+int sf_job_analyze(sf_job *j)
 {
     double t0 = sf_now_s();
     if (sf_analyze(j->ds, &j->cfg, !j->set.single_thread, &j->rep, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     j->rep_done = true;
     j->rep.rejects = &j->rejects;
-    timing(j, "analyses", t0);
+    sf_job_timing(j, "analyses", t0);
     /* the expected-value fit ran inside the analyses, beside the tiers */
     if (j->set.timings && j->rep.clv.enabled)
         fprintf(stderr, "timing: analyses clv %.3f\n", j->rep.clv.seconds);
     double t1 = sf_now_s();
     if (j->hist_on && sf_analyze_history(&j->rep, &j->hview, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     if (j->hist_on)
-        timing(j, "history changes", t1);
+        sf_job_timing(j, "history changes", t1);
     for (int i = 0; i < j->rep.n_skipped; i++)
         sf_log(SF_LOG_INFO, "skipped: %s", j->rep.skipped[i]);
     char note[1024];
@@ -331,42 +284,42 @@ static int job_analyze(job *j)
 /* SPEC §7: the store's path and rules for this run, and what it holds
  * for a run at T (with the review pack's strip when strip). A store a run
  * could not use fails here, before any output is written. */
-static int job_history_load(job *j, sf_history_mode mode, bool strip)
+int sf_job_history_load(sf_job *j, sf_history_mode mode, bool strip)
 {
     if (!j->cfg.history_enabled)
         return 0;
     double t0 = sf_now_s();
     if (sf_cli_history_init(&j->hist, &j->cfg, j->out_dir, j->as_of, &j->ctx) != SF_OK ||
         sf_cli_history_load(&j->hist, mode, j->as_of, &j->cfg, strip ? j->ds : NULL, &j->hview, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     j->hist_on = true;
-    timing(j, "history load", t0);
+    sf_job_timing(j, "history load", t0);
     return 0;
 }
 
 /* `run`: the same, under the run's lock, on a thread of its own while the
  * days are summed (job_ingest; job_history_loaded waits for it). */
-static int job_history_start(job *j)
+static int job_history_start(sf_job *j)
 {
     if (!j->cfg.history_enabled)
         return 0;
     if (sf_cli_history_init(&j->hist, &j->cfg, j->out_dir, j->as_of, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     j->mail_log = sf_cli_mail_log_of(&j->mlog, &j->hist);
     sf_cli_history_load_begin(&j->hl, &j->hist, &j->cfg, j->as_of, &j->hview, j->cfg.out_email ? &j->mail_mem : NULL,
                               !j->set.single_thread);
     return 0;
 }
 
-static int job_history_loaded(job *j)
+static int job_history_loaded(sf_job *j)
 {
     if (!j->cfg.history_enabled)
         return 0;
     double t0 = sf_now_s();
     if (sf_cli_history_load_end(&j->hl, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     j->hist_on = true;
-    timing(j, "history load wait", t0);
+    sf_job_timing(j, "history load wait", t0);
     return 0;
 }
 
@@ -374,23 +327,23 @@ static int job_history_loaded(job *j)
  * while the outputs are rendered, in one transaction that commits once
  * the outputs are in place (job_history_store) and rolls back if the run
  * fails (job_release). */
-static void job_history_store_begin(job *j)
+static void job_history_store_begin(sf_job *j)
 {
     if (!j->hist_on)
         return;
     double t0 = sf_now_s();
     sf_cli_history_store_begin(&j->hw, &j->hist, &j->cfg, &j->rep.history.now, !j->set.single_thread, false);
-    timing(j, "history store start", t0); /* the whole of the writes with SF_THREADS=1 */
+    sf_job_timing(j, "history store start", t0); /* the whole of the writes with SF_THREADS=1 */
 }
 
-static int job_history_store(job *j)
+static int job_history_store(sf_job *j)
 {
     if (!j->hist_on)
         return 0;
     double t0 = sf_now_s();
     if (sf_cli_history_store_end(&j->hw, true, &j->ctx) != SF_OK)
-        return fail(j);
-    timing(j, "history store", t0);
+        return sf_job_fail(j);
+    sf_job_timing(j, "history store", t0);
     return 0;
 }
 
@@ -412,7 +365,7 @@ static void *output_thread(void *arg)
     return NULL;
 }
 
-static sf_output_ctx output_ctx(job *j, sf_stage *stage)
+static sf_output_ctx output_ctx(sf_job *j, sf_stage *stage)
 {
     return (sf_output_ctx){.set = &j->set, .cfg = &j->cfg, .ds = j->ds, .rep = &j->rep,
                            .rejects = &j->rejects, .lang = j->lang, .out_dir = j->out_dir,
@@ -424,7 +377,7 @@ static sf_output_ctx output_ctx(job *j, sf_stage *stage)
 /* Render every enabled output of one phase: those with a thread of their
  * own beside the others, all into the run's folder. Returns 0 or the
  * first failure's exit code (recorded in j->ctx). */
-static int render_phase(job *j, sf_output_phase phase)
+static int render_phase(sf_job *j, sf_output_phase phase)
 {
     enum { MAX_OUTPUTS = 16 };
     output_job jobs[MAX_OUTPUTS];
@@ -465,7 +418,7 @@ static int render_phase(job *j, sf_output_phase phase)
 /* The outputs into the run's folder (the email last: it attaches the
  * others), the commit that puts the folder in place as a whole, then what
  * waited for it (the mails are sent). */
-static int run_outputs(job *j)
+static int run_outputs(sf_job *j)
 {
     double t0 = sf_now_s();
     int rc = render_phase(j, SF_PHASE_STAGED);
@@ -473,18 +426,18 @@ static int run_outputs(job *j)
         rc = render_phase(j, SF_PHASE_LAST);
     if (rc) {
         sf_stage_abort(&j->stage);
-        return fail(j);
+        return sf_job_fail(j);
     }
-    timing(j, "outputs", t0);
+    sf_job_timing(j, "outputs", t0);
     t0 = sf_now_s();
     if (sf_stage_commit(&j->stage, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     sf_limit_placed(j->placed_fd);
-    timing(j, "commit", t0);
+    sf_job_timing(j, "commit", t0);
     if ((rc = job_history_store(j)) != 0)
         return rc;
     if (sf_stage_deliver(&j->stage, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     for (size_t i = 0; i < j->notices.n; i++)
         sf_log(SF_LOG_INFO, "%s", j->notices.v[i]);
     return 0;
@@ -498,7 +451,7 @@ static void print_money(const char *label, int64_t cents)
 }
 
 /* SPEC §3.8, on stdout. */
-static void print_summary(const job *j)
+static void print_summary(const sf_job *j)
 {
     const sf_summary_result *s = &j->rep.summary;
     char d[16], b[32];
@@ -546,7 +499,7 @@ static void print_summary(const job *j)
     printf("  output: %s\n", j->out_dir);
 }
 
-static char *default_lock_path(const job *j)
+static char *default_lock_path(const sf_job *j)
 {
     if (j->cfg.lock_file && *j->cfg.lock_file) {
         /* {output_dir} in the lock path stands for the expanded folder. */
@@ -589,7 +542,7 @@ static char *default_lock_path(const job *j)
     return s;
 }
 
-static int take_lock(job *j)
+int sf_job_lock(sf_job *j)
 {
     /* resolved lexically: "{output_dir}/.." needs no dated folder yet
      * (backfill writes none) */
@@ -598,16 +551,16 @@ static int take_lock(job *j)
     free(raw);
     if (!path) {
         sf_ctx_nomem(&j->ctx);
-        return fail(j);
+        return sf_job_fail(j);
     }
     sf_err e = sf_lock_acquire(&j->lock, path, &j->ctx);
     free(path);
-    return e ? fail(j) : 0;
+    return e ? sf_job_fail(j) : 0;
 }
 
 /* Under the lock: clear what killed runs left beside the output folder
  * (said in the log, even under -q), then start this run's folder. */
-static int open_output(job *j)
+static int open_output(sf_job *j)
 {
     sf_strlist done = {0};
     sf_err e = sf_stage_sweep(j->out_dir, &done, &j->ctx);
@@ -615,7 +568,7 @@ static int open_output(job *j)
         sf_log(SF_LOG_NOTICE, "an earlier run was killed: %s", done.v[i]);
     sf_strlist_clear(&done);
     if (e || sf_stage_begin(&j->stage, j->out_dir, &j->ctx) != SF_OK)
-        return fail(j);
+        return sf_job_fail(j);
     return 0;
 }
 
@@ -627,7 +580,7 @@ static bool folder_exists(const char *dir)
 
 /* A scheduled run must never fail silently (SPEC §4): after the config
  * was read, a failure is mailed when email and on_failure are on. */
-static int notify_failure(job *j, int rc)
+static int notify_failure(sf_job *j, int rc)
 {
     if (rc == 0 || !j->cfg_loaded || !j->cfg.out_email || !j->cfg.on_failure)
         return rc;
@@ -653,7 +606,7 @@ static int notify_failure(job *j, int rc)
 
 /* The time limit of a run in seconds: --timeout, else [run] timeout; 0
  * none. -1 after a usage error (reported). */
-static int64_t time_limit(job *j)
+static int64_t time_limit(sf_job *j)
 {
     if (!j->opts->timeout)
         return j->cfg.run_timeout;
@@ -663,7 +616,7 @@ static int64_t time_limit(job *j)
     if (errno || end == j->opts->timeout || *end || v < 0 || v > 604800) {
         sf_ctx_error(&j->ctx, SF_ERR_USAGE, "--timeout '%s': expected whole seconds, 0 to 604800",
                      j->opts->timeout);
-        fail(j);
+        sf_job_fail(j);
         return -1;
     }
     return v;
@@ -672,7 +625,7 @@ static int64_t time_limit(job *j)
 /* Under a time limit the rest of the job runs in a child process, killed
  * at the deadline (counted from t0). Returns -1 to go on (in the child,
  * or without a limit), else the exit code of the whole command. */
-static int limit_time(job *j, double t0)
+static int limit_time(sf_job *j, double t0)
 {
     int64_t secs = time_limit(j);
     if (secs < 0)
@@ -687,7 +640,7 @@ static int limit_time(job *j, double t0)
     }
     if (k > 0) {
         sf_ctx_error(&j->ctx, SF_ERR_NOMEM, "cannot start the run under its time limit: %s", strerror(errno));
-        return fail(j);
+        return sf_job_fail(j);
     }
     if (!res.timed_out && !res.signal)
         return res.exit_code; /* the child reported and mailed itself */
@@ -704,15 +657,8 @@ static int limit_time(job *j, double t0)
                      (long long)secs, j->opts->timeout ? "--timeout" : "[run] timeout");
     else
         sf_ctx_error(&j->ctx, SF_ERR_NOMEM, "the run was killed by signal %d", res.signal);
-    return notify_failure(j, fail(j));
+    return notify_failure(j, sf_job_fail(j));
 }
-
-/* What a command's start does besides the common steps (job_start). */
-enum {
-    START_TEMPLATES = 1, /* check the mail templates before the lock */
-    START_HISTORY = 2,   /* load the previous run while the days are summed */
-    START_REJECTS = 4,   /* over the reject limit, put rejects.csv in place */
-};
 
 /* The start of run, review and backtest (each writes into the output
  * folder the runs replace: one at a time): j cleared, set up, (the
@@ -721,18 +667,18 @@ enum {
  * failure reported; the command's own end still follows). *over: the
  * command ends now with that code after job_release (the parent of a run
  * under a time limit: the child did the work, reported and mailed). */
-static int job_start(job *j, const sf_run_opts *opts, unsigned what, double t0, bool *over)
+int sf_job_start(sf_job *j, const sf_run_opts *opts, unsigned what, double t0, bool *over)
 {
     memset(j, 0, sizeof *j);
     j->opts = opts;
     j->placed_fd = -1;
-    j->load_history = (what & START_HISTORY) != 0;
+    j->load_history = (what & SF_JOB_HISTORY) != 0;
     *over = false;
-    int rc = job_setup(j, true);
-    if (rc == 0 && (what & START_TEMPLATES))
-        rc = check_templates(j, false);
+    int rc = sf_job_setup(j, true);
+    if (rc == 0 && (what & SF_JOB_TEMPLATES))
+        rc = sf_job_check_templates(j, false);
     if (rc == 0)
-        rc = take_lock(j);
+        rc = sf_job_lock(j);
     int parent_rc = rc == 0 ? limit_time(j, t0) : -1;
     if (parent_rc >= 0) {
         *over = true;
@@ -741,257 +687,36 @@ static int job_start(job *j, const sf_run_opts *opts, unsigned what, double t0, 
     if (rc == 0)
         rc = open_output(j);
     if (rc == 0)
-        rc = job_ingest(j, (what & START_REJECTS) != 0);
+        rc = sf_job_ingest(j, (what & SF_JOB_REJECTS) != 0);
     return rc;
 }
 
 int sf_cmd_run(const sf_run_opts *opts)
 {
-    job j;
+    sf_job j;
     double t0 = sf_now_s();
     bool over;
-    int rc = job_start(&j, opts, START_TEMPLATES | START_HISTORY | START_REJECTS, t0, &over);
+    int rc = sf_job_start(&j, opts, SF_JOB_TEMPLATES | SF_JOB_HISTORY | SF_JOB_REJECTS, t0, &over);
     if (over) {
-        job_release(&j);
+        sf_job_release(&j);
         return rc;
     }
     if (rc == 0)
         rc = job_history_loaded(&j);
     if (rc == 0)
-        rc = job_analyze(&j);
+        rc = sf_job_analyze(&j);
     if (rc == 0)
         job_history_store_begin(&j);
     if (rc == 0 && (rc = run_outputs(&j)) == SF_ERR_USAGE)
         j.template_error = true; /* a mail that cannot be made from the data */
     if (rc == 0 && !opts->quiet)
         print_summary(&j);
-    timing(&j, "total", t0);
+    sf_job_timing(&j, "total", t0);
     /* a config error is not mailed (the mail settings may be what is
      * wrong), but a template error is: the mail that carries it has no
      * template */
     if (rc != 0 && (rc != SF_ERR_USAGE || j.template_error) && rc != SF_ERR_LOCK)
         rc = notify_failure(&j, rc);
-    job_release(&j);
-    return rc;
-}
-
-/* preset = auto: every candidate and how well it matched. */
-static void print_auto_preset(const job *j)
-{
-    const sf_preset_choice *c = &j->auto_preset;
-    if (!j->cfg.preset_auto || !c->n)
-        return;
-    printf("preset auto: %s\n", *c->v[c->chosen].name ? c->v[c->chosen].name : "none (canonical names)");
-    for (size_t i = 0; i < c->n; i++) {
-        char line[256];
-        sf_preset_score_text(&c->v[i], line, sizeof line);
-        printf("  %s %s\n", i == c->chosen ? "*" : " ", line);
-    }
-}
-
-/* SPEC §7: the store's state, read only. */
-static int check_history(job *j)
-{
-    if (!j->cfg.history_enabled) {
-        printf("history: off ([history] enabled = no)\n");
-        return 0;
-    }
-    if (!j->out_dir) {
-        j->out_dir = j->opts->out ? sf_strdup(j->opts->out) : sf_config_expand(&j->cfg, j->cfg.output_dir, j->as_of);
-        if (!j->out_dir) {
-            sf_ctx_nomem(&j->ctx);
-            return fail(j);
-        }
-    }
-    if (sf_cli_history_init(&j->hist, &j->cfg, j->out_dir, j->as_of, &j->ctx) != SF_OK)
-        return fail(j);
-    return sf_cli_history_check(&j->hist, &j->ctx) != SF_OK ? fail(j) : 0;
-}
-
-int sf_cmd_check(const sf_run_opts *opts)
-{
-    job j;
-    memset(&j, 0, sizeof j);
-    j.opts = opts;
-    j.collect_values = true;
-    int rc = job_setup(&j, false);
-    if (rc == 0 && opts->rejects) {
-        /* the rejected lines are kept for the file, spooled beside it */
-        const char *slash = strrchr(opts->rejects, '/');
-        j.spool_dir = slash ? (slash == opts->rejects ? sf_strdup("/") : sf_strndup(opts->rejects,
-                                                                                  (size_t)(slash - opts->rejects)))
-                            : sf_strdup(".");
-        if (!j.spool_dir) {
-            sf_ctx_nomem(&j.ctx);
-            rc = fail(&j);
-        }
-    }
-    if (rc == 0) {
-        rc = job_ingest(&j, false);
-        if (rc == 0)
-            rc = job_analyze(&j);
-        if (j.ds && opts->rejects && (rc == 0 || j.rejects.over_limit)) {
-            sf_ctx wctx = {0};
-            if (sf_check_write_rejects(&j.set, &j.cfg, j.ds, &j.rejects, opts->rejects, &wctx) != SF_OK) {
-                sf_log(SF_LOG_ERROR, "%s", wctx.msg);
-                if (rc == 0)
-                    rc = (int)wctx.code;
-            }
-        }
-        if (j.ds && (rc == 0 || j.rejects.over_limit)) {
-            char d[16];
-            sf_date_iso(j.as_of, d);
-            printf("config: %s%s%s%s\nas of: %s\n", opts->config,
-                   j.cfg.preset || j.cfg.preset_auto ? (j.cfg.preset_auto ? " (preset auto: " : " (preset ") : "",
-                   j.cfg.preset ? j.cfg.preset : j.cfg.preset_auto ? "none" : "",
-                   j.cfg.preset || j.cfg.preset_auto ? ")" : "", d);
-            print_auto_preset(&j);
-            for (int f = 0; f < SF_FILE_N; f++)
-                sf_check_print_file(&j.cfg, j.ds, &j.rejects, (sf_file_kind)f);
-            uint32_t owners = 0;
-            for (uint32_t i = 0; i < j.ds->n_owners; i++)
-                owners += j.ds->owner_seen[i];
-            printf("accounts: %u%s, owners: %u, opportunities: %u\n", j.ds->n_accounts,
-                   j.ds->accounts_derived ? " (derived from transactions)" : "", owners, j.ds->n_opps);
-            if (j.ds->n_users)
-                printf("users: %u in the users export, %u owner(s) shown by name\n", j.ds->n_users,
-                       j.ds->owners_named);
-            sf_check_print_values(j.ds);
-            if (j.rep_done)
-                sf_check_print_notes(&j.rep);
-            if (opts->rejects)
-                printf("rejects list written to %s (%zu lines)\n", opts->rejects, j.rejects.n);
-            sf_check_print_sheet_notes(&j.cfg, j.ds, &j.rejects);
-            int trc = check_templates(&j, true);
-            int hrc = rc == 0 ? check_history(&j) : 0;
-            printf("%s\n", rc == 0 && trc == 0 && hrc == 0 ? "check: ok"
-                          : trc != 0                       ? "check: a mail template has an error"
-                          : hrc != 0                       ? "check: the history store cannot be used"
-                                                           : "check: too many rejected records");
-            if (rc == 0)
-                rc = trc ? trc : hrc;
-        }
-    }
-    job_release(&j);
-    return rc;
-}
-
-int sf_cmd_review(const sf_run_opts *opts)
-{
-    job j;
-    bool over;
-    /* the packs go into the output folder the runs replace: one at a time */
-    int rc = job_start(&j, opts, 0, sf_now_s(), &over);
-    if (over) {
-        job_release(&j);
-        return rc;
-    }
-    if (rc == 0)
-        rc = job_history_load(&j, SF_HIST_READ, true);
-    if (rc == 0)
-        rc = job_analyze(&j);
-    if (rc == 0) {
-        sf_output_ctx o = {.set = &j.set, .cfg = &j.cfg, .ds = j.ds, .rep = &j.rep, .rejects = &j.rejects, .lang = j.lang,
-                           .out_dir = j.out_dir, .stage = &j.stage};
-        /* the owners whose packs are asked for, in name order */
-        uint32_t *want = malloc(((size_t)j.ds->n_owners + 1) * sizeof *want), found = 0;
-        if (!want) {
-            sf_ctx_nomem(&j.ctx);
-            rc = fail(&j);
-        }
-        for (uint32_t k = 0; k < j.ds->n_owners && rc == 0; k++) {
-            uint32_t id = j.ds->owner_order[k];
-            if (j.ds->owner_seen[id] && (opts->all_owners || strcmp(j.ds->owners[id], opts->owner) == 0))
-                want[found++] = id;
-        }
-        if (rc == 0 && found > 0 && sf_out_reviews(&o, want, found, !j.set.single_thread, &j.ctx) != SF_OK)
-            rc = fail(&j);
-        free(want);
-        if (rc == 0 && found == 0) {
-            sf_ctx_error(&j.ctx, SF_ERR_USAGE, "owner '%s' not found in the data", opts->owner ? opts->owner : "");
-            rc = fail(&j);
-        }
-        if (rc == 0 && sf_stage_commit(&j.stage, &j.ctx) != SF_OK)
-            rc = fail(&j);
-        if (rc == 0)
-            sf_limit_placed(j.placed_fd);
-        if (rc == 0 && !opts->quiet)
-            printf("review packs: %u written to %s\n", found, j.out_dir);
-        if (rc)
-            sf_stage_abort(&j.stage);
-    }
-    job_release(&j);
-    return rc;
-}
-
-/* `salesfocus backfill` (SPEC §7): the inputs read once, then for each
- * date from, from + every, ... <= to the figures as of that date, the
- * analyses and the run into the store (one transaction per date), as
- * `run --as-of` of that date stores it; no report is written. Under the
- * run's lock. */
-int sf_cmd_backfill(const sf_run_opts *opts)
-{
-    job j;
-    memset(&j, 0, sizeof j);
-    sf_run_opts o = *opts;
-    o.as_of = opts->to; /* T: --to, else [run] as_of, else today */
-    j.opts = &o;
-    sf_date from = SF_NODATE;
-    long every = 7;
-    int rc = job_setup(&j, true);
-    if (rc == 0 && sf_cli_backfill_range(opts, j.as_of, &from, &every, &j.ctx) != SF_OK)
-        rc = fail(&j);
-    if (rc == 0 && !j.cfg.history_enabled) {
-        sf_ctx_error(&j.ctx, SF_ERR_USAGE, "%s: [history] enabled = no: there is no store to fill",
-                     opts->config);
-        rc = fail(&j);
-    }
-    if (rc == 0)
-        rc = take_lock(&j);
-    if (rc == 0)
-        rc = job_ingest(&j, false);
-    if (rc == 0 && sf_cli_history_init(&j.hist, &j.cfg, j.out_dir, j.as_of, &j.ctx) != SF_OK)
-        rc = fail(&j);
-    unsigned stored = 0;
-    if (rc == 0 && sf_cli_history_backfill(&j.hist, j.ds, &j.cfg, &j.rejects, !j.set.single_thread, from, j.as_of,
-                                           every, &stored, &j.ctx) != SF_OK)
-        rc = fail(&j);
-    if (rc == 0 && !opts->quiet)
-        printf("backfill: %u run%s stored in %s\n", stored, stored == 1 ? "" : "s", j.hist.path);
-    job_release(&j);
-    return rc;
-}
-
-/* SPEC §10: set up, lock, open the output folder and read the inputs
- * once as a run does; backtest.c replays the analyses and renders the
- * outputs; the folder is put in place here as a run's is. */
-int sf_cmd_backtest(const sf_run_opts *opts)
-{
-    sf_backtest_params bp;
-    if (!sf_backtest_params_parse(opts, &bp))
-        return SF_ERR_USAGE;
-    job j;
-    double t0 = sf_now_s();
-    bool over;
-    int rc = job_start(&j, opts, 0, t0, &over);
-    if (over) {
-        job_release(&j);
-        return rc;
-    }
-    sf_backtest_result bt;
-    if (rc == 0) {
-        sf_backtest_job b = {.opts = opts, .set = &j.set, .cfg = &j.cfg, .ds = j.ds, .rejects = &j.rejects,
-                             .lang = j.lang, .out_dir = j.out_dir, .as_of = j.as_of, .stage = &j.stage};
-        if (sf_backtest_run(&b, &bp, &bt, &j.ctx) != 0 || sf_stage_commit(&j.stage, &j.ctx) != SF_OK) {
-            sf_stage_abort(&j.stage);
-            rc = fail(&j);
-        } else {
-            sf_limit_placed(j.placed_fd);
-            if (!opts->quiet)
-                sf_backtest_print(&b, &bt);
-        }
-    }
-    timing(&j, "total", t0);
-    job_release(&j);
+    sf_job_release(&j);
     return rc;
 }
