@@ -47,8 +47,8 @@ typedef struct {
     bool hist_on;
     sf_cli_history hist;
     sf_history_view hview;
-    bool load_history;         /* run: load P while the days are summed */
-    sf_cli_history_loader hl;  /* run: P loaded while the days are summed */
+    bool load_history;         /* run: load P while the inputs are read */
+    sf_cli_history_loader hl;  /* run: P loaded while the inputs are read */
     sf_cli_history_writer hw;  /* run: stored while the outputs are rendered */
     /* the mails' memory and their send log (with the history on) */
     sf_mail_memory mail_mem;
@@ -60,7 +60,7 @@ typedef struct {
 /* What a command's start does besides the common steps (job_start). */
 enum {
     SF_JOB_TEMPLATES = 1, /* check the mail templates before the lock */
-    SF_JOB_HISTORY = 2,   /* load the previous run while the days are summed */
+    SF_JOB_HISTORY = 2,   /* load the previous run while the inputs are read */
     SF_JOB_REJECTS = 4,   /* over the reject limit, put rejects.csv in place */
 };
 

@@ -204,6 +204,14 @@ int sf_job_ingest(sf_job *j, bool write_rejects_on_limit)
      * the file of `check --rejects FILE`; check alone only counts them */
     if (sf_rejects_init(&j->rejects, j->stage.began ? sf_stage_work_dir(&j->stage) : j->spool_dir, &j->ctx) != SF_OK)
         return sf_job_fail(j);
+    /* the previous run is read from the store while the inputs are: the
+     * users and accounts files are read on one thread (the readers' index
+     * of the account ids needs them all), and the store's reader takes
+     * the other core meanwhile; its errors are reported when it is joined
+     * (job_history_loaded), after the inputs' */
+    int rc;
+    if (j->load_history && (rc = job_history_start(j)) != 0)
+        return rc;
     sf_err e = sf_ingest(j->ds, &j->cfg, &j->set, &j->rejects, sf_log_progress, NULL, &j->ctx);
     sf_job_timing(j, "ingest", t0);
     for (int f = 0; j->set.timings && f < SF_FILE_N; f++) {
@@ -241,11 +249,6 @@ int sf_job_ingest(sf_job *j, bool write_rejects_on_limit)
     for (int f = 0; f < SF_FILE_N; f++)
         for (size_t w = 0; w < j->ds->files[f].warnings.n; w++)
             sf_log(SF_LOG_WARN, "%s", j->ds->files[f].warnings.v[w]);
-    /* the previous run is read from the store while the transactions
-     * are summed by day: that is one thread's work, the readers were two */
-    int rc;
-    if (j->load_history && (rc = job_history_start(j)) != 0)
-        return rc;
     double tf = sf_now_s();
     if (sf_dataset_finish(j->ds, &j->ctx) != SF_OK)
         return sf_job_fail(j);
@@ -298,7 +301,8 @@ int sf_job_history_load(sf_job *j, sf_history_mode mode, bool strip)
 }
 
 /* `run`: the same, under the run's lock, on a thread of its own while the
- * days are summed (job_ingest; job_history_loaded waits for it). */
+ * inputs are read and the days summed (sf_job_ingest; job_history_loaded
+ * waits for it). */
 static int job_history_start(sf_job *j)
 {
     if (!j->cfg.history_enabled)
