@@ -160,6 +160,25 @@ bool sf_list_walk_open(sf_list_walk *w, const sf_list *l, const sf_report *rep);
 bool sf_list_walk_row(sf_list_walk *w, size_t row, sf_cell *cells);
 void sf_list_walk_close(sf_list_walk *w); /* safe on a walk not opened */
 
+/* The rows of a list in order, each read SF_LIST_AHEAD rows before it is
+ * asked for, its texts fetched meanwhile, and the list's own records
+ * (sf_list.prefetch) asked for as far again: a list's rows jump about the
+ * accounts (accounts in tier order, clv by clv), and the texts of each
+ * (an id, a name) are as many cache misses. A list read back through a
+ * reader reuses its buffer, so it is read row by row (no rows ahead). */
+#define SF_LIST_AHEAD 6
+typedef struct {
+    sf_list_walk w;
+    size_t n, ahead, next; /* rows, rows read ahead, next row to read */
+    sf_cell ring[SF_LIST_AHEAD + 1][SF_LIST_MAX_COLS];
+} sf_list_ahead;
+/* Over rows 0 .. n - 1 of l. False on out of memory. */
+bool sf_list_ahead_open(sf_list_ahead *a, const sf_list *l, const sf_report *rep, size_t n);
+/* Row r, asked for in order from 0 (valid until the next call); NULL when
+ * a row cannot be read back. */
+const sf_cell *sf_list_ahead_row(sf_list_ahead *a, size_t r);
+void sf_list_ahead_close(sf_list_ahead *a);
+
 /* Every list, in the order the outputs write them (SPEC §4). */
 extern const sf_list *const sf_lists[];
 extern const size_t sf_n_lists;

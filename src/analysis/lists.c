@@ -42,6 +42,32 @@ void sf_list_walk_close(sf_list_walk *w)
     w->reader = NULL;
 }
 
+bool sf_list_ahead_open(sf_list_ahead *a, const sf_list *l, const sf_report *rep, size_t n)
+{
+    a->n = n;
+    a->next = 0;
+    a->ahead = l->read ? 0 : SF_LIST_AHEAD;
+    return sf_list_walk_open(&a->w, l, rep);
+}
+
+const sf_cell *sf_list_ahead_row(sf_list_ahead *a, size_t r)
+{
+    const sf_list *l = a->w.l;
+    for (; a->next < a->n && a->next <= r + a->ahead; a->next++) {
+        if (l->prefetch && a->ahead && a->next + a->ahead < a->n)
+            l->prefetch(a->w.rep, a->next + a->ahead);
+        sf_cell *cells = a->ring[a->next % (a->ahead + 1)];
+        if (!sf_list_walk_row(&a->w, a->next, cells))
+            return NULL;
+        for (int c = 0; a->ahead && c < l->n_cols; c++)
+            if (cells[c].text)
+                __builtin_prefetch(cells[c].text);
+    }
+    return r < a->next ? a->ring[r % (a->ahead + 1)] : NULL;
+}
+
+void sf_list_ahead_close(sf_list_ahead *a) { sf_list_walk_close(&a->w); }
+
 const sf_list *sf_list_find(const char *name)
 {
     for (size_t i = 0; i < sf_n_lists; i++)

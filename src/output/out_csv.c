@@ -332,26 +332,6 @@ static void sink_end_row(sf_csv_sink *s)
     end_line(((csv_sink *)s)->w);
 }
 
-/* Rows read before they are written: a list's rows jump about the
- * accounts (accounts.csv in tier order, clv.csv by clv), and the texts
- * of each (an id, a name) are as many cache misses. The row CSV_AHEAD
- * rows on is read (and, with sf_list.prefetch, the one twice as far
- * asked for) while this one is written, its texts fetched meanwhile. */
-#define CSV_AHEAD 6
-
-static bool read_row(sf_list_walk *lw, const sf_list *l, const sf_report *rep, size_t r, size_t n,
-                     sf_cell *cells)
-{
-    if (l->prefetch && r + CSV_AHEAD < n)
-        l->prefetch(rep, r + CSV_AHEAD);
-    if (!sf_list_walk_row(lw, r, cells))
-        return false;
-    for (int c = 0; c < l->n_cols; c++)
-        if (cells[c].text)
-            __builtin_prefetch(cells[c].text);
-    return true;
-}
-
 /* One list, every row. */
 sf_err sf_out_csv_list(const sf_output_ctx *o, const sf_list *l, sf_ctx *ctx)
 {
@@ -371,32 +351,26 @@ sf_err sf_out_csv_list_at(const sf_output_ctx *o, const sf_list *l, const char *
         return csv_close(w, ctx);
     }
     size_t n = l->count(o->rep);
-    /* texts stay put only in a list held in memory (one read back through
-     * a reader reuses its buffer) */
+    /* the memo holds a row's texts for the next: only in a list held in
+     * memory do they stay put */
     bool stable = !l->read;
-    size_t ahead = stable ? CSV_AHEAD : 0;
     field_memo memo[SF_LIST_MAX_COLS][MEMO_WAYS];
     memset(memo, 0, sizeof memo);
-    sf_cell ring[CSV_AHEAD + 1][SF_LIST_MAX_COLS];
     char text[SF_CELL_TEXT_MAX];
-    sf_list_walk lw;
-    if (!sf_list_walk_open(&lw, l, o->rep)) {
+    sf_list_ahead ra;
+    if (!sf_list_ahead_open(&ra, l, o->rep, n)) {
         csv_close(w, ctx);
         return sf_ctx_nomem(ctx);
     }
     bool guard = o->cfg->csv_formula_guard;
-    for (size_t r = 0; r < n + ahead; r++) {
-        /* row r is read ahead.. */
-        if (r < n && !read_row(&lw, l, o->rep, r, n, ring[r % (ahead + 1)])) {
-            sf_list_walk_close(&lw);
+    for (size_t r = 0; r < n; r++) {
+        const sf_cell *cells = sf_list_ahead_row(&ra, r);
+        if (!cells) {
+            sf_list_ahead_close(&ra);
             csv_close(w, ctx);
             return sf_ctx_error(ctx, SF_ERR_OUTPUT, "%s/csv/%s.csv: cannot read back row %zu of the list", o->out_dir,
                                 l->name, r + 1);
         }
-        if (r < ahead)
-            continue;
-        /* ..and row r - ahead written */
-        const sf_cell *cells = ring[(r - ahead) % (ahead + 1)];
         for (int c = 0; c < l->n_cols; c++) {
             if (l->cols[c].sheet_only)
                 continue;
@@ -413,7 +387,7 @@ sf_err sf_out_csv_list_at(const sf_output_ctx *o, const sf_list *l, const char *
         }
         end_line(w);
     }
-    sf_list_walk_close(&lw);
+    sf_list_ahead_close(&ra);
     return csv_close(w, ctx);
 }
 

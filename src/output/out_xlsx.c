@@ -98,9 +98,8 @@ static xl_sheet *sheet_list(xl *x, const sf_list *l)
     bool ruled[SF_LIST_MAX_COLS];
     for (int c = 0; c < l->n_cols; c++)
         ruled[c] = xl_col_has_rule(l->cols[c].name);
-    sf_cell cells[SF_LIST_MAX_COLS];
-    sf_list_walk lw;
-    if (!sf_list_walk_open(&lw, l, x->o->rep)) {
+    sf_list_ahead ra;
+    if (!sf_list_ahead_open(&ra, l, x->o->rep, n)) {
         x->nomem = true;
         return NULL;
     }
@@ -115,7 +114,8 @@ static xl_sheet *sheet_list(xl *x, const sf_list *l)
         if (!first_sheet)
             first_sheet = sh;
         for (size_t i = first; i < end && !xl_failed(x); i++) {
-            if (!sf_list_walk_row(&lw, i, cells)) {
+            const sf_cell *cells = sf_list_ahead_row(&ra, i);
+            if (!cells) {
                 xl_check(x, LXW_ERROR_READING_TMPFILE, "reading back a row of the list");
                 break;
             }
@@ -124,7 +124,7 @@ static xl_sheet *sheet_list(xl *x, const sf_list *l)
         }
         xl_list_end(x, sh, l, (uint32_t)(end - first));
     }
-    sf_list_walk_close(&lw);
+    sf_list_ahead_close(&ra);
     return first_sheet;
 }
 /* ---------------------------------------------------------------------

@@ -743,6 +743,48 @@ static void test_list_keys(void **state)
     book_free(&b);
 }
 
+/* sf_list_ahead gives every row of every list of the worked example as a
+ * plain walk reads it, rows read ahead or not (the rejects are read back
+ * from their spool, row by row), and nothing past the last. The accounts
+ * list (24 rows) wraps the ring of SF_LIST_AHEAD + 1 rows three times. */
+static void test_list_ahead(void **state)
+{
+    (void)state;
+    book b;
+    book_read(&b, "tests/data/mini/config.ini");
+    sf_report rep;
+    assert_int_equal(sf_analyze(b.ds, &b.cfg, false, &rep, &b.ctx), SF_OK);
+    rep.rejects = &b.rj;
+    size_t longest = 0;
+    for (size_t k = 0; k < sf_n_lists; k++) {
+        const sf_list *l = sf_lists[k];
+        size_t n = l->count(&rep);
+        if (n > longest)
+            longest = n;
+        sf_list_ahead ra;
+        sf_list_walk w;
+        assert_true(sf_list_ahead_open(&ra, l, &rep, n));
+        assert_true(sf_list_walk_open(&w, l, &rep));
+        assert_int_equal(ra.ahead, l->read ? 0 : SF_LIST_AHEAD);
+        for (size_t i = 0; i < n; i++) {
+            const sf_cell *got = sf_list_ahead_row(&ra, i);
+            assert_non_null(got);
+            sf_cell want[SF_LIST_MAX_COLS];
+            assert_true(sf_list_walk_row(&w, i, want));
+            for (int c = 0; c < l->n_cols; c++) {
+                char t1[SF_CELL_TEXT_MAX], t2[SF_CELL_TEXT_MAX];
+                assert_string_equal(sf_cell_text(&l->cols[c], &got[c], t1), sf_cell_text(&l->cols[c], &want[c], t2));
+            }
+        }
+        assert_null(sf_list_ahead_row(&ra, n));
+        sf_list_walk_close(&w);
+        sf_list_ahead_close(&ra);
+    }
+    assert_true(longest > 3 * (SF_LIST_AHEAD + 1));
+    sf_report_release(&rep);
+    book_free(&b);
+}
+
 /* The accounts' shared index: ids of one family (one prefix, six digits,
  * dense: found by number) and ids of no family (hashed; one longer than
  * the hash keeps inline). A transaction finds its own account and no
@@ -796,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_activity_without_account),
         cmocka_unit_test(test_mini_example),
         cmocka_unit_test(test_list_keys),
+        cmocka_unit_test(test_list_ahead),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
