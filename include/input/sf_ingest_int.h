@@ -34,8 +34,9 @@ typedef struct {
 /* Every account of a fixed account table (an accounts file was read),
  * indexed once and shared read-only by every reader (acindex.c): no reader
  * builds a cache of its own or asks sf_dataset_find for an id it has not
- * seen yet. When every id is one prefix and a fixed number of digits
- * ("C000123", "12345") and the numbers are dense, an id is found by its
+ * seen yet. When every id is one prefix and a number ("C000123",
+ * "C1000000", "12345": zero-padded to one width, or wider without a
+ * leading zero) and the numbers are dense, an id is found by its
  * number in a table (4 bytes per number: one memory access, no hashing);
  * otherwise through an sf_acache holding every id of at most
  * SF_ACACHE_KEY bytes (longer ids: sf_dataset_find). Lookups are exact
@@ -45,7 +46,7 @@ typedef struct {
     bool live;             /* built: every account is in it */
     bool dense;            /* by number, else by hash */
     char prefix[SF_ACINDEX_PREFIX];
-    size_t plen, width;    /* prefix bytes, digits */
+    size_t plen, width;    /* prefix bytes, fewest digits */
     uint64_t base, span;   /* numbers base .. base + span - 1 */
     uint32_t *slot;        /* dense: account + 1 by number - base; 0: none */
     sf_acache hash;        /* not dense */

@@ -55,10 +55,15 @@ void sf_acache_add(sf_acache *c, uint64_t h, const char *id, size_t len, uint32_
     acache_put(c, h, id, len, idx);
 }
 
-/* The number of id when it is prefix + width digits, else false. */
+/* The number of id when it is one of the family's: the prefix, then the
+ * number in `width` digits, zero-padded (C000123), or in more when it
+ * needs more, without a leading zero (C1000000). One text per number, so
+ * an id the family's number finds is exactly the account's id: C0000001
+ * (a leading zero past the width) and C00001 (short of it) are none. */
 static bool dense_number(const sf_acindex *x, const char *id, size_t len, uint64_t *num)
 {
-    if (len != x->plen + x->width || memcmp(id, x->prefix, x->plen) != 0)
+    if (len < x->plen + x->width || len - x->plen > 18 || memcmp(id, x->prefix, x->plen) != 0 ||
+        (len - x->plen > x->width && id[x->plen] == '0'))
         return false;
     uint64_t v = 0;
     for (size_t i = x->plen; i < len; i++) {
@@ -80,9 +85,12 @@ static size_t trailing_digits(const char *id, size_t len)
     return k < len && id[len - 1 - k] >= '0' && id[len - 1 - k] <= '9' ? 0 : k;
 }
 
-/* Are all ids one family (one prefix, one number of digits) whose numbers
- * span at most four times their count (4 bytes per number: 16 bytes per
- * account at worst, what the hash would take)? Sets the family. */
+/* Are all ids one family (one prefix, then a number in at least the
+ * fewest digits any id has: see dense_number) whose numbers span at most
+ * four times their count (4 bytes per number: 16 bytes per account at
+ * worst, what the hash would take)? Sets the family. A book past its ids'
+ * width (C999999, then C1000000) or numeric ids of several lengths
+ * (1 .. 150000) is still one family. */
 static bool dense_family(sf_acindex *x, const sf_dataset *ds)
 {
     uint32_t n = ds->n_accounts;
@@ -93,8 +101,17 @@ static bool dense_family(sf_acindex *x, const sf_dataset *ds)
     if (!w || len0 - w >= SF_ACINDEX_PREFIX)
         return false;
     x->plen = len0 - w;
-    x->width = w;
     memcpy(x->prefix, id0, x->plen);
+    /* the width: the fewest digits after the prefix */
+    for (uint32_t a = 0; a < n; a++) {
+        const char *id = ds->accounts[a].id;
+        size_t len = strlen(id);
+        if (len <= x->plen || memcmp(id, x->prefix, x->plen) != 0)
+            return false;
+        if (len - x->plen < w)
+            w = len - x->plen;
+    }
+    x->width = w;
     uint64_t lo = UINT64_MAX, hi = 0;
     for (uint32_t a = 0; a < n; a++) {
         const char *id = ds->accounts[a].id;

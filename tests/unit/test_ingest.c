@@ -21,6 +21,7 @@
 #include "analysis/sf_list.h"
 #include "analysis/sf_report.h"
 #include "input/sf_ingest.h"
+#include "input/sf_ingest_int.h"
 #include "sf_test.h"
 
 typedef sf_test_ingest fx;
@@ -785,39 +786,64 @@ static void test_list_ahead(void **state)
     book_free(&b);
 }
 
-/* The accounts' shared index: ids of one family (one prefix, six digits,
+/* The accounts' shared index: ids of one family (one prefix, then a
+ * number zero-padded to one width, or wider without a leading zero;
  * dense: found by number) and ids of no family (hashed; one longer than
  * the hash keeps inline). A transaction finds its own account and no
- * other: another width, another prefix, a number past the ends or in a
- * gap, a prefix alone and a case change are unknown accounts. */
+ * other: another width, a leading zero past the width, another prefix, a
+ * number past the ends or in a gap, a prefix alone and a case change are
+ * unknown accounts. */
 static void test_account_index(void **state)
 {
     (void)state;
-    static const char *const unknown[] = {"C00001",  "C0000001", "D000001", "c000001", "C000000",
-                                          "C000011", "C000004",  "C",       "C00000x", "000001"};
-    for (int dense = 0; dense < 2; dense++) {
+    enum { N_UNKNOWN = 10 };
+    static const struct {
+        const char *accounts;
+        bool dense;
+        const char *known[5], *unknown[N_UNKNOWN];
+    } v[] = {
+        {"account_id,name\nC000001,A\nC000002,B\nC000003,C\nacme-5,E\n0015g00000ABCDEFGHIJKLMN,J\n",
+         false,
+         {"C000001", "C000002", "C000003", "acme-5", "0015g00000ABCDEFGHIJKLMN"},
+         {"C00001", "C0000001", "D000001", "c000001", "C000000", "C000011", "C000004", "C", "C00000x", "000001"}},
+        {"account_id,name\nC000001,A\nC000002,B\nC000003,C\nC000005,E\nC000010,J\n",
+         true,
+         {"C000001", "C000002", "C000003", "C000005", "C000010"},
+         {"C00001", "C0000001", "D000001", "c000001", "C000000", "C000011", "C000004", "C", "C00000x", "000001"}},
+        /* past the width: C99 then C100 (as C999999 then C1000000) */
+        {"account_id,name\nC98,A\nC99,B\nC100,C\nC101,E\nC1000,J\n",
+         true,
+         {"C98", "C99", "C100", "C101", "C1000"},
+         {"C098", "C0100", "C9", "C97", "C102", "C999", "C10000", "D100", "c100", "100"}},
+        /* numeric ids of several lengths */
+        {"account_id,name\n7,A\n42,B\n123,C\n999,E\n1000,J\n",
+         true,
+         {"7", "42", "123", "999", "1000"},
+         {"07", "042", "0", "8", "1001", "C7", "77", "1e3", "-7", "00007"}},
+    };
+    for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
         fx *f = fx_new();
-        const char *accounts = dense ? "account_id,name\nC000001,A\nC000002,B\nC000003,C\nC000005,E\nC000010,J\n"
-                                     : "account_id,name\nC000001,A\nC000002,B\nC000003,C\nacme-5,E\n"
-                                       "0015g00000ABCDEFGHIJKLMN,J\n";
-        put(f, SF_FILE_ACCOUNTS, "accounts.csv", accounts);
+        put(f, SF_FILE_ACCOUNTS, "accounts.csv", v[k].accounts);
         char tx[2048] = "account_id,date,amount\n";
-        static const char *const known[2][5] = {{"C000001", "C000002", "C000003", "acme-5", "0015g00000ABCDEFGHIJKLMN"},
-                                                {"C000001", "C000002", "C000003", "C000005", "C000010"}};
         for (int i = 0; i < 5; i++)
-            snprintf(tx + strlen(tx), sizeof tx - strlen(tx), "%s,2025-06-0%d,%d.00\n", known[dense][i], i + 1,
+            snprintf(tx + strlen(tx), sizeof tx - strlen(tx), "%s,2025-06-0%d,%d.00\n", v[k].known[i], i + 1,
                      i + 1);
-        for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++)
-            snprintf(tx + strlen(tx), sizeof tx - strlen(tx), "%s,2025-06-01,1.00\n", unknown[i]);
+        for (size_t i = 0; i < N_UNKNOWN; i++)
+            snprintf(tx + strlen(tx), sizeof tx - strlen(tx), "%s,2025-06-01,1.00\n", v[k].unknown[i]);
         put(f, SF_FILE_TRANSACTIONS, "transactions.csv", tx);
         assert_int_equal(run(f), SF_OK);
         for (int i = 0; i < 5; i++)
-            assert_int_equal(account_of(f, known[dense][i])->rev12, (i + 1) * 100);
+            assert_int_equal(account_of(f, v[k].known[i])->rev12, (i + 1) * 100);
         const sf_file_stats *st = &f->ds->files[SF_FILE_TRANSACTIONS];
         assert_int_equal(st->accepted, 5);
-        assert_int_equal(st->rejected, sizeof unknown / sizeof *unknown);
-        for (size_t i = 0; i < sizeof unknown / sizeof *unknown; i++)
+        assert_int_equal(st->rejected, N_UNKNOWN);
+        for (size_t i = 0; i < N_UNKNOWN; i++)
             rej_is(f, i, SF_FILE_TRANSACTIONS, (uint32_t)(7 + i), SF_REJ_UNKNOWN_ACCOUNT, "account_id", false);
+        /* and the index the readers shared was the one expected */
+        sf_acindex x;
+        assert_int_equal(sf_acindex_build(&x, f->ds), SF_OK);
+        assert_int_equal(x.dense, v[k].dense);
+        sf_acindex_free(&x);
         fx_free(f);
     }
 }
