@@ -55,6 +55,10 @@ void sf_date_iso(sf_date day, char out[16]);
 sf_date sf_date_today(void);
 /* Seconds on the monotonic clock (stage timings). */
 double sf_now_s(void);
+/* The calling thread yields the cores to the run's others when they are
+ * short (nice 10; on Linux the nice value is the thread's own): for work
+ * beside the run's longest path, which must not lengthen it. Best effort. */
+void sf_thread_background(void);
 
 /* Money: int64 cents. Shares and ratios in results: int64 ten-thousandths
  * (value * 10000, rounded half away from zero), SF_NONE when empty. */

@@ -227,6 +227,7 @@ static void writer_close(sf_cli_history_writer *w, bool commit)
 static void *writer_main(void *arg)
 {
     sf_cli_history_writer *w = arg;
+    sf_thread_background(); /* beside the outputs: the workbook is the longest */
     writer_prepare(w);
     pthread_mutex_lock(&w->mu);
     while (!w->auto_commit && w->decision == 0)

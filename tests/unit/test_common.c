@@ -8,8 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "base/sf_common.h"
 #include "config/sf_config.h"
@@ -615,6 +620,31 @@ static void test_dataset_at(void **state)
     sf_config_release(&cfg);
 }
 
+/* sf_thread_background lowers the nice value of the thread that calls it
+ * and of no other: the run's main thread, which cannot raise it again,
+ * keeps its own. */
+static void *background_thread(void *arg)
+{
+    int *nice_after = arg;
+    sf_thread_background();
+    errno = 0;
+    *nice_after = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+    return NULL;
+}
+
+static void test_thread_background(void **state)
+{
+    (void)state;
+    errno = 0;
+    int before = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+    int after = -100;
+    pthread_t tid;
+    assert_int_equal(pthread_create(&tid, NULL, background_thread, &after), 0);
+    assert_int_equal(pthread_join(tid, NULL), 0);
+    assert_int_equal(after, before + 10 > 19 ? 19 : before + 10);
+    assert_int_equal(getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)), before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_select_i64),
         cmocka_unit_test(test_sort_keys),
         cmocka_unit_test(test_dataset_days_sorted),
+        cmocka_unit_test(test_thread_background),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
