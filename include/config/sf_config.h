@@ -206,6 +206,7 @@ typedef struct sf_config {
      * them (glob patterns expanded by sf_config_load), input_items[k] the
      * items as written, resolved against the config's folder */
     char *file[SF_FILE_N];
+    char *sheets[SF_FILE_N];   /* [input] <kind>_sheet; NULL: [input] sheet */
     sf_input_list inputs[SF_FILE_N];
     sf_strlist input_items[SF_FILE_N];
     sf_strlist input_given[SF_FILE_N];
@@ -285,6 +286,11 @@ bool sf_config_blank_value(const sf_config *cfg, const char *value);
 /* Does value (trimmed) match one of [input] null_ids (an export's id for
  * "no record", e.g. Bitrix24's COMPANY_ID 0)? */
 bool sf_config_null_id(const sf_config *cfg, const char *value);
+
+/* The sheet an XLSX file of kind k is read from ([input] <kind>_sheet, else
+ * [input] sheet; NULL: the first), and in *key the name of the key that
+ * said so, for messages. */
+const char *sf_config_sheet(const sf_config *cfg, sf_file_kind k, const char **key);
 
 /* Map raw CRM values to canonical enums through the config. */
 sf_act_type sf_config_act_type(const sf_config *cfg, const char *value);

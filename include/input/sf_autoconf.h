@@ -20,11 +20,12 @@
 
 /* The header row of the file at path (CSV with its encoding and delimiter
  * sniffed, unless `delimiter` is set; an XLSX's sheet `sheet` or its
- * first), each header trimmed, into *headers (appended). *encoding and
- * *delim (may be NULL) receive what was used. SF_ERR_INPUT when the file
- * cannot be read as either. */
-sf_err sf_read_headers(const char *path, const char *sheet, char delimiter, sf_strlist *headers,
-                       const char **encoding, char *delim, sf_ctx *ctx);
+ * first, named by the [input] key sheet_key, NULL: "sheet"), each header
+ * trimmed, into *headers (appended). *encoding and *delim (may be NULL)
+ * receive what was used. SF_ERR_INPUT when the file cannot be read as
+ * either. */
+sf_err sf_read_headers(const char *path, const char *sheet, const char *sheet_key, char delimiter,
+                       sf_strlist *headers, const char **encoding, char *delim, sf_ctx *ctx);
 
 /* ---- preset = auto ---- */
 

@@ -49,6 +49,8 @@ typedef enum {
 
 typedef struct {
     const char *sheet;       /* by name; NULL or "": the first sheet */
+    const char *sheet_key;   /* the [input] key that named it, for the
+                              * error of a missing sheet; NULL: "sheet" */
     const char *date_format; /* date cells are written in it; NULL: %Y-%m-%d */
     char decimal;            /* decimal mark of the numbers written; 0: '.' */
     char delimiter;          /* joins a row's raw text; 0: ',' */

@@ -195,6 +195,18 @@ bool sf_config_blank_value(const sf_config *cfg, const char *value)
     return cfg->blank_values.set && sf_valmap_match(&cfg->blank_values, NULL, value);
 }
 
+const char *sf_config_sheet(const sf_config *cfg, sf_file_kind k, const char **key)
+{
+    static const char *const keys[SF_FILE_N] = {"accounts_sheet", "transactions_sheet", "activities_sheet",
+                                                "opportunities_sheet", "users_sheet"};
+    if (k >= 0 && k < SF_FILE_N && cfg->sheets[k] && *cfg->sheets[k]) {
+        *key = keys[k];
+        return cfg->sheets[k];
+    }
+    *key = "sheet";
+    return cfg->sheet && *cfg->sheet ? cfg->sheet : NULL;
+}
+
 /* Asked of every account_id read, so no lower-cased copy: ids are ASCII
  * in practice, and the values were lower-cased when the config was read. */
 bool sf_config_null_id(const sf_config *cfg, const char *value)

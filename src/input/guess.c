@@ -186,7 +186,7 @@ static sf_err read_file(sf_guess_file *f, sf_ctx *ctx)
     f->xlsx = fmt == SF_FMT_ZIP;
     const char *enc = NULL;
     char delim = 0;
-    sf_err e = sf_read_headers(f->path, NULL, 0, &f->headers, &enc, &delim, &fctx);
+    sf_err e = sf_read_headers(f->path, NULL, NULL, 0, &f->headers, &enc, &delim, &fctx);
     if (e == SF_ERR_NOMEM)
         return sf_ctx_nomem(ctx);
     if (e) {

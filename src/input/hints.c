@@ -112,7 +112,8 @@ static sf_err date_values(const sf_config *cfg, sf_file_kind k, const sf_file_st
         return SF_OK;
     sf_ctx ctx = {0};
     sf_recsrc s;
-    sf_xlsx_opts xo = {.sheet = cfg->sheet, .date_format = cfg->date_format, .decimal = cfg->decimal};
+    sf_xlsx_opts xo = {.date_format = cfg->date_format, .decimal = cfg->decimal};
+    xo.sheet = sf_config_sheet(cfg, k, &xo.sheet_key);
     sf_err e = sf_recsrc_init(&s, cfg->encoding, "encoding", cfg->delimiter, &xo, &ctx);
     int64_t blank = 0;
     if (e == SF_OK && (e = sf_recsrc_open(&s, st->path, NULL, NULL)) == SF_OK)

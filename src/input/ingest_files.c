@@ -91,6 +91,7 @@ sf_err sf_ingest_read_file(sf_ingest_reader *g, sf_file_kind kind, const sf_inpu
         return e;
     /* the descriptor sf_ingest opened, read with pread (docs/ingest.md,
      * "Open once") */
+    g->src.xo.sheet = sf_config_sheet(g->cfg, kind, &g->src.xo.sheet_key);
     e = sf_recsrc_open_fd(&g->src, in->fd, in->size, path, g->progress, g->puser);
     if (e != SF_OK)
         return e;
@@ -217,7 +218,8 @@ sf_err sf_ingest_reader_init(sf_ingest_reader *g, sf_dataset *ds, const sf_confi
     char origin[600];
     snprintf(origin, sizeof origin, "%s: [input] encoding", cfg->path ? cfg->path : "config");
     /* a workbook's dates and numbers are written as the CSV export has them */
-    sf_xlsx_opts xo = {.sheet = cfg->sheet, .date_format = cfg->date_format, .decimal = cfg->decimal};
+    /* (the sheet is set per file, as it is opened) */
+    sf_xlsx_opts xo = {.date_format = cfg->date_format, .decimal = cfg->decimal};
     sf_err e = sf_recsrc_init(&g->src, cfg->encoding, origin, cfg->delimiter, &xo, ctx);
     if (e == SF_OK && cfg->max_record_bytes > 0)
         sf_csvread_set_max_record(&g->src.csv, cfg->max_record_bytes);

@@ -18,14 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-sf_err sf_read_headers(const char *path, const char *sheet, char delimiter, sf_strlist *headers,
-                       const char **encoding, char *delim, sf_ctx *ctx)
+sf_err sf_read_headers(const char *path, const char *sheet, const char *sheet_key, char delimiter,
+                       sf_strlist *headers, const char **encoding, char *delim, sf_ctx *ctx)
 {
     const char *enc = sf_file_format_of(path) == SF_FMT_TEXT ? sf_sniff_file_encoding(path) : "UTF-8";
     if (!enc)
         enc = "UTF-8"; /* unreadable: the open below says why */
     sf_recsrc s;
-    sf_xlsx_opts xo = {.sheet = sheet};
+    sf_xlsx_opts xo = {.sheet = sheet, .sheet_key = sheet_key};
     sf_err e = sf_recsrc_init(&s, enc, "encoding", delimiter, &xo, ctx);
     if (e)
         return e;
@@ -131,8 +131,10 @@ sf_err sf_preset_choose(const sf_config *cfg, sf_preset_choice *out, sf_ctx *ctx
     memset(heads, 0, sizeof heads);
     sf_err e = SF_OK;
     for (int k = 0; e == SF_OK && k < SF_FILE_N; k++)
-        if (cfg->file[k])
-            e = sf_read_headers(cfg->file[k], cfg->sheet, cfg->delimiter, &heads[k], NULL, NULL, ctx);
+        if (cfg->file[k]) {
+            const char *key, *sheet = sf_config_sheet(cfg, (sf_file_kind)k, &key);
+            e = sf_read_headers(cfg->file[k], sheet, key, cfg->delimiter, &heads[k], NULL, NULL, ctx);
+        }
     if (e == SF_OK && sf_config_preset_names(cfg->share_dir, &names) != SF_OK)
         e = sf_ctx_nomem(ctx);
     if (e == SF_OK && !(out->v = calloc(names.n + 1, sizeof *out->v)))

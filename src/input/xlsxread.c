@@ -238,8 +238,8 @@ static sf_err read_workbook(sf_xlsxread *x, wb_state *w, char **sheet_entry)
                     break;
                 o += (size_t)k;
             }
-            return sf_ctx_error(x->ctx, SF_ERR_INPUT, "%s: no sheet '%s' (check [input] sheet); the workbook has %s",
-                                x->path, x->sheet_name, list);
+            return sf_ctx_error(x->ctx, SF_ERR_INPUT, "%s: no sheet '%s' (check [input] %s); the workbook has %s",
+                                x->path, x->sheet_name, x->o.sheet_key ? x->o.sheet_key : "sheet", list);
         }
     }
     free(x->sheet_name);
@@ -450,6 +450,7 @@ sf_err sf_xlsxread_open(sf_xlsxread **out, const char *path, const sf_xlsx_opts 
         return sf_ctx_nomem(ctx);
     }
     x->o.date_format = x->date_format;
+    x->o.sheet_key = opts ? opts->sheet_key : NULL; /* static strings */
     x->o.decimal = opts && opts->decimal ? opts->decimal : '.';
     x->o.delimiter = opts && opts->delimiter ? opts->delimiter : ',';
     sf_err e = SF_OK;

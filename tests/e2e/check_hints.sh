@@ -111,6 +111,54 @@ grep -q '^  transactions: read 2, accepted 2, rejected 0$' out
 grep -q 'revenue, last 365 days: *1244.50$' out
 sed 's/^transactions = inv.xlsx$/transactions = inv.xlsx\nsheet = Sales/' x.ini >x2.ini
 expect 3 "inv.xlsx: no sheet 'Sales' (check [input] sheet); the workbook has 'Invoices', 'Notes'" "$SF" run -c x2.ini --out ox2
+# one workbook holding two inputs, each on a sheet of its own: [input]
+# <kind>_sheet names each; a missing one names its own key
+"$PY" - <<'PY'
+import datetime, openpyxl
+wb = openpyxl.Workbook(); ws = wb.active; ws.title = "Read me"
+ws.append(["This workbook holds the clients and their invoices"])
+cl = wb.create_sheet("Clients"); cl.append(["Код", "Название"])
+cl.append(["K1", "Альфа"]); cl.append(["K2", "Бета"]); cl.append(["K3", "Гамма"])
+inv = wb.create_sheet("Invoices"); inv.append(["Клиент", "Дата", "Сумма"])
+inv.append(["K1", datetime.date(2025, 2, 1), 100]); inv.append(["K3", datetime.date(2025, 3, 2), 50.5])
+for row in inv.iter_rows(min_row=2):
+    row[1].number_format = "dd.mm.yyyy"
+wb.save("book.xlsx")
+PY
+cat >book.ini <<'INI'
+[run]
+as_of = 2025-06-30
+currency = RUB
+[input]
+accounts = book.xlsx
+transactions = book.xlsx
+accounts_sheet = Clients
+transactions_sheet = Invoices
+date_format = %d.%m.%Y
+[columns.accounts]
+account_id = Код
+name = Название
+[columns.transactions]
+account_id = Клиент
+date = Дата
+amount = Сумма
+[outputs]
+pdf = no
+xlsx = no
+[history]
+enabled = no
+INI
+"$SF" run -c book.ini --out obook >out 2>err
+grep -q '^  accounts: read 3, accepted 3, rejected 0$' out
+grep -q '^  transactions: read 2, accepted 2, rejected 0$' out
+grep -q 'revenue, last 365 days: *150.50$' out
+grep -q '^K3,Гамма,' obook/csv/accounts.csv
+# [input] sheet is every file's sheet unless its own key says otherwise
+sed 's/^accounts_sheet = Clients$/sheet = Clients/' book.ini >book2.ini
+"$SF" check -c book2.ini >out 2>err
+grep -q '^check: ok$' out
+sed 's/^transactions_sheet = Invoices$/transactions_sheet = Sales/' book.ini >book3.ini
+expect 3 "book.xlsx: no sheet 'Sales' (check [input] transactions_sheet); the workbook has 'Read me', 'Clients', 'Invoices'" "$SF" run -c book3.ini --out obook3
 printf '<meta http-equiv="Content-type" content="text/html;charset=utf-8" />\n<table><tr><td>ID</td></tr></table>\n' >deal.xls
 printf '[input]\ntransactions = deal.xls\n' >html.ini
 expect 3 'deal.xls: an HTML page, not a spreadsheet (Bitrix24'"'"'s "Excel" export is an HTML table saved as .xls): export CSV instead, or open it in a spreadsheet program and save it as .xlsx' "$SF" check -c html.ini
