@@ -19,7 +19,7 @@
 #include "input/sf_autoconf.h"
 #include "output/sf_output.h"
 
-/* Everything one command holds; released by job_release in reverse. */
+/* Everything one command holds; released by sf_job_release in reverse. */
 typedef struct {
     const sf_run_opts *opts;
     sf_config cfg;
@@ -57,7 +57,7 @@ typedef struct {
     sf_strlist notices;        /* the outputs' lines for the log (sf_output_ctx) */
 } sf_job;
 
-/* What a command's start does besides the common steps (job_start). */
+/* What a command's start does besides the common steps (sf_job_start). */
 enum {
     SF_JOB_TEMPLATES = 1, /* check the mail templates before the lock */
     SF_JOB_HISTORY = 2,   /* load the previous run while the inputs are read */

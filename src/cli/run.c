@@ -330,7 +330,7 @@ static int job_history_loaded(sf_job *j)
 /* SPEC §7: the run's rows go into the store on a thread of their own
  * while the outputs are rendered, in one transaction that commits once
  * the outputs are in place (job_history_store) and rolls back if the run
- * fails (job_release). */
+ * fails (sf_job_release). */
 static void job_history_store_begin(sf_job *j)
 {
     if (!j->hist_on)
@@ -669,7 +669,7 @@ static int limit_time(sf_job *j, double t0)
  * templates checked), locked, under the time limit, the output folder
  * opened, the inputs read. Returns 0 to go on, else the exit code (a
  * failure reported; the command's own end still follows). *over: the
- * command ends now with that code after job_release (the parent of a run
+ * command ends now with that code after sf_job_release (the parent of a run
  * under a time limit: the child did the work, reported and mailed). */
 int sf_job_start(sf_job *j, const sf_run_opts *opts, unsigned what, double t0, bool *over)
 {
