@@ -110,6 +110,10 @@ for set in $SETS; do
     : >"$times"; : >"$stages"; : >"$times_off"; : >"$btimes"; : >"$basetimes"
     for i in $(seq 0 "$RUNS"); do
         rm -rf "$out"
+        # the run before's files written back first: on the book (a
+        # gigabyte of outputs) their writeback otherwise lands in this run
+        # and moves its time by 1-3 s (docs/performance.md)
+        sync
         tf="$DIR/time.$$"; ef="$DIR/stderr.$$"
         if ! SF_TIMINGS=1 /usr/bin/time -f '%e %M %U %S' -o "$tf" "$SF" run -c "$cfg" -q --out "$out" 2>"$ef"; then
             echo "run failed on $set (see $ef):" >&2
@@ -135,6 +139,7 @@ for set in $SETS; do
         rm -f "$tf" "$ef"
         if [ "$i" -gt 0 ]; then
             rm -rf "$out"
+            sync
             /usr/bin/time -f '%e %U %S' -o "$tf" "$SF" run -c "$cfg_off" -q --out "$out" 2>/dev/null ||
                 { echo "run failed on $set (history off)" >&2; exit 1; }
             tail -1 "$tf" >>"$times_off"
@@ -142,6 +147,7 @@ for set in $SETS; do
         fi
         if [ -n "${BENCH_BASE_SF:-}" ]; then
             rm -rf "$out"
+            sync
             # its own templates: the share folder it finds beside itself
             env -u SALESFOCUS_SHARE /usr/bin/time -f '%e' -o "$DIR/time.$$" "$BENCH_BASE_SF" run -c "$cfg" -q --out "$out"
             printf '  %-4s %-8s base build %s s\n' "$set" "$label" "$(cat "$DIR/time.$$")"
