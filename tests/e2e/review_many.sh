@@ -6,7 +6,25 @@
 # every list. A generated book of 40 owners (sfgen --reps) with its
 # unassigned accounts, plus two owners whose names give the same file name
 # (numbered in the owners' order, whichever thread writes first).
+#
+# Byte for byte as a rule. Once in many CI runs a pack drawn beside the
+# other thread embedded its bold font as two subsets instead of one
+# (docs/outputs.md): a pack whose bytes differ must still have the same
+# text and the same page images, page by page.
 set -euo pipefail
+
+# same_pack A B: the same bytes, or the same text and page images
+same_pack() {
+    cmp -s "$1" "$2" && return 0
+    local d="$TMP/cmp.$$"
+    rm -rf "$d" && mkdir -p "$d/a" "$d/b"
+    pdftotext -layout "$1" "$d/a.txt" && pdftotext -layout "$2" "$d/b.txt"
+    cmp -s "$d/a.txt" "$d/b.txt" || { echo "$1 and $2: the text differs"; diff "$d/a.txt" "$d/b.txt" | head; return 1; }
+    pdftoppm -r 60 -gray "$1" "$d/a/p" && pdftoppm -r 60 -gray "$2" "$d/b/p"
+    (cd "$d/a" && md5sum -- *) >"$d/a.sum" && (cd "$d/b" && md5sum -- *) >"$d/b.sum"
+    cmp -s "$d/a.sum" "$d/b.sum" || { echo "$1 and $2: the pages differ"; diff "$d/a.sum" "$d/b.sum"; return 1; }
+    echo "note: $1 and $2: the same pages, other bytes (a font embedded as two subsets)"
+}
 D="$TMP/book"
 "$SFGEN" --out "$D" --accounts 3000 --transactions 30000 --activities 12000 --opportunities 1500 \
     --seed 7 --as-of 2025-06-30 --reps 40 >/dev/null
@@ -21,7 +39,10 @@ cfg="$TMP/cfg.ini"
 SF_THREADS=1 "$SF" review -q -c "$cfg" --all-owners --out "$TMP/one"
 n=$(ls "$TMP/all" | wc -l)
 [ "$n" -ge 40 ] || { echo "only $n packs"; exit 1; }
-diff -r "$TMP/all" "$TMP/one"
+[ "$(ls "$TMP/all")" = "$(ls "$TMP/one")" ]
+for f in $(ls "$TMP/all"); do
+    same_pack "$TMP/all/$f" "$TMP/one/$f"
+done
 [ -f "$TMP/all/review-x_y.pdf" ] && [ -f "$TMP/all/review-x_y-2.pdf" ]
 pdftotext "$TMP/all/review-x_y.pdf" "$TMP/xy1.txt"
 pdftotext "$TMP/all/review-x_y-2.pdf" "$TMP/xy2.txt"
@@ -35,8 +56,8 @@ for f in $(ls "$TMP/all" | grep -v '^review-x_y' | awk 'NR % 9 == 1' | head -5);
     [ -n "$owner" ]
     rm -rf "$TMP/single"
     "$SF" review -q -c "$cfg" --owner "$owner" --out "$TMP/single"
-    cmp "$TMP/single/$f" "$TMP/all/$f"
+    same_pack "$TMP/single/$f" "$TMP/all/$f"
 done
 "$SF" review -q -c "$cfg" --owner "x/y" --out "$TMP/xy"
-cmp "$TMP/xy/review-x_y.pdf" "$TMP/all/review-x_y.pdf"
+same_pack "$TMP/xy/review-x_y.pdf" "$TMP/all/review-x_y.pdf"
 echo ok
