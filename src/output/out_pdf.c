@@ -231,7 +231,8 @@ static bool page_cover(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
                            SF_AL_LEFT, sf_rgb_muted);
     if (!ds->have_opportunities)
         sf_chart_text(c, box.x, y + 10, box.w, sf_pdf_label(o, "no_opportunities"), 8, false,
-                      SF_AL_LEFT, sf_rgb_muted);    return true;
+                      SF_AL_LEFT, sf_rgb_muted);
+    return true;
 }
 
 static bool page_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
@@ -288,7 +289,8 @@ static bool page_tiers(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32
                    .n_rows = SF_TIER_N, .row_mark = sf_pdf_rgb_tier};
     sf_chart_table(c, (sf_box){box.x, box.y + box.h - 26 - th, gw, th}, &tb);
     sf_chart_text_wrap(c, box.x, box.y + box.h - 22, box.w, sf_pdf_label(o, "tiers_note"), 8,
-                       sf_rgb_muted, 2);    return true;
+                       sf_rgb_muted, 2);
+    return true;
 }
 
 static bool page_pareto(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint32_t owner)
@@ -383,7 +385,8 @@ static bool page_pareto(sf_pdf_doc *d, const sf_output_ctx *o, sf_box box, uint3
     sf_chart_text(c, box.x, box.y + box.h - 24, 0, sf_pdf_label(o, "pareto_strip"), 8, false,
                   SF_AL_LEFT, sf_rgb_muted);
     sf_chart_legend(c, box.x + sf_chart_text_width(c, sf_pdf_label(o, "pareto_strip"), 8, false) + 10,
-                    box.y + box.h - 24, 300, names, sf_pdf_rgb_tier, SF_TIER_N);    return true;
+                    box.y + box.h - 24, 300, names, sf_pdf_rgb_tier, SF_TIER_N);
+    return true;
 }
 
 static void temp_legend(sf_pdf_doc *d, const sf_output_ctx *o, double x, double y, double w)

@@ -82,7 +82,7 @@ static void list_cell(xl *x, xl_sheet *sh, lxw_row_t r, int c, const sf_column *
             int w = snprintf(text, sizeof text, "%g", (double)cell->v / SF_PPM);
             xl_cell_num(x, sh, r, c, (double)cell->v / SF_PPM, NULL, (double)w);
         }
-        break;        break;
+        break;
     case SF_COL_ANY:
         break;
     }
