@@ -125,29 +125,10 @@ for row in inv.iter_rows(min_row=2):
     row[1].number_format = "dd.mm.yyyy"
 wb.save("book.xlsx")
 PY
-cat >book.ini <<'INI'
-[run]
-as_of = 2025-06-30
-currency = RUB
-[input]
-accounts = book.xlsx
-transactions = book.xlsx
-accounts_sheet = Clients
-transactions_sheet = Invoices
-date_format = %d.%m.%Y
-[columns.accounts]
-account_id = Код
-name = Название
-[columns.transactions]
-account_id = Клиент
-date = Дата
-amount = Сумма
-[outputs]
-pdf = no
-xlsx = no
-[history]
-enabled = no
-INI
+# x.ini, reading both files from the one workbook
+sed -e 's/^transactions = inv.xlsx$/accounts = book.xlsx\ntransactions = book.xlsx\naccounts_sheet = Clients\ntransactions_sheet = Invoices/' \
+    -e 's/^\[columns.transactions\]$/[columns.accounts]\naccount_id = Код\nname = Название\n[columns.transactions]/' \
+    x.ini >book.ini
 "$SF" run -c book.ini --out obook >out 2>err
 grep -q '^  accounts: read 3, accepted 3, rejected 0$' out
 grep -q '^  transactions: read 2, accepted 2, rejected 0$' out
